@@ -1,0 +1,46 @@
+# zc-review: one Makefile does all set-up; every target creates the virtual environment first.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+export ZC_REVIEW_FONT_CHECK ?= 1
+
+.PHONY: all venv demo test bench check lint types fuzz crash clean tui
+
+all: test
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9 || true
+	if [ -x $(BIN)/uv ]; then \
+	  $(BIN)/uv pip install -q --python $(BIN)/python -r requirements.txt && \
+	  $(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e . ; \
+	else \
+	  $(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt && \
+	  $(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e . ; \
+	fi
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# The main job: pack data/demo, play the whole session through the real TUI (Pilot), verify and import.
+demo: $(STAMP)
+	$(BIN)/python -m zc_review demo data/demo --out reports/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench.run_bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check zc_review tests
+	$(BIN)/lint-imports
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+check: lint types test
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,313 @@
+"""The session definition the organizing body packs: committee, panels, groups, rubrics, applicants.
+
+Plain frozen dataclasses, stdlib only. Scores and rates are ``Decimal``; identifiers are short ASCII
+strings chosen by the office (``R01``, ``P-JZ``, ``A001``). The office input format that becomes
+these objects is documented in docs/INPUT.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class CommitteeRole(StrEnum):
+    """A reviewer's office on the review committee (评委会). Source: RULES.md §1; 000 第十四条."""
+
+    CHAIR = "chair"  # 主任委员
+    VICE_CHAIR = "vice_chair"  # 副主任委员
+    MEMBER = "member"  # 委员
+
+
+class StaffRole(StrEnum):
+    """Non-voting people in the room."""
+
+    SUPERVISOR = "supervisor"  # 纪检监察人员
+    RECORDER = "recorder"  # 记录人
+
+
+class TitleLevel(StrEnum):
+    """The professional title a reviewer holds. Source: RULES.md §1; 000 第十三条."""
+
+    FULL_SENIOR = "full_senior"  # 正高级
+    ASSOCIATE_SENIOR = "associate_senior"  # 副高级
+    INTERMEDIATE = "intermediate"  # 中级
+
+
+class ScorePart(StrEnum):
+    """Which half of the composite a rubric criterion feeds. Source: RULES.md §4."""
+
+    MATERIAL = "material"  # 申报材料分
+    DEFENCE = "defence"  # 答辩分
+
+
+class Series(StrEnum):
+    """Title series; the education series has no oral defence. Source: RULES.md §4; 000 第二十六条(三)."""
+
+    ENGINEERING = "engineering"  # 工程系列
+    EDUCATION = "education"  # 中小学教师系列
+    OTHER = "other"
+
+
+class RecusalBase(StrEnum):
+    """Base of the 2/3 rule for an applicant some reviewers recused from. Source: RULES.md §5."""
+
+    ATTENDING = "attending"
+    ATTENDING_MINUS_RECUSED = "attending_minus_recused"
+
+
+class Aggregation(StrEnum):
+    """How a panel's per-reviewer scores become one score. Source: RULES.md §4."""
+
+    MEAN = "mean"
+    TRIMMED_MEAN = "trimmed_mean"  # drop exactly one highest and one lowest
+
+
+class ApplicantFlag(StrEnum):
+    """Flags shown to the panel. Source: GLOSSARY.md."""
+
+    EXCEPTIONAL = "exceptional"  # 破格
+    GREEN_CHANNEL = "green_channel"  # 绿色通道
+    GRASSROOTS = "grassroots"  # 基层
+    ENTERPRISE = "enterprise"  # 企业申报人员
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """A committee member (评审专家). Never named in any public output (000 第二十七条)."""
+
+    id: str
+    name: str
+    employer: str
+    title: str  # e.g. 正高级工程师
+    title_level: TitleLevel
+    specialty: str
+    committee_role: CommitteeRole = CommitteeRole.MEMBER
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The discipline supervisor or the recorder: in the room, never voting."""
+
+    id: str
+    name: str
+    role: StaffRole
+    employer: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One line of a scoring rubric (量化评分标准).
+
+    ``max_points`` and ``step`` are in points; a score is valid when 0 ≤ s ≤ max and s is a
+    multiple of step. ``levels`` are level descriptors shown while scoring. ``allow_na`` allows
+    "not applicable", which is kept distinct from 0 (an N/A criterion contributes nothing and is
+    not counted as a zero).
+    """
+
+    id: str
+    name: str
+    part: ScorePart
+    max_points: Decimal
+    step: Decimal = Decimal("0.5")
+    levels: tuple[str, ...] = ()
+    allow_na: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A panel's scoring rubric. The material criteria sum to 100 points, and so do the defence ones
+    (none in the education series). Source: RULES.md §3–4."""
+
+    id: str
+    name: str
+    version: str
+    series: Series
+    criteria: tuple[Criterion, ...]
+
+    @property
+    def has_defence(self) -> bool:
+        return any(c.part is ScorePart.DEFENCE for c in self.criteria)
+
+    def part_criteria(self, part: ScorePart) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.part is part)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A review panel (评议组) of ≥3 reviewers, with a leader and vice-leader. Source: RULES.md §1, §3."""
+
+    id: str
+    name: str
+    specialty: str
+    leader_id: str  # 评议组组长（主任委员）
+    vice_leader_id: str  # 评议组副组长（副主任委员）
+    member_ids: tuple[str, ...]  # includes leader and vice-leader
+    rubric_id: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """A ranking group with its own pass-rate cap (单独分组、单独确定通过率). Source: RULES.md §5.
+
+    ``pass_rate`` is a share in [0, 1] (e.g. Decimal("0.6") for 60%).
+    """
+
+    id: str
+    name: str
+    pass_rate: Decimal
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A dossier attachment; the bytes travel inside the package, keyed by ``id``."""
+
+    id: str
+    filename: str
+    media_type: str
+    sha256: str
+    size: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """An applicant's materials (申报材料), text fields as the office entered them."""
+
+    education: str
+    years_in_field: int
+    current_title: str
+    target_title: str
+    achievements: tuple[str, ...] = ()
+    papers: tuple[str, ...] = ()
+    annual_reviews: tuple[str, ...] = ()
+    continuing_education: str = ""
+    work_summary: str = ""
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """An applicant (申报人). In the room shown by ``code`` only until results are final."""
+
+    id: str
+    code: str
+    name: str
+    employer: str
+    panel_id: str
+    group_id: str
+    dossier: Dossier
+    flags: tuple[ApplicantFlag, ...] = ()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A pre-declared conflict of interest: the reviewer recuses from the applicant (回避)."""
+
+    reviewer_id: str
+    applicant_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """The configurable rule values in force (RULES.md marks them **configurable**).
+
+    Weights are shares of 1; ``trimmed_min_scores`` is a count of reviewers' scores.
+    """
+
+    recusal_base: RecusalBase = RecusalBase.ATTENDING
+    aggregation: Aggregation = Aggregation.MEAN
+    trimmed_min_scores: int = 5
+    material_weight: Decimal = Decimal("0.7")
+    defence_weight: Decimal = Decimal("0.3")
+    ballot_agree_limit: bool = False  # a ballot may hold at most `cap` agree votes per group
+    min_committee_size: int = 17  # series committee ≥17; specialty committee ≥11 (warning only)
+
+
+@dataclass(frozen=True)
+class SessionDefinition:
+    """Everything the office packs for one sealed-room session."""
+
+    session_id: str
+    committee_name: str  # e.g. 某市工程系列中级职称评审委员会
+    organizing_body: str
+    series: Series
+    title_level: str  # the level being awarded, e.g. 中级
+    year: int
+    venue: str
+    scheduled_date: str  # ISO date
+    reviewers: tuple[Reviewer, ...]
+    staff: tuple[Staff, ...]
+    panels: tuple[Panel, ...]
+    groups: tuple[Group, ...]
+    rubrics: tuple[Rubric, ...]
+    applicants: tuple[Applicant, ...]
+    conflicts: tuple[Conflict, ...] = ()
+    rules: RuleSettings = field(default_factory=RuleSettings)
+    rehearsal: bool = False
+
+    # -- lookups ---------------------------------------------------------------------------
+    def reviewer(self, reviewer_id: str) -> Reviewer:
+        for r in self.reviewers:
+            if r.id == reviewer_id:
+                return r
+        raise KeyError(reviewer_id)
+
+    def applicant(self, applicant_id: str) -> Applicant:
+        for a in self.applicants:
+            if a.id == applicant_id:
+                return a
+        raise KeyError(applicant_id)
+
+    def panel(self, panel_id: str) -> Panel:
+        for p in self.panels:
+            if p.id == panel_id:
+                return p
+        raise KeyError(panel_id)
+
+    def group(self, group_id: str) -> Group:
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)
+
+    def rubric(self, rubric_id: str) -> Rubric:
+        for r in self.rubrics:
+            if r.id == rubric_id:
+                return r
+        raise KeyError(rubric_id)
+
+    def staff_with_role(self, role: StaffRole) -> Staff:
+        for s in self.staff:
+            if s.role is role:
+                return s
+        raise KeyError(role)
+
+    @property
+    def chair(self) -> Reviewer:
+        return next(r for r in self.reviewers if r.committee_role is CommitteeRole.CHAIR)
+
+    @property
+    def vice_chairs(self) -> tuple[Reviewer, ...]:
+        return tuple(r for r in self.reviewers if r.committee_role is CommitteeRole.VICE_CHAIR)
+
+    def panel_of_reviewer(self, reviewer_id: str) -> Panel | None:
+        for p in self.panels:
+            if reviewer_id in p.member_ids:
+                return p
+        return None
+
+    def applicants_of_panel(self, panel_id: str) -> tuple[Applicant, ...]:
+        return tuple(a for a in self.applicants if a.panel_id == panel_id)
+
+    def applicants_of_group(self, group_id: str) -> tuple[Applicant, ...]:
+        return tuple(a for a in self.applicants if a.group_id == group_id)
