@@ -1,0 +1,143 @@
+"""Shared page furniture for the documents: styles, escaping, watermark, page-counting canvas."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from .fonts import FONT, FONT_MONO, require_glyphs
+from .views import iter_strings
+
+WATERMARK = "演练"
+
+# Chinese labels for view-model field names, so a glyph error names the field as the room knows it.
+_FIELD_LABELS = {
+    "session_title": "会议名称", "committee_name": "评委会名称", "person_name": "姓名",
+    "role_label": "身份", "person_id": "编号", "secret": "凭据", "opening_secret": "开封凭据",
+    "office_root_fingerprint": "办事机构根指纹", "package_id": "评审包编号", "issued_at": "签发时间",
+    "organizing_body": "组建单位", "session_id": "会议编号", "started_at": "开始时间",
+    "ended_at": "结束时间", "venue": "地点", "presiding_name": "主持人姓名", "presiding_role": "主持人身份",
+    "recorder_name": "记录人姓名", "attendees": "出席人员", "absentees": "缺席人员", "name": "姓名",
+    "note": "备注", "quorum": "法定人数", "agenda": "议程", "rule_values": "规则参数", "panels": "评议组",
+    "leader": "组长", "rubric_name": "评分标准名称", "rubric_signoffs": "评分标准签署",
+    "recusals": "回避情况", "reviewer_name": "回避专家姓名", "applicant_code": "申报人代码",
+    "reason": "原因", "applicants": "评审结果", "code": "申报人代码", "group": "组别", "panel": "评议组",
+    "decision": "结论", "group_summaries": "分组通过率", "panel_opinions": "评议意见",
+    "opinion": "评议意见", "failure_notes": "未通过原因", "guidance": "努力方向",
+    "ballot_rounds": "投票轮次", "kind": "投票类型", "closed_by": "截止宣布人",
+    "result_signoffs": "结果签字", "ballot_box_fingerprint": "投票箱指纹", "log_head_hash": "日志链头",
+    "bundle_fingerprint_note": "结果包指纹说明", "signature_note": "签字说明",
+}
+_MONO_FIELDS = {"secret", "opening_secret", "office_root_fingerprint", "ballot_box_fingerprint", "log_head_hash"}
+
+
+def _chinese_path(path: str) -> str:
+    parts = []
+    for part in path.split("."):
+        match = re.fullmatch(r"(\w+)((?:\[\d+\])*)", part)
+        key, indices = (match.group(1), match.group(2)) if match else (part, "")
+        label = _FIELD_LABELS.get(key, key)
+        numbers = [int(n) for n in re.findall(r"\d+", indices)]
+        parts.append(label + (f"第{numbers[0] + 1}项" if numbers else ""))
+    return "·".join(parts)
+
+
+def check_view_glyphs(view: Any, context: str = "") -> None:
+    """Refuse a view-model holding any character the embedded font lacks.
+
+    Every string is checked (names, opinions, reasons, labels), since reportlab drops a missing
+    glyph silently. Secrets and fingerprints are checked against the monospaced face.
+
+    Args:
+        view: a view-model dataclass (or a tuple of them).
+        context: Chinese prefix for the error's field label (e.g. ``第3封凭据函``).
+
+    Raises:
+        MissingGlyphError: with the field named in Chinese, e.g. ``评审结果第4项·姓名``.
+    """
+    for path, text in iter_strings(view):
+        leaf = path.rsplit(".", 1)[-1].split("[")[0]
+        require_glyphs(text, f"{context}{_chinese_path(path)}「{text}」", mono=leaf in _MONO_FIELDS)
+
+
+def esc(text: str) -> str:
+    """Escape dossier/user text for reportlab Paragraph markup; line breaks become ``<br/>``.
+
+    ``<b>x</b>`` or ``[red]y[/]`` then print literally.
+    """
+    return escape(text).replace("\r\n", "\n").replace("\n", "<br/>").replace("\t", " ")
+
+
+def style(name: str, size: float = 10, *, leading: float | None = None, mono: bool = False,
+          **kw: Any) -> ParagraphStyle:
+    """Return a paragraph style in the embedded font with CJK line breaking."""
+    return ParagraphStyle(
+        name, fontName=FONT_MONO if mono else FONT, fontSize=size, leading=leading or size * 1.45,
+        wordWrap="CJK", **kw,
+    )
+
+
+STYLES = {
+    "title": style("title", 17, alignment=TA_CENTER, spaceAfter=4),
+    "subtitle": style("subtitle", 10.5, alignment=TA_CENTER, textColor=colors.HexColor("#333333"), spaceAfter=8),
+    "h2": style("h2", 12.5, spaceBefore=9, spaceAfter=4, textColor=colors.HexColor("#1a3d6d")),
+    "body": style("body", 9.5),
+    "small": style("small", 8.5),
+    "cell": style("cell", 7.6, leading=9.6),
+    "cellc": style("cellc", 7.6, leading=9.6, alignment=TA_CENTER),
+    "head": style("head", 7.6, leading=9.6, alignment=TA_CENTER, textColor=colors.white),
+    "mono": style("mono", 8.5, mono=True),
+}
+
+
+def para(text: str, st: str = "body") -> Paragraph:
+    """A Paragraph of escaped plain text in one of ``STYLES``."""
+    return Paragraph(esc(text), STYLES[st])
+
+
+def draw_watermark(canv: Canvas, width: float, height: float) -> None:
+    """Draw the rehearsal watermark (演练) across the page, light enough to read through."""
+    canv.saveState()
+    canv.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.13))
+    canv.setFont(FONT, 150)
+    canv.translate(width / 2, height / 2)
+    canv.rotate(35)
+    canv.drawCentredString(0, -50, WATERMARK)
+    canv.setFont(FONT, 14)
+    canv.drawCentredString(0, -95, "演练文书 · 不作正式评审依据")
+    canv.restoreState()
+
+
+def numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """Return a Canvas class that defers pages so ``footer(canvas, page_no, page_count)`` knows the total.
+
+    Args:
+        footer: draws page furniture; page numbers are 1-based.
+    """
+
+    class _Numbered(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._deferred: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._deferred.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._deferred)
+            for number, state in enumerate(self._deferred, start=1):
+                self.__dict__.update(state)
+                footer(self, number, total)
+                super().showPage()
+            super().save()
+
+    return _Numbered
