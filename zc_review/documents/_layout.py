@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, TableStyle
 
 from .fonts import FONT, FONT_MONO, require_glyphs
 from .views import iter_strings
@@ -96,6 +96,11 @@ STYLES = {
     "head": style("head", 7.6, leading=9.6, alignment=TA_CENTER, textColor=colors.white),
     "mono": style("mono", 8.5, mono=True),
 }
+
+
+def table_style(*commands: tuple[Any, ...]) -> TableStyle:
+    """A TableStyle whose cell font is the embedded face (reportlab's cell default is Helvetica)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
 def para(text: str, st: str = "body") -> Paragraph:

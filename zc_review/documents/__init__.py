@@ -1,0 +1,1 @@
+"""PDF documents (credential letters, minutes): take view-model dataclasses, return PDF bytes."""
