@@ -1,0 +1,1 @@
+"""JSON Schemas (Draft 2020-12) of the office input files; see docs/INPUT.md."""

@@ -1,0 +1,370 @@
+"""Load the office input directory (YAML + PDF attachments) into a validated SessionDefinition.
+
+The format is documented in docs/INPUT.md; the JSON Schemas are in zc_review/schemas/. Loading runs in
+two stages: (1) every file is read safely, parsed and checked against its schema and the text rules;
+(2) only if stage 1 found nothing, cross-references and rubric rules are checked. All problems of a
+stage are collected before ``OfficeInputError`` is raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from zc_review.domain.model import (
+    Aggregation,
+    Applicant,
+    ApplicantFlag,
+    Attachment,
+    CommitteeRole,
+    Conflict,
+    Criterion,
+    Dossier,
+    Group,
+    Panel,
+    RecusalBase,
+    Reviewer,
+    Rubric,
+    RuleSettings,
+    ScorePart,
+    Series,
+    SessionDefinition,
+    Staff,
+    StaffRole,
+    TitleLevel,
+)
+from zc_review.service.office_files import (
+    MAX_APPLICANTS,
+    MAX_ATTACHMENT_BYTES,
+    MAX_RUBRICS,
+    MAX_TOTAL_ATTACHMENT_BYTES,
+    PDF_MAGIC,
+    OfficeInputError,
+    Problem,
+    Reader,
+    show,
+)
+
+__all__ = ["OfficeInputError", "Problem", "load_office_input"]
+
+HUNDRED = Decimal(100)
+SAFETY_WORD = "安全生产"  # engineering rubrics must score safety-production performance
+ETHICS_WORD = "师德师风"  # education rubrics put professional ethics first
+
+
+def _dec(value: Any) -> Decimal:
+    # YAML floats go through their shortest repr, so 0.6 becomes Decimal("0.6"), not the binary value.
+    return Decimal(str(value))
+
+
+def _dups(values: list[str]) -> set[str]:
+    return {v for v, n in Counter(values).items() if n > 1}
+
+
+def load_office_input(path: Path) -> tuple[SessionDefinition, dict[str, bytes]]:
+    """Read and validate an office input directory.
+
+    Args:
+        path: the directory (e.g. ``data/demo``) holding session.yaml, committee.yaml, panels.yaml,
+            rubrics/*.yaml, optional conflicts.yaml and applicants/<ID>/dossier.yaml with
+            applicants/<ID>/attachments/*.pdf. See docs/INPUT.md.
+    Returns:
+        ``(definition, attachments)``: the SessionDefinition (applicants sorted by directory name) and
+        a dict attachment id → PDF bytes; each ``Attachment.sha256`` (hex) and ``.size`` (bytes) are
+        computed from those bytes.
+    Raises:
+        OfficeInputError: with ``.problems`` (list of ``Problem``: file, field JSON path, Chinese
+            message), e.g. ``applicants/A003/dossier.yaml: 字段 dossier.years_in_field: 应为整数，实际为
+            "十年"``. Refused: schema violations, symlinks, paths leaving the directory, YAML over 1 MiB,
+            attachments over 20 MiB (512 MiB total), invalid UTF-8, YAML aliases, control characters
+            (ESC etc.; \\n and \\t only in long text), non-PDF attachments, broken cross-references,
+            duplicate ids or applicant codes, rubric sums ≠ 100, rubric series rules.
+    Source: RULES.md §1, §3, §4; 000_8448819e6fcc71aa.txt 第二十六条(三)(四); 003 五、评审办法.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise OfficeInputError([Problem(str(path), "", "不是目录")])
+    rd = Reader(root)
+    raw_session = rd.read_yaml("session.yaml", "office-session")
+    raw_committee = rd.read_yaml("committee.yaml", "office-committee")
+    raw_panels = rd.read_yaml("panels.yaml", "office-panels")
+    raw_conflicts: dict[str, Any] | None = {"conflicts": []}
+    if (root / "conflicts.yaml").exists() or (root / "conflicts.yaml").is_symlink():
+        raw_conflicts = rd.read_yaml("conflicts.yaml", "office-conflicts")
+    raw_rubrics = _read_dir_yaml(rd, "rubrics", MAX_RUBRICS)
+    applicants, blobs = _read_applicants(rd)
+    if rd.problems:
+        raise OfficeInputError(rd.problems)
+    assert raw_session is not None and raw_committee is not None and raw_panels is not None
+    assert raw_conflicts is not None
+
+    rubrics = [(f, _build_rubric(r)) for f, r in raw_rubrics]
+    defn = SessionDefinition(
+        session_id=raw_session["session_id"],
+        committee_name=raw_session["committee_name"],
+        organizing_body=raw_session["organizing_body"],
+        series=Series(raw_session["series"]),
+        title_level=raw_session["title_level"],
+        year=raw_session["year"],
+        venue=raw_session["venue"],
+        scheduled_date=raw_session["scheduled_date"],
+        reviewers=tuple(
+            Reviewer(
+                id=r["id"], name=r["name"], employer=r["employer"], title=r["title"],
+                title_level=TitleLevel(r["title_level"]), specialty=r["specialty"],
+                committee_role=CommitteeRole(r["committee_role"]),
+            )
+            for r in raw_committee["reviewers"]
+        ),
+        staff=tuple(
+            Staff(id=s["id"], name=s["name"], role=StaffRole(s["role"]), employer=s.get("employer", ""))
+            for s in raw_committee["staff"]
+        ),
+        panels=tuple(
+            Panel(
+                id=p["id"], name=p["name"], specialty=p["specialty"], leader_id=p["leader"],
+                vice_leader_id=p["vice_leader"], member_ids=tuple(p["members"]), rubric_id=p["rubric"],
+            )
+            for p in raw_panels["panels"]
+        ),
+        groups=tuple(Group(id=g["id"], name=g["name"], pass_rate=_dec(g["pass_rate"])) for g in raw_session["groups"]),
+        rubrics=tuple(r for _, r in rubrics),
+        applicants=tuple(a for _, a in applicants),
+        conflicts=tuple(
+            Conflict(reviewer_id=c["reviewer"], applicant_id=c["applicant"], reason=c["reason"])
+            for c in raw_conflicts["conflicts"]
+        ),
+        rules=_build_rules(raw_session.get("rules", {})),
+        rehearsal=raw_session.get("rehearsal", False),
+    )
+    _check_session(rd, defn)
+    _check_panels(rd, defn)
+    for file, rubric in rubrics:
+        _check_rubric(rd, file, rubric, defn.series)
+    _check_applicants(rd, defn, applicants)
+    _check_conflicts(rd, defn)
+    if rd.problems:
+        raise OfficeInputError(rd.problems)
+    return defn, blobs
+
+
+# -- stage 1: reading ---------------------------------------------------------------------------
+
+def _read_dir_yaml(rd: Reader, folder: str, limit: int) -> list[tuple[str, dict[str, Any]]]:
+    if rd.kind(PurePosixPath(folder), folder) != "dir":
+        return []
+    names = sorted(p.name for p in (rd.root / folder).iterdir() if not p.name.startswith("."))
+    if not names:
+        rd.problem(f"{folder}/", "", "目录为空，至少需要一个评分标准文件")
+    if len(names) > limit:
+        rd.problem(f"{folder}/", "", f"文件过多：{len(names)} 个，上限 {limit}")
+        return []
+    out = []
+    for name in names:
+        rel = f"{folder}/{name}"
+        if not name.endswith(".yaml"):
+            rd.problem(rel, "", "此目录只能放 .yaml 文件")
+            continue
+        raw = rd.read_yaml(rel, "office-rubric")
+        if raw is not None:
+            out.append((rel, raw))
+    return out
+
+
+def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str, bytes]]:
+    out: list[tuple[str, Applicant]] = []
+    blobs: dict[str, bytes] = {}
+    if rd.kind(PurePosixPath("applicants"), "applicants/") != "dir":
+        return out, blobs
+    names = sorted(p.name for p in (rd.root / "applicants").iterdir() if not p.name.startswith("."))
+    if not names:
+        rd.problem("applicants/", "", "目录为空，没有申报人")
+    if len(names) > MAX_APPLICANTS:
+        rd.problem("applicants/", "", f"申报人过多：{len(names)} 个，上限 {MAX_APPLICANTS}")
+        return out, blobs
+    total = 0
+    for name in names:
+        rel = f"applicants/{name}/dossier.yaml"
+        if rd.kind(PurePosixPath("applicants", name), f"applicants/{name}") != "dir":
+            continue
+        raw = rd.read_yaml(rel, "office-applicant")
+        if raw is None:
+            continue
+        if raw["id"] != name:
+            rd.problem(rel, "id", f"应与目录名 {show(name)} 相同，实际为 {show(raw['id'])}")
+        atts: list[Attachment] = []
+        for i, a in enumerate(raw["dossier"].get("attachments", [])):
+            field = f"dossier.attachments[{i}].file"
+            clean = rd.check_rel(a["file"], rel, field)
+            if clean is None:
+                continue
+            if clean.suffix.lower() != ".pdf":
+                rd.problem(rel, field, f"只接受 .pdf 附件，实际为 {show(a['file'])}")
+                continue
+            data = rd.read_bytes(PurePosixPath("applicants", name, "attachments", *clean.parts),
+                                 MAX_ATTACHMENT_BYTES, rel, field)
+            if data is None:
+                continue
+            if not data.startswith(PDF_MAGIC):
+                rd.problem(rel, field, f"{clean} 不是 PDF 文件（开头应为 %PDF-），已拒绝")
+                continue
+            total += len(data)
+            if total > MAX_TOTAL_ATTACHMENT_BYTES:
+                rd.problem(rel, field, f"附件总大小超过上限 {MAX_TOTAL_ATTACHMENT_BYTES} 字节")
+                return out, blobs
+            if a["id"] in blobs:
+                rd.problem(rel, f"dossier.attachments[{i}].id", f"附件编号 {show(a['id'])} 重复")
+                continue
+            blobs[a["id"]] = data
+            atts.append(Attachment(
+                id=a["id"], filename=clean.name, media_type="application/pdf",
+                sha256=hashlib.sha256(data).hexdigest(), size=len(data), title=a.get("title", ""),
+            ))
+        d = raw["dossier"]
+        dossier = Dossier(
+            education=d["education"], years_in_field=d["years_in_field"], current_title=d["current_title"],
+            target_title=d["target_title"], achievements=tuple(d.get("achievements", ())),
+            papers=tuple(d.get("papers", ())), annual_reviews=tuple(d.get("annual_reviews", ())),
+            continuing_education=d.get("continuing_education", ""), work_summary=d.get("work_summary", ""),
+            attachments=tuple(atts),
+        )
+        out.append((rel, Applicant(
+            id=raw["id"], code=raw["code"], name=raw["name"], employer=raw["employer"], panel_id=raw["panel"],
+            group_id=raw["group"], dossier=dossier, flags=tuple(ApplicantFlag(f) for f in raw.get("flags", ())),
+        )))
+    return out, blobs
+
+
+def _build_rubric(raw: dict[str, Any]) -> Rubric:
+    return Rubric(
+        id=raw["id"], name=raw["name"], version=raw["version"], series=Series(raw["series"]),
+        criteria=tuple(
+            Criterion(
+                id=c["id"], name=c["name"], part=ScorePart(c["part"]), max_points=_dec(c["max_points"]),
+                step=_dec(c.get("step", "0.5")), levels=tuple(c.get("levels", ())),
+                allow_na=c.get("allow_na", False), description=c.get("description", ""),
+            )
+            for c in raw["criteria"]
+        ),
+    )
+
+
+def _build_rules(raw: dict[str, Any]) -> RuleSettings:
+    base = RuleSettings()
+    return RuleSettings(
+        recusal_base=RecusalBase(raw.get("recusal_base", base.recusal_base.value)),
+        aggregation=Aggregation(raw.get("aggregation", base.aggregation.value)),
+        trimmed_min_scores=raw.get("trimmed_min_scores", base.trimmed_min_scores),
+        material_weight=_dec(raw.get("material_weight", base.material_weight)),
+        defence_weight=_dec(raw.get("defence_weight", base.defence_weight)),
+        ballot_agree_limit=raw.get("ballot_agree_limit", base.ballot_agree_limit),
+        min_committee_size=raw.get("min_committee_size", base.min_committee_size),
+    )
+
+
+# -- stage 2: cross-references and rules ------------------------------------------------------------
+
+def _check_session(rd: Reader, defn: SessionDefinition) -> None:
+    f = "session.yaml"
+    try:
+        dt.date.fromisoformat(defn.scheduled_date)
+    except ValueError:
+        rd.problem(f, "scheduled_date", f"不是有效日期：{show(defn.scheduled_date)}")
+    for i, g in enumerate(defn.groups):
+        if not Decimal(0) <= g.pass_rate <= Decimal(1):
+            rd.problem(f, f"groups[{i}].pass_rate", f"通过率应在 0 到 1 之间，实际为 {g.pass_rate}")
+    for gid in sorted(_dups([g.id for g in defn.groups])):
+        rd.problem(f, "groups", f"分组编号 {show(gid)} 重复")
+    r = defn.rules
+    if r.material_weight + r.defence_weight != Decimal(1):
+        rd.problem(f, "rules.material_weight", f"材料分与答辩分权重之和应为 1，实际为 {r.material_weight + r.defence_weight}")
+    f = "committee.yaml"
+    for pid in sorted(_dups([p.id for p in defn.reviewers] + [s.id for s in defn.staff])):
+        rd.problem(f, "reviewers", f"人员编号 {show(pid)} 重复（评审专家与工作人员编号须各不相同）")
+
+
+def _check_panels(rd: Reader, defn: SessionDefinition) -> None:
+    f = "panels.yaml"
+    reviewers = {r.id for r in defn.reviewers}
+    rubrics = {r.id for r in defn.rubrics}
+    for pid in sorted(_dups([p.id for p in defn.panels])):
+        rd.problem(f, "panels", f"评议组编号 {show(pid)} 重复")
+    seen: dict[str, str] = {}
+    for i, p in enumerate(defn.panels):
+        for j, m in enumerate(p.member_ids):
+            if m not in reviewers:
+                rd.problem(f, f"panels[{i}].members[{j}]", f"评审专家 {show(m)} 不在 committee.yaml 中")
+            elif m in seen and seen[m] != p.id:
+                rd.problem(f, f"panels[{i}].members[{j}]", f"评审专家 {show(m)} 已在评议组 {show(seen[m])} 中")
+            seen.setdefault(m, p.id)
+        for dup in sorted(_dups(list(p.member_ids))):
+            rd.problem(f, f"panels[{i}].members", f"评审专家 {show(dup)} 重复列出")
+        for key, rid in (("leader", p.leader_id), ("vice_leader", p.vice_leader_id)):
+            if rid not in reviewers:
+                rd.problem(f, f"panels[{i}].{key}", f"评审专家 {show(rid)} 不在 committee.yaml 中")
+            elif rid not in p.member_ids:
+                rd.problem(f, f"panels[{i}].{key}", f"{show(rid)} 应同时列在 members 中")
+        if p.leader_id == p.vice_leader_id:
+            rd.problem(f, f"panels[{i}].vice_leader", "组长与副组长不能是同一人")
+        if p.rubric_id not in rubrics:
+            rd.problem(f, f"panels[{i}].rubric", f"评分标准 {show(p.rubric_id)} 不在 rubrics/ 中")
+    for rid in sorted(_dups([r.id for r in defn.rubrics])):
+        rd.problem("rubrics/", "id", f"评分标准编号 {show(rid)} 重复")
+
+
+def _check_rubric(rd: Reader, f: str, rubric: Rubric, series: Series) -> None:
+    for cid in sorted(_dups([c.id for c in rubric.criteria])):
+        rd.problem(f, "criteria", f"评分项编号 {show(cid)} 重复")
+    for i, c in enumerate(rubric.criteria):
+        if c.step <= 0:
+            rd.problem(f, f"criteria[{i}].step", f"步长应大于 0，实际为 {c.step}")
+        elif c.max_points <= 0 or c.max_points % c.step != 0:
+            rd.problem(f, f"criteria[{i}].max_points", f"满分应大于 0 且为步长 {c.step} 的整数倍，实际为 {c.max_points}")
+    for part, label in ((ScorePart.MATERIAL, "申报材料"), (ScorePart.DEFENCE, "答辩")):
+        total = sum((c.max_points for c in rubric.part_criteria(part)), Decimal(0))
+        if part is ScorePart.MATERIAL and total != HUNDRED:
+            rd.problem(f, "criteria", f"{label}评分项满分之和应为 100，实际为 {total}")
+        if part is ScorePart.DEFENCE and total not in (Decimal(0), HUNDRED):
+            rd.problem(f, "criteria", f"{label}评分项满分之和应为 100（或没有答辩项），实际为 {total}")
+    if rubric.series is not series:
+        rd.problem(f, "series", f"评分标准系列 {rubric.series.value} 与会议系列 {series.value} 不一致")
+    if rubric.series is Series.ENGINEERING and not any(SAFETY_WORD in c.name for c in rubric.criteria):
+        rd.problem(f, "criteria", f"工程系列评分标准必须包含{SAFETY_WORD}履职情况评分项（名称含“{SAFETY_WORD}”）")
+    if rubric.series is Series.EDUCATION:
+        if not rubric.criteria or ETHICS_WORD not in rubric.criteria[0].name:
+            rd.problem(f, "criteria[0].name", f"中小学教师系列评分标准的第一项必须是{ETHICS_WORD}")
+        for i, c in enumerate(rubric.criteria):
+            if c.part is ScorePart.DEFENCE:
+                rd.problem(f, f"criteria[{i}].part", "中小学教师系列不设答辩，不能有 defence 评分项")
+
+
+def _check_applicants(rd: Reader, defn: SessionDefinition, applicants: list[tuple[str, Applicant]]) -> None:
+    panels = {p.id for p in defn.panels}
+    groups = {g.id for g in defn.groups}
+    dup_codes = _dups([a.code for _, a in applicants])
+    for f, a in applicants:
+        if a.panel_id not in panels:
+            rd.problem(f, "panel", f"评议组 {show(a.panel_id)} 不在 panels.yaml 中")
+        if a.group_id not in groups:
+            rd.problem(f, "group", f"分组 {show(a.group_id)} 不在 session.yaml 的 groups 中")
+        if a.code in dup_codes:
+            rd.problem(f, "code", f"申报人编码 {show(a.code)} 与其他申报人重复")
+
+
+def _check_conflicts(rd: Reader, defn: SessionDefinition) -> None:
+    f = "conflicts.yaml"
+    reviewers = {r.id for r in defn.reviewers}
+    applicants = {a.id for a in defn.applicants}
+    seen: set[tuple[str, str]] = set()
+    for i, c in enumerate(defn.conflicts):
+        if c.reviewer_id not in reviewers:
+            rd.problem(f, f"conflicts[{i}].reviewer", f"评审专家 {show(c.reviewer_id)} 不在 committee.yaml 中")
+        if c.applicant_id not in applicants:
+            rd.problem(f, f"conflicts[{i}].applicant", f"申报人 {show(c.applicant_id)} 不在 applicants/ 中")
+        if (c.reviewer_id, c.applicant_id) in seen:
+            rd.problem(f, f"conflicts[{i}]", "重复的回避记录")
+        seen.add((c.reviewer_id, c.applicant_id))
