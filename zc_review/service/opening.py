@@ -1,0 +1,206 @@
+"""Opening the meeting: roll call with quorum, integrity pledges, recusals, rubric sign-off (RULES.md §2–3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from zc_review.domain import rules
+from zc_review.i18n import t
+from zc_review.seal.statements import sign_statement
+from zc_review.service.errors import ServiceError
+from zc_review.service.permissions import Action, Role
+from zc_review.service.room import Actor, RoomBase
+from zc_review.storage.models import Attendance, Recusal, Signature, SessionState
+
+# The five signatures that put a panel's rubric into force. Source: RULES.md §3; 000 第二十六条(三).
+RUBRIC_ROLES: tuple[Role, ...] = (Role.PANEL_LEADER, Role.PANEL_VICE_LEADER, Role.SUPERVISOR,
+                                  Role.VICE_CHAIR, Role.CHAIR)
+
+
+@dataclass(frozen=True)
+class QuorumStatus:
+    """Live quorum figures: committee size, required (⌈2/3·size⌉), attending, absent, unmarked."""
+
+    committee_size: int
+    required: int
+    attending: int
+    absent: int
+    unmarked: int
+
+    @property
+    def met(self) -> bool:
+        return self.attending >= self.required
+
+
+class OpeningMixin(RoomBase):
+    """Roll call, pledges, recusals and rubric sign-off."""
+
+    # -- roll call ---------------------------------------------------------------------------
+    def quorum(self) -> QuorumStatus:
+        """Quorum now. Source: RULES.md §2."""
+        with Session(self.engine) as s:
+            marks = {a.reviewer_id: a.attending for a in s.exec(select(Attendance))}
+        n = len(self.defn.reviewers)
+        attending = sum(1 for v in marks.values() if v)
+        return QuorumStatus(n, rules.quorum_required(n), attending, sum(1 for v in marks.values() if not v),
+                            n - len(marks))
+
+    def roll_call_closed(self) -> bool:
+        return self.state().roll_call_closed_at is not None
+
+    def mark_attendance(self, actor: Actor, reviewer_id: str, attending: bool) -> QuorumStatus:
+        """Mark a reviewer attending (出席) or absent. Only before the roll call is closed.
+
+        Raises: ServiceError("roll_call_closed"), ("unknown_person"), ("not_permitted").
+        """
+        self._require(actor, Action.MARK_ATTENDANCE)
+        if not any(r.id == reviewer_id for r in self.defn.reviewers):
+            raise ServiceError("unknown_person", person=reviewer_id)
+        if self.roll_call_closed():
+            raise ServiceError("roll_call_closed")
+        with self._tx() as s:
+            row = s.get(Attendance, reviewer_id) or Attendance(reviewer_id=reviewer_id, attending=attending,
+                                                                marked_at=self.clock())
+            row.attending, row.marked_at = attending, self.clock()
+            s.add(row)
+            self._log(s, actor.person_id, "recorder", "attendance", {"reviewer": reviewer_id, "attending": attending})
+        return self.quorum()
+
+    def close_roll_call(self, actor: Actor) -> QuorumStatus:
+        """End the roll call. Every reviewer must be marked and the quorum met.
+
+        Raises: ServiceError("roll_call_unmarked", count) or ServiceError("no_quorum", attending, required).
+        Source: RULES.md §2 (without quorum nothing is scored or voted).
+        """
+        self._require(actor, Action.CLOSE_ROLL_CALL)
+        q = self.quorum()
+        if self.roll_call_closed():
+            return q
+        if q.unmarked:
+            raise ServiceError("roll_call_unmarked", count=q.unmarked)
+        if not q.met:
+            raise ServiceError("no_quorum", attending=q.attending, required=q.required, size=q.committee_size)
+        with self._tx() as s:
+            st = s.get(SessionState, 1)
+            assert st is not None
+            st.roll_call_closed_at = self.clock()
+            st.presiding_officer_id = self.presiding_officer_id()
+            s.add(st)
+            self._log(s, actor.person_id, "recorder", "roll_call_closed",
+                      {"attending": q.attending, "required": q.required, "size": q.committee_size})
+        return q
+
+    def _require_roll_call(self) -> None:
+        if not self.roll_call_closed():
+            raise ServiceError("roll_call_open")
+
+    # -- signatures ----------------------------------------------------------------------------
+    def _sign(self, actor: Actor, *, kind: str, subject: str, role: str, text: str) -> Signature:
+        statement = text.encode("utf-8")
+        sig = Signature(kind=kind, subject=subject, role=role, person_id=actor.person_id, signed_at=self.clock(),
+                        statement=statement, signature=sign_statement(actor.key, statement))
+        with self._tx() as s:
+            dup = s.exec(select(Signature).where(Signature.kind == kind, Signature.subject == subject,
+                                                 (Signature.person_id == actor.person_id) | (Signature.role == role))
+                         ).first()
+            if dup is not None:
+                raise ServiceError("already_signed" if dup.person_id == actor.person_id else "role_already_signed",
+                                   name=actor.name)
+            s.add(sig)
+            self._log(s, actor.person_id, role, f"signed_{kind}", {"subject": subject})
+        return sig
+
+    def signatures(self, kind: str, subject: str | None = None) -> list[Signature]:
+        with Session(self.engine) as s:
+            q = select(Signature).where(Signature.kind == kind)
+            if subject is not None:
+                q = q.where(Signature.subject == subject)
+            return list(s.exec(q.order_by(Signature.id)))  # type: ignore[arg-type]
+
+    # -- pledges ----------------------------------------------------------------------------------
+    def pledge_text(self, reviewer_id: str) -> str:
+        r = self.defn.reviewer(reviewer_id)
+        return t("pledge_statement", committee=self.defn.committee_name, session=self.defn.session_id,
+                 name=r.name, id=r.id)
+
+    def sign_pledge(self, actor: Actor) -> None:
+        """An attending reviewer signs the integrity pledge (承诺书) with their own credential.
+
+        Raises: ServiceError("roll_call_open"), ("not_permitted"), ("already_signed").
+        Source: RULES.md §2; 000 第二十六条(二)4.
+        """
+        self._require_roll_call()
+        self._require(actor, Action.SIGN_PLEDGE)
+        self._sign(actor, kind="pledge", subject="", role="reviewer", text=self.pledge_text(actor.person_id))
+
+    def pledged_ids(self) -> set[str]:
+        return {sg.person_id for sg in self.signatures("pledge")}
+
+    def _require_pledged(self, reviewer_id: str) -> None:
+        if reviewer_id not in self.pledged_ids():
+            raise ServiceError("pledge_missing", name=self.person_name(reviewer_id))
+
+    # -- recusals ---------------------------------------------------------------------------------
+    def add_recusal(self, actor: Actor, reviewer_id: str, applicant_id: str, reason: str) -> None:
+        """Record a recusal declared in the room. None can be removed. Not after the poll opens.
+
+        Raises: ServiceError("recusal_exists"), ("poll_started"), ("reason_required"), ("unknown_person").
+        Source: RULES.md §2; 000 第四十条(二)4.
+        """
+        self._require(actor, Action.ADD_RECUSAL)
+        if not any(r.id == reviewer_id for r in self.defn.reviewers):
+            raise ServiceError("unknown_person", person=reviewer_id)
+        self.defn.applicant(applicant_id)
+        if not reason.strip():
+            raise ServiceError("reason_required")
+        if self.state().poll_opened_at is not None:
+            raise ServiceError("poll_started")
+        if self.is_recused(reviewer_id, applicant_id):
+            raise ServiceError("recusal_exists")
+        with self._tx() as s:
+            s.add(Recusal(reviewer_id=reviewer_id, applicant_id=applicant_id, reason=reason.strip(),
+                          source="room", recorded_at=self.clock()))
+            self._log(s, actor.person_id, "recorder", "recusal_added",
+                      {"reviewer": reviewer_id, "applicant": applicant_id})
+
+    # -- rubric sign-off ----------------------------------------------------------------------------
+    def rubric_text(self, panel_id: str) -> str:
+        p = self.defn.panel(panel_id)
+        rub = self.defn.rubric(p.rubric_id)
+        lines = [f"{c.id} {c.name} {c.part.value} max={c.max_points} step={c.step}" for c in rub.criteria]
+        return t("rubric_statement", panel=p.name, rubric=rub.name, version=rub.version,
+                 session=self.defn.session_id) + "\n" + "\n".join(lines)
+
+    def rubric_roles_for(self, actor: Actor, panel_id: str) -> list[Role]:
+        """The rubric roles ``actor`` may sign for this panel (excluding ones already signed)."""
+        roles = self.roles_of(actor.person_id, panel_id=panel_id)
+        if Role.PRESIDING in roles:
+            roles = roles | {Role.CHAIR}
+        signed = {sg.role for sg in self.signatures("rubric", panel_id)}
+        return [r for r in RUBRIC_ROLES if r in roles and r.value not in signed]
+
+    def sign_rubric(self, actor: Actor, panel_id: str, role: Role) -> None:
+        """Sign a panel's rubric in one of the five roles; it takes effect when all five have signed.
+
+        The chair's place may be taken by the presiding vice-chair when the chair is absent. One
+        person signs one place per rubric. Reviewers sign only after their pledge.
+        Raises: ServiceError("not_permitted"), ("role_already_signed"), ("already_signed"),
+            ("pledge_missing"), ("roll_call_open").
+        Source: RULES.md §3; 000 第二十六条(三).
+        """
+        self._require_roll_call()
+        self._require(actor, Action.SIGN_RUBRIC, panel_id=panel_id)
+        if role not in self.rubric_roles_for(actor, panel_id):
+            if role.value in {sg.role for sg in self.signatures("rubric", panel_id)}:
+                raise ServiceError("role_already_signed", name=actor.name)
+            raise ServiceError("not_permitted", action=f"sign_rubric:{role.value}")
+        if Role.SUPERVISOR is not role:
+            self._require_pledged(actor.person_id)
+        self._sign(actor, kind="rubric", subject=panel_id, role=role.value, text=self.rubric_text(panel_id))
+
+    def rubric_in_force(self, panel_id: str) -> bool:
+        """True once all five roles have signed this panel's rubric. Source: RULES.md §3."""
+        signed = {sg.role for sg in self.signatures("rubric", panel_id)}
+        return all(r.value in signed for r in RUBRIC_ROLES)

@@ -1,0 +1,107 @@
+"""The plaintext inside a session package: a ZIP of the session definition, credentials and attachments.
+
+Layout (all names fixed, checked on read, sizes capped before reading):
+    session.json        canonical JSON of the SessionDefinition (domain/codec.py)
+    credentials.json    {person_id: CredentialRecord dict}: Argon2id verifiers and wrapped keys only
+    device.json         the session device's key (PKCS#8 DER, base64) and certificate (PEM)
+    office.json         the office root certificate (PEM) and the office's age recipient for bundles
+    attachments/<id>    dossier attachment bytes
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from zc_review.service.errors import ServiceError
+
+MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one member (an attachment) at most 32 MiB
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # the whole payload at most 512 MiB uncompressed
+MAX_MEMBERS = 10_000
+_FIXED = ("session.json", "credentials.json", "device.json", "office.json")
+_ATTACHMENT = re.compile(r"^attachments/[A-Za-z0-9_.-]{1,64}$")
+_EPOCH = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Payload:
+    """The decoded package payload. ``attachments``: attachment id → bytes."""
+
+    session: dict[str, Any]
+    credentials: dict[str, dict[str, Any]]
+    device_key_der: bytes
+    device_cert_pem: bytes
+    office_root_pem: bytes
+    office_recipient: str
+    attachments: dict[str, bytes]
+
+
+def build_payload(p: Payload) -> bytes:
+    """Serialise a payload to ZIP bytes (stored, fixed order and timestamps: reproducible)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        def put(name: str, data: bytes) -> None:
+            info = zipfile.ZipInfo(name, date_time=_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+
+        put("session.json", json.dumps(p.session, ensure_ascii=False, sort_keys=True).encode())
+        put("credentials.json", json.dumps(p.credentials, sort_keys=True).encode())
+        put("device.json", json.dumps({"key": base64.b64encode(p.device_key_der).decode(),
+                                       "cert": p.device_cert_pem.decode()}).encode())
+        put("office.json", json.dumps({"root_cert": p.office_root_pem.decode(),
+                                       "recipient": p.office_recipient}).encode())
+        for att_id in sorted(p.attachments):
+            put(f"attachments/{att_id}", p.attachments[att_id])
+    return buf.getvalue()
+
+
+def parse_payload(data: bytes) -> Payload:
+    """Read payload ZIP bytes, refusing anything unexpected.
+
+    Raises: ServiceError("payload_malformed") for a bad ZIP, unknown or duplicate member names,
+        paths, too many members, or declared/actual sizes over the limits (zip bombs).
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise ValueError("too many members")
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise ValueError("duplicate member")
+        total = 0
+        for info in infos:
+            if info.filename not in _FIXED and not _ATTACHMENT.match(info.filename):
+                raise ValueError(f"unexpected member {info.filename!r}")
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise ValueError("member too large")
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES or not set(_FIXED) <= set(names):
+            raise ValueError("size or missing member")
+
+        def read(name: str) -> bytes:
+            with zf.open(name) as fh:
+                blob = fh.read(MAX_MEMBER_BYTES + 1)
+            if len(blob) > MAX_MEMBER_BYTES:
+                raise ValueError("member too large")
+            return blob
+
+        device = json.loads(read("device.json"))
+        office = json.loads(read("office.json"))
+        return Payload(
+            session=json.loads(read("session.json")),
+            credentials=json.loads(read("credentials.json")),
+            device_key_der=base64.b64decode(device["key"]),
+            device_cert_pem=device["cert"].encode(),
+            office_root_pem=office["root_cert"].encode(),
+            office_recipient=office["recipient"],
+            attachments={n.split("/", 1)[1]: read(n) for n in names if n.startswith("attachments/")},
+        )
+    except (zipfile.BadZipFile, ValueError, KeyError, TypeError, OSError, EOFError) as exc:
+        raise ServiceError("payload_malformed", detail=str(exc)) from exc

@@ -1,0 +1,295 @@
+"""Dossiers and scores: blind dossier views, score sheets with validation and locking, panel aggregates."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from zc_review.domain import rules
+from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
+from zc_review.service.errors import ServiceError
+from zc_review.service.opening import OpeningMixin
+from zc_review.service.permissions import Action
+from zc_review.service.room import Actor
+from zc_review.storage.models import PanelOpinion, ScoreSheet
+
+ScoreValues = dict[str, Decimal | None]
+
+
+@dataclass(frozen=True)
+class DossierView:
+    """What a reviewer sees of a dossier: by code, without name or employer (blind materials)."""
+
+    applicant_id: str
+    code: str
+    panel_name: str
+    group_name: str
+    flags: tuple[ApplicantFlag, ...]
+    dossier: Dossier
+
+
+@dataclass(frozen=True)
+class ApplicantScore:
+    """A panel's aggregate for one applicant, exact, with per-reviewer part scores.
+
+    ``material``/``defence`` in points (0–100, exact); ``composite`` rounded half-up to 2 places;
+    ``defence`` is None in the education series. ``per_reviewer``: reviewer id → (M_r, D_r).
+    """
+
+    applicant_id: str
+    material: Decimal
+    defence: Decimal | None
+    composite: Decimal
+    per_reviewer: dict[str, tuple[Decimal, Decimal | None]]
+
+
+def parse_score(text: str) -> Decimal | None:
+    """Parse a typed score: "18.5" → Decimal("18.5"); "-" or "NA" → None (not applicable).
+
+    Raises: ServiceError("score_not_number") for anything else.
+    """
+    raw = text.strip()
+    if raw.upper() in {"-", "NA", "N/A", "不适用"}:
+        return None
+    try:
+        value = Decimal(raw)
+    except ArithmeticError as exc:
+        raise ServiceError("score_not_number", value=raw[:20]) from exc
+    if not value.is_finite():
+        raise ServiceError("score_not_number", value=raw[:20])
+    return value
+
+
+class ScoringMixin(OpeningMixin):
+    """Dossier access and scoring."""
+
+    # -- who scores what ----------------------------------------------------------------------
+    def scorers_of(self, applicant_id: str) -> list[str]:
+        """Reviewers who score this applicant: attending panel members not recused."""
+        a = self.defn.applicant(applicant_id)
+        members = self.defn.panel(a.panel_id).member_ids
+        attending = set(self.attending_ids())
+        recused = self.recused_ids(applicant_id)
+        return [m for m in members if m in attending and m not in recused]
+
+    def applicants_for_reviewer(self, reviewer_id: str) -> list[Applicant]:
+        """Applicants of the reviewer's panel they are not recused from, in code order."""
+        panel = self.defn.panel_of_reviewer(reviewer_id)
+        if panel is None:
+            return []
+        return sorted((a for a in self.defn.applicants_of_panel(panel.id)
+                       if not self.is_recused(reviewer_id, a.id)), key=lambda a: a.code)
+
+    def _require_may_see(self, actor: Actor, applicant_id: str, action: Action) -> Applicant:
+        self._require_roll_call()
+        a = self.defn.applicant(applicant_id)
+        self._require(actor, action, panel_id=a.panel_id)
+        self._require_pledged(actor.person_id)
+        if actor.person_id not in self.defn.panel(a.panel_id).member_ids:
+            raise ServiceError("not_on_panel")
+        if self.is_recused(actor.person_id, applicant_id):
+            raise ServiceError("recused", code=a.code)
+        return a
+
+    # -- dossiers ----------------------------------------------------------------------------------
+    def dossier(self, actor: Actor, applicant_id: str) -> DossierView:
+        """Open a dossier for a panel reviewer (not recused, pledged). Logged.
+
+        Raises: ServiceError("recused"), ("not_on_panel"), ("pledge_missing"), ("not_permitted").
+        Source: RULES.md §2 (recusal), §4 (blind materials; applicants by code).
+        """
+        a = self._require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
+        with self._tx() as s:
+            self._log(s, actor.person_id, "reviewer", "dossier_viewed", {"applicant": applicant_id})
+        return DossierView(a.id, a.code, self.defn.panel(a.panel_id).name, self.defn.group(a.group_id).name,
+                           a.flags, a.dossier)
+
+    def attachment_text(self, actor: Actor, applicant_id: str, attachment_id: str) -> str:
+        """Extract an attachment's text (pypdf), in memory. Errors in the PDF give a clear message.
+
+        Raises: ServiceError("attachment_unreadable") when the PDF cannot be parsed.
+        """
+        a = self._require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
+        if attachment_id not in {x.id for x in a.dossier.attachments}:
+            raise ServiceError("attachment_unknown")
+        data = self.payload.attachments.get(attachment_id)
+        if data is None:
+            raise ServiceError("attachment_unknown")
+        import io
+
+        from pypdf import PdfReader
+
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            return "\n".join((page.extract_text() or "") for page in reader.pages[:200])
+        except Exception as exc:  # pypdf raises many kinds on hostile input; all mean "unreadable"
+            raise ServiceError("attachment_unreadable", error=type(exc).__name__) from exc
+
+    # -- score sheets -------------------------------------------------------------------------------
+    def rubric_of(self, applicant_id: str) -> Rubric:
+        a = self.defn.applicant(applicant_id)
+        return self.defn.rubric(self.defn.panel(a.panel_id).rubric_id)
+
+    def current_sheet(self, reviewer_id: str, applicant_id: str) -> ScoreSheet | None:
+        with Session(self.engine) as s:
+            return s.exec(select(ScoreSheet).where(ScoreSheet.reviewer_id == reviewer_id,
+                                                   ScoreSheet.applicant_id == applicant_id)
+                          .order_by(ScoreSheet.version.desc())).first()  # type: ignore[attr-defined]
+
+    @staticmethod
+    def sheet_values(sheet: ScoreSheet) -> ScoreValues:
+        raw = json.loads(sheet.values_json)
+        return {k: (None if v is None else Decimal(v)) for k, v in raw.items()}
+
+    def save_scores(self, actor: Actor, applicant_id: str, values: ScoreValues, *, submit: bool) -> ScoreSheet:
+        """Save a reviewer's scores for one applicant as a draft, or submit them (then locked).
+
+        Args:
+            values: criterion id → points (Decimal, within 0..max and a multiple of the step) or
+                None for "not applicable" where allowed. A draft may be partial; a submission must
+                cover every criterion of the rubric (the education rubric has no defence criteria).
+            submit: lock the sheet.
+        Raises: ServiceError("rubric_not_in_force"), ("sheet_locked"), ("poll_started"),
+            ("score_invalid", detail) for a range/step/N-A error, ("score_missing") on submit,
+            ("recused"), ("not_on_panel"), ("pledge_missing").
+        Source: RULES.md §3–4; 000 第二十六条(三).
+        """
+        a = self._require_may_see(actor, applicant_id, Action.SCORE)
+        if not self.rubric_in_force(a.panel_id):
+            raise ServiceError("rubric_not_in_force", panel=self.defn.panel(a.panel_id).name)
+        if self.state().poll_opened_at is not None:
+            raise ServiceError("poll_started")
+        rubric = self.rubric_of(applicant_id)
+        known = {c.id for c in rubric.criteria}
+        for cid, value in values.items():
+            if cid not in known:
+                raise ServiceError("criterion_unknown", criterion=cid)
+            try:
+                rules.validate_score(rubric.criterion(cid), value)
+            except rules.RuleError as exc:
+                raise ServiceError(exc.code, **exc.params) from exc
+        if submit:
+            missing = [c.name for c in rubric.criteria if c.id not in values]
+            if missing:
+                raise ServiceError("score_missing", criterion="、".join(missing))
+        current = self.current_sheet(actor.person_id, applicant_id)
+        if current is not None and current.status == "submitted":
+            raise ServiceError("sheet_locked", code=a.code)
+        now = self.clock()
+        values_json = json.dumps({k: (None if v is None else str(v)) for k, v in sorted(values.items())})
+        with self._tx() as s:
+            if current is None:
+                sheet = ScoreSheet(reviewer_id=actor.person_id, applicant_id=applicant_id, version=1,
+                                   status="draft", rubric_id=rubric.id, rubric_version=rubric.version,
+                                   values_json=values_json, saved_at=now)
+            else:
+                sheet = s.get(ScoreSheet, current.id)
+                assert sheet is not None
+                sheet.values_json, sheet.saved_at = values_json, now
+            if submit:
+                sheet.status, sheet.submitted_at = "submitted", now
+            s.add(sheet)
+            self._log(s, actor.person_id, "reviewer", "scores_submitted" if submit else "scores_saved",
+                      {"applicant": applicant_id, "version": sheet.version})
+        return sheet
+
+    def return_sheet(self, leader: Actor, witness: Actor, reviewer_id: str, applicant_id: str, reason: str) -> None:
+        """The panel leader returns a submitted sheet with a written reason, witnessed by the supervisor.
+
+        The submitted version is kept (status "returned"); a new draft version starts from its values.
+        Raises: ServiceError("not_permitted"), ("reason_required"), ("sheet_not_submitted"), ("poll_started").
+        Source: issue 5 §2.
+        """
+        a = self.defn.applicant(applicant_id)
+        self._require(leader, Action.WRITE_OPINION, panel_id=a.panel_id)
+        self._check_actor(witness)
+        if "supervisor" not in {r.value for r in self.roles_of(witness.person_id)}:
+            raise ServiceError("not_permitted", action="witness")
+        if not reason.strip():
+            raise ServiceError("reason_required")
+        if self.state().poll_opened_at is not None:
+            raise ServiceError("poll_started")
+        current = self.current_sheet(reviewer_id, applicant_id)
+        if current is None or current.status != "submitted":
+            raise ServiceError("sheet_not_submitted")
+        with self._tx() as s:
+            old = s.get(ScoreSheet, current.id)
+            assert old is not None
+            old.status, old.return_reason = "returned", reason.strip()
+            s.add(old)
+            s.add(ScoreSheet(reviewer_id=reviewer_id, applicant_id=applicant_id, version=old.version + 1,
+                             status="draft", rubric_id=old.rubric_id, rubric_version=old.rubric_version,
+                             values_json=old.values_json, saved_at=self.clock()))
+            self._log(s, leader.person_id, "panel_leader", "sheet_returned",
+                      {"reviewer": reviewer_id, "applicant": applicant_id, "witness": witness.person_id})
+
+    # -- aggregates ------------------------------------------------------------------------------
+    def scoring_complete(self, applicant_id: str) -> bool:
+        """True when every scorer of the applicant has submitted (and there is at least one)."""
+        scorers = self.scorers_of(applicant_id)
+        if not scorers:
+            return False
+        for r in scorers:
+            sheet = self.current_sheet(r, applicant_id)
+            if sheet is None or sheet.status != "submitted":
+                return False
+        return True
+
+    def applicant_score(self, applicant_id: str) -> ApplicantScore | None:
+        """The panel aggregate from submitted sheets of current scorers, or None if none yet.
+
+        Composite C = 0.7·M + 0.3·D (C = M without defence), aggregation per the rules in force.
+        Source: RULES.md §4; 000 第二十六条(三).
+        """
+        rubric = self.rubric_of(applicant_id)
+        per: dict[str, tuple[Decimal, Decimal | None]] = {}
+        for r in self.scorers_of(applicant_id):
+            sheet = self.current_sheet(r, applicant_id)
+            if sheet is None or sheet.status != "submitted":
+                continue
+            vals = self.sheet_values(sheet)
+            m = rules.part_score(rubric, ScorePart.MATERIAL, vals)
+            d = rules.part_score(rubric, ScorePart.DEFENCE, vals) if rubric.has_defence else None
+            per[r] = (m, d)
+        return aggregate_scores(applicant_id, per, self.defn.rules, rubric.has_defence)
+
+    # -- opinions -----------------------------------------------------------------------------------
+    def write_opinion(self, actor: Actor, applicant_id: str, text: str) -> None:
+        """The panel leader records the panel's opinion (评议意见). Source: 000 第二十六条(四)."""
+        a = self.defn.applicant(applicant_id)
+        self._require(actor, Action.WRITE_OPINION, panel_id=a.panel_id)
+        if not text.strip():
+            raise ServiceError("reason_required")
+        if self.state().results_final_at is not None:
+            raise ServiceError("results_final")
+        with self._tx() as s:
+            row = s.get(PanelOpinion, applicant_id) or PanelOpinion(applicant_id=applicant_id, text="",
+                                                                     author_id=actor.person_id,
+                                                                     written_at=self.clock())
+            row.text, row.author_id, row.written_at = text.strip(), actor.person_id, self.clock()
+            s.add(row)
+            self._log(s, actor.person_id, "panel_leader", "opinion_written", {"applicant": applicant_id})
+
+    def opinions(self) -> dict[str, str]:
+        with Session(self.engine) as s:
+            return {o.applicant_id: o.text for o in s.exec(select(PanelOpinion))}
+
+
+def aggregate_scores(applicant_id: str, per: dict[str, tuple[Decimal, Decimal | None]],
+                     settings: rules.RuleSettings, has_defence: bool) -> ApplicantScore | None:
+    """Aggregate per-reviewer (M_r, D_r) into an ApplicantScore; None when ``per`` is empty.
+
+    Shared by the room and by the office's recomputation on import. Source: RULES.md §4.
+    """
+    if not per:
+        return None
+    ms = [m for m, _ in per.values()]
+    m = rules.aggregate(ms, settings.aggregation, settings.trimmed_min_scores)
+    d: Decimal | None = None
+    if has_defence:
+        d = rules.aggregate([x for _, x in per.values() if x is not None], settings.aggregation,
+                            settings.trimmed_min_scores)
+    return ApplicantScore(applicant_id, m, d, rules.composite_score(m, d, settings), per)

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, the engine factory and the secrecy maintenance of the ballot box."""
