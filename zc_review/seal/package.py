@@ -1,0 +1,251 @@
+"""The session package (office to room): signed, age-encrypted, opened by chair and supervisor together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyrage
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from ._container import format_text, read_zip, write_zip
+from .credentials import Rng, normalize_secret
+from .errors import SealError
+from .pki import OfficeKeys, cert_sha256, parse_age_identity
+
+KIND = "session package"
+VERSION = 1
+MEMBERS = ("FORMAT", "header.json", "payload.age", "opening.age", "recovery.age", "signature.der")
+SIGNED_MEMBERS = MEMBERS[:-1]
+MAX_PACKAGE_BYTES = 1 << 30  # 1 GiB: far above a session with scanned dossiers, far below RAM
+MAX_HEADER_BYTES = 64 * 1024
+_HEADER_KEYS = {"format", "format_version", "package_id", "created", "office_root_sha256", "signer_cert_pem"}
+
+
+@dataclass(frozen=True)
+class PackageHeader:
+    """The signed, unencrypted header of a session package.
+
+    Attributes:
+        format_version: Always 1 here.
+        package_id: 32 lowercase hex digits (16 random bytes).
+        created: Timezone-aware creation time stated by the office.
+        office_root_sha256: SHA-256 hex of the signing root certificate (DER).
+        signer_cert: The root certificate that signed the package (one of the trusted roots).
+    """
+
+    format_version: int
+    package_id: str
+    created: dt.datetime
+    office_root_sha256: str
+    signer_cert: x509.Certificate
+
+
+def signed_digest_input(members: Sequence[tuple[str, bytes]]) -> bytes:
+    """Return what ``signature.der`` signs: the 32-byte SHA-256 of each of the first five members,
+    concatenated in member order (160 bytes)."""
+    return b"".join(hashlib.sha256(body).digest() for _, body in members[: len(SIGNED_MEMBERS)])
+
+
+def _identity_text(identity: str, recipient: str) -> bytes:
+    return f"# zc-review session identity\n# public key: {recipient}\n{identity}\n".encode("ascii")
+
+
+def write_package(
+    payload: bytes,
+    office_keys: OfficeKeys,
+    chair_secret: str,
+    supervisor_secret: str,
+    now: dt.datetime,
+    rng: Rng = os.urandom,
+) -> bytes:
+    """Seal ``payload`` into a session package (format in docs/FORMATS.md).
+
+    A fresh X25519 session identity encrypts the payload. The identity is stored twice:
+    ``opening.age`` = age-passphrase(chair, age-passphrase(supervisor, identity)) so both secrets
+    are needed, and ``recovery.age`` = age to the office recipient. The office root key signs
+    the SHA-256 digests of the first five members.
+
+    Args:
+        payload: Opaque bytes (the service's session ZIP); at most about 1 GiB.
+        office_keys: Signs the package and receives the recovery copy.
+        chair_secret: The chair's opening secret (``new_secret()`` form).
+        supervisor_secret: The supervisor's opening secret; must differ from the chair's.
+        now: Timezone-aware creation time written to the header.
+        rng: Source of the package id (age and ECDSA use their own OS randomness).
+
+    Returns:
+        The package bytes (payload size + about 2 KB). Takes ~4 s: two age scrypt layers.
+
+    Raises:
+        ValueError: A secret is malformed, the two secrets are equal, or ``now`` is naive.
+    """
+    chair = normalize_secret(chair_secret)
+    supervisor = normalize_secret(supervisor_secret)
+    if chair == supervisor:
+        raise ValueError("the chair's and the supervisor's opening secrets must differ")
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    identity = pyrage.x25519.Identity.generate()
+    recipient = identity.to_public()
+    header = {
+        "format": "zc-review " + KIND,
+        "format_version": VERSION,
+        "package_id": rng(16).hex(),
+        "created": now.isoformat(timespec="seconds"),
+        "office_root_sha256": cert_sha256(office_keys.root_cert),
+        "signer_cert_pem": office_keys.root_cert.public_bytes(serialization.Encoding.PEM).decode("ascii"),
+    }
+    id_text = _identity_text(str(identity), str(recipient))
+    office_recipient = pyrage.x25519.Recipient.from_str(office_keys.age_recipient)
+    members = [
+        ("FORMAT", format_text(KIND, VERSION)),
+        ("header.json", _json_bytes(header)),
+        ("payload.age", pyrage.encrypt(payload, [recipient])),
+        ("opening.age", pyrage.passphrase.encrypt(pyrage.passphrase.encrypt(id_text, supervisor), chair)),
+        ("recovery.age", pyrage.encrypt(id_text, [office_recipient])),
+    ]
+    signature = office_keys.root_key.sign(signed_digest_input(members), ec.ECDSA(hashes.SHA256()))
+    members.append(("signature.der", signature))
+    return write_zip(members)
+
+
+def _json_bytes(obj: dict[str, Any]) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+def _read(data: bytes) -> dict[str, bytes]:
+    members = read_zip(
+        data, kind=KIND, version=VERSION, names=MEMBERS, max_total=MAX_PACKAGE_BYTES, max_member=MAX_PACKAGE_BYTES
+    )
+    return dict(members)
+
+
+def _verify(data: bytes, trusted_roots: Sequence[x509.Certificate]) -> tuple[PackageHeader, dict[str, bytes]]:
+    parts = _read(data)
+    if len(parts["header.json"]) > MAX_HEADER_BYTES:
+        raise SealError("package: header.json too large")
+    signed = signed_digest_input(list(parts.items()))
+    # Try each trusted root rather than trusting the header's claim: nothing inside the
+    # package is interpreted before the signature is known good.
+    signer = None
+    for root in trusted_roots:
+        pub = root.public_key()
+        if not isinstance(pub, ec.EllipticCurvePublicKey):
+            continue
+        try:
+            pub.verify(parts["signature.der"], signed, ec.ECDSA(hashes.SHA256()))
+        except InvalidSignature:
+            continue
+        signer = root
+        break
+    if signer is None:
+        raise SealError("package: outer signature invalid or not by a trusted root")
+    try:
+        header = json.loads(parts["header.json"].decode("utf-8"))
+        if not isinstance(header, dict) or set(header) != _HEADER_KEYS:
+            raise ValueError(f"header keys {sorted(header) if isinstance(header, dict) else header!r}")
+        if header["format"] != "zc-review " + KIND or header["format_version"] != VERSION:
+            raise ValueError("header format or version disagrees with FORMAT")
+        created = dt.datetime.fromisoformat(header["created"])
+        if created.tzinfo is None:
+            raise ValueError("created lacks a UTC offset")
+        header_cert = x509.load_pem_x509_certificate(header["signer_cert_pem"].encode("ascii"))
+        package_id = header["package_id"]
+        if not isinstance(package_id, str) or len(package_id) != 32:
+            raise ValueError("package_id")
+        bytes.fromhex(package_id)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise SealError(f"package: signed header malformed: {exc}") from None
+    if header["office_root_sha256"] != cert_sha256(signer) or header_cert != signer:
+        raise SealError("package: header names another signer than the verifying root")
+    return PackageHeader(VERSION, package_id, created, cert_sha256(signer), signer), parts
+
+
+def verify_package_signature(data: bytes, trusted_roots: Sequence[x509.Certificate]) -> PackageHeader:
+    """Check a package's structure and office signature; needs no secret.
+
+    Args:
+        data: The package file's bytes.
+        trusted_roots: Root certificates the room trusts (from the trust store).
+
+    Returns:
+        The signed header.
+
+    Raises:
+        FormatVersionError: The package is of a newer format version.
+        SealError: Malformed container or header, or no trusted root made the signature.
+    """
+    return _verify(data, trusted_roots)[0]
+
+
+def _decrypt_payload(parts: dict[str, bytes], id_text: bytes) -> bytes:
+    try:
+        identity = pyrage.x25519.Identity.from_str(parse_age_identity(id_text.decode("ascii")))
+    except (SealError, UnicodeDecodeError):
+        raise SealError("package: session identity malformed") from None
+    try:
+        return bytes(pyrage.decrypt(parts["payload.age"], [identity]))
+    except Exception:  # noqa: BLE001 - pyrage.DecryptError and parse errors of age headers
+        raise SealError("package: payload age decryption failed") from None
+
+
+def open_package(
+    data: bytes, trusted_roots: Sequence[x509.Certificate], chair_secret: str, supervisor_secret: str
+) -> bytes:
+    """Verify, then decrypt a session package with both opening secrets.
+
+    The signature is checked against ``trusted_roots`` before any decryption. Takes ~4 s
+    (two age scrypt layers).
+
+    Args:
+        data: The package file's bytes.
+        trusted_roots: Root certificates the room trusts.
+        chair_secret: The chair's opening secret as typed (any case, dashes optional).
+        supervisor_secret: The supervisor's opening secret as typed.
+
+    Returns:
+        The payload bytes given to :func:`write_package`.
+
+    Raises:
+        FormatVersionError: Newer format version.
+        SealError: Any other failure; ``diagnostics()`` names the failed check.
+    """
+    _, parts = _verify(data, trusted_roots)
+    try:
+        chair = normalize_secret(chair_secret)
+        supervisor = normalize_secret(supervisor_secret)
+    except ValueError:
+        raise SealError("package: an opening secret is malformed") from None
+    try:
+        inner = bytes(pyrage.passphrase.decrypt(parts["opening.age"], chair))
+    except Exception:  # noqa: BLE001 - pyrage.DecryptError
+        raise SealError("package: opening layer 1 (chair secret) age decryption failed") from None
+    try:
+        id_text = bytes(pyrage.passphrase.decrypt(inner, supervisor))
+    except Exception:  # noqa: BLE001 - pyrage.DecryptError
+        raise SealError("package: opening layer 2 (supervisor secret) age decryption failed") from None
+    return _decrypt_payload(parts, id_text)
+
+
+def office_recover_package(data: bytes, office_keys: OfficeKeys) -> bytes:
+    """Open a package with the office's age identity (when an opening secret is lost).
+
+    Raises:
+        SealError: Not signed by this office, or ``recovery.age`` does not open.
+    """
+    _, parts = _verify(data, [office_keys.root_cert])
+    try:
+        office = pyrage.x25519.Identity.from_str(office_keys.age_identity)
+        id_text = bytes(pyrage.decrypt(parts["recovery.age"], [office]))
+    except Exception:  # noqa: BLE001 - pyrage.DecryptError
+        raise SealError("package: recovery.age age decryption failed") from None
+    return _decrypt_payload(parts, id_text)
