@@ -1,0 +1,300 @@
+"""Tests of the PDF documents: credential letters and minutes (text, fonts, escaping, glyphs, stability)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import subprocess
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from zc_review.documents.fonts import MissingGlyphError, missing_glyphs, require_glyphs
+from zc_review.documents.letters import render_credential_letters
+from zc_review.documents.minutes import (
+    SIGNATURE_ROLES,
+    render_minutes,
+    render_minutes_document,
+    signature_boxes,
+)
+from zc_review.documents.views import (
+    ApplicantRow,
+    BallotRound,
+    CredentialLetter,
+    FailureNote,
+    GroupSummary,
+    MinutesView,
+    PanelOpinion,
+    PanelView,
+    Person,
+    Quorum,
+    RecusalView,
+    Signoff,
+)
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["建国", "志强", "秀英", "海燕", "明", "伟", "静", "晓东", "春梅", "国华", "立新", "红"]
+MARKUP_OPINION = "材料扎实<b>x</b>，答辩[red]y[/]清楚 & 完整"
+FINGERPRINT = "9f3c2a7be41d08c5"
+LOG_HEAD = "5d0e77a1c93b24f6e8a0d17c3b9e52f4a6c8d0e1f2a3b4c5d6e7f8091a2b3c4d"
+
+
+def _name(i: int) -> str:
+    return SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)]
+
+
+def _applicant(i: int) -> ApplicantRow:
+    passed = i % 3 != 2
+    group = "基层专项组" if i % 4 == 0 else "建筑工程组"
+    return ApplicantRow(
+        code=f"A{i:03d}", name="申" + _name(i + 3), group=group, panel="建筑工程评议组",
+        material=f"{70 + i % 25}.{i % 10}0", defence="—" if i % 5 == 0 else f"{75 + i % 20}.50",
+        composite=f"{72 + i % 23}.35", rank=str(i // 2 + 1), agree=str(20 - i % 9), disagree=str(i % 9),
+        abstain="1", base="25", decision="通过" if passed else "未通过",
+        reason="" if passed else "同意票未达到出席评委的三分之二",
+    )
+
+
+def make_minutes(n_applicants: int = 6, *, rehearsal: bool = False, **overrides: object) -> MinutesView:
+    """A realistic minutes view-model with ``n_applicants`` rows."""
+    signers = ("主任委员", "副主任委员", "纪检监察人员", "评议组组长", "评议组副组长")
+    applicants = tuple(_applicant(i) for i in range(1, n_applicants + 1))
+    failed = [a for a in applicants if a.decision == "未通过"]
+    view = MinutesView(
+        committee_name="张家口市工程系列建筑工程专业高级评审委员会",
+        organizing_body="张家口市住房和城乡建设局",
+        session_id="ZJK-GC-2025-03",
+        session_title="2025年度工程系列建筑工程专业高级职称评审会",
+        rehearsal=rehearsal,
+        started_at="2025-06-03 08:30", ended_at="2025-06-03 17:45",
+        venue="张家口市人才服务中心封闭评审室（三楼）",
+        presiding_name="王建国", presiding_role="主任委员", recorder_name="赵小红",
+        attendees=tuple(Person(_name(i), "主任委员" if i == 0 else "评审专家") for i in range(25))
+        + (Person("钱正", "纪检监察人员"), Person("赵小红", "记录人")),
+        absentees=(Person("孙立", "评审专家", "因病请假"),),
+        quorum=Quorum(committee_size="27", required="18", attending="25"),
+        agenda=("宣布会议纪律，签署承诺书", "通报评委会组成、评议组分工及回避情况", "评议组评议、量化赋分",
+                "无记名投票", "宣布评审结果，签字确认"),
+        rule_values=(("综合得分权重", "申报材料分70%，答辩分30%"), ("三分之二规则基数", "出席评委人数"),
+                     ("评分汇总方式", "去掉一个最高分和一个最低分后取平均（不少于5个分数时）"),
+                     ("去极值最少分数 N", "5"), ("通过率上限", "建筑工程组 60%；基层专项组 80%"),
+                     ("每张选票同意数上限", "不限")),
+        panels=(PanelView("建筑工程评议组", "周海", "7", "建筑工程专业量化评分标准", "v2",
+                          tuple(Signoff(_name(20 + k), s, f"2025-06-03 09:{10 + k:02d}")
+                                for k, s in enumerate(signers))),),
+        recusals=(RecusalView(_name(4), "A002", "与申报人同一工作单位", True),
+                  RecusalView(_name(9), "A005", "师生关系", False)),
+        applicants=applicants,
+        group_summaries=(GroupSummary("建筑工程组", "60%", str(n_applicants - n_applicants // 4),
+                                      "3", "3"),
+                         GroupSummary("基层专项组", "80%", str(n_applicants // 4), "1", "1")),
+        panel_opinions=tuple(PanelOpinion(a.code, a.panel, MARKUP_OPINION if k == 0 else
+                                          "业绩突出，论文与工程实践结合紧密，答辩思路清晰。")
+                             for k, a in enumerate(applicants)),
+        failure_notes=tuple(FailureNote(a.code, "工程业绩证明材料不充分", "补充主持项目的验收与效益证明")
+                            for a in failed),
+        ballot_rounds=(
+            BallotRound("1", "主投票", f"A001–A{n_applicants:03d}", "24", "25", "王建国（主任委员）", "1",
+                        "主任委员宣布截止，未投票者按不同意计"),
+            BallotRound("2", "加投", "A003、A007", "25", "25", "王建国（主任委员）", "0"),
+        ),
+        result_signoffs=tuple(_name(i) for i in range(25)),
+        ballot_box_fingerprint=FINGERPRINT,
+        log_head_hash=LOG_HEAD,
+        bundle_fingerprint_note="结果包指纹见导出文件 bundle.sig，办事机构导入时核对。",
+    )
+    return dataclasses.replace(view, **overrides)  # type: ignore[arg-type]
+
+
+def make_letter(i: int = 0, **overrides: object) -> CredentialLetter:
+    letter = CredentialLetter(
+        session_title="2025年度工程系列建筑工程专业高级职称评审会",
+        committee_name="张家口市工程系列建筑工程专业高级评审委员会",
+        person_name=_name(i), role_label="主任委员" if i == 0 else "评审专家", person_id=f"R{i + 1:02d}",
+        secret=f"K7QF-9MZX-T4HP-{i:04d}", opening_secret="OPEN-3KXW-7QHZ" if i == 0 else None,
+        office_root_fingerprint="3F2A 91C0 77DE 0B4C 5A18 E6F3 2D90 AB17",
+        package_id="PKG-2025-ZJK-001", issued_at="2025-06-02 18:00", rehearsal=False,
+    )
+    return dataclasses.replace(letter, **overrides)  # type: ignore[arg-type]
+
+
+def _pages_text(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def minutes_pdf() -> bytes:
+    return render_minutes(make_minutes(12), reproducible=True)
+
+
+def test_minutes_text_holds_codes_names_votes_decisions_and_fingerprint(minutes_pdf: bytes) -> None:
+    text = _flat("\n".join(_pages_text(minutes_pdf)))
+    view = make_minutes(12)
+    for a in view.applicants:
+        assert a.code in text and a.name in text
+    assert "未通过" in text and "通过" in text
+    assert "同意票未达到出席评委的三分之二" in text
+    assert FINGERPRINT in text and LOG_HEAD in text
+    assert "主任委员宣布截止，未投票者按不同意计" in text
+    for heading in ("会议基本情况", "出席情况与法定人数", "议程", "规则参数", "评议组与评分标准签署", "回避情况",
+                    "评审结果", "分组通过率", "评议意见", "未通过原因与努力方向", "投票轮次", "结果签字确认"):
+        assert heading in text
+    # Section order follows RULES.md §6 / the brief.
+    assert text.index("会议基本情况") < text.index("回避情况") < text.index("投票轮次") < text.index("日志链头")
+
+
+def test_minutes_result_row_reads_in_order(minutes_pdf: bytes) -> None:
+    a = make_minutes(12).applicants[1]
+    text = _flat("\n".join(_pages_text(minutes_pdf)))
+    assert _flat(f"{a.code}{a.name}") in text
+    assert f"{a.agree}{a.disagree}{a.abstain}{a.base}{a.decision}" in text
+
+
+def test_minutes_footer_on_every_page(minutes_pdf: bytes) -> None:
+    pages = _pages_text(minutes_pdf)
+    assert len(pages) >= 2
+    for n, text in enumerate(pages, start=1):
+        assert f"第{n}页共{len(pages)}页" in _flat(text)
+        assert "ZJK-GC-2025-03" in text
+
+
+def test_markup_in_opinion_prints_literally(minutes_pdf: bytes) -> None:
+    text = _flat("\n".join(_pages_text(minutes_pdf)))
+    assert _flat(MARKUP_OPINION) in text
+
+
+def test_markup_in_name_and_reason_prints_literally() -> None:
+    row = dataclasses.replace(_applicant(1), name="李<i>明</i>", reason="[/]<br/>&amp;")
+    pdf = render_minutes(make_minutes(1, applicants=(row,)))
+    text = _flat("\n".join(_pages_text(pdf)))
+    assert "李<i>明</i>" in text and "[/]<br/>&amp;" in text
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("kind", ["minutes", "letters"])
+def test_every_font_embedded_and_no_helvetica(kind: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pdf = (render_minutes(make_minutes(5, rehearsal=True)) if kind == "minutes"
+           else render_credential_letters([make_letter(0), make_letter(1, rehearsal=True)]))
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows, out
+    assert "Helvetica" not in out
+    for row in rows:
+        cols = row.split()
+        assert cols[-5] == "yes", row  # the "emb" column
+        assert "WenQuanYi" in cols[0], row
+
+
+def test_rehearsal_watermark_on_every_page() -> None:
+    for pdf in (render_minutes(make_minutes(40, rehearsal=True)),
+                render_credential_letters([make_letter(i, rehearsal=True) for i in range(3)])):
+        pages = _pages_text(pdf)
+        assert len(pages) >= 3
+        assert all("演练" in text for text in pages)
+
+
+def test_no_watermark_when_not_rehearsal() -> None:
+    pages = _pages_text(render_credential_letters([make_letter(1)]))
+    assert "演练" not in pages[0]
+
+
+def test_credential_letters_one_page_per_person_with_secret() -> None:
+    letters = [make_letter(i) for i in range(5)]
+    pages = _pages_text(render_credential_letters(letters))
+    assert len(pages) == 5
+    for letter, text in zip(letters, pages, strict=True):
+        assert letter.secret in text
+        assert letter.person_name in text
+        assert letter.office_root_fingerprint in text
+        assert "五次" in text
+    assert "OPEN-3KXW-7QHZ" in pages[0]
+    assert "开封凭据" not in pages[1]
+
+
+def test_long_letter_still_fits_one_page() -> None:
+    letter = make_letter(0, secret="X" * 120, session_title="很长的会议名称" * 20)
+    assert len(_pages_text(render_credential_letters([letter]))) == 1
+
+
+def test_empty_letters_refused() -> None:
+    with pytest.raises(ValueError):
+        render_credential_letters([])
+
+
+def test_missing_glyph_functions() -> None:
+    assert missing_glyphs("王建国 A001\n") == set()
+    assert missing_glyphs("张𬌗") == {"𬌗"}
+    with pytest.raises(MissingGlyphError) as err:
+        require_glyphs("张𬌗", "申报人姓名")
+    assert "𬌗" in str(err.value) and "申报人姓名" in str(err.value) and "U+2C317" in str(err.value)
+
+
+def test_rare_character_in_applicant_name_refused() -> None:
+    row = dataclasses.replace(_applicant(4), name="张𬌗")
+    with pytest.raises(MissingGlyphError) as err:
+        render_minutes(make_minutes(1, applicants=(row,)))
+    assert err.value.characters == ("𬌗",)
+    assert "评审结果" in err.value.field and "姓名" in err.value.field
+
+
+def test_rare_character_in_reviewer_or_letter_refused() -> None:
+    with pytest.raises(MissingGlyphError):
+        render_minutes(make_minutes(2, attendees=(Person("李𬌗", "评审专家"),)))
+    with pytest.raises(MissingGlyphError) as err:
+        render_credential_letters([make_letter(0), make_letter(1, person_name="𬌗明")])
+    assert "第2封" in str(err.value)
+
+
+def test_reproducible_is_byte_identical() -> None:
+    view = make_minutes(8, rehearsal=True)
+    assert render_minutes(view, reproducible=True) == render_minutes(view, reproducible=True)
+    letters = [make_letter(i) for i in range(2)]
+    assert render_credential_letters(letters, reproducible=True) == render_credential_letters(
+        letters, reproducible=True)
+
+
+def test_signature_boxes_on_last_page_inside_page() -> None:
+    result = render_minutes_document(make_minutes(12), reproducible=True)
+    boxes = signature_boxes(result.pdf)
+    assert boxes == result.signature_boxes
+    assert set(boxes) == set(SIGNATURE_ROLES)
+    reader = PdfReader(io.BytesIO(result.pdf))
+    assert result.page_count == len(reader.pages)
+    for box in boxes.values():
+        assert box.page_index == len(reader.pages) - 1
+        media = reader.pages[box.page_index].mediabox
+        assert 0 < box.x1 < box.x2 < float(media.width)
+        assert 0 < box.y1 < box.y2 < float(media.height)
+        assert box.x2 - box.x1 > 150 and box.y2 - box.y1 > 60
+    recorder, presiding = boxes["recorder"], boxes["presiding"]
+    assert recorder.x2 < presiding.x1  # side by side, not overlapping
+    last = _flat(reader.pages[-1].extract_text())
+    assert "记录人（签名）：赵小红" in last and "主持人（签名）：王建国" in last
+
+
+def test_signature_boxes_refuses_foreign_pdf() -> None:
+    with pytest.raises(ValueError):
+        signature_boxes(render_credential_letters([make_letter(0)]))
+
+
+def test_forty_applicants_render_quickly() -> None:
+    view = make_minutes(40, rehearsal=True)
+    start = time.perf_counter()
+    result = render_minutes_document(view)
+    elapsed = time.perf_counter() - start
+    text = _flat("\n".join(_pages_text(result.pdf)))
+    assert all(f"A{i:03d}" in text for i in range(1, 41))
+    assert elapsed < 5, elapsed
+    # Header row repeats on continuation pages of the results table.
+    pages = [_flat(p) for p in _pages_text(result.pdf)]
+    with_rows = [p for p in pages if "同意票未达到出席评委的三分之二" in p]
+    assert len(with_rows) >= 2
+    assert all("综合分C" in p and "票数基数" in p for p in with_rows)
