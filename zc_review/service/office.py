@@ -1,0 +1,178 @@
+"""The organizing body's office, before the session: keys, validation of the input, the sealed package."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from zc_review.domain.codec import definition_to_dict
+from zc_review.domain.committee import Finding, composition_findings
+from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.service.payload import Payload, build_payload
+from zc_review.service.room import utcnow
+
+ROLE_LABELS = {CommitteeRole.CHAIR: "role_chair", CommitteeRole.VICE_CHAIR: "role_vice_chair",
+               CommitteeRole.MEMBER: "role_reviewer"}
+
+
+@dataclass(frozen=True)
+class PackResult:
+    """What ``pack`` wrote: the package, the credential letters PDF, and findings (warnings)."""
+
+    package_path: Path
+    letters_path: Path
+    secrets_path: Path | None
+    package_id: str
+    warnings: list[str]
+    definition: SessionDefinition
+
+
+def keygen(keys_dir: Path, name: str, *, passphrase: str | None = None,
+           clock: Callable[[], datetime] = utcnow) -> str:
+    """Create the organizing body's root key and certificate and its age identity in ``keys_dir``.
+
+    Returns: the root certificate's fingerprint (SHA-256, groups of 4 hex digits).
+    Raises: ServiceError("keys_exist") when keys are already there (never overwritten).
+    """
+    from zc_review.seal.pki import cert_fingerprint, generate_office_keys, save_office_keys
+
+    if (keys_dir / "root-cert.pem").exists():
+        raise ServiceError("keys_exist", path=str(keys_dir))
+    keys = generate_office_keys(name, clock())
+    save_office_keys(keys, keys_dir, passphrase)
+    return cert_fingerprint(keys.root_cert)
+
+
+def finding_text(f: Finding) -> str:
+    return t(f"finding_{f.code}", **dict(f.params))
+
+
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` through a temporary file, fsync'd, then renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None = None,
+         key_passphrase: str | None = None, fast_kdf: bool = False,
+         clock: Callable[[], datetime] = utcnow) -> PackResult:
+    """Validate the office input and write the encrypted, signed session package and credential letters.
+
+    Args:
+        input_dir: the office input folder (docs/INPUT.md).
+        out: the package file to write; the letters go beside it as ``<stem>-credentials.pdf``.
+        keys_dir: the office keys from ``keygen``.
+        secrets_out: also write the secrets as JSON (rehearsals and tests only: the printed letters
+            are the real channel).
+        fast_kdf: cheap Argon2id parameters (tests only; never for a real session).
+    Returns: PackResult.
+    Raises: ServiceError("input_invalid", problems) for input that fails the schema or checks;
+        ServiceError("composition_fatal", problems) for a committee the room cannot run;
+        ServiceError("keys_missing") when no office keys are found.
+    Source: issue 2 §1; RULES.md §1.
+    """
+    from zc_review.documents.fonts import MissingGlyphError
+    from zc_review.documents.letters import render_credential_letters
+    from zc_review.documents.views import CredentialLetter
+    from zc_review.seal.credentials import ARGON2_PARAMS, ARGON2_TEST_PARAMS, make_credential, new_secret
+    from zc_review.seal.package import verify_package_signature, write_package
+    from zc_review.seal.pki import cert_fingerprint, issue_certificate, load_office_keys
+    from zc_review.service.office_input import OfficeInputError, load_office_input
+
+    try:
+        defn, attachments = load_office_input(input_dir)
+    except OfficeInputError as exc:
+        raise ServiceError("input_invalid", problems="\n".join(exc.problems)) from exc
+    findings = composition_findings(defn)
+    fatal = [finding_text(f) for f in findings if f.fatal]
+    if fatal:
+        raise ServiceError("composition_fatal", problems="\n".join(fatal))
+    if not (keys_dir / "root-cert.pem").exists():
+        raise ServiceError("keys_missing", path=str(keys_dir))
+    keys = load_office_keys(keys_dir, key_passphrase)
+    now = clock()
+    params = ARGON2_TEST_PARAMS if fast_kdf else ARGON2_PARAMS
+
+    people: list[tuple[str, str, str]] = [(r.id, r.name, t(ROLE_LABELS[r.committee_role])) for r in defn.reviewers]
+    people += [(s.id, s.name, t("role_supervisor" if s.role is StaffRole.SUPERVISOR else "role_recorder"))
+               for s in defn.staff]
+    secrets: dict[str, str] = {}
+    records = {}
+    for pid, name, label in people:
+        secret = new_secret()
+        key, cert = issue_certificate(keys, name, label, pid, now)
+        records[pid] = make_credential(pid, secret, key, cert, params=params).to_dict()
+        secrets[pid] = secret
+    device_key, device_cert = issue_certificate(keys, f"会话设备 {defn.session_id}", "device", "device", now,
+                                                validity_days=90)
+    from cryptography.hazmat.primitives import serialization
+
+    payload = build_payload(Payload(
+        session=definition_to_dict(defn), credentials=records,
+        device_key_der=device_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                                serialization.NoEncryption()),
+        device_cert_pem=device_cert.public_bytes(serialization.Encoding.PEM),
+        office_root_pem=keys.root_cert.public_bytes(serialization.Encoding.PEM),
+        office_recipient=keys.age_recipient, attachments=attachments))
+    opening = {"chair": new_secret(), "supervisor": new_secret()}
+    data = write_package(payload, keys, opening["chair"], opening["supervisor"], now)
+    header = verify_package_signature(data, [keys.root_cert])
+
+    fp = cert_fingerprint(keys.root_cert)
+    chair_id = defn.chair.id
+    supervisor_id = defn.staff_with_role(StaffRole.SUPERVISOR).id
+    letters = [CredentialLetter(
+        session_title=f"{defn.year}年度{defn.committee_name}评审会议", committee_name=defn.committee_name,
+        person_name=name, role_label=label, person_id=pid, secret=secrets[pid],
+        opening_secret=opening["chair"] if pid == chair_id else opening["supervisor"] if pid == supervisor_id else None,
+        office_root_fingerprint=fp, package_id=header.package_id, issued_at=now.strftime("%Y-%m-%d %H:%M"),
+        rehearsal=defn.rehearsal) for pid, name, label in people]
+    try:
+        letters_pdf = render_credential_letters(letters)
+    except MissingGlyphError as exc:
+        raise ServiceError("glyph_missing", detail=str(exc)) from exc
+    write_atomic(out, data)
+    letters_path = out.with_name(f"{out.stem}-credentials.pdf")
+    write_atomic(letters_path, letters_pdf, 0o600)
+    if secrets_out is not None:
+        write_atomic(secrets_out, json.dumps({
+            "warning": t("secrets_file_warning"), "package_id": header.package_id, "opening": opening,
+            "persons": secrets}, ensure_ascii=False, indent=2).encode(), 0o600)
+    return PackResult(out, letters_path, secrets_out, header.package_id,
+                      [finding_text(f) for f in findings if not f.fatal], defn)
+
+
+def trust_add(cert_path: Path, home: Path | None = None) -> str:
+    """Provision this laptop with the office root certificate. Returns its fingerprint.
+
+    Raises: ServiceError("cert_invalid") for a file that is not a PEM certificate.
+    """
+    from cryptography import x509
+
+    from zc_review.seal.pki import cert_fingerprint
+    from zc_review.seal.trust import add_trusted_root
+    from zc_review.service import paths
+
+    try:
+        pem = cert_path.read_bytes()
+        cert = x509.load_pem_x509_certificate(pem)
+    except (OSError, ValueError) as exc:
+        raise ServiceError("cert_invalid", path=str(cert_path)) from exc
+    add_trusted_root(paths.trust_dir(home), pem)
+    return cert_fingerprint(cert)

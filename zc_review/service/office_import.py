@@ -1,0 +1,291 @@
+"""The office, after: verify a result bundle completely, recompute every number, import it once.
+
+``verify_bundle`` never trusts a number it can recompute: composites from the score sheets, tallies
+from the ballot slips, decisions from the rules in the bundle's own session definition. Any mismatch
+refuses the whole bundle, saying what failed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from zc_review.domain.codec import canonical_json, definition_from_dict
+from zc_review.domain.model import SessionDefinition
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.service.outcome import compute_outcome, declared_numbers
+from zc_review.service.room import GENESIS
+
+MAX_BUNDLE_BYTES = 1024 * 1024 * 1024
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of verifying a bundle: every check with its result, and who signed what."""
+
+    fingerprint: str = ""
+    session_id: str = ""
+    checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    signers: list[str] = field(default_factory=list)
+    record: dict[str, Any] = field(default_factory=dict)
+    definition: SessionDefinition | None = None
+    bundle_sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(ok for _, ok, _ in self.checks)
+
+    def check(self, name: str, ok: bool, detail: str = "") -> bool:
+        self.checks.append((name, ok, detail))
+        return ok
+
+    def failures(self) -> list[str]:
+        return [f"{name}: {detail}" for name, ok, detail in self.checks if not ok]
+
+
+def replay_log(entries: list[dict[str, Any]]) -> tuple[str, int | None]:
+    """Replay the hash chain. Returns (head hash, seq of the first broken link or None)."""
+    prev = GENESIS
+    for e in entries:
+        body = {"seq": e["seq"], "at": e["at"], "actor": e["actor"], "role": e["role"], "action": e["action"],
+                "detail": e["detail"]}
+        digest = hashlib.sha256(prev.encode() + canonical_json(body)).hexdigest()
+        if e["prev_hash"] != prev or e["hash"] != digest:
+            return prev, int(e["seq"])
+        prev = digest
+    return prev, None
+
+
+def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = None) -> VerifyReport:
+    """Verify a sealed result bundle as the office: signatures, decryption, digests, chains, recount.
+
+    Returns: a VerifyReport; ``report.ok`` is True only if every check passed.
+    Raises: ServiceError("bundle_unreadable") when the file cannot be read; ServiceError("keys_missing").
+    """
+    from cryptography import x509
+
+    from zc_review.seal.bundle import open_bundle
+    from zc_review.seal.errors import SealError
+    from zc_review.seal.pki import load_office_keys, verify_chain
+    from zc_review.seal.statements import verify_statement
+
+    rep = VerifyReport()
+    try:
+        if bundle.stat().st_size > MAX_BUNDLE_BYTES:
+            rep.check("container", False, "file too large")
+            return rep
+        data = bundle.read_bytes()
+    except OSError as exc:
+        raise ServiceError("bundle_unreadable", path=str(bundle), error=exc.strerror or str(exc)) from exc
+    if not (keys_dir / "root-cert.pem").exists():
+        raise ServiceError("keys_missing", path=str(keys_dir))
+    keys = load_office_keys(keys_dir, key_passphrase)
+    rep.bundle_sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        contents = open_bundle(data, [keys.root_cert], keys.age_identity)
+    except SealError as exc:
+        rep.check(t("check_seal"), False, exc.diagnostics())
+        return rep
+    rep.fingerprint = contents.fingerprint
+    rep.check(t("check_seal"), True, t("check_seal_ok", cn=_cn(contents.signer_cert)))
+    rep.signers.append(t("signer_device", cn=_cn(contents.signer_cert)))
+    try:
+        record = json.loads(contents.members["results.json"])
+        log = json.loads(contents.members["log.json"])
+        defn = definition_from_dict(record["session"])
+        rep.record, rep.definition, rep.session_id = record, defn, defn.session_id
+        minutes = contents.members["minutes.pdf"]
+    except (KeyError, ValueError, TypeError) as exc:
+        rep.check(t("check_structure"), False, f"{type(exc).__name__}: {exc}")
+        return rep
+    rep.check(t("check_structure"), record.get("format") == "zc-review-record" and record.get("version") == 1
+              and contents.manifest.get("session_id") == defn.session_id
+              and contents.manifest.get("package_id") == record.get("package_id"), defn.session_id)
+
+    # -- certificates and signed statements ---------------------------------------------------------
+    certs: dict[str, Any] = {}
+    bad_certs = []
+    for pid, pem in record["certificates"].items():
+        try:
+            cert = x509.load_pem_x509_certificate(pem.encode())
+            verify_chain(cert, keys.root_cert)
+            certs[pid] = cert
+        except (ValueError, SealError):
+            bad_certs.append(pid)
+    rep.check(t("check_certs"), not bad_certs, ", ".join(bad_certs))
+    bad_sigs = []
+    for sg in record["signatures"]:
+        cert = certs.get(sg["person_id"])
+        try:
+            if cert is None:
+                raise SealError("no certificate")
+            verify_statement(cert, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
+            rep.signers.append(t("signer_statement", kind=t(f"sig_kind_{sg['kind']}"), subject=sg["subject"],
+                                 role=sg["role"], person=sg["person_id"]))
+        except (SealError, ValueError):
+            bad_sigs.append(f"{sg['kind']}:{sg['person_id']}")
+    rep.check(t("check_statements"), not bad_sigs, ", ".join(bad_sigs))
+
+    # -- the log -------------------------------------------------------------------------------------
+    head, broken = replay_log(log)
+    rep.check(t("check_log"), broken is None and head == record.get("log_head"),
+              t("log_broken_at", seq=broken) if broken is not None else head)
+
+    # -- ballots: box fingerprints, counts ≤ roll ≤ attending ---------------------------------------------
+    attending = {r for r, v in record["attendance"].items() if v}
+    recused: dict[str, set[str]] = {}
+    for rc in record["recusals"]:
+        recused.setdefault(rc["applicant_id"], set()).add(rc["reviewer_id"])
+    box_problems = []
+    for rnd in record["rounds"]:
+        if rnd["status"] == "open":
+            box_problems.append(f"round {rnd['round_no']} open")
+            continue
+        lines = "".join(f"{i}:{a}:{c}\n" for i, a, c in sorted(rnd["slips"]))
+        if hashlib.sha256(lines.encode()).hexdigest() != rnd["box_sha256"]:
+            box_problems.append(f"round {rnd['round_no']} fingerprint")
+        voters = set(rnd["voters"])
+        if not voters <= attending:
+            box_problems.append(f"round {rnd['round_no']} voter not attending")
+        for a in rnd["applicants"]:
+            cast = sum(1 for s in rnd["slips"] if s[1] == a)
+            if cast != len(voters - recused.get(a, set())):
+                box_problems.append(f"round {rnd['round_no']} {a}: {cast} ballots")
+        if len({s[0] for s in rnd["slips"]}) != len(rnd["slips"]):
+            box_problems.append(f"round {rnd['round_no']} duplicate slip")
+    rep.check(t("check_ballots"), not box_problems, "; ".join(box_problems[:5]))
+
+    # -- recompute every number -------------------------------------------------------------------------
+    try:
+        recomputed = declared_numbers(defn, compute_outcome(defn, record))
+        mismatch = _diff(recomputed, record.get("declared"))
+    except (ServiceError, ValueError, KeyError, TypeError, ArithmeticError) as exc:
+        mismatch = [f"{type(exc).__name__}: {exc}"]
+        recomputed = {}
+    rep.check(t("check_recompute"), not mismatch, "; ".join(mismatch[:5]))
+    digest = hashlib.sha256(canonical_json(recomputed)).hexdigest() if recomputed else ""
+    signed_ok = [sg for sg in record["signatures"] if sg["kind"] == "results" and digest in sg["statement"]]
+    rep.check(t("check_signoffs"), {sg["person_id"] for sg in signed_ok} == attending and bool(attending),
+              t("signoffs_count", n=len(signed_ok), attending=len(attending)))
+    rep.check(t("check_final"), bool(recomputed.get("final")), "")
+
+    # -- the minutes --------------------------------------------------------------------------------
+    _check_minutes(rep, minutes, keys.root_cert, certs, record)
+    return rep
+
+
+def _check_minutes(rep: VerifyReport, pdf: bytes, root: Any, certs: dict[str, Any], record: dict[str, Any]) -> None:
+    from zc_review.seal.pdfsign import verify_pdf
+
+    try:
+        statuses = verify_pdf(pdf, root)
+    except Exception as exc:  # a hostile PDF may raise anything from the parser: it is a failed check
+        rep.check(t("check_minutes"), False, type(exc).__name__)
+        return
+    recorder = next(iter(_staff_ids(rep, "recorder")), None)
+    presiding = record.get("presiding_officer_id")
+    expected = {"Recorder": recorder, "PresidingOfficer": presiding}
+    problems = []
+    if [s.field_name for s in statuses] != ["Recorder", "PresidingOfficer"]:
+        problems.append("fields " + ",".join(s.field_name for s in statuses))
+    for s in statuses:
+        if not (s.valid and s.intact and s.trusted):
+            problems.append(f"{s.field_name} invalid")
+        who = expected.get(s.field_name)
+        if who is None or who not in certs or s.signer_cert_sha256 != _sha(certs[who]):
+            problems.append(f"{s.field_name} signer")
+        else:
+            rep.signers.append(t("signer_minutes", field=s.field_name, person=who))
+    if statuses and not statuses[-1].covers_whole_file:
+        problems.append("unsigned bytes after last signature")
+    rep.check(t("check_minutes"), not problems, "; ".join(problems))
+
+
+def _staff_ids(rep: VerifyReport, role: str) -> set[str]:
+    assert rep.definition is not None
+    return {s.id for s in rep.definition.staff if s.role.value == role}
+
+
+def _sha(cert: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def _cn(cert: Any) -> str:
+    from cryptography.x509.oid import NameOID
+
+    attrs = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(attrs[0].value) if attrs else "?"
+
+
+def _diff(a: Any, b: Any, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b), key=str):
+            out += _diff(a.get(k), b.get(k), f"{path}/{k}")
+        return out
+    return [] if a == b else [f"{path}: {b!r} ≠ {a!r}"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: ``created`` False when the same bundle had already been imported."""
+
+    report: VerifyReport
+    created: bool
+    session_id: str
+    passed: int
+    applicants: int
+
+
+def import_bundle(bundle: Path, keys_dir: Path, db_url: str, *, key_passphrase: str | None = None,
+                  allow_rehearsal: bool = False) -> ImportResult:
+    """Verify a bundle completely and file its results in the office archive, once.
+
+    Raises: ServiceError("import_refused", failures) on any failed check;
+        ServiceError("import_conflict") when a different bundle of the same session was imported
+        (an older or altered bundle replayed); ServiceError("rehearsal_refused") for a rehearsal
+        bundle in an official archive.
+    Importing the same bundle again changes nothing and returns created=False.
+    """
+    from sqlmodel import Session
+
+    from zc_review.storage.archive import ImportedBundle, ImportedResult, make_archive_engine
+
+    rep = verify_bundle(bundle, keys_dir, key_passphrase=key_passphrase)
+    if not rep.ok or rep.definition is None:
+        raise ServiceError("import_refused", failures="\n".join(rep.failures()))
+    defn, record = rep.definition, rep.record
+    if defn.rehearsal and not allow_rehearsal:
+        raise ServiceError("rehearsal_refused")
+    engine = make_archive_engine(db_url)
+    declared = record["declared"]["applicants"]
+    passed = sum(1 for v in declared.values() if v["outcome"] == "passed")
+    with Session(engine) as s:
+        existing = s.get(ImportedBundle, defn.session_id)
+        if existing is not None:
+            if existing.bundle_sha256 == rep.bundle_sha256:
+                return ImportResult(rep, False, defn.session_id, passed, len(defn.applicants))
+            raise ServiceError("import_conflict", session=defn.session_id)
+        s.add(ImportedBundle(session_id=defn.session_id, bundle_sha256=rep.bundle_sha256,
+                             package_id=record["package_id"], committee_name=defn.committee_name,
+                             rehearsal=defn.rehearsal, imported_at=datetime.now(UTC), applicants=len(defn.applicants),
+                             passed=passed, log_head=record["log_head"],
+                             results_json=json.dumps(record, ensure_ascii=False, sort_keys=True)))
+        for a in defn.applicants:
+            d = declared[a.id]
+            fr = record["failure_reasons"].get(a.id, {})
+            s.add(ImportedResult(session_id=defn.session_id, applicant_id=a.id, code=a.code, name=a.name,
+                                 employer=a.employer, group_name=defn.group(a.group_id).name,
+                                 composite=d["composite"], agree=d["agree"], disagree=d["disagree"],
+                                 abstain=d["abstain"], outcome=d["outcome"], reason=fr.get("reason", ""),
+                                 guidance=fr.get("guidance", "")))
+        s.commit()
+    return ImportResult(rep, True, defn.session_id, passed, len(defn.applicants))
