@@ -298,3 +298,18 @@ def test_forty_applicants_render_quickly() -> None:
     with_rows = [p for p in pages if "同意票未达到出席评委的三分之二" in p]
     assert len(with_rows) >= 2
     assert all("综合分C" in p and "票数基数" in p for p in with_rows)
+
+
+def test_signature_boxes_survive_incremental_update() -> None:
+    pytest.importorskip("pyhanko")
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+
+    result = render_minutes_document(make_minutes(5))
+    writer = IncrementalPdfFileWriter(io.BytesIO(result.pdf))
+    for role, box in result.signature_boxes.items():
+        append_signature_field(writer, SigFieldSpec(sig_field_name=role, on_page=box.page_index, box=box.box))
+    out = io.BytesIO()
+    writer.write(out)
+    assert out.getvalue().startswith(result.pdf)
+    assert signature_boxes(out.getvalue()) == result.signature_boxes

@@ -128,7 +128,7 @@ def numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
         footer: draws page furniture; page numbers are 1-based.
     """
 
-    class _Numbered(Canvas):
+    class _Numbered(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._deferred: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepInFrame,
@@ -122,7 +123,7 @@ def render_credential_letters(letters: list[CredentialLetter], reproducible: boo
 
     flags = [letter.rehearsal for letter in letters]
 
-    def furniture(canv, number: int, total: int) -> None:  # type: ignore[no-untyped-def]
+    def furniture(canv: Canvas, number: int, total: int) -> None:
         if flags[number - 1]:
             draw_watermark(canv, *A4)
         canv.saveState()

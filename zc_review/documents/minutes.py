@@ -76,7 +76,7 @@ class RenderedMinutes:
     signature_boxes: dict[str, SignatureBox]
 
 
-class _SignatureArea(Flowable):
+class _SignatureArea(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     """Two labelled, empty rectangles side by side; records their absolute position when drawn."""
 
     _HEIGHT = 42 * mm
@@ -421,9 +421,14 @@ def signature_boxes(pdf_bytes: bytes) -> dict[str, SignatureBox]:
         ValueError: the PDF carries no signature-box record (not minutes from this module).
     """
     from pypdf import PdfReader  # lazy: only the signing step needs it
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import DictionaryObject
 
-    root = PdfReader(io.BytesIO(pdf_bytes)).trailer["/Root"]
-    raw = root.get(f"/{_CATALOG_KEY}")
+    try:
+        root = PdfReader(io.BytesIO(pdf_bytes)).trailer["/Root"].get_object()
+    except (PyPdfError, KeyError) as exc:
+        raise ValueError("无法读取该 PDF") from exc
+    raw = root.get(f"/{_CATALOG_KEY}") if isinstance(root, DictionaryObject) else None
     if raw is None:
         raise ValueError("该 PDF 没有签名位置记录，不是本系统生成的会议记录")
     data = json.loads(str(raw))
