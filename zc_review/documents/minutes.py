@@ -258,12 +258,15 @@ def _section_results(v: MinutesView, w: float) -> list[Flowable]:
         return [*out, _none()]
     rows: list[list[Any]] = [_head(_RESULT_HEAD)]
     for a in v.applicants:
+        # Figures go in as plain strings (drawn as-is, never parsed as markup): a Paragraph per cell
+        # costs ~60 µs to wrap, which dominated the time of a long table.
         rows.append(
             _cells([a.code, a.name, a.group, a.panel], "cell")
-            + _cells([a.material, a.defence, a.composite, a.rank, a.agree, a.disagree, a.abstain, a.base], "cellc")
+            + [a.material, a.defence, a.composite, a.rank, a.agree, a.disagree, a.abstain, a.base]
             + _cells([a.decision], "cellc") + _cells([a.reason or "—"], "cell")
         )
-    return [*out, _grid(rows, _scaled(_RESULT_WIDTHS, w), pad=1.8, repeat=True)]
+    figures = [("FONTSIZE", (4, 1), (11, -1), STYLES["cell"].fontSize), ("ALIGN", (4, 1), (11, -1), "CENTER")]
+    return [*out, _grid(rows, _scaled(_RESULT_WIDTHS, w), pad=1.8, repeat=True, extra=figures)]
 
 
 def _section_groups(v: MinutesView, w: float) -> list[Flowable]:

@@ -1,0 +1,84 @@
+"""The recorder's dashboard: the session's steps in order, each with its state, one key each."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from zc_review.i18n import t
+
+if TYPE_CHECKING:
+    from zc_review.tui.app import ZcReviewApp
+
+# (key, catalogue label, module, screen class)
+STEPS: list[tuple[str, str, str, str]] = [
+    ("1", "step_roll_call", "zc_review.tui.screens.rollcall", "RollCallScreen"),
+    ("2", "step_pledge", "zc_review.tui.screens.pledge", "PledgeScreen"),
+    ("3", "step_recusal", "zc_review.tui.screens.recusal", "RecusalScreen"),
+    ("4", "step_rubric", "zc_review.tui.screens.rubric", "RubricSignScreen"),
+    ("5", "step_scoring", "zc_review.tui.screens.scoring", "ScoringScreen"),
+    ("6", "step_opinion", "zc_review.tui.screens.opinion", "OpinionScreen"),
+    ("7", "step_ballot", "zc_review.tui.screens.ballot", "BallotScreen"),
+    ("8", "step_results", "zc_review.tui.screens.results", "ResultsScreen"),
+    ("9", "step_minutes", "zc_review.tui.screens.minutes", "MinutesScreen"),
+    ("0", "step_export", "zc_review.tui.screens.export", "ExportScreen"),
+]
+
+
+class DashboardScreen(Screen[None]):
+    """Step list; Enter or the step's number key opens it."""
+
+    BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _, _ in STEPS]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        app = self.zc_app
+        assert app.service is not None
+        if app.service.defn.rehearsal:
+            yield Static(t("tui_rehearsal_banner"), classes="rehearsal")
+        yield Static(Text(f"{app.service.defn.committee_name}  {app.service.defn.session_id}"), classes="title")
+        yield Static(Text(""), id="dash-status", classes="hint")
+        yield OptionList(id="dash-steps")
+        yield Footer()
+
+    @property
+    def zc_app(self) -> ZcReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.refresh_steps()
+        self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_steps()
+
+    def refresh_steps(self) -> None:
+        svc = self.zc_app.service
+        assert svc is not None
+        q = svc.quorum()
+        self.query_one("#dash-status", Static).update(Text(t(
+            "dash_status", attending=q.attending, size=q.committee_size, required=q.required,
+            quorum=t("quorum_met") if q.met else t("quorum_not_met"))))
+        ol = self.query_one(OptionList)
+        highlighted = ol.highlighted
+        ol.clear_options()
+        ol.add_options([Option(Text(f"[{k}] {t(label)}"), id=k) for k, label, _, _ in STEPS])
+        ol.highlighted = highlighted if highlighted is not None else 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.action_open_step(event.option.id)
+
+    def action_open_step(self, key: str) -> None:
+        for k, _, module, cls in STEPS:
+            if k == key:
+                screen_cls = getattr(importlib.import_module(module), cls)
+                self.app.push_screen(screen_cls())
+                return
