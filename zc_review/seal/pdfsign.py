@@ -36,7 +36,7 @@ from .errors import SealError
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "documents" / "fonts" / "wqy-microhei.ttc"
 FONT_NAME = "WenQuanYiMicroHei"
-Box = tuple[float, float, float, float]
+Box = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -142,14 +142,14 @@ def sign_pdf(
     signer = signers.SimpleSigner(
         signing_cert=_asn1_cert(cert),
         signing_key=key_info,
-        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),
+        cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in chain]),  # type: ignore[no-untyped-call]
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name, reason=reason, location=location, name=signer_label, md_algorithm="sha256"
     )
     existing = {name: sig for name, sig, _ in fields.enumerate_sig_fields(writer, filled_status=None)}
-    rect = _field_rect(existing.get(field_name))
+    rect: tuple[float, float, float, float] | None = _field_rect(existing.get(field_name))
     if field_name not in existing and box is not None:
         rect = box
     spec = fields.SigFieldSpec(field_name, on_page=page, box=box) if field_name not in existing else None
@@ -167,7 +167,7 @@ def sign_pdf(
     return bytes(out.getvalue())
 
 
-def _field_rect(field: Any) -> Box | None:
+def _field_rect(field: Any) -> tuple[float, float, float, float] | None:
     if field is None:
         return None
     widget = field.get("/Kids", [field])[0].get_object() if "/Kids" in field else field
@@ -178,7 +178,7 @@ def _field_rect(field: Any) -> Box | None:
     return (x1, y1, x2, y2) if abs(x2 - x1) > 1 and abs(y2 - y1) > 1 else None
 
 
-class _FixedTimePdfSigner(signers.PdfSigner):  # type: ignore[misc]
+class _FixedTimePdfSigner(signers.PdfSigner):
     """PdfSigner whose signing time is injected (pyHanko otherwise reads the clock)."""
 
     fixed_time: dt.datetime | None = None
