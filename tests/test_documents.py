@@ -313,3 +313,37 @@ def test_signature_boxes_survive_incremental_update() -> None:
     writer.write(out)
     assert out.getvalue().startswith(result.pdf)
     assert signature_boxes(out.getvalue()) == result.signature_boxes
+
+
+def _sheet(**overrides: object):  # type: ignore[no-untyped-def]
+    from zc_review.documents.sheets import PanelSheetView, SheetApplicant, SheetCriterion
+
+    view = PanelSheetView(
+        committee_name="张家口市工程系列建筑工程专业高级评审委员会", session_title="2025年度评审会",
+        session_id="ZJK-GC-2025-03", panel_name="建筑工程评议组", leader_name="周海",
+        rubric_name="建筑工程专业量化评分标准", rubric_version="v2",
+        criteria=(SheetCriterion("职业道德与安全生产业绩", "10"), SheetCriterion("工程业绩", "40"),
+                  SheetCriterion("答辩表现", "100", "答辩")),
+        applicants=tuple(SheetApplicant(f"A{i:03d}", "建筑工程组", "破格" if i == 2 else "") for i in range(1, 25)),
+        rehearsal=True,
+    )
+    return dataclasses.replace(view, **overrides)
+
+
+def test_panel_sheet_lists_codes_criteria_and_is_stable() -> None:
+    from zc_review.documents.sheets import render_panel_sheet
+
+    pdf = render_panel_sheet(_sheet(), reproducible=True)
+    assert pdf == render_panel_sheet(_sheet(), reproducible=True)
+    pages = _pages_text(pdf)
+    text = _flat("\n".join(pages))
+    assert all(f"A{i:03d}" in text for i in range(1, 25))
+    assert "满分40" in text and "评议组组长（签字）" in text
+    assert len(pages) >= 2 and all("演练" in p and "评议意见" in p for p in pages)
+
+
+def test_panel_sheet_refuses_missing_glyph() -> None:
+    from zc_review.documents.sheets import render_panel_sheet
+
+    with pytest.raises(MissingGlyphError):
+        render_panel_sheet(_sheet(leader_name="周𬌗"))

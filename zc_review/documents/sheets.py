@@ -1,0 +1,132 @@
+"""The panel leader's paper sheet (评议组评分汇总表): applicants by code, rubric criteria, blank cells."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
+
+from ._layout import STYLES, check_view_glyphs, draw_watermark, esc, numbered_canvas, para, table_style
+from .fonts import FONT, register_fonts
+
+_PAGE = landscape(A4)
+_MARGIN = 12 * mm
+_HEAD_BG = colors.HexColor("#1a3d6d")
+
+
+@dataclass(frozen=True)
+class SheetCriterion:
+    """A rubric criterion: its label, maximum points (formatted) and part (``材料`` or ``答辩``)."""
+
+    label: str
+    max_points: str
+    part: str = "材料"
+
+
+@dataclass(frozen=True)
+class SheetApplicant:
+    """An applicant as the room sees them: code only, with group and flags (破格, 基层, …)."""
+
+    code: str
+    group: str
+    flags: str = ""
+
+
+@dataclass(frozen=True)
+class PanelSheetView:
+    """Content of a panel leader's sheet; every value pre-formatted.
+
+    Attributes:
+        committee_name, session_title, session_id: identify the meeting (session id in the footer).
+        panel_name, leader_name: the panel and its leader.
+        rubric_name, rubric_version: the signed rubric the criteria come from.
+        criteria: rubric criteria, in rubric order.
+        applicants: the panel's applicants, by code (names never appear in the room; RULES.md §4).
+        rehearsal: print a 演练 watermark on every page.
+    """
+
+    committee_name: str
+    session_title: str
+    session_id: str
+    panel_name: str
+    leader_name: str
+    rubric_name: str
+    rubric_version: str
+    criteria: tuple[SheetCriterion, ...]
+    applicants: tuple[SheetApplicant, ...]
+    rehearsal: bool = False
+
+
+def render_panel_sheet(view: PanelSheetView, reproducible: bool = False) -> bytes:
+    """Render the panel leader's sheet on landscape A4.
+
+    One row per applicant (code, group, flags), one blank column per rubric criterion headed
+    with its maximum points, then blank 材料分 / 答辩分 / 评议意见 columns, and a line for the
+    panel leader's signature. The header row repeats on every page; the footer carries
+    ``第 N 页 共 M 页`` and the session id. Source: RULES.md §3–§4; 000_…txt, 第二十六条(三)(六).
+
+    Args:
+        view: the sheet's content.
+        reproducible: byte-identical output for identical input (reportlab invariant mode).
+
+    Returns:
+        The PDF bytes.
+
+    Raises:
+        MissingGlyphError: a string holds a character the embedded font cannot draw.
+    """
+    check_view_glyphs(view)
+    register_fonts()
+
+    def furniture(canv: Canvas, number: int, total: int) -> None:
+        if view.rehearsal:
+            draw_watermark(canv, *_PAGE)
+        canv.saveState()
+        canv.setFont(FONT, 8)
+        canv.setFillColor(colors.HexColor("#555555"))
+        canv.drawString(_MARGIN, 7 * mm, f"会议编号：{view.session_id}")
+        canv.drawCentredString(_PAGE[0] / 2, 7 * mm, f"第 {number} 页 共 {total} 页")
+        canv.drawRightString(_PAGE[0] - _MARGIN, 7 * mm, f"{view.panel_name} · 评议组组长用表")
+        canv.restoreState()
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=_PAGE, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=_MARGIN,
+        bottomMargin=15 * mm, initialFontName=FONT, invariant=1 if reproducible else 0,
+        title=f"{view.panel_name}评分汇总表", author="zc-review", subject=view.session_id, creator="zc-review",
+    )
+    title = f"{view.panel_name}评分汇总表" + ("（演练）" if view.rehearsal else "")
+    story: list[Flowable] = [
+        para(title, "title"),
+        para(f"{view.committee_name} · {view.session_title}", "subtitle"),
+        para(f"评议组组长：{view.leader_name}　　评分标准：{view.rubric_name}（{view.rubric_version}）", "body"),
+        Spacer(1, 3 * mm),
+    ]
+    head = ["申报人代码", "组别", "标记"]
+    head += [f"{c.label}（{c.part}，满分{c.max_points}）" for c in view.criteria]
+    head += ["材料分", "答辩分", "评议意见"]
+    rows: list[list[object]] = [[Paragraph(esc(h), STYLES["head"]) for h in head]]
+    blanks = [""] * (len(view.criteria) + 3)
+    rows += [[para(a.code, "cell"), para(a.group, "cell"), para(a.flags or "—", "cell"), *blanks]
+             for a in view.applicants]
+    fixed = [22 * mm, 24 * mm, 16 * mm, 18 * mm, 18 * mm]
+    opinion = 60 * mm
+    per_criterion = max(14 * mm, (doc.width - sum(fixed) - opinion) / max(1, len(view.criteria)))
+    widths = fixed[:3] + [per_criterion] * len(view.criteria) + fixed[3:] + [opinion]
+    table = Table(rows, colWidths=widths, repeatRows=1, rowHeights=[None] + [13 * mm] * len(view.applicants))
+    table.setStyle(table_style(
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a8a8a")),
+        ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ))
+    story += [table, Spacer(1, 8 * mm),
+              para("评议组组长（签字）：________________　　日期：______年____月____日", "body")]
+    doc.build(story, canvasmaker=numbered_canvas(furniture))
+    return buffer.getvalue()
