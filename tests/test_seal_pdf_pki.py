@@ -129,3 +129,23 @@ def test_trust_store(office, tmp_path):
         trust.add_trusted_root(store, leaf.public_bytes(serialization.Encoding.PEM))
     with pytest.raises(SealError):
         trust.add_trusted_root(store, b"garbage")
+
+
+def test_existing_field_gets_chinese_stamp(office):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.drawString(72, 720, "m")
+    c.showPage()
+    c.save()
+    w = IncrementalPdfFileWriter(io.BytesIO(buf.getvalue()))
+    fields.append_signature_field(w, fields.SigFieldSpec("sig-chair", box=(300, 50, 500, 110)))
+    out = io.BytesIO()
+    w.write(out)
+    key, cert = pki.issue_certificate(office, "张伟", "chair", "P-1", NOW)
+    signed = pdfsign.sign_pdf(out.getvalue(), key, cert, [cert, office.root_cert], "sig-chair", "审核通过",
+                              "评审会场", "主任委员 张伟", NOW)
+    assert b"WenQuanYi" in signed  # our reportlab stamp, not pyHanko's default text stamp
+    assert [s.ok for s in pdfsign.verify_pdf(signed, office.root_cert)] == [True]

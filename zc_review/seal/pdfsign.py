@@ -148,7 +148,7 @@ def sign_pdf(
     meta = signers.PdfSignatureMetadata(
         field_name=field_name, reason=reason, location=location, name=signer_label, md_algorithm="sha256"
     )
-    existing = {name: sig for name, sig, _ in fields.enumerate_sig_fields(writer, filled_status=None)}
+    existing = {name: ref.get_object() for name, _, ref in fields.enumerate_sig_fields(writer, filled_status=None)}
     rect: tuple[float, float, float, float] | None = _field_rect(existing.get(field_name))
     if field_name not in existing and box is not None:
         rect = box
