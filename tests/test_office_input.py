@@ -309,3 +309,9 @@ def test_missing_directory_and_file(copy: Path) -> None:
 def test_yaml_syntax_error_names_line(copy: Path) -> None:
     (copy / "panels.yaml").write_text("panels:\n  - id: [unclosed\n", "utf-8")
     assert has(refused(copy), "panels.yaml", "YAML 语法错误", "行")
+
+
+def test_raw_escape_byte_in_yaml_file(copy: Path) -> None:
+    path = copy / "committee.yaml"
+    path.write_bytes(path.read_bytes().replace("青川理工学院".encode(), b"\x1b[31m", 1))
+    assert has(refused(copy), "committee.yaml", "ESC")

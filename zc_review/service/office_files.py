@@ -175,6 +175,12 @@ class Reader:
                     self.problem(rel, "", f"第 {line} 行使用了 YAML 别名（*…），不允许")
                     return None
             loaded = yaml.safe_load(text)
+        except yaml.reader.ReaderError as exc:  # a raw control character (ESC, NUL, …) in the file
+            code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+            line = text.count("\n", 0, exc.position) + 1
+            what = "ESC（U+001B，终端转义序列）" if code == 0x1B else f"U+{code:04X}"
+            self.problem(rel, "", f"第 {line} 行含有控制字符 {what}，已拒绝")
+            return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "未知位置"
