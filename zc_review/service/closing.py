@@ -186,7 +186,7 @@ class ClosingMixin(VotingMixin):
         self._require(actor, Action.SIGN_OFF_RESULTS)
         self._require_final()
         text = t("results_statement", session=self.defn.session_id, digest=self.results_digest(), name=actor.name)
-        self._sign(actor, kind="results", subject="", role="reviewer", text=text)
+        self._sign(actor, kind="results", subject=actor.person_id, role="reviewer", text=text)
 
     def sign_offs_missing(self) -> list[str]:
         done = {sg.person_id for sg in self.signatures("results")}

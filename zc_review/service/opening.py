@@ -133,7 +133,7 @@ class OpeningMixin(RoomBase):
         """
         self._require_roll_call()
         self._require(actor, Action.SIGN_PLEDGE)
-        self._sign(actor, kind="pledge", subject="", role="reviewer", text=self.pledge_text(actor.person_id))
+        self._sign(actor, kind="pledge", subject=actor.person_id, role="reviewer", text=self.pledge_text(actor.person_id))
 
     def pledged_ids(self) -> set[str]:
         return {sg.person_id for sg in self.signatures("pledge")}

@@ -76,10 +76,14 @@ class ScriptRunner:
         self.secrets = secrets
         self.out_dir = out_dir
         self._recorder: Actor | None = None
+        self._actors: dict[str, Actor] = {}
         self.exported: tuple[Path, str] | None = None
 
     def actor(self, person_id: str) -> Actor:
-        return self.service.authenticate(person_id, self.secrets.persons.get(person_id, ""))
+        """The person, authenticated once per run (as a reviewer logs in once at the scoring screen)."""
+        if person_id not in self._actors:
+            self._actors[person_id] = self.service.authenticate(person_id, self.secrets.persons.get(person_id, ""))
+        return self._actors[person_id]
 
     @property
     def recorder(self) -> Actor:

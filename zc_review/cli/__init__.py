@@ -1,0 +1,103 @@
+"""The ``zc-review`` command line: office keygen/pack/verify/import, trust, open (the TUI), run-script, demo.
+
+Every refusal prints one Chinese message and exits with status 2; an unexpected error prints a short
+Chinese message and writes the technical details to a file (never a traceback on the screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zc-review", description=t("cli_description"))
+    p.add_argument("--home", type=Path, help=t("cli_home"))
+    sub = p.add_subparsers(dest="command", required=True)
+
+    office = sub.add_parser("office", help=t("cli_office")).add_subparsers(dest="office_command", required=True)
+    kg = office.add_parser("keygen", help=t("cli_keygen"))
+    kg.add_argument("--keys", type=Path, help=t("cli_keys"))
+    kg.add_argument("--name", default="青川市人力资源和社会保障局", help=t("cli_office_name"))
+    pk = office.add_parser("pack", help=t("cli_pack"))
+    pk.add_argument("input", type=Path)
+    pk.add_argument("--out", type=Path, required=True)
+    pk.add_argument("--keys", type=Path, help=t("cli_keys"))
+    pk.add_argument("--secrets-out", type=Path, help=t("cli_secrets_out"))
+    pk.add_argument("--fast-kdf", action="store_true", help=argparse.SUPPRESS)
+    vf = office.add_parser("verify", help=t("cli_verify"))
+    vf.add_argument("bundle", type=Path)
+    vf.add_argument("--keys", type=Path, help=t("cli_keys"))
+    im = office.add_parser("import", help=t("cli_import"))
+    im.add_argument("bundle", type=Path)
+    im.add_argument("--keys", type=Path, help=t("cli_keys"))
+    im.add_argument("--db", help=t("cli_db"))
+    im.add_argument("--rehearsal", action="store_true", help=t("cli_rehearsal_archive"))
+
+    trust = sub.add_parser("trust", help=t("cli_trust")).add_subparsers(dest="trust_command", required=True)
+    ta = trust.add_parser("add", help=t("cli_trust_add"))
+    ta.add_argument("cert", type=Path)
+    trust.add_parser("list", help=t("cli_trust_list"))
+
+    op = sub.add_parser("open", help=t("cli_open"))
+    op.add_argument("package", type=Path)
+    op.add_argument("--out", type=Path, default=Path("reports"), help=t("cli_out"))
+
+    rs = sub.add_parser("run-script", help=t("cli_run_script"))
+    rs.add_argument("package", type=Path)
+    rs.add_argument("script", type=Path)
+    rs.add_argument("--secrets", type=Path, required=True, help=t("cli_secrets"))
+    rs.add_argument("--out", type=Path, default=Path("reports"), help=t("cli_out"))
+
+    dm = sub.add_parser("demo", help=t("cli_demo"))
+    dm.add_argument("input", type=Path, nargs="?", default=Path("data/demo"))
+    dm.add_argument("--out", type=Path, default=Path("reports/demo"))
+    dm.add_argument("--no-tui", action="store_true", help=t("cli_no_tui"))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point. Returns the process exit status (0 ok, 2 refused, 3 internal error)."""
+    args = _parser().parse_args(argv)
+    if args.home:
+        os.environ["ZC_REVIEW_HOME"] = str(args.home)
+    try:
+        return _dispatch(args)
+    except ServiceError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(t("cli_interrupted"), file=sys.stderr)
+        return 130
+    except Exception:  # last resort: a short message, details to a file, never a traceback on screen
+        fd, path = tempfile.mkstemp(prefix="zc-review-error-", suffix=".txt")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(traceback.format_exc())
+        print(t("cli_internal_error", path=path), file=sys.stderr)
+        return 3
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from zc_review.cli import commands
+
+    if args.command == "office":
+        return {"keygen": commands.keygen, "pack": commands.pack, "verify": commands.verify,
+                "import": commands.import_}[args.office_command](args)
+    if args.command == "trust":
+        return commands.trust_add(args) if args.trust_command == "add" else commands.trust_list(args)
+    if args.command == "open":
+        return commands.open_tui(args)
+    if args.command == "run-script":
+        return commands.run_script(args)
+    if args.command == "demo":
+        from zc_review.cli.demo import run_demo
+
+        return run_demo(args)
+    raise AssertionError(args.command)

@@ -1,0 +1,146 @@
+"""The command implementations behind ``zc-review``: thin wrappers over the service that print."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from zc_review.i18n import t
+from zc_review.service import paths
+from zc_review.service.errors import ServiceError
+
+console = Console(highlight=False)
+
+
+def _keys(args: argparse.Namespace) -> Path:
+    return Path(args.keys) if getattr(args, "keys", None) else paths.office_keys_dir()
+
+
+def keygen(args: argparse.Namespace) -> int:
+    from zc_review.service.office import keygen as do_keygen
+
+    fp = do_keygen(_keys(args), args.name)
+    console.print(t("cli_keygen_done", path=str(_keys(args)), fp=fp))
+    return 0
+
+
+def pack(args: argparse.Namespace) -> int:
+    from zc_review.service.office import pack as do_pack
+
+    res = do_pack(args.input, args.out, _keys(args), secrets_out=args.secrets_out, fast_kdf=args.fast_kdf)
+    for w in res.warnings:
+        console.print(Text(w, style="yellow"))
+    console.print(t("cli_pack_done", package=str(res.package_path), letters=str(res.letters_path),
+                    package_id=res.package_id, applicants=len(res.definition.applicants),
+                    reviewers=len(res.definition.reviewers)))
+    return 0
+
+
+def print_report(rep: object) -> None:
+    from zc_review.service.office_import import VerifyReport
+
+    assert isinstance(rep, VerifyReport)
+    table = Table(title=t("cli_verify_title", fp=rep.fingerprint or "—"))
+    table.add_column(t("cli_col_check"))
+    table.add_column(t("cli_col_result"))
+    table.add_column(t("cli_col_detail"))
+    for name, ok, detail in rep.checks:
+        table.add_row(Text(name), Text(t("cli_ok") if ok else t("cli_fail"), style="green" if ok else "bold red"),
+                      Text(detail[:160]))
+    console.print(table)
+    if rep.signers:
+        console.print(Text(t("cli_signers") + "\n  " + "\n  ".join(rep.signers[:8])
+                           + (f"\n  … {len(rep.signers) - 8}" if len(rep.signers) > 8 else "")))
+
+
+def verify(args: argparse.Namespace) -> int:
+    from zc_review.service.office_import import verify_bundle
+
+    rep = verify_bundle(args.bundle, _keys(args))
+    print_report(rep)
+    console.print(Text(t("cli_verify_ok") if rep.ok else t("cli_verify_failed"), style="bold green" if rep.ok else "bold red"))
+    return 0 if rep.ok else 2
+
+
+def import_(args: argparse.Namespace) -> int:
+    from zc_review.service.office_import import import_bundle
+
+    res = import_bundle(args.bundle, _keys(args), args.db or paths.office_archive_url(),
+                        allow_rehearsal=args.rehearsal)
+    print_report(res.report)
+    console.print(t("cli_import_done" if res.created else "cli_import_again", session=res.session_id,
+                    passed=res.passed, applicants=res.applicants))
+    return 0
+
+
+def trust_add(args: argparse.Namespace) -> int:
+    from zc_review.service.office import trust_add as do_trust
+
+    fp = do_trust(args.cert)
+    console.print(t("cli_trust_added", fp=fp))
+    return 0
+
+
+def trust_list(args: argparse.Namespace) -> int:
+    from zc_review.seal.trust import fingerprints
+
+    for fp in fingerprints(paths.trust_dir()):
+        console.print(fp)
+    return 0
+
+
+def open_tui(args: argparse.Namespace) -> int:
+    from zc_review.tui.app import make_app
+
+    if not args.package.exists():
+        raise ServiceError("package_unreadable", path=str(args.package), error="文件不存在")
+    make_app(package_path=args.package, out_dir=args.out).run()
+    return 0
+
+
+def run_script(args: argparse.Namespace) -> int:
+    from zc_review.service import RoomService
+    from zc_review.service.script import ScriptRunner, Secrets, load_script
+
+    script = load_script(args.script)
+    secrets = Secrets.load(args.secrets)
+    service = RoomService.open(args.package, secrets.chair_opening, secrets.supervisor_opening)
+    runner = ScriptRunner(service, secrets, args.out)
+    runner.run(script["actions"])
+    print_results(service)
+    if runner.exported:
+        console.print(t("cli_bundle_written", path=str(runner.exported[0]), fp=runner.exported[1]))
+    return 0
+
+
+def print_results(service: object) -> None:
+    """The results table: code, name, composite, agree/disagree/abstain, decision, reason."""
+    from zc_review.domain.rules import round_half_up
+    from zc_review.service import RoomService
+
+    assert isinstance(service, RoomService)
+    out = service.outcome()
+    reasons = service.failure_reasons()
+    final = service.results_final()
+    table = Table(title=t("cli_results_title", committee=service.defn.committee_name))
+    for col in ("col_code", "col_name", "col_group", "col_material", "col_defence", "col_composite", "col_rank",
+                "col_votes", "col_decision", "col_reason"):
+        table.add_column(t(col))
+    for a in sorted(service.defn.applicants, key=lambda x: (x.group_id, x.code)):
+        o = out.applicants[a.id]
+        s = o.score
+        votes = f"{o.tally.agree}/{o.tally.disagree}/{o.tally.abstain}" if o.tally else "—"
+        if o.runoff_agree:
+            votes += " " + t("col_runoff", n=",".join(map(str, o.runoff_agree)))
+        decision = t(f"outcome_{o.outcome.value}") if o.outcome else "—"
+        style = "green" if o.outcome and o.outcome.value == "passed" else "red" if o.outcome else ""
+        table.add_row(Text(a.code), Text(a.name if final else "—"), Text(service.defn.group(a.group_id).name),
+                      Text(str(round_half_up(s.material)) if s else "—"),
+                      Text(str(round_half_up(s.defence)) if s and s.defence is not None else "—"),
+                      Text(str(s.composite) if s else "—"), Text(str(o.rank or "—")), Text(votes),
+                      Text(decision, style=style), Text(reasons[a.id].reason if a.id in reasons else ""))
+    console.print(table)

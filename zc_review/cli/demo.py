@@ -1,0 +1,74 @@
+"""``zc-review demo``: the whole session on the bundled demo, from office keys to the verified import.
+
+Steps: office keys (made on first run), trust provisioning of the laptop, pack, the sealed-room
+session played through the real TUI headlessly with Textual's Pilot from the demo script (or
+straight through the service with ``--no-tui``), the results table, then the office's verify and import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import time
+from pathlib import Path
+
+from zc_review.cli.commands import console, print_report, print_results
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from zc_review.service import RoomService
+    from zc_review.service.office import keygen, pack, trust_add
+    from zc_review.service.office_import import import_bundle
+    from zc_review.service.script import ScriptRunner, Secrets, load_script
+
+    out: Path = args.out.resolve()
+    keys = out / "office-keys"
+    home = out / "laptop-home"  # the sealed-room laptop's data directory
+    script_path = args.input / "script.json"
+    if not script_path.exists():
+        raise ServiceError("script_invalid", where=str(script_path), problem="missing")
+    script = load_script(script_path)
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    if not (keys / "root-cert.pem").exists():
+        fp = keygen(keys, "青川市人力资源和社会保障局")
+        console.print(t("demo_keys_made", fp=fp))
+    shutil.rmtree(home, ignore_errors=True)
+    for suffix in ("", "-wal", "-shm"):  # each demo run is a fresh office archive
+        (out / f"office-archive.db{suffix}").unlink(missing_ok=True)
+    trust_add(keys / "root-cert.pem", home)
+    package = out / "session.zcp"
+    secrets_path = out / "rehearsal-secrets.json"
+    res = pack(args.input, package, keys, secrets_out=secrets_path)
+    console.print(t("cli_pack_done", package=str(package), letters=str(res.letters_path), package_id=res.package_id,
+                    applicants=len(res.definition.applicants), reviewers=len(res.definition.reviewers)))
+    secrets = Secrets.load(secrets_path)
+    bundle_dir = out / "usb"
+    shutil.rmtree(bundle_dir, ignore_errors=True)
+
+    if args.no_tui:
+        service = RoomService.open(package, secrets.chair_opening, secrets.supervisor_opening, home=home)
+        runner = ScriptRunner(service, secrets, bundle_dir)
+        runner.run(script["actions"])
+        exported = runner.exported
+    else:
+        from zc_review.tui.autopilot import play_in_tui
+
+        console.print(t("demo_tui_start", n=len(script["actions"])))
+        service, exported = asyncio.run(play_in_tui(package, home, bundle_dir, script, secrets))
+    print_results(service)
+    if exported is None:
+        raise ServiceError("demo_not_exported")
+    bundle, fp = exported
+    minutes_path = out / "minutes.pdf"
+    minutes_path.write_bytes(service.minutes_pdf())
+    console.print(t("demo_paths", minutes=str(minutes_path), bundle=str(bundle), fp=fp))
+    result = import_bundle(bundle, keys, f"sqlite:///{out / 'office-archive.db'}")
+    print_report(result.report)
+    console.print(t("cli_import_done" if result.created else "cli_import_again", session=result.session_id,
+                    passed=result.passed, applicants=result.applicants))
+    console.print(t("demo_done", seconds=f"{time.perf_counter() - started:.1f}"))
+    return 0
