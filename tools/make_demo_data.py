@@ -320,7 +320,7 @@ def make_education(out: Path, rng: random.Random) -> None:
     schools = ("青川市第一中学", "青川市实验小学", "青川市教育科学研究院", "青川市第二中学", "临溪县第一中学",
                "石门县实验学校", "青川市东城区教师发展中心", "青川师范学院附属小学", "青川市第五中学",
                "临溪县城关小学", "青川市西岭区教育局教研室")
-    roles = ["chair", "vice_chair"] + ["member"] * 9
+    roles = ["chair", "vice_chair", "vice_chair"] + ["member"] * 8
     titles = [("正高级教师", "full_senior")] * 3 + [("高级教师", "associate_senior")] * 6 + [("一级教师", "intermediate")] * 2
     reviewers = [{"id": f"R{i + 1:02d}", "name": names(), "employer": schools[i], "title": titles[i][0],
                   "title_level": titles[i][1], "specialty": "语文" if i < 6 else "数学", "committee_role": roles[i]}
@@ -329,7 +329,7 @@ def make_education(out: Path, rng: random.Random) -> None:
              {"id": "S02", "name": names(), "role": "recorder", "employer": "青川市教育局"}]
     write_yaml(out / "committee.yaml", {"reviewers": reviewers, "staff": staff})
     write_yaml(out / "panels.yaml", {"panels": [
-        {"id": "P-YW", "name": "语文评议组", "specialty": "语文", "leader": "R02", "vice_leader": "R03",
+        {"id": "P-YW", "name": "语文评议组", "specialty": "语文", "leader": "R04", "vice_leader": "R05",
          "members": ["R02", "R03", "R04", "R05", "R06"], "rubric": "RB-JY"},
         {"id": "P-SX", "name": "数学评议组", "specialty": "数学", "leader": "R07", "vice_leader": "R08",
          "members": ["R07", "R08", "R09", "R10", "R11"], "rubric": "RB-JY"},
@@ -385,6 +385,11 @@ def main() -> None:
             shutil.rmtree(out)
         maker(out, random.Random(seed))
         print(f"wrote {out.relative_to(ROOT)}")
+    # the demo scripts are derived from the data: regenerate them too
+    import make_demo_script
+
+    make_demo_script.main()
+    print("wrote data/demo/script.json, data/demo-education/script.json")
 
 
 if __name__ == "__main__":

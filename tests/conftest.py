@@ -1,0 +1,119 @@
+"""Shared fixtures: an office with keys, the demo packed once per test run, fresh rooms in memory.
+
+Each test gets its own database (in memory) and never touches the user's home: ZC_REVIEW_HOME is
+pointed at a temporary folder for the whole run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    mp = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("zc-home")
+    mp.setenv("ZC_REVIEW_HOME", str(home))
+    yield home
+    mp.undo()
+
+
+class Clock:
+    """A deterministic clock: each call advances one second from 2025-11-20 08:30 (UTC+8 as UTC)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2025, 11, 20, 0, 30, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@dataclass
+class Packed:
+    """A packed session: its files, the office keys folder and the rehearsal secrets."""
+
+    input_dir: Path
+    package: Path
+    keys: Path
+    secrets_path: Path
+    secrets: Any  # zc_review.service.script.Secrets
+    payload: Any  # zc_review.service.payload.Payload
+    package_id: str
+    script: dict[str, Any]
+
+
+def _pack(tmp: Path, input_dir: Path, keys: Path) -> Packed:
+    from zc_review.seal.package import office_recover_package
+    from zc_review.seal.pki import load_office_keys
+    from zc_review.service.office import pack
+    from zc_review.service.payload import parse_payload
+    from zc_review.service.script import Secrets
+
+    package = tmp / f"{input_dir.name}.zcp"
+    secrets_path = tmp / f"{input_dir.name}-secrets.json"
+    res = pack(input_dir, package, keys, secrets_out=secrets_path, fast_kdf=True)
+    payload = parse_payload(office_recover_package(package.read_bytes(), load_office_keys(keys)))
+    script_file = input_dir / "script.json"
+    script = json.loads(script_file.read_text("utf-8")) if script_file.exists() else {"actions": []}
+    return Packed(input_dir, package, keys, secrets_path, Secrets.load(secrets_path), payload, res.package_id, script)
+
+
+@pytest.fixture(scope="session")
+def office_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from zc_review.service.office import keygen
+
+    keys = tmp_path_factory.mktemp("office") / "keys"
+    keygen(keys, "青川市人力资源和社会保障局")
+    return keys
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory, office_keys: Path) -> Packed:
+    """data/demo packed once (cheap Argon2id for tests)."""
+    return _pack(tmp_path_factory.mktemp("pack"), ROOT / "data/demo", office_keys)
+
+
+@pytest.fixture(scope="session")
+def demo_education(tmp_path_factory: pytest.TempPathFactory, office_keys: Path) -> Packed:
+    return _pack(tmp_path_factory.mktemp("pack-edu"), ROOT / "data/demo-education", office_keys)
+
+
+def new_room(packed: Packed, path: Path | None = None) -> Any:
+    """A fresh RoomService on the packed payload, database in memory (or at ``path``)."""
+    from zc_review.service import RoomService
+    from zc_review.storage.engine import make_engine
+
+    return RoomService(payload=packed.payload, package_id=packed.package_id, package_sha256="0" * 64,
+                       engine=make_engine(path), workdir=None if path is None else path.parent, clock=Clock())
+
+
+def index_of(packed: Packed, action: str, nth: int = 0) -> int:
+    """Index of the nth action of kind ``action`` in the demo script."""
+    hits = [i for i, a in enumerate(packed.script["actions"]) if a["action"] == action]
+    return hits[nth]
+
+
+@pytest.fixture
+def room_at(demo: Packed, tmp_path: Path) -> Callable[..., Any]:
+    """``room_at("open_poll")`` → (room, runner) with the demo script played up to (not incl.) that action."""
+    from zc_review.service.script import ScriptRunner
+
+    def make(action: str | None = None, nth: int = 0, packed: Packed | None = None) -> tuple[Any, Any]:
+        p = packed or demo
+        room = new_room(p)
+        runner = ScriptRunner(room, p.secrets, tmp_path / "usb")
+        stop = len(p.script["actions"]) if action is None else index_of(p, action, nth)
+        runner.run(p.script["actions"][:stop])
+        return room, runner
+
+    return make
