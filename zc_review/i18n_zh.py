@@ -98,6 +98,9 @@ MESSAGES: dict[str, str] = {
     "minutes_not_signed": "会议记录须经记录人和主持人签署后才能封存导出。",
     "minutes_sign_reason": "{role}签署会议记录",
     "export_failed": "导出失败：{error}。会议数据完好无损，请检查U盘（是否已满、只读或被拔出）后重试。",
+    "minutes_forced_note": "主持人宣布投票截止，未投票者按不同意计。",
+    "minutes_void_note": "本轮经主任委员与纪检监察人员共同宣布作废，理由：{reason}",
+    "minutes_bundle_note": "结果数据摘要（SHA-256）：{digest}。结果包导出时其指纹显示于屏幕，由办事机构核验时逐位核对。",
     # -- office import ----------------------------------------------------------------------------------
     "import_refused": "结果包未通过核验，已整体拒绝导入：\n{failures}",
     "import_conflict": "会议 {session} 已导入过另一份结果包；此包可能是旧包或被改动过，已拒绝。",

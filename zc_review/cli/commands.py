@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 from rich.console import Console
@@ -13,7 +14,7 @@ from zc_review.i18n import t
 from zc_review.service import paths
 from zc_review.service.errors import ServiceError
 
-console = Console(highlight=False)
+console = Console(highlight=False, width=max(shutil.get_terminal_size().columns, 150))
 
 
 def _keys(args: argparse.Namespace) -> Path:

@@ -5,6 +5,8 @@ Importing this module loads pyHanko (~0.45 s): import it where PDFs are signed, 
 
 from __future__ import annotations
 
+import hashlib
+
 import datetime as dt
 import io
 import re
@@ -64,6 +66,7 @@ class PdfSignatureStatus:
     covers_whole_file: bool
     signing_time: dt.datetime | None
     summary: str
+    signer_cert_sha256: str = ""  # SHA-256 hex of the signing certificate (DER), to say who signed
 
 
 def _asn1_cert(cert: x509.Certificate) -> Any:
@@ -235,6 +238,7 @@ def verify_pdf(pdf: bytes, root_cert: x509.Certificate, at: dt.datetime | None =
                 covers_whole_file=st.coverage == SignatureCoverageLevel.ENTIRE_FILE,
                 signing_time=sig.self_reported_timestamp,
                 summary=st.summary(),
+                signer_cert_sha256=hashlib.sha256(st.signing_cert.dump()).hexdigest() if st.signing_cert else "",
             )
         )
     return out

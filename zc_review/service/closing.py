@@ -254,9 +254,14 @@ class ClosingMixin(VotingMixin):
             role, field, label, next_stage = Role.PRESIDING, "PresidingOfficer", t("role_presiding"), "presiding"
         else:
             raise ServiceError("minutes_sign_order")
-        pdf = sign_pdf(self.minutes_pdf(), actor.key, actor.cert, [self.root_cert], field_name=field,
+        from zc_review.documents.minutes import signature_boxes
+
+        current = self.minutes_pdf()
+        box = signature_boxes(current).get("recorder" if role is Role.RECORDER else "presiding")
+        pdf = sign_pdf(current, actor.key, actor.cert, [self.root_cert], field_name=field,
                        reason=t("minutes_sign_reason", role=label), location=self.defn.venue,
-                       signer_label=f"{label} {actor.name}", now=self.clock())
+                       signer_label=f"{label} {actor.name}", now=self.clock(),
+                       box=box.box if box else None, page=box.page_index if box else -1)
         with self._tx() as s:
             doc = s.get(Document, "minutes.pdf")
             assert doc is not None

@@ -1,0 +1,167 @@
+"""Build the minutes' view-model (RULES.md §6) from the room's state and render it to PDF bytes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from zc_review.documents.views import (
+    ApplicantRow,
+    BallotRound,
+    FailureNote,
+    GroupSummary,
+    MinutesView,
+    PanelOpinion,
+    PanelView,
+    Person,
+    Quorum,
+    RecusalView,
+    Signoff,
+)
+from zc_review.domain import rules
+from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
+from zc_review.i18n import t
+from zc_review.service.outcome import SessionOutcome
+
+if TYPE_CHECKING:
+    from zc_review.service.closing import ClosingMixin
+
+BEIJING = timezone(timedelta(hours=8))
+ROUND_KINDS = {"main": "主投票", "runoff": "加投（并列决选）", "revote": "重投"}
+ROLE_LABELS = {"panel_leader": "评议组组长", "panel_vice_leader": "评议组副组长", "supervisor": "纪检监察人员",
+               "vice_chair": "评委会副主任委员", "chair": "评委会主任委员"}
+
+
+def fmt_time(value: datetime | None) -> str:
+    """A time as the room reads it: Beijing time, minutes."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def _committee_role(service: ClosingMixin, person_id: str) -> str:
+    for r in service.defn.reviewers:
+        if r.id == person_id:
+            return {CommitteeRole.CHAIR: t("role_chair"), CommitteeRole.VICE_CHAIR: t("role_vice_chair")}.get(
+                r.committee_role, t("role_reviewer"))
+    for s in service.defn.staff:
+        if s.id == person_id:
+            return t("role_supervisor") if s.role is StaffRole.SUPERVISOR else t("role_recorder")
+    return ""
+
+
+def build_minutes_view(service: ClosingMixin, out: SessionOutcome) -> MinutesView:
+    """Everything the minutes print, formatted: time, place, attendees, agenda, rules in force, panels
+    and rubric sign-offs, recusals, each applicant's scores and votes, caps, opinions, failure reasons,
+    ballot rounds, sign-offs, the ballot box fingerprints and the log head. Source: RULES.md §6."""
+    d = service.defn
+    st = service.state()
+    attending = set(service.attending_ids())
+    marked = {r for r in service.record()["attendance"]}
+    presiding = st.presiding_officer_id or d.chair.id
+    recorder = d.staff_with_role(StaffRole.RECORDER)
+    supervisor = d.staff_with_role(StaffRole.SUPERVISOR)
+    q = service.quorum()
+    attendees = tuple(Person(r.name, _committee_role(service, r.id)) for r in d.reviewers if r.id in attending)
+    attendees += (Person(supervisor.name, t("role_supervisor"), "列席监督"), Person(recorder.name, t("role_recorder")))
+    absentees = tuple(Person(r.name, _committee_role(service, r.id), "缺席" if r.id in marked else "未点名")
+                      for r in d.reviewers if r.id not in attending)
+    reasons = service.failure_reasons()
+    opinions = service.opinions()
+    rows = []
+    for g in d.groups:
+        for a in sorted(d.applicants_of_group(g.id), key=lambda x: (out.applicants[x.id].rank or 999, x.code)):
+            o = out.applicants[a.id]
+            s = o.score
+            tally = o.tally
+            rows.append(ApplicantRow(
+                code=a.code, name=a.name, group=g.name, panel=d.panel(a.panel_id).name,
+                material=str(rules.round_half_up(s.material)) if s else "—",
+                defence=str(rules.round_half_up(s.defence)) if s and s.defence is not None else "—",
+                composite=str(s.composite) if s else "—", rank=str(o.rank or "—"),
+                agree=str(tally.agree) if tally else "—", disagree=str(tally.disagree) if tally else "—",
+                abstain=str(tally.abstain) if tally else "—", base=str(o.base),
+                decision=t(f"outcome_{o.outcome.value}") if o.outcome else "—",
+                reason="" if o.outcome is rules.Outcome.PASSED or o.outcome is None else
+                (reasons[a.id].reason if a.id in reasons else t(f"outcome_{o.outcome.value}"))
+                + (f"（加投同意 {'、'.join(map(str, o.runoff_agree))}）" if o.runoff_agree else "")))
+    groups = []
+    for g in d.groups:
+        dec = out.groups.get(g.id)
+        n = len(d.applicants_of_group(g.id))
+        groups.append(GroupSummary(g.name, f"{(g.pass_rate * 100).normalize():f}%", str(n),
+                                   str(dec.cap if dec else rules.pass_cap(g.pass_rate, n)),
+                                   str(sum(1 for v in (dec.outcomes.values() if dec else []) if v is rules.Outcome.PASSED))))
+    panels = []
+    for p in d.panels:
+        rub = d.rubric(p.rubric_id)
+        sigs = tuple(Signoff(service.person_name(sg.person_id), ROLE_LABELS.get(sg.role, sg.role), fmt_time(sg.signed_at))
+                     for sg in service.signatures("rubric", p.id))
+        panels.append(PanelView(p.name, service.person_name(p.leader_id), str(len(p.member_ids)), rub.name,
+                                rub.version, sigs))
+    rounds = []
+    fingerprints = []
+    for r in service.rounds():
+        apps = service.round_applicants(r)
+        voters = service.voters_done(r.round_no)
+        entitled = {v for a in apps for v in service.voters_of(a)}
+        closed_by = {"presiding": t("role_presiding"), "recorder": t("role_recorder")}.get(r.closed_by_role, "—")
+        note = t("minutes_forced_note") if r.forced else ""
+        if r.status == "void":
+            note = t("minutes_void_note", reason=r.void_reason)
+        codes = sorted(d.applicant(a).code for a in apps)
+        rounds.append(BallotRound(str(r.round_no), ROUND_KINDS.get(r.kind, r.kind),
+                                  f"{codes[0]}–{codes[-1]}（{len(codes)} 人）" if len(codes) > 3 else "、".join(codes),
+                                  str(len(voters)), str(len(entitled)), closed_by, str(r.missing_voters), note))
+        if r.box_sha256:
+            fingerprints.append(f"第{r.round_no}轮 {r.box_sha256}")
+    rule_values = (
+        ("综合得分", "材料 {m}% + 答辩 {d}%".format(m=(d.rules.material_weight * 100).normalize(),
+                                                 d=(d.rules.defence_weight * 100).normalize())
+         if any(rb.has_defence for rb in d.rubrics) else "综合得分 = 申报材料分（不设答辩）"),
+        ("表决通过", "同意票 ≥ 出席评委的三分之二（3×同意 ≥ 2×基数）"),
+        ("回避时的基数", "出席评委人数" if d.rules.recusal_base is RecusalBase.ATTENDING else "出席评委人数减回避人数"),
+        ("评分汇总方式", "算术平均" if d.rules.aggregation is Aggregation.MEAN else
+         f"去掉一个最高分和一个最低分后平均（不少于 {d.rules.trimmed_min_scores} 个分数时）"),
+        ("法定人数", f"出席评委 ≥ 评委会人数的三分之二（{q.required} 人）"),
+        ("每票同意数上限", "不超过本组通过名额" if d.rules.ballot_agree_limit else "不限"),
+        ("分数取整", "精确十进制计算，显示四舍五入保留两位小数"),
+    ) + tuple((f"通过率：{g.name}", f"{(g.pass_rate * 100).normalize():f}%") for g in d.groups)
+    agenda = ("宣布评委会组成、评议组划分和会议议程", "点名，确认达到法定人数", "评审专家签署诚信承诺书，登记回避",
+              "签署量化评分标准", "审阅申报材料，评议组量化赋分", "评议组介绍评议意见",
+              "无记名投票表决", "公布表决结果，评审专家签字确认", "记录人、主持人签署会议记录，封存结果")
+    return MinutesView(
+        committee_name=d.committee_name, organizing_body=d.organizing_body, session_id=d.session_id,
+        session_title=f"{d.year}年度{d.committee_name}评审会议记录", rehearsal=d.rehearsal,
+        started_at=fmt_time(st.opened_at), ended_at=fmt_time(service.clock()), venue=d.venue,
+        presiding_name=service.person_name(presiding), presiding_role=_committee_role(service, presiding),
+        recorder_name=recorder.name, attendees=attendees, absentees=absentees,
+        quorum=Quorum(str(q.committee_size), str(q.required), str(q.attending)), agenda=agenda,
+        rule_values=rule_values, panels=tuple(panels),
+        recusals=tuple(RecusalView(service.person_name(rc.reviewer_id), d.applicant(rc.applicant_id).code, rc.reason,
+                                   rc.source == "predeclared") for rc in service.recusals()),
+        applicants=tuple(rows), group_summaries=tuple(groups),
+        panel_opinions=tuple(PanelOpinion(d.applicant(a).code, d.panel(d.applicant(a).panel_id).name, txt)
+                             for a, txt in sorted(opinions.items(), key=lambda kv: d.applicant(kv[0]).code)),
+        failure_notes=tuple(FailureNote(d.applicant(a).code, f.reason, f.guidance)
+                            for a, f in sorted(reasons.items(), key=lambda kv: d.applicant(kv[0]).code)),
+        ballot_rounds=tuple(rounds),
+        result_signoffs=tuple(service.person_name(sg.person_id) for sg in service.signatures("results")),
+        ballot_box_fingerprint="；".join(fingerprints) or "—",
+        log_head_hash=service.log_head(),
+        bundle_fingerprint_note=t("minutes_bundle_note", digest=service.results_digest()),
+    )
+
+
+def render_minutes_for(service: ClosingMixin, out: SessionOutcome) -> bytes:
+    """Render the minutes PDF for the current state (embedded Chinese font, A4)."""
+    from zc_review.documents.fonts import MissingGlyphError
+    from zc_review.documents.minutes import render_minutes
+    from zc_review.service.errors import ServiceError
+
+    try:
+        return render_minutes(build_minutes_view(service, out))
+    except MissingGlyphError as exc:
+        raise ServiceError("glyph_missing", detail=str(exc)) from exc
