@@ -66,7 +66,8 @@ def run_demo(args: argparse.Namespace) -> int:
     minutes_path = out / "minutes.pdf"
     minutes_path.write_bytes(service.minutes_pdf())
     console.print(t("demo_paths", minutes=str(minutes_path), bundle=str(bundle), fp=fp))
-    result = import_bundle(bundle, keys, f"sqlite:///{out / 'office-archive.db'}")
+    result = import_bundle(bundle, keys, f"sqlite:///{out / 'office-archive.db'}",
+                           allow_rehearsal=res.definition.rehearsal)
     print_report(result.report)
     console.print(t("cli_import_done" if result.created else "cli_import_again", session=result.session_id,
                     passed=result.passed, applicants=result.applicants))

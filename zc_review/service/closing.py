@@ -338,5 +338,11 @@ class ClosingMixin(VotingMixin):
             self._log(s, actor.person_id, "recorder", "bundle_exported", {"fingerprint": fp})
         return final, fp
 
+    def last_export(self) -> tuple[Path, str] | None:
+        """The newest successful export: (bundle path, fingerprint), or None."""
+        with Session(self.engine) as s:
+            row = s.exec(select(Export).order_by(Export.id.desc())).first()  # type: ignore[union-attr]
+            return None if row is None else (Path(row.path), row.fingerprint)
+
     def passed_count(self) -> int:
         return sum(1 for o in self.outcome().applicants.values() if o.outcome is rules.Outcome.PASSED)
