@@ -1,0 +1,162 @@
+"""A reviewer's view of one dossier, by code only; all dossier text is inert data (never markup).
+
+``inert_text`` is the one way dossier text becomes something drawable: markup such as ``[red]x[/]``
+stays literal (``rich.text.Text`` never parses it) and control characters such as ESC are shown as
+visible ``\\x1b`` escapes, so nothing an applicant typed can colour, move or click the screen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.service.room import Actor
+    from zc_review.service.scoring import DossierView
+
+MATCH_STYLE = "bold black on yellow"
+
+
+def _visible(ch: str) -> str:
+    if ch in "\n\t":
+        return ch
+    cat = unicodedata.category(ch)
+    if cat == "Cc" or (cat == "Cf" and ch not in "\u200d"):  # controls; bidi overrides and other format chars
+        code = ord(ch)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return ch
+
+
+def inert(raw: str) -> str:
+    """``raw`` with every control or format character replaced by a visible escape."""
+    return "".join(_visible(ch) for ch in raw)
+
+
+def inert_text(raw: str, query: str = "", style: str = "") -> Text:
+    """Dossier text as a ``Text`` (no markup parsing), control characters made visible, ``query`` highlighted."""
+    text = Text(inert(raw), style=style)
+    if query:
+        text.highlight_regex(re.compile(re.escape(query), re.IGNORECASE), MATCH_STYLE)
+    return text
+
+
+def dossier_sections(view: DossierView) -> list[tuple[str, str]]:
+    """The dossier as (section title, plain text) in reading order."""
+    d = view.dossier
+    basics = "\n".join([
+        f"{t('dossier_education')}：{d.education}",
+        f"{t('dossier_years')}：{d.years_in_field}",
+        f"{t('dossier_current_title')}：{d.current_title}",
+        f"{t('dossier_target_title')}：{d.target_title}",
+        f"{t('dossier_continuing')}：{d.continuing_education}",
+    ])
+    sections = [(t("dossier_basics"), basics)]
+    for key, items in (("dossier_achievements", d.achievements), ("dossier_papers", d.papers),
+                       ("dossier_annual", d.annual_reviews)):
+        sections.append((t(key), "\n".join(f"• {x}" for x in items) or t("dossier_none")))
+    sections.append((t("dossier_summary"), d.work_summary or t("dossier_none")))
+    return sections
+
+
+class DossierScreen(Screen[None]):
+    """Structured fields, work summary, attachments (text extracted on request), flags; a search box."""
+
+    CSS_PATH = "scoring.tcss"
+    BINDINGS = [Binding("escape", "back", t("tui_back")), Binding("ctrl+f", "search", t("dossier_search"))]
+
+    def __init__(self, service: RoomService, actor: Actor, view: DossierView) -> None:
+        super().__init__()
+        self.service = service
+        self.actor: Actor | None = actor
+        self.view = view
+        self.sections = dossier_sections(view)
+        self.attachment_texts: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        v = self.view
+        yield Header()
+        flags = "、".join(t(f"flag_{f.value}") for f in v.flags) or t("dossier_no_flags")
+        yield Static(inert_text(t("dossier_heading", code=v.code, panel=v.panel_name, group=v.group_name,
+                                  flags=flags)), id="dossier-title", classes="title")
+        yield Input(placeholder=t("dossier_search_placeholder"), id="dossier-search")
+        yield Static(Text(""), id="dossier-hits", classes="hint")
+        with VerticalScroll(id="dossier-body"):
+            for i, (title, _) in enumerate(self.sections):
+                yield Static(inert_text(title), classes="section-title")
+                yield Static(Text(""), id=f"dossier-sec-{i}", classes="section")
+            yield Static(t("dossier_attachments"), classes="section-title")
+            yield OptionList(*[Option(inert_text(f"{a.title or a.filename}（{a.filename}）"), id=a.id)
+                               for a in v.dossier.attachments], id="dossier-attachments")
+            for i in range(len(v.dossier.attachments)):
+                yield Static(Text(""), id=f"dossier-att-{i}", classes="section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render_all("")
+        self.query_one("#dossier-body").focus()
+
+    def _render_all(self, query: str) -> int:
+        hits = 0
+        pattern = re.compile(re.escape(inert(query)), re.IGNORECASE) if query else None
+        for i, (_, body) in enumerate(self.sections):
+            self.query_one(f"#dossier-sec-{i}", Static).update(inert_text(body, inert(query)))
+            if pattern:
+                hits += len(pattern.findall(inert(body)))
+        for aid, body in self.attachment_texts.items():
+            self.query_one(f"#dossier-att-{self._att_index(aid)}", Static).update(inert_text(body, inert(query)))
+            if pattern:
+                hits += len(pattern.findall(inert(body)))
+        return hits
+
+    @on(Input.Changed, "#dossier-search")
+    def _search(self, event: Input.Changed) -> None:
+        query = event.value.strip()
+        hits = self._render_all(query)
+        self.query_one("#dossier-hits", Static).update(Text(t("dossier_hits", n=hits) if query else ""))
+        if query and hits:
+            for i, (_, body) in enumerate(self.sections):
+                if query.lower() in inert(body).lower():
+                    self.query_one(f"#dossier-sec-{i}").scroll_visible()
+                    break
+
+    @on(OptionList.OptionSelected, "#dossier-attachments")
+    def _attachment(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and self.actor is not None:
+            self.query_one(f"#dossier-att-{self._att_index(event.option.id)}", Static).update(Text(t("dossier_loading")))
+            self._load(self.actor, event.option.id)
+
+    @work(thread=True, group="attachment")
+    def _load(self, actor: Actor, attachment_id: str) -> None:
+        try:
+            body = self.service.attachment_text(actor, self.view.applicant_id, attachment_id)
+        except ServiceError as exc:
+            body = exc.message
+        self.app.call_from_thread(self._loaded, attachment_id, body)
+
+    def _loaded(self, attachment_id: str, body: str) -> None:
+        self.attachment_texts[attachment_id] = body or t("dossier_none")
+        self._render_all(self.query_one("#dossier-search", Input).value.strip())
+
+    def _att_index(self, attachment_id: str) -> int:
+        return [a.id for a in self.view.dossier.attachments].index(attachment_id)
+
+    def action_search(self) -> None:
+        self.query_one("#dossier-search", Input).focus()
+
+    def action_back(self) -> None:
+        self.actor = None
+        self.dismiss()

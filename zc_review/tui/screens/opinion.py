@@ -1,0 +1,135 @@
+"""Panel opinions (评议意见): the panel leader identifies and writes the panel's opinion per applicant."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TextArea
+
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.tui.screens.dossier import inert_text
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.service.room import Actor
+    from zc_review.tui.app import ZcReviewApp
+
+PREVIEW = 40  # characters of an opinion shown in the list
+
+
+class OpinionScreen(Screen[None]):
+    """Applicants of the leader's panel by code, with their opinion; Enter edits, ``ctrl+s`` saves.
+
+    Leaving the screen forgets the leader's credential.
+    """
+
+    CSS_PATH = "opening.tcss"
+    BINDINGS = [Binding("ctrl+s", "save", t("opinion_key_save")), Binding("escape", "back", t("tui_back"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.actor: Actor | None = None
+        self.editing: str | None = None
+
+    @property
+    def zc_app(self) -> ZcReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def service(self) -> RoomService:
+        svc = self.zc_app.service
+        assert svc is not None
+        return svc
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("opinion_title"), id="op-title", classes="title")
+        yield DataTable(id="op-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(""), id="op-editing", classes="hint")
+        yield TextArea(id="op-text", soft_wrap=True, show_line_numbers=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        svc = self.service
+        attending = set(svc.attending_ids())
+        people = [(p.leader_id, f"{p.leader_id} {svc.person_name(p.leader_id)}（{p.name}）")
+                  for p in svc.defn.panels if p.leader_id in attending]
+        self.query_one(TextArea).disabled = True
+        self.zc_app.ask_credential(t("opinion_credential_title"), people, self._identified)
+
+    def _identified(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.dismiss()
+            return
+        self.start(actor)
+
+    def start(self, actor: Actor) -> None:
+        """Show the applicants of the panel ``actor`` leads."""
+        self.actor = actor
+        svc = self.service
+        panels = [p for p in svc.defn.panels if p.leader_id == actor.person_id]
+        table = self.query_one(DataTable)
+        table.add_column(t("col_code"), key="code")
+        table.add_column(t("col_panel"), key="panel")
+        table.add_column(t("col_opinion"), key="opinion")
+        if not panels:
+            self.query_one("#op-editing", Static).update(Text(t("opinion_not_leader", name=actor.name), style="red"))
+            return
+        opinions = svc.opinions()
+        for p in panels:
+            for a in sorted(svc.defn.applicants_of_panel(p.id), key=lambda a: a.code):
+                table.add_row(Text(a.code), Text(p.name), self._preview(opinions.get(a.id, "")), key=a.id)
+        self.query_one("#op-title", Static).update(Text(t("opinion_heading", name=actor.name,
+                                                          panel="、".join(p.name for p in panels))))
+        table.focus()
+
+    @staticmethod
+    def _preview(text: str) -> Text:
+        if not text:
+            return Text(t("opinion_none"), style="dim")
+        flat = text.replace("\n", " ")
+        return inert_text(flat[:PREVIEW] + ("…" if len(flat) > PREVIEW else ""))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        aid = str(event.row_key.value)
+        self.editing = aid
+        area = self.query_one(TextArea)
+        area.disabled = False
+        area.text = self.service.opinions().get(aid, "")
+        area.move_cursor(area.document.end)
+        self.query_one("#op-editing", Static).update(
+            Text(t("opinion_editing", code=self.service.defn.applicant(aid).code)))
+        area.focus()
+
+    def action_save(self) -> None:
+        if self.actor is None or self.editing is None:
+            return
+        aid, area = self.editing, self.query_one(TextArea)
+        try:
+            self.service.write_opinion(self.actor, aid, area.text)
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return
+        table = self.query_one(DataTable)
+        table.update_cell(aid, "opinion", self._preview(area.text.strip()))
+        self.editing = None
+        area.text = ""
+        area.disabled = True
+        self.query_one("#op-editing", Static).update(
+            Text(t("opinion_saved", code=self.service.defn.applicant(aid).code), style="green"))
+        table.focus()
+
+    def action_back(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self.query_one(TextArea).disabled = True
+            self.query_one("#op-editing", Static).update("")
+            self.query_one(DataTable).focus()
+            return
+        self.actor = None
+        self.dismiss()

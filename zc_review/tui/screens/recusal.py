@@ -1,0 +1,137 @@
+"""Recusals (回避): the list (pre-declared and declared in the room) and a form to add one. None is removed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.tui.app import ZcReviewApp
+
+
+class RecusalScreen(Screen[None]):
+    """All recusals, and a form: reviewer number, applicant code, reason; Enter in the reason adds it."""
+
+    CSS_PATH = "opening.tcss"
+    BINDINGS = [Binding("escape", "back", t("tui_back")), Binding("ctrl+s", "add", t("recusal_add"))]
+
+    @property
+    def zc_app(self) -> ZcReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def service(self) -> RoomService:
+        svc = self.zc_app.service
+        assert svc is not None
+        return svc
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("recusal_title"), classes="title")
+        yield DataTable(id="rec-table", cursor_type="row", zebra_stripes=True)
+        with Vertical(id="rec-form"):
+            with Horizontal(classes="form-row"):
+                yield Label(t("recusal_reviewer"), classes="form-label")
+                yield Input(id="rec-reviewer", placeholder="R01")
+                yield Static(Text(""), id="rec-reviewer-hint", classes="hint")
+            with Horizontal(classes="form-row"):
+                yield Label(t("recusal_applicant"), classes="form-label")
+                yield Input(id="rec-applicant", placeholder=t("recusal_applicant_placeholder"))
+                yield Static(Text(""), id="rec-applicant-hint", classes="hint")
+            with Horizontal(classes="form-row"):
+                yield Label(t("recusal_reason"), classes="form-label")
+                yield Input(id="rec-reason", placeholder=t("recusal_reason_placeholder"))
+            yield Button(t("recusal_add"), id="rec-add", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t("col_reviewer"), key="reviewer")
+        table.add_column(t("col_code"), key="code")
+        table.add_column(t("recusal_reason"), key="reason")
+        table.add_column(t("col_source"), key="source")
+        self._fill()
+        self.query_one("#rec-reviewer", Input).focus()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        defn = self.service.defn
+        for r in self.service.recusals():
+            table.add_row(Text(f"{r.reviewer_id} {self.service.person_name(r.reviewer_id)}"),
+                          Text(defn.applicant(r.applicant_id).code), Text(r.reason),
+                          Text(t("recusal_predeclared" if r.source == "predeclared" else "recusal_room")))
+
+    def _reviewer_id(self) -> str | None:
+        raw = self.query_one("#rec-reviewer", Input).value.strip().upper()
+        return raw if any(r.id == raw for r in self.service.defn.reviewers) else None
+
+    def _applicant_id(self) -> str | None:
+        raw = self.query_one("#rec-applicant", Input).value.strip().upper()
+        for a in self.service.defn.applicants:
+            if a.code.upper() == raw:
+                return a.id
+        return None
+
+    @on(Input.Changed, "#rec-reviewer")
+    def _reviewer_changed(self) -> None:
+        rid = self._reviewer_id()
+        hint = self.service.person_name(rid) if rid else t("recusal_no_reviewer")
+        self.query_one("#rec-reviewer-hint", Static).update(Text(hint))
+
+    @on(Input.Changed, "#rec-applicant")
+    def _applicant_changed(self) -> None:
+        aid = self._applicant_id()
+        if aid is None:
+            hint = t("recusal_no_applicant")
+        else:
+            a = self.service.defn.applicant(aid)
+            hint = self.service.defn.panel(a.panel_id).name
+        self.query_one("#rec-applicant-hint", Static).update(Text(hint))
+
+    @on(Input.Submitted, "#rec-reviewer")
+    def _next1(self) -> None:
+        self.query_one("#rec-applicant", Input).focus()
+
+    @on(Input.Submitted, "#rec-applicant")
+    def _next2(self) -> None:
+        self.query_one("#rec-reason", Input).focus()
+
+    @on(Input.Submitted, "#rec-reason")
+    @on(Button.Pressed, "#rec-add")
+    def action_add(self) -> None:
+        operator = self.zc_app.operator
+        if operator is None:
+            return
+        rid, aid = self._reviewer_id(), self._applicant_id()
+        if rid is None:
+            self.zc_app.show_error(t("recusal_no_reviewer"))
+            return
+        if aid is None:
+            self.zc_app.show_error(t("recusal_no_applicant"))
+            return
+        reason = self.query_one("#rec-reason", Input).value
+        try:
+            self.service.add_recusal(operator, rid, aid, reason)
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return
+        for w in self.query(Input):
+            w.value = ""
+        self._fill()
+        self.query_one("#rec-reviewer", Input).focus()
+        self.notify(t("recusal_added"))
+
+    def action_back(self) -> None:
+        self.dismiss()

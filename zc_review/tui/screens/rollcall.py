@@ -1,0 +1,154 @@
+"""Roll call (点名): mark each reviewer attending or absent, see the quorum live, close the roll call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from zc_review.domain.model import CommitteeRole, SessionDefinition
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.service.opening import QuorumStatus
+    from zc_review.tui.app import ZcReviewApp
+
+ROLE_KEYS = {CommitteeRole.CHAIR: "role_chair", CommitteeRole.VICE_CHAIR: "role_vice_chair",
+             CommitteeRole.MEMBER: "role_member"}
+
+
+def reviewer_role_label(defn: SessionDefinition, reviewer_id: str) -> str:
+    """The reviewer's committee office and panel office, e.g. "副主任委员 · 评议组组长"."""
+    r = defn.reviewer(reviewer_id)
+    parts = [t(ROLE_KEYS[r.committee_role])]
+    for p in defn.panels:
+        if p.leader_id == reviewer_id:
+            parts.append(t("role_panel_leader"))
+        elif p.vice_leader_id == reviewer_id:
+            parts.append(t("role_panel_vice_leader"))
+    return " · ".join(parts)
+
+
+def quorum_text(q: QuorumStatus) -> Text:
+    """"出席 n / 应到 N，法定人数 q（已达到）" in green when met, red otherwise."""
+    text = Text(t("rollcall_quorum", attending=q.attending, size=q.committee_size, required=q.required,
+                  unmarked=q.unmarked))
+    text.append("  ")
+    text.append(t("quorum_met") if q.met else t("quorum_not_met"), style="bold green" if q.met else "bold red")
+    return text
+
+
+class RollCallScreen(Screen[None]):
+    """The recorder marks attendance: ``a`` 出席, ``x`` 缺席, space toggles; ``c`` closes the roll call.
+
+    Marking moves the cursor to the next reviewer, so a roll call is one key per person.
+    """
+
+    CSS_PATH = "opening.tcss"
+    BINDINGS = [
+        Binding("a", "mark(True)", t("rollcall_key_attend")),
+        Binding("x", "mark(False)", t("rollcall_key_absent")),
+        Binding("space", "toggle", t("rollcall_key_toggle")),
+        Binding("c", "close_roll_call", t("rollcall_key_close")),
+        Binding("escape", "back", t("tui_back")),
+    ]
+
+    @property
+    def zc_app(self) -> ZcReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def service(self) -> RoomService:
+        svc = self.zc_app.service
+        assert svc is not None
+        return svc
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("rollcall_title"), classes="title")
+        yield Static(Text(""), id="roll-quorum")
+        yield Static(Text(""), id="roll-state", classes="hint")
+        yield DataTable(id="roll-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(t("col_reviewer_id"), key="id")
+        table.add_column(t("col_name"), key="name")
+        table.add_column(t("col_role"), key="role")
+        table.add_column(t("col_panel"), key="panel")
+        table.add_column(t("col_attendance"), key="att", width=8)
+        defn = self.service.defn
+        marks = self._marks()
+        for r in defn.reviewers:
+            panel = defn.panel_of_reviewer(r.id)
+            table.add_row(Text(r.id), Text(r.name), Text(reviewer_role_label(defn, r.id)),
+                          Text(panel.name if panel else ""), self._mark_cell(marks.get(r.id)), key=r.id)
+        table.focus()
+        self._refresh_status()
+
+    def _marks(self) -> dict[str, bool]:
+        from sqlmodel import Session, select
+
+        from zc_review.storage.models import Attendance
+
+        # A read of the attendance table; the service has no per-reviewer query and a screen may read.
+        with Session(self.service.engine) as s:
+            return {a.reviewer_id: a.attending for a in s.exec(select(Attendance))}
+
+    @staticmethod
+    def _mark_cell(mark: bool | None) -> Text:
+        if mark is None:
+            return Text(t("rollcall_unmarked"), style="dim")
+        return Text(t("rollcall_attending"), style="green") if mark else Text(t("rollcall_absent"), style="red")
+
+    def _refresh_status(self) -> None:
+        self.query_one("#roll-quorum", Static).update(quorum_text(self.service.quorum()))
+        closed = self.service.roll_call_closed()
+        self.query_one("#roll-state", Static).update(Text(t("rollcall_closed" if closed else "rollcall_help")))
+
+    def _current_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_mark(self, attending: bool) -> None:
+        rid = self._current_id()
+        if rid is None or self.zc_app.operator is None:
+            return
+        try:
+            self.service.mark_attendance(self.zc_app.operator, rid, attending)
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return
+        table = self.query_one(DataTable)
+        table.update_cell(rid, "att", self._mark_cell(attending))
+        table.move_cursor(row=table.cursor_row + 1)
+        self._refresh_status()
+
+    def action_toggle(self) -> None:
+        rid = self._current_id()
+        if rid is None:
+            return
+        self.action_mark(not self._marks().get(rid, False))
+
+    def action_close_roll_call(self) -> None:
+        if self.zc_app.operator is None:
+            return
+        try:
+            self.service.close_roll_call(self.zc_app.operator)
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return
+        self._refresh_status()
+        self.notify(t("rollcall_closed"))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,430 @@
+"""Scoring (量化赋分): a reviewer identifies, then fills a grid of their applicants (by code) × rubric criteria.
+
+Keystrokes touch single cells (``DataTable.update_cell``) and the row's two totals, never the whole
+table. Values are validated live by the same rules the service applies (``parse_score`` and
+``rules.validate_score``); an invalid value stays red on screen and is never sent to the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from zc_review.domain import rules
+from zc_review.domain.model import Criterion, Rubric, ScorePart
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.service.scoring import parse_score
+from zc_review.tui.screens.dossier import DossierScreen
+from zc_review.tui.screens.rubric import PART_KEYS, fmt_points
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.service.room import Actor
+    from zc_review.tui.app import ZcReviewApp
+
+SCORE_CHARS = frozenset("0123456789.-")
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: ``y`` or Enter on 确定 answers True; ``n`` or Escape answers False."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 70; height: auto; border: thick $warning; padding: 1 2; background: $panel; }
+    ConfirmScreen Horizontal { height: auto; margin-top: 1; }
+    ConfirmScreen Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("y", "answer(True)", t("tui_yes")), Binding("n,escape", "answer(False)", t("tui_no"))]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.message), id="confirm-text")
+            with Horizontal():
+                yield Button(t("tui_yes"), id="confirm-yes", variant="primary")
+                yield Button(t("tui_no"), id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class ScoreGrid(DataTable[Text]):
+    """A DataTable whose criterion cells are typed into: digits, ``.`` and ``-`` (not applicable).
+
+    Typing, Enter, Tab and Backspace are handled here, in key order, and reported to ``on_edit``;
+    the screen validates and renders. ``editable_columns``, ``locked_rows`` and the two callbacks
+    are set by the screen.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.editable_columns: list[str] = []
+        self.locked_rows: set[str] = set()
+        self.buffer: str | None = None
+        self.buffer_at: tuple[str, str] | None = None
+        # Called synchronously (not via messages) so that a save or submit bound on the screen always
+        # sees every keystroke before it, however fast the keys arrive (a paste, the autopilot).
+        self.on_edit: Callable[[str, str, str, bool], None] = lambda row, col, text, final: None
+        self.on_refused: Callable[[str], None] = lambda row: None
+
+    def _keys_here(self) -> tuple[str, str]:
+        key = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return str(key.row_key.value), str(key.column_key.value)
+
+    def commit(self) -> None:
+        """Report the pending typed text (if any) as final."""
+        if self.buffer is not None and self.buffer_at is not None:
+            row, col = self.buffer_at
+            text, self.buffer, self.buffer_at = self.buffer, None, None
+            self.on_edit(row, col, text, True)
+
+    def _move(self, step: int) -> None:
+        """Move to the next (+1) or previous (-1) score cell, wrapping to the next/previous row."""
+        cols = [self.get_column_index(c) for c in self.editable_columns]
+        if not cols:
+            return
+        row, col = self.cursor_coordinate
+        later = [c for c in cols if (c > col if step > 0 else c < col)]
+        if later:
+            self.cursor_coordinate = Coordinate(row, later[0] if step > 0 else later[-1])
+        elif 0 <= row + step < self.row_count:
+            self.cursor_coordinate = Coordinate(row + step, cols[0] if step > 0 else cols[-1])
+
+    def on_key(self, event: events.Key) -> None:
+        if self.row_count == 0:
+            return
+        row, col = self._keys_here()
+        char = event.character
+        if event.key in ("enter", "tab", "shift+tab"):
+            self.commit()
+            self._move(-1 if event.key == "shift+tab" else 1)
+        elif char is not None and char in SCORE_CHARS and "+" not in event.key:
+            if col not in self.editable_columns or row in self.locked_rows:
+                self.on_refused(row)
+            else:
+                if self.buffer_at != (row, col):
+                    self.commit()
+                    self.buffer, self.buffer_at = "", (row, col)
+                self.buffer = (self.buffer or "") + char
+                self.update_cell(row, col, Text(self.buffer + "▏", style="bold reverse"))
+                self.on_edit(row, col, self.buffer, False)
+        elif event.key == "backspace":
+            if col not in self.editable_columns or row in self.locked_rows:
+                self.on_refused(row)
+            elif self.buffer is not None and self.buffer_at == (row, col):
+                self.buffer = self.buffer[:-1]
+                self.update_cell(row, col, Text(self.buffer + "▏", style="bold reverse"))
+                self.on_edit(row, col, self.buffer, False)
+            else:
+                self.on_edit(row, col, "", True)
+        elif event.key == "escape" and self.buffer is not None and self.buffer_at is not None:
+            r, c = self.buffer_at
+            self.buffer, self.buffer_at = None, None
+            self.on_edit(r, c, "\x00", True)  # "\x00": cancel, show the stored value
+        else:
+            self.commit()
+            return
+        event.prevent_default()
+        event.stop()
+
+
+class ScoringScreen(Screen[None]):
+    """One reviewer's scoring. ``ctrl+s`` saves drafts, ``ctrl+t`` submits the current row (then locked),
+    ``d`` opens the dossier. Leaving the screen forgets the reviewer's credential."""
+
+    CSS_PATH = "scoring.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("scoring_key_save")),
+        Binding("ctrl+t", "submit", t("scoring_key_submit")),
+        Binding("d", "dossier", t("scoring_key_dossier")),
+        Binding("escape", "back", t("tui_back")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.actor: Actor | None = None
+        self.rubric: Rubric | None = None
+        self.values: dict[str, dict[str, Decimal | None]] = {}
+        self.bad: dict[str, dict[str, str]] = {}
+        self.dirty: set[str] = set()
+
+    @property
+    def zc_app(self) -> ZcReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def service(self) -> RoomService:
+        svc = self.zc_app.service
+        assert svc is not None
+        return svc
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("scoring_title"), id="score-title", classes="title")
+        yield Static(Text(""), id="score-banner", classes="error")
+        yield ScoreGrid(id="score-grid")
+        yield Static(Text(""), id="score-msg", classes="error")
+        yield Static(Text(""), id="score-crit", classes="criterion")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        svc = self.service
+        people = [(rid, f"{rid} {svc.person_name(rid)}") for rid in svc.attending_ids()
+                  if svc.defn.panel_of_reviewer(rid) is not None]
+        self.zc_app.ask_credential(t("scoring_credential_title"), people, self._identified)
+
+    def _identified(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.dismiss()
+            return
+        self.start(actor)
+
+    # -- building the grid ---------------------------------------------------------------------
+    def start(self, actor: Actor) -> None:
+        """Show ``actor``'s applicants (by code) and their saved sheets."""
+        svc = self.service
+        self.actor = actor
+        panel = svc.defn.panel_of_reviewer(actor.person_id)
+        assert panel is not None
+        rubric = self.rubric = svc.defn.rubric(panel.rubric_id)
+        self.query_one("#score-title", Static).update(Text(t("scoring_heading", id=actor.person_id, name=actor.name,
+                                                             panel=panel.name, rubric=rubric.name)))
+        if not svc.rubric_in_force(panel.id):
+            self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=panel.name)))
+        grid = self.query_one(ScoreGrid)
+        grid.on_edit, grid.on_refused = self._edited, self._refused
+        grid.add_column(t("col_code"), key="code")
+        ordered = [*rubric.part_criteria(ScorePart.MATERIAL), *rubric.part_criteria(ScorePart.DEFENCE)]
+        for c in ordered:
+            grid.add_column(Text(f"{c.id}/{fmt_points(c.max_points)}"), key=c.id)
+        grid.add_column(t("col_material"), key="material", width=7)
+        if rubric.has_defence:
+            grid.add_column(t("col_defence"), key="defence", width=7)
+        grid.add_column(t("col_status"), key="status", width=14)
+        grid.editable_columns = [c.id for c in ordered]
+        for a in svc.applicants_for_reviewer(actor.person_id):
+            sheet = svc.current_sheet(actor.person_id, a.id)
+            vals = svc.sheet_values(sheet) if sheet is not None else {}
+            self.values[a.id], self.bad[a.id] = dict(vals), {}
+            locked = sheet is not None and sheet.status == "submitted"
+            if locked:
+                grid.locked_rows.add(a.id)
+            status = "locked" if locked else ("draft" if sheet is not None else "empty")
+            grid.add_row(Text(a.code), *[self._cell(a.id, c.id) for c in ordered], *self._totals(a.id),
+                         self._status_cell(status), key=a.id)
+        if ordered and grid.row_count:
+            grid.cursor_coordinate = Coordinate(0, 1)
+        grid.focus()
+
+    def _cell(self, aid: str, cid: str) -> Text:
+        locked = aid in self.query_one(ScoreGrid).locked_rows
+        if cid in self.bad.get(aid, {}):
+            return Text(self.bad[aid][cid] + "✗", style="bold red")
+        if cid not in self.values.get(aid, {}):
+            return Text("·", style="dim")
+        v = self.values[aid][cid]
+        return Text("-" if v is None else fmt_points(v), style="dim" if locked else "")
+
+    def _status_cell(self, status: str) -> Text:
+        style = {"locked": "bold green", "dirty": "yellow", "draft": "cyan", "empty": "dim"}[status]
+        return Text(t(f"scoring_status_{status}"), style=style)
+
+    def _totals(self, aid: str, live: tuple[str, Decimal | None] | None = None) -> list[Text]:
+        """The row's material (and defence) total: the rubric's part score when the part is complete,
+        else the running sum of the valid values entered so far."""
+        assert self.rubric is not None
+        vals = dict(self.values.get(aid, {}))
+        if live is not None:
+            vals[live[0]] = live[1]
+        out = []
+        parts = [ScorePart.MATERIAL, ScorePart.DEFENCE] if self.rubric.has_defence else [ScorePart.MATERIAL]
+        for part in parts:
+            crits = self.rubric.part_criteria(part)
+            if all(c.id in vals for c in crits):
+                out.append(Text(fmt_points(rules.round_half_up(rules.part_score(self.rubric, part, vals))),
+                                style="bold"))
+            else:
+                total = sum((vals[c.id] or Decimal(0) for c in crits if c.id in vals), Decimal(0))
+                out.append(Text(fmt_points(total), style="italic"))
+        return out
+
+    def _update_totals(self, aid: str, live: tuple[str, Decimal | None] | None = None) -> None:
+        grid = self.query_one(ScoreGrid)
+        assert self.rubric is not None
+        keys = ["material", "defence"] if self.rubric.has_defence else ["material"]
+        for key, cell in zip(keys, self._totals(aid, live), strict=True):
+            grid.update_cell(aid, key, cell)
+
+    # -- editing ----------------------------------------------------------------------------------
+    def _check(self, criterion: Criterion, text: str) -> tuple[Decimal | None, str | None]:
+        """Parse and validate: (value, None) or (None, the Chinese message)."""
+        try:
+            value = parse_score(text)
+            rules.validate_score(criterion, value)
+        except ServiceError as exc:
+            return None, exc.message
+        except rules.RuleError as exc:
+            return None, t(exc.code, **exc.params)
+        return value, None
+
+    def _edited(self, aid: str, cid: str, text: str, final: bool) -> None:
+        """A cell's text changed: ``final`` when committed (Enter, Tab, moving away), else live typing."""
+        assert self.rubric is not None
+        grid = self.query_one(ScoreGrid)
+        msg = self.query_one("#score-msg", Static)
+        criterion = self.rubric.criterion(cid)
+        if text == "\x00":  # typing cancelled
+            grid.update_cell(aid, cid, self._cell(aid, cid))
+            self._update_totals(aid)
+            msg.update("")
+            return
+        if not final:
+            value, error = self._check(criterion, text) if text else (None, None)
+            msg.update(Text(error or ""))
+            if error is None and text:
+                self._update_totals(aid, (cid, value))
+            return
+        self.bad[aid].pop(cid, None)
+        error = None
+        if text == "":
+            self.values[aid].pop(cid, None)
+        else:
+            value, error = self._check(criterion, text)
+            if error is None:
+                self.values[aid][cid] = value
+            else:
+                self.values[aid].pop(cid, None)
+                self.bad[aid][cid] = text
+        msg.update(Text(error or ""))
+        self.dirty.add(aid)
+        grid.update_cell(aid, cid, self._cell(aid, cid))
+        grid.update_cell(aid, "status", self._status_cell("dirty"))
+        self._update_totals(aid)
+
+    def _refused(self, aid: str) -> None:
+        if aid in self.query_one(ScoreGrid).locked_rows:
+            code = self.service.defn.applicant(aid).code
+            self.query_one("#score-msg", Static).update(Text(t("sheet_locked", code=code)))
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        grid = self.query_one(ScoreGrid)
+        grid.commit()
+        cid = str(event.cell_key.column_key.value)
+        info = self.query_one("#score-crit", Static)
+        if self.rubric is None or cid not in grid.editable_columns:
+            info.update(Text(t("scoring_help")))
+            return
+        c = self.rubric.criterion(cid)
+        head = t("scoring_criterion", id=c.id, name=c.name, part=t(PART_KEYS[c.part.value]),
+                 max=fmt_points(c.max_points), step=fmt_points(c.step))
+        if c.allow_na:
+            head += t("scoring_na_allowed")
+        lines = [head, c.description, *[f"  {lvl}" for lvl in c.levels]]
+        info.update(Text("\n".join(x for x in lines if x)))
+
+    # -- actions -----------------------------------------------------------------------------------
+    def _row_id(self) -> str | None:
+        grid = self.query_one(ScoreGrid)
+        if grid.row_count == 0:
+            return None
+        return str(grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value)
+
+    def action_save(self) -> None:
+        """Save every changed, unlocked row as a draft (valid values only)."""
+        grid = self.query_one(ScoreGrid)
+        grid.commit()
+        if self.actor is None:
+            return
+        saved = 0
+        for aid in sorted(self.dirty - grid.locked_rows):
+            try:
+                self.service.save_scores(self.actor, aid, self.values[aid], submit=False)
+            except ServiceError as exc:
+                self.zc_app.show_error(exc)
+                return
+            saved += 1
+            self.dirty.discard(aid)
+            grid.update_cell(aid, "status", self._status_cell("draft"))
+        invalid = sum(len(b) for b in self.bad.values())
+        self.query_one("#score-msg", Static).update(
+            Text(t("scoring_saved", n=saved) + (t("scoring_invalid_not_saved", n=invalid) if invalid else ""),
+                 style="yellow" if invalid else "green"))
+
+    def action_submit(self) -> None:
+        """Submit the current row after a confirmation; a submitted sheet is locked."""
+        grid = self.query_one(ScoreGrid)
+        grid.commit()
+        aid = self._row_id()
+        if aid is None or self.actor is None:
+            return
+        code = self.service.defn.applicant(aid).code
+        if aid in grid.locked_rows:
+            self.zc_app.show_error(t("sheet_locked", code=code))
+            return
+        if self.bad[aid]:
+            self.zc_app.show_error(t("scoring_fix_invalid", code=code))
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes or self.actor is None:
+                return
+            try:
+                self.service.save_scores(self.actor, aid, self.values[aid], submit=True)
+            except ServiceError as exc:
+                self.zc_app.show_error(exc)
+                return
+            grid.locked_rows.add(aid)
+            self.dirty.discard(aid)
+            assert self.rubric is not None
+            for c in self.rubric.criteria:
+                grid.update_cell(aid, c.id, self._cell(aid, c.id))
+            grid.update_cell(aid, "status", self._status_cell("locked"))
+            self.query_one("#score-msg", Static).update(Text(t("scoring_submitted", code=code), style="green"))
+
+        self.app.push_screen(ConfirmScreen(t("scoring_confirm_submit", code=code)), confirmed)
+
+    def action_dossier(self) -> None:
+        aid = self._row_id()
+        if aid is None or self.actor is None:
+            return
+        try:
+            view = self.service.dossier(self.actor, aid)
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return
+        self.app.push_screen(DossierScreen(self.service, self.actor, view))
+
+    def action_back(self) -> None:
+        self.query_one(ScoreGrid).commit()
+        if self.dirty - self.query_one(ScoreGrid).locked_rows:
+            def leave(yes: bool | None) -> None:
+                if yes:
+                    self._leave()
+
+            self.app.push_screen(ConfirmScreen(t("scoring_unsaved_leave")), leave)
+            return
+        self._leave()
+
+    def _leave(self) -> None:
+        self.actor = None  # the credential is not kept beyond the screen
+        self.dismiss()
