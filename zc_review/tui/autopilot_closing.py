@@ -1,0 +1,289 @@
+"""Autopilot for the second half of a session script: the vote, the results, the minutes and the export.
+
+``play(pilot, app, action, secrets)`` performs one script action (docs/SCRIPT.md) by pressing keys on
+the real screens, starting from the DashboardScreen and returning to it, and answers False for kinds
+it does not handle. Long runs of keys (a ballot's marks, a secret, a reason) are sent as one burst of
+key events and then awaited once: the app handles them in order, as from a fast typist, which makes
+32 ballots of 36 applicants take seconds rather than minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from time import monotonic
+from typing import Any
+
+from textual import events
+from textual.keys import _character_to_key
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.service.voting import Choice
+
+KINDS = frozenset({"open_poll", "ballot", "close_poll", "open_runoff", "void_round", "failure_reason",
+                   "sign_off", "generate_minutes", "sign_minutes", "export"})
+CHOICE_KEY = {Choice.AGREE.value: "1", Choice.DISAGREE.value: "2", Choice.ABSTAIN.value: "3"}
+STEP_KEY = {"ballot": "7", "results": "8", "minutes": "9", "export": "0"}
+
+
+class AutopilotError(RuntimeError):
+    """The screens refused or did not reach the expected state; the message says what the room saw."""
+
+
+async def burst(pilot: Pilot[Any], keys: Iterable[str]) -> None:
+    """Send key events without waiting between them, then wait once for the app to settle.
+
+    Only for keys that stay on one screen and one focused widget (marks, text, cursor moves).
+    """
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in keys:
+        if len(key) == 1:
+            name = key if key.isalnum() else _character_to_key(key)
+            event = events.Key(name, key)
+        else:
+            event = events.Key(key, None)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause(0)
+
+
+async def key(pilot: Pilot[Any], name: str) -> None:
+    """Press one key (Pilot.press waits for the CPU to idle twice per key; this waits once)."""
+    await burst(pilot, [name])
+
+
+def _notice_text(app: Any) -> str | None:
+    from zc_review.tui.app import Notice
+
+    if isinstance(app.screen, Notice):
+        return str(app.screen.message)
+    return None
+
+
+async def until(pilot: Pilot[Any], cond: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    """Wait until ``cond()``; a Notice (a refusal) or the timeout raises AutopilotError."""
+    deadline = monotonic() + timeout
+    while not cond():
+        msg = _notice_text(pilot.app)
+        if msg is not None:
+            raise AutopilotError(f"{what}: {msg}")
+        if monotonic() > deadline:
+            raise AutopilotError(f"{what}: timeout on {type(pilot.app.screen).__name__}")
+        await pilot.pause(0.01)
+
+
+async def login(pilot: Pilot[Any], person_id: str, secret: str) -> None:
+    """Answer the CredentialPrompt on top: choose ``person_id``, type the secret, wait for it to go."""
+    from zc_review.tui.app import CredentialPrompt
+
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, CredentialPrompt), "credential prompt")
+    prompt = app.screen
+    assert isinstance(prompt, CredentialPrompt)
+    ids = [pid for pid, _ in prompt.people]
+    if person_id not in ids:
+        raise AutopilotError(f"{person_id} not offered in the credential prompt")
+    if len(ids) > 1:
+        await burst(pilot, ["down"] * ids.index(person_id))
+        await until(pilot, lambda: prompt.query_one(OptionList).highlighted == ids.index(person_id), "highlight")
+        await key(pilot, "enter")
+        await until(pilot, lambda: prompt.focused is prompt.query_one(Input), "secret field")
+    await burst(pilot, secret)
+    await key(pilot, "enter")
+
+    def gone() -> bool:
+        if app.screen is not prompt:
+            return True
+        err = str(prompt.query_one("#cred-error").render())
+        if err:
+            raise AutopilotError(f"credential refused for {person_id}: {err}")
+        return False
+
+    await until(pilot, gone, "credential check")
+
+
+async def to_dashboard(pilot: Pilot[Any]) -> None:
+    """Press Esc until the dashboard is on top again."""
+    from zc_review.tui.screens.dashboard import DashboardScreen
+
+    for _ in range(8):
+        if isinstance(pilot.app.screen, DashboardScreen):
+            return
+        msg = _notice_text(pilot.app)
+        if msg is not None:
+            raise AutopilotError(msg)
+        top = pilot.app.screen
+        await key(pilot, "escape")
+        await until(pilot, lambda top=top: pilot.app.screen is not top, "leave screen")  # type: ignore[misc]
+    raise AutopilotError("cannot return to the dashboard")
+
+
+async def open_step(pilot: Pilot[Any], step: str, screen_cls: type) -> Any:
+    await to_dashboard(pilot)
+    await key(pilot, STEP_KEY[step])
+    await until(pilot, lambda: isinstance(pilot.app.screen, screen_cls), f"open {screen_cls.__name__}")
+    return pilot.app.screen
+
+
+async def play(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> bool:
+    """Perform one script action through the screens. Returns False for kinds handled elsewhere.
+
+    Args:
+        pilot: the Pilot of a running ZcReviewApp showing the DashboardScreen.
+        app: that app (``pilot.app``).
+        action: one action of a session script (schema: session-script.schema.json).
+        secrets: a ``Secrets`` (``persons``: person id → credential secret).
+    Raises: AutopilotError when a screen refuses (the room's Chinese message is in it).
+    """
+    kind = action["action"]
+    if kind not in KINDS:
+        return False
+    handler = globals()[f"_do_{kind}"]
+    await handler(pilot, app, action, secrets)
+    await to_dashboard(pilot)
+    return True
+
+
+# -- the vote ------------------------------------------------------------------------------------------
+async def _do_open_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.ballot import BallotScreen
+
+    await open_step(pilot, "ballot", BallotScreen)
+    await key(pilot, "o")
+    await until(pilot, lambda: app.service.open_round() is not None, "open poll")
+
+
+async def _do_open_runoff(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.ballot import BallotScreen, Pick
+
+    await open_step(pilot, "ballot", BallotScreen)
+    await key(pilot, "r")
+    await until(pilot, lambda: isinstance(app.screen, Pick) or app.service.open_round() is not None, "run-off")
+    if isinstance(app.screen, Pick):
+        ids = [oid for oid, _ in app.screen.options]
+        await burst(pilot, ["down"] * ids.index(action["group"]))
+        await key(pilot, "enter")
+    await until(pilot, lambda: app.service.open_round() is not None, "open run-off")
+
+
+async def _do_ballot(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotedNotice, VotingScreen
+
+    await open_step(pilot, "ballot", BallotScreen)
+    reviewer = action["reviewer"]
+    await key(pilot, "n")
+    await login(pilot, reviewer, secrets.persons[reviewer])
+    await until(pilot, lambda: isinstance(app.screen, VotingScreen), "ballot")
+    voting = app.screen
+    order = list(voting._items)
+    choices = action["choices"]
+    if set(order) != set(choices):
+        raise AutopilotError(f"ballot of {reviewer} does not match the screen's applicants")
+    await burst(pilot, [CHOICE_KEY[choices[a]] for a in order])
+    await until(pilot, lambda: len(voting._marks) == len(order), "marks")
+    await key(pilot, "enter")
+    await until(pilot, lambda: isinstance(app.screen, BallotReview), "review")
+    await key(pilot, "enter")
+    await until(pilot, lambda: isinstance(app.screen, VotedNotice), "cast")
+    await key(pilot, "enter")
+
+
+async def _do_close_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.ballot import BallotScreen, Confirm
+
+    await open_step(pilot, "ballot", BallotScreen)
+    if action.get("force"):
+        await key(pilot, "f")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "confirm force close")
+        await key(pilot, "y")
+        by = action.get("by") or app.service.presiding_officer_id()
+        await login(pilot, by, secrets.persons[by])
+    else:
+        await key(pilot, "c")
+    await until(pilot, lambda: app.service.open_round() is None, "close poll")
+
+
+async def _do_void_round(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    # No screen of its own yet: a rare act of the chair and the supervisor, done through the service.
+    svc = app.service
+    chair = svc.authenticate(action["chair"], secrets.persons[action["chair"]])
+    supervisor = svc.authenticate(action["supervisor"], secrets.persons[action["supervisor"]])
+    try:
+        svc.void_round(chair, supervisor, int(action["round"]), action["reason"])
+    except ServiceError as exc:
+        raise AutopilotError(exc.message) from exc
+
+
+# -- results ---------------------------------------------------------------------------------------------
+async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, ResultsScreen
+
+    await open_step(pilot, "results", ResultsScreen)
+    await key(pilot, "e")
+    await until(pilot, lambda: isinstance(app.screen, ReasonsScreen), "reasons screen")
+    screen = app.screen
+    row = screen.row_ids.index(action["applicant"])
+    table = screen.query_one(DataTable)
+    await burst(pilot, ["down"] * (row - table.cursor_row) if row >= table.cursor_row else ["up"] * (table.cursor_row - row))
+    await until(pilot, lambda: table.cursor_row == row, "reason row")
+    from zc_review.tui.app import CredentialPrompt
+
+    await key(pilot, "enter")
+    await until(pilot, lambda: isinstance(app.screen, CredentialPrompt | ReasonForm), "leader login")
+    if isinstance(app.screen, CredentialPrompt):
+        await login(pilot, action["leader"], secrets.persons[action["leader"]])
+    await until(pilot, lambda: isinstance(app.screen, ReasonForm), "reason form")
+    form = app.screen
+    await burst(pilot, ["ctrl+a", "ctrl+k", *action["reason"]])
+    await key(pilot, "enter")
+    await until(pilot, lambda: form.focused is form.query_one("#reason-guidance"), "guidance field")
+    await burst(pilot, ["ctrl+a", "ctrl+k", *action["guidance"]])
+    await key(pilot, "enter")
+    await until(pilot, lambda: action["applicant"] in app.service.failure_reasons(), "write reason")
+
+
+async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.results import ResultsScreen, SignOffScreen
+
+    await open_step(pilot, "results", ResultsScreen)
+    await key(pilot, "s")
+    await until(pilot, lambda: isinstance(app.screen, SignOffScreen), "sign-off screen")
+    await key(pilot, "enter")
+    reviewer = action["reviewer"]
+    await login(pilot, reviewer, secrets.persons[reviewer])
+    await until(pilot, lambda: reviewer not in app.service.sign_offs_missing(), "sign-off")
+
+
+# -- minutes and export ----------------------------------------------------------------------------------
+async def _do_generate_minutes(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.minutes import MinutesScreen
+
+    screen = await open_step(pilot, "minutes", MinutesScreen)
+    await key(pilot, "g")
+    await until(pilot, lambda: screen.generated, "generate minutes", timeout=120)
+
+
+async def _do_sign_minutes(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.minutes import MinutesScreen
+
+    await open_step(pilot, "minutes", MinutesScreen)
+    before = app.service.minutes_stage()
+    await key(pilot, "s")
+    await login(pilot, action["person"], secrets.persons[action["person"]])
+    await until(pilot, lambda: app.service.minutes_stage() != before, "sign minutes", timeout=120)
+
+
+async def _do_export(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    from zc_review.tui.screens.export import ExportScreen
+
+    screen = await open_step(pilot, "export", ExportScreen)
+    if screen.query_one("#export-dir", Input).value != str(Path(app.out_dir)):
+        raise AutopilotError("export folder is not the app's out_dir")
+    await key(pilot, "enter")
+    await until(pilot, lambda: screen.exported is not None, "export", timeout=120)
+    if t("tui_cl_export_safe") not in str(screen.query_one("#export-safe", Static).render()):
+        raise AutopilotError("export finished without the safe-to-remove message")

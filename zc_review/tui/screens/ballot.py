@@ -1,0 +1,420 @@
+"""The secret ballot: the recorder's poll screen (open, next voter, close) and one reviewer's ballot.
+
+Secrecy is the point of this module. The poll screen shows only "已投 n / 应投 m", never who voted
+how. A reviewer's marks live in exactly two places, the VotingScreen's ``_marks`` dict and its
+table, and both are wiped before the screen is popped and pruned; the room then sees a neutral
+"已投票" notice, so the next reviewer finds nothing of the last one. Source: RULES.md §5.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from zc_review.domain.model import Applicant
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.service.room import Actor
+from zc_review.service.voting import Choice
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.tui.app import ZcReviewApp
+
+KIND_KEYS = {"main": "tui_cl_kind_main", "runoff": "tui_cl_kind_runoff", "revote": "tui_cl_kind_revote"}
+MARK_KEYS = {"1": Choice.AGREE, "2": Choice.DISAGREE, "3": Choice.ABSTAIN}
+MARK_STYLE = {Choice.AGREE: "bold green", Choice.DISAGREE: "bold red", Choice.ABSTAIN: "bold yellow"}
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question (y or Enter = yes, n or Esc = no)."""
+
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm > Vertical { width: 80; height: auto; border: thick $warning; padding: 1 2; background: $panel; }
+    """
+    BINDINGS = [Binding("y,enter", "answer(True)", t("tui_cl_yes")), Binding("n,escape", "answer(False)", t("tui_cl_no"))]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question), id="confirm-text")
+            yield Static(Text(t("tui_cl_confirm_keys")), classes="hint")
+        yield Footer()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class Pick(ModalScreen[str | None]):
+    """Choose one of a few labelled options; answers the option id or None."""
+
+    DEFAULT_CSS = """
+    Pick { align: center middle; }
+    Pick > Vertical { width: 80; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
+    Pick OptionList { height: auto; max-height: 16; }
+    """
+    BINDINGS = [Binding("escape", "cancel", t("tui_cl_cancel"))]
+
+    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text), classes="title")
+            yield OptionList(*[Option(Text(label), id=oid) for oid, label in self.options], id="pick-list")
+
+    def on_mount(self) -> None:
+        ol = self.query_one(OptionList)
+        ol.highlighted = 0
+        ol.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class BallotReview(ModalScreen[bool]):
+    """The review step: counts of the reviewer's own marks, then Enter casts, Esc goes back."""
+
+    DEFAULT_CSS = """
+    BallotReview { align: center middle; }
+    BallotReview > Vertical { width: 70; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
+    """
+    BINDINGS = [Binding("enter,y", "cast", t("tui_cl_ballot_cast"), priority=True),
+                Binding("escape,n", "back", t("tui_cl_ballot_back"))]
+
+    def __init__(self, counts: dict[Choice, int], unmarked: int) -> None:
+        super().__init__()
+        self._text = t("tui_cl_ballot_review", agree=counts[Choice.AGREE], disagree=counts[Choice.DISAGREE],
+                       abstain=counts[Choice.ABSTAIN])
+        self._unmarked = unmarked
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self._text), classes="title")
+            if self._unmarked:
+                yield Static(Text(t("ballot_incomplete", count=self._unmarked)), classes="error")
+            else:
+                yield Static(Text(t("tui_cl_ballot_review_keys")), classes="hint")
+        yield Footer()
+
+    def action_cast(self) -> None:
+        if not self._unmarked:
+            self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+class VotingScreen(Screen[bool]):
+    """One reviewer's secret ballot: 1=同意 2=不同意 3=弃权 mark the row and move down; Enter reviews.
+
+    Answers True once the ballot is cast, False when cancelled. Either way ``_wipe`` has emptied the
+    table and deleted the marks before the screen is dismissed.
+    """
+
+    BINDINGS = [
+        Binding("1", "mark('1')", t("choice_agree")),
+        Binding("2", "mark('2')", t("choice_disagree")),
+        Binding("3", "mark('3')", t("choice_abstain")),
+        Binding("enter", "review", t("tui_cl_ballot_review_key"), priority=True),
+        Binding("escape", "cancel", t("tui_cl_cancel")),
+    ]
+
+    def __init__(self, actor: Actor, items: list[Applicant], composites: dict[str, Decimal | None]) -> None:
+        super().__init__()
+        self._actor: Actor | None = actor
+        self._items = [a.id for a in items]
+        self._rows = items
+        self._composites = composites
+        self._marks: dict[str, Choice] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(t("tui_cl_ballot_of", name=self._actor.name if self._actor else "")), classes="title")
+        yield Static(Text(t("tui_cl_ballot_help")), classes="hint")
+        yield DataTable(id="vote-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(""), id="vote-progress", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        svc = self.app.service  # type: ignore[attr-defined]
+        defn = svc.defn
+        table = self.query_one(DataTable)
+        table.add_columns(t("col_code"), t("col_group"), t("tui_cl_col_panel"), t("col_composite"), t("tui_cl_col_mark"))
+        for a in self._rows:
+            comp = self._composites.get(a.id)
+            table.add_row(Text(a.code), Text(defn.group(a.group_id).name), Text(defn.panel(a.panel_id).name),
+                          Text("—" if comp is None else str(comp), justify="right"), Text("—"), key=a.id)
+        self._rows = []
+        table.focus()
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        self.query_one("#vote-progress", Static).update(
+            Text(t("tui_cl_ballot_progress", done=len(self._marks), total=len(self._items))))
+
+    def action_mark(self, key: str) -> None:
+        choice = MARK_KEYS[key]
+        table = self.query_one(DataTable)
+        if not self._items:
+            return
+        row = table.cursor_row
+        applicant_id = self._items[row]
+        self._marks[applicant_id] = choice
+        table.update_cell_at((row, 4), Text(t(f"choice_{choice.value}"), style=MARK_STYLE[choice]))
+        if row + 1 < len(self._items):
+            table.move_cursor(row=row + 1)
+        self._show_progress()
+
+    def action_review(self) -> None:
+        counts = {c: sum(1 for m in self._marks.values() if m is c) for c in Choice}
+        self.app.push_screen(BallotReview(counts, len(self._items) - len(self._marks)), self._reviewed)
+
+    def _reviewed(self, cast: bool | None) -> None:
+        if not cast or self._actor is None:
+            return
+        svc: RoomService = self.app.service  # type: ignore[attr-defined]
+        choices = dict(self._marks)
+        try:
+            svc.cast_ballot(self._actor, choices)
+        except ServiceError as exc:
+            choices.clear()
+            del choices
+            if exc.code in ("already_voted", "poll_not_open"):
+                self._finish(False, exc)
+            else:
+                self.app.show_error(exc)  # type: ignore[attr-defined]
+            return
+        choices.clear()
+        del choices
+        self._finish(True)
+
+    def action_cancel(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._finish(False)
+
+        self.app.push_screen(Confirm(t("tui_cl_ballot_cancel_q")), answer)
+
+    def _wipe(self) -> None:
+        """Forget every mark: the dict, the table's cells and render caches, the actor."""
+        self._marks.clear()
+        del self._marks
+        self._marks = {}
+        self.query_one(DataTable).clear(columns=True)
+        self.query_one("#vote-progress", Static).update("")
+        self._items = []
+        self._actor = None
+
+    def _finish(self, cast: bool, error: ServiceError | None = None) -> None:
+        self._wipe()
+        self.dismiss(cast)
+        if error is not None:
+            self.app.show_error(error)  # type: ignore[attr-defined]
+
+
+class VotedNotice(ModalScreen[None]):
+    """The neutral screen between two reviewers: nothing of the last ballot, Enter for the next."""
+
+    DEFAULT_CSS = """
+    VotedNotice { align: center middle; }
+    VotedNotice > Vertical { width: 60; height: auto; border: thick $success; padding: 2 4; background: $panel; }
+    VotedNotice Static { text-style: bold; content-align: center middle; width: 100%; }
+    """
+    BINDINGS = [Binding("enter,escape", "done", t("tui_cl_ok"))]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(t("tui_cl_voted_next")), id="voted-text")
+
+    def action_done(self) -> None:
+        self.dismiss(None)
+
+
+class BallotScreen(Screen[None]):
+    """The recorder's poll screen: o 开启投票, r 开启加投, n 下一位评委, c 截止, f 主持人提前截止."""
+
+    BINDINGS = [
+        Binding("o", "open_poll", t("tui_cl_open_poll")),
+        Binding("r", "open_runoff", t("tui_cl_open_runoff")),
+        Binding("n", "next_voter", t("tui_cl_next_voter")),
+        Binding("c", "close_poll", t("tui_cl_close_poll")),
+        Binding("f", "force_close", t("tui_cl_force_close")),
+        Binding("escape", "back", t("tui_cl_back")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(t("step_ballot")), classes="title")
+        yield Static(Text(""), id="ballot-status", classes="big")
+        yield Static(Text(""), id="ballot-pending")
+        yield Static(Text(t("tui_cl_ballot_keys")), classes="hint")
+        yield Footer()
+
+    @property
+    def zc_app(self) -> ZcReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def svc(self) -> RoomService:
+        assert self.zc_app.service is not None
+        return self.zc_app.service
+
+    def on_mount(self) -> None:
+        self._composites: dict[str, Decimal | None] | None = None
+        self.refresh_status()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_status()
+
+    def entitled(self) -> list[str]:
+        """Reviewers entitled to vote in the open round: attending and not recused from all of it.
+
+        Computed from one read of the recusals (the same rule as ``service.close_poll``).
+        """
+        rnd = self.svc.open_round()
+        if rnd is None:
+            return []
+        applicants = set(self.svc.round_applicants(rnd))
+        recused: dict[str, set[str]] = {}
+        for rc in self.svc.recusals():
+            recused.setdefault(rc.reviewer_id, set()).add(rc.applicant_id)
+        return [r for r in self.svc.attending_ids() if not applicants <= recused.get(r, set())]
+
+    def refresh_status(self) -> None:
+        svc = self.svc
+        rnd = svc.open_round()
+        if rnd is None:
+            status = t("tui_cl_no_open_round")
+            closed = [r for r in svc.rounds() if r.status == "closed"]
+            if closed:
+                status += "\n" + t("tui_cl_last_round_closed", round=closed[-1].round_no)
+        else:
+            status = t("tui_cl_round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
+                       done=len(svc.voters_done(rnd.round_no)), total=len(self.entitled()),
+                       applicants=len(svc.round_applicants(rnd)))
+        self.query_one("#ballot-status", Static).update(Text(status))
+        pending = self.pending()
+        lines = [t("tui_cl_pending_runoff", group=svc.defn.group(g).name,
+                   codes="、".join(svc.defn.applicant(a).code for a in tied), slots=slots)
+                 for g, tied, slots in pending]
+        self.query_one("#ballot-pending", Static).update(Text("\n".join(lines)))
+
+    def pending(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+        if not any(r.status == "closed" for r in self.svc.rounds()):
+            return ()
+        return self.svc.outcome().pending
+
+    def _guard(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return None
+        finally:
+            self.refresh_status()
+
+    # -- opening ----------------------------------------------------------------------------------
+    def action_open_poll(self) -> None:
+        assert self.zc_app.operator is not None
+        self._guard(self.svc.open_poll, self.zc_app.operator)
+
+    def action_open_runoff(self) -> None:
+        pending = self.pending()
+        if not pending:
+            self.zc_app.show_error(t("no_runoff_needed"))
+            return
+        if len(pending) == 1:
+            self._open_runoff(pending[0][0])
+            return
+        options = [(g, t("tui_cl_pending_runoff", group=self.svc.defn.group(g).name,
+                         codes="、".join(self.svc.defn.applicant(a).code for a in tied), slots=slots))
+                   for g, tied, slots in pending]
+        self.app.push_screen(Pick(t("tui_cl_open_runoff"), options), self._open_runoff)
+
+    def _open_runoff(self, group_id: str | None) -> None:
+        if group_id is not None:
+            assert self.zc_app.operator is not None
+            self._guard(self.svc.open_runoff, self.zc_app.operator, group_id)
+
+    # -- voting ---------------------------------------------------------------------------------------
+    def action_next_voter(self) -> None:
+        svc = self.svc
+        rnd = svc.open_round()
+        if rnd is None:
+            self.zc_app.show_error(ServiceError("poll_not_open"))
+            return
+        done = svc.voters_done(rnd.round_no)
+        people = [(r, svc.person_name(r)) for r in self.entitled() if r not in done]
+        if not people:
+            # everyone has voted: let anyone try, so "已在本轮投票" is shown rather than nothing
+            people = [(r, svc.person_name(r)) for r in self.entitled()]
+        self.zc_app.ask_credential(t("tui_cl_voter_login", round=rnd.round_no), people, self._voter_in)
+
+    def _voter_in(self, actor: Actor | None) -> None:
+        if actor is None:
+            return
+        items = self._guard(self.svc.ballot_items, actor)
+        if items is None:
+            return
+        if self._composites is None:  # scores are frozen once the poll is open: compute them once
+            out = self.svc.outcome()
+            self._composites = {a: (o.score.composite if o.score else None) for a, o in out.applicants.items()}
+        self.app.push_screen(VotingScreen(actor, items, self._composites), self._voted)
+
+    def _voted(self, cast: bool | None) -> None:
+        self.refresh_status()
+        if cast:
+            self.app.push_screen(VotedNotice())
+
+    # -- closing -----------------------------------------------------------------------------------------
+    def action_close_poll(self) -> None:
+        assert self.zc_app.operator is not None
+        if self._guard(self.svc.close_poll, self.zc_app.operator) is not None:
+            self._after_close()
+
+    def action_force_close(self) -> None:
+        rnd = self.svc.open_round()
+        if rnd is None:
+            self.zc_app.show_error(ServiceError("poll_not_open"))
+            return
+        missing = len(self.entitled()) - len(self.svc.voters_done(rnd.round_no))
+        self.app.push_screen(Confirm(t("tui_cl_force_close_q", count=missing)), self._force_confirmed)
+
+    def _force_confirmed(self, yes: bool | None) -> None:
+        presiding = self.svc.presiding_officer_id()
+        if not yes or presiding is None:
+            return
+        self.zc_app.ask_credential(t("tui_cl_force_close_login"),
+                                   [(presiding, f"{t('role_presiding')} {self.svc.person_name(presiding)}")],
+                                   self._force_close)
+
+    def _force_close(self, actor: Actor | None) -> None:
+        if actor is not None and self._guard(self.svc.close_poll, actor, force=True) is not None:
+            self._after_close()
+
+    def _after_close(self) -> None:
+        self.svc.finalize_if_ready()
+        self.refresh_status()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
