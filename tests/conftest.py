@@ -28,10 +28,11 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 class Clock:
-    """A deterministic clock: each call advances one second from 2025-11-20 08:30 (UTC+8 as UTC)."""
+    """A predictable clock: each call advances one second from when the room opened (certificates issued
+    at pack time must be valid at the room's times, so it starts at the real time)."""
 
     def __init__(self) -> None:
-        self.now = datetime(2025, 11, 20, 0, 30, tzinfo=UTC)
+        self.now = datetime.now(UTC).replace(microsecond=0)
 
     def __call__(self) -> datetime:
         self.now += timedelta(seconds=1)

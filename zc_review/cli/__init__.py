@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     rs.add_argument("script", type=Path)
     rs.add_argument("--secrets", type=Path, required=True, help=t("cli_secrets"))
     rs.add_argument("--out", type=Path, default=Path("reports"), help=t("cli_out"))
+    rs.add_argument("--results-json", type=Path, help=t("cli_results_json"))
 
     dm = sub.add_parser("demo", help=t("cli_demo"))
     dm.add_argument("input", type=Path, nargs="?", default=Path("data/demo"))

@@ -113,6 +113,13 @@ def run_script(args: argparse.Namespace) -> int:
     runner = ScriptRunner(service, secrets, args.out)
     runner.run(script["actions"])
     print_results(service)
+    if args.results_json:
+        import json
+
+        from zc_review.service.outcome import declared_numbers
+
+        args.results_json.write_text(json.dumps(declared_numbers(service.defn, service.outcome()),
+                                                ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
     if runner.exported:
         console.print(t("cli_bundle_written", path=str(runner.exported[0]), fp=runner.exported[1]))
     return 0

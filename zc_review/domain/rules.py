@@ -21,7 +21,7 @@ _PRECISION = 40  # digits of working precision for means; far beyond the 2 place
 class RuleError(ValueError):
     """An input that the rules forbid (bad score, impossible count). ``code`` is a catalogue key."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, /, **params: object) -> None:
         super().__init__(code, params)
         self.code = code
         self.params = params

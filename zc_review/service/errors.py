@@ -12,7 +12,7 @@ class ServiceError(Exception):
     and never a traceback.
     """
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, /, **params: object) -> None:
         self.code = code
         self.params = params
         self.message = t(code, **params)

@@ -1,0 +1,285 @@
+"""Pilot tests of the opening and scoring screens: keys pressed, service state asserted."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from zc_review.domain.model import StaffRole
+
+from tests.conftest import Packed, index_of, new_room
+
+SIZE = (120, 40)
+
+
+async def _login(pilot: Any, app: Any, packed: Packed) -> None:
+    """Answer the recorder's login with the keyboard and wait for the dashboard."""
+    from zc_review.tui.autopilot_opening import credential, wait_for
+    from zc_review.tui.screens.dashboard import DashboardScreen
+
+    await pilot.pause()
+    await credential(pilot, app.service.defn.staff_with_role(StaffRole.RECORDER).id, packed.secrets)
+    await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+
+
+def _plain(widget: Any) -> str:
+    return str(widget.render())
+
+
+async def _type_secret(pilot: Any, secret: str) -> None:
+    from zc_review.tui.autopilot_opening import keys
+
+    await keys(pilot, *secret)
+    await pilot.press("enter")
+
+
+# -- roll call ---------------------------------------------------------------------------------------
+async def test_roll_call_marks_quorum_and_refusal(demo: Packed) -> None:
+    from zc_review.tui.app import Notice, make_app
+    from zc_review.tui.screens.rollcall import RollCallScreen
+
+    room = new_room(demo)
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, demo)
+        await pilot.press("1")
+        assert isinstance(app.screen, RollCallScreen)
+        await pilot.press(*["a"] * 10)  # R01..R10 attending
+        assert room.attending_ids() == [f"R{i:02d}" for i in range(1, 11)]
+        quorum = _plain(app.screen.query_one("#roll-quorum"))
+        assert "出席 10 / 应到 17，法定人数 12" in quorum and "未达到法定人数" in quorum
+        await pilot.press(*["x"] * 7)  # R11..R17 absent
+        await pilot.press("c")
+        assert isinstance(app.screen, Notice)
+        assert "未达到法定人数：出席 10 人，需不少于 12 人" in app.screen.message
+        await pilot.press("enter")
+        assert isinstance(app.screen, RollCallScreen)
+        assert not room.roll_call_closed()
+        await pilot.press("space", "up", "space")  # R17 (the cursor stays on the last row), then R16: attending
+        assert room.quorum().attending == 12
+        assert "已达到法定人数" in _plain(app.screen.query_one("#roll-quorum"))
+        await pilot.press("c")
+        assert room.roll_call_closed()
+        assert isinstance(app.screen, RollCallScreen)
+
+
+# -- pledge --------------------------------------------------------------------------------------------
+async def test_pledge_wrong_then_right_secret(room_at: Any, demo: Packed) -> None:
+    from textual.widgets import Label
+
+    from zc_review.tui.app import CredentialPrompt, make_app
+    from zc_review.tui.screens.pledge import PledgeScreen
+
+    room, _ = room_at("pledge")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, demo)
+        await pilot.press("2")
+        assert isinstance(app.screen, PledgeScreen)
+        await pilot.press("down", "enter")  # R02
+        assert isinstance(app.screen, CredentialPrompt)
+        await _type_secret(pilot, "WRONG-WRONG-WRONG")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "凭证不正确" in _plain(app.screen.query_one("#cred-error", Label))
+        assert "R02" not in room.pledged_ids()
+        await _type_secret(pilot, demo.secrets.persons["R02"])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PledgeScreen)
+        assert room.pledged_ids() == {"R02"}
+        assert "已签署" in _plain(app.screen.query_one("#pledge-count"))
+
+
+# -- recusal ---------------------------------------------------------------------------------------------
+async def test_recusal_added_by_code(room_at: Any, demo: Packed) -> None:
+    from zc_review.tui.app import make_app
+    from zc_review.tui.autopilot_opening import keys
+
+    room, _ = room_at("recuse")
+    before = len(room.recusals())
+    code = room.defn.applicant("A010").code
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, demo)
+        await pilot.press("3")
+        await pilot.press("R", "0", "5", "enter")
+        await keys(pilot, *code)
+        await pilot.press("enter")
+        await keys(pilot, *"同一工作单位")
+        await pilot.press("enter")
+        assert room.is_recused("R05", "A010")
+        assert len(room.recusals()) == before + 1
+        assert room.recusals()[-1].source == "room"
+        table = app.screen.query_one("#rec-table")
+        assert table.row_count == before + 1
+
+
+# -- rubric ------------------------------------------------------------------------------------------------
+async def test_rubric_signed_in_role(room_at: Any, demo: Packed) -> None:
+    from zc_review.tui.app import CredentialPrompt, Notice, make_app
+    from zc_review.tui.screens.rubric import RubricSignScreen
+
+    room, _ = room_at("sign_rubric")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, demo)
+        await pilot.press("4")
+        assert isinstance(app.screen, RubricSignScreen)
+        assert "M1" in str(app.screen.query_one("#rub-criteria").get_row_at(0)[0])
+        await pilot.press("enter", "enter")  # panel P-JZ, role panel leader
+        assert isinstance(app.screen, CredentialPrompt)
+        await _type_secret(pilot, demo.secrets.persons["R02"])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [(s.role, s.person_id) for s in room.signatures("rubric", "P-JZ")] == [("panel_leader", "R02")]
+        assert "已签署 1 / 5" in _plain(app.screen.query_one("#rub-state"))
+        await pilot.press("enter")  # the panel leader's place again: refused, in Chinese
+        await _type_secret(pilot, demo.secrets.persons["R02"])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, Notice)
+        assert "不能以“评议组组长”身份签署" in app.screen.message
+
+
+# -- scoring -------------------------------------------------------------------------------------------------
+async def _open_scoring(pilot: Any, app: Any, demo: Packed, reviewer: str) -> Any:
+    from zc_review.tui.autopilot_opening import _open_scoring
+
+    await _login(pilot, app, demo)
+    return await _open_scoring(pilot, app, reviewer, demo.secrets)
+
+
+async def test_scoring_grid_keyboard(room_at: Any, demo: Packed) -> None:
+    from textual.widgets import Static
+
+    from zc_review.tui.app import make_app
+    from zc_review.tui.screens.scoring import ConfirmScreen, ScoreGrid
+
+    room, _ = room_at("view_dossier")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_scoring(pilot, app, demo, "R02")
+        grid = screen.query_one(ScoreGrid)
+        assert grid.cursor_coordinate == (0, 1)  # first applicant, first criterion
+        codes = [str(grid.get_row_at(i)[0]) for i in range(grid.row_count)]
+        assert codes[0] == room.defn.applicant("A001").code
+        assert all(room.defn.applicant("A001").name not in str(c) for c in grid.get_row_at(0))
+        await pilot.press("8", "enter", "3", "0", "tab")
+        assert str(grid.get_cell("A001", "material")) == "38"
+        await pilot.press("9", "9")
+        assert "超出范围" in _plain(screen.query_one("#score-msg", Static))  # live, before Enter
+        await pilot.press("enter")
+        assert "M3" in screen.bad["A001"] and "M3" not in screen.values["A001"]
+        await pilot.press("ctrl+s")
+        assert room.sheet_values(room.current_sheet("R02", "A001")) == {"M1": 8, "M2": 30}
+        await pilot.press("shift+tab", "backspace", "1", "2", "enter")  # M3 corrected to 12
+        assert not screen.bad["A001"]
+        for value in ("12", "8", "8", "10", "26", "36", "16"):
+            await pilot.press(*value, "tab")
+        assert str(grid.get_cell("A001", "material")) == "88"
+        assert str(grid.get_cell("A001", "defence")) == "78"
+        await pilot.press("up", "ctrl+t")  # the cursor wrapped to the next row; back to A001
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        sheet = room.current_sheet("R02", "A001")
+        assert sheet.status == "submitted"
+        assert "A001" in grid.locked_rows
+        await pilot.press("5")  # typing into a locked row is refused with the Chinese message
+        assert "已提交锁定" in _plain(screen.query_one("#score-msg", Static))
+        assert room.current_sheet("R02", "A001").values_json == sheet.values_json
+
+
+async def test_recused_reviewer_does_not_see_applicant(room_at: Any, demo: Packed) -> None:
+    from zc_review.tui.app import make_app
+    from zc_review.tui.screens.scoring import ScoreGrid
+
+    room, _ = room_at("view_dossier")
+    assert room.is_recused("R07", "A005") and room.is_recused("R06", "A003")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_scoring(pilot, app, demo, "R07")
+        rows = screen.query_one(ScoreGrid).rows
+        assert "A005" not in rows and "A004" in rows and "A006" in rows
+
+
+async def test_dossier_text_is_inert(room_at: Any, demo: Packed, monkeypatch: Any) -> None:
+    from zc_review.tui.app import make_app
+    from zc_review.tui.screens.dossier import DossierScreen
+
+    room, _ = room_at("view_dossier")
+    hostile = "总结[red]x[/] [@click=app.quit]点我[/] \x1b[31m红色\x1b[0m 结束"
+    original = room.dossier
+
+    def crafted(actor: Any, applicant_id: str) -> Any:
+        view = original(actor, applicant_id)
+        return dataclasses.replace(view, dossier=dataclasses.replace(view.dossier, work_summary=hostile,
+                                                                     papers=("[b]论文[/b]",)))
+
+    monkeypatch.setattr(room, "dossier", crafted)
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_scoring(pilot, app, demo, "R02")
+        await pilot.press("d")
+        assert isinstance(app.screen, DossierScreen)
+        body = "\n".join(_plain(w) for w in app.screen.query(".section"))
+        assert "总结[red]x[/] [@click=app.quit]点我[/] \\x1b[31m红色\\x1b[0m 结束" in body
+        assert "[b]论文[/b]" in body
+        assert "\x1b" not in body
+        assert app.screen.query_one("#dossier-title").render() is not None
+        assert room.defn.applicant("A001").name not in body
+        await pilot.press("ctrl+f", "红", "色")
+        assert "找到 1 处" in _plain(app.screen.query_one("#dossier-hits"))
+        await pilot.press("escape")
+        assert app.screen is screen
+        assert app.is_running
+
+
+# -- opinions -------------------------------------------------------------------------------------------------
+async def test_opinion_written(room_at: Any, demo: Packed) -> None:
+    from zc_review.tui.app import make_app
+    from zc_review.tui.autopilot_opening import _open_opinions, keys
+    from zc_review.tui.screens.opinion import OpinionScreen
+
+    room, _ = room_at("opinion")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, demo)
+        screen = await _open_opinions(pilot, app, "R02", demo.secrets)
+        assert isinstance(screen, OpinionScreen)
+        await pilot.press("down", "enter")  # A002
+        await keys(pilot, *"材料完整，符合条件。")
+        await pilot.press("ctrl+s")
+        assert room.opinions() == {"A002": "材料完整，符合条件。"}
+
+
+# -- the autopilot ------------------------------------------------------------------------------------------
+async def test_autopilot_plays_opening_and_scoring(demo: Packed) -> None:
+    """The demo's opening and scoring actions through the screens give the same record as the service path."""
+    from zc_review.tui.app import make_app
+    from zc_review.tui.autopilot_opening import finish, play
+    from zc_review.tui.screens.dashboard import DashboardScreen
+
+    actions = demo.script["actions"][:index_of(demo, "open_poll")]
+    room = new_room(demo)
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, demo)
+        started = time.perf_counter()
+        for act in actions:
+            assert await play(pilot, app, act, demo.secrets)
+        await finish(pilot, app)
+        elapsed = time.perf_counter() - started
+        assert isinstance(app.screen, DashboardScreen)
+    print(f"autopilot: {len(actions)} actions in {elapsed:.1f} s")
+    assert room.roll_call_closed()
+    assert len(room.pledged_ids()) == 16
+    assert all(room.rubric_in_force(p.id) for p in room.defn.panels)
+    scores = [a for a in actions if a["action"] == "scores"]
+    for a in scores:
+        sheet = room.current_sheet(a["reviewer"], a["applicant"])
+        assert sheet.status == "submitted"
+        assert room.sheet_values(sheet) == {k: (None if v in ("-", "NA") else __import__("decimal").Decimal(v))
+                                            for k, v in a["values"].items()}
+    assert len(room.opinions()) == sum(1 for a in actions if a["action"] == "opinion")

@@ -1,0 +1,377 @@
+"""Autopilot for the opening and scoring screens: plays one script action by pressing keys on them.
+
+``play`` handles attendance, close_roll_call, pledge, recuse, sign_rubric, view_dossier, scores and
+opinion; it returns False for any other kind. Every call starts by returning to the dashboard,
+except that a reviewer's scoring screen (or a leader's opinion screen) stays open while the next
+action is for the same person and screen: the demo interleaves ``view_dossier`` and ``scores`` of
+one reviewer, and a leader writes the opinions of a whole panel in a row. So the dispatcher must
+call this ``play`` first for every action (``autopilot.play_actions`` does), and ``finish`` at the end.
+
+Keys are delivered as the terminal delivers them, as ``events.Key`` messages to the app, but in a
+burst: typing a value or a secret does not wait for the app to go idle after each character
+(``Pilot.press`` waits ≥ 40 ms per key). After a burst, or any key that moves focus or opens a
+screen, the autopilot waits until the screen has processed its messages, or for the screen it expects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual import events
+from textual.keys import _character_to_key
+
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.service.opening import RUBRIC_ROLES
+from zc_review.service.permissions import Role
+from zc_review.service.scoring import parse_score
+from zc_review.service.script import Secrets
+
+KINDS = frozenset({"attendance", "close_roll_call", "pledge", "recuse", "sign_rubric", "view_dossier", "scores",
+                   "opinion"})
+TIMEOUT = 60.0
+
+
+# -- low-level driving -------------------------------------------------------------------------------
+def _key_event(key: str) -> events.Key:
+    if len(key) == 1:
+        return events.Key(key if key.isalnum() else _character_to_key(key), key)
+    return events.Key(key, {"enter": "\r", "tab": "\t", "space": " ", "backspace": "\x7f"}.get(key))
+
+
+async def _settle(pilot: Any, rounds: int = 3) -> None:
+    """Let the app, the screen and its widgets process what is queued (key → widget → bubbled binding)."""
+    for _ in range(rounds):
+        await pilot._wait_for_screen()
+
+
+async def keys(pilot: Any, *names: str) -> None:
+    """Send keys as one burst (names as for ``Pilot.press``; single characters are typed), then settle."""
+    app = pilot.app
+    for name in names:
+        app.post_message(_key_event("enter" if name == "\n" else name))
+    await _settle(pilot)
+
+
+async def wait_for(pilot: Any, cond: Callable[[], bool], what: str) -> None:
+    """Wait until ``cond()``; a refusal (Notice) on screen raises it as a ServiceError."""
+    deadline = time.monotonic() + TIMEOUT
+    while not cond():
+        _raise_if_refused(pilot.app)
+        if time.monotonic() > deadline:
+            raise ServiceError("tui_timeout", what=what)
+        await asyncio.sleep(0.003)
+    await _settle(pilot, 1)
+
+
+def _raise_if_refused(app: Any) -> None:
+    from zc_review.tui.app import Notice
+
+    if isinstance(app.screen, Notice):
+        message = app.screen.message
+        app.screen.dismiss(True)
+        raise ServiceError("tui_refused", message=message)
+
+
+async def _check(pilot: Any) -> None:
+    await _settle(pilot)
+    _raise_if_refused(pilot.app)
+
+
+async def _open_step(pilot: Any, key: str, screen_cls: type) -> Any:
+    await keys(pilot, key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen_cls) or _prompt(pilot.app) is not None,
+                   screen_cls.__name__)
+    return pilot.app.screen
+
+
+def _prompt(app: Any) -> Any:
+    from zc_review.tui.app import CredentialPrompt
+
+    return app.screen if isinstance(app.screen, CredentialPrompt) else None
+
+
+async def credential(pilot: Any, person_id: str, secrets: Secrets) -> None:
+    """Answer the credential prompt on top: choose ``person_id`` (if offered a list), type their secret."""
+    from textual.widgets import Label, OptionList
+
+    await wait_for(pilot, lambda: _prompt(pilot.app) is not None, "CredentialPrompt")
+    prompt = pilot.app.screen
+    ids = [pid for pid, _ in prompt.people]
+    if person_id not in ids:
+        prompt.dismiss(None)
+        raise ServiceError("not_permitted", action=f"{person_id}@{prompt.title_text}")
+    if len(ids) > 1:
+        ol = prompt.query_one(OptionList)
+        await keys(pilot, *(["down"] * (ids.index(person_id) - (ol.highlighted or 0))), "enter")
+    await keys(pilot, *secrets.persons.get(person_id, ""))
+    await keys(pilot, "enter")
+
+    def answered() -> bool:
+        if pilot.app.screen is not prompt:
+            return True
+        error = str(prompt.query_one("#cred-error", Label).render())
+        if error:
+            prompt.dismiss(None)
+            raise ServiceError("tui_refused", message=error)
+        return False
+
+    await wait_for(pilot, answered, "credential")
+
+
+async def move_row(pilot: Any, table: Any, row: int) -> None:
+    delta = row - table.cursor_row
+    if delta:
+        await keys(pilot, *(["down" if delta > 0 else "up"] * abs(delta)))
+
+
+async def back_to_dashboard(pilot: Any, app: Any, keep: Callable[[Any], bool] = lambda s: False) -> None:
+    """Close screens (Esc; "y" on a leave-without-saving question) until the dashboard, or a screen ``keep`` wants."""
+    from zc_review.tui.app import Notice
+    from zc_review.tui.screens.dashboard import DashboardScreen
+    from zc_review.tui.screens.scoring import ConfirmScreen
+
+    for _ in range(10):
+        screen = app.screen
+        if isinstance(screen, DashboardScreen) or keep(screen):
+            return
+        if isinstance(screen, Notice):
+            screen.dismiss(True)
+        else:
+            await keys(pilot, "y" if isinstance(screen, ConfirmScreen) else "escape")
+        await wait_for(pilot, lambda s=screen: app.screen is not s, "back")  # type: ignore[misc]
+    raise ServiceError("tui_timeout", what="dashboard")
+
+
+async def finish(pilot: Any, app: Any) -> None:
+    """End of a run: close a scoring or opinion screen left open for a following action."""
+    await back_to_dashboard(pilot, app)
+
+
+# -- the actions ---------------------------------------------------------------------------------------
+def _keeps(action: dict[str, Any]) -> Callable[[Any], bool]:
+    """Which open screen this action can continue on."""
+    from zc_review.tui.screens.opinion import OpinionScreen
+    from zc_review.tui.screens.scoring import ScoringScreen
+
+    kind = action["action"]
+    if kind in ("view_dossier", "scores"):
+        who = action["reviewer"]
+        return lambda s: isinstance(s, ScoringScreen) and s.actor is not None and s.actor.person_id == who
+    if kind == "opinion":
+        who = action["leader"]
+        return lambda s: isinstance(s, OpinionScreen) and s.actor is not None and s.actor.person_id == who
+    return lambda s: False
+
+
+async def play(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -> bool:
+    """Perform one script action through the opening/scoring screens.
+
+    Returns: False when the action's kind is not one of these screens' (after returning to the dashboard).
+    Raises: ServiceError with the message the screen showed, when the room refused the action.
+    """
+    keep = _keeps(action)
+    await back_to_dashboard(pilot, app, keep)
+    kind = action["action"]
+    if kind not in KINDS:
+        return False
+    if kind in ("attendance", "close_roll_call"):
+        await _roll_call(pilot, app, action)
+    elif kind == "pledge":
+        await _pledge(pilot, app, action, secrets)
+    elif kind == "recuse":
+        await _recuse(pilot, app, action)
+    elif kind == "sign_rubric":
+        await _sign_rubric(pilot, app, action, secrets)
+    elif kind in ("view_dossier", "scores"):
+        screen = app.screen if keep(app.screen) else await _open_scoring(pilot, app, action["reviewer"], secrets)
+        if kind == "view_dossier":
+            await _view_dossier(pilot, app, screen, action["applicant"])
+        else:
+            await _scores(pilot, app, screen, action)
+        return True  # the scoring screen stays open for the reviewer's next action
+    else:
+        screen = app.screen if keep(app.screen) else await _open_opinions(pilot, app, action["leader"], secrets)
+        await _opinion(pilot, app, screen, action)
+        return True
+    await back_to_dashboard(pilot, app)
+    return True
+
+
+async def _roll_call(pilot: Any, app: Any, action: dict[str, Any]) -> None:
+    from textual.widgets import DataTable
+
+    from zc_review.tui.screens.rollcall import RollCallScreen
+
+    screen = await _open_step(pilot, "1", RollCallScreen)
+    if action["action"] == "close_roll_call":
+        await keys(pilot, "c")
+        await _check(pilot)
+        return
+    table = screen.query_one(DataTable)
+    attending, absent = set(action["attending"]), set(action["absent"])
+    for i, r in enumerate(app.service.defn.reviewers):
+        if r.id in attending or r.id in absent:
+            await move_row(pilot, table, i)
+            await keys(pilot, "a" if r.id in attending else "x")
+            await _check(pilot)
+
+
+async def _pledge(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -> None:
+    from textual.widgets import DataTable
+
+    from zc_review.tui.screens.pledge import PledgeScreen
+
+    screen = await _open_step(pilot, "2", PledgeScreen)
+    rid = action["reviewer"]
+    table = screen.query_one(DataTable)
+    if rid not in table.rows:
+        raise ServiceError("not_permitted", action="sign_pledge")
+    await move_row(pilot, table, table.get_row_index(rid))
+    await keys(pilot, "enter")
+    await wait_for(pilot, lambda: app.screen is not screen, "CredentialPrompt")
+    await credential(pilot, rid, secrets)
+    await wait_for(pilot, lambda: app.screen is screen, "PledgeScreen")
+    await _check(pilot)
+
+
+async def _recuse(pilot: Any, app: Any, action: dict[str, Any]) -> None:
+    from zc_review.tui.screens.recusal import RecusalScreen
+
+    await _open_step(pilot, "3", RecusalScreen)
+    code = app.service.defn.applicant(action["applicant"]).code
+    await keys(pilot, *action["reviewer"])
+    await keys(pilot, "enter")
+    await keys(pilot, *code)
+    await keys(pilot, "enter")
+    await keys(pilot, *action["reason"].replace("\n", " "))
+    await keys(pilot, "enter")
+    await _check(pilot)
+
+
+async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -> None:
+    from textual.widgets import DataTable, OptionList
+
+    from zc_review.tui.screens.rubric import RubricSignScreen
+
+    screen = await _open_step(pilot, "4", RubricSignScreen)
+    panels = [p.id for p in app.service.defn.panels]
+    ol = screen.query_one(OptionList)
+    delta = panels.index(action["panel"]) - (ol.highlighted or 0)
+    await keys(pilot, *(["down" if delta > 0 else "up"] * abs(delta)))
+    await keys(pilot, "enter")
+    role = Role(action["role"])
+    sigs = screen.query_one("#rub-sigs", DataTable)
+    await move_row(pilot, sigs, RUBRIC_ROLES.index(role))
+    await keys(pilot, "enter")
+    await wait_for(pilot, lambda: app.screen is not screen, "CredentialPrompt")
+    await credential(pilot, action["person"], secrets)
+    await wait_for(pilot, lambda: app.screen is screen, "RubricSignScreen")
+    await _check(pilot)
+
+
+async def _open_scoring(pilot: Any, app: Any, reviewer: str, secrets: Secrets) -> Any:
+    from zc_review.tui.screens.scoring import ScoringScreen
+
+    await keys(pilot, "5")
+    await wait_for(pilot, lambda: _prompt(app) is not None, "CredentialPrompt")
+    await credential(pilot, reviewer, secrets)
+    await wait_for(pilot, lambda: isinstance(app.screen, ScoringScreen) and app.screen.actor is not None,
+                   "ScoringScreen")
+    return app.screen
+
+
+async def _to_row(pilot: Any, app: Any, screen: Any, applicant: str) -> Any:
+    from zc_review.tui.screens.scoring import ScoreGrid
+
+    grid = screen.query_one(ScoreGrid)
+    if applicant not in grid.rows:  # recused, or not on the reviewer's panel: the screen never offers it
+        a = app.service.defn.applicant(applicant)
+        recused = app.service.is_recused(screen.actor.person_id, applicant)
+        raise ServiceError("recused", code=a.code) if recused else ServiceError("not_on_panel")
+    await move_row(pilot, grid, grid.get_row_index(applicant))
+    return grid
+
+
+async def _view_dossier(pilot: Any, app: Any, screen: Any, applicant: str) -> None:
+    from zc_review.tui.screens.dossier import DossierScreen
+
+    await _to_row(pilot, app, screen, applicant)
+    await keys(pilot, "d")
+    await wait_for(pilot, lambda: isinstance(app.screen, DossierScreen), "DossierScreen")
+    await keys(pilot, "escape")
+    await wait_for(pilot, lambda: app.screen is screen, "ScoringScreen")
+
+
+def _typed(value: str) -> str:
+    """What a person types for a script value: "4E+1" → "40", "NA" → "-" (the grid takes digits, "." and "-")."""
+    parsed = parse_score(value)
+    return "-" if parsed is None else format(parsed, "f")
+
+
+async def _scores(pilot: Any, app: Any, screen: Any, action: dict[str, Any]) -> None:
+    from zc_review.tui.screens.scoring import ConfirmScreen
+
+    aid = action["applicant"]
+    grid = await _to_row(pilot, app, screen, aid)
+    first = grid.get_column_index(grid.editable_columns[0])
+    delta = grid.cursor_column - first
+    if delta:
+        await keys(pilot, *(["left" if delta > 0 else "right"] * abs(delta)))
+    burst: list[str] = []
+    columns = grid.editable_columns
+    for i, cid in enumerate(columns):
+        if cid in action["values"]:
+            burst.extend(_typed(action["values"][cid]))
+        if i < len(columns) - 1:
+            burst.append("tab")
+    await keys(pilot, *burst)
+    grid.commit()
+    if screen.bad.get(aid):
+        raise ServiceError("tui_refused", message=str(screen.query_one("#score-msg").render()))
+    if action["submit"]:
+        await keys(pilot, "ctrl+t")
+        await wait_for(pilot, lambda: app.screen is not screen, "ConfirmScreen")
+        if isinstance(app.screen, ConfirmScreen):
+            await keys(pilot, "y")
+        await wait_for(pilot, lambda: app.screen is screen, "ScoringScreen")
+        await _check(pilot)
+        if aid not in grid.locked_rows:
+            raise ServiceError("tui_timeout", what=f"submit {aid}")
+    else:
+        await keys(pilot, "ctrl+s")
+        await _check(pilot)
+
+
+async def _open_opinions(pilot: Any, app: Any, leader: str, secrets: Secrets) -> Any:
+    from zc_review.tui.screens.opinion import OpinionScreen
+
+    await keys(pilot, "6")
+    await wait_for(pilot, lambda: _prompt(app) is not None, "CredentialPrompt")
+    await credential(pilot, leader, secrets)
+    await wait_for(pilot, lambda: isinstance(app.screen, OpinionScreen) and app.screen.actor is not None,
+                   "OpinionScreen")
+    return app.screen
+
+
+async def _opinion(pilot: Any, app: Any, screen: Any, action: dict[str, Any]) -> None:
+    from textual.widgets import DataTable, TextArea
+
+    table = screen.query_one(DataTable)
+    aid = action["applicant"]
+    if aid not in table.rows:
+        raise ServiceError("not_permitted", action="write_opinion")
+    await move_row(pilot, table, table.get_row_index(aid))
+    await keys(pilot, "enter")
+    area = screen.query_one(TextArea)
+    await wait_for(pilot, lambda: area.has_focus, "TextArea")
+    if area.text:
+        await keys(pilot, "f7", "backspace")  # select all, delete: the text replaces an earlier opinion
+    await keys(pilot, *action["text"])
+    await keys(pilot, "ctrl+s")
+    await _check(pilot)
+    if screen.editing is not None:
+        raise ServiceError("tui_refused", message=t("reason_required"))

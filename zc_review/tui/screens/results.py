@@ -1,0 +1,325 @@
+"""The results: a room-readable table per group, failure reasons by the panel leaders, sign-off by every
+attending reviewer. Names appear only once the results are final. Source: RULES.md §5; 000 第二十六条(六).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from zc_review.domain import rules
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.service.room import Actor
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.tui.app import ZcReviewApp
+
+DECISION = {
+    rules.Outcome.PASSED: ("tui_cl_dec_passed", "bold green"),
+    rules.Outcome.BELOW_THRESHOLD: ("tui_cl_dec_below", "bold red"),
+    rules.Outcome.EXCEEDS_CAP: ("tui_cl_dec_cap", "bold red"),
+    rules.Outcome.RUNOFF_PENDING: ("tui_cl_dec_runoff", "bold yellow"),
+}
+COLUMNS = ("col_code", "col_name", "col_composite", "col_rank", "tui_cl_col_agree", "tui_cl_col_disagree",
+           "tui_cl_col_abstain", "tui_cl_col_base", "col_decision")
+
+
+def decision_text(outcome: rules.Outcome | None, runoff_agree: tuple[int, ...] = ()) -> Text:
+    if outcome is None:
+        return Text("—")
+    key, style = DECISION[outcome]
+    text = Text(t(key), style=style)
+    if runoff_agree:
+        text.append(t("col_runoff", n=runoff_agree[-1]))
+    return text
+
+
+class _ZcScreen(Screen[None]):
+    @property
+    def zc_app(self) -> ZcReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def svc(self) -> RoomService:
+        assert self.zc_app.service is not None
+        return self.zc_app.service
+
+    def guard(self, fn: object, *args: object) -> bool:
+        try:
+            fn(*args)  # type: ignore[operator]
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return False
+        return True
+
+
+class ResultsScreen(_ZcScreen):
+    """Per group: code, name (once final), composite, rank, votes, base, decision; the group's cap."""
+
+    DEFAULT_CSS = """
+    ResultsScreen DataTable { height: auto; margin: 0 0 1 0; }
+    ResultsScreen .group-head { text-style: bold; background: $boost; padding: 0 1; }
+    ResultsScreen #results-status { text-style: bold; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("b", "ballot", t("tui_cl_goto_ballot")),
+        Binding("e", "reasons", t("tui_cl_reasons")),
+        Binding("s", "sign_off", t("tui_cl_sign_off")),
+        Binding("escape", "back", t("tui_cl_back")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(t("step_results")), classes="title")
+        yield Static(Text(""), id="results-status")
+        with VerticalScroll(id="results-body"):
+            for g in self.svc.defn.groups:
+                yield Static(Text(""), id=f"head-{g.id}", classes="group-head")
+                yield DataTable(id=f"tbl-{g.id}", zebra_stripes=True, cursor_type="row")
+        yield Static(Text(t("tui_cl_results_keys")), classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for g in self.svc.defn.groups:
+            self.query_one(f"#tbl-{g.id}", DataTable).add_columns(*[t(c) for c in COLUMNS])
+        self.refresh_results()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_results()
+
+    def refresh_results(self) -> None:
+        svc = self.svc
+        svc.finalize_if_ready()
+        final = svc.results_final()
+        out = svc.outcome()
+        if final:
+            status = t("tui_cl_results_final")
+        elif out.main_round is None:
+            status = t("tui_cl_results_no_vote")
+        else:
+            status = "\n".join([t("tui_cl_results_pending")] + [
+                t("tui_cl_pending_runoff", group=svc.defn.group(g).name,
+                  codes="、".join(svc.defn.applicant(a).code for a in tied), slots=slots)
+                for g, tied, slots in out.pending])
+        self.query_one("#results-status", Static).update(Text(status))
+        for g in svc.defn.groups:
+            members = sorted(svc.defn.applicants_of_group(g.id),
+                             key=lambda a: (out.applicants[a.id].rank or 10**6, a.code))
+            decision = out.groups.get(g.id)
+            cap = decision.cap if decision else rules.pass_cap(g.pass_rate, len(members))
+            self.query_one(f"#head-{g.id}", Static).update(
+                Text(t("tui_cl_group_head", group=g.name, cap=cap, n=len(members))))
+            table = self.query_one(f"#tbl-{g.id}", DataTable)
+            table.clear()
+            for a in members:
+                o = out.applicants[a.id]
+                tl = o.tally
+                cells = [Text(a.code, style="bold"), Text(a.name if final else "—"),
+                         Text(str(o.score.composite) if o.score else "—", justify="right"),
+                         Text(str(o.rank) if o.rank else "—", justify="right")]
+                cells += [Text(str(n) if tl else "—", justify="right")
+                          for n in ((tl.agree, tl.disagree, tl.abstain) if tl else (0, 0, 0))]
+                cells += [Text(str(o.base), justify="right"), decision_text(o.outcome, o.runoff_agree)]
+                table.add_row(*cells, key=a.id)
+
+    def action_ballot(self) -> None:
+        from zc_review.tui.screens.ballot import BallotScreen
+
+        self.app.push_screen(BallotScreen())
+
+    def action_reasons(self) -> None:
+        self.app.push_screen(ReasonsScreen())
+
+    def action_sign_off(self) -> None:
+        self.app.push_screen(SignOffScreen())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class ReasonForm(ModalScreen[tuple[str, str] | None]):
+    """Reason for failure and improvement guidance for one applicant; Enter moves on, then saves."""
+
+    DEFAULT_CSS = """
+    ReasonForm { align: center middle; }
+    ReasonForm > Vertical { width: 100; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
+    """
+    BINDINGS = [Binding("escape", "cancel", t("tui_cl_cancel"))]
+
+    def __init__(self, heading: str, reason: str, guidance: str) -> None:
+        super().__init__()
+        self.heading, self.reason, self.guidance = heading, reason, guidance
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.heading), classes="title")
+            yield Static(Text(t("col_reason")))
+            yield Input(self.reason, id="reason-text")
+            yield Static(Text(t("tui_cl_guidance")))
+            yield Input(self.guidance, id="reason-guidance")
+            yield Static(Text(t("tui_cl_reason_keys")), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason-text", Input).focus()
+
+    @on(Input.Submitted, "#reason-text")
+    def _next(self) -> None:
+        self.query_one("#reason-guidance", Input).focus()
+
+    @on(Input.Submitted, "#reason-guidance")
+    def _save(self) -> None:
+        self.dismiss((self.query_one("#reason-text", Input).value, self.query_one("#reason-guidance", Input).value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReasonsScreen(_ZcScreen):
+    """Failed applicants; Enter on one asks its panel leader's credential (once per visit) and the form."""
+
+    BINDINGS = [Binding("escape", "back", t("tui_cl_back"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.row_ids: list[str] = []
+        self._leaders: dict[str, Actor] = {}  # panel id → its leader, for this visit only
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(t("tui_cl_reasons_title")), classes="title")
+        yield DataTable(id="reasons-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(t("tui_cl_reasons_help")), classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(t("col_code"), t("tui_cl_col_panel"), t("col_decision"),
+                                              t("tui_cl_col_state"), t("col_reason"))
+        self.refresh_rows()
+        self.query_one(DataTable).focus()
+
+    def on_unmount(self) -> None:
+        self._leaders.clear()
+
+    def refresh_rows(self) -> None:
+        svc = self.svc
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        if not svc.results_final():
+            self.row_ids = []
+            self.query_one(".hint", Static).update(Text(t("results_not_final")))
+            return
+        out = svc.outcome()
+        reasons = svc.failure_reasons()
+        self.row_ids = sorted(out.failed(), key=lambda a: svc.defn.applicant(a).code)
+        for a_id in self.row_ids:
+            a = svc.defn.applicant(a_id)
+            fr = reasons.get(a_id)
+            table.add_row(Text(a.code, style="bold"), Text(svc.defn.panel(a.panel_id).name),
+                          decision_text(out.applicants[a_id].outcome),
+                          Text(t("tui_cl_written") if fr else t("tui_cl_not_written"),
+                               style="green" if fr else "bold red"),
+                          Text(fr.reason if fr else ""), key=a_id)
+        if self.row_ids:
+            table.move_cursor(row=min(cursor, len(self.row_ids) - 1))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        applicant_id = str(event.row_key.value)
+        panel = self.svc.defn.panel(self.svc.defn.applicant(applicant_id).panel_id)
+        if panel.id in self._leaders:
+            self._form(applicant_id, self._leaders[panel.id])
+            return
+
+        def identified(actor: Actor | None) -> None:
+            if actor is not None:
+                self._leaders[panel.id] = actor
+                self._form(applicant_id, actor)
+
+        leader = panel.leader_id
+        self.zc_app.ask_credential(t("tui_cl_leader_login", panel=panel.name),
+                                   [(leader, f"{t('role_panel_leader')} {self.svc.person_name(leader)}")], identified)
+
+    def _form(self, applicant_id: str, actor: Actor) -> None:
+        svc = self.svc
+        a = svc.defn.applicant(applicant_id)
+        fr = svc.failure_reasons().get(applicant_id)
+        reason = fr.reason if fr else svc.default_reason(applicant_id)
+
+        def save(answer: tuple[str, str] | None) -> None:
+            if answer is not None and self.guard(svc.write_failure_reason, actor, applicant_id, *answer):
+                self.refresh_rows()
+                self._next_unwritten()
+
+        self.app.push_screen(ReasonForm(t("tui_cl_reason_for", code=a.code), reason, fr.guidance if fr else ""), save)
+
+    def _next_unwritten(self) -> None:
+        written = self.svc.failure_reasons()
+        for i, a in enumerate(self.row_ids):
+            if a not in written:
+                self.query_one(DataTable).move_cursor(row=i)
+                return
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class SignOffScreen(_ZcScreen):
+    """Every attending reviewer signs off the results (签字确认); shows who still has to sign."""
+
+    BINDINGS = [Binding("enter,s", "sign", t("tui_cl_sign_off")), Binding("escape", "back", t("tui_cl_back"))]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(t("tui_cl_signoff_title")), classes="title")
+        yield Static(Text(""), id="signoff-digest")
+        yield Static(Text(""), id="signoff-status", classes="title")
+        yield Static(Text(""), id="signoff-missing")
+        yield Static(Text(t("tui_cl_signoff_keys")), classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        svc = self.svc
+        if not svc.finalize_if_ready():
+            self.query_one("#signoff-status", Static).update(Text(t("results_not_final")))
+            return
+        missing = svc.sign_offs_missing()
+        total = len(svc.attending_ids())
+        self.query_one("#signoff-digest", Static).update(Text(t("tui_cl_signoff_digest", digest=svc.results_digest())))
+        self.query_one("#signoff-status", Static).update(
+            Text(t("tui_cl_signoff_count", done=total - len(missing), total=total)))
+        self.query_one("#signoff-missing", Static).update(
+            Text(t("tui_cl_signoff_missing", names="、".join(svc.person_name(r) for r in missing))
+                 if missing else t("tui_cl_signoff_all")))
+
+    def action_sign(self) -> None:
+        svc = self.svc
+        missing = svc.sign_offs_missing()
+        if not svc.results_final() or not missing:
+            self.zc_app.show_error(t("results_not_final") if not svc.results_final() else t("tui_cl_signoff_all"))
+            return
+        self.zc_app.ask_credential(t("tui_cl_signoff_login"), [(r, svc.person_name(r)) for r in missing],
+                                   self._signed)
+
+    def _signed(self, actor: Actor | None) -> None:
+        if actor is not None:
+            self.guard(self.svc.sign_off_results, actor)
+        self.refresh_status()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
