@@ -2,34 +2,216 @@
 
 from __future__ import annotations
 
+import gc
+from pathlib import Path
 from typing import Any
 
+from textual.widgets import DataTable, Input, Static
+
 from zc_review.domain.model import StaffRole
-from zc_review.tui.app import make_app
-from zc_review.tui.autopilot_closing import login, play
+from zc_review.i18n import t
+from zc_review.tui.app import Notice, make_app
+from zc_review.tui.autopilot_closing import burst, key, login, play, to_dashboard, until
+from zc_review.tui.screens.ballot import BallotScreen, Confirm, VotedNotice, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
+from zc_review.tui.screens.export import ExportScreen
+from zc_review.tui.screens.results import ResultsScreen
 
 SIZE = (120, 40)
+CHOICE_WORDS = ("同意", "弃权")  # "不同意" contains "同意"
 
 
 async def start(pilot: Any, app: Any, secrets: Any) -> None:
     """Log the recorder in and wait for the dashboard."""
     rec = app.service.defn.staff_with_role(StaffRole.RECORDER).id
     await login(pilot, rec, secrets.persons[rec])
+    await until(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+
+
+def all_text(app: Any) -> str:
+    """Everything the app's screens hold as text: rendered widgets, table cells, input values."""
+    parts: list[str] = []
+    for screen in app.screen_stack:
+        for w in screen.walk_children(with_self=True):
+            if isinstance(w, DataTable):
+                parts += [str(c) for c in w.columns.values()]
+                parts += [str(cell) for i in range(w.row_count) for cell in w.get_row_at(i)]
+            elif isinstance(w, Input):
+                parts.append(w.value)
+            else:
+                try:
+                    parts.append(str(w.render()))
+                except Exception:  # noqa: BLE001 - a widget that cannot render outside layout
+                    pass
+    return "\n".join(parts)
+
+
+async def open_ballot_screen(pilot: Any, app: Any) -> None:
+    await to_dashboard(pilot)
+    await key(pilot, "7")
+    await until(pilot, lambda: isinstance(app.screen, BallotScreen), "ballot screen")
+
+
+async def reviewer_ballot(pilot: Any, app: Any, secrets: Any, reviewer: str) -> None:
+    await open_ballot_screen(pilot, app)
+    await key(pilot, "n")
+    await login(pilot, reviewer, secrets.persons[reviewer])
     await pilot.pause()
-    assert isinstance(app.screen, DashboardScreen)
 
 
-async def test_vote_one(room_at: Any, demo: Any) -> None:
-    room, runner = room_at("open_poll")
+def action(demo: Any, kind: str, nth: int = 0) -> tuple[int, dict[str, Any]]:
+    hits = [(i, a) for i, a in enumerate(demo.script["actions"]) if a["action"] == kind]
+    return hits[nth]
+
+
+async def test_ballot_by_keyboard_leaves_no_trace(room_at: Any, demo: Any) -> None:
+    room, _ = room_at("open_poll")
     app = make_app(room)
-    acts = demo.script["actions"]
-    i = next(i for i, a in enumerate(acts) if a["action"] == "open_poll")
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot, app, demo.secrets)
-        assert await play(pilot, app, acts[i], demo.secrets)
-        import time
-        t0 = time.time()
-        assert await play(pilot, app, acts[i + 1], demo.secrets)
-        print("ballot", time.time() - t0)
-        assert room.voters_done(1) == {acts[i + 1]["reviewer"]}
+        assert await play(pilot, app, action(demo, "open_poll")[1], demo.secrets)
+        await reviewer_ballot(pilot, app, demo.secrets, "R04")
+        voting = app.screen
+        assert isinstance(voting, VotingScreen)
+        n = len(voting._items)
+        assert n == len(room.defn.applicants)
+        # first row disagree, second abstain, then move back up and change the first to agree
+        await pilot.press("2", "3", "up", "up", "1")
+        table = voting.query_one(DataTable)
+        assert str(table.get_cell_at((0, 4))) == "同意" and str(table.get_cell_at((1, 4))) == "弃权"
+        await pilot.press("down")
+        await burst(pilot, ["2"] * (n - 1))
+        await until(pilot, lambda: len(voting._marks) == n, "marks")
+        await pilot.press("enter")
+        review_text = all_text(app)
+        assert "同意 1 人，不同意 34 人，弃权 1 人" in review_text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, VotedNotice), "cast")
+        assert room.voters_done(1) == {"R04"}
+        assert "已投票，请下一位评委" in all_text(app)
+
+        # nothing of the ballot anywhere: no voting screen, no marks, no cells, nothing rendered
+        assert not any(isinstance(s, VotingScreen) for s in app.screen_stack)
+        text = all_text(app)
+        assert not any(word in text for word in CHOICE_WORDS), text
+        assert not any(word in app.export_screenshot() for word in CHOICE_WORDS)
+        gc.collect()
+        for leftover in (o for o in gc.get_objects() if isinstance(o, VotingScreen)):
+            assert leftover._marks == {} and leftover._items == [] and leftover._actor is None
+            assert not leftover.is_attached and not list(leftover.walk_children())
+
+        # the same reviewer again: refused
+        await key(pilot, "enter")
+        await key(pilot, "n")
+        await login(pilot, "R04", demo.secrets.persons["R04"])
+        await until(pilot, lambda: isinstance(app.screen, Notice), "refusal")
+        assert "已在本轮投票" in app.screen.message
+        assert room.voters_done(1) == {"R04"}
+
+
+async def test_recused_applicant_not_on_ballot(room_at: Any, demo: Any) -> None:
+    room, runner = room_at("ballot")  # the poll is open
+    assert room.is_recused("R07", "A005")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await reviewer_ballot(pilot, app, demo.secrets, "R07")
+        voting = app.screen
+        assert isinstance(voting, VotingScreen)
+        codes = {str(c) for i in range(voting.query_one(DataTable).row_count)
+                 for c in voting.query_one(DataTable).get_row_at(i)[:1]}
+        assert room.defn.applicant("A005").code not in codes
+        assert len(codes) == len(room.defn.applicants) - 1
+        # cancelling wipes the marks too
+        await pilot.press("1", "1", "escape")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "cancel question")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, BallotScreen), "back to poll")
+        assert voting._marks == {} and "R07" not in room.voters_done(1)
+
+
+async def test_close_with_voters_missing_then_force_close(room_at: Any, demo: Any) -> None:
+    room, runner = room_at("ballot", nth=3)  # three ballots cast
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await open_ballot_screen(pilot, app)
+        assert "已投 3 / 应投 16" in all_text(app)
+        await key(pilot, "c")
+        await until(pilot, lambda: isinstance(app.screen, Notice), "refusal")
+        assert app.screen.message == t("voters_missing", count=13)
+        assert room.open_round() is not None
+        await key(pilot, "enter")
+        await key(pilot, "f")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "force question")
+        assert "13" in all_text(app) and "不同意" in all_text(app)
+        await key(pilot, "y")
+        presiding = room.presiding_officer_id()
+        await login(pilot, presiding, demo.secrets.persons[presiding])
+        await until(pilot, lambda: room.open_round() is None, "forced close")
+        closed = room.rounds()[0]
+        assert closed.forced and closed.missing_voters == 13
+
+
+async def test_results_counts_match_tally(room_at: Any, demo: Any) -> None:
+    room, runner = room_at("open_runoff")  # main vote closed, a run-off pending
+    app = make_app(room)
+    tally = room.tally(1)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await key(pilot, "8")
+        await until(pilot, lambda: isinstance(app.screen, ResultsScreen), "results")
+        screen = app.screen
+        await until(pilot, lambda: all(t.row_count for t in screen.query(DataTable)), "results rows")
+        for applicant_id in ("A001", "A008", "A020"):
+            a = room.defn.applicant(applicant_id)
+            row = [str(c) for c in screen.query_one(f"#tbl-{a.group_id}", DataTable).get_row(applicant_id)]
+            tl = tally[applicant_id]
+            assert row[0] == a.code
+            assert row[1] == "—"  # no names before the results are final
+            assert row[4:7] == [str(tl.agree), str(tl.disagree), str(tl.abstain)]
+            assert row[7] == str(room.outcome().applicants[applicant_id].base)
+        text = all_text(app)
+        assert "通过名额" in text and "待加投" in text and "并列" in text
+        await key(pilot, "b")
+        await until(pilot, lambda: isinstance(app.screen, BallotScreen), "ballot from results")
+
+
+async def test_autopilot_runs_the_closing_to_export(room_at: Any, demo: Any, tmp_path: Path) -> None:
+    room, runner = room_at("open_poll")
+    out = tmp_path / "usb-tui"
+    app = make_app(room, out_dir=out)
+    start_at = action(demo, "open_poll")[0]
+    actions = demo.script["actions"][start_at:]
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        for act in actions:
+            if act["action"] == "export":
+                await _failed_export_then_retry_possible(pilot, app, tmp_path)
+            assert await play(pilot, app, act, demo.secrets), act["action"]
+            assert isinstance(app.screen, DashboardScreen)
+        assert room.results_final() and room.minutes_stage() == "presiding"
+        bundle = out / f"{room.defn.session_id}-result.zcb"
+        assert bundle.is_file()
+        assert not room.sign_offs_missing()
+        assert set(room.failure_reasons()) == set(room.outcome().failed())
+    assert await play(pilot, app, {"action": "attendance"}, demo.secrets) is False
+
+
+async def _failed_export_then_retry_possible(pilot: Any, app: Any, tmp_path: Path) -> None:
+    """A target that cannot be written shows the error and no safe-to-remove message."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    await to_dashboard(pilot)
+    await key(pilot, "0")
+    await until(pilot, lambda: isinstance(app.screen, ExportScreen), "export screen")
+    screen = app.screen
+    field = screen.query_one("#export-dir", Input)
+    assert field.value == str(app.out_dir)
+    field.value = str(blocker / "sub")
+    await key(pilot, "enter")
+    await until(pilot, lambda: screen.query_one("#export-status").has_class("error"), "export error")
+    assert "导出失败" in str(screen.query_one("#export-status", Static).render())
+    assert t("tui_cl_export_safe") not in all_text(app)
+    assert screen.exported is None
+    await to_dashboard(pilot)

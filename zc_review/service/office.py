@@ -98,7 +98,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     try:
         defn, attachments = load_office_input(input_dir)
     except OfficeInputError as exc:
-        raise ServiceError("input_invalid", problems="\n".join(exc.problems)) from exc
+        raise ServiceError("input_invalid", problems="\n".join(str(p) for p in exc.problems)) from exc
     findings = composition_findings(defn)
     fatal = [finding_text(f) for f in findings if f.fatal]
     if fatal:

@@ -363,11 +363,9 @@ class BallotScreen(Screen[None]):
         if rnd is None:
             self.zc_app.show_error(ServiceError("poll_not_open"))
             return
-        done = svc.voters_done(rnd.round_no)
-        people = [(r, svc.person_name(r)) for r in self.entitled() if r not in done]
-        if not people:
-            # everyone has voted: let anyone try, so "已在本轮投票" is shown rather than nothing
-            people = [(r, svc.person_name(r)) for r in self.entitled()]
+        # Everyone entitled, in roster order: neither the list nor its order tells the room who has
+        # voted; a reviewer who already voted is refused by the service ("已在本轮投票").
+        people = [(r, svc.person_name(r)) for r in self.entitled()]
         self.zc_app.ask_credential(t("tui_cl_voter_login", round=rnd.round_no), people, self._voter_in)
 
     def _voter_in(self, actor: Actor | None) -> None:

@@ -1,0 +1,193 @@
+"""The minutes (会议记录): generate the PDF in a worker, then the recorder and the presiding officer sign it.
+
+Source: RULES.md §6; 000 第二十八条.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from zc_review.domain.model import StaffRole
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.service.room import Actor
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.tui.app import ZcReviewApp
+
+STAGE_KEYS = {None: "tui_cl_minutes_none", "unsigned": "tui_cl_minutes_unsigned",
+              "recorder": "tui_cl_minutes_recorder", "presiding": "tui_cl_minutes_presiding"}
+
+
+def pdf_summary(pdf: bytes) -> str:
+    """Pages, size and SHA-256 of a PDF, for the room to see what is about to be signed."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(BytesIO(pdf)).pages)
+    digest = hashlib.sha256(pdf).hexdigest().upper()
+    return t("tui_cl_minutes_summary", pages=pages, kb=max(1, len(pdf) // 1024),
+             sha=" ".join(digest[i:i + 4] for i in range(0, 32, 4)))
+
+
+class MinutesScreen(Screen[None]):
+    """g 生成会议记录, s 签署 (记录人, then 主持人); the stage is always shown."""
+
+    DEFAULT_CSS = """
+    MinutesScreen #minutes-stage { text-style: bold; padding: 1 1; }
+    MinutesScreen #minutes-summary { padding: 0 1; }
+    MinutesScreen #minutes-error { color: $error; padding: 0 1; }
+    """
+    BINDINGS = [Binding("g", "generate", t("tui_cl_minutes_generate")),
+                Binding("s", "sign", t("tui_cl_minutes_sign")),
+                Binding("escape", "back", t("tui_cl_back"))]
+
+    class Generated(Message):
+        """The minutes PDF was rendered and stored (unsigned)."""
+
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class Signed(Message):
+        """One signature was added to the minutes."""
+
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class Failed(Message):
+        """Generating or signing was refused; ``message`` is the room's Chinese text."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generated = False
+        self.busy = False
+
+    @property
+    def zc_app(self) -> ZcReviewApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def svc(self) -> RoomService:
+        assert self.zc_app.service is not None
+        return self.zc_app.service
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(t("step_minutes")), classes="title")
+        yield Static(Text(""), id="minutes-stage")
+        yield Static(Text(""), id="minutes-summary")
+        yield Static(Text(""), id="minutes-error")
+        yield Static(Text(t("tui_cl_minutes_keys")), classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_stage()
+        if self.svc.minutes_stage() is not None:
+            self.query_one("#minutes-summary", Static).update(Text(pdf_summary(self.svc.minutes_pdf())))
+
+    def show_stage(self, note: str = "") -> None:
+        text = t(STAGE_KEYS.get(self.svc.minutes_stage(), "tui_cl_minutes_none"))
+        self.query_one("#minutes-stage", Static).update(Text(text + (f"　{note}" if note else "")))
+
+    def _error(self, message: str) -> None:
+        self.query_one("#minutes-error", Static).update(Text(message))
+
+    # -- generate -------------------------------------------------------------------------------------
+    def action_generate(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._error("")
+        self.show_stage(t("tui_cl_minutes_working"))
+        assert self.zc_app.operator is not None
+        self._generate(self.zc_app.operator)
+
+    @work(thread=True, exclusive=True, group="minutes")
+    def _generate(self, operator: Actor) -> None:
+        try:
+            pdf = self.svc.generate_minutes(operator)
+        except ServiceError as exc:
+            self.post_message(self.Failed(exc.message))
+            return
+        self.post_message(self.Generated(pdf_summary(pdf)))
+
+    @on(Generated)
+    def _generated(self, event: Generated) -> None:
+        self.busy = False
+        self.generated = True
+        self.query_one("#minutes-summary", Static).update(Text(event.summary))
+        self.show_stage()
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.busy = False
+        self.show_stage()
+        self._error(event.message)
+        self.zc_app.show_error(event.message)
+
+    # -- sign -------------------------------------------------------------------------------------------
+    def action_sign(self) -> None:
+        svc = self.svc
+        stage = svc.minutes_stage()
+        if self.busy:
+            return
+        if stage is None:
+            self.zc_app.show_error(ServiceError("minutes_missing"))
+            return
+        if stage == "unsigned":
+            person = svc.defn.staff_with_role(StaffRole.RECORDER).id
+            label = f"{t('role_recorder')} {svc.person_name(person)}"
+        elif stage == "recorder":
+            presiding = svc.presiding_officer_id()
+            if presiding is None:
+                self.zc_app.show_error(ServiceError("not_permitted", action="sign_minutes_presiding"))
+                return
+            person, label = presiding, f"{t('role_presiding')} {svc.person_name(presiding)}"
+        else:
+            self.zc_app.show_error(ServiceError("minutes_sign_order"))
+            return
+        self.zc_app.ask_credential(t("tui_cl_minutes_sign_login"), [(person, label)], self._identified)
+
+    def _identified(self, actor: Actor | None) -> None:
+        if actor is None:
+            return
+        self.busy = True
+        self._error("")
+        self.show_stage(t("tui_cl_minutes_working"))
+        self._sign(actor)
+
+    @work(thread=True, exclusive=True, group="minutes")
+    def _sign(self, actor: Actor) -> None:
+        try:
+            pdf = self.svc.sign_minutes(actor)
+        except ServiceError as exc:
+            self.post_message(self.Failed(exc.message))
+            return
+        self.post_message(self.Signed(pdf_summary(pdf)))
+
+    @on(Signed)
+    def _signed(self, event: Signed) -> None:
+        self.busy = False
+        self.query_one("#minutes-summary", Static).update(Text(event.summary))
+        self.show_stage()
+
+    def action_back(self) -> None:
+        if not self.busy:
+            self.app.pop_screen()
