@@ -25,7 +25,7 @@ venv: $(STAMP)
 
 # The main job: pack data/demo, play the whole session through the real TUI (Pilot), verify and import.
 demo: $(STAMP)
-	$(BIN)/python -m zc_review demo data/demo --out reports/demo
+	$(BIN)/python -m zc_review demo data/demo --out reports/demo $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -44,3 +44,12 @@ check: lint types test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# An interactive rehearsal of the demo: fresh keys, trust, package and letters in reports/try, then the TUI.
+tui: $(STAMP)
+	rm -rf reports/try
+	$(BIN)/zc-review --home reports/try office keygen --keys reports/try/keys
+	$(BIN)/zc-review --home reports/try trust add reports/try/keys/root-cert.pem
+	$(BIN)/zc-review --home reports/try office pack data/demo --out reports/try/session.zcp --keys reports/try/keys --secrets-out reports/try/secrets.json
+	@echo "凭证：reports/try/session-credentials.pdf（或 reports/try/secrets.json）"
+	$(BIN)/zc-review --home reports/try open reports/try/session.zcp --out reports/try/usb
