@@ -64,6 +64,11 @@ def _notice_text(app: Any) -> str | None:
     return None
 
 
+def on_top(app: Any, screen_cls: type) -> bool:
+    """The top screen is a mounted ``screen_cls`` (keys sent before its mount would be lost)."""
+    return isinstance(app.screen, screen_cls) and app.screen.is_mounted
+
+
 async def until(pilot: Pilot[Any], cond: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
     """Wait until ``cond()``; a Notice (a refusal) or the timeout raises AutopilotError."""
     deadline = monotonic() + timeout
@@ -81,7 +86,7 @@ async def login(pilot: Pilot[Any], person_id: str, secret: str) -> None:
     from zc_review.tui.app import CredentialPrompt
 
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, CredentialPrompt), "credential prompt")
+    await until(pilot, lambda: on_top(app, CredentialPrompt), "credential prompt")
     prompt = app.screen
     assert isinstance(prompt, CredentialPrompt)
     ids = [pid for pid, _ in prompt.people]
@@ -125,7 +130,7 @@ async def to_dashboard(pilot: Pilot[Any]) -> None:
 async def open_step(pilot: Pilot[Any], step: str, screen_cls: type) -> Any:
     await to_dashboard(pilot)
     await key(pilot, STEP_KEY[step])
-    await until(pilot, lambda: isinstance(pilot.app.screen, screen_cls), f"open {screen_cls.__name__}")
+    await until(pilot, lambda: on_top(pilot.app, screen_cls), f"open {screen_cls.__name__}")
     return pilot.app.screen
 
 
@@ -162,7 +167,7 @@ async def _do_open_runoff(pilot: Pilot[Any], app: Any, action: dict[str, Any], s
 
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "r")
-    await until(pilot, lambda: isinstance(app.screen, Pick) or app.service.open_round() is not None, "run-off")
+    await until(pilot, lambda: on_top(app, Pick) or app.service.open_round() is not None, "run-off")
     if isinstance(app.screen, Pick):
         ids = [oid for oid, _ in app.screen.options]
         await burst(pilot, ["down"] * ids.index(action["group"]))
@@ -177,7 +182,7 @@ async def _do_ballot(pilot: Pilot[Any], app: Any, action: dict[str, Any], secret
     reviewer = action["reviewer"]
     await key(pilot, "n")
     await login(pilot, reviewer, secrets.persons[reviewer])
-    await until(pilot, lambda: isinstance(app.screen, VotingScreen), "ballot")
+    await until(pilot, lambda: on_top(app, VotingScreen), "ballot")
     voting = app.screen
     order = list(voting._items)
     choices = action["choices"]
@@ -186,9 +191,9 @@ async def _do_ballot(pilot: Pilot[Any], app: Any, action: dict[str, Any], secret
     await burst(pilot, [CHOICE_KEY[choices[a]] for a in order])
     await until(pilot, lambda: len(voting._marks) == len(order), "marks")
     await key(pilot, "enter")
-    await until(pilot, lambda: isinstance(app.screen, BallotReview), "review")
+    await until(pilot, lambda: on_top(app, BallotReview), "review")
     await key(pilot, "enter")
-    await until(pilot, lambda: isinstance(app.screen, VotedNotice), "cast")
+    await until(pilot, lambda: on_top(app, VotedNotice), "cast")
     await key(pilot, "enter")
 
 
@@ -198,7 +203,7 @@ async def _do_close_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], se
     await open_step(pilot, "ballot", BallotScreen)
     if action.get("force"):
         await key(pilot, "f")
-        await until(pilot, lambda: isinstance(app.screen, Confirm), "confirm force close")
+        await until(pilot, lambda: on_top(app, Confirm), "confirm force close")
         await key(pilot, "y")
         by = action.get("by") or app.service.presiding_officer_id()
         await login(pilot, by, secrets.persons[by])
@@ -224,8 +229,9 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
 
     await open_step(pilot, "results", ResultsScreen)
     await key(pilot, "e")
-    await until(pilot, lambda: isinstance(app.screen, ReasonsScreen), "reasons screen")
+    await until(pilot, lambda: on_top(app, ReasonsScreen), "reasons screen")
     screen = app.screen
+    await until(pilot, lambda: action["applicant"] in screen.row_ids, f"failed applicant {action['applicant']}")
     row = screen.row_ids.index(action["applicant"])
     table = screen.query_one(DataTable)
     await burst(pilot, ["down"] * (row - table.cursor_row) if row >= table.cursor_row else ["up"] * (table.cursor_row - row))
@@ -233,10 +239,10 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
     from zc_review.tui.app import CredentialPrompt
 
     await key(pilot, "enter")
-    await until(pilot, lambda: isinstance(app.screen, CredentialPrompt | ReasonForm), "leader login")
+    await until(pilot, lambda: on_top(app, CredentialPrompt) or on_top(app, ReasonForm), "leader login")
     if isinstance(app.screen, CredentialPrompt):
         await login(pilot, action["leader"], secrets.persons[action["leader"]])
-    await until(pilot, lambda: isinstance(app.screen, ReasonForm), "reason form")
+    await until(pilot, lambda: on_top(app, ReasonForm), "reason form")
     form = app.screen
     await burst(pilot, ["ctrl+a", "ctrl+k", *action["reason"]])
     await key(pilot, "enter")
@@ -251,7 +257,7 @@ async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secr
 
     await open_step(pilot, "results", ResultsScreen)
     await key(pilot, "s")
-    await until(pilot, lambda: isinstance(app.screen, SignOffScreen), "sign-off screen")
+    await until(pilot, lambda: on_top(app, SignOffScreen), "sign-off screen")
     await key(pilot, "enter")
     reviewer = action["reviewer"]
     await login(pilot, reviewer, secrets.persons[reviewer])
