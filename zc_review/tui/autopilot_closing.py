@@ -81,6 +81,19 @@ async def until(pilot: Pilot[Any], cond: Callable[[], bool], what: str, timeout:
         await pilot.pause(0.01)
 
 
+async def retype(pilot: Pilot[Any], field: Input, text: str) -> None:
+    """Replace a focused Input's text by typing: clear it (ctrl+a, ctrl+k), then the characters.
+
+    Key bindings run as actions after plain characters are inserted, so the clearing is awaited
+    before the text is sent.
+    """
+    await until(pilot, lambda: field.has_focus, f"focus {field.id}")
+    await burst(pilot, ["ctrl+a", "ctrl+k"])
+    await until(pilot, lambda: field.value == "", f"clear {field.id}")
+    await burst(pilot, text)
+    await until(pilot, lambda: field.value == text, f"type {field.id}")
+
+
 async def login(pilot: Pilot[Any], person_id: str, secret: str) -> None:
     """Answer the CredentialPrompt on top: choose ``person_id``, type the secret, wait for it to go."""
     from zc_review.tui.app import CredentialPrompt
@@ -244,11 +257,9 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
         await login(pilot, action["leader"], secrets.persons[action["leader"]])
     await until(pilot, lambda: on_top(app, ReasonForm), "reason form")
     form = app.screen
-    await burst(pilot, ["ctrl+a", "ctrl+k", *action["reason"]])
-    await key(pilot, "enter")
-    await until(pilot, lambda: form.focused is form.query_one("#reason-guidance"), "guidance field")
-    await burst(pilot, ["ctrl+a", "ctrl+k", *action["guidance"]])
-    await key(pilot, "enter")
+    for field, text in (("#reason-text", action["reason"]), ("#reason-guidance", action["guidance"])):
+        await retype(pilot, form.query_one(field, Input), text)
+        await key(pilot, "enter")
     await until(pilot, lambda: action["applicant"] in app.service.failure_reasons(), "write reason")
 
 
