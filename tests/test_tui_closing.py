@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, Static
 from zc_review.domain.model import StaffRole
 from zc_review.i18n import t
 from zc_review.tui.app import Notice, make_app
-from zc_review.tui.autopilot_closing import burst, key, login, play, to_dashboard, until
+from zc_review.tui.autopilot_closing import burst, key, login, on_top, play, to_dashboard, until
 from zc_review.tui.screens.ballot import BallotScreen, Confirm, VotedNotice, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.export import ExportScreen
@@ -25,7 +25,7 @@ async def start(pilot: Any, app: Any, secrets: Any) -> None:
     """Log the recorder in and wait for the dashboard."""
     rec = app.service.defn.staff_with_role(StaffRole.RECORDER).id
     await login(pilot, rec, secrets.persons[rec])
-    await until(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
+    await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
 
 
 def all_text(app: Any) -> str:
@@ -49,7 +49,7 @@ def all_text(app: Any) -> str:
 async def open_ballot_screen(pilot: Any, app: Any) -> None:
     await to_dashboard(pilot)
     await key(pilot, "7")
-    await until(pilot, lambda: isinstance(app.screen, BallotScreen), "ballot screen")
+    await until(pilot, lambda: on_top(app, BallotScreen), "ballot screen")
 
 
 async def reviewer_ballot(pilot: Any, app: Any, secrets: Any, reviewer: str) -> None:
@@ -86,7 +86,7 @@ async def test_ballot_by_keyboard_leaves_no_trace(room_at: Any, demo: Any) -> No
         review_text = all_text(app)
         assert "同意 1 人，不同意 34 人，弃权 1 人" in review_text
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, VotedNotice), "cast")
+        await until(pilot, lambda: on_top(app, VotedNotice), "cast")
         assert room.voters_done(1) == {"R04"}
         assert "已投票，请下一位评委" in all_text(app)
 
@@ -104,7 +104,7 @@ async def test_ballot_by_keyboard_leaves_no_trace(room_at: Any, demo: Any) -> No
         await key(pilot, "enter")
         await key(pilot, "n")
         await login(pilot, "R04", demo.secrets.persons["R04"])
-        await until(pilot, lambda: isinstance(app.screen, Notice), "refusal")
+        await until(pilot, lambda: on_top(app, Notice), "refusal")
         assert "已在本轮投票" in app.screen.message
         assert room.voters_done(1) == {"R04"}
 
@@ -124,9 +124,9 @@ async def test_recused_applicant_not_on_ballot(room_at: Any, demo: Any) -> None:
         assert len(codes) == len(room.defn.applicants) - 1
         # cancelling wipes the marks too
         await pilot.press("1", "1", "escape")
-        await until(pilot, lambda: isinstance(app.screen, Confirm), "cancel question")
+        await until(pilot, lambda: on_top(app, Confirm), "cancel question")
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, BallotScreen), "back to poll")
+        await until(pilot, lambda: on_top(app, BallotScreen), "back to poll")
         assert voting._marks == {} and "R07" not in room.voters_done(1)
 
 
@@ -138,12 +138,12 @@ async def test_close_with_voters_missing_then_force_close(room_at: Any, demo: An
         await open_ballot_screen(pilot, app)
         assert "已投 3 / 应投 16" in all_text(app)
         await key(pilot, "c")
-        await until(pilot, lambda: isinstance(app.screen, Notice), "refusal")
+        await until(pilot, lambda: on_top(app, Notice), "refusal")
         assert app.screen.message == t("voters_missing", count=13)
         assert room.open_round() is not None
         await key(pilot, "enter")
         await key(pilot, "f")
-        await until(pilot, lambda: isinstance(app.screen, Confirm), "force question")
+        await until(pilot, lambda: on_top(app, Confirm), "force question")
         assert "13" in all_text(app) and "不同意" in all_text(app)
         await key(pilot, "y")
         presiding = room.presiding_officer_id()
@@ -160,9 +160,11 @@ async def test_results_counts_match_tally(room_at: Any, demo: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot, app, demo.secrets)
         await key(pilot, "8")
-        await until(pilot, lambda: isinstance(app.screen, ResultsScreen), "results")
+        await until(pilot, lambda: on_top(app, ResultsScreen), "results")
         screen = app.screen
-        await until(pilot, lambda: all(t.row_count for t in screen.query(DataTable)), "results rows")
+        groups = len(room.defn.groups)
+        await until(pilot, lambda: [tb.row_count > 0 for tb in screen.query(DataTable)] == [True] * groups,
+                    "results rows")
         for applicant_id in ("A001", "A008", "A020"):
             a = room.defn.applicant(applicant_id)
             row = [str(c) for c in screen.query_one(f"#tbl-{a.group_id}", DataTable).get_row(applicant_id)]
@@ -174,7 +176,7 @@ async def test_results_counts_match_tally(room_at: Any, demo: Any) -> None:
         text = all_text(app)
         assert "通过名额" in text and "待加投" in text and "并列" in text
         await key(pilot, "b")
-        await until(pilot, lambda: isinstance(app.screen, BallotScreen), "ballot from results")
+        await until(pilot, lambda: on_top(app, BallotScreen), "ballot from results")
 
 
 async def test_autopilot_runs_the_closing_to_export(room_at: Any, demo: Any, tmp_path: Path) -> None:
@@ -204,7 +206,7 @@ async def _failed_export_then_retry_possible(pilot: Any, app: Any, tmp_path: Pat
     blocker.write_text("x")
     await to_dashboard(pilot)
     await key(pilot, "0")
-    await until(pilot, lambda: isinstance(app.screen, ExportScreen), "export screen")
+    await until(pilot, lambda: on_top(app, ExportScreen), "export screen")
     screen = app.screen
     field = screen.query_one("#export-dir", Input)
     assert field.value == str(app.out_dir)
