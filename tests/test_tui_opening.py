@@ -154,7 +154,7 @@ async def test_scoring_grid_keyboard(room_at: Any, demo: Packed) -> None:
     from textual.widgets import Static
 
     from zc_review.tui.app import make_app
-    from zc_review.tui.screens.scoring import ConfirmScreen, ScoreGrid
+    from zc_review.tui.screens.scoring import ScoreGrid
 
     room, _ = room_at("view_dossier")
     app = make_app(room)
@@ -180,8 +180,9 @@ async def test_scoring_grid_keyboard(room_at: Any, demo: Packed) -> None:
         assert str(grid.get_cell("A001", "material")) == "78"
         assert str(grid.get_cell("A001", "defence")) == "78"
         await pilot.press("up", "ctrl+t")  # the cursor wrapped to the next row; back to A001
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
+        assert "再按 Ctrl+T 确认提交" in _plain(screen.query_one("#score-msg", Static))
+        assert room.current_sheet("R02", "A001").status == "draft"
+        await pilot.press("ctrl+t")
         sheet = room.current_sheet("R02", "A001")
         assert sheet.status == "submitted"
         assert "A001" in grid.locked_rows

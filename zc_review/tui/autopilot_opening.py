@@ -2,10 +2,11 @@
 
 ``play`` handles attendance, close_roll_call, pledge, recuse, sign_rubric, view_dossier, scores and
 opinion; it returns False for any other kind. Every call starts by returning to the dashboard,
-except that a reviewer's scoring screen (or a leader's opinion screen) stays open while the next
-action is for the same person and screen: the demo interleaves ``view_dossier`` and ``scores`` of
-one reviewer, and a leader writes the opinions of a whole panel in a row. So the dispatcher must
-call this ``play`` first for every action (``autopilot.play_actions`` does), and ``finish`` at the end.
+except that a screen stays open while the next action can continue on it: the pledge and rubric
+screens for the next pledge or signature, the scoring screen for the next ``view_dossier`` or
+``scores`` (handed to another reviewer with F2, who types their own credential), a leader's opinion
+screen for that leader's next opinion. So the dispatcher must call this ``play`` first for every
+action (``autopilot.play_actions`` does), and ``finish`` at the end.
 
 Keys are delivered as the terminal delivers them, as ``events.Key`` messages to the app, but in a
 burst: typing a value or a secret does not wait for the app to go idle after each character
@@ -155,12 +156,17 @@ async def finish(pilot: Any, app: Any) -> None:
 def _keeps(action: dict[str, Any]) -> Callable[[Any], bool]:
     """Which open screen this action can continue on."""
     from zc_review.tui.screens.opinion import OpinionScreen
+    from zc_review.tui.screens.pledge import PledgeScreen
+    from zc_review.tui.screens.rubric import RubricSignScreen
     from zc_review.tui.screens.scoring import ScoringScreen
 
     kind = action["action"]
-    if kind in ("view_dossier", "scores"):
-        who = action["reviewer"]
-        return lambda s: isinstance(s, ScoringScreen) and s.actor is not None and s.actor.person_id == who
+    if kind in ("view_dossier", "scores"):  # another reviewer takes over the open screen (F2)
+        return lambda s: isinstance(s, ScoringScreen) and s.actor is not None
+    if kind == "pledge":
+        return lambda s: isinstance(s, PledgeScreen)
+    if kind == "sign_rubric":
+        return lambda s: isinstance(s, RubricSignScreen)
     if kind == "opinion":
         who = action["leader"]
         return lambda s: isinstance(s, OpinionScreen) and s.actor is not None and s.actor.person_id == who
@@ -178,26 +184,22 @@ async def play(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -
     kind = action["action"]
     if kind not in KINDS:
         return False
-    if kind in ("attendance", "close_roll_call"):
-        await _roll_call(pilot, app, action)
-    elif kind == "pledge":
+    if kind in ("attendance", "close_roll_call", "recuse"):
+        await (_recuse(pilot, app, action) if kind == "recuse" else _roll_call(pilot, app, action))
+        await back_to_dashboard(pilot, app)
+    elif kind == "pledge":  # the screens below stay open for a following action of the same kind
         await _pledge(pilot, app, action, secrets)
-    elif kind == "recuse":
-        await _recuse(pilot, app, action)
     elif kind == "sign_rubric":
         await _sign_rubric(pilot, app, action, secrets)
     elif kind in ("view_dossier", "scores"):
-        screen = app.screen if keep(app.screen) else await _open_scoring(pilot, app, action["reviewer"], secrets)
+        screen = await _open_scoring(pilot, app, action["reviewer"], secrets)
         if kind == "view_dossier":
             await _view_dossier(pilot, app, screen, action["applicant"])
         else:
             await _scores(pilot, app, screen, action)
-        return True  # the scoring screen stays open for the reviewer's next action
     else:
         screen = app.screen if keep(app.screen) else await _open_opinions(pilot, app, action["leader"], secrets)
         await _opinion(pilot, app, screen, action)
-        return True
-    await back_to_dashboard(pilot, app)
     return True
 
 
@@ -225,7 +227,7 @@ async def _pledge(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets
 
     from zc_review.tui.screens.pledge import PledgeScreen
 
-    screen = await _open_step(pilot, "2", PledgeScreen)
+    screen = app.screen if isinstance(app.screen, PledgeScreen) else await _open_step(pilot, "2", PledgeScreen)
     rid = action["reviewer"]
     table = screen.query_one(DataTable)
     if rid not in table.rows:
@@ -257,12 +259,14 @@ async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Se
 
     from zc_review.tui.screens.rubric import RubricSignScreen
 
-    screen = await _open_step(pilot, "4", RubricSignScreen)
+    screen = (app.screen if isinstance(app.screen, RubricSignScreen)
+              else await _open_step(pilot, "4", RubricSignScreen))
     panels = [p.id for p in app.service.defn.panels]
     ol = screen.query_one(OptionList)
+    if not ol.has_focus:
+        await keys(pilot, "shift+tab")
     delta = panels.index(action["panel"]) - (ol.highlighted or 0)
-    await keys(pilot, *(["down" if delta > 0 else "up"] * abs(delta)))
-    await keys(pilot, "enter")
+    await keys(pilot, *(["down" if delta > 0 else "up"] * abs(delta)), "enter")
     role = Role(action["role"])
     sigs = screen.query_one("#rub-sigs", DataTable)
     await move_row(pilot, sigs, RUBRIC_ROLES.index(role))
@@ -274,9 +278,16 @@ async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Se
 
 
 async def _open_scoring(pilot: Any, app: Any, reviewer: str, secrets: Secrets) -> Any:
+    """The scoring screen with ``reviewer`` identified: kept, handed over (F2) or opened from the dashboard."""
     from zc_review.tui.screens.scoring import ScoringScreen
 
-    await keys(pilot, "5")
+    screen = app.screen
+    if isinstance(screen, ScoringScreen) and screen.actor is not None:
+        if screen.actor.person_id == reviewer:
+            return screen
+        await keys(pilot, "f2")
+    else:
+        await keys(pilot, "5")
     await wait_for(pilot, lambda: _prompt(app) is not None, "CredentialPrompt")
     await credential(pilot, reviewer, secrets)
     await wait_for(pilot, lambda: isinstance(app.screen, ScoringScreen) and app.screen.actor is not None,
@@ -313,8 +324,6 @@ def _typed(value: str) -> str:
 
 
 async def _scores(pilot: Any, app: Any, screen: Any, action: dict[str, Any]) -> None:
-    from zc_review.tui.screens.scoring import ConfirmScreen
-
     aid = action["applicant"]
     grid = await _to_row(pilot, app, screen, aid)
     first = grid.get_column_index(grid.editable_columns[0])
@@ -333,11 +342,8 @@ async def _scores(pilot: Any, app: Any, screen: Any, action: dict[str, Any]) -> 
     if screen.bad.get(aid):
         raise ServiceError("tui_refused", message=str(screen.query_one("#score-msg").render()))
     if action["submit"]:
-        await keys(pilot, "ctrl+t")
-        await wait_for(pilot, lambda: app.screen is not screen, "ConfirmScreen")
-        if isinstance(app.screen, ConfirmScreen):
-            await keys(pilot, "y")
-        await wait_for(pilot, lambda: app.screen is screen, "ScoringScreen")
+        await keys(pilot, "ctrl+t")  # asks inline
+        await keys(pilot, "ctrl+t")  # confirms
         await _check(pilot)
         if aid not in grid.locked_rows:
             raise ServiceError("tui_timeout", what=f"submit {aid}")

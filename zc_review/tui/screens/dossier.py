@@ -95,14 +95,13 @@ class DossierScreen(Screen[None]):
         yield Input(placeholder=t("dossier_search_placeholder"), id="dossier-search")
         yield Static(Text(""), id="dossier-hits", classes="hint")
         with VerticalScroll(id="dossier-body"):
-            for i, (title, _) in enumerate(self.sections):
-                yield Static(inert_text(title), classes="section-title")
-                yield Static(Text(""), id=f"dossier-sec-{i}", classes="section")
+            # One Static for all sections: a dossier view is opened for every applicant a reviewer
+            # scores, and few widgets keep it quick to open and close.
+            yield Static(Text(""), id="dossier-text", classes="section")
             yield Static(t("dossier_attachments"), classes="section-title")
             yield OptionList(*[Option(inert_text(f"{a.title or a.filename}（{a.filename}）"), id=a.id)
                                for a in v.dossier.attachments], id="dossier-attachments")
-            for i in range(len(v.dossier.attachments)):
-                yield Static(Text(""), id=f"dossier-att-{i}", classes="section")
+            yield Static(Text(""), id="dossier-att-text", classes="section")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -110,33 +109,35 @@ class DossierScreen(Screen[None]):
         self.query_one("#dossier-body").focus()
 
     def _render_all(self, query: str) -> int:
-        hits = 0
-        pattern = re.compile(re.escape(inert(query)), re.IGNORECASE) if query else None
-        for i, (_, body) in enumerate(self.sections):
-            self.query_one(f"#dossier-sec-{i}", Static).update(inert_text(body, inert(query)))
-            if pattern:
-                hits += len(pattern.findall(inert(body)))
-        for aid, body in self.attachment_texts.items():
-            self.query_one(f"#dossier-att-{self._att_index(aid)}", Static).update(inert_text(body, inert(query)))
-            if pattern:
-                hits += len(pattern.findall(inert(body)))
-        return hits
+        """Redraw the sections (and loaded attachments) with ``query`` highlighted; returns the match count."""
+        needle = inert(query)
+        body, att = Text(), Text()
+        for title, raw in self.sections:
+            body.append(inert(title) + "\n", style="bold")
+            body.append_text(inert_text(raw, needle))
+            body.append("\n\n")
+        for aid, raw in self.attachment_texts.items():
+            att.append(inert(self._att_title(aid)) + "\n", style="bold")
+            att.append_text(inert_text(raw, needle))
+            att.append("\n\n")
+        self.query_one("#dossier-text", Static).update(body)
+        self.query_one("#dossier-att-text", Static).update(att)
+        if not needle:
+            return 0
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        return sum(len(pattern.findall(inert(raw))) for raw in
+                   [*(r for _, r in self.sections), *self.attachment_texts.values()])
 
     @on(Input.Changed, "#dossier-search")
     def _search(self, event: Input.Changed) -> None:
         query = event.value.strip()
         hits = self._render_all(query)
         self.query_one("#dossier-hits", Static).update(Text(t("dossier_hits", n=hits) if query else ""))
-        if query and hits:
-            for i, (_, body) in enumerate(self.sections):
-                if query.lower() in inert(body).lower():
-                    self.query_one(f"#dossier-sec-{i}").scroll_visible()
-                    break
 
     @on(OptionList.OptionSelected, "#dossier-attachments")
     def _attachment(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and self.actor is not None:
-            self.query_one(f"#dossier-att-{self._att_index(event.option.id)}", Static).update(Text(t("dossier_loading")))
+            self.query_one("#dossier-hits", Static).update(Text(t("dossier_loading")))
             self._load(self.actor, event.option.id)
 
     @work(thread=True, group="attachment")
@@ -149,10 +150,12 @@ class DossierScreen(Screen[None]):
 
     def _loaded(self, attachment_id: str, body: str) -> None:
         self.attachment_texts[attachment_id] = body or t("dossier_none")
+        self.query_one("#dossier-hits", Static).update("")
         self._render_all(self.query_one("#dossier-search", Input).value.strip())
 
-    def _att_index(self, attachment_id: str) -> int:
-        return [a.id for a in self.view.dossier.attachments].index(attachment_id)
+    def _att_title(self, attachment_id: str) -> str:
+        a = next(x for x in self.view.dossier.attachments if x.id == attachment_id)
+        return a.title or a.filename
 
     def action_search(self) -> None:
         self.query_one("#dossier-search", Input).focus()

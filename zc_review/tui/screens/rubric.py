@@ -65,6 +65,7 @@ class RubricSignScreen(Screen[None]):
 
     def on_mount(self) -> None:
         crit = self.query_one("#rub-criteria", DataTable)
+        crit.can_focus = False  # read-only: Tab goes between the panels and the signatures
         for key, label in (("id", "col_criterion_id"), ("name", "col_criterion"), ("part", "col_part"),
                            ("max", "col_max"), ("step", "col_step"), ("levels", "col_levels")):
             crit.add_column(t(label), key=key)

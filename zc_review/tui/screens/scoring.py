@@ -150,13 +150,15 @@ class ScoreGrid(DataTable[Text]):
 
 class ScoringScreen(Screen[None]):
     """One reviewer's scoring. ``ctrl+s`` saves drafts, ``ctrl+t`` submits the current row (then locked),
-    ``d`` opens the dossier. Leaving the screen forgets the reviewer's credential."""
+    ``d`` opens the dossier, ``f2`` hands the laptop to the next reviewer. Leaving the screen, or
+    handing it over, forgets the reviewer's credential."""
 
     CSS_PATH = "scoring.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", t("scoring_key_save")),
         Binding("ctrl+t", "submit", t("scoring_key_submit")),
         Binding("d", "dossier", t("scoring_key_dossier")),
+        Binding("f2", "switch", t("scoring_key_switch")),
         Binding("escape", "back", t("tui_back")),
     ]
 
@@ -167,6 +169,7 @@ class ScoringScreen(Screen[None]):
         self.values: dict[str, dict[str, Decimal | None]] = {}
         self.bad: dict[str, dict[str, str]] = {}
         self.dirty: set[str] = set()
+        self.pending_submit: str | None = None  # the row whose submission awaits the second Ctrl+T
 
     @property
     def zc_app(self) -> ZcReviewApp:
@@ -188,6 +191,9 @@ class ScoringScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._ask_reviewer()
+
+    def _ask_reviewer(self) -> None:
         svc = self.service
         people = [(rid, f"{rid} {svc.person_name(rid)}") for rid in svc.attending_ids()
                   if svc.defn.panel_of_reviewer(rid) is not None]
@@ -195,9 +201,30 @@ class ScoringScreen(Screen[None]):
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
-            self.dismiss()
+            self._leave()
             return
         self.start(actor)
+
+    def action_switch(self) -> None:
+        """The next reviewer takes the laptop: forget this one, ask the next one's credential."""
+        grid = self.query_one(ScoreGrid)
+        grid.commit()
+
+        def switch(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            self.actor, self.rubric = None, None
+            self.values, self.bad, self.dirty = {}, {}, set()
+            grid.clear(columns=True)
+            grid.locked_rows, grid.editable_columns = set(), []
+            for wid in ("#score-banner", "#score-msg", "#score-crit"):
+                self.query_one(wid, Static).update("")
+            self._ask_reviewer()
+
+        if self.dirty - grid.locked_rows:
+            self.app.push_screen(ConfirmScreen(t("scoring_unsaved_leave")), switch)
+        else:
+            switch()
 
     # -- building the grid ---------------------------------------------------------------------
     def start(self, actor: Actor) -> None:
@@ -291,6 +318,7 @@ class ScoringScreen(Screen[None]):
         """A cell's text changed: ``final`` when committed (Enter, Tab, moving away), else live typing."""
         assert self.rubric is not None
         grid = self.query_one(ScoreGrid)
+        self.pending_submit = None
         msg = self.query_one("#score-msg", Static)
         criterion = self.rubric.criterion(cid)
         if text == "\x00":  # typing cancelled
@@ -329,6 +357,9 @@ class ScoringScreen(Screen[None]):
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         grid = self.query_one(ScoreGrid)
         grid.commit()
+        if self.pending_submit is not None and self.pending_submit != str(event.cell_key.row_key.value):
+            self.pending_submit = None
+            self.query_one("#score-msg", Static).update("")
         cid = str(event.cell_key.column_key.value)
         info = self.query_one("#score-crit", Static)
         if self.rubric is None or cid not in grid.editable_columns:
@@ -371,37 +402,41 @@ class ScoringScreen(Screen[None]):
                  style="yellow" if invalid else "green"))
 
     def action_submit(self) -> None:
-        """Submit the current row after a confirmation; a submitted sheet is locked."""
+        """Submit the current row; the first Ctrl+T asks, the second (with no edit between) submits.
+
+        An inline question rather than a dialog: it costs the reviewer one key and no screen change,
+        and any edit or move in between cancels it. A submitted sheet is locked.
+        """
         grid = self.query_one(ScoreGrid)
         grid.commit()
         aid = self._row_id()
         if aid is None or self.actor is None:
             return
         code = self.service.defn.applicant(aid).code
+        msg = self.query_one("#score-msg", Static)
         if aid in grid.locked_rows:
-            self.zc_app.show_error(t("sheet_locked", code=code))
+            msg.update(Text(t("sheet_locked", code=code)))
             return
         if self.bad[aid]:
-            self.zc_app.show_error(t("scoring_fix_invalid", code=code))
+            msg.update(Text(t("scoring_fix_invalid", code=code)))
             return
-
-        def confirmed(yes: bool | None) -> None:
-            if not yes or self.actor is None:
-                return
-            try:
-                self.service.save_scores(self.actor, aid, self.values[aid], submit=True)
-            except ServiceError as exc:
-                self.zc_app.show_error(exc)
-                return
-            grid.locked_rows.add(aid)
-            self.dirty.discard(aid)
-            assert self.rubric is not None
-            for c in self.rubric.criteria:
-                grid.update_cell(aid, c.id, self._cell(aid, c.id))
-            grid.update_cell(aid, "status", self._status_cell("locked"))
-            self.query_one("#score-msg", Static).update(Text(t("scoring_submitted", code=code), style="green"))
-
-        self.app.push_screen(ConfirmScreen(t("scoring_confirm_submit", code=code)), confirmed)
+        if self.pending_submit != aid:
+            self.pending_submit = aid
+            msg.update(Text(t("scoring_confirm_submit", code=code), style="bold yellow"))
+            return
+        self.pending_submit = None
+        try:
+            self.service.save_scores(self.actor, aid, self.values[aid], submit=True)
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return
+        grid.locked_rows.add(aid)
+        self.dirty.discard(aid)
+        assert self.rubric is not None
+        for c in self.rubric.criteria:
+            grid.update_cell(aid, c.id, self._cell(aid, c.id))
+        grid.update_cell(aid, "status", self._status_cell("locked"))
+        msg.update(Text(t("scoring_submitted", code=code), style="green"))
 
     def action_dossier(self) -> None:
         aid = self._row_id()
