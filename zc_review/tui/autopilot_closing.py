@@ -281,17 +281,19 @@ async def _do_generate_minutes(pilot: Pilot[Any], app: Any, action: dict[str, An
 
     screen = await open_step(pilot, "minutes", MinutesScreen)
     await key(pilot, "g")
-    await until(pilot, lambda: screen.generated, "generate minutes", timeout=120)
+    await until(pilot, lambda: screen.generated and not screen.busy, "generate minutes", timeout=120)
 
 
 async def _do_sign_minutes(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
     from zc_review.tui.screens.minutes import MinutesScreen
 
-    await open_step(pilot, "minutes", MinutesScreen)
+    screen = await open_step(pilot, "minutes", MinutesScreen)
     before = app.service.minutes_stage()
     await key(pilot, "s")
     await login(pilot, action["person"], secrets.persons[action["person"]])
-    await until(pilot, lambda: app.service.minutes_stage() != before, "sign minutes", timeout=120)
+    # the stage changes in the worker before the screen hears of it: wait for both
+    await until(pilot, lambda: app.service.minutes_stage() != before and not screen.busy, "sign minutes",
+                timeout=120)
 
 
 async def _do_export(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
