@@ -11,9 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zc_review.domain import rules
-from zc_review.domain.model import Aggregation, Criterion, RecusalBase, Rubric, RuleSettings, ScorePart, Series
+from zc_review.domain.model import (
+    Aggregation,
+    Criterion,
+    RecusalBase,
+    Rubric,
+    RuleSettings,
+    ScorePart,
+    Series,
+)
 from zc_review.domain.rules import Candidate, Outcome, RuleError
-
 
 # -- quorum (RULES.md §2: attending ≥ ⌈2/3 × size⌉) ---------------------------------------------------
 

@@ -165,7 +165,7 @@ def test_wrong_role_refused(room_at: Any) -> None:
 
 def test_credential_lockout_after_five(room_at: Any) -> None:
     room, runner = room_at("open_poll")
-    for i in range(4):
+    for _ in range(4):
         with pytest.raises(ServiceError) as err:
             room.authenticate("R05", "AAAA-AAAA-AAAA-AAAA")
         assert err.value.code == "credential_wrong"

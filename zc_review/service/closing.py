@@ -70,8 +70,8 @@ class ClosingMixin(VotingMixin):
                 "values": json.loads(sh.values_json), "saved_at": sh.saved_at.isoformat(),
                 "submitted_at": sh.submitted_at.isoformat() if sh.submitted_at else None,
                 "return_reason": sh.return_reason,
-            } for sh in s.exec(select(ScoreSheet).order_by(ScoreSheet.reviewer_id, ScoreSheet.applicant_id,  # type: ignore[arg-type]
-                                                            ScoreSheet.version))]
+            } for sh in s.exec(select(ScoreSheet).order_by(
+                ScoreSheet.reviewer_id, ScoreSheet.applicant_id, ScoreSheet.version))]  # type: ignore[arg-type]
             attendance = {a.reviewer_id: a.attending for a in s.exec(select(Attendance))}
             reasons = {f.applicant_id: {"reason": f.reason, "guidance": f.guidance, "author_id": f.author_id}
                        for f in s.exec(select(FailureReason))}
@@ -261,7 +261,8 @@ class ClosingMixin(VotingMixin):
         pdf = sign_pdf(current, actor.key, actor.cert, [self.root_cert], field_name=field,
                        reason=t("minutes_sign_reason", role=label), location=self.defn.venue,
                        signer_label=f"{label} {actor.name}", now=self.clock(),
-                       box=box.box if box else None, page=box.page_index if box else -1)
+                       box=tuple(int(v) for v in box.box) if box else None,  # type: ignore[arg-type]
+                       page=box.page_index if box else -1)
         with self._tx() as s:
             doc = s.get(Document, "minutes.pdf")
             assert doc is not None

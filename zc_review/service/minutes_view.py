@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from zc_review.documents.views import (
@@ -37,7 +37,7 @@ def fmt_time(value: datetime | None) -> str:
     if value is None:
         return "—"
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
@@ -118,8 +118,7 @@ def build_minutes_view(service: ClosingMixin, out: SessionOutcome) -> MinutesVie
         if r.box_sha256:
             fingerprints.append(f"第{r.round_no}轮 {r.box_sha256}")
     rule_values = (
-        ("综合得分", "材料 {m}% + 答辩 {d}%".format(m=(d.rules.material_weight * 100).normalize(),
-                                                 d=(d.rules.defence_weight * 100).normalize())
+        ("综合得分", f"材料 {(d.rules.material_weight * 100).normalize()}% + 答辩 {(d.rules.defence_weight * 100).normalize()}%"
          if any(rb.has_defence for rb in d.rubrics) else "综合得分 = 申报材料分（不设答辩）"),
         ("表决通过", "同意票 ≥ 出席评委的三分之二（3×同意 ≥ 2×基数）"),
         ("回避时的基数", "出席评委人数" if d.rules.recusal_base is RecusalBase.ATTENDING else "出席评委人数减回避人数"),

@@ -121,11 +121,11 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     rep.check(t("check_certs"), not bad_certs, ", ".join(bad_certs))
     bad_sigs = []
     for sg in record["signatures"]:
-        cert = certs.get(sg["person_id"])
+        signer = certs.get(sg["person_id"])
         try:
-            if cert is None:
+            if signer is None:
                 raise SealError("no certificate")
-            verify_statement(cert, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
+            verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
             rep.signers.append(t("signer_statement", kind=t(f"sig_kind_{sg['kind']}"), subject=sg["subject"],
                                  role=sg["role"], person=sg["person_id"]))
         except (SealError, ValueError):

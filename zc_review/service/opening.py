@@ -12,7 +12,7 @@ from zc_review.seal.statements import sign_statement
 from zc_review.service.errors import ServiceError
 from zc_review.service.permissions import Action, Role
 from zc_review.service.room import Actor, RoomBase
-from zc_review.storage.models import Attendance, Recusal, Signature, SessionState
+from zc_review.storage.models import Attendance, Recusal, SessionState, Signature
 
 # The five signatures that put a panel's rubric into force. Source: RULES.md §3; 000 第二十六条(三).
 RUBRIC_ROLES: tuple[Role, ...] = (Role.PANEL_LEADER, Role.PANEL_VICE_LEADER, Role.SUPERVISOR,

@@ -73,7 +73,12 @@ class RoomBase:
         self._lock = threading.RLock()
         self._token = object()
         self.credentials = {pid: CredentialRecord.from_dict(rec) for pid, rec in payload.credentials.items()}
-        self.device_key = load_der_private_key(payload.device_key_der, password=None)
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        device_key = load_der_private_key(payload.device_key_der, password=None)
+        if not isinstance(device_key, ec.EllipticCurvePrivateKey):
+            raise ServiceError("payload_malformed", detail="device key type")
+        self.device_key = device_key
         self.device_cert = x509.load_pem_x509_certificate(payload.device_cert_pem)
         self.root_cert = x509.load_pem_x509_certificate(payload.office_root_pem)
         self._init_state(package_sha256)

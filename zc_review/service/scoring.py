@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from zc_review.domain import rules
-from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
+from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, RuleSettings, ScorePart
 from zc_review.service.errors import ServiceError
 from zc_review.service.opening import OpeningMixin
 from zc_review.service.permissions import Action
@@ -186,8 +186,9 @@ class ScoringMixin(OpeningMixin):
                                    status="draft", rubric_id=rubric.id, rubric_version=rubric.version,
                                    values_json=values_json, saved_at=now)
             else:
-                sheet = s.get(ScoreSheet, current.id)
-                assert sheet is not None
+                found = s.get(ScoreSheet, current.id)
+                assert found is not None
+                sheet = found
                 sheet.values_json, sheet.saved_at = values_json, now
             if submit:
                 sheet.status, sheet.submitted_at = "submitted", now
@@ -279,7 +280,7 @@ class ScoringMixin(OpeningMixin):
 
 
 def aggregate_scores(applicant_id: str, per: dict[str, tuple[Decimal, Decimal | None]],
-                     settings: rules.RuleSettings, has_defence: bool) -> ApplicantScore | None:
+                     settings: RuleSettings, has_defence: bool) -> ApplicantScore | None:
     """Aggregate per-reviewer (M_r, D_r) into an ApplicantScore; None when ``per`` is empty.
 
     Shared by the room and by the office's recomputation on import. Source: RULES.md §4.
