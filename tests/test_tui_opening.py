@@ -6,6 +6,8 @@ import dataclasses
 import time
 from typing import Any
 
+import pytest
+
 from tests.conftest import Packed, index_of, new_room
 from zc_review.domain.model import StaffRole
 
@@ -255,13 +257,14 @@ async def test_opinion_written(room_at: Any, demo: Packed) -> None:
 
 
 # -- the autopilot ------------------------------------------------------------------------------------------
-async def test_autopilot_plays_opening_and_scoring(demo: Packed) -> None:
-    """The demo's opening and scoring actions through the screens give the same record as the service path."""
+async def _autopilot(demo: Packed, actions: list[dict[str, Any]]) -> Any:
+    """Play ``actions`` through the screens; check the record matches what the actions say."""
+    from decimal import Decimal
+
     from zc_review.tui.app import make_app
     from zc_review.tui.autopilot_opening import finish, play
     from zc_review.tui.screens.dashboard import DashboardScreen
 
-    actions = demo.script["actions"][:index_of(demo, "open_poll")]
     room = new_room(demo)
     app = make_app(room)
     async with app.run_test(size=SIZE) as pilot:
@@ -276,10 +279,26 @@ async def test_autopilot_plays_opening_and_scoring(demo: Packed) -> None:
     assert room.roll_call_closed()
     assert len(room.pledged_ids()) == 16
     assert all(room.rubric_in_force(p.id) for p in room.defn.panels)
-    scores = [a for a in actions if a["action"] == "scores"]
-    for a in scores:
-        sheet = room.current_sheet(a["reviewer"], a["applicant"])
-        assert sheet.status == "submitted"
-        assert room.sheet_values(sheet) == {k: (None if v in ("-", "NA") else __import__("decimal").Decimal(v))
-                                            for k, v in a["values"].items()}
-    assert len(room.opinions()) == sum(1 for a in actions if a["action"] == "opinion")
+    for a in actions:
+        if a["action"] == "scores":
+            sheet = room.current_sheet(a["reviewer"], a["applicant"])
+            assert sheet.status == ("submitted" if a["submit"] else "draft")
+            assert room.sheet_values(sheet) == {k: None if v in ("-", "NA") else Decimal(v)
+                                                for k, v in a["values"].items()}
+    opinions = {a["applicant"]: a["text"] for a in actions if a["action"] == "opinion"}
+    assert room.opinions() == opinions
+    return room
+
+
+async def test_autopilot_opening_some_scores_and_opinions(demo: Packed) -> None:
+    """Roll call to rubrics, 13 dossier views and score sheets (several reviewers), 14 opinions (two leaders)."""
+    actions = demo.script["actions"]
+    opinions = [a for a in actions if a["action"] == "opinion"][:14]
+    await _autopilot(demo, [*actions[:60], *opinions])
+
+
+@pytest.mark.slow
+async def test_autopilot_whole_opening_and_scoring(demo: Packed) -> None:
+    """Every action before the poll opens (424 in the demo), as the demo plays them."""
+    room = await _autopilot(demo, demo.script["actions"][:index_of(demo, "open_poll")])
+    assert all(room.scoring_complete(a.id) for a in room.defn.applicants)
