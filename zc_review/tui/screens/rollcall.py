@@ -54,7 +54,7 @@ class RollCallScreen(Screen[None]):
     BINDINGS = [
         Binding("a", "mark(True)", t("rollcall_key_attend")),
         Binding("x", "mark(False)", t("rollcall_key_absent")),
-        Binding("space", "toggle", t("rollcall_key_toggle")),
+        Binding("space", "toggle_mark", t("rollcall_key_toggle")),
         Binding("c", "close_roll_call", t("rollcall_key_close")),
         Binding("escape", "back", t("tui_back")),
     ]
@@ -133,7 +133,7 @@ class RollCallScreen(Screen[None]):
         table.move_cursor(row=table.cursor_row + 1)
         self._refresh_status()
 
-    def action_toggle(self) -> None:
+    def action_toggle_mark(self) -> None:
         rid = self._current_id()
         if rid is None:
             return
