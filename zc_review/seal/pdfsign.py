@@ -5,9 +5,8 @@ Importing this module loads pyHanko (~0.45 s): import it where PDFs are signed, 
 
 from __future__ import annotations
 
-import hashlib
-
 import datetime as dt
+import hashlib
 import io
 import re
 import shutil

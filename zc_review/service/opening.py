@@ -40,12 +40,16 @@ class OpeningMixin(RoomBase):
     # -- roll call ---------------------------------------------------------------------------
     def quorum(self) -> QuorumStatus:
         """Quorum now. Source: RULES.md §2."""
-        with Session(self.engine) as s:
-            marks = {a.reviewer_id: a.attending for a in s.exec(select(Attendance))}
+        marks = self.attendance()
         n = len(self.defn.reviewers)
         attending = sum(1 for v in marks.values() if v)
         return QuorumStatus(n, rules.quorum_required(n), attending, sum(1 for v in marks.values() if not v),
                             n - len(marks))
+
+    def attendance(self) -> dict[str, bool]:
+        """Roll-call marks so far: reviewer id → attending (True) or absent (False); unmarked are missing."""
+        with Session(self.engine) as s:
+            return {a.reviewer_id: a.attending for a in s.exec(select(Attendance))}
 
     def roll_call_closed(self) -> bool:
         return self.state().roll_call_closed_at is not None

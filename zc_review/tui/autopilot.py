@@ -8,6 +8,7 @@ with the same message.
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ async def play_actions(pilot: Any, app: Any, actions: list[dict[str, Any]], secr
             raise ServiceError("script_step_failed", index=i + 1, action=act["action"], message=exc.message) from exc
         if not handled:
             raise ServiceError("script_invalid", where=str(i + 1), problem=f"no screen plays {act['action']}")
+    await autopilot_opening.finish(pilot, app)
 
 
 async def play_in_tui(package: Path, home: Path, out_dir: Path, script: dict[str, Any],
@@ -62,6 +64,7 @@ async def play_in_tui(package: Path, home: Path, out_dir: Path, script: dict[str
     app = make_app(package_path=package, home=home, out_dir=out_dir)
     async with app.run_test(size=size) as pilot:
         await unlock_and_login(pilot, app, secrets)
+        gc.freeze()  # the long-lived app objects leave the collector's work; a third of the time was GC
         await play_actions(pilot, app, script["actions"], secrets)
         service = app.service
     return service, (service.last_export() if service is not None else None)

@@ -94,13 +94,7 @@ class RollCallScreen(Screen[None]):
         self._refresh_status()
 
     def _marks(self) -> dict[str, bool]:
-        from sqlmodel import Session, select
-
-        from zc_review.storage.models import Attendance
-
-        # A read of the attendance table; the service has no per-reviewer query and a screen may read.
-        with Session(self.service.engine) as s:
-            return {a.reviewer_id: a.attending for a in s.exec(select(Attendance))}
+        return self.service.attendance()
 
     @staticmethod
     def _mark_cell(mark: bool | None) -> Text:

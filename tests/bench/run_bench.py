@@ -1,0 +1,178 @@
+"""``make bench``: the figures of issue 2 on this machine.
+
+1. time from ``zc-review open PACKAGE`` (a real process in tmux) to the first screen, and from typing the
+   opening secrets to the recorder's login prompt (signature check + two age scrypt layers + load);
+2. keystroke-to-screen on the scoring grid and on the ballot screen (a key event posted to the app until
+   the screen has processed it and refreshed), median and worst;
+3. export and import of the demo's sealed bundle.
+
+Results print as a table and go to reports/bench.json. Nothing here asserts a time: machines are noisy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def _packed(tmp: Path) -> Any:
+    from tests.conftest import _pack
+    from zc_review.service.office import keygen, trust_add
+
+    keys = tmp / "keys"
+    keygen(keys, "青川市人力资源和社会保障局")
+    trust_add(keys / "root-cert.pem", tmp / "home")
+    return _pack(tmp, ROOT / "data/demo", keys)
+
+
+def bench_startup(packed: Any, tmp: Path) -> dict[str, float]:
+    """Wall time from launching ``zc-review open`` in tmux until the unlock screen is on the terminal."""
+    if not shutil.which("tmux"):
+        return {}
+    exe = Path(sys.executable).parent / "zc-review"
+    session = f"zcbench{os.getpid()}"
+    env = f"ZC_REVIEW_HOME={tmp / 'home'} LANG=C.UTF-8 TERM=xterm-256color"
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                        f"{env} {exe} open {packed.package}"], check=True)
+        try:
+            while time.perf_counter() - t0 < 30:
+                pane = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                                      text=True).stdout
+                if "开启口令" in pane:
+                    break
+                time.sleep(0.01)
+            times.append(time.perf_counter() - t0)
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return {"open_to_first_screen_s_median": statistics.median(times), "open_to_first_screen_s_worst": max(times)}
+
+
+async def _keystrokes(pilot: Any, keys: list[str]) -> list[float]:
+    from zc_review.tui.autopilot_opening import _key_event, _settle
+
+    out = []
+    for k in keys:
+        t0 = time.perf_counter()
+        pilot.app.post_message(_key_event(k))
+        await _settle(pilot, 1)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+async def bench_unlock(packed: Any, tmp: Path) -> dict[str, float]:
+    from zc_review.tui.app import make_app
+
+    app = make_app(package_path=packed.package, home=tmp / "home", out_dir=tmp / "usb")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click("#unlock-chair")
+        await pilot.press(*packed.secrets.chair_opening)
+        await pilot.click("#unlock-supervisor")
+        await pilot.press(*packed.secrets.supervisor_opening)
+        t0 = time.perf_counter()
+        await pilot.press("enter")
+        while app.screen.__class__.__name__ != "CredentialPrompt":
+            await asyncio.sleep(0.01)
+        return {"unlock_to_login_s": time.perf_counter() - t0}
+
+
+async def bench_keys(packed: Any, tmp: Path) -> dict[str, float]:
+    from tests.conftest import index_of, new_room
+    from zc_review.service.script import ScriptRunner
+    from zc_review.tui import autopilot_closing, autopilot_opening
+    from zc_review.tui.app import make_app
+
+    out: dict[str, float] = {}
+    room = new_room(packed)
+    runner = ScriptRunner(room, packed.secrets, tmp / "usb")
+    runner.run(packed.script["actions"][:index_of(packed, "scores")])
+    app = make_app(room)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await autopilot_opening.credential(pilot, "S02", packed.secrets)
+        await autopilot_opening.wait_for(pilot, lambda: app.screen.__class__.__name__ == "DashboardScreen", "dash")
+        await autopilot_opening._open_scoring(pilot, app, "R02", packed.secrets)
+        seq = []
+        for _ in range(12):
+            seq += ["8", ".", "5", "tab"]
+        seq += ["down", "up", "right", "left"] * 6
+        lat = await _keystrokes(pilot, seq)
+        out["scoring_key_ms_median"] = statistics.median(lat)
+        out["scoring_key_ms_worst"] = max(lat)
+    room = new_room(packed)
+    runner = ScriptRunner(room, packed.secrets, tmp / "usb")
+    runner.run(packed.script["actions"][:index_of(packed, "ballot")])
+    app = make_app(room)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await autopilot_opening.credential(pilot, "S02", packed.secrets)
+        await autopilot_opening.wait_for(pilot, lambda: app.screen.__class__.__name__ == "DashboardScreen", "dash")
+        from zc_review.tui.screens.ballot import BallotScreen, VotingScreen
+
+        await autopilot_closing.open_step(pilot, "ballot", BallotScreen)
+        await autopilot_closing.key(pilot, "n")
+        await autopilot_closing.login(pilot, "R01", packed.secrets.persons["R01"])
+        await autopilot_closing.until(pilot, lambda: autopilot_closing.on_top(app, VotingScreen), "voting")
+        lat = await _keystrokes(pilot, ["1", "down", "2", "down", "3", "down"] * 10 + ["up"] * 20)
+        out["ballot_key_ms_median"] = statistics.median(lat)
+        out["ballot_key_ms_worst"] = max(lat)
+    return out
+
+
+def bench_export_import(packed: Any, tmp: Path) -> dict[str, float]:
+    from tests.conftest import index_of, new_room
+    from zc_review.service.office_import import import_bundle, verify_bundle
+    from zc_review.service.script import ScriptRunner
+
+    room = new_room(packed, tmp / "db" / "session.db")
+    runner = ScriptRunner(room, packed.secrets, tmp / "usb")
+    stop = index_of(packed, "export")
+    t0 = time.perf_counter()
+    runner.run(packed.script["actions"][:stop])
+    played = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    bundle, _ = room.export_bundle(runner.recorder, tmp / "usb")
+    export = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    verify_bundle(bundle, packed.keys)
+    verify = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    import_bundle(bundle, packed.keys, f"sqlite:///{tmp / 'archive.db'}")
+    imported = time.perf_counter() - t0
+    return {"service_session_s": played, "export_s": export, "verify_s": verify, "import_s": imported,
+            "bundle_bytes": float(bundle.stat().st_size)}
+
+
+def main() -> None:
+    figures: dict[str, Any] = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        os.environ["ZC_REVIEW_HOME"] = str(tmp / "home")
+        packed = _packed(tmp)
+        figures.update(bench_startup(packed, tmp))
+        figures.update(asyncio.run(bench_unlock(packed, tmp)))
+        figures.update(asyncio.run(bench_keys(packed, tmp)))
+        figures.update(bench_export_import(packed, tmp))
+    for k, v in figures.items():
+        print(f"{k:36s} {v:.3f}" if isinstance(v, float) else f"{k:36s} {v}")
+    out = ROOT / "reports" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(figures, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
