@@ -4,7 +4,7 @@ credential prompt, and the recorder's dashboard of the session's steps."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -16,12 +16,14 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, St
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
-from zc_review.service import RoomService
 from zc_review.service.errors import ServiceError
-from zc_review.service.room import Actor
+
+if TYPE_CHECKING:  # the service (SQLModel, cryptography) loads after the first screen is up
+    from zc_review.service import RoomService
+    from zc_review.service.room import Actor
 
 
-class CredentialPrompt(ModalScreen[Actor | None]):
+class CredentialPrompt(ModalScreen["Actor | None"]):
     """Ask one person (chosen from ``people``) for their credential secret; answers the Actor or None.
 
     The secret is checked by ``service.authenticate`` in a worker thread (Argon2id takes ~0.1 s).
