@@ -256,6 +256,8 @@ def _section_results(v: MinutesView, w: float) -> list[Flowable]:
     out: list[Flowable] = [para("七、评审结果", "h2")]
     if not v.applicants:
         return [*out, _none()]
+    if not v.has_defence:  # education series: no defence anywhere (RULES.md §4)
+        return [*out, *_results_without_defence(v, w)]
     rows: list[list[Any]] = [_head(_RESULT_HEAD)]
     for a in v.applicants:
         # Figures go in as plain strings (drawn as-is, never parsed as markup): a Paragraph per cell
@@ -267,6 +269,18 @@ def _section_results(v: MinutesView, w: float) -> list[Flowable]:
         )
     figures = [("FONTSIZE", (4, 1), (11, -1), STYLES["cell"].fontSize), ("ALIGN", (4, 1), (11, -1), "CENTER")]
     return [*out, _grid(rows, _scaled(_RESULT_WIDTHS, w), pad=1.8, repeat=True, extra=figures)]
+
+
+def _results_without_defence(v: MinutesView, w: float) -> list[Flowable]:
+    head = [h for h in _RESULT_HEAD if h != "答辩分D"]
+    widths = [x for i, x in enumerate(_RESULT_WIDTHS) if i != 5]
+    rows: list[list[Any]] = [_head(head)]
+    for a in v.applicants:
+        rows.append(_cells([a.code, a.name, a.group, a.panel], "cell")
+                    + [a.material, a.composite, a.rank, a.agree, a.disagree, a.abstain, a.base]
+                    + _cells([a.decision], "cellc") + _cells([a.reason or "—"], "cell"))
+    figures = [("FONTSIZE", (4, 1), (10, -1), STYLES["cell"].fontSize), ("ALIGN", (4, 1), (10, -1), "CENTER")]
+    return [_grid(rows, _scaled(widths, w), pad=1.8, repeat=True, extra=figures)]
 
 
 def _section_groups(v: MinutesView, w: float) -> list[Flowable]:
@@ -285,7 +299,13 @@ def _section_opinions(v: MinutesView, w: float) -> list[Flowable]:
         return [*out, _none()]
     rows = [_head(["申报人代码", "评议组", "评议意见"])]
     rows += [_cells([o.applicant_code, o.panel, o.opinion]) for o in v.panel_opinions]
-    return [*out, _grid(rows, _scaled([0.8, 1, 5], w), repeat=True)]
+    out.append(_grid(rows, _scaled([0.8, 1, 5], w), repeat=True))
+    if v.disagreement_notes:  # issue 5 §4: flags and the reviewers' explanations
+        notes = [_head(["申报人代码", "评议组", "评分分歧", "复核说明"])]
+        notes += [_cells([n.applicant_code, n.panel, n.spread, n.explanations]) for n in v.disagreement_notes]
+        out += [Spacer(1, 2 * mm), para("评分分歧标记与复核说明（分数未作任何自动调整）", "body"),
+                _grid(notes, _scaled([0.8, 1, 2, 3.2], w), repeat=True)]
+    return out
 
 
 def _section_failures(v: MinutesView, w: float) -> list[Flowable]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -35,6 +36,13 @@ class SheetApplicant:
     code: str
     group: str
     flags: str = ""
+    # filled in on the leader's results sheet (PanelSheetView.results), formatted
+    material: str = ""
+    defence: str = ""
+    composite: str = ""
+    rank: str = ""
+    disagreement: str = ""
+    opinion: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,8 @@ class PanelSheetView:
     criteria: tuple[SheetCriterion, ...]
     applicants: tuple[SheetApplicant, ...]
     rehearsal: bool = False
+    results: bool = False  # the leader's sheet with figures, flags and opinions instead of blank cells
+    has_defence: bool = True  # False: no defence column (education series)
 
 
 def render_panel_sheet(view: PanelSheetView, reproducible: bool = False) -> bytes:
@@ -107,6 +117,8 @@ def render_panel_sheet(view: PanelSheetView, reproducible: bool = False) -> byte
         para(f"评议组组长：{view.leader_name}　　评分标准：{view.rubric_name}（{view.rubric_version}）", "body"),
         Spacer(1, 3 * mm),
     ]
+    if view.results:
+        return _render_results(view, doc, story, furniture, buffer)
     head = ["申报人代码", "组别", "标记"]
     head += [f"{c.label}（{c.part}，满分{c.max_points}）" for c in view.criteria]
     head += ["材料分", "答辩分", "评议意见"]
@@ -125,6 +137,31 @@ def render_panel_sheet(view: PanelSheetView, reproducible: bool = False) -> byte
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ))
+    story += [table, Spacer(1, 8 * mm),
+              para("评议组组长（签字）：________________　　日期：______年____月____日", "body")]
+    doc.build(story, canvasmaker=numbered_canvas(furniture))
+    return buffer.getvalue()
+
+
+def _render_results(view: PanelSheetView, doc: SimpleDocTemplate, story: list[Flowable],
+                    furniture: Callable[[Canvas, int, int], None], buffer: io.BytesIO) -> bytes:
+    """The leader's sheet with figures: M, D (when the rubric has a defence), C, rank, flags, opinion."""
+    head = ["申报人代码", "组别", "标记", "材料分M"] + (["答辩分D"] if view.has_defence else [])
+    head += ["综合分C", "组内排名", "评分分歧", "评议意见"]
+    rows: list[list[object]] = [[Paragraph(esc(h), STYLES["head"]) for h in head]]
+    for a in view.applicants:
+        figures = [a.material] + ([a.defence] if view.has_defence else []) + [a.composite, a.rank]
+        rows.append([para(a.code, "cell"), para(a.group, "cell"), para(a.flags or "—", "cell"),
+                     *[para(x or "—", "cell") for x in figures], para(a.disagreement or "—", "cell"),
+                     para(a.opinion or "—", "cell")])
+    fixed = [24 * mm, 26 * mm, 18 * mm] + [17 * mm] * (4 if view.has_defence else 3) + [48 * mm]
+    widths = fixed + [max(40 * mm, doc.width - sum(fixed))]
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(table_style(
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a8a8a")),
+        ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ))
     story += [table, Spacer(1, 8 * mm),
               para("评议组组长（签字）：________________　　日期：______年____月____日", "body")]

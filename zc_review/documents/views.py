@@ -175,6 +175,16 @@ class PanelOpinion:
 
 
 @dataclass(frozen=True)
+class DisagreementNote:
+    """A flagged disagreement (评分分歧) on one applicant and the concerned reviewers' explanations (issue 5 §4)."""
+
+    applicant_code: str
+    panel: str
+    spread: str  # e.g. "申报材料分极差 22.5、标准差 9.1"
+    explanations: str  # "姓名：说明" lines, or a note that none was written
+
+
+@dataclass(frozen=True)
 class FailureNote:
     """Reason for failure and improvement guidance for a failed applicant (000 第二十六条(六))."""
 
@@ -262,6 +272,8 @@ class MinutesView:
     ballot_box_fingerprint: str
     log_head_hash: str
     bundle_fingerprint_note: str = ""
+    disagreement_notes: tuple[DisagreementNote, ...] = ()  # printed under the panel opinions when any
+    has_defence: bool = True  # False (education series): no defence column in the results
     signature_note: str = field(
         default="本记录经主持人、记录人审阅无误后签字。电子签名以增量方式附加于本文件，签名后任何改动均可被检出。"
     )

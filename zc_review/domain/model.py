@@ -231,6 +231,11 @@ class RuleSettings:
     defence_weight: Decimal = Decimal("0.3")
     ballot_agree_limit: bool = False  # a ballot may hold at most `cap` agree votes per group
     min_committee_size: int = 17  # series committee ≥17; specialty committee ≥11 (warning only)
+    # Disagreement flags (issue 5 §4), in points on a part's 0–100: range, standard deviation, one
+    # reviewer's distance from the mean of the others. Above a threshold the applicant is flagged.
+    flag_range: Decimal = Decimal(20)
+    flag_stdev: Decimal = Decimal(8)
+    flag_distance: Decimal = Decimal(15)
 
 
 @dataclass(frozen=True)

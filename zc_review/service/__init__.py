@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from zc_review.service.closing import ClosingMixin
+    from zc_review.service.panel import PanelMixin
 
-    class RoomService(ClosingMixin):
+    class RoomService(PanelMixin):
         """The sealed room's use cases."""
 
 

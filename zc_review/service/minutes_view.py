@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from zc_review.documents.views import (
     ApplicantRow,
     BallotRound,
+    DisagreementNote,
     FailureNote,
     GroupSummary,
     MinutesView,
@@ -18,6 +19,7 @@ from zc_review.documents.views import (
     RecusalView,
     Signoff,
 )
+from zc_review.domain import panel as panel_rules
 from zc_review.domain import rules
 from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
 from zc_review.i18n import t
@@ -127,6 +129,8 @@ def build_minutes_view(service: ClosingMixin, out: SessionOutcome) -> MinutesVie
         ("法定人数", f"出席评委 ≥ 评委会人数的三分之二（{q.required} 人）"),
         ("每票同意数上限", "不超过本组通过名额" if d.rules.ballot_agree_limit else "不限"),
         ("分数取整", "精确十进制计算，显示四舍五入保留两位小数"),
+        ("评分分歧阈值", f"极差 > {d.rules.flag_range} 分、标准差 > {d.rules.flag_stdev} 分或"
+                     f"单个评委偏离其他评委平均分 > {d.rules.flag_distance} 分时标记，须复核说明，分数不自动调整"),
     ) + tuple((f"通过率：{g.name}", f"{(g.pass_rate * 100).normalize():f}%") for g in d.groups)
     agenda = ("宣布评委会组成、评议组划分和会议议程", "点名，确认达到法定人数", "评审专家签署诚信承诺书，登记回避",
               "签署量化评分标准", "审阅申报材料，评议组量化赋分", "评议组介绍评议意见",
@@ -151,7 +155,36 @@ def build_minutes_view(service: ClosingMixin, out: SessionOutcome) -> MinutesVie
         ballot_box_fingerprint="；".join(fingerprints) or "—",
         log_head_hash=service.log_head(),
         bundle_fingerprint_note=t("minutes_bundle_note", digest=service.results_digest()),
+        disagreement_notes=_disagreement_notes(service, out),
+        has_defence=any(rb.has_defence for rb in d.rubrics),
     )
+
+
+def _disagreement_notes(service: ClosingMixin, out: SessionOutcome) -> tuple[DisagreementNote, ...]:
+    """Flagged applicants (issue 5 §4) with the spread that flagged them and each concerned reviewer's
+    explanation, recomputed from the submitted scores exactly as the panel saw them."""
+    d = service.defn
+    limits = panel_rules.Thresholds(d.rules.flag_range, d.rules.flag_stdev, d.rules.flag_distance)
+    explained: dict[tuple[str, str], str] = {(e["applicant_id"], e["reviewer_id"]): e["text"]
+                                             for e in service.record().get("flag_explanations", [])}
+    notes = []
+    for a in sorted(d.applicants, key=lambda x: x.code):
+        s = out.applicants[a.id].score
+        if s is None:
+            continue
+        spreads = [panel_rules.spread("material", {r: m for r, (m, _) in s.per_reviewer.items()}, limits)]
+        if s.defence is not None:
+            spreads.append(panel_rules.spread("defence", {r: x for r, (_, x) in s.per_reviewer.items()
+                                                          if x is not None}, limits))
+        flagged = [sp for sp in spreads if sp.flagged]
+        if not flagged:
+            continue
+        spread = "；".join(f"{t('part_' + sp.part)}分极差 {rules.round_half_up(sp.range)}、标准差 "
+                          f"{rules.round_half_up(sp.stdev)}" for sp in flagged)
+        lines = [f"{service.person_name(r)}：{explained.get((a.id, r), '（未说明）')}"
+                 for r in panel_rules.concerned_reviewers(flagged)]
+        notes.append(DisagreementNote(a.code, d.panel(a.panel_id).name, spread, "\n".join(lines)))
+    return tuple(notes)
 
 
 def render_minutes_for(service: ClosingMixin, out: SessionOutcome) -> bytes:

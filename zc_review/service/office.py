@@ -155,7 +155,25 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
             "warning": t("secrets_file_warning"), "package_id": header.package_id, "opening": opening,
             "persons": secrets}, ensure_ascii=False, indent=2).encode(), 0o600)
     return PackResult(out, letters_path, secrets_out, header.package_id,
-                      [finding_text(f) for f in findings if not f.fatal], defn)
+                      [finding_text(f) for f in findings if not f.fatal] + anonymity_warnings(defn, attachments), defn)
+
+
+def anonymity_warnings(defn: SessionDefinition, attachments: dict[str, bytes]) -> list[str]:
+    """One warning per blind material (work summary, attachment text) naming the applicant or employer.
+
+    Source: 003 五、评审办法; RULES.md §4; issue 5 §9. The room repeats the check for the recorder.
+    """
+    from zc_review.service.panel import blind_material_findings
+
+    out = []
+    for aid, found in blind_material_findings(defn, attachments).items():
+        a = defn.applicant(aid)
+        for f in found:
+            where = (t("anonymity_where_work_summary") if f.where == "work_summary"
+                     else t("anonymity_where_attachment", id=f.where))
+            out.append(t("anonymity_pack_warning", code=a.code, where=where, kind=t(f"anonymity_kind_{f.kind}"),
+                         term=f.term, excerpt=f.excerpt))
+    return out
 
 
 def trust_add(cert_path: Path, home: Path | None = None) -> str:

@@ -263,6 +263,9 @@ def _build_rules(raw: dict[str, Any]) -> RuleSettings:
         defence_weight=_dec(raw.get("defence_weight", base.defence_weight)),
         ballot_agree_limit=raw.get("ballot_agree_limit", base.ballot_agree_limit),
         min_committee_size=raw.get("min_committee_size", base.min_committee_size),
+        flag_range=_dec(raw.get("flag_range", base.flag_range)),
+        flag_stdev=_dec(raw.get("flag_stdev", base.flag_stdev)),
+        flag_distance=_dec(raw.get("flag_distance", base.flag_distance)),
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from zc_review.service.closing import ClosingMixin
+from zc_review.service.panel import PanelMixin
 
 
-class RoomService(ClosingMixin):
+class RoomService(PanelMixin):
     """The sealed room's use cases: open with ``RoomService.open(...)``; see the mixins for the steps."""

@@ -183,3 +183,15 @@ class Export(SQLModel, table=True):
     path: str
     fingerprint: str
     exported_at: datetime
+
+
+class FlagExplanation(SQLModel, table=True):
+    """A reviewer's written explanation of a flagged disagreement (issue 5 §4); never changes a score.
+
+    One row per (applicant, reviewer); a later explanation replaces the text (each is logged).
+    """
+
+    applicant_id: str = Field(primary_key=True)
+    reviewer_id: str = Field(primary_key=True)
+    text: str
+    written_at: datetime
