@@ -12,6 +12,7 @@ from pathlib import Path
 from zc_review.domain.codec import definition_to_dict
 from zc_review.domain.committee import Finding, composition_findings
 from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
+from zc_review.domain.panel import BlindFinding
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.payload import Payload, build_payload
@@ -165,8 +166,13 @@ def anonymity_warnings(defn: SessionDefinition, attachments: dict[str, bytes]) -
     """
     from zc_review.service.panel import blind_material_findings
 
+    return anonymity_lines(defn, blind_material_findings(defn, attachments))
+
+
+def anonymity_lines(defn: SessionDefinition, findings: dict[str, list[BlindFinding]]) -> list[str]:
+    """The blind-material findings (applicant id → BlindFinding list) as Chinese lines, one per finding."""
     out = []
-    for aid, found in blind_material_findings(defn, attachments).items():
+    for aid, found in findings.items():
         a = defn.applicant(aid)
         for f in found:
             where = (t("anonymity_where_work_summary") if f.where == "work_summary"

@@ -276,7 +276,12 @@ class PanelMixin(ClosingMixin):
         Run by the room before any dossier is shown (the recorder is told); the office runs the same
         check at pack time. Source: 003 五、评审办法; RULES.md §4; issue 5 §9.
         """
-        return blind_material_findings(self.defn, self.payload.attachments)
+        # The definition cannot change while the room is open: extract the attachments' text once.
+        cached: dict[str, list[pr.BlindFinding]] | None = getattr(self, "_anonymity_cache", None)
+        if cached is None:
+            cached = blind_material_findings(self.defn, self.payload.attachments)
+            self._anonymity_cache = cached
+        return cached
 
     def anonymity_report(self, actor: Actor) -> dict[str, list[pr.BlindFinding]]:
         """The findings, for the recorder only (they quote the applicant's name). Logged."""

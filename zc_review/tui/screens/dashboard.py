@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -36,6 +37,7 @@ class DashboardScreen(Screen[None]):
     """Step list; Enter or the step's number key opens it."""
 
     BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _, _ in STEPS]
+    BINDINGS += [Binding("o", "discussion", t("dash_discussion"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -55,6 +57,27 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_steps()
         self.query_one(OptionList).focus()
+        self._anonymity_notice()
+
+    @work(thread=True, exclusive=True, group="anonymity")
+    def _anonymity_notice(self) -> None:
+        """Tell the recorder, before any reviewer opens a dossier, which blind materials name the applicant
+        or employer (issue 5 §9; attachments' text is extracted here, ~0.3 s). Shown only when found."""
+        app = self.zc_app
+        if app.service is None or app.operator is None:
+            return
+        found = app.service.anonymity_report(app.operator)
+        if not found:
+            return
+        from zc_review.service.office import anonymity_lines
+
+        text = "\n".join([t("anonymity_notice_head"), *anonymity_lines(app.service.defn, found)])
+        app.call_from_thread(app.show_error, text)
+
+    def action_discussion(self) -> None:
+        from zc_review.tui.screens.panel_view import DiscussionScreen
+
+        self.app.push_screen(DiscussionScreen())
 
     def on_screen_resume(self) -> None:
         self.refresh_steps()

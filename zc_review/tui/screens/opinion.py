@@ -29,7 +29,10 @@ class OpinionScreen(Screen[None]):
     """
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("ctrl+s", "save", t("opinion_key_save")), Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("ctrl+s", "save", t("opinion_key_save")),
+                Binding("r", "return_sheet", t("opinion_key_return")),
+                Binding("p", "print_sheet", t("opinion_key_print")),
+                Binding("escape", "back", t("tui_back"))]
 
     def __init__(self) -> None:
         super().__init__()
@@ -77,13 +80,17 @@ class OpinionScreen(Screen[None]):
         table.add_column(t("col_code"), key="code")
         table.add_column(t("col_panel"), key="panel")
         table.add_column(t("col_opinion"), key="opinion")
+        table.add_column(t("col_composite"), key="composite")
+        table.add_column(t("col_rank"), key="rank")
+        table.add_column(t("col_disagreement"), key="flag")
         if not panels:
             self.query_one("#op-editing", Static).update(Text(t("opinion_not_leader", name=actor.name), style="red"))
             return
-        opinions = svc.opinions()
         for p in panels:
-            for a in sorted(svc.defn.applicants_of_panel(p.id), key=lambda a: a.code):
-                table.add_row(Text(a.code), Text(p.name), self._preview(opinions.get(a.id, "")), key=a.id)
+            for row in svc.leader_sheet(p.id):  # the leader's sheet: composite, rank in group, flags
+                table.add_row(Text(row.code), Text(p.name), self._preview(row.opinion), Text(row.composite),
+                              Text(row.rank), Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
+                              key=row.applicant_id)
         self.query_one("#op-title", Static).update(Text(t("opinion_heading", name=actor.name,
                                                           panel="、".join(p.name for p in panels))))
         table.focus()
@@ -123,6 +130,75 @@ class OpinionScreen(Screen[None]):
         self.query_one("#op-editing", Static).update(
             Text(t("opinion_saved", code=self.service.defn.applicant(aid).code), style="green"))
         table.focus()
+
+    # -- the leader returns a submitted sheet (witnessed) and prints the sheet ----------------------------
+    def _current(self) -> str | None:
+        table = self.query_one(DataTable)
+        if self.actor is None or self.editing is not None or table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_return_sheet(self) -> None:
+        """Choose a reviewer with a submitted sheet, write the reason, the supervisor witnesses."""
+        from zc_review.domain.model import StaffRole
+        from zc_review.tui.screens.panel_view import ChoicePrompt, TextPrompt
+
+        aid = self._current()
+        if aid is None or self.actor is None:
+            return
+        svc, leader = self.service, self.actor
+        code = svc.defn.applicant(aid).code
+        submitted = svc.submitted_reviewers(aid)
+        if not submitted:
+            self.zc_app.show_error(t("opinion_return_none", code=code))
+            return
+        sup = svc.defn.staff_with_role(StaffRole.SUPERVISOR)
+
+        def chosen(reviewer: str | None) -> None:
+            if reviewer is None:
+                return
+
+            def reasoned(reason: str | None) -> None:
+                if reason is None:
+                    return
+
+                def witnessed(witness: Actor | None) -> None:
+                    if witness is None:
+                        return
+                    try:
+                        svc.return_sheet(leader, witness, reviewer, aid, reason)
+                    except ServiceError as exc:
+                        self.zc_app.show_error(exc)
+                        return
+                    self.query_one("#op-editing", Static).update(Text(t(
+                        "opinion_returned", reviewer=svc.person_name(reviewer), code=code), style="green"))
+
+                self.zc_app.ask_credential(t("opinion_return_witness"), [(sup.id, f"{t('role_supervisor')} {sup.name}")],
+                                           witnessed)
+
+            self.app.push_screen(TextPrompt(t("opinion_return_reason", code=code, reviewer=svc.person_name(reviewer))),
+                                 reasoned)
+
+        self.app.push_screen(ChoicePrompt(t("opinion_return_choose", code=code),
+                                          [(r, f"{r} {svc.person_name(r)}") for r in submitted]), chosen)
+
+    def action_print_sheet(self) -> None:
+        """Write the panel leader's sheet (PDF) for each panel the leader leads to the output folder."""
+        if self.actor is None:
+            return
+        svc = self.service
+        paths = []
+        for p in (p for p in svc.defn.panels if p.leader_id == self.actor.person_id):
+            try:
+                pdf = svc.leader_sheet_pdf(self.actor, p.id)
+            except ServiceError as exc:
+                self.zc_app.show_error(exc)
+                return
+            path = self.zc_app.out_dir / f"{svc.defn.session_id}-{p.id}-leader-sheet.pdf"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pdf)
+            paths.append(str(path))
+        self.query_one("#op-editing", Static).update(Text(t("opinion_printed", path="、".join(paths)), style="green"))
 
     def action_back(self) -> None:
         if self.editing is not None:

@@ -74,6 +74,7 @@ class ResultsScreen(_ZcScreen):
         Binding("b", "ballot", t("tui_cl_goto_ballot")),
         Binding("e", "reasons", t("tui_cl_reasons")),
         Binding("s", "sign_off", t("tui_cl_sign_off")),
+        Binding("v", "preview", t("results_key_preview")),
         Binding("escape", "back", t("tui_cl_back")),
     ]
 
@@ -138,6 +139,11 @@ class ResultsScreen(_ZcScreen):
 
     def action_reasons(self) -> None:
         self.app.push_screen(ReasonsScreen())
+
+    def action_preview(self) -> None:
+        from zc_review.tui.screens.panel_view import PreviewScreen
+
+        self.app.push_screen(PreviewScreen())
 
     def action_sign_off(self) -> None:
         self.app.push_screen(SignOffScreen())

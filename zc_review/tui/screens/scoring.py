@@ -158,6 +158,7 @@ class ScoringScreen(Screen[None]):
         Binding("ctrl+s", "save", t("scoring_key_save")),
         Binding("ctrl+t", "submit", t("scoring_key_submit")),
         Binding("d", "dossier", t("scoring_key_dossier")),
+        Binding("v", "panel_scores", t("scoring_key_panel")),
         Binding("f2", "switch", t("scoring_key_switch")),
         Binding("escape", "back", t("tui_back")),
     ]
@@ -448,6 +449,20 @@ class ScoringScreen(Screen[None]):
             self.zc_app.show_error(exc)
             return
         self.app.push_screen(DossierScreen(self.service, self.actor, view))
+
+    def action_panel_scores(self) -> None:
+        """The panel's scores for the current row: refused by the service until this sheet is submitted."""
+        aid = self._row_id()
+        if aid is None or self.actor is None:
+            return
+        from zc_review.tui.screens.panel_view import PanelScoresScreen
+
+        try:
+            view = self.service.panel_scores(self.actor, aid)
+        except ServiceError as exc:
+            self.zc_app.show_error(exc)
+            return
+        self.app.push_screen(PanelScoresScreen(self.service, self.actor, view))
 
     def action_back(self) -> None:
         self.query_one(ScoreGrid).commit()
