@@ -232,6 +232,8 @@ def make_engineering(out: Path, rng: random.Random) -> None:
         ("D3", "表达与应变", 20, "陈述条理、回答问题的准确性和应变能力"),
     ]
     base = [criterion(c, n, "material", p, d) for c, n, p, d in material]
+    # Papers are not required of grassroots applicants (基层): M3 may be "not applicable", kept distinct from 0.
+    base[2]["allow_na"] = True
     base += [criterion(c, n, "defence", p, d) for c, n, p, d in defence]
     write_yaml(out / "rubrics" / "RB-GC.yaml", {
         "id": "RB-GC", "name": "工程系列中级职称量化评分标准", "version": "2025.1", "series": "engineering",
