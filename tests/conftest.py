@@ -118,3 +118,35 @@ def room_at(demo: Packed, tmp_path: Path) -> Callable[..., Any]:
         return room, runner
 
     return make
+
+
+@pytest.fixture(scope="session")
+def minutes_ready_db(demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A session database file with the demo played up to the minutes signatures (issue 3 tests).
+
+    Played once per run; use ``room_from_db`` to get a private copy (tests may then sign, export, close).
+    """
+    from sqlalchemy import text
+
+    from zc_review.service.script import ScriptRunner
+
+    db = tmp_path_factory.mktemp("minutes-ready") / "session.db"
+    room = new_room(demo, db)
+    ScriptRunner(room, demo.secrets, db.parent / "usb").run(demo.script["actions"][:index_of(demo, "sign_minutes")])
+    with room.engine.connect() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    room.engine.dispose()
+    return db
+
+
+def room_from_db(packed: Packed, template: Path, home: Path) -> tuple[Any, Any]:
+    """A private copy of ``template`` as ``home/sessions/<session>/session.db``: (room, runner)."""
+    import shutil
+
+    from zc_review.service.script import ScriptRunner
+
+    db = home / "sessions" / packed.payload.session["session_id"] / "session.db"
+    db.parent.mkdir(parents=True)
+    shutil.copyfile(template, db)
+    room = new_room(packed, db)
+    return room, ScriptRunner(room, packed.secrets, home / "usb")
