@@ -239,37 +239,4 @@ def test_resume_after_crash_mid_ballot(demo: Packed, tmp_path: Path) -> None:
     assert declared_numbers(room.defn, room.outcome()) == json.loads(EXPECTED.read_text("utf-8"))
 
 
-# -- secrecy of the ballot, read from the files ---------------------------------------------------------
-
-def test_disk_after_close_holds_no_identity_or_cast_order(demo: Packed, tmp_path: Path) -> None:
-    from sqlmodel import Session, select
-
-    from zc_review.storage.models import BallotSlip
-
-    db = tmp_path / "session.db"
-    room, runner = play(demo, tmp_path, db, upto=index_of(demo, "ballot"))
-    cast_order: list[str] = []
-    for act in [a for a in demo.script["actions"] if a["action"] == "ballot"][:16]:
-        with Session(room.engine) as s:
-            before = {x.id for x in s.exec(select(BallotSlip))}
-        runner.perform(act)
-        with Session(room.engine) as s:
-            cast_order += sorted({x.id for x in s.exec(select(BallotSlip))} - before)
-    runner.perform({"action": "close_poll"})
-    files = [p for p in tmp_path.iterdir() if p.name.startswith("session.db")]
-    blob = b"".join(p.read_bytes() for p in files)
-    wal = tmp_path / "session.db-wal"
-    assert not wal.exists() or wal.stat().st_size == 0
-    offsets = [blob.find(i.encode()) for i in cast_order]
-    assert all(o >= 0 for o in offsets)
-    # VACUUM rewrote the box in key order (random ids): the disk order carries no cast order
-    by_disk = [i for _, i in sorted(zip(offsets, cast_order, strict=True))]
-    n = len(cast_order)
-    disk_rank = {i: k for k, i in enumerate(by_disk)}
-    d2 = sum((k - disk_rank[i]) ** 2 for k, i in enumerate(cast_order))
-    rho = 1 - 6 * d2 / (n * (n * n - 1))
-    assert abs(rho) < 0.2  # ≈ 0 for random ids (n > 500 slips)
-    # no reviewer id within reach of a slip
-    for off in offsets:
-        window = blob[max(0, off - 64): off + 96]
-        assert not any(r.id.encode() in window for r in room.defn.reviewers if len(r.id) >= 3)
+# The ballot box's secrecy on disk (many trials, open poll and after close) is in tests/test_ballot_secrecy.py.

@@ -7,6 +7,7 @@ import json
 import random
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -16,7 +17,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.permissions import Action, Role
 from zc_review.service.room import Actor, new_slip_id
 from zc_review.service.scoring import ScoringMixin
-from zc_review.storage.models import BallotSlip, PollRound, SessionState, VoterRoll
+from zc_review.storage.models import BallotSlip, Document, PollRound, SessionState, VoterRoll
 from zc_review.storage.secrecy import scrub_database
 
 
@@ -42,7 +43,28 @@ class Tally:
 
 
 class VotingMixin(ScoringMixin):
-    """Poll rounds and the ballot box."""
+    """Poll rounds and the ballot box.
+
+    Disk hygiene (issue 4 §1): while a round is open its slips hold only sealed choices (AES-GCM under
+    a key derived in memory from the package's device key, see seal/ballotbox.py); after every cast
+    the database is scrubbed (WAL checkpointed and truncated, VACUUM), so between two casts the files
+    hold the open box in the order of random ids only. Closing a round unseals the box and rewrites it
+    under fresh random ids, so ids seen on the disk during the poll cannot be matched to the final box.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # a crash may have left a WAL holding the last cast in write order: scrub it before anything
+        scrub_database(self.engine)
+
+    @property
+    def _box_key(self) -> bytes:
+        key: bytes | None = getattr(self, "_box_key_cache", None)
+        if key is None:
+            from zc_review.seal.ballotbox import box_key
+
+            key = self._box_key_cache = box_key(self.payload.device_key_der)
+        return key
 
     # -- rounds ---------------------------------------------------------------------------------
     def rounds(self) -> list[PollRound]:
@@ -66,6 +88,8 @@ class VotingMixin(ScoringMixin):
                             applicants_json=json.dumps(applicant_ids), group_id=group_id, slots=slots,
                             status="open", opened_at=self.clock())
             s.add(rnd)
+            if self.defn.rehearsal:  # the zero report is made in the round's own transaction
+                self._zero_report(s, rnd, actor, role)
             st = s.get(SessionState, 1)
             assert st is not None
             if st.poll_opened_at is None:
@@ -153,14 +177,22 @@ class VotingMixin(ScoringMixin):
                     rules.check_ballot_agree_limit(per_group, caps)
                 except rules.RuleError as exc:
                     raise ServiceError(exc.code, **exc.params) from exc
-            slips = [BallotSlip(id=new_slip_id(), round_no=rnd.round_no, applicant_id=a, choice=c.value)
-                     for a, c in parsed.items()]
+            from zc_review.seal.ballotbox import seal_choice
+
+            slips = []
+            for a, c in parsed.items():
+                sid = new_slip_id()
+                slips.append(BallotSlip(id=sid, round_no=rnd.round_no, applicant_id=a,
+                                        choice=seal_choice(self._box_key, sid, rnd.round_no, a, c.value)))
             random.SystemRandom().shuffle(slips)
             with self._tx() as s:
                 for slip in slips:
                     s.add(slip)
                 s.add(VoterRoll(round_no=rnd.round_no, reviewer_id=actor.person_id))
                 self._log(s, actor.person_id, "reviewer", "ballot_cast", {"round": rnd.round_no})
+            parsed.clear()
+            # the cast is committed (durable); now leave no write-order trace of it in any file
+            scrub_database(self.engine)
 
     def voters_done(self, round_no: int) -> set[str]:
         with Session(self.engine) as s:
@@ -190,12 +222,67 @@ class VotingMixin(ScoringMixin):
                 row.status, row.closed_at = "closed", self.clock()
                 row.closed_by_role = Role.PRESIDING.value if force else Role.RECORDER.value
                 row.forced, row.missing_voters = bool(missing), len(missing)
-                row.box_sha256 = box_fingerprint(self._slips(s, rnd.round_no))
+                row.box_sha256 = box_fingerprint(self._unseal_and_rekey(s, rnd.round_no))
                 s.add(row)
                 self._log(s, actor.person_id, row.closed_by_role, "poll_closed",
                           {"round": rnd.round_no, "missing": len(missing), "box": row.box_sha256})
             scrub_database(self.engine)
             return row
+
+    def _unseal_and_rekey(self, s: Session, round_no: int) -> list[BallotSlip]:
+        """Replace the round's sealed slips by plain ones under fresh random ids (inside the close's
+        transaction). Raises: ServiceError("ballot_box_corrupt") for a slip that does not unseal."""
+        from zc_review.seal.ballotbox import is_sealed, open_choice
+        from zc_review.seal.errors import SealError
+
+        fresh = []
+        for x in self._slips(s, round_no):
+            try:
+                choice = open_choice(self._box_key, x.id, round_no, x.applicant_id, x.choice) \
+                    if is_sealed(x.choice) else x.choice
+            except SealError as exc:
+                raise ServiceError("ballot_box_corrupt") from exc
+            fresh.append(BallotSlip(id=new_slip_id(), round_no=round_no, applicant_id=x.applicant_id, choice=choice))
+            s.delete(x)
+        s.flush()
+        random.SystemRandom().shuffle(fresh)
+        for slip in fresh:
+            s.add(slip)
+        s.flush()
+        return fresh
+
+    def _zero_report(self, s: Session, rnd: PollRound, actor: Actor, role: str) -> None:
+        """Render the empty box's zero report (rehearsal), store it, write it beside the database, log it."""
+        import hashlib as _h
+
+        from zc_review.documents.zero_report import ZeroReportView, render_zero_report
+        from zc_review.service.minutes_view import ROUND_KINDS, fmt_time
+
+        slips = len(self._slips(s, rnd.round_no))
+        roll = len(list(s.exec(select(VoterRoll).where(VoterRoll.round_no == rnd.round_no))))
+        apps = json.loads(rnd.applicants_json)
+        pdf = render_zero_report(ZeroReportView(
+            committee_name=self.defn.committee_name, session_id=self.defn.session_id, round_no=str(rnd.round_no),
+            kind=ROUND_KINDS.get(rnd.kind, rnd.kind), applicants=str(len(apps)), slips=str(slips),
+            voters=str(roll), opened_at=fmt_time(rnd.opened_at), box_sha256=box_fingerprint([]),
+            rehearsal=self.defn.rehearsal))
+        name = f"zero-report-round-{rnd.round_no}.pdf"
+        s.add(Document(name=name, content=pdf, stage="printed", updated_at=self.clock()))
+        if self.workdir is not None:
+            from zc_review.service.office import write_atomic
+
+            try:  # the stored copy is the record; a file that cannot be written does not stop the vote
+                write_atomic(self.workdir / name, pdf)
+            except OSError:
+                pass
+        self._log(s, actor.person_id, role, "zero_report_printed",
+                  {"round": rnd.round_no, "slips": slips, "sha256": _h.sha256(pdf).hexdigest()})
+
+    def zero_report(self, round_no: int) -> bytes | None:
+        """The zero report PDF printed when ``round_no`` opened (rehearsal sessions), or None."""
+        with Session(self.engine) as s:
+            doc = s.get(Document, f"zero-report-round-{round_no}.pdf")
+            return None if doc is None else bytes(doc.content)
 
     @staticmethod
     def _slips(s: Session, round_no: int) -> list[BallotSlip]:

@@ -19,6 +19,8 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA secure_delete=ON")
+    # VACUUM and big sorts would otherwise spill into unlinked temporary files (issue 4 §1)
+    cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 

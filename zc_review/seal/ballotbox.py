@@ -1,0 +1,62 @@
+"""Sealing of ballot slips while a poll is open: AES-256-GCM under a key that never touches the disk.
+
+The key is derived (HKDF-SHA256) from the session device's private key, which lives only inside the
+encrypted package and is decrypted into memory at each open with the two opening secrets. So while a
+poll is open, the session database holds only sealed choices: a copy of the disk taken then gives no
+partial count and no choice, and after a crash the reopened room (same package, same secrets) can
+still unseal the box when the poll closes. Source: issue 4 §1–2.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from zc_review.seal.errors import SealError
+
+PREFIX = "sealed:"
+_INFO = b"zc-review ballot box v1"
+
+
+def box_key(device_key_der: bytes) -> bytes:
+    """The 32-byte slip-sealing key of one session, from its device key (PKCS#8 DER bytes)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(device_key_der)
+
+
+def _aad(slip_id: str, round_no: int, applicant_id: str) -> bytes:
+    return f"{slip_id}:{round_no}:{applicant_id}".encode()
+
+
+def seal_choice(key: bytes, slip_id: str, round_no: int, applicant_id: str, choice: str,
+                nonce: bytes | None = None) -> str:
+    """Seal one choice, bound to its slip id, round and applicant (a sealed value cannot be moved).
+
+    Returns: ``"sealed:" + base64(nonce ‖ ciphertext ‖ tag)``; every choice seals to the same length.
+    """
+    n = nonce if nonce is not None else os.urandom(12)
+    ct = AESGCM(key).encrypt(n, choice.encode().ljust(8), _aad(slip_id, round_no, applicant_id))
+    return PREFIX + base64.b64encode(n + ct).decode()
+
+
+def open_choice(key: bytes, slip_id: str, round_no: int, applicant_id: str, sealed: str) -> str:
+    """Unseal a choice sealed by ``seal_choice``.
+
+    Raises: SealError("slip") for a value that is not sealed, was altered, or belongs to another slip.
+    """
+    if not sealed.startswith(PREFIX):
+        raise SealError("slip")
+    try:
+        raw = base64.b64decode(sealed[len(PREFIX):], validate=True)
+        plain = AESGCM(key).decrypt(raw[:12], raw[12:], _aad(slip_id, round_no, applicant_id))
+    except (ValueError, InvalidTag) as exc:
+        raise SealError("slip") from exc
+    return plain.decode().rstrip()
+
+
+def is_sealed(value: str) -> bool:
+    return value.startswith(PREFIX)
