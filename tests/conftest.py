@@ -150,3 +150,17 @@ def room_from_db(packed: Packed, template: Path, home: Path) -> tuple[Any, Any]:
     shutil.copyfile(template, db)
     room = new_room(packed, db)
     return room, ScriptRunner(room, packed.secrets, home / "usb")
+
+
+@pytest.fixture(scope="session")
+def demo_bundles(demo: Packed, minutes_ready_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two genuine result bundles of the demo session, exported one after the other: (older, newer)."""
+    home = tmp_path_factory.mktemp("bundles")
+    room, runner = room_from_db(demo, minutes_ready_db, home)
+    runner.run([a for a in demo.script["actions"][index_of(demo, "sign_minutes"):] if a["action"] != "export"])
+    out = []
+    for name in ("older", "newer"):
+        path, _ = room.export_bundle(runner.recorder, home / name)
+        out.append(path)
+    room.engine.dispose()
+    return out[0], out[1]

@@ -467,4 +467,24 @@ MESSAGES: dict[str, str] = {
     "preview_keys": "Esc 返回",
     "dash_discussion": "评议顺序、回避提示与通过率预览",
     "results_key_preview": "通过率预览",
+    # -- issue 3 security ----------------------------------------------------------------------------
+    "check_device": "封装签名设备为本会议的会话设备",
+    "signer_statement_named": "{kind}：{subject}　{role} {name}（{person}）",
+    "signer_minutes_named": "会议记录 PDF 签名：{role} {name}（{person}）",
+    "cli_recover": "恢复：开启口令遗失时，用办事机构密钥重新签发评审包与两位开启人的新开启口令函",
+    "cli_recover_done": "已重新签发评审包：{package}\n评审包编号不变：{package_id}\n"
+                        "新的开启口令函（主任委员、纪检监察人员）：{letters}\n旧评审包作废，请销毁旧开启口令函。",
+    "recover_letter_secret": "沿用原凭据函中的个人凭据",
+    "cli_close": "会后清除：结果包导出并核验无误后，由主任委员与纪检监察人员共同清除本机的会议工作文件",
+    "cli_bundle": "结果包文件（默认为导出时记录的位置）",
+    "prompt_chair_opening": "主任委员开启口令：",
+    "prompt_supervisor_opening": "纪检监察人员开启口令：",
+    "prompt_credential": "{role} {name} 的个人凭据：",
+    "close_not_exported": "尚未成功导出结果包，不能清除会议工作文件。请先导出并核验结果包。",
+    "close_bundle_unverified": "结果包 {path} 无法读取或与导出时记录的指纹不符，不能清除会议工作文件。"
+                               "请插入存有结果包的U盘，或用 --bundle 指明结果包位置。",
+    "close_no_workdir": "本会议没有磁盘上的工作文件夹，无需清除。",
+    "close_done": "已清除会议 {session} 的工作文件（{files} 个文件，先覆写后删除）。\n"
+                  "保留的只有结果包：{bundle}\n指纹：{fp}",
+    "close_needs_chair_and_supervisor": "会后清除须由主任委员与纪检监察人员两人共同确认。",
 }

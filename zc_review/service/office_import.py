@@ -107,6 +107,10 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     rep.check(t("check_structure"), record.get("format") == "zc-review-record" and record.get("version") == 1
               and contents.manifest.get("session_id") == defn.session_id
               and contents.manifest.get("package_id") == record.get("package_id"), defn.session_id)
+    # The device certificate must be the one the office issued for this session (pack names it so).
+    rep.check(t("check_device"), _ou(contents.signer_cert) == "device"
+              and _cn(contents.signer_cert) == f"会话设备 {defn.session_id}", _cn(contents.signer_cert))
+    names = {r.id: r.name for r in defn.reviewers} | {st.id: st.name for st in defn.staff}
 
     # -- certificates and signed statements ---------------------------------------------------------
     certs: dict[str, Any] = {}
@@ -115,6 +119,9 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
         try:
             cert = x509.load_pem_x509_certificate(pem.encode())
             verify_chain(cert, keys.root_cert)
+            # A certificate of the office names its holder (UID, CN): it cannot stand for someone else.
+            if _uid(cert) != pid or pid not in names or _cn(cert) != names[pid]:
+                raise SealError("certificate names another person")
             certs[pid] = cert
         except (ValueError, SealError):
             bad_certs.append(pid)
@@ -126,8 +133,9 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
             if signer is None:
                 raise SealError("no certificate")
             verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
-            rep.signers.append(t("signer_statement", kind=t(f"sig_kind_{sg['kind']}"), subject=sg["subject"],
-                                 role=sg["role"], person=sg["person_id"]))
+            rep.signers.append(t("signer_statement_named", kind=t(f"sig_kind_{sg['kind']}"), subject=sg["subject"],
+                                 role=t(f"role_{sg['role']}"), name=names[sg["person_id"]],
+                                 person=sg["person_id"]))
         except (SealError, ValueError):
             bad_sigs.append(f"{sg['kind']}:{sg['person_id']}")
     rep.check(t("check_statements"), not bad_sigs, ", ".join(bad_sigs))
@@ -201,7 +209,8 @@ def _check_minutes(rep: VerifyReport, pdf: bytes, root: Any, certs: dict[str, An
         if who is None or who not in certs or s.signer_cert_sha256 != _sha(certs[who]):
             problems.append(f"{s.field_name} signer")
         else:
-            rep.signers.append(t("signer_minutes", field=s.field_name, person=who))
+            rep.signers.append(t("signer_minutes_named", role=t(_MINUTES_ROLE[s.field_name]),
+                                 name=_cn(certs[who]), person=who))
     if statuses and not statuses[-1].covers_whole_file:
         problems.append("unsigned bytes after last signature")
     rep.check(t("check_minutes"), not problems, "; ".join(problems))
@@ -218,11 +227,26 @@ def _sha(cert: Any) -> str:
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
-def _cn(cert: Any) -> str:
+_MINUTES_ROLE = {"Recorder": "role_recorder", "PresidingOfficer": "role_presiding"}
+
+
+def _attr(cert: Any, oid_name: str) -> str:
     from cryptography.x509.oid import NameOID
 
-    attrs = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    attrs = cert.subject.get_attributes_for_oid(getattr(NameOID, oid_name))
     return str(attrs[0].value) if attrs else "?"
+
+
+def _cn(cert: Any) -> str:
+    return _attr(cert, "COMMON_NAME")
+
+
+def _uid(cert: Any) -> str:
+    return _attr(cert, "USER_ID")
+
+
+def _ou(cert: Any) -> str:
+    return _attr(cert, "ORGANIZATIONAL_UNIT_NAME")
 
 
 def _diff(a: Any, b: Any, path: str = "") -> list[str]:
