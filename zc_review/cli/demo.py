@@ -58,7 +58,12 @@ def run_demo(args: argparse.Namespace) -> int:
         from zc_review.tui.autopilot import play_in_tui
 
         console.print(t("demo_tui_start", n=len(script["actions"])))
-        service, exported = asyncio.run(play_in_tui(package, home, bundle_dir, script, secrets))
+        def progress(done: int, total: int, action: str) -> None:
+            if done % 50 == 0:
+                console.print(t("demo_progress", done=done, total=total, action=action,
+                                seconds=f"{time.perf_counter() - started:.0f}"))
+
+        service, exported = asyncio.run(play_in_tui(package, home, bundle_dir, script, secrets, progress=progress))
     print_results(service)
     if exported is None:
         raise ServiceError("demo_not_exported")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +42,17 @@ async def unlock_and_login(pilot: Any, app: Any, secrets: Secrets) -> None:
         await pilot.pause(0.05)
 
 
-async def play_actions(pilot: Any, app: Any, actions: list[dict[str, Any]], secrets: Secrets) -> None:
-    """Perform each action through the screens; raise ServiceError("script_step_failed") on a refusal."""
+async def play_actions(pilot: Any, app: Any, actions: list[dict[str, Any]], secrets: Secrets,
+                       progress: Callable[[int, int, str], None] | None = None) -> None:
+    """Perform each action through the screens; raise ServiceError("script_step_failed") on a refusal.
+
+    ``progress(done, total, action)`` is called after each action (the demo prints every 50).
+    """
     from zc_review.tui import autopilot_closing, autopilot_opening
 
     for i, act in enumerate(actions):
+        if progress is not None:
+            progress(i, len(actions), act["action"])
         try:
             handled = (await autopilot_opening.play(pilot, app, act, secrets)
                        or await autopilot_closing.play(pilot, app, act, secrets))
@@ -57,7 +64,9 @@ async def play_actions(pilot: Any, app: Any, actions: list[dict[str, Any]], secr
 
 
 async def play_in_tui(package: Path, home: Path, out_dir: Path, script: dict[str, Any],
-                      secrets: Secrets, size: tuple[int, int] = (120, 40)) -> tuple[Any, tuple[Path, str] | None]:
+                      secrets: Secrets, size: tuple[int, int] = (120, 40),
+                      progress: Callable[[int, int, str], None] | None = None,
+                      ) -> tuple[Any, tuple[Path, str] | None]:
     """Open ``package`` in the real app (headless) and play ``script``. Returns (service, (bundle, fingerprint))."""
     from zc_review.tui.app import make_app
 
@@ -65,6 +74,6 @@ async def play_in_tui(package: Path, home: Path, out_dir: Path, script: dict[str
     async with app.run_test(size=size) as pilot:
         await unlock_and_login(pilot, app, secrets)
         gc.freeze()  # the long-lived app objects leave the collector's work; a third of the time was GC
-        await play_actions(pilot, app, script["actions"], secrets)
+        await play_actions(pilot, app, script["actions"], secrets, progress)
         service = app.service
     return service, (service.last_export() if service is not None else None)
