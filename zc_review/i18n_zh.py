@@ -198,6 +198,7 @@ MESSAGES: dict[str, str] = {
     "demo_keys_made": "已生成演示用组建单位密钥，根证书指纹：{fp}",
     "demo_tui_start": "在真实界面中自动执行会议脚本（共 {n} 步）……",
     "demo_paths": "会议记录（已签署）：{minutes}\n结果包：{bundle}\n结果包指纹：{fp}",
+    "demo_progress": "  第 {done}/{total} 步：{action}（已用 {seconds} 秒）",
     "demo_not_exported": "演示脚本未导出结果包。",
     "demo_done": "演示完成，用时 {seconds} 秒。",
     # -- composition findings ---------------------------------------------------------------------------
