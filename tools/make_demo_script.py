@@ -131,6 +131,8 @@ def build(defn: SessionDefinition, *, absent: list[str], room_recusal: tuple[str
                 target[x] = max(target[x], target[twins[0]] + 1)
     for a in sorted(defn.applicants, key=lambda x: x.code):
         text = rng.choice(GOOD_OPINIONS if target[a.id] >= need else WEAK_OPINIONS)
+        if not defn.rubric(defn.panel(a.panel_id).rubric_id).has_defence:  # education: no defence anywhere
+            text = text.replace("答辩思路清晰", "课堂教学思路清晰").replace("答辩中对专业理论掌握欠扎实", "教学研究深度不够")
         acts.append({"action": "opinion", "leader": defn.panel(a.panel_id).leader_id, "applicant": a.id, "text": text})
 
     acts.append({"action": "open_poll"})
