@@ -33,6 +33,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_bench
 
+# Tamper fuzzing: ≥10,000 mutated packages and bundles, every one refused cleanly (tools/fuzz.py; ARGS=-n N).
+fuzz: $(STAMP)
+	$(BIN)/python -m tools.fuzz $(ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check zc_review tests
 	$(BIN)/lint-imports
