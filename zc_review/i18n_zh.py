@@ -488,4 +488,7 @@ MESSAGES: dict[str, str] = {
     "close_done": "已清除会议 {session} 的工作文件（{files} 个文件，先覆写后删除）。\n"
                   "保留的只有结果包：{bundle}\n指纹：{fp}",
     "close_needs_chair_and_supervisor": "会后清除须由主任委员与纪检监察人员两人共同确认。",
+    "recover_failed": "该评审包不是本办事机构签发的，或无法用本办事机构密钥恢复，已拒绝。",
+    "cli_new_out": "新评审包的保存位置",
+    "cli_close_secrets": "演练用凭据文件（office pack --secrets-out 写出的 JSON），代替逐项输入",
 }

@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--keys", type=Path, help=t("cli_keys"))
     im.add_argument("--db", help=t("cli_db"))
     im.add_argument("--rehearsal", action="store_true", help=t("cli_rehearsal_archive"))
+    rc = office.add_parser("recover", help=t("cli_recover"))
+    rc.add_argument("package", type=Path)
+    rc.add_argument("--keys", type=Path, help=t("cli_keys"))
+    rc.add_argument("--out", type=Path, required=True, help=t("cli_new_out"))
+    rc.add_argument("--secrets-out", type=Path, help=t("cli_secrets_out"))
 
     trust = sub.add_parser("trust", help=t("cli_trust")).add_subparsers(dest="trust_command", required=True)
     ta = trust.add_parser("add", help=t("cli_trust_add"))
@@ -50,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     op.add_argument("package", type=Path)
     op.add_argument("--out", type=Path, default=Path("reports"), help=t("cli_out"))
 
+    cl = sub.add_parser("close", help=t("cli_close"))
+    cl.add_argument("package", type=Path)
+    cl.add_argument("--bundle", type=Path, help=t("cli_bundle"))
+    cl.add_argument("--secrets", type=Path, help=t("cli_close_secrets"))
     rs = sub.add_parser("run-script", help=t("cli_run_script"))
     rs.add_argument("package", type=Path)
     rs.add_argument("script", type=Path)
@@ -90,11 +99,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "office":
         return {"keygen": commands.keygen, "pack": commands.pack, "verify": commands.verify,
-                "import": commands.import_}[args.office_command](args)
+                "import": commands.import_, "recover": commands.recover}[args.office_command](args)
     if args.command == "trust":
         return commands.trust_add(args) if args.trust_command == "add" else commands.trust_list(args)
     if args.command == "open":
         return commands.open_tui(args)
+    if args.command == "close":
+        return commands.close(args)
     if args.command == "run-script":
         return commands.run_script(args)
     if args.command == "demo":

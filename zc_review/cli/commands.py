@@ -93,6 +93,39 @@ def trust_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def recover(args: argparse.Namespace) -> int:
+    from zc_review.service.office_recover import recover as do_recover
+
+    res = do_recover(args.package, _keys(args), args.out, secrets_out=args.secrets_out)
+    console.print(t("cli_recover_done", package=str(res.package_path), package_id=res.package_id,
+                    letters=str(res.letters_path)))
+    return 0
+
+
+def close(args: argparse.Namespace) -> int:
+    """Open the package with both opening secrets, then each of chair and supervisor types their credential."""
+    from getpass import getpass
+
+    from zc_review.domain.model import StaffRole
+    from zc_review.service import RoomService
+    from zc_review.service.script import Secrets
+
+    rehearsal = Secrets.load(args.secrets) if args.secrets else None
+    chair_open = rehearsal.chair_opening if rehearsal else getpass(t("prompt_chair_opening"))
+    supervisor_open = rehearsal.supervisor_opening if rehearsal else getpass(t("prompt_supervisor_opening"))
+    service = RoomService.open(args.package, chair_open, supervisor_open)
+    actors = []
+    for person, role in ((service.defn.chair, "role_chair"),
+                         (service.defn.staff_with_role(StaffRole.SUPERVISOR), "role_supervisor")):
+        secret = (rehearsal.persons.get(person.id, "") if rehearsal
+                  else getpass(t("prompt_credential", role=t(role), name=person.name)))
+        actors.append(service.authenticate(person.id, secret))
+    res = service.close_session(actors[0], actors[1], bundle=args.bundle)
+    console.print(t("close_done", session=res.session_id, files=len(res.wiped), bundle=str(res.bundle),
+                    fp=res.fingerprint))
+    return 0
+
+
 def open_tui(args: argparse.Namespace) -> int:
     from zc_review.tui.app import make_app
 

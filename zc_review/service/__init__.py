@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from zc_review.service.panel import PanelMixin
+    from zc_review.service.close import CloseMixin
 
-    class RoomService(PanelMixin):
+    class RoomService(CloseMixin):
         """The sealed room's use cases."""
 
 

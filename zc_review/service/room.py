@@ -116,17 +116,36 @@ class RoomBase:
         roots = trusted_roots(paths.trust_dir(home))
         if not roots:
             raise ServiceError("no_trust")
+        from zc_review.service import journal
+
         try:
             header = verify_package_signature(data, roots)
             plain = open_package(data, roots, chair_secret, supervisor_secret)
         except SealError as exc:
+            # No session database yet: the failure goes to the laptop's journal (never the secrets).
+            journal.record_unlock_failure(home or paths.app_home(), data, exc.diagnostics())
             raise ServiceError("unlock_failed", diagnostics=exc.diagnostics()) from exc
         payload = parse_payload(plain)
         session_id = str(payload.session["session_id"])
         workdir = None if in_memory else paths.session_dir(session_id, home)
         engine = make_engine(None if workdir is None else workdir / "session.db")
-        return cls(payload=payload, package_id=header.package_id, package_sha256=hashlib.sha256(data).hexdigest(),
+        room = cls(payload=payload, package_id=header.package_id, package_sha256=hashlib.sha256(data).hexdigest(),
                    engine=engine, workdir=workdir, clock=clock)
+        room._log_unlock_failures(home or paths.app_home())
+        return room
+
+    def _log_unlock_failures(self, home: Path) -> None:
+        """Copy the unlock failures journaled before this open into the session's hash-chained log."""
+        from zc_review.service import journal
+
+        pending = journal.pending_unlock_failures(home)
+        if not pending:
+            return
+        with self._tx() as s:
+            for e in pending:
+                self._log(s, "system", "system", "unlock_failed_earlier",
+                          {k: e.get(k) for k in ("at", "package_sha256", "size", "diagnostics")})
+        journal.append(home, "unlock_failures_logged", session_id=self.defn.session_id, count=len(pending))
 
     def _init_state(self, package_sha256: str) -> None:
         with self._tx() as s:
@@ -138,8 +157,14 @@ class RoomBase:
                     s.add(Recusal(reviewer_id=c.reviewer_id, applicant_id=c.applicant_id, reason=c.reason,
                                   source="predeclared", recorded_at=self.clock()))
                 self._log(s, "system", "system", "session_opened", {"package_id": self.package_id})
-            elif state.package_sha256 != package_sha256:
+            elif state.package_id != self.package_id:
                 raise ServiceError("other_package_in_progress")
+            elif state.package_sha256 != package_sha256:
+                # Same package id, other file: the office re-issued it with new opening secrets
+                # (``office recover``); only the office root can sign that id, so the room carries on.
+                state.package_sha256 = package_sha256
+                s.add(state)
+                self._log(s, "system", "system", "session_resumed", {"package_reissued": package_sha256})
             else:
                 self._log(s, "system", "system", "session_resumed", {})
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from zc_review.service.panel import PanelMixin
+from zc_review.service.close import CloseMixin
 
 
-class RoomService(PanelMixin):
+class RoomService(CloseMixin):
     """The sealed room's use cases: open with ``RoomService.open(...)``; see the mixins for the steps."""
