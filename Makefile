@@ -37,6 +37,10 @@ bench: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python -m tools.fuzz $(ARGS)
 
+# Crash harness: SIGKILL at ≥100 random moments of the demo session, resume, compare (tools/crash.py; ARGS=--kills N).
+crash: $(STAMP)
+	$(BIN)/python tools/crash.py --report reports/crash.json $(ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check zc_review tests
 	$(BIN)/lint-imports
