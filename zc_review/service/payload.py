@@ -14,17 +14,19 @@ import base64
 import io
 import json
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from zc_review.domain.codec import CodecError, definition_from_dict
 from zc_review.service.errors import ServiceError
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one member (an attachment) at most 32 MiB
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # the whole payload at most 512 MiB uncompressed
 MAX_MEMBERS = 10_000
 _FIXED = ("session.json", "credentials.json", "device.json", "office.json")
-_ATTACHMENT = re.compile(r"^attachments/[A-Za-z0-9_.-]{1,64}$")
+_ATTACHMENT = re.compile(r"^attachments/[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")  # an attachment id: no dots, no ".."
 _EPOCH = (2000, 1, 1, 0, 0, 0)
 
 
@@ -79,6 +81,10 @@ def parse_payload(data: bytes) -> Payload:
         for info in infos:
             if info.filename not in _FIXED and not _ATTACHMENT.match(info.filename):
                 raise ValueError(f"unexpected member {info.filename!r}")
+            if stat.S_ISLNK(info.external_attr >> 16) or info.is_dir():
+                raise ValueError(f"link or folder member {info.filename!r}")
+            if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise ValueError(f"encrypted or unusual member {info.filename!r}")
             if info.file_size > MAX_MEMBER_BYTES:
                 raise ValueError("member too large")
             total += info.file_size
@@ -94,8 +100,10 @@ def parse_payload(data: bytes) -> Payload:
 
         device = json.loads(read("device.json"))
         office = json.loads(read("office.json"))
+        session = json.loads(read("session.json"))
+        check_session(session)
         return Payload(
-            session=json.loads(read("session.json")),
+            session=session,
             credentials=json.loads(read("credentials.json")),
             device_key_der=base64.b64decode(device["key"]),
             device_cert_pem=device["cert"].encode(),
@@ -103,5 +111,44 @@ def parse_payload(data: bytes) -> Payload:
             office_recipient=office["recipient"],
             attachments={n.split("/", 1)[1]: read(n) for n in names if n.startswith("attachments/")},
         )
-    except (zipfile.BadZipFile, ValueError, KeyError, TypeError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, ValueError, KeyError, TypeError, OSError, EOFError, CodecError) as exc:
         raise ServiceError("payload_malformed", detail=str(exc)) from exc
+
+
+# C0 controls except \t and \n, DEL, C1 (incl. 8-bit CSI), bidi overrides/isolates, lone surrogates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def check_session(session: Any) -> None:
+    """The room's own check of the session definition, though the office checked it when packing.
+
+    Refuses (ValueError, or CodecError for the schema) a definition that breaks the schema, repeats an
+    id (people, applicants, codes, panels, rubrics, groups, attachments), or holds a control character,
+    terminal escape, bidi override or lone surrogate in any text. Markup such as ``[red]`` is allowed: the
+    TUI renders dossier text as plain ``rich.text.Text``.
+    """
+    defn = definition_from_dict(session)
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            m = _UNSAFE.search(v)
+            if m:
+                raise ValueError(f"control character U+{ord(m.group()):04X} in a text field")
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(session)
+    groups = {
+        "person": [r.id for r in defn.reviewers] + [st.id for st in defn.staff],
+        "applicant": [a.id for a in defn.applicants], "code": [a.code for a in defn.applicants],
+        "panel": [p.id for p in defn.panels], "rubric": [r.id for r in defn.rubrics],
+        "group": [g.id for g in defn.groups],
+        "attachment": [f.id for a in defn.applicants for f in a.dossier.attachments],
+    }
+    for kind, ids in groups.items():
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate {kind} id")
