@@ -143,3 +143,16 @@ def test_one_rubric_place_per_person(room_at: Any) -> None:
         member = next(m for m in p.member_ids if m not in {p.leader_id, p.vice_leader_id})
         room.sign_rubric(runner.actor(member), p.id, Role.PANEL_LEADER)
     assert err.value.code == "not_permitted"
+
+
+def test_security_doc_names_only_existing_tests() -> None:
+    """Every test docs/SECURITY.md cites (``tests/f.py::name`` or a bare ``test_name``) exists."""
+    text = (ROOT / "docs/SECURITY.md").read_text("utf-8")
+    sources = {p.name: p.read_text("utf-8") for p in (ROOT / "tests").glob("test_*.py")}
+    everything = "\n".join(sources.values())
+    cited = re.findall(r"tests/(test_\w+\.py)::(test_\w+)", text)
+    assert len(cited) > 40
+    for file, name in cited:
+        assert re.search(rf"def {name}\(", sources[file]), f"{file}::{name}"
+    for name in re.findall(r"`(test_\w+)`", text):
+        assert re.search(rf"def {name}\(", everything), name
