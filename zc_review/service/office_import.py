@@ -151,10 +151,28 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     for rc in record["recusals"]:
         recused.setdefault(rc["applicant_id"], set()).add(rc["reviewer_id"])
     box_problems = []
+    # every round, voided ones included, is counted again: numbered 1..n, closed or void, each box whole
+    if [r["round_no"] for r in record["rounds"]] != list(range(1, len(record["rounds"]) + 1)):
+        box_problems.append("round numbers")
+    cast_logged: dict[int, int] = {}
+    for e in log:
+        if e.get("action") == "ballot_cast":
+            n = int(e.get("detail", {}).get("round", 0))
+            cast_logged[n] = cast_logged.get(n, 0) + 1
     for rnd in record["rounds"]:
-        if rnd["status"] == "open":
-            box_problems.append(f"round {rnd['round_no']} open")
+        if rnd["status"] not in ("closed", "void"):
+            box_problems.append(f"round {rnd['round_no']} {rnd['status']}")
             continue
+        if len(rnd["voters"]) != len(set(rnd["voters"])) or len(rnd["voters"]) > len(attending):
+            box_problems.append(f"round {rnd['round_no']} voter roll")
+        if cast_logged.get(rnd["round_no"], 0) != len(rnd["voters"]):
+            box_problems.append(f"round {rnd['round_no']} {cast_logged.get(rnd['round_no'], 0)} casts logged")
+        if any(s[1] not in rnd["applicants"] or s[2] not in ("agree", "disagree", "abstain") for s in rnd["slips"]):
+            box_problems.append(f"round {rnd['round_no']} foreign slip")
+        if rnd["status"] == "void" and (not rnd["void_reason"].strip() or not any(
+                later["round_no"] > rnd["round_no"] and later["applicants"] == rnd["applicants"]
+                for later in record["rounds"])):
+            box_problems.append(f"round {rnd['round_no']} void without reason or re-vote")
         lines = "".join(f"{i}:{a}:{c}\n" for i, a, c in sorted(rnd["slips"]))
         if hashlib.sha256(lines.encode()).hexdigest() != rnd["box_sha256"]:
             box_problems.append(f"round {rnd['round_no']} fingerprint")
