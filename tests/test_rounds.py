@@ -120,3 +120,60 @@ def test_office_refuses_a_forged_void_round(voided: tuple[Any, Path, dict[str, s
     rep = verify_bundle(forge(voided[0], tmp_path, change), demo.keys)
     assert not rep.ok
     assert any("票箱" in name and not ok for name, ok, _ in rep.checks), rep.failures()
+
+
+# -- safe to remove (issue 4 §6): a failed export says so, loses nothing, leaves no bundle-like file ----------
+
+def _no_bundle_like_files(folder: Path) -> None:
+    if folder.is_dir():
+        assert [p.name for p in folder.iterdir()] == []
+
+
+def _retry_works(room: Any, demo: Packed, out: Path) -> None:
+    from zc_review.service.office_import import verify_bundle
+
+    path, fp = room.export_bundle(room_recorder(room, demo), out)
+    assert verify_bundle(path, demo.keys).ok
+    assert [p.name for p in out.iterdir()] == [path.name]
+    assert room.last_export() == (path, fp)
+
+
+def room_recorder(room: Any, demo: Packed) -> Any:
+    return room.authenticate("S02", demo.secrets.persons["S02"])
+
+
+@pytest.mark.parametrize("failure", ["enospc", "enotdir", "vanished", "readback"])
+def test_failed_export_is_clear_clean_and_retryable(voided: tuple[Any, Path, dict[str, str]], demo: Packed,
+                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     failure: str) -> None:
+    import errno
+    import os
+
+    room = voided[0]
+    before = room.last_export()
+    out = tmp_path / "usb"
+    out.mkdir()
+    (out / f".{room.defn.session_id}-result.zcb.partial").write_bytes(b"half a bundle from a pulled stick")
+    target = out
+    if failure == "enospc":
+        def full(fd: int) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        monkeypatch.setattr(os, "fsync", full)
+    elif failure == "enotdir":
+        (tmp_path / "afile").write_bytes(b"")
+        target = tmp_path / "afile" / "usb"
+    elif failure == "vanished":
+        def gone(src: Any, dst: Any) -> None:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+        monkeypatch.setattr(os, "replace", gone)
+    else:
+        real = Path.read_bytes
+        monkeypatch.setattr(Path, "read_bytes",
+                            lambda p: real(p)[:-1] if p.name.endswith(".partial") else real(p))
+    with pytest.raises(ServiceError) as err:
+        room.export_bundle(room_recorder(room, demo), target)
+    assert err.value.code == "export_failed" and "重试" in err.value.message
+    _no_bundle_like_files(out if failure != "enotdir" else tmp_path / "afile")
+    assert room.last_export() == before  # nothing recorded as exported
+    monkeypatch.undo()
+    _retry_works(room, demo, out)

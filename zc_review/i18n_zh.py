@@ -491,4 +491,6 @@ MESSAGES: dict[str, str] = {
     "recover_failed": "该评审包不是本办事机构签发的，或无法用本办事机构密钥恢复，已拒绝。",
     "cli_new_out": "新评审包的保存位置",
     "cli_close_secrets": "演练用凭据文件（office pack --secrets-out 写出的 JSON），代替逐项输入",
+    # -- issue 4 ballot and crash ---------------------------------------------------------------------
+    "export_readback_mismatch": "写入U盘后读回的内容与写入的不一致",
 }

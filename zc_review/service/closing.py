@@ -315,8 +315,13 @@ class ClosingMixin(VotingMixin):
                 fh.flush()
                 os.fsync(fh.fileno())
             if tmp.read_bytes() != data:
-                raise OSError("read-back mismatch")
-            verify_bundle_signature(tmp.read_bytes(), [self.root_cert])
+                raise OSError(t("export_readback_mismatch"))
+            from zc_review.seal.errors import SealError
+
+            try:  # a stick that returns other bytes than were written is a failed export, not a crash
+                verify_bundle_signature(tmp.read_bytes(), [self.root_cert])
+            except SealError as exc:
+                raise OSError(t("export_readback_mismatch")) from exc
             os.replace(tmp, final)
             dir_fd = os.open(out_dir, os.O_RDONLY)
             try:
