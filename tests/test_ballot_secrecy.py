@@ -85,6 +85,7 @@ def one_trial(demo: Packed, template: Path, folder: Path, seed: int) -> dict[str
     room = new_room(demo, folder / "session.db")
     runner = ScriptRunner(room, demo.secrets, folder / "usb")
     room.open_poll(runner.recorder)
+    assert room.zero_report(1) is None  # an official session prints no rehearsal zero report
     voters = rng.sample(room.attending_ids(), VOTERS)
     cast_index: dict[str, int] = {}
     for k, rid in enumerate(voters):

@@ -493,4 +493,5 @@ MESSAGES: dict[str, str] = {
     "cli_close_secrets": "演练用凭据文件（office pack --secrets-out 写出的 JSON），代替逐项输入",
     # -- issue 4 ballot and crash ---------------------------------------------------------------------
     "export_readback_mismatch": "写入U盘后读回的内容与写入的不一致",
+    "cli_pack_rehearsal": "打包为演练会议（演练：每屏横幅、文书加“演练”字样，正式档案库拒收结果包）",
 }

@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     pk.add_argument("--keys", type=Path, help=t("cli_keys"))
     pk.add_argument("--secrets-out", type=Path, help=t("cli_secrets_out"))
     pk.add_argument("--fast-kdf", action="store_true", help=argparse.SUPPRESS)
+    pk.add_argument("--rehearsal", action="store_true", help=t("cli_pack_rehearsal"))
     vf = office.add_parser("verify", help=t("cli_verify"))
     vf.add_argument("bundle", type=Path)
     vf.add_argument("--keys", type=Path, help=t("cli_keys"))

@@ -32,7 +32,8 @@ def keygen(args: argparse.Namespace) -> int:
 def pack(args: argparse.Namespace) -> int:
     from zc_review.service.office import pack as do_pack
 
-    res = do_pack(args.input, args.out, _keys(args), secrets_out=args.secrets_out, fast_kdf=args.fast_kdf)
+    res = do_pack(args.input, args.out, _keys(args), secrets_out=args.secrets_out, fast_kdf=args.fast_kdf,
+                  rehearsal=args.rehearsal)
     for w in res.warnings:
         console.print(Text(w, style="yellow"))
     console.print(t("cli_pack_done", package=str(res.package_path), letters=str(res.letters_path),

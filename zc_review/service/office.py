@@ -71,7 +71,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 
 def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None = None,
-         key_passphrase: str | None = None, fast_kdf: bool = False,
+         key_passphrase: str | None = None, fast_kdf: bool = False, rehearsal: bool = False,
          clock: Callable[[], datetime] = utcnow) -> PackResult:
     """Validate the office input and write the encrypted, signed session package and credential letters.
 
@@ -82,6 +82,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         secrets_out: also write the secrets as JSON (rehearsals and tests only: the printed letters
             are the real channel).
         fast_kdf: cheap Argon2id parameters (tests only; never for a real session).
+        rehearsal: pack a rehearsal (演练) whatever session.yaml says (issue 4 §7).
     Returns: PackResult.
     Raises: ServiceError("input_invalid", problems) for input that fails the schema or checks;
         ServiceError("composition_fatal", problems) for a committee the room cannot run;
@@ -100,6 +101,10 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         defn, attachments = load_office_input(input_dir)
     except OfficeInputError as exc:
         raise ServiceError("input_invalid", problems="\n".join(str(p) for p in exc.problems)) from exc
+    if rehearsal:
+        import dataclasses
+
+        defn = dataclasses.replace(defn, rehearsal=True)
     findings = composition_findings(defn)
     fatal = [finding_text(f) for f in findings if f.fatal]
     if fatal:
