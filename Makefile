@@ -32,6 +32,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_bench
+	$(BIN)/python -m tests.bench.bench_grid
 
 # Tamper fuzzing: ≥10,000 mutated packages and bundles, every one refused cleanly (tools/fuzz.py; ARGS=-n N).
 fuzz: $(STAMP)
