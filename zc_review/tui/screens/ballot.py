@@ -159,7 +159,8 @@ class VotingScreen(Screen[bool]):
         svc = self.app.service  # type: ignore[attr-defined]
         defn = svc.defn
         table = self.query_one(DataTable)
-        table.add_columns(t("col_code"), t("col_group"), t("tui_cl_col_panel"), t("col_composite"), t("tui_cl_col_mark"))
+        table.add_columns(t("col_code"), t("col_group"), t("tui_cl_col_panel"), t("col_composite"))
+        table.add_column(t("tui_cl_col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
         for a in self._rows:
             comp = self._composites.get(a.id)
             table.add_row(Text(a.code), Text(defn.group(a.group_id).name), Text(defn.panel(a.panel_id).name),
