@@ -253,11 +253,10 @@ def pick_targets(setup: Setup, rng: random.Random, k: int) -> list[tuple[int, fl
         by_cat.setdefault(CATEGORY.get(a["action"], "anywhere"), []).append(i)
     cats = sorted(by_cat)
     rng.shuffle(cats)
-    chosen: set[int] = set()
-    for n in range(k):
-        pool = by_cat[cats[n % len(cats)]] if n < 2 * len(cats) else range(len(setup.actions))
-        chosen.add(rng.choice(list(pool)))
-    return [(i, rng.random()) for i in sorted(chosen)]
+    # the same action may be drawn twice: the second kill then lands in its redo (or the next action)
+    chosen = [rng.choice(list(by_cat[cats[n % len(cats)]] if n < 2 * len(cats) else range(len(setup.actions))))
+              for n in range(k)]
+    return sorted((i, rng.random()) for i in chosen)
 
 
 def finish_checks(setup: Setup, paths: dict[str, Path], reference: Any) -> list[str]:
