@@ -113,6 +113,10 @@ def one_trial(demo: Packed, template: Path, folder: Path, seed: int) -> dict[str
     assert room.outcome().main_round is None
 
     room.close_poll(runner.actor(room.presiding_officer_id()), force=True)
+    # the real service's count, for ballots cast in this trial's random order, is the count of the content
+    agree_voters = voters[:len([k for k in range(VOTERS) if k * 3 // VOTERS == 0])]
+    for a, tally in room.tally(1).items():
+        assert tally.agree == sum(1 for r in agree_voters if not room.is_recused(r, a))
 
     # -- after close -------------------------------------------------------------------------------------
     blob = disk_bytes(folder)
