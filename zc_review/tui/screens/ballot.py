@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -181,7 +182,7 @@ class VotingScreen(Screen[bool]):
         row = table.cursor_row
         applicant_id = self._items[row]
         self._marks[applicant_id] = choice
-        table.update_cell_at((row, 4), Text(t(f"choice_{choice.value}"), style=MARK_STYLE[choice]))
+        table.update_cell_at(Coordinate(row, 4), Text(t(f"choice_{choice.value}"), style=MARK_STYLE[choice]))
         if row + 1 < len(self._items):
             table.move_cursor(row=row + 1)
         self._show_progress()
