@@ -5,6 +5,8 @@ Importing this module loads pyHanko (~0.45 s): import it where PDFs are signed, 
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import hashlib
 import io
@@ -66,6 +68,20 @@ class PdfSignatureStatus:
     signing_time: dt.datetime | None
     summary: str
     signer_cert_sha256: str = ""  # SHA-256 hex of the signing certificate (DER), to say who signed
+
+
+def outside_event_loop(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn`` (a pyHanko entry point that runs ``asyncio.run`` inside) safely from any thread.
+
+    pyHanko's synchronous API starts its own event loop, which fails inside a running one (a Textual
+    app, an async test): there the call is made on a short-lived worker thread instead.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def _asn1_cert(cert: x509.Certificate) -> Any:
@@ -165,7 +181,7 @@ def sign_pdf(
             style = StaticStampStyle.from_pdf_file(str(stamp_path), border_width=0)
         pdf_signer = _FixedTimePdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
         pdf_signer.fixed_time = now
-        out = pdf_signer.sign_pdf(writer)
+        out = outside_event_loop(pdf_signer.sign_pdf, writer)
     return bytes(out.getvalue())
 
 
@@ -220,7 +236,7 @@ def verify_pdf(pdf: bytes, root_cert: x509.Certificate, at: dt.datetime | None =
         moment = at or sig.self_reported_timestamp
         vc = ValidationContext(trust_roots=[_asn1_cert(root_cert)], moment=moment, allow_fetching=False)
         try:
-            st = validate_pdf_signature(sig, signer_validation_context=vc)
+            st = outside_event_loop(validate_pdf_signature, sig, signer_validation_context=vc)
         except Exception as exc:  # noqa: BLE001 - a broken CMS blob is a failed signature
             out.append(PdfSignatureStatus(sig.field_name, "", False, False, False, False, False,
                                           moment, f"validation error: {type(exc).__name__}"))
