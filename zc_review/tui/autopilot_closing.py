@@ -66,7 +66,8 @@ def _notice_text(app: Any) -> str | None:
 
 def on_top(app: Any, screen_cls: type) -> bool:
     """The top screen is a mounted ``screen_cls`` (keys sent before its mount would be lost)."""
-    return isinstance(app.screen, screen_cls) and app.screen.is_mounted
+    screen = app.screen
+    return isinstance(screen, screen_cls) and bool(getattr(screen, "is_mounted", False))
 
 
 async def until(pilot: Pilot[Any], cond: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
