@@ -24,7 +24,7 @@ from zc_review.service.script import ScriptRunner
 from zc_review.service.voting import Choice
 
 TRIALS = 20
-VOTERS = 8  # the chair then closes early: fewer casts per trial keeps the test fast
+VOTERS = 6  # the chair then closes early: fewer casts per trial keeps the test fast
 COHORT = {Choice.AGREE.value: 0, Choice.ABSTAIN.value: 1, Choice.DISAGREE.value: 2}
 
 

@@ -49,7 +49,7 @@ class Pane:
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
-        time.sleep(0.15)
+        time.sleep(0.08)
 
     def text(self, history: bool = False) -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name, *(["-S", "-"] if history else [])],
