@@ -285,7 +285,7 @@ def main() -> int:
         p.add_argument(f"--{name}", help=argparse.SUPPRESS)
     p.add_argument("--input", type=Path, default=ROOT / "data/demo")
     p.add_argument("--kills", type=int, default=108, help="kill points in all")
-    p.add_argument("--runs", type=int, default=9, help="whole sessions (kills are spread over them)")
+    p.add_argument("--runs", type=int, default=6, help="whole sessions (kills are spread over them)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--report", type=Path, default=None, help="write the figures as JSON")
     args = p.parse_args()
