@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from zc_review.domain import rules
 from zc_review.domain.codec import canonical_json, definition_to_dict
@@ -47,7 +47,7 @@ class ClosingMixin(VotingMixin):
         Ballot slips are listed sorted by their random id; voter rolls sorted by reviewer id: neither
         carries cast order. Source: issue 2 §7–8.
         """
-        with Session(self.engine) as s:
+        with self._read() as s:
             rounds = []
             for r in s.exec(select(PollRound).order_by(PollRound.round_no)):  # type: ignore[arg-type]
                 slips = sorted(s.exec(select(BallotSlip).where(BallotSlip.round_no == r.round_no)),
@@ -170,7 +170,7 @@ class ClosingMixin(VotingMixin):
             self._log(s, actor.person_id, "panel_leader", "failure_reason_written", {"applicant": applicant_id})
 
     def failure_reasons(self) -> dict[str, FailureReason]:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return {f.applicant_id: f for f in s.exec(select(FailureReason))}
 
     def default_reason(self, applicant_id: str) -> str:
@@ -194,12 +194,12 @@ class ClosingMixin(VotingMixin):
 
     # -- minutes --------------------------------------------------------------------------------------------
     def minutes_stage(self) -> str | None:
-        with Session(self.engine) as s:
+        with self._read() as s:
             doc = s.get(Document, "minutes.pdf")
             return None if doc is None else doc.stage
 
     def minutes_pdf(self) -> bytes:
-        with Session(self.engine) as s:
+        with self._read() as s:
             doc = s.get(Document, "minutes.pdf")
             if doc is None:
                 raise ServiceError("minutes_missing")
@@ -300,7 +300,8 @@ class ClosingMixin(VotingMixin):
         self._require(actor, Action.EXPORT)
         if self.minutes_stage() != "presiding":
             raise ServiceError("minutes_not_signed")
-        scrub_database(self.engine)
+        with self._lock:
+            scrub_database(self.engine)
         members = self.bundle_members()
         data = write_bundle(members, session_id=self.defn.session_id, package_id=self.package_id,
                             device_key=self.device_key, device_cert=self.device_cert,
@@ -346,7 +347,7 @@ class ClosingMixin(VotingMixin):
 
     def last_export(self) -> tuple[Path, str] | None:
         """The newest successful export: (bundle path, fingerprint), or None."""
-        with Session(self.engine) as s:
+        with self._read() as s:
             row = s.exec(select(Export).order_by(Export.id.desc())).first()  # type: ignore[union-attr]
             return None if row is None else (Path(row.path), row.fingerprint)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from zc_review.domain import rules
 from zc_review.i18n import t
@@ -48,7 +48,7 @@ class OpeningMixin(RoomBase):
 
     def attendance(self) -> dict[str, bool]:
         """Roll-call marks so far: reviewer id → attending (True) or absent (False); unmarked are missing."""
-        with Session(self.engine) as s:
+        with self._read() as s:
             return {a.reviewer_id: a.attending for a in s.exec(select(Attendance))}
 
     def roll_call_closed(self) -> bool:
@@ -117,7 +117,7 @@ class OpeningMixin(RoomBase):
         return sig
 
     def signatures(self, kind: str, subject: str | None = None) -> list[Signature]:
-        with Session(self.engine) as s:
+        with self._read() as s:
             q = select(Signature).where(Signature.kind == kind)
             if subject is not None:
                 q = q.where(Signature.subject == subject)

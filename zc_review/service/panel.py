@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from zc_review.domain import panel as pr
 from zc_review.domain import rules
@@ -144,7 +144,7 @@ class PanelMixin(ClosingMixin):
     def flag_explanations(self) -> dict[str, dict[str, str]]:
         """Applicant id → reviewer id → explanation."""
         out: dict[str, dict[str, str]] = {}
-        with Session(self.engine) as s:
+        with self._read() as s:
             for row in s.exec(select(FlagExplanation)):
                 out.setdefault(row.applicant_id, {})[row.reviewer_id] = row.text
         return out
@@ -175,7 +175,7 @@ class PanelMixin(ClosingMixin):
     # -- returned sheets -----------------------------------------------------------------------------------
     def sheet_versions(self, reviewer_id: str, applicant_id: str) -> list[ScoreSheet]:
         """Every version of one reviewer's sheet for one applicant, oldest first."""
-        with Session(self.engine) as s:
+        with self._read() as s:
             return list(s.exec(select(ScoreSheet).where(ScoreSheet.reviewer_id == reviewer_id,
                                                         ScoreSheet.applicant_id == applicant_id)
                                .order_by(ScoreSheet.version)))  # type: ignore[arg-type]

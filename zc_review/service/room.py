@@ -176,6 +176,16 @@ class RoomBase:
             yield s
             s.commit()
 
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A read-only session under the service lock.
+
+        The engine shares one SQLite connection between threads (the TUI's workers and the screen),
+        so every use of it, reads included, is serialised by the same lock as the transactions.
+        """
+        with self._lock, Session(self.engine, expire_on_commit=False) as s:
+            yield s
+
     def _log(self, s: Session, actor_id: str, role: str, action: str, detail: dict[str, Any]) -> None:
         """Append one entry to the hash-chained log (inside the caller's transaction).
 
@@ -196,7 +206,7 @@ class RoomBase:
 
     def log_head(self) -> str:
         """The hash of the newest log entry (hex), signed into the bundle and printed in the minutes."""
-        with Session(self.engine) as s:
+        with self._read() as s:
             last = s.exec(select(LogEntry).order_by(LogEntry.seq.desc()).limit(1)).first()  # type: ignore[attr-defined]
             return GENESIS if last is None else last.hash
 
@@ -271,7 +281,7 @@ class RoomBase:
     # -- roles -------------------------------------------------------------------------------
     def attending_ids(self) -> list[str]:
         """Attending reviewers' ids in roster order."""
-        with Session(self.engine) as s:
+        with self._read() as s:
             present = {a.reviewer_id for a in s.exec(select(Attendance)) if a.attending}
         return [r.id for r in self.defn.reviewers if r.id in present]
 
@@ -317,20 +327,20 @@ class RoomBase:
 
     # -- recusals (shared) -------------------------------------------------------------------------
     def recusals(self) -> list[Recusal]:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return list(s.exec(select(Recusal).order_by(Recusal.id)))  # type: ignore[arg-type]
 
     def is_recused(self, reviewer_id: str, applicant_id: str) -> bool:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return s.exec(select(Recusal).where(Recusal.reviewer_id == reviewer_id,
                                                 Recusal.applicant_id == applicant_id)).first() is not None
 
     def recused_ids(self, applicant_id: str) -> set[str]:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return {r.reviewer_id for r in s.exec(select(Recusal).where(Recusal.applicant_id == applicant_id))}
 
     def state(self) -> SessionState:
-        with Session(self.engine, expire_on_commit=False) as s:
+        with self._read() as s:
             st = s.get(SessionState, 1)
             assert st is not None
             return st

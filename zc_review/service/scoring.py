@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from zc_review.domain import rules
 from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, RuleSettings, ScorePart
@@ -134,7 +134,7 @@ class ScoringMixin(OpeningMixin):
         return self.defn.rubric(self.defn.panel(a.panel_id).rubric_id)
 
     def current_sheet(self, reviewer_id: str, applicant_id: str) -> ScoreSheet | None:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return s.exec(select(ScoreSheet).where(ScoreSheet.reviewer_id == reviewer_id,
                                                    ScoreSheet.applicant_id == applicant_id)
                           .order_by(ScoreSheet.version.desc())).first()  # type: ignore[attr-defined]
@@ -275,7 +275,7 @@ class ScoringMixin(OpeningMixin):
             self._log(s, actor.person_id, "panel_leader", "opinion_written", {"applicant": applicant_id})
 
     def opinions(self) -> dict[str, str]:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return {o.applicant_id: o.text for o in s.exec(select(PanelOpinion))}
 
 

@@ -68,7 +68,7 @@ class VotingMixin(ScoringMixin):
 
     # -- rounds ---------------------------------------------------------------------------------
     def rounds(self) -> list[PollRound]:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return list(s.exec(select(PollRound).order_by(PollRound.round_no)))  # type: ignore[arg-type]
 
     def open_round(self) -> PollRound | None:
@@ -144,7 +144,7 @@ class VotingMixin(ScoringMixin):
         return rnd
 
     def has_voted(self, reviewer_id: str, round_no: int) -> bool:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return s.get(VoterRoll, (round_no, reviewer_id)) is not None
 
     def cast_ballot(self, actor: Actor, choices: dict[str, Choice]) -> None:
@@ -195,7 +195,7 @@ class VotingMixin(ScoringMixin):
             scrub_database(self.engine)
 
     def voters_done(self, round_no: int) -> set[str]:
-        with Session(self.engine) as s:
+        with self._read() as s:
             return {v.reviewer_id for v in s.exec(select(VoterRoll).where(VoterRoll.round_no == round_no))}
 
     def close_poll(self, actor: Actor, *, force: bool = False) -> PollRound:
@@ -280,7 +280,7 @@ class VotingMixin(ScoringMixin):
 
     def zero_report(self, round_no: int) -> bytes | None:
         """The zero report PDF printed when ``round_no`` opened (rehearsal sessions), or None."""
-        with Session(self.engine) as s:
+        with self._read() as s:
             doc = s.get(Document, f"zero-report-round-{round_no}.pdf")
             return None if doc is None else bytes(doc.content)
 
@@ -294,7 +294,7 @@ class VotingMixin(ScoringMixin):
         Raises: ServiceError("round_not_closed").
         Source: RULES.md §5; issue 4 §2.
         """
-        with Session(self.engine) as s:
+        with self._read() as s:
             rnd = s.get(PollRound, round_no)
             if rnd is None or rnd.status != "closed":
                 raise ServiceError("round_not_closed", round=round_no)
