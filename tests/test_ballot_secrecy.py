@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import Packed, index_of, new_room
+from zc_review.domain.ballot import Choice
 from zc_review.service.errors import ServiceError
 from zc_review.service.script import ScriptRunner
-from zc_review.service.voting import Choice
 
 TRIALS = 20
 VOTERS = 6  # the chair then closes early: fewer casts per trial keeps the test fast

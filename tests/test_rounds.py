@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, Packed, index_of, new_room
+from zc_review.domain.outcome import declared_numbers
 from zc_review.service.errors import ServiceError
-from zc_review.service.outcome import declared_numbers
 from zc_review.service.script import ScriptRunner
 
 REASON = "计票前发现第 3 号评委的选票读卡异常，经主任委员和纪检监察人员确认作废重投"

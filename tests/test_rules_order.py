@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zc_review.domain import rules
+from zc_review.domain.ballot import Choice, tally_slips
 from zc_review.domain.rules import Candidate, Outcome
-from zc_review.service.voting import Choice, tally_slips
 
 cands = st.lists(st.tuples(st.integers(0, 20), st.integers(60, 95)), min_size=1, max_size=14)
 

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, Packed, index_of, new_room
+from zc_review.domain.ballot import Choice
+from zc_review.domain.outcome import declared_numbers
 from zc_review.domain.rules import Outcome
 from zc_review.service.errors import ServiceError
-from zc_review.service.outcome import declared_numbers
 from zc_review.service.script import ScriptRunner
-from zc_review.service.voting import Choice
 
 EXPECTED = ROOT / "data/demo/expected-results.json"
 

@@ -60,8 +60,8 @@ def ack(fh: Any, i: int) -> None:
 
 
 def child(args: argparse.Namespace) -> int:
+    from zc_review.domain.outcome import declared_numbers
     from zc_review.service import RoomService
-    from zc_review.service.outcome import declared_numbers
     from zc_review.service.resume import action_done
     from zc_review.service.script import ScriptRunner, Secrets
 

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from zc_review.domain import rules  # noqa: E402
 from zc_review.domain.model import Rubric, ScorePart, SessionDefinition, StaffRole  # noqa: E402
+from zc_review.domain.scoring import aggregate_scores  # noqa: E402
 from zc_review.service.office_input import load_office_input  # noqa: E402
-from zc_review.service.scoring import aggregate_scores  # noqa: E402
 
 GOOD_OPINIONS = ["业绩突出，专业技术能力扎实，答辩思路清晰，建议通过。",
                  "材料完整，工作量饱满，安全生产履职良好，符合申报条件。",
@@ -176,7 +176,7 @@ def build(defn: SessionDefinition, *, absent: list[str], room_recusal: tuple[str
 
 def resolve_failure_reasons(script: dict[str, object], defn: SessionDefinition) -> dict[str, object]:
     """Replace the placeholder with real failure_reason actions, found by running the rules."""
-    from zc_review.service.outcome import compute_outcome
+    from zc_review.domain.outcome import compute_outcome
 
     acts = list(script["actions"])  # type: ignore[call-overload]
     idx = next(i for i, a in enumerate(acts) if a["action"] == "_failure_reasons")

@@ -149,7 +149,7 @@ def run_script(args: argparse.Namespace) -> int:
     if args.results_json:
         import json
 
-        from zc_review.service.outcome import declared_numbers
+        from zc_review.domain.outcome import declared_numbers
 
         args.results_json.write_text(json.dumps(declared_numbers(service.defn, service.outcome()),
                                                 ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")

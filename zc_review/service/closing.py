@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from zc_review.domain import rules
 from zc_review.domain.codec import canonical_json, definition_to_dict
+from zc_review.domain.outcome import SessionOutcome, compute_outcome, declared_numbers
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
-from zc_review.service.outcome import SessionOutcome, compute_outcome, declared_numbers
 from zc_review.service.permissions import Action, Role
 from zc_review.service.room import Actor
 from zc_review.service.voting import VotingMixin

@@ -22,8 +22,8 @@ from zc_review.documents.views import (
 from zc_review.domain import panel as panel_rules
 from zc_review.domain import rules
 from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
+from zc_review.domain.outcome import SessionOutcome
 from zc_review.i18n import t
-from zc_review.service.outcome import SessionOutcome
 
 if TYPE_CHECKING:
     from zc_review.service.closing import ClosingMixin

@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from zc_review.domain.chain import replay
 from zc_review.domain.codec import canonical_json, definition_from_dict
 from zc_review.domain.model import SessionDefinition
+from zc_review.domain.outcome import compute_outcome, declared_numbers
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
-from zc_review.service.outcome import compute_outcome, declared_numbers
-from zc_review.service.room import GENESIS
 
 MAX_BUNDLE_BYTES = 1024 * 1024 * 1024
 
@@ -47,19 +47,6 @@ class VerifyReport:
 
     def failures(self) -> list[str]:
         return [f"{name}: {detail}" for name, ok, detail in self.checks if not ok]
-
-
-def replay_log(entries: list[dict[str, Any]]) -> tuple[str, int | None]:
-    """Replay the hash chain. Returns (head hash, seq of the first broken link or None)."""
-    prev = GENESIS
-    for e in entries:
-        body = {"seq": e["seq"], "at": e["at"], "actor": e["actor"], "role": e["role"], "action": e["action"],
-                "detail": e["detail"]}
-        digest = hashlib.sha256(prev.encode() + canonical_json(body)).hexdigest()
-        if e["prev_hash"] != prev or e["hash"] != digest:
-            return prev, int(e["seq"])
-        prev = digest
-    return prev, None
 
 
 def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = None) -> VerifyReport:
@@ -141,7 +128,7 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     rep.check(t("check_statements"), not bad_sigs, ", ".join(bad_sigs))
 
     # -- the log -------------------------------------------------------------------------------------
-    head, broken = replay_log(log)
+    head, broken = replay(log)
     rep.check(t("check_log"), broken is None and head == record.get("log_head"),
               t("log_broken_at", seq=broken) if broken is not None else head)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from zc_review.service.scoring import parse_score
+from zc_review.domain.scoring import parse_score
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService

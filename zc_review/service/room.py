@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from zc_review.domain.codec import canonical_json, definition_from_dict
+from zc_review.domain.chain import GENESIS, entry_body, entry_hash
+from zc_review.domain.codec import definition_from_dict
 from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
 from zc_review.seal.credentials import CredentialRecord, check_credential
 from zc_review.seal.errors import SealError
@@ -34,7 +35,6 @@ from zc_review.storage.models import Attendance, CredentialState, LogEntry, Recu
 
 MAX_PACKAGE_BYTES = 1024 * 1024 * 1024
 MAX_FAILURES = 5  # wrong credential attempts before a person is locked (issue 3)
-GENESIS = "0" * 64
 
 
 def utcnow() -> datetime:
@@ -196,9 +196,8 @@ class RoomBase:
         seq = 1 if last is None else last.seq + 1
         prev = GENESIS if last is None else last.hash
         at = self.clock()
-        body = {"seq": seq, "at": at.isoformat(), "actor": actor_id, "role": role, "action": action,
-                "detail": detail}
-        digest = hashlib.sha256(prev.encode() + canonical_json(body)).hexdigest()
+        digest = entry_hash(prev, entry_body(seq=seq, at=at.isoformat(), actor=actor_id, role=role,
+                                             action=action, detail=detail))
         s.add(LogEntry(seq=seq, at=at, actor_id=actor_id, role=role, action=action,
                        detail_json=json.dumps(detail, ensure_ascii=False, sort_keys=True),
                        prev_hash=prev, hash=digest))

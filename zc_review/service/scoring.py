@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlmodel import select
 
 from zc_review.domain import rules
-from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, RuleSettings, ScorePart
+from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
+from zc_review.domain.scoring import ApplicantScore, aggregate_scores, parse_score  # noqa: F401
 from zc_review.service.errors import ServiceError
 from zc_review.service.opening import OpeningMixin
 from zc_review.service.permissions import Action
@@ -29,38 +30,6 @@ class DossierView:
     group_name: str
     flags: tuple[ApplicantFlag, ...]
     dossier: Dossier
-
-
-@dataclass(frozen=True)
-class ApplicantScore:
-    """A panel's aggregate for one applicant, exact, with per-reviewer part scores.
-
-    ``material``/``defence`` in points (0–100, exact); ``composite`` rounded half-up to 2 places;
-    ``defence`` is None in the education series. ``per_reviewer``: reviewer id → (M_r, D_r).
-    """
-
-    applicant_id: str
-    material: Decimal
-    defence: Decimal | None
-    composite: Decimal
-    per_reviewer: dict[str, tuple[Decimal, Decimal | None]]
-
-
-def parse_score(text: str) -> Decimal | None:
-    """Parse a typed score: "18.5" → Decimal("18.5"); "-" or "NA" → None (not applicable).
-
-    Raises: ServiceError("score_not_number") for anything else.
-    """
-    raw = text.strip()
-    if raw.upper() in {"-", "NA", "N/A", "不适用"}:
-        return None
-    try:
-        value = Decimal(raw)
-    except ArithmeticError as exc:
-        raise ServiceError("score_not_number", value=raw[:20]) from exc
-    if not value.is_finite():
-        raise ServiceError("score_not_number", value=raw[:20])
-    return value
 
 
 class ScoringMixin(OpeningMixin):
@@ -278,19 +247,3 @@ class ScoringMixin(OpeningMixin):
         with self._read() as s:
             return {o.applicant_id: o.text for o in s.exec(select(PanelOpinion))}
 
-
-def aggregate_scores(applicant_id: str, per: dict[str, tuple[Decimal, Decimal | None]],
-                     settings: RuleSettings, has_defence: bool) -> ApplicantScore | None:
-    """Aggregate per-reviewer (M_r, D_r) into an ApplicantScore; None when ``per`` is empty.
-
-    Shared by the room and by the office's recomputation on import. Source: RULES.md §4.
-    """
-    if not per:
-        return None
-    ms = [m for m, _ in per.values()]
-    m = rules.aggregate(ms, settings.aggregation, settings.trimmed_min_scores)
-    d: Decimal | None = None
-    if has_defence:
-        d = rules.aggregate([x for _, x in per.values() if x is not None], settings.aggregation,
-                            settings.trimmed_min_scores)
-    return ApplicantScore(applicant_id, m, d, rules.composite_score(m, d, settings), per)

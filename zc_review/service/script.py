@@ -15,12 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from zc_review.domain.ballot import Choice
+from zc_review.domain.scoring import parse_score
 from zc_review.service import RoomService
 from zc_review.service.errors import ServiceError
 from zc_review.service.permissions import Role
 from zc_review.service.room import Actor
-from zc_review.service.scoring import parse_score
-from zc_review.service.voting import Choice
 
 MAX_SCRIPT_BYTES = 16 * 1024 * 1024
 

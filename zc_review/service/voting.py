@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, select
 
 from zc_review.domain import rules
+from zc_review.domain.ballot import Choice, Tally, tally_slips  # noqa: F401
+from zc_review.domain.ballot import box_fingerprint as _box_fingerprint
 from zc_review.domain.model import Applicant
 from zc_review.service.errors import ServiceError
 from zc_review.service.permissions import Action, Role
@@ -19,27 +18,6 @@ from zc_review.service.room import Actor, new_slip_id
 from zc_review.service.scoring import ScoringMixin
 from zc_review.storage.models import BallotSlip, Document, PollRound, SessionState, VoterRoll
 from zc_review.storage.secrecy import scrub_database
-
-
-class Choice(StrEnum):
-    """A ballot mark. Source: RULES.md §5; GLOSSARY.md (同意 / 不同意 / 弃权)."""
-
-    AGREE = "agree"
-    DISAGREE = "disagree"
-    ABSTAIN = "abstain"
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Counts for one applicant in one closed round."""
-
-    agree: int = 0
-    disagree: int = 0
-    abstain: int = 0
-
-    @property
-    def cast(self) -> int:
-        return self.agree + self.disagree + self.abstain
 
 
 class VotingMixin(ScoringMixin):
@@ -298,8 +276,11 @@ class VotingMixin(ScoringMixin):
             rnd = s.get(PollRound, round_no)
             if rnd is None or rnd.status != "closed":
                 raise ServiceError("round_not_closed", round=round_no)
-            return tally_slips([(x.applicant_id, x.choice) for x in self._slips(s, round_no)],
-                               self.round_applicants(rnd))
+            try:
+                return tally_slips([(x.applicant_id, x.choice) for x in self._slips(s, round_no)],
+                                   self.round_applicants(rnd))
+            except rules.RuleError as exc:
+                raise ServiceError("ballot_box_corrupt") from exc
 
     def void_round(self, chair: Actor, supervisor: Actor, round_no: int, reason: str) -> PollRound:
         """Void a closed round (chair and supervisor together, written reason) and open its re-vote.
@@ -329,18 +310,8 @@ class VotingMixin(ScoringMixin):
                                actor=chair, role="chair")
 
 
-def tally_slips(slips: list[tuple[str, str]], applicant_ids: list[str]) -> dict[str, Tally]:
-    """Count (applicant id, choice) slips of a complete box. Shared with the office's recount."""
-    counts = {a: [0, 0, 0] for a in applicant_ids}
-    index = {Choice.AGREE.value: 0, Choice.DISAGREE.value: 1, Choice.ABSTAIN.value: 2}
-    for applicant_id, choice in slips:
-        if applicant_id not in counts or choice not in index:
-            raise ServiceError("ballot_box_corrupt")
-        counts[applicant_id][index[choice]] += 1
-    return {a: Tally(*c) for a, c in counts.items()}
 
 
 def box_fingerprint(slips: list[BallotSlip]) -> str:
-    """SHA-256 over the box's slips sorted by id: "id:applicant:choice\\n" each. Printed in the minutes."""
-    lines = "".join(f"{x.id}:{x.applicant_id}:{x.choice}\n" for x in sorted(slips, key=lambda x: x.id))
-    return hashlib.sha256(lines.encode()).hexdigest()
+    """SHA-256 over the box's slips sorted by id (domain.ballot.box_fingerprint). Printed in the minutes."""
+    return _box_fingerprint((x.id, x.applicant_id, x.choice) for x in slips)

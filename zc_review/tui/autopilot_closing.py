@@ -19,9 +19,9 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from zc_review.domain.ballot import Choice
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
-from zc_review.service.voting import Choice
 
 KINDS = frozenset({"open_poll", "ballot", "close_poll", "open_runoff", "void_round", "failure_reason",
                    "sign_off", "generate_minutes", "sign_minutes", "export"})

@@ -21,11 +21,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from zc_review.domain.ballot import Choice
 from zc_review.domain.model import Applicant
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
-from zc_review.service.voting import Choice
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService

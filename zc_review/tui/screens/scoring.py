@@ -22,9 +22,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from zc_review.domain import rules
 from zc_review.domain.model import Criterion, Rubric, ScorePart
+from zc_review.domain.scoring import parse_score
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
-from zc_review.service.scoring import parse_score
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.rubric import PART_KEYS, fmt_points
 

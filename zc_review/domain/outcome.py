@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from zc_review.domain import rules
+from zc_review.domain.ballot import Tally, tally_slips
 from zc_review.domain.model import ScorePart, SessionDefinition
-from zc_review.service.scoring import ApplicantScore, aggregate_scores
-from zc_review.service.voting import Tally, tally_slips
+from zc_review.domain.scoring import ApplicantScore, aggregate_scores
 
 
 @dataclass(frozen=True)
