@@ -94,7 +94,7 @@ def new_room(packed: Packed, path: Path | None = None) -> Any:
     from zc_review.service import RoomService
     from zc_review.storage.engine import make_engine
 
-    return RoomService(payload=packed.payload, package_id=packed.package_id, package_sha256="0" * 64,
+    return RoomService.build(payload=packed.payload, package_id=packed.package_id, package_sha256="0" * 64,
                        engine=make_engine(path), workdir=None if path is None else path.parent, clock=Clock())
 
 
@@ -160,7 +160,7 @@ def demo_bundles(demo: Packed, minutes_ready_db: Path, tmp_path_factory: pytest.
     runner.run([a for a in demo.script["actions"][index_of(demo, "sign_minutes"):] if a["action"] != "export"])
     out = []
     for name in ("older", "newer"):
-        path, _ = room.export_bundle(runner.recorder, home / name)
+        path, _ = room.closing.export_bundle(runner.recorder, home / name)
         out.append(path)
     room.engine.dispose()
     return out[0], out[1]

@@ -84,15 +84,15 @@ def one_trial(demo: Packed, template: Path, folder: Path, seed: int) -> dict[str
     shutil.copy(template, folder / "session.db")
     room = new_room(demo, folder / "session.db")
     runner = ScriptRunner(room, demo.secrets, folder / "usb")
-    room.open_poll(runner.recorder)
-    assert room.zero_report(1) is None  # an official session prints no rehearsal zero report
+    room.ballot.open_poll(runner.recorder)
+    assert room.ballot.zero_report(1) is None  # an official session prints no rehearsal zero report
     voters = rng.sample(room.attending_ids(), VOTERS)
     cast_index: dict[str, int] = {}
     for k, rid in enumerate(voters):
         choice = list(COHORT)[min(2, k * 3 // VOTERS)]  # first third agree, then abstain, then disagree
         actor = runner.actor(rid)
         before = {i for i, _ in slip_rows(room)}
-        room.cast_ballot(actor, {a.id: Choice(choice) for a in room.ballot_items(actor)})
+        room.ballot.cast_ballot(actor, {a.id: Choice(choice) for a in room.ballot.ballot_items(actor)})
         new = {i for i, _ in slip_rows(room)} - before
         cast_index.update(dict.fromkeys(new, k))
         wal = folder / "session.db-wal"
@@ -108,14 +108,14 @@ def one_trial(demo: Packed, template: Path, folder: Path, seed: int) -> dict[str
     assert all(o >= 0 for o in offsets)
     rho_open = spearman([cast_index[i] for i in ids], offsets)
     with pytest.raises(ServiceError):
-        room.tally(1)  # no count of an open box, through any door
+        room.ballot.tally(1)  # no count of an open box, through any door
     assert room.record()["rounds"][0]["slips"] == []
     assert room.outcome().main_round is None
 
-    room.close_poll(runner.actor(room.presiding_officer_id()), force=True)
+    room.ballot.close_poll(runner.actor(room.presiding_officer_id()), force=True)
     # the real service's count, for ballots cast in this trial's random order, is the count of the content
     agree_voters = voters[:len([k for k in range(VOTERS) if k * 3 // VOTERS == 0])]
-    for a, tally in room.tally(1).items():
+    for a, tally in room.ballot.tally(1).items():
         assert tally.agree == sum(1 for r in agree_voters if not room.is_recused(r, a))
 
     # -- after close -------------------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def test_crash_leftover_wal_is_scrubbed_on_open(demo: Packed, poll_template: Pat
     shutil.copy(poll_template, tmp_path / "session.db")
     room = new_room(demo, tmp_path / "session.db")
     runner = ScriptRunner(room, demo.secrets, tmp_path / "usb")
-    room.open_poll(runner.recorder)
+    room.ballot.open_poll(runner.recorder)
     with room.engine.connect() as c:  # a committed write sitting in the WAL, as after a kill
         c.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
         c.exec_driver_sql("UPDATE sessionstate SET package_id = package_id")

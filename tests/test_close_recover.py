@@ -15,27 +15,27 @@ from zc_review.service.errors import ServiceError
 
 def finish_and_export(demo: Packed, room: Any, runner: Any) -> tuple[Path, str]:
     runner.run([a for a in demo.script["actions"][index_of(demo, "sign_minutes"):] if a["action"] != "export"])
-    return room.export_bundle(runner.recorder, runner.out_dir)  # type: ignore[no-any-return]
+    return room.closing.export_bundle(runner.recorder, runner.out_dir)  # type: ignore[no-any-return]
 
 
 def test_close_refused_before_export_and_without_both(demo: Packed, minutes_ready_db: Path, tmp_path: Path) -> None:
     room, runner = room_from_db(demo, minutes_ready_db, tmp_path)
     chair, supervisor = runner.actor("R01"), runner.actor("S01")
     with pytest.raises(ServiceError) as err:
-        room.close_session(chair, supervisor)
+        room.close.close_session(chair, supervisor)
     assert err.value.code == "close_not_exported"
     for a, b in ((runner.actor("R03"), supervisor), (chair, runner.recorder), (supervisor, chair)):
         with pytest.raises(ServiceError) as err:
-            room.close_session(a, b)
+            room.close.close_session(a, b)
         assert err.value.code == "close_needs_chair_and_supervisor"
     assert (room.workdir / "session.db").exists()
 
 
 def test_close_wipes_working_files_after_verified_export(demo: Packed, minutes_ready_db: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from zc_review.service import close as close_mod
     from zc_review.service import journal
     from zc_review.service.office_import import verify_bundle
+    from zc_review.service.room import close as close_mod
 
     room, runner = room_from_db(demo, minutes_ready_db, tmp_path)
     bundle, fp = finish_and_export(demo, room, runner)
@@ -50,7 +50,7 @@ def test_close_wipes_working_files_after_verified_export(demo: Packed, minutes_r
     altered.write_bytes(bytes(data))
     for where in (altered, tmp_path / "missing.zcb"):
         with pytest.raises(ServiceError) as err:
-            room.close_session(chair, supervisor, bundle=where)
+            room.close.close_session(chair, supervisor, bundle=where)
         assert err.value.code == "close_bundle_unverified"
     assert db.exists()
 
@@ -68,7 +68,7 @@ def test_close_wipes_working_files_after_verified_export(demo: Packed, minutes_r
 
     monkeypatch.setattr(journal, "append", spy_append)
     monkeypatch.setattr(close_mod, "wipe_file", spy)
-    res = room.close_session(chair, supervisor)
+    res = room.close.close_session(chair, supervisor)
     assert seen[:3] == ["log:session_wiped", "journal:session_wiped", "wiped:session.db"] or \
         seen[:2] == ["log:session_wiped", "journal:session_wiped"] and "wiped:session.db" in seen
     assert "session.db" in res.wiped and not workdir.exists()
@@ -81,7 +81,7 @@ def test_close_wipes_working_files_after_verified_export(demo: Packed, minutes_r
 def test_wipe_file_overwrites_before_unlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from zc_review.service.close import wipe_file
+    from zc_review.service.room.close import wipe_file
 
     path = tmp_path / "session.db"
     secret = b"A001 92.50 agree " * 1000

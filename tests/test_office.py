@@ -81,14 +81,14 @@ def test_lying_room_is_caught_by_recomputation(sealed: tuple[Any, Path], demo: P
     from zc_review.service.office_import import verify_bundle
 
     room, _ = sealed
-    members = room.bundle_members()
+    members = room.closing.bundle_members()
     record = json.loads(members["results.json"])
     record["declared"]["applicants"]["A020"]["composite"] = "99.99"
     from zc_review.domain.codec import canonical_json
 
     members["results.json"] = canonical_json(record)
     data = write_bundle(members, session_id=room.defn.session_id, package_id=room.package_id,
-                        device_key=room.device_key, device_cert=room.device_cert,
+                        device_key=room.ctx.device_key, device_cert=room.ctx.device_cert,
                         office_recipient=room.payload.office_recipient, now=room.clock())
     path = tmp_path / "lying.zcb"
     path.write_bytes(data)
@@ -103,13 +103,13 @@ def test_forged_ballot_is_caught(sealed: tuple[Any, Path], demo: Packed, tmp_pat
     from zc_review.service.office_import import verify_bundle
 
     room, _ = sealed
-    members = room.bundle_members()
+    members = room.closing.bundle_members()
     record = json.loads(members["results.json"])
     slip = record["rounds"][0]["slips"][0]
     slip[2] = "agree" if slip[2] != "agree" else "disagree"
     members["results.json"] = canonical_json(record)
     data = write_bundle(members, session_id=room.defn.session_id, package_id=room.package_id,
-                        device_key=room.device_key, device_cert=room.device_cert,
+                        device_key=room.ctx.device_key, device_cert=room.ctx.device_cert,
                         office_recipient=room.payload.office_recipient, now=room.clock())
     path = tmp_path / "forged.zcb"
     path.write_bytes(data)
@@ -128,7 +128,7 @@ def test_minutes_pdf_holds_the_results_and_two_valid_signatures(sealed: tuple[An
     from zc_review.seal.pki import load_office_keys
 
     room, _ = sealed
-    pdf = room.minutes_pdf()
+    pdf = room.closing.minutes_pdf()
     import re
 
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
@@ -155,7 +155,7 @@ def test_minutes_fonts_embedded(sealed: tuple[Any, Path], tmp_path: Path) -> Non
     if not shutil.which("pdffonts"):
         pytest.skip("pdffonts not installed")
     path = tmp_path / "m.pdf"
-    path.write_bytes(sealed[0].minutes_pdf())
+    path.write_bytes(sealed[0].closing.minutes_pdf())
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     rows = [line for line in out.splitlines()[2:] if "WenQuanYi" in line]
     assert rows and all(" yes " in r for r in rows)

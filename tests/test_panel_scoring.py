@@ -72,34 +72,34 @@ def test_blind_findings_name_employer_and_core() -> None:
 # -- the service on the demo ---------------------------------------------------------------------------------------
 def _flagged_a001(room_at: Any) -> tuple[Any, Any]:
     room, runner = room_at("scores")
-    scorers = room.scorers_of("A001")
+    scorers = room.scoring.scorers_of("A001")
     assert scorers == ["R02", "R04", "R05", "R06", "R07", "R08"]
     for r in scorers:
         values = {**(M50 if r == "R08" else M80), **D80}
-        room.save_scores(runner.actor(r), "A001", values, submit=True)
+        room.scoring.save_scores(runner.actor(r), "A001", values, submit=True)
     return room, runner
 
 
 def test_visibility_after_own_submission_and_flags(room_at: Any) -> None:
     room, runner = room_at("scores")
     r02, r04 = runner.actor("R02"), runner.actor("R04")
-    room.save_scores(r02, "A001", {**M80, **D80}, submit=False)
+    room.scoring.save_scores(r02, "A001", {**M80, **D80}, submit=False)
     with pytest.raises(ServiceError) as err:
-        room.panel_scores(r02, "A001")
+        room.panel.panel_scores(r02, "A001")
     assert err.value.code == "own_sheet_not_submitted"
-    room.save_scores(r02, "A001", {**M80, **D80}, submit=True)
-    view = room.panel_scores(r02, "A001")
+    room.scoring.save_scores(r02, "A001", {**M80, **D80}, submit=True)
+    view = room.panel.panel_scores(r02, "A001")
     assert set(view.per_reviewer) == {"R02"} and "R04" in view.waiting
     with pytest.raises(ServiceError):
-        room.panel_scores(r04, "A001")  # R04 has not submitted: sees nothing
+        room.panel.panel_scores(r04, "A001")  # R04 has not submitted: sees nothing
     with pytest.raises(ServiceError) as err:
-        room.panel_scores(runner.actor("R09"), "A001")  # another panel
+        room.panel.panel_scores(runner.actor("R09"), "A001")  # another panel
     assert err.value.code == "not_on_panel"
 
 
 def test_flag_explanation_never_changes_a_score(room_at: Any, tmp_path: Path) -> None:
     room, runner = _flagged_a001(room_at)
-    view = room.panel_scores(runner.actor("R02"), "A001")
+    view = room.panel.panel_scores(runner.actor("R02"), "A001")
     # material: five at 80, R08 at 50. mean 75, range 30, stdev √(750/6) = 11.18, R08 is 30 from 80
     m = view.spreads[0]
     assert (m.part, m.range, m.distance["R08"], m.distance["R02"]) == ("material", 30, 30, 6)
@@ -108,66 +108,66 @@ def test_flag_explanation_never_changes_a_score(room_at: Any, tmp_path: Path) ->
     assert not view.spreads[1].flagged  # defence all 80
     assert view.aggregate.material == 75 and view.aggregate.composite == D("76.50")  # 0.7·75 + 0.3·80
     assert "算术平均" in view.rule
-    before = room.current_sheet("R08", "A001").values_json
+    before = room.scoring.current_sheet("R08", "A001").values_json
     with pytest.raises(ServiceError) as err:
-        room.explain_flag(runner.actor("R02"), "A001", "我没有偏离")
+        room.panel.explain_flag(runner.actor("R02"), "A001", "我没有偏离")
     assert err.value.code == "flag_not_concerned"
-    room.explain_flag(runner.actor("R08"), "A001", "该申报人代表性业绩不足，维持原评分。")
-    assert room.current_sheet("R08", "A001").values_json == before
-    assert room.applicant_score("A001").material == 75
-    assert room.flag_explanations() == {"A001": {"R08": "该申报人代表性业绩不足，维持原评分。"}}
-    assert list(room.flagged_applicants()) == ["A001"]
+    room.panel.explain_flag(runner.actor("R08"), "A001", "该申报人代表性业绩不足，维持原评分。")
+    assert room.scoring.current_sheet("R08", "A001").values_json == before
+    assert room.scoring.applicant_score("A001").material == 75
+    assert room.panel.flag_explanations() == {"A001": {"R08": "该申报人代表性业绩不足，维持原评分。"}}
+    assert list(room.panel.flagged_applicants()) == ["A001"]
     rec = room.record()
     assert rec["flag_explanations"] == [{"applicant_id": "A001", "reviewer_id": "R08",
                                          "text": "该申报人代表性业绩不足，维持原评分。"}]
-    from zc_review.service.minutes_view import build_minutes_view
+    from zc_review.service.room.minutes_view import build_minutes_view
 
-    notes = build_minutes_view(room, room.outcome()).disagreement_notes
+    notes = build_minutes_view(room.closing, room.outcome()).disagreement_notes
     assert len(notes) == 1 and notes[0].applicant_code == room.defn.applicant("A001").code
     assert "申报材料分极差 30.00、标准差 11.18" == notes[0].spread
     assert notes[0].explanations == f"{room.person_name('R08')}：该申报人代表性业绩不足，维持原评分。"
-    row = next(r for r in room.leader_sheet("P-JZ") if r.applicant_id == "A001")
+    row = next(r for r in room.panel.leader_sheet("P-JZ") if r.applicant_id == "A001")
     assert row.material == "75.00" and row.composite == "76.50" and "R08" not in row.disagreement
     assert room.person_name("R08") in row.disagreement
-    pdf = room.leader_sheet_pdf(runner.actor("R02"), "P-JZ")
+    pdf = room.panel.leader_sheet_pdf(runner.actor("R02"), "P-JZ")
     assert pdf.startswith(b"%PDF-")
     with pytest.raises(ServiceError):
-        room.leader_sheet_pdf(runner.actor("R04"), "P-JZ")  # the vice-leader is not the leader
+        room.panel.leader_sheet_pdf(runner.actor("R04"), "P-JZ")  # the vice-leader is not the leader
 
 
 def test_returned_sheet_keeps_every_version(room_at: Any) -> None:
     room, runner = _flagged_a001(room_at)
     leader, sup = runner.actor("R02"), runner.actor("S01")
     with pytest.raises(ServiceError):
-        room.return_sheet(leader, runner.actor("R04"), "R08", "A001", "请复核")  # the witness is no supervisor
-    room.return_sheet(leader, sup, "R08", "A001", "分数偏离较大，请复核后重新提交")
+        room.scoring.return_sheet(leader, runner.actor("R04"), "R08", "A001", "请复核")  # the witness is no supervisor
+    room.scoring.return_sheet(leader, sup, "R08", "A001", "分数偏离较大，请复核后重新提交")
     with pytest.raises(ServiceError):
-        room.panel_scores(runner.actor("R08"), "A001")  # returned: must submit again to see the others
-    room.save_scores(runner.actor("R08"), "A001", {**M80, **D80}, submit=True)
-    versions = [(s.version, s.status, s.return_reason) for s in room.sheet_versions("R08", "A001")]
+        room.panel.panel_scores(runner.actor("R08"), "A001")  # returned: must submit again to see the others
+    room.scoring.save_scores(runner.actor("R08"), "A001", {**M80, **D80}, submit=True)
+    versions = [(s.version, s.status, s.return_reason) for s in room.panel.sheet_versions("R08", "A001")]
     assert versions == [(1, "returned", "分数偏离较大，请复核后重新提交"), (2, "submitted", "")]
     sheets = [s for s in room.record()["sheets"] if (s["reviewer_id"], s["applicant_id"]) == ("R08", "A001")]
     assert [(s["version"], s["status"], s["rubric_version"]) for s in sheets] == [
         (1, "returned", "2025.1"), (2, "submitted", "2025.1")]
-    assert room.applicant_score("A001").material == 80
-    assert room.flagged_applicants() == {}
+    assert room.scoring.applicant_score("A001").material == 80
+    assert room.panel.flagged_applicants() == {}
 
 
 def test_discussion_order_and_step_out_on_demo(room_at: Any) -> None:
     room, _ = room_at("open_poll")
-    order = room.discussion_order()
+    order = room.panel.discussion_order()
     assert sorted(order) == sorted(a.id for a in room.defn.applicants)
-    assert room.must_step_out("A003") == ["R06"] and room.must_step_out("A001") == []
+    assert room.panel.must_step_out("A003") == ["R06"] and room.panel.must_step_out("A001") == []
     naive = sorted(order, key=lambda a: room.defn.applicant(a).code)
-    assert room.movements(order) <= room.movements(naive)
-    assert room.movements(order) == 2 * len({r.reviewer_id for r in room.recusals()
+    assert room.panel.movements(order) <= room.panel.movements(naive)
+    assert room.panel.movements(order) == 2 * len({r.reviewer_id for r in room.recusals()
                                              if r.reviewer_id in room.attending_ids()})
 
 
 def test_pass_rate_preview_matches_results(room_at: Any) -> None:
     room, _ = room_at("open_poll")
     expected = json.loads((ROOT / "data/demo/expected-results.json").read_text("utf-8"))
-    for g in room.pass_rate_preview():
+    for g in room.panel.pass_rate_preview():
         assert g.cap == expected["groups"][g.group_id]["cap"]
         assert g.applicants == len(room.defn.applicants_of_group(g.group_id))
         ranks = [r for _, _, r in g.ranking]
@@ -196,27 +196,27 @@ def test_three_rubrics_pack_with_their_required_criteria(demo: Packed, demo_educ
 def test_na_is_rescaled_not_zero(room_at: Any) -> None:
     room, runner = room_at("scores")
     values: dict[str, Decimal | None] = {**M80, "M3": None, **D80}
-    room.save_scores(runner.actor("R02"), "A001", values, submit=True)
+    room.scoring.save_scores(runner.actor("R02"), "A001", values, submit=True)
     # 68 applicable points of 85 → 80 of 100; not 68
-    assert room.applicant_score("A001").material == 80
+    assert room.scoring.applicant_score("A001").material == 80
     with pytest.raises(ServiceError):
-        room.save_scores(runner.actor("R04"), "A001", {**M80, "M1": None, **D80}, submit=True)
+        room.scoring.save_scores(runner.actor("R04"), "A001", {**M80, "M1": None, **D80}, submit=True)
 
 
 def test_enterprise_rubric_scores_and_aggregates(room_at: Any) -> None:
     room, runner = room_at("scores")
     a = next(x for x in room.defn.applicants_of_panel("P-JD"))
     qy = {"M1": D(8), "M2": D(28), "M3": D(12), "M4": D(12), "M7": D(4), "M5": D(8), "M6": D(8), **D80}
-    for r in room.scorers_of(a.id):
-        room.save_scores(runner.actor(r), a.id, qy, submit=True)
-    s = room.applicant_score(a.id)
+    for r in room.scoring.scorers_of(a.id):
+        room.scoring.save_scores(runner.actor(r), a.id, qy, submit=True)
+    s = room.scoring.applicant_score(a.id)
     assert s.material == 80 and s.defence == 80 and s.composite == D("80.00")
-    sheet = room.current_sheet(room.scorers_of(a.id)[0], a.id)
+    sheet = room.scoring.current_sheet(room.scoring.scorers_of(a.id)[0], a.id)
     assert (sheet.rubric_id, sheet.rubric_version) == ("RB-GC-QY", "2025.1")
 
 
 def test_education_has_no_defence_anywhere(demo_education: Packed, tmp_path: Path) -> None:
-    from zc_review.service.minutes_view import build_minutes_view
+    from zc_review.service.room.minutes_view import build_minutes_view
     from zc_review.service.script import ScriptRunner
 
     room = new_room(demo_education)
@@ -227,9 +227,9 @@ def test_education_has_no_defence_anywhere(demo_education: Packed, tmp_path: Pat
         assert o.score is not None and o.score.defence is None
         assert o.score.composite == o.score.material.quantize(D("0.01"))
         assert all(d is None for _, d in o.score.per_reviewer.values())
-    view = build_minutes_view(room, out)
+    view = build_minutes_view(room.closing, out)
     assert view.has_defence is False and all(r.defence == "—" for r in view.applicants)
-    pdf = room.generate_minutes(runner.recorder)
+    pdf = room.closing.generate_minutes(runner.recorder)
     import io
 
     from pypdf import PdfReader
@@ -238,7 +238,7 @@ def test_education_has_no_defence_anywhere(demo_education: Packed, tmp_path: Pat
     assert "答辩分" not in text, text[max(0, text.find("答辩分") - 80):text.find("答辩分") + 10]
     assert all(str(o.score.composite) in text for o in out.applicants.values())
     leader = room.defn.panels[0].leader_id
-    sheet = room.leader_sheet_pdf(runner.actor(leader), room.defn.panels[0].id)
+    sheet = room.panel.leader_sheet_pdf(runner.actor(leader), room.defn.panels[0].id)
     sheet_text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(sheet)).pages)
     assert "答辩分" not in sheet_text and "综合分" in sheet_text
 
@@ -259,12 +259,12 @@ def test_anonymity_check_at_pack_and_in_the_room(tmp_path: Path, office_keys: Pa
     assert len(warnings) == 2 and "GC-2025-001" in warnings[0] and "梁健" in warnings[0]
     assert "青川市恒泰建设工程有限公司" in warnings[1]
     room = new_room(packed)
-    found = room.anonymity_findings()
+    found = room.panel.anonymity_findings()
     assert list(found) == ["A001"] and {f.kind for f in found["A001"]} == {"name", "employer"}
     from zc_review.service.script import ScriptRunner
 
     runner = ScriptRunner(room, packed.secrets, tmp_path / "usb")
     with pytest.raises(ServiceError):
-        room.anonymity_report(runner.actor("R02"))  # a reviewer never gets the report
-    assert room.anonymity_report(runner.recorder) == found
-    assert new_room(demo).anonymity_findings() == {}
+        room.panel.anonymity_report(runner.actor("R02"))  # a reviewer never gets the report
+    assert room.panel.anonymity_report(runner.recorder) == found
+    assert new_room(demo).panel.anonymity_findings() == {}

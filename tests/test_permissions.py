@@ -1,7 +1,7 @@
 """Every cell of the role × action table (service/permissions.py, docs/SECURITY.md), through the one check.
 
 For each Action and each Role an actor holding only that role is allowed or refused by
-``RoomBase._require``; the table in docs/SECURITY.md is the table in the code; and the issue's named cases
+``RoomContext.require``; the table in docs/SECURITY.md is the table in the code; and the issue's named cases
 (the recorder cannot vote, a reviewer cannot sign the minutes, nobody signs twice) go through real calls.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import ROOT, Packed, new_room, room_from_db
 from zc_review.service.errors import ServiceError
-from zc_review.service.permissions import PERMISSIONS, Action, Role, require
+from zc_review.service.room.permissions import PERMISSIONS, Action, Role, require
 
 CELLS = [(a, r) for a in Action for r in Role]
 
@@ -37,14 +37,14 @@ def test_every_cell_through_require(room_and_actor: tuple[Any, Any], monkeypatch
                                     action: Action, role: Role) -> None:
     """An actor holding only ``role`` is allowed exactly when the table lists it."""
     room, actor = room_and_actor
-    monkeypatch.setattr(room, "roles_of", lambda person_id, panel_id=None: frozenset({role}))
+    monkeypatch.setattr(room.ctx, "roles_of", lambda person_id, panel_id=None: frozenset({role}))
     allowed = role in PERMISSIONS[action]
     if allowed:
-        assert room._require(actor, action, panel_id="P-JZ") == frozenset({role})
+        assert room.ctx.require(actor, action, panel_id="P-JZ") == frozenset({role})
         require(frozenset({role}), action)
     else:
         with pytest.raises(ServiceError) as err:
-            room._require(actor, action, panel_id="P-JZ")
+            room.ctx.require(actor, action, panel_id="P-JZ")
         assert err.value.code == "not_permitted" and action.value in str(err.value)
         with pytest.raises(ServiceError):
             require(frozenset({role}), action)
@@ -57,7 +57,7 @@ def test_no_roles_no_action_and_forged_actor_refused(room_and_actor: tuple[Any, 
         require(frozenset(), action)
     forged = dataclasses.replace(actor, _token=object())  # an Actor not made by authenticate
     with pytest.raises(ServiceError) as err:
-        room._require(forged, action)
+        room.ctx.require(forged, action)
     assert err.value.params["action"] == "forged_actor"
 
 
@@ -97,10 +97,10 @@ def test_context_roles_come_from_the_session(room_at: Any) -> None:
 def test_recorder_cannot_vote(room_at: Any) -> None:
     room, runner = room_at("ballot")
     with pytest.raises(ServiceError) as err:
-        room.cast_ballot(runner.recorder, {})
+        room.ballot.cast_ballot(runner.recorder, {})
     assert err.value.code == "not_permitted"
     with pytest.raises(ServiceError) as err:  # nor the supervisor
-        room.cast_ballot(runner.actor("S01"), {})
+        room.ballot.cast_ballot(runner.actor("S01"), {})
     assert err.value.code == "not_permitted"
 
 
@@ -108,40 +108,40 @@ def test_reviewer_cannot_sign_minutes_and_nobody_signs_twice(demo: Packed, minut
                                                               tmp_path: Path) -> None:
     room, runner = room_from_db(demo, minutes_ready_db, tmp_path)
     with pytest.raises(ServiceError) as err:  # an ordinary reviewer
-        room.sign_minutes(runner.actor("R05"))
+        room.closing.sign_minutes(runner.actor("R05"))
     assert err.value.code == "not_permitted"
     with pytest.raises(ServiceError) as err:  # the presiding officer before the recorder
-        room.sign_minutes(runner.actor("R01"))
+        room.closing.sign_minutes(runner.actor("R01"))
     assert err.value.code == "not_permitted"
-    room.sign_minutes(runner.recorder)
+    room.closing.sign_minutes(runner.recorder)
     with pytest.raises(ServiceError) as err:  # the recorder again, in the presiding officer's place
-        room.sign_minutes(runner.recorder)
+        room.closing.sign_minutes(runner.recorder)
     assert err.value.code == "not_permitted"
-    room.sign_minutes(runner.actor("R01"))
+    room.closing.sign_minutes(runner.actor("R01"))
     with pytest.raises(ServiceError) as err:  # the presiding officer again
-        room.sign_minutes(runner.actor("R01"))
+        room.closing.sign_minutes(runner.actor("R01"))
     assert err.value.code == "minutes_sign_order"
     with pytest.raises(ServiceError) as err:  # a result sign-off twice
-        room.sign_off_results(runner.actor("R05"))
+        room.closing.sign_off_results(runner.actor("R05"))
     assert err.value.code == "already_signed"
     with pytest.raises(ServiceError) as err:  # a pledge twice
-        room.sign_pledge(runner.actor("R05"))
+        room.opening.sign_pledge(runner.actor("R05"))
     assert err.value.code == "already_signed"
 
 
 def test_one_rubric_place_per_person(room_at: Any) -> None:
     room, runner = room_at("sign_rubric")
     p = room.defn.panels[0]
-    room.sign_rubric(runner.actor(p.leader_id), p.id, Role.PANEL_LEADER)
+    room.opening.sign_rubric(runner.actor(p.leader_id), p.id, Role.PANEL_LEADER)
     with pytest.raises(ServiceError) as err:
-        room.sign_rubric(runner.actor(p.leader_id), p.id, Role.PANEL_LEADER)
+        room.opening.sign_rubric(runner.actor(p.leader_id), p.id, Role.PANEL_LEADER)
     assert err.value.code in {"already_signed", "role_already_signed"}
     with pytest.raises(ServiceError) as err:  # the leader cannot also sign in the vice-leader's place
-        room.sign_rubric(runner.actor(p.leader_id), p.id, Role.PANEL_VICE_LEADER)
+        room.opening.sign_rubric(runner.actor(p.leader_id), p.id, Role.PANEL_VICE_LEADER)
     assert err.value.code in {"not_permitted", "already_signed", "role_already_signed"}
     with pytest.raises(ServiceError) as err:  # a plain member cannot sign the rubric at all
         member = next(m for m in p.member_ids if m not in {p.leader_id, p.vice_leader_id})
-        room.sign_rubric(runner.actor(member), p.id, Role.PANEL_LEADER)
+        room.opening.sign_rubric(runner.actor(member), p.id, Role.PANEL_LEADER)
     assert err.value.code == "not_permitted"
 
 

@@ -45,7 +45,7 @@ def room_on_disk(p: Packed, folder: Path) -> Any:
     from zc_review.service import RoomService
     from zc_review.storage.engine import make_engine
 
-    return RoomService(payload=p.payload, package_id=p.package_id, package_sha256="0" * 64,
+    return RoomService.build(payload=p.payload, package_id=p.package_id, package_sha256="0" * 64,
                        engine=make_engine(folder / "session.db"), workdir=folder, clock=Clock())
 
 
@@ -74,7 +74,7 @@ def test_pack_flag_makes_a_rehearsal(rehearsal: Packed) -> None:
 
 def test_zero_report_printed_when_the_poll_opens(played: tuple[Any, Path, Path], tmp_path: Path) -> None:
     room, folder, _ = played
-    pdf = room.zero_report(1)
+    pdf = room.ballot.zero_report(1)
     assert pdf is not None and (folder / "zero-report-round-1.pdf").read_bytes() == pdf
     pages = pdf_pages(pdf, tmp_path)
     assert all("演练" in p for p in pages)
@@ -86,7 +86,7 @@ def test_zero_report_printed_when_the_poll_opens(played: tuple[Any, Path, Path],
 
 
 def test_every_minutes_page_says_rehearsal(played: tuple[Any, Path, Path], tmp_path: Path) -> None:
-    pages = pdf_pages(played[0].minutes_pdf(), tmp_path)
+    pages = pdf_pages(played[0].closing.minutes_pdf(), tmp_path)
     assert len(pages) >= 2 and all("演练" in p for p in pages)
 
 
@@ -127,7 +127,7 @@ async def test_banner_shown_after_unlock(rehearsal: Packed) -> None:
     from zc_review.storage.engine import make_engine
     from zc_review.tui.app import make_app
 
-    room = RoomService(payload=rehearsal.payload, package_id="x", package_sha256="0" * 64, engine=make_engine(None),
+    room = RoomService.build(payload=rehearsal.payload, package_id="x", package_sha256="0" * 64, engine=make_engine(None),
                        workdir=None, clock=Clock())
     app = make_app(room)
     async with app.run_test(size=(120, 40)) as pilot:

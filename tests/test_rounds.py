@@ -27,15 +27,15 @@ def voided(demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any,
     after_main = index_of(demo, "open_runoff")
     runner.run(acts[:after_main])
     refusals = {}
-    for name, call in (("no supervisor", lambda: room.void_round(runner.actor("R01"), runner.actor("R02"), 1, REASON)),
-                       ("no reason", lambda: room.void_round(runner.actor("R01"), runner.actor("S01"), 1, "  ")),
-                       ("no such round", lambda: room.void_round(runner.actor("R01"), runner.actor("S01"), 7, REASON))):
+    for name, call in (("no supervisor", lambda: room.ballot.void_round(runner.actor("R01"), runner.actor("R02"), 1, REASON)),
+                       ("no reason", lambda: room.ballot.void_round(runner.actor("R01"), runner.actor("S01"), 1, "  ")),
+                       ("no such round", lambda: room.ballot.void_round(runner.actor("R01"), runner.actor("S01"), 7, REASON))):
         try:
             call()
         except ServiceError as exc:
             refusals[name] = exc.code
-    assert [r.status for r in room.rounds()] == ["closed"]
-    room.void_round(runner.actor("R01"), runner.actor("S01"), 1, REASON)
+    assert [r.status for r in room.ballot.rounds()] == ["closed"]
+    room.ballot.void_round(runner.actor("R01"), runner.actor("S01"), 1, REASON)
     main_ballots = [a for a in acts[:after_main] if a["action"] == "ballot"]
     runner.run(main_ballots + [{"action": "close_poll"}])  # the re-vote: round 2, same ballots
     runner.run(acts[after_main:])
@@ -54,18 +54,18 @@ def test_revote_gives_the_same_results_in_round_two(voided: tuple[Any, Path, dic
     declared = declared_numbers(room.defn, room.outcome())
     assert declared["main_round"] == 2
     assert {**declared, "main_round": expected["main_round"]} == expected
-    assert [(r.round_no, r.kind, r.status) for r in room.rounds()] == [
+    assert [(r.round_no, r.kind, r.status) for r in room.ballot.rounds()] == [
         (1, "main", "void"), (2, "revote", "closed"), (3, "runoff", "closed")]
 
 
 def test_every_round_in_record_and_minutes(voided: tuple[Any, Path, dict[str, str]]) -> None:
-    from zc_review.service.minutes_view import build_minutes_view
+    from zc_review.service.room.minutes_view import build_minutes_view
 
     room = voided[0]
     rounds = room.record()["rounds"]
     assert [r["status"] for r in rounds] == ["void", "closed", "closed"]
     assert rounds[0]["void_reason"] == REASON and rounds[0]["slips"] and rounds[0]["box_sha256"]
-    view = build_minutes_view(room, room.outcome())
+    view = build_minutes_view(room.closing, room.outcome())
     assert [b.number for b in view.ballot_rounds] == ["1", "2", "3"]
     assert REASON in view.ballot_rounds[0].note
     assert view.ballot_box_fingerprint.count("第") == 3  # the voided box's fingerprint is printed too
@@ -83,7 +83,7 @@ def forge(room: Any, tmp_path: Path, change: Any) -> Path:
     from zc_review.domain.codec import canonical_json
     from zc_review.seal.bundle import write_bundle
 
-    members = room.bundle_members()
+    members = room.closing.bundle_members()
     record = json.loads(members["results.json"])
     log = json.loads(members["log.json"])
     change(record, log)
@@ -91,7 +91,7 @@ def forge(room: Any, tmp_path: Path, change: Any) -> Path:
     members["log.json"] = canonical_json(log)
     path = tmp_path / "forged.zcb"
     path.write_bytes(write_bundle(members, session_id=room.defn.session_id, package_id=room.package_id,
-                                  device_key=room.device_key, device_cert=room.device_cert,
+                                  device_key=room.ctx.device_key, device_cert=room.ctx.device_cert,
                                   office_recipient=room.payload.office_recipient, now=room.clock()))
     return path
 
@@ -132,10 +132,10 @@ def _no_bundle_like_files(folder: Path) -> None:
 def _retry_works(room: Any, demo: Packed, out: Path) -> None:
     from zc_review.service.office_import import verify_bundle
 
-    path, fp = room.export_bundle(room_recorder(room, demo), out)
+    path, fp = room.closing.export_bundle(room_recorder(room, demo), out)
     assert verify_bundle(path, demo.keys).ok
     assert [p.name for p in out.iterdir()] == [path.name]
-    assert room.last_export() == (path, fp)
+    assert room.closing.last_export() == (path, fp)
 
 
 def room_recorder(room: Any, demo: Packed) -> Any:
@@ -150,7 +150,7 @@ def test_failed_export_is_clear_clean_and_retryable(voided: tuple[Any, Path, dic
     import os
 
     room = voided[0]
-    before = room.last_export()
+    before = room.closing.last_export()
     out = tmp_path / "usb"
     out.mkdir()
     (out / f".{room.defn.session_id}-result.zcb.partial").write_bytes(b"half a bundle from a pulled stick")
@@ -171,9 +171,9 @@ def test_failed_export_is_clear_clean_and_retryable(voided: tuple[Any, Path, dic
         monkeypatch.setattr(Path, "read_bytes",
                             lambda p: real(p)[:-1] if p.name.endswith(".partial") else real(p))
     with pytest.raises(ServiceError) as err:
-        room.export_bundle(room_recorder(room, demo), target)
+        room.closing.export_bundle(room_recorder(room, demo), target)
     assert err.value.code == "export_failed" and "重试" in err.value.message
     _no_bundle_like_files(out if failure != "enotdir" else tmp_path / "afile")
-    assert room.last_export() == before  # nothing recorded as exported
+    assert room.closing.last_export() == before  # nothing recorded as exported
     monkeypatch.undo()
     _retry_works(room, demo, out)

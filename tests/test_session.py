@@ -76,17 +76,17 @@ def test_no_quorum_blocks_everything(demo: Packed, tmp_path: Path) -> None:
     runner = ScriptRunner(room, demo.secrets, tmp_path)
     ids = [r.id for r in room.defn.reviewers]
     for r in ids[:11]:
-        room.mark_attendance(runner.recorder, r, True)
+        room.opening.mark_attendance(runner.recorder, r, True)
     for r in ids[11:]:
-        room.mark_attendance(runner.recorder, r, False)
+        room.opening.mark_attendance(runner.recorder, r, False)
     with pytest.raises(ServiceError) as err:
-        room.close_roll_call(runner.recorder)
+        room.opening.close_roll_call(runner.recorder)
     assert err.value.code == "no_quorum" and "12" in err.value.message
     with pytest.raises(ServiceError) as err:
-        room.open_poll(runner.recorder)
+        room.ballot.open_poll(runner.recorder)
     assert err.value.code == "roll_call_open"
     with pytest.raises(ServiceError):
-        room.sign_pledge(runner.actor("R01"))
+        room.opening.sign_pledge(runner.actor("R01"))
 
 
 def test_second_ballot_refused(room_at: Any) -> None:
@@ -94,28 +94,28 @@ def test_second_ballot_refused(room_at: Any) -> None:
     first = room.defn.reviewers[0].id
     actor = runner.actor(first)
     with pytest.raises(ServiceError) as err:
-        room.cast_ballot(actor, {a.id: Choice.AGREE for a in room.defn.applicants})
+        room.ballot.cast_ballot(actor, {a.id: Choice.AGREE for a in room.defn.applicants})
     assert err.value.code == "already_voted"
-    assert len(room.voters_done(1)) == 1
+    assert len(room.ballot.voters_done(1)) == 1
 
 
 def test_recused_reviewer_cannot_score_see_or_vote(room_at: Any) -> None:
     room, runner = room_at("scores")
     r06 = runner.actor("R06")  # pre-declared conflict with A003
-    for call in (lambda: room.dossier(r06, "A003"),
-                 lambda: room.save_scores(r06, "A003", {}, submit=False)):
+    for call in (lambda: room.scoring.dossier(r06, "A003"),
+                 lambda: room.scoring.save_scores(r06, "A003", {}, submit=False)):
         with pytest.raises(ServiceError) as err:
             call()
         assert err.value.code == "recused"
-    assert "A003" not in {a.id for a in room.applicants_for_reviewer("R06")}
+    assert "A003" not in {a.id for a in room.scoring.applicants_for_reviewer("R06")}
 
 
 def test_recused_absent_from_ballot(room_at: Any) -> None:
     room, runner = room_at("ballot")
-    items = {a.id for a in room.ballot_items(runner.actor("R06"))}
+    items = {a.id for a in room.ballot.ballot_items(runner.actor("R06"))}
     assert "A003" not in items and len(items) == len(room.defn.applicants) - 1
     with pytest.raises(ServiceError) as err:
-        room.cast_ballot(runner.actor("R06"), {a.id: Choice.AGREE for a in room.defn.applicants})
+        room.ballot.cast_ballot(runner.actor("R06"), {a.id: Choice.AGREE for a in room.defn.applicants})
     assert err.value.code == "ballot_foreign_applicant"
 
 
@@ -125,13 +125,13 @@ def test_score_validation_and_lock(room_at: Any) -> None:
     room, runner = room_at("scores")
     act = runner.actor("R02")
     with pytest.raises(ServiceError) as err:
-        room.save_scores(act, "A001", {"M1": Decimal("10.5")}, submit=False)
+        room.scoring.save_scores(act, "A001", {"M1": Decimal("10.5")}, submit=False)
     assert err.value.code == "score_out_of_range"
     with pytest.raises(ServiceError) as err:
-        room.save_scores(act, "A001", {"M1": Decimal("7.3")}, submit=False)
+        room.scoring.save_scores(act, "A001", {"M1": Decimal("7.3")}, submit=False)
     assert err.value.code == "score_bad_step"
     with pytest.raises(ServiceError) as err:
-        room.save_scores(act, "A001", {"M1": Decimal(8)}, submit=True)
+        room.scoring.save_scores(act, "A001", {"M1": Decimal(8)}, submit=True)
     assert err.value.code == "score_missing"
     first = next(a for a in demo_actions(room, runner) if a["action"] == "scores" and a["reviewer"] == "R02")
     runner.perform(first)
@@ -149,17 +149,17 @@ def test_scores_refused_before_rubric_in_force(demo: Packed, tmp_path: Path) -> 
     from decimal import Decimal
 
     with pytest.raises(ServiceError) as err:
-        room.save_scores(runner.actor("R02"), "A001", {"M1": Decimal(8)}, submit=False)
+        room.scoring.save_scores(runner.actor("R02"), "A001", {"M1": Decimal(8)}, submit=False)
     assert err.value.code == "rubric_not_in_force"
 
 
 def test_wrong_role_refused(room_at: Any) -> None:
     room, runner = room_at("open_poll")
     with pytest.raises(ServiceError) as err:
-        room.open_poll(runner.actor("R01"))  # the chair is not the recorder
+        room.ballot.open_poll(runner.actor("R01"))  # the chair is not the recorder
     assert err.value.code == "not_permitted"
     with pytest.raises(ServiceError) as err:
-        room.cast_ballot(runner.recorder, {})  # the recorder cannot vote
+        room.ballot.cast_ballot(runner.recorder, {})  # the recorder cannot vote
     assert err.value.code == "not_permitted"
 
 
@@ -185,11 +185,11 @@ def demo_secret(runner: ScriptRunner, pid: str) -> str:
 def test_chair_force_close_counts_missing_as_not_agreeing(room_at: Any) -> None:
     room, runner = room_at("ballot", 14)  # 14 of 16 have voted
     with pytest.raises(ServiceError) as err:
-        room.close_poll(runner.recorder)
+        room.ballot.close_poll(runner.recorder)
     assert err.value.code == "voters_missing"
-    rnd = room.close_poll(runner.actor("R01"), force=True)
+    rnd = room.ballot.close_poll(runner.actor("R01"), force=True)
     assert rnd.forced and rnd.missing_voters == 2
-    tallies = room.tally(1)
+    tallies = room.ballot.tally(1)
     assert all(t.cast <= 14 for t in tallies.values())
     assert all(o.base == 16 for o in room.outcome().applicants.values())
 
@@ -197,7 +197,7 @@ def test_chair_force_close_counts_missing_as_not_agreeing(room_at: Any) -> None:
 def test_no_tally_of_open_box(room_at: Any) -> None:
     room, _ = room_at("close_poll")
     with pytest.raises(ServiceError) as err:
-        room.tally(1)
+        room.ballot.tally(1)
     assert err.value.code == "round_not_closed"
     assert room.record()["rounds"][0]["slips"] == []  # an open box is never exported
 
@@ -230,7 +230,7 @@ def test_resume_after_crash_mid_ballot(demo: Packed, tmp_path: Path) -> None:
     code = CRASH.format(root=str(ROOT), pickled=str(pickled), db=str(db), out=str(tmp_path / "usb"), upto=upto)
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
     room = new_room(demo, db)
-    assert len(room.voters_done(1)) == 7
+    assert len(room.ballot.voters_done(1)) == 7
     runner = ScriptRunner(room, demo.secrets, tmp_path / "usb")
     with pytest.raises(ServiceError) as err:  # nobody can vote twice after the restart
         runner.perform(demo.script["actions"][index_of(demo, "ballot", 0)])

@@ -36,7 +36,7 @@ from zc_review.domain.model import StaffRole
 voters = [r for r in room.attending_ids() if room.ballot_items and True]
 print(json.dumps({{"recorder": room.defn.staff_with_role(StaffRole.RECORDER).id, "voters": voters,
                   "names": {{r: room.person_name(r) for r in voters}},
-                  "items": len(room.round_applicants(room.open_round()))}}))
+                  "items": len(room.ballot.round_applicants(room.ballot.open_round()))}}))
 """
 
 # a ballot row on screen: an applicant code, then somewhere a mark

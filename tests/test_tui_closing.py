@@ -96,7 +96,7 @@ async def test_ballot_by_keyboard_leaves_no_trace(room_at: Any, demo: Any) -> No
         assert "同意 1 人，不同意 34 人，弃权 1 人" in review_text
         await pilot.press("enter")
         await until(pilot, lambda: on_top(app, VotedNotice), "cast")
-        assert room.voters_done(1) == {"R04"}
+        assert room.ballot.voters_done(1) == {"R04"}
         assert "已投票，请下一位评委" in all_text(app)
 
         # nothing of the ballot anywhere: no voting screen, no marks, no cells, nothing rendered
@@ -115,7 +115,7 @@ async def test_ballot_by_keyboard_leaves_no_trace(room_at: Any, demo: Any) -> No
         await login(pilot, "R04", demo.secrets.persons["R04"])
         await notice_shown(pilot, app)
         assert "已在本轮投票" in app.screen.message
-        assert room.voters_done(1) == {"R04"}
+        assert room.ballot.voters_done(1) == {"R04"}
 
 
 async def test_recused_applicant_not_on_ballot(room_at: Any, demo: Any) -> None:
@@ -136,7 +136,7 @@ async def test_recused_applicant_not_on_ballot(room_at: Any, demo: Any) -> None:
         await until(pilot, lambda: on_top(app, Confirm), "cancel question")
         await pilot.press("y")
         await until(pilot, lambda: on_top(app, BallotScreen), "back to poll")
-        assert voting._marks == {} and "R07" not in room.voters_done(1)
+        assert voting._marks == {} and "R07" not in room.ballot.voters_done(1)
 
 
 async def test_close_with_voters_missing_then_force_close(room_at: Any, demo: Any) -> None:
@@ -149,7 +149,7 @@ async def test_close_with_voters_missing_then_force_close(room_at: Any, demo: An
         await key(pilot, "c")
         await notice_shown(pilot, app)
         assert app.screen.message == t("voters_missing", count=13)
-        assert room.open_round() is not None
+        assert room.ballot.open_round() is not None
         await key(pilot, "enter")
         await key(pilot, "f")
         await until(pilot, lambda: on_top(app, Confirm), "force question")
@@ -157,15 +157,15 @@ async def test_close_with_voters_missing_then_force_close(room_at: Any, demo: An
         await key(pilot, "y")
         presiding = room.presiding_officer_id()
         await login(pilot, presiding, demo.secrets.persons[presiding])
-        await until(pilot, lambda: room.open_round() is None, "forced close")
-        closed = room.rounds()[0]
+        await until(pilot, lambda: room.ballot.open_round() is None, "forced close")
+        closed = room.ballot.rounds()[0]
         assert closed.forced and closed.missing_voters == 13
 
 
 async def test_results_counts_match_tally(room_at: Any, demo: Any) -> None:
     room, runner = room_at("open_runoff")  # main vote closed, a run-off pending
     app = make_app(room)
-    tally = room.tally(1)
+    tally = room.ballot.tally(1)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot, app, demo.secrets)
         await key(pilot, "8")
@@ -201,11 +201,11 @@ async def test_autopilot_runs_the_closing_to_export(room_at: Any, demo: Any, tmp
                 await _failed_export_then_retry_possible(pilot, app, tmp_path)
             assert await play(pilot, app, act, demo.secrets), act["action"]
             assert isinstance(app.screen, DashboardScreen)
-        assert room.results_final() and room.minutes_stage() == "presiding"
+        assert room.closing.results_final() and room.closing.minutes_stage() == "presiding"
         bundle = out / f"{room.defn.session_id}-result.zcb"
         assert bundle.is_file()
-        assert not room.sign_offs_missing()
-        assert set(room.failure_reasons()) == set(room.outcome().failed())
+        assert not room.closing.sign_offs_missing()
+        assert set(room.closing.failure_reasons()) == set(room.outcome().failed())
     assert await play(pilot, app, {"action": "attendance"}, demo.secrets) is False
 
 

@@ -56,12 +56,12 @@ async def test_roll_call_marks_quorum_and_refusal(demo: Packed) -> None:
         assert "未达到法定人数：出席 10 人，需不少于 12 人" in app.screen.message
         await pilot.press("enter")
         assert isinstance(app.screen, RollCallScreen)
-        assert not room.roll_call_closed()
+        assert not room.opening.roll_call_closed()
         await pilot.press("space", "up", "space")  # R17 (the cursor stays on the last row), then R16: attending
-        assert room.quorum().attending == 12
+        assert room.opening.quorum().attending == 12
         assert "已达到法定人数" in _plain(app.screen.query_one("#roll-quorum"))
         await pilot.press("c")
-        assert room.roll_call_closed()
+        assert room.opening.roll_call_closed()
         assert isinstance(app.screen, RollCallScreen)
 
 
@@ -84,12 +84,12 @@ async def test_pledge_wrong_then_right_secret(room_at: Any, demo: Packed) -> Non
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "凭证不正确" in _plain(app.screen.query_one("#cred-error", Label))
-        assert "R02" not in room.pledged_ids()
+        assert "R02" not in room.opening.pledged_ids()
         await _type_secret(pilot, demo.secrets.persons["R02"])
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, PledgeScreen)
-        assert room.pledged_ids() == {"R02"}
+        assert room.opening.pledged_ids() == {"R02"}
         assert "已签署" in _plain(app.screen.query_one("#pledge-count"))
 
 
@@ -174,7 +174,7 @@ async def test_scoring_grid_keyboard(room_at: Any, demo: Packed) -> None:
         await pilot.press("enter")
         assert "M3" in screen.bad["A001"] and "M3" not in screen.values["A001"]
         await pilot.press("ctrl+s")
-        assert room.sheet_values(room.current_sheet("R02", "A001")) == {"M1": 8, "M2": 30}
+        assert room.scoring.sheet_values(room.scoring.current_sheet("R02", "A001")) == {"M1": 8, "M2": 30}
         await pilot.press("shift+tab", "backspace", "1", "2", "enter")  # M3 corrected to 12
         assert not screen.bad["A001"]
         for value in ("12", "8", "8", "26", "36", "16"):  # M4..M6, D1..D3
@@ -183,14 +183,14 @@ async def test_scoring_grid_keyboard(room_at: Any, demo: Packed) -> None:
         assert str(grid.get_cell("A001", "defence")) == "78"
         await pilot.press("up", "ctrl+t")  # the cursor wrapped to the next row; back to A001
         assert "再按 Ctrl+T 确认提交" in _plain(screen.query_one("#score-msg", Static))
-        assert room.current_sheet("R02", "A001").status == "draft"
+        assert room.scoring.current_sheet("R02", "A001").status == "draft"
         await pilot.press("ctrl+t")
-        sheet = room.current_sheet("R02", "A001")
+        sheet = room.scoring.current_sheet("R02", "A001")
         assert sheet.status == "submitted"
         assert "A001" in grid.locked_rows
         await pilot.press("5")  # typing into a locked row is refused with the Chinese message
         assert "已提交锁定" in _plain(screen.query_one("#score-msg", Static))
-        assert room.current_sheet("R02", "A001").values_json == sheet.values_json
+        assert room.scoring.current_sheet("R02", "A001").values_json == sheet.values_json
 
 
 async def test_recused_reviewer_does_not_see_applicant(room_at: Any, demo: Packed) -> None:
@@ -212,14 +212,14 @@ async def test_dossier_text_is_inert(room_at: Any, demo: Packed, monkeypatch: An
 
     room, _ = room_at("view_dossier")
     hostile = "总结[red]x[/] [@click=app.quit]点我[/] \x1b[31m红色\x1b[0m 结束"
-    original = room.dossier
+    original = room.scoring.dossier
 
     def crafted(actor: Any, applicant_id: str) -> Any:
         view = original(actor, applicant_id)
         return dataclasses.replace(view, dossier=dataclasses.replace(view.dossier, work_summary=hostile,
                                                                      papers=("[b]论文[/b]",)))
 
-    monkeypatch.setattr(room, "dossier", crafted)
+    monkeypatch.setattr(room.scoring, "dossier", crafted)
     app = make_app(room)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_scoring(pilot, app, demo, "R02")
@@ -253,7 +253,7 @@ async def test_opinion_written(room_at: Any, demo: Packed) -> None:
         await pilot.press("down", "enter")  # A002
         await keys(pilot, *"材料完整，符合条件。")
         await pilot.press("ctrl+s")
-        assert room.opinions() == {"A002": "材料完整，符合条件。"}
+        assert room.scoring.opinions() == {"A002": "材料完整，符合条件。"}
 
 
 # -- the autopilot ------------------------------------------------------------------------------------------
@@ -276,17 +276,17 @@ async def _autopilot(demo: Packed, actions: list[dict[str, Any]]) -> Any:
         elapsed = time.perf_counter() - started
         assert isinstance(app.screen, DashboardScreen)
     print(f"autopilot: {len(actions)} actions in {elapsed:.1f} s")
-    assert room.roll_call_closed()
-    assert len(room.pledged_ids()) == 16
-    assert all(room.rubric_in_force(p.id) for p in room.defn.panels)
+    assert room.opening.roll_call_closed()
+    assert len(room.opening.pledged_ids()) == 16
+    assert all(room.opening.rubric_in_force(p.id) for p in room.defn.panels)
     for a in actions:
         if a["action"] == "scores":
-            sheet = room.current_sheet(a["reviewer"], a["applicant"])
+            sheet = room.scoring.current_sheet(a["reviewer"], a["applicant"])
             assert sheet.status == ("submitted" if a["submit"] else "draft")
-            assert room.sheet_values(sheet) == {k: None if v in ("-", "NA") else Decimal(v)
+            assert room.scoring.sheet_values(sheet) == {k: None if v in ("-", "NA") else Decimal(v)
                                                 for k, v in a["values"].items()}
     opinions = {a["applicant"]: a["text"] for a in actions if a["action"] == "opinion"}
-    assert room.opinions() == opinions
+    assert room.scoring.opinions() == opinions
     return room
 
 
@@ -301,4 +301,4 @@ async def test_autopilot_opening_some_scores_and_opinions(demo: Packed) -> None:
 async def test_autopilot_whole_opening_and_scoring(demo: Packed) -> None:
     """Every action before the poll opens (424 in the demo), as the demo plays them."""
     room = await _autopilot(demo, demo.script["actions"][:index_of(demo, "open_poll")])
-    assert all(room.scoring_complete(a.id) for a in room.defn.applicants)
+    assert all(room.scoring.scoring_complete(a.id) for a in room.defn.applicants)

@@ -19,7 +19,7 @@ async def test_grid_submit_then_see_panel_and_explain(room_at: Any, demo: Packed
 
     room, runner = room_at("scores")
     for r in ("R02", "R04", "R05", "R06", "R07"):
-        room.save_scores(runner.actor(r), "A001", {**M80, **D80}, submit=True)
+        room.scoring.save_scores(runner.actor(r), "A001", {**M80, **D80}, submit=True)
     app = make_app(room)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open_scoring(pilot, app, demo, "R08")
@@ -29,7 +29,7 @@ async def test_grid_submit_then_see_panel_and_explain(room_at: Any, demo: Packed
         for value in ("5", "20", "7.5", "7.5", "5", "5", "32", "32", "16"):  # material 50, defence 80
             await keys(pilot, *value, "tab")
         await pilot.press("up", "ctrl+t", "ctrl+t")
-        assert room.current_sheet("R08", "A001").status == "submitted"
+        assert room.scoring.current_sheet("R08", "A001").status == "submitted"
         await pilot.press("v")
         assert isinstance(app.screen, PanelScoresScreen)
         body = "\n".join(_plain(w) for w in app.screen.query("Static"))
@@ -37,8 +37,8 @@ async def test_grid_submit_then_see_panel_and_explain(room_at: Any, demo: Packed
         assert "极差 30.00" in body and "标准差 11.18" in body and "评分分歧已标记" in body
         assert app.screen.query_one("#ps-table").row_count == 6
         await keys(pilot, *"已复核，维持原评分", "enter")  # the explanation input has focus
-        assert room.flag_explanations() == {"A001": {"R08": "已复核，维持原评分"}}
-        assert room.applicant_score("A001").material == 75  # never changed
+        assert room.panel.flag_explanations() == {"A001": {"R08": "已复核，维持原评分"}}
+        assert room.scoring.applicant_score("A001").material == 75  # never changed
         await pilot.press("escape")
         assert isinstance(app.screen, ScoringScreen) and app.screen is screen
 
@@ -52,7 +52,7 @@ async def test_leader_returns_sheet_with_witness_and_reviewer_resubmits(room_at:
 
     room, runner = room_at("scores")
     for r in ("R02", "R04", "R05", "R06", "R07", "R08"):
-        room.save_scores(runner.actor(r), "A001", {**(M50 if r == "R08" else M80), **D80}, submit=True)
+        room.scoring.save_scores(runner.actor(r), "A001", {**(M50 if r == "R08" else M80), **D80}, submit=True)
     app = make_app(room)
     async with app.run_test(size=SIZE) as pilot:
         await _login(pilot, app, demo)
@@ -69,9 +69,9 @@ async def test_leader_returns_sheet_with_witness_and_reviewer_resubmits(room_at:
         await credential(pilot, "S01", demo.secrets)
         await wait_for(pilot, lambda: app.screen is screen, "opinion screen")
         assert "已退回" in _plain(screen.query_one("#op-editing"))
-        versions = [(s.version, s.status) for s in room.sheet_versions("R08", "A001")]
+        versions = [(s.version, s.status) for s in room.panel.sheet_versions("R08", "A001")]
         assert versions == [(1, "returned"), (2, "draft")]
-        assert room.sheet_versions("R08", "A001")[0].return_reason == "偏离较大，请复核"
+        assert room.panel.sheet_versions("R08", "A001")[0].return_reason == "偏离较大，请复核"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "DashboardScreen", "dashboard")
         from zc_review.tui.autopilot_opening import _open_scoring as open_scoring
@@ -83,9 +83,9 @@ async def test_leader_returns_sheet_with_witness_and_reviewer_resubmits(room_at:
         await keys(pilot, *"8", "tab", *"32", "tab", *"12", "tab", *"12", "tab", *"8", "tab", *"8", "tab")
         assert str(grid.get_cell("A001", "material")) == "80"
         await pilot.press("up", "ctrl+t", "ctrl+t")
-        assert [(s.version, s.status) for s in room.sheet_versions("R08", "A001")] == [(1, "returned"),
+        assert [(s.version, s.status) for s in room.panel.sheet_versions("R08", "A001")] == [(1, "returned"),
                                                                                        (2, "submitted")]
-        assert room.applicant_score("A001").material == Decimal(80)
+        assert room.scoring.applicant_score("A001").material == Decimal(80)
         assert [s["version"] for s in room.record()["sheets"]
                 if (s["reviewer_id"], s["applicant_id"]) == ("R08", "A001")] == [1, 2]
 
@@ -100,7 +100,7 @@ async def test_discussion_order_and_preview_screens(room_at: Any, demo: Packed) 
         await _login(pilot, app, demo)
         await pilot.press("o")
         assert isinstance(app.screen, DiscussionScreen)
-        order = room.discussion_order()
+        order = room.panel.discussion_order()
         table = app.screen.query_one("#disc-table")
         target = order.index("A003")
         await pilot.press(*["down"] * target)
@@ -109,7 +109,7 @@ async def test_discussion_order_and_preview_screens(room_at: Any, demo: Packed) 
         await pilot.press("p")
         assert isinstance(app.screen, PreviewScreen)
         body = _plain(app.screen.query_one("#preview-body"))
-        for g in room.pass_rate_preview():
+        for g in room.panel.pass_rate_preview():
             n = len(room.defn.applicants_of_group(g.group_id))
             assert f"{g.name}：申报 {n} 人" in body and f"最多通过 {g.cap} 人" in body
         assert "建筑工程组：申报 8 人，通过率 60%，最多通过 4 人" in body  # ⌊0.6 × 8⌋ = 4

@@ -77,7 +77,7 @@ def child(args: argparse.Namespace) -> int:
 
         payload, package_id = pickle.loads(Path(args.unlocked).read_bytes())
         workdir = zpaths.session_dir(str(payload.session["session_id"]))
-        service = RoomService(payload=payload, package_id=package_id,
+        service = RoomService.build(payload=payload, package_id=package_id,
                               package_sha256=hashlib.sha256(Path(args.package).read_bytes()).hexdigest(),
                               engine=make_engine(workdir / "session.db"), workdir=workdir)
     else:

@@ -254,7 +254,7 @@ def make_demo_files(work: Path) -> dict[str, Any]:
     from zc_review.service import RoomService
 
     payload = parse_payload(office_recover_package(pkgs[0].read_bytes(), load_office_keys(keys)))
-    room = RoomService(payload=payload, package_id="0" * 32, package_sha256="0" * 64, engine=make_engine(None),
+    room = RoomService.build(payload=payload, package_id="0" * 32, package_sha256="0" * 64, engine=make_engine(None),
                        workdir=None)
     import json
 
@@ -262,7 +262,7 @@ def make_demo_files(work: Path) -> dict[str, Any]:
     runner = ScriptRunner(room, secrets, work / "older")
     runner.run(script["actions"])
     older = runner.exported[0] if runner.exported else None
-    newer, _ = room.export_bundle(runner.recorder, work / "newer")
+    newer, _ = room.closing.export_bundle(runner.recorder, work / "newer")
     return {"keys": keys, "package": pkgs[0], "donor_package": pkgs[1], "secrets": secrets, "older": older,
             "newer": newer}
 

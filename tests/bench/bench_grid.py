@@ -45,7 +45,7 @@ def synthetic_room(packed: Any) -> Any:
     panels = tuple(dataclasses.replace(p, rubric_id="RB-BIG") for p in defn.panels)
     big = dataclasses.replace(defn, rubrics=(rubric,), applicants=applicants, panels=panels, conflicts=())
     payload = dataclasses.replace(packed.payload, session=definition_to_dict(big), attachments={})
-    return RoomService(payload=payload, package_id=packed.package_id, package_sha256="0" * 64,
+    return RoomService.build(payload=payload, package_id=packed.package_id, package_sha256="0" * 64,
                        engine=make_engine(None), workdir=None, clock=Clock())
 
 

@@ -145,7 +145,7 @@ def bench_export_import(packed: Any, tmp: Path) -> dict[str, float]:
     runner.run(packed.script["actions"][:stop])
     played = time.perf_counter() - t0
     t0 = time.perf_counter()
-    bundle, _ = room.export_bundle(runner.recorder, tmp / "usb")
+    bundle, _ = room.closing.export_bundle(runner.recorder, tmp / "usb")
     export = time.perf_counter() - t0
     t0 = time.perf_counter()
     verify_bundle(bundle, packed.keys)

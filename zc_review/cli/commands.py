@@ -121,7 +121,7 @@ def close(args: argparse.Namespace) -> int:
         secret = (rehearsal.persons.get(person.id, "") if rehearsal
                   else getpass(t("prompt_credential", role=t(role), name=person.name)))
         actors.append(service.authenticate(person.id, secret))
-    res = service.close_session(actors[0], actors[1], bundle=args.bundle)
+    res = service.close.close_session(actors[0], actors[1], bundle=args.bundle)
     console.print(t("close_done", session=res.session_id, files=len(res.wiped), bundle=str(res.bundle),
                     fp=res.fingerprint))
     return 0
@@ -165,8 +165,8 @@ def print_results(service: object) -> None:
 
     assert isinstance(service, RoomService)
     out = service.outcome()
-    reasons = service.failure_reasons()
-    final = service.results_final()
+    reasons = service.closing.failure_reasons()
+    final = service.closing.results_final()
     table = Table(title=t("cli_results_title", committee=service.defn.committee_name))
     for col in ("col_code", "col_name", "col_group", "col_material", "col_defence", "col_composite", "col_rank",
                 "col_votes", "col_decision", "col_reason"):

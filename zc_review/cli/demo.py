@@ -69,7 +69,7 @@ def run_demo(args: argparse.Namespace) -> int:
         raise ServiceError("demo_not_exported")
     bundle, fp = exported
     minutes_path = out / "minutes.pdf"
-    minutes_path.write_bytes(service.minutes_pdf())
+    minutes_path.write_bytes(service.closing.minutes_pdf())
     console.print(t("demo_paths", minutes=str(minutes_path), bundle=str(bundle), fp=fp))
     result = import_bundle(bundle, keys, f"sqlite:///{out / 'office-archive.db'}",
                            allow_rehearsal=res.definition.rehearsal)

@@ -16,7 +16,7 @@ from zc_review.domain.panel import BlindFinding
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.payload import Payload, build_payload
-from zc_review.service.room import utcnow
+from zc_review.service.room.context import utcnow
 
 ROLE_LABELS = {CommitteeRole.CHAIR: "role_chair", CommitteeRole.VICE_CHAIR: "role_vice_chair",
                CommitteeRole.MEMBER: "role_reviewer"}
@@ -169,7 +169,7 @@ def anonymity_warnings(defn: SessionDefinition, attachments: dict[str, bytes]) -
 
     Source: 003 五、评审办法; RULES.md §4; issue 5 §9. The room repeats the check for the recorder.
     """
-    from zc_review.service.panel import blind_material_findings
+    from zc_review.service.blind import blind_material_findings
 
     return anonymity_lines(defn, blind_material_findings(defn, attachments))
 

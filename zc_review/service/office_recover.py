@@ -17,7 +17,7 @@ from pathlib import Path
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.office import write_atomic
-from zc_review.service.room import utcnow
+from zc_review.service.room.context import utcnow
 
 
 @dataclass(frozen=True)

@@ -27,43 +27,43 @@ def action_done(s: RoomService, act: dict[str, Any]) -> bool:
         marks = s.attendance()
         return all(marks.get(r) is True for r in act["attending"]) and all(marks.get(r) is False for r in act["absent"])
     if kind == "close_roll_call":
-        return s.roll_call_closed()
+        return s.opening.roll_call_closed()
     if kind == "pledge":
-        return act["reviewer"] in s.pledged_ids()
+        return act["reviewer"] in s.opening.pledged_ids()
     if kind == "recuse":
         return s.is_recused(act["reviewer"], act["applicant"])
     if kind == "sign_rubric":
         return any(sg.person_id == act["person"] and sg.role == act["role"] for sg in s.signatures("rubric", act["panel"]))
     if kind == "scores":
-        sheet = s.current_sheet(act["reviewer"], act["applicant"])
+        sheet = s.scoring.current_sheet(act["reviewer"], act["applicant"])
         if sheet is None:
             return False
         wanted = {k: parse_score(v) for k, v in act["values"].items()}
-        same = {k: v for k, v in s.sheet_values(sheet).items() if k in wanted} == wanted
+        same = {k: v for k, v in s.scoring.sheet_values(sheet).items() if k in wanted} == wanted
         return same and (sheet.status == "submitted" or not act["submit"])
     if kind == "opinion":
-        return s.opinions().get(act["applicant"]) in (act["text"], act["text"].strip())
+        return s.scoring.opinions().get(act["applicant"]) in (act["text"], act["text"].strip())
     if kind == "open_poll":
-        return bool(s.rounds())
+        return bool(s.ballot.rounds())
     if kind == "ballot":
-        rnd = s.open_round()
-        return rnd is not None and s.has_voted(act["reviewer"], rnd.round_no)
+        rnd = s.ballot.open_round()
+        return rnd is not None and s.ballot.has_voted(act["reviewer"], rnd.round_no)
     if kind == "close_poll":  # the action before it left a round open; none open now means it closed
-        return s.open_round() is None
+        return s.ballot.open_round() is None
     if kind == "open_runoff":
-        rnd = s.open_round()
+        rnd = s.ballot.open_round()
         return rnd is not None and rnd.kind == "runoff" and rnd.group_id == act["group"]
     if kind == "void_round":
-        return any(r.round_no == act["round"] and r.status == "void" for r in s.rounds())
+        return any(r.round_no == act["round"] and r.status == "void" for r in s.ballot.rounds())
     if kind == "failure_reason":
-        fr = s.failure_reasons().get(act["applicant"])
+        fr = s.closing.failure_reasons().get(act["applicant"])
         return fr is not None and fr.reason == act["reason"].strip() and fr.guidance == act["guidance"].strip()
     if kind == "sign_off":
         return any(sg.person_id == act["reviewer"] for sg in s.signatures("results"))
     if kind == "generate_minutes":
-        return s.minutes_stage() is not None
+        return s.closing.minutes_stage() is not None
     if kind == "sign_minutes":
-        stage = s.minutes_stage()
+        stage = s.closing.minutes_stage()
         from zc_review.domain.model import StaffRole
 
         if act["person"] == s.defn.staff_with_role(StaffRole.RECORDER).id:

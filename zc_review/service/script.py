@@ -19,8 +19,8 @@ from zc_review.domain.ballot import Choice
 from zc_review.domain.scoring import parse_score
 from zc_review.service import RoomService
 from zc_review.service.errors import ServiceError
-from zc_review.service.permissions import Role
 from zc_review.service.room import Actor
+from zc_review.service.room.permissions import Role
 
 MAX_SCRIPT_BYTES = 16 * 1024 * 1024
 
@@ -115,46 +115,46 @@ class ScriptRunner:
         kind = act["action"]
         if kind == "attendance":
             for r in act["attending"]:
-                s.mark_attendance(self.recorder, r, True)
+                s.opening.mark_attendance(self.recorder, r, True)
             for r in act["absent"]:
-                s.mark_attendance(self.recorder, r, False)
+                s.opening.mark_attendance(self.recorder, r, False)
         elif kind == "close_roll_call":
-            s.close_roll_call(self.recorder)
+            s.opening.close_roll_call(self.recorder)
         elif kind == "pledge":
-            s.sign_pledge(self.actor(act["reviewer"]))
+            s.opening.sign_pledge(self.actor(act["reviewer"]))
         elif kind == "recuse":
-            s.add_recusal(self.recorder, act["reviewer"], act["applicant"], act["reason"])
+            s.opening.add_recusal(self.recorder, act["reviewer"], act["applicant"], act["reason"])
         elif kind == "sign_rubric":
-            s.sign_rubric(self.actor(act["person"]), act["panel"], Role(act["role"]))
+            s.opening.sign_rubric(self.actor(act["person"]), act["panel"], Role(act["role"]))
         elif kind == "view_dossier":
-            s.dossier(self.actor(act["reviewer"]), act["applicant"])
+            s.scoring.dossier(self.actor(act["reviewer"]), act["applicant"])
         elif kind == "scores":
             values: dict[str, Decimal | None] = {k: parse_score(v) for k, v in act["values"].items()}
-            s.save_scores(self.actor(act["reviewer"]), act["applicant"], values, submit=act["submit"])
+            s.scoring.save_scores(self.actor(act["reviewer"]), act["applicant"], values, submit=act["submit"])
         elif kind == "opinion":
-            s.write_opinion(self.actor(act["leader"]), act["applicant"], act["text"])
+            s.scoring.write_opinion(self.actor(act["leader"]), act["applicant"], act["text"])
         elif kind == "open_poll":
-            s.open_poll(self.recorder)
+            s.ballot.open_poll(self.recorder)
         elif kind == "ballot":
-            s.cast_ballot(self.actor(act["reviewer"]), {a: Choice(c) for a, c in act["choices"].items()})
+            s.ballot.cast_ballot(self.actor(act["reviewer"]), {a: Choice(c) for a, c in act["choices"].items()})
         elif kind == "close_poll":
             force = bool(act.get("force"))
             by = self.actor(act["by"]) if act.get("by") else self.recorder
-            s.close_poll(by, force=force)
-            s.finalize_if_ready()
+            s.ballot.close_poll(by, force=force)
+            s.ballot.settle_finality()
         elif kind == "open_runoff":
-            s.open_runoff(self.recorder, act["group"])
+            s.ballot.open_runoff(self.recorder, act["group"])
         elif kind == "void_round":
-            s.void_round(self.actor(act["chair"]), self.actor(act["supervisor"]), act["round"], act["reason"])
+            s.ballot.void_round(self.actor(act["chair"]), self.actor(act["supervisor"]), act["round"], act["reason"])
         elif kind == "failure_reason":
-            s.write_failure_reason(self.actor(act["leader"]), act["applicant"], act["reason"], act["guidance"])
+            s.closing.write_failure_reason(self.actor(act["leader"]), act["applicant"], act["reason"], act["guidance"])
         elif kind == "sign_off":
-            s.sign_off_results(self.actor(act["reviewer"]))
+            s.closing.sign_off_results(self.actor(act["reviewer"]))
         elif kind == "generate_minutes":
-            s.generate_minutes(self.recorder)
+            s.closing.generate_minutes(self.recorder)
         elif kind == "sign_minutes":
-            s.sign_minutes(self.actor(act["person"]))
+            s.closing.sign_minutes(self.actor(act["person"]))
         elif kind == "export":
-            self.exported = s.export_bundle(self.recorder, self.out_dir)
+            self.exported = s.closing.export_bundle(self.recorder, self.out_dir)
         else:  # the schema admits no other kind
             raise ServiceError("script_invalid", where=kind, problem="unknown action")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from zc_review.storage import models  # noqa: F401  (registers the tables)
 
@@ -40,3 +42,22 @@ def make_engine(path: Path | None) -> Engine:
     event.listen(engine, "connect", _on_connect)
     SQLModel.metadata.create_all(engine)
     return engine
+
+
+@contextmanager
+def transaction(engine: Engine, lock: AbstractContextManager[Any]) -> Iterator[Session]:
+    """One committed transaction under ``lock``: the caller acknowledges only after this returns.
+
+    The engine shares one SQLite connection between threads (the TUI's workers and the screen), so every
+    use of it is serialised by the same lock. Rows stay readable after commit (expire_on_commit=False).
+    """
+    with lock, Session(engine, expire_on_commit=False) as s:
+        yield s
+        s.commit()
+
+
+@contextmanager
+def reading(engine: Engine, lock: AbstractContextManager[Any]) -> Iterator[Session]:
+    """A read-only session under ``lock`` (never committed)."""
+    with lock, Session(engine, expire_on_commit=False) as s:
+        yield s

@@ -76,4 +76,4 @@ async def play_in_tui(package: Path, home: Path, out_dir: Path, script: dict[str
         gc.freeze()  # the long-lived app objects leave the collector's work; a third of the time was GC
         await play_actions(pilot, app, script["actions"], secrets, progress)
         service = app.service
-    return service, (service.last_export() if service is not None else None)
+    return service, (service.closing.last_export() if service is not None else None)

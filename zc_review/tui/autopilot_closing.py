@@ -173,7 +173,7 @@ async def _do_open_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], sec
 
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "o")
-    await until(pilot, lambda: app.service.open_round() is not None, "open poll")
+    await until(pilot, lambda: app.service.ballot.open_round() is not None, "open poll")
 
 
 async def _do_open_runoff(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
@@ -181,12 +181,12 @@ async def _do_open_runoff(pilot: Pilot[Any], app: Any, action: dict[str, Any], s
 
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "r")
-    await until(pilot, lambda: on_top(app, Pick) or app.service.open_round() is not None, "run-off")
+    await until(pilot, lambda: on_top(app, Pick) or app.service.ballot.open_round() is not None, "run-off")
     if isinstance(app.screen, Pick):
         ids = [oid for oid, _ in app.screen.options]
         await burst(pilot, ["down"] * ids.index(action["group"]))
         await key(pilot, "enter")
-    await until(pilot, lambda: app.service.open_round() is not None, "open run-off")
+    await until(pilot, lambda: app.service.ballot.open_round() is not None, "open run-off")
 
 
 async def _do_ballot(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
@@ -223,7 +223,7 @@ async def _do_close_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], se
         await login(pilot, by, secrets.persons[by])
     else:
         await key(pilot, "c")
-    await until(pilot, lambda: app.service.open_round() is None, "close poll")
+    await until(pilot, lambda: app.service.ballot.open_round() is None, "close poll")
 
 
 async def _do_void_round(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
@@ -232,7 +232,7 @@ async def _do_void_round(pilot: Pilot[Any], app: Any, action: dict[str, Any], se
     chair = svc.authenticate(action["chair"], secrets.persons[action["chair"]])
     supervisor = svc.authenticate(action["supervisor"], secrets.persons[action["supervisor"]])
     try:
-        svc.void_round(chair, supervisor, int(action["round"]), action["reason"])
+        svc.ballot.void_round(chair, supervisor, int(action["round"]), action["reason"])
     except ServiceError as exc:
         raise AutopilotError(exc.message) from exc
 
@@ -261,7 +261,7 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
     for field, text in (("#reason-text", action["reason"]), ("#reason-guidance", action["guidance"])):
         await retype(pilot, form.query_one(field, Input), text)
         await key(pilot, "enter")
-    await until(pilot, lambda: action["applicant"] in app.service.failure_reasons(), "write reason")
+    await until(pilot, lambda: action["applicant"] in app.service.closing.failure_reasons(), "write reason")
 
 
 async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
@@ -273,7 +273,7 @@ async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secr
     await key(pilot, "enter")
     reviewer = action["reviewer"]
     await login(pilot, reviewer, secrets.persons[reviewer])
-    await until(pilot, lambda: reviewer not in app.service.sign_offs_missing(), "sign-off")
+    await until(pilot, lambda: reviewer not in app.service.closing.sign_offs_missing(), "sign-off")
 
 
 # -- minutes and export ----------------------------------------------------------------------------------
@@ -289,11 +289,11 @@ async def _do_sign_minutes(pilot: Pilot[Any], app: Any, action: dict[str, Any], 
     from zc_review.tui.screens.minutes import MinutesScreen
 
     screen = await open_step(pilot, "minutes", MinutesScreen)
-    before = app.service.minutes_stage()
+    before = app.service.closing.minutes_stage()
     await key(pilot, "s")
     await login(pilot, action["person"], secrets.persons[action["person"]])
     # the stage changes in the worker before the screen hears of it: wait for both
-    await until(pilot, lambda: app.service.minutes_stage() != before and not screen.busy, "sign minutes",
+    await until(pilot, lambda: app.service.closing.minutes_stage() != before and not screen.busy, "sign minutes",
                 timeout=120)
 
 

@@ -27,8 +27,8 @@ from textual.keys import _character_to_key
 from zc_review.domain.scoring import parse_score
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
-from zc_review.service.opening import RUBRIC_ROLES
-from zc_review.service.permissions import Role
+from zc_review.service.room.opening import RUBRIC_ROLES
+from zc_review.service.room.permissions import Role
 from zc_review.service.script import Secrets
 
 KINDS = frozenset({"attendance", "close_roll_call", "pledge", "recuse", "sign_rubric", "view_dossier", "scores",

@@ -197,7 +197,7 @@ class VotingScreen(Screen[bool]):
         svc: RoomService = self.app.service  # type: ignore[attr-defined]
         choices = dict(self._marks)
         try:
-            svc.cast_ballot(self._actor, choices)
+            svc.ballot.cast_ballot(self._actor, choices)
         except ServiceError as exc:
             choices.clear()
             del choices
@@ -293,10 +293,10 @@ class BallotScreen(Screen[None]):
 
         Computed from one read of the recusals (the same rule as ``service.close_poll``).
         """
-        rnd = self.svc.open_round()
+        rnd = self.svc.ballot.open_round()
         if rnd is None:
             return []
-        applicants = set(self.svc.round_applicants(rnd))
+        applicants = set(self.svc.ballot.round_applicants(rnd))
         recused: dict[str, set[str]] = {}
         for rc in self.svc.recusals():
             recused.setdefault(rc.reviewer_id, set()).add(rc.applicant_id)
@@ -304,16 +304,16 @@ class BallotScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         svc = self.svc
-        rnd = svc.open_round()
+        rnd = svc.ballot.open_round()
         if rnd is None:
             status = t("tui_cl_no_open_round")
-            closed = [r for r in svc.rounds() if r.status == "closed"]
+            closed = [r for r in svc.ballot.rounds() if r.status == "closed"]
             if closed:
                 status += "\n" + t("tui_cl_last_round_closed", round=closed[-1].round_no)
         else:
             status = t("tui_cl_round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
-                       done=len(svc.voters_done(rnd.round_no)), total=len(self.entitled()),
-                       applicants=len(svc.round_applicants(rnd)))
+                       done=len(svc.ballot.voters_done(rnd.round_no)), total=len(self.entitled()),
+                       applicants=len(svc.ballot.round_applicants(rnd)))
         self.query_one("#ballot-status", Static).update(Text(status))
         pending = self.pending()
         lines = [t("tui_cl_pending_runoff", group=svc.defn.group(g).name,
@@ -322,7 +322,7 @@ class BallotScreen(Screen[None]):
         self.query_one("#ballot-pending", Static).update(Text("\n".join(lines)))
 
     def pending(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
-        if not any(r.status == "closed" for r in self.svc.rounds()):
+        if not any(r.status == "closed" for r in self.svc.ballot.rounds()):
             return ()
         return self.svc.outcome().pending
 
@@ -338,7 +338,7 @@ class BallotScreen(Screen[None]):
     # -- opening ----------------------------------------------------------------------------------
     def action_open_poll(self) -> None:
         assert self.zc_app.operator is not None
-        self._guard(self.svc.open_poll, self.zc_app.operator)
+        self._guard(self.svc.ballot.open_poll, self.zc_app.operator)
 
     def action_open_runoff(self) -> None:
         pending = self.pending()
@@ -356,12 +356,12 @@ class BallotScreen(Screen[None]):
     def _open_runoff(self, group_id: str | None) -> None:
         if group_id is not None:
             assert self.zc_app.operator is not None
-            self._guard(self.svc.open_runoff, self.zc_app.operator, group_id)
+            self._guard(self.svc.ballot.open_runoff, self.zc_app.operator, group_id)
 
     # -- voting ---------------------------------------------------------------------------------------
     def action_next_voter(self) -> None:
         svc = self.svc
-        rnd = svc.open_round()
+        rnd = svc.ballot.open_round()
         if rnd is None:
             self.zc_app.show_error(ServiceError("poll_not_open"))
             return
@@ -373,7 +373,7 @@ class BallotScreen(Screen[None]):
     def _voter_in(self, actor: Actor | None) -> None:
         if actor is None:
             return
-        items = self._guard(self.svc.ballot_items, actor)
+        items = self._guard(self.svc.ballot.ballot_items, actor)
         if items is None:
             return
         if self._composites is None:  # scores are frozen once the poll is open: compute them once
@@ -389,15 +389,15 @@ class BallotScreen(Screen[None]):
     # -- closing -----------------------------------------------------------------------------------------
     def action_close_poll(self) -> None:
         assert self.zc_app.operator is not None
-        if self._guard(self.svc.close_poll, self.zc_app.operator) is not None:
+        if self._guard(self.svc.ballot.close_poll, self.zc_app.operator) is not None:
             self._after_close()
 
     def action_force_close(self) -> None:
-        rnd = self.svc.open_round()
+        rnd = self.svc.ballot.open_round()
         if rnd is None:
             self.zc_app.show_error(ServiceError("poll_not_open"))
             return
-        missing = len(self.entitled()) - len(self.svc.voters_done(rnd.round_no))
+        missing = len(self.entitled()) - len(self.svc.ballot.voters_done(rnd.round_no))
         self.app.push_screen(Confirm(t("tui_cl_force_close_q", count=missing)), self._force_confirmed)
 
     def _force_confirmed(self, yes: bool | None) -> None:
@@ -409,11 +409,11 @@ class BallotScreen(Screen[None]):
                                    self._force_close)
 
     def _force_close(self, actor: Actor | None) -> None:
-        if actor is not None and self._guard(self.svc.close_poll, actor, force=True) is not None:
+        if actor is not None and self._guard(self.svc.ballot.close_poll, actor, force=True) is not None:
             self._after_close()
 
     def _after_close(self) -> None:
-        self.svc.finalize_if_ready()
+        self.svc.ballot.settle_finality()
         self.refresh_status()
 
     def action_back(self) -> None:

@@ -66,7 +66,7 @@ class DashboardScreen(Screen[None]):
         app = self.zc_app
         if app.service is None or app.operator is None:
             return
-        found = app.service.anonymity_report(app.operator)
+        found = app.service.panel.anonymity_report(app.operator)
         if not found:
             return
         from zc_review.service.office import anonymity_lines
@@ -85,7 +85,7 @@ class DashboardScreen(Screen[None]):
     def refresh_steps(self) -> None:
         svc = self.zc_app.service
         assert svc is not None
-        q = svc.quorum()
+        q = svc.opening.quorum()
         self.query_one("#dash-status", Static).update(Text(t(
             "dash_status", attending=q.attending, size=q.committee_size, required=q.required,
             quorum=t("quorum_met") if q.met else t("quorum_not_met"))))

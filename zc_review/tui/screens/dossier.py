@@ -26,7 +26,7 @@ from zc_review.service.errors import ServiceError
 if TYPE_CHECKING:
     from zc_review.service import RoomService
     from zc_review.service.room import Actor
-    from zc_review.service.scoring import DossierView
+    from zc_review.service.room.scoring import DossierView
 
 MATCH_STYLE = "bold black on yellow"
 
@@ -143,7 +143,7 @@ class DossierScreen(Screen[None]):
     @work(thread=True, group="attachment")
     def _load(self, actor: Actor, attachment_id: str) -> None:
         try:
-            body = self.service.attachment_text(actor, self.view.applicant_id, attachment_id)
+            body = self.service.scoring.attachment_text(actor, self.view.applicant_id, attachment_id)
         except ServiceError as exc:
             body = exc.message
         self.app.call_from_thread(self._loaded, attachment_id, body)

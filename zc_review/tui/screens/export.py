@@ -96,7 +96,7 @@ class ExportScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export")
     def _export(self, operator: Actor, target: Path) -> None:
         try:
-            path, fp = self.svc.export_bundle(operator, target)
+            path, fp = self.svc.closing.export_bundle(operator, target)
         except ServiceError as exc:
             self.post_message(self.Failed(exc.message))
             return

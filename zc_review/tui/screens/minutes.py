@@ -99,11 +99,11 @@ class MinutesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_stage()
-        if self.svc.minutes_stage() is not None:
-            self.query_one("#minutes-summary", Static).update(Text(pdf_summary(self.svc.minutes_pdf())))
+        if self.svc.closing.minutes_stage() is not None:
+            self.query_one("#minutes-summary", Static).update(Text(pdf_summary(self.svc.closing.minutes_pdf())))
 
     def show_stage(self, note: str = "") -> None:
-        text = t(STAGE_KEYS.get(self.svc.minutes_stage(), "tui_cl_minutes_none"))
+        text = t(STAGE_KEYS.get(self.svc.closing.minutes_stage(), "tui_cl_minutes_none"))
         self.query_one("#minutes-stage", Static).update(Text(text + (f"　{note}" if note else "")))
 
     def _error(self, message: str) -> None:
@@ -122,7 +122,7 @@ class MinutesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="minutes")
     def _generate(self, operator: Actor) -> None:
         try:
-            pdf = self.svc.generate_minutes(operator)
+            pdf = self.svc.closing.generate_minutes(operator)
         except ServiceError as exc:
             self.post_message(self.Failed(exc.message))
             return
@@ -145,7 +145,7 @@ class MinutesScreen(Screen[None]):
     # -- sign -------------------------------------------------------------------------------------------
     def action_sign(self) -> None:
         svc = self.svc
-        stage = svc.minutes_stage()
+        stage = svc.closing.minutes_stage()
         if self.busy:
             return
         if stage is None:
@@ -176,7 +176,7 @@ class MinutesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="minutes")
     def _sign(self, actor: Actor) -> None:
         try:
-            pdf = self.svc.sign_minutes(actor)
+            pdf = self.svc.closing.sign_minutes(actor)
         except ServiceError as exc:
             self.post_message(self.Failed(exc.message))
             return

@@ -87,7 +87,7 @@ class OpinionScreen(Screen[None]):
             self.query_one("#op-editing", Static).update(Text(t("opinion_not_leader", name=actor.name), style="red"))
             return
         for p in panels:
-            for row in svc.leader_sheet(p.id):  # the leader's sheet: composite, rank in group, flags
+            for row in svc.panel.leader_sheet(p.id):  # the leader's sheet: composite, rank in group, flags
                 table.add_row(Text(row.code), Text(p.name), self._preview(row.opinion), Text(row.composite),
                               Text(row.rank), Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
                               key=row.applicant_id)
@@ -107,7 +107,7 @@ class OpinionScreen(Screen[None]):
         self.editing = aid
         area = self.query_one(TextArea)
         area.disabled = False
-        area.text = self.service.opinions().get(aid, "")
+        area.text = self.service.scoring.opinions().get(aid, "")
         area.move_cursor(area.document.end)
         self.query_one("#op-editing", Static).update(
             Text(t("opinion_editing", code=self.service.defn.applicant(aid).code)))
@@ -118,7 +118,7 @@ class OpinionScreen(Screen[None]):
             return
         aid, area = self.editing, self.query_one(TextArea)
         try:
-            self.service.write_opinion(self.actor, aid, area.text)
+            self.service.scoring.write_opinion(self.actor, aid, area.text)
         except ServiceError as exc:
             self.zc_app.show_error(exc)
             return
@@ -148,7 +148,7 @@ class OpinionScreen(Screen[None]):
             return
         svc, leader = self.service, self.actor
         code = svc.defn.applicant(aid).code
-        submitted = svc.submitted_reviewers(aid)
+        submitted = svc.panel.submitted_reviewers(aid)
         if not submitted:
             self.zc_app.show_error(t("opinion_return_none", code=code))
             return
@@ -166,7 +166,7 @@ class OpinionScreen(Screen[None]):
                     if witness is None:
                         return
                     try:
-                        svc.return_sheet(leader, witness, reviewer, aid, reason)
+                        svc.scoring.return_sheet(leader, witness, reviewer, aid, reason)
                     except ServiceError as exc:
                         self.zc_app.show_error(exc)
                         return
@@ -190,7 +190,7 @@ class OpinionScreen(Screen[None]):
         paths = []
         for p in (p for p in svc.defn.panels if p.leader_id == self.actor.person_id):
             try:
-                pdf = svc.leader_sheet_pdf(self.actor, p.id)
+                pdf = svc.panel.leader_sheet_pdf(self.actor, p.id)
             except ServiceError as exc:
                 self.zc_app.show_error(exc)
                 return

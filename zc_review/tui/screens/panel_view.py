@@ -23,8 +23,8 @@ from zc_review.tui.screens.dossier import inert_text
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
-    from zc_review.service.panel import PanelScores
     from zc_review.service.room import Actor
+    from zc_review.service.room.panel import PanelScores
     from zc_review.tui.app import ZcReviewApp
 
 
@@ -90,7 +90,7 @@ class PanelScoresScreen(ModalScreen[None]):
             dtext = t("panel_scores_aggregate_d", d=fmt2(agg.defence)) if agg.defence is not None else ""
             self.query_one("#ps-aggregate", Static).update(
                 Text(t("panel_scores_aggregate", m=fmt2(agg.material), d=dtext, c=agg.composite), style="bold"))
-        lim = svc.thresholds()
+        lim = svc.panel.thresholds()
         self.query_one("#ps-spread", Static).update(Text("\n".join(
             t("panel_scores_spread", part=t(f"part_{s.part}"), range=fmt2(s.range), stdev=fmt2(s.stdev),
               t_range=lim.range, t_stdev=lim.stdev, t_distance=lim.distance) for s in v.spreads)))
@@ -107,7 +107,7 @@ class PanelScoresScreen(ModalScreen[None]):
             self.query_one("#ps-explain", Input).focus()
 
     def _show_explanations(self, prefix: str = "") -> None:
-        ex = self.service.flag_explanations().get(self.view.applicant_id, {})
+        ex = self.service.panel.flag_explanations().get(self.view.applicant_id, {})
         body = Text(prefix)
         if ex:
             body.append(t("panel_scores_explanations") + "\n", style="bold")
@@ -120,7 +120,7 @@ class PanelScoresScreen(ModalScreen[None]):
     @on(Input.Submitted, "#ps-explain")
     def _explain(self, event: Input.Submitted) -> None:
         try:
-            self.service.explain_flag(self.actor, self.view.applicant_id, event.value)
+            self.service.panel.explain_flag(self.actor, self.view.applicant_id, event.value)
         except ServiceError as exc:
             self.query_one("#ps-flag", Static).update(Text(exc.message, style="bold red"))
             return
@@ -219,15 +219,15 @@ class DiscussionScreen(_PanelScreen):
 
     def on_mount(self) -> None:
         svc = self.svc
-        order = svc.discussion_order()
+        order = svc.panel.discussion_order()
         naive = sorted(order, key=lambda a: svc.defn.applicant(a).code)
         self.query_one("#disc-head", Static).update(
-            Text(t("discussion_heading", moves=svc.movements(order), naive=svc.movements(naive))))
+            Text(t("discussion_heading", moves=svc.panel.movements(order), naive=svc.panel.movements(naive))))
         table = self.query_one(DataTable)
         table.add_columns("#", t("col_code"), t("col_panel"), t("col_step_out"))
         for i, aid in enumerate(order, 1):
             a = svc.defn.applicant(aid)
-            out = "、".join(svc.person_name(r) for r in svc.must_step_out(aid)) or "—"
+            out = "、".join(svc.person_name(r) for r in svc.panel.must_step_out(aid)) or "—"
             table.add_row(Text(str(i)), Text(a.code), Text(svc.defn.panel(a.panel_id).name), Text(out), key=aid)
         table.focus()
 
@@ -235,7 +235,7 @@ class DiscussionScreen(_PanelScreen):
     def _now(self, event: DataTable.RowHighlighted) -> None:
         aid = str(event.row_key.value)
         svc = self.svc
-        names = "、".join(svc.person_name(r) for r in svc.must_step_out(aid))
+        names = "、".join(svc.person_name(r) for r in svc.panel.must_step_out(aid))
         code = svc.defn.applicant(aid).code
         self.query_one("#disc-now", Static).update(
             Text(t("discussion_step_out", code=code, names=names) if names else t("discussion_nobody", code=code),
@@ -264,7 +264,7 @@ class PreviewScreen(_PanelScreen):
     def on_mount(self) -> None:
         svc = self.svc
         body = Text()
-        for g in svc.pass_rate_preview():
+        for g in svc.panel.pass_rate_preview():
             body.append(t("preview_group", group=g.name, n=g.applicants, rate=f"{(g.pass_rate * 100).normalize():f}%",
                           cap=g.cap) + "\n", style="bold")
             for i, (aid, composite, rank) in enumerate(g.ranking):

@@ -50,12 +50,12 @@ class PledgeScreen(Screen[None]):
         table.add_column(t("col_name"), key="name")
         table.add_column(t("col_role"), key="role")
         table.add_column(t("col_pledge"), key="signed", width=10)
-        signed = self.service.pledged_ids()
+        signed = self.service.opening.pledged_ids()
         defn = self.service.defn
         for rid in self.service.attending_ids():
             table.add_row(Text(rid), Text(defn.reviewer(rid).name), Text(reviewer_role_label(defn, rid)),
                           self._signed_cell(rid in signed), key=rid)
-        if not self.service.roll_call_closed():
+        if not self.service.opening.roll_call_closed():
             self.query_one("#pledge-count", Static).update(Text(t("roll_call_open"), style="red"))
         table.focus()
         self._refresh()
@@ -73,9 +73,9 @@ class PledgeScreen(Screen[None]):
     def _refresh(self) -> None:
         rid = self._current_id()
         if rid is not None:
-            self.query_one("#pledge-text", Static).update(Text(self.service.pledge_text(rid)))
-        if self.service.roll_call_closed():
-            n = len(self.service.pledged_ids())
+            self.query_one("#pledge-text", Static).update(Text(self.service.opening.pledge_text(rid)))
+        if self.service.opening.roll_call_closed():
+            n = len(self.service.opening.pledged_ids())
             self.query_one("#pledge-count", Static).update(
                 Text(t("pledge_count", signed=n, attending=len(self.service.attending_ids()))))
 
@@ -84,7 +84,7 @@ class PledgeScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         rid = str(event.row_key.value)
-        if rid in self.service.pledged_ids():
+        if rid in self.service.opening.pledged_ids():
             self.zc_app.show_error(t("already_signed", name=self.service.person_name(rid)))
             return
         label = f"{rid} {self.service.person_name(rid)}"
@@ -93,7 +93,7 @@ class PledgeScreen(Screen[None]):
             if actor is None:
                 return
             try:
-                self.service.sign_pledge(actor)
+                self.service.opening.sign_pledge(actor)
             except ServiceError as exc:
                 self.zc_app.show_error(exc)
                 return

@@ -123,7 +123,7 @@ class RecusalScreen(Screen[None]):
             return
         reason = self.query_one("#rec-reason", Input).value
         try:
-            self.service.add_recusal(operator, rid, aid, reason)
+            self.service.opening.add_recusal(operator, rid, aid, reason)
         except ServiceError as exc:
             self.zc_app.show_error(exc)
             return

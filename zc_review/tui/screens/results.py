@@ -99,8 +99,8 @@ class ResultsScreen(_ZcScreen):
 
     def refresh_results(self) -> None:
         svc = self.svc
-        svc.finalize_if_ready()
-        final = svc.results_final()
+        svc.ballot.settle_finality()
+        final = svc.closing.results_final()
         out = svc.outcome()
         if final:
             status = t("tui_cl_results_final")
@@ -220,12 +220,12 @@ class ReasonsScreen(_ZcScreen):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
-        if not svc.results_final():
+        if not svc.closing.results_final():
             self.row_ids = []
             self.query_one(".hint", Static).update(Text(t("results_not_final")))
             return
         out = svc.outcome()
-        reasons = svc.failure_reasons()
+        reasons = svc.closing.failure_reasons()
         self.row_ids = sorted(out.failed(), key=lambda a: svc.defn.applicant(a).code)
         for a_id in self.row_ids:
             a = svc.defn.applicant(a_id)
@@ -258,18 +258,18 @@ class ReasonsScreen(_ZcScreen):
     def _form(self, applicant_id: str, actor: Actor) -> None:
         svc = self.svc
         a = svc.defn.applicant(applicant_id)
-        fr = svc.failure_reasons().get(applicant_id)
-        reason = fr.reason if fr else svc.default_reason(applicant_id)
+        fr = svc.closing.failure_reasons().get(applicant_id)
+        reason = fr.reason if fr else svc.closing.default_reason(applicant_id)
 
         def save(answer: tuple[str, str] | None) -> None:
-            if answer is not None and self.guard(svc.write_failure_reason, actor, applicant_id, *answer):
+            if answer is not None and self.guard(svc.closing.write_failure_reason, actor, applicant_id, *answer):
                 self.refresh_rows()
                 self._next_unwritten()
 
         self.app.push_screen(ReasonForm(t("tui_cl_reason_for", code=a.code), reason, fr.guidance if fr else ""), save)
 
     def _next_unwritten(self) -> None:
-        written = self.svc.failure_reasons()
+        written = self.svc.closing.failure_reasons()
         for i, a in enumerate(self.row_ids):
             if a not in written:
                 self.query_one(DataTable).move_cursor(row=i)
@@ -301,12 +301,12 @@ class SignOffScreen(_ZcScreen):
 
     def refresh_status(self) -> None:
         svc = self.svc
-        if not svc.finalize_if_ready():
+        if not svc.ballot.settle_finality():
             self.query_one("#signoff-status", Static).update(Text(t("results_not_final")))
             return
-        missing = svc.sign_offs_missing()
+        missing = svc.closing.sign_offs_missing()
         total = len(svc.attending_ids())
-        self.query_one("#signoff-digest", Static).update(Text(t("tui_cl_signoff_digest", digest=svc.results_digest())))
+        self.query_one("#signoff-digest", Static).update(Text(t("tui_cl_signoff_digest", digest=svc.closing.results_digest())))
         self.query_one("#signoff-status", Static).update(
             Text(t("tui_cl_signoff_count", done=total - len(missing), total=total)))
         self.query_one("#signoff-missing", Static).update(
@@ -315,16 +315,16 @@ class SignOffScreen(_ZcScreen):
 
     def action_sign(self) -> None:
         svc = self.svc
-        missing = svc.sign_offs_missing()
-        if not svc.results_final() or not missing:
-            self.zc_app.show_error(t("results_not_final") if not svc.results_final() else t("tui_cl_signoff_all"))
+        missing = svc.closing.sign_offs_missing()
+        if not svc.closing.results_final() or not missing:
+            self.zc_app.show_error(t("results_not_final") if not svc.closing.results_final() else t("tui_cl_signoff_all"))
             return
         self.zc_app.ask_credential(t("tui_cl_signoff_login"), [(r, svc.person_name(r)) for r in missing],
                                    self._signed)
 
     def _signed(self, actor: Actor | None) -> None:
         if actor is not None:
-            self.guard(self.svc.sign_off_results, actor)
+            self.guard(self.svc.closing.sign_off_results, actor)
         self.refresh_status()
 
     def action_back(self) -> None:

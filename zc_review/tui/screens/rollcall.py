@@ -16,7 +16,7 @@ from zc_review.service.errors import ServiceError
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
-    from zc_review.service.opening import QuorumStatus
+    from zc_review.service.room.opening import QuorumStatus
     from zc_review.tui.app import ZcReviewApp
 
 ROLE_KEYS = {CommitteeRole.CHAIR: "role_chair", CommitteeRole.VICE_CHAIR: "role_vice_chair",
@@ -103,8 +103,8 @@ class RollCallScreen(Screen[None]):
         return Text(t("rollcall_attending"), style="green") if mark else Text(t("rollcall_absent"), style="red")
 
     def _refresh_status(self) -> None:
-        self.query_one("#roll-quorum", Static).update(quorum_text(self.service.quorum()))
-        closed = self.service.roll_call_closed()
+        self.query_one("#roll-quorum", Static).update(quorum_text(self.service.opening.quorum()))
+        closed = self.service.opening.roll_call_closed()
         self.query_one("#roll-state", Static).update(Text(t("rollcall_closed" if closed else "rollcall_help")))
 
     def _current_id(self) -> str | None:
@@ -118,7 +118,7 @@ class RollCallScreen(Screen[None]):
         if rid is None or self.zc_app.operator is None:
             return
         try:
-            self.service.mark_attendance(self.zc_app.operator, rid, attending)
+            self.service.opening.mark_attendance(self.zc_app.operator, rid, attending)
         except ServiceError as exc:
             self.zc_app.show_error(exc)
             return
@@ -137,7 +137,7 @@ class RollCallScreen(Screen[None]):
         if self.zc_app.operator is None:
             return
         try:
-            self.service.close_roll_call(self.zc_app.operator)
+            self.service.opening.close_roll_call(self.zc_app.operator)
         except ServiceError as exc:
             self.zc_app.show_error(exc)
             return

@@ -14,8 +14,8 @@ from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
-from zc_review.service.opening import RUBRIC_ROLES
-from zc_review.service.permissions import Role
+from zc_review.service.room.opening import RUBRIC_ROLES
+from zc_review.service.room.permissions import Role
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
@@ -113,7 +113,7 @@ class RubricSignScreen(Screen[None]):
                       else Text(t("pledge_unsigned"), style="dim"))
             sigs.add_row(Text(t(f"role_{role.value}")), signer, key=role.value)
         sigs.move_cursor(row=row)
-        in_force = self.service.rubric_in_force(panel_id)
+        in_force = self.service.opening.rubric_in_force(panel_id)
         self.query_one("#rub-state", Static).update(
             Text(t("rubric_in_force" if in_force else "rubric_not_yet", n=len(signed)),
                  style="bold green" if in_force else "bold yellow"))
@@ -144,14 +144,14 @@ class RubricSignScreen(Screen[None]):
         def signed(actor: Actor | None) -> None:
             if actor is None:
                 return
-            allowed = self.service.rubric_roles_for(actor, panel_id)
+            allowed = self.service.opening.rubric_roles_for(actor, panel_id)
             if role not in allowed:
                 names = "、".join(t(f"role_{r.value}") for r in allowed) or t("rubric_none")
                 self.zc_app.show_error(t("rubric_role_not_yours", name=actor.name, role=t(f"role_{role.value}"),
                                          roles=names))
                 return
             try:
-                self.service.sign_rubric(actor, panel_id, role)
+                self.service.opening.sign_rubric(actor, panel_id, role)
             except ServiceError as exc:
                 self.zc_app.show_error(exc)
                 return

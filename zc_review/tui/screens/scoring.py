@@ -237,7 +237,7 @@ class ScoringScreen(Screen[None]):
         rubric = self.rubric = svc.defn.rubric(panel.rubric_id)
         self.query_one("#score-title", Static).update(Text(t("scoring_heading", id=actor.person_id, name=actor.name,
                                                              panel=panel.name, rubric=rubric.name)))
-        if not svc.rubric_in_force(panel.id):
+        if not svc.opening.rubric_in_force(panel.id):
             self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=panel.name)))
         grid = self.query_one(ScoreGrid)
         grid.on_edit, grid.on_refused = self._edited, self._refused
@@ -250,9 +250,9 @@ class ScoringScreen(Screen[None]):
             grid.add_column(t("col_defence"), key="defence", width=7)
         grid.add_column(t("col_status"), key="status", width=14)
         grid.editable_columns = [c.id for c in ordered]
-        for a in svc.applicants_for_reviewer(actor.person_id):
-            sheet = svc.current_sheet(actor.person_id, a.id)
-            vals = svc.sheet_values(sheet) if sheet is not None else {}
+        for a in svc.scoring.applicants_for_reviewer(actor.person_id):
+            sheet = svc.scoring.current_sheet(actor.person_id, a.id)
+            vals = svc.scoring.sheet_values(sheet) if sheet is not None else {}
             self.values[a.id], self.bad[a.id] = dict(vals), {}
             locked = sheet is not None and sheet.status == "submitted"
             if locked:
@@ -390,7 +390,7 @@ class ScoringScreen(Screen[None]):
         saved = 0
         for aid in sorted(self.dirty - grid.locked_rows):
             try:
-                self.service.save_scores(self.actor, aid, self.values[aid], submit=False)
+                self.service.scoring.save_scores(self.actor, aid, self.values[aid], submit=False)
             except ServiceError as exc:
                 self.zc_app.show_error(exc)
                 return
@@ -427,7 +427,7 @@ class ScoringScreen(Screen[None]):
             return
         self.pending_submit = None
         try:
-            self.service.save_scores(self.actor, aid, self.values[aid], submit=True)
+            self.service.scoring.save_scores(self.actor, aid, self.values[aid], submit=True)
         except ServiceError as exc:
             self.zc_app.show_error(exc)
             return
@@ -444,7 +444,7 @@ class ScoringScreen(Screen[None]):
         if aid is None or self.actor is None:
             return
         try:
-            view = self.service.dossier(self.actor, aid)
+            view = self.service.scoring.dossier(self.actor, aid)
         except ServiceError as exc:
             self.zc_app.show_error(exc)
             return
@@ -458,7 +458,7 @@ class ScoringScreen(Screen[None]):
         from zc_review.tui.screens.panel_view import PanelScoresScreen
 
         try:
-            view = self.service.panel_scores(self.actor, aid)
+            view = self.service.panel.panel_scores(self.actor, aid)
         except ServiceError as exc:
             self.zc_app.show_error(exc)
             return

@@ -26,7 +26,7 @@ from zc_review.domain.outcome import SessionOutcome
 from zc_review.i18n import t
 
 if TYPE_CHECKING:
-    from zc_review.service.closing import ClosingMixin
+    from zc_review.service.room.closing import Closing
 
 BEIJING = timezone(timedelta(hours=8))
 ROUND_KINDS = {"main": "主投票", "runoff": "加投（并列决选）", "revote": "重投"}
@@ -43,35 +43,35 @@ def fmt_time(value: datetime | None) -> str:
     return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
-def _committee_role(service: ClosingMixin, person_id: str) -> str:
-    for r in service.defn.reviewers:
+def _committee_role(service: Closing, person_id: str) -> str:
+    for r in service.ctx.defn.reviewers:
         if r.id == person_id:
             return {CommitteeRole.CHAIR: t("role_chair"), CommitteeRole.VICE_CHAIR: t("role_vice_chair")}.get(
                 r.committee_role, t("role_reviewer"))
-    for s in service.defn.staff:
+    for s in service.ctx.defn.staff:
         if s.id == person_id:
             return t("role_supervisor") if s.role is StaffRole.SUPERVISOR else t("role_recorder")
     return ""
 
 
-def build_minutes_view(service: ClosingMixin, out: SessionOutcome) -> MinutesView:
+def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
     """Everything the minutes print, formatted: time, place, attendees, agenda, rules in force, panels
     and rubric sign-offs, recusals, each applicant's scores and votes, caps, opinions, failure reasons,
     ballot rounds, sign-offs, the ballot box fingerprints and the log head. Source: RULES.md §6."""
-    d = service.defn
-    st = service.state()
-    attending = set(service.attending_ids())
-    marked = {r for r in service.record()["attendance"]}
+    d = service.ctx.defn
+    st = service.ctx.state()
+    attending = set(service.ctx.attending_ids())
+    marked = {r for r in service.ctx.record()["attendance"]}
     presiding = st.presiding_officer_id or d.chair.id
     recorder = d.staff_with_role(StaffRole.RECORDER)
     supervisor = d.staff_with_role(StaffRole.SUPERVISOR)
-    q = service.quorum()
+    q = service.opening.quorum()
     attendees = tuple(Person(r.name, _committee_role(service, r.id)) for r in d.reviewers if r.id in attending)
     attendees += (Person(supervisor.name, t("role_supervisor"), "列席监督"), Person(recorder.name, t("role_recorder")))
     absentees = tuple(Person(r.name, _committee_role(service, r.id), "缺席" if r.id in marked else "未点名")
                       for r in d.reviewers if r.id not in attending)
     reasons = service.failure_reasons()
-    opinions = service.opinions()
+    opinions = service.scoring.opinions()
     rows = []
     for g in d.groups:
         for a in sorted(d.applicants_of_group(g.id), key=lambda x: (out.applicants[x.id].rank or 999, x.code)):
@@ -99,16 +99,16 @@ def build_minutes_view(service: ClosingMixin, out: SessionOutcome) -> MinutesVie
     panels = []
     for p in d.panels:
         rub = d.rubric(p.rubric_id)
-        sigs = tuple(Signoff(service.person_name(sg.person_id), ROLE_LABELS.get(sg.role, sg.role), fmt_time(sg.signed_at))
-                     for sg in service.signatures("rubric", p.id))
-        panels.append(PanelView(p.name, service.person_name(p.leader_id), str(len(p.member_ids)), rub.name,
+        sigs = tuple(Signoff(service.ctx.person_name(sg.person_id), ROLE_LABELS.get(sg.role, sg.role), fmt_time(sg.signed_at))
+                     for sg in service.ctx.signatures("rubric", p.id))
+        panels.append(PanelView(p.name, service.ctx.person_name(p.leader_id), str(len(p.member_ids)), rub.name,
                                 rub.version, sigs))
     rounds = []
     fingerprints = []
-    for r in service.rounds():
-        apps = service.round_applicants(r)
-        voters = service.voters_done(r.round_no)
-        entitled = {v for a in apps for v in service.voters_of(a)}
+    for r in service.ballot.rounds():
+        apps = service.ballot.round_applicants(r)
+        voters = service.ballot.voters_done(r.round_no)
+        entitled = {v for a in apps for v in service.ballot.voters_of(a)}
         closed_by = {"presiding": t("role_presiding"), "recorder": t("role_recorder")}.get(r.closed_by_role, "—")
         note = t("minutes_forced_note") if r.forced else ""
         if r.status == "void":
@@ -138,35 +138,35 @@ def build_minutes_view(service: ClosingMixin, out: SessionOutcome) -> MinutesVie
     return MinutesView(
         committee_name=d.committee_name, organizing_body=d.organizing_body, session_id=d.session_id,
         session_title=f"{d.year}年度{d.committee_name}评审会议记录", rehearsal=d.rehearsal,
-        started_at=fmt_time(st.opened_at), ended_at=fmt_time(service.clock()), venue=d.venue,
-        presiding_name=service.person_name(presiding), presiding_role=_committee_role(service, presiding),
+        started_at=fmt_time(st.opened_at), ended_at=fmt_time(service.ctx.clock()), venue=d.venue,
+        presiding_name=service.ctx.person_name(presiding), presiding_role=_committee_role(service, presiding),
         recorder_name=recorder.name, attendees=attendees, absentees=absentees,
         quorum=Quorum(str(q.committee_size), str(q.required), str(q.attending)), agenda=agenda,
         rule_values=rule_values, panels=tuple(panels),
-        recusals=tuple(RecusalView(service.person_name(rc.reviewer_id), d.applicant(rc.applicant_id).code, rc.reason,
-                                   rc.source == "predeclared") for rc in service.recusals()),
+        recusals=tuple(RecusalView(service.ctx.person_name(rc.reviewer_id), d.applicant(rc.applicant_id).code, rc.reason,
+                                   rc.source == "predeclared") for rc in service.ctx.recusals()),
         applicants=tuple(rows), group_summaries=tuple(groups),
         panel_opinions=tuple(PanelOpinion(d.applicant(a).code, d.panel(d.applicant(a).panel_id).name, txt)
                              for a, txt in sorted(opinions.items(), key=lambda kv: d.applicant(kv[0]).code)),
         failure_notes=tuple(FailureNote(d.applicant(a).code, f.reason, f.guidance)
                             for a, f in sorted(reasons.items(), key=lambda kv: d.applicant(kv[0]).code)),
         ballot_rounds=tuple(rounds),
-        result_signoffs=tuple(service.person_name(sg.person_id) for sg in service.signatures("results")),
+        result_signoffs=tuple(service.ctx.person_name(sg.person_id) for sg in service.ctx.signatures("results")),
         ballot_box_fingerprint="；".join(fingerprints) or "—",
-        log_head_hash=service.log_head(),
+        log_head_hash=service.ctx.log_head(),
         bundle_fingerprint_note=t("minutes_bundle_note", digest=service.results_digest()),
         disagreement_notes=_disagreement_notes(service, out),
         has_defence=any(rb.has_defence for rb in d.rubrics),
     )
 
 
-def _disagreement_notes(service: ClosingMixin, out: SessionOutcome) -> tuple[DisagreementNote, ...]:
+def _disagreement_notes(service: Closing, out: SessionOutcome) -> tuple[DisagreementNote, ...]:
     """Flagged applicants (issue 5 §4) with the spread that flagged them and each concerned reviewer's
     explanation, recomputed from the submitted scores exactly as the panel saw them."""
-    d = service.defn
+    d = service.ctx.defn
     limits = panel_rules.Thresholds(d.rules.flag_range, d.rules.flag_stdev, d.rules.flag_distance)
     explained: dict[tuple[str, str], str] = {(e["applicant_id"], e["reviewer_id"]): e["text"]
-                                             for e in service.record().get("flag_explanations", [])}
+                                             for e in service.ctx.record().get("flag_explanations", [])}
     notes = []
     for a in sorted(d.applicants, key=lambda x: x.code):
         s = out.applicants[a.id].score
@@ -181,13 +181,13 @@ def _disagreement_notes(service: ClosingMixin, out: SessionOutcome) -> tuple[Dis
             continue
         spread = "；".join(f"{t('part_' + sp.part)}分极差 {rules.round_half_up(sp.range)}、标准差 "
                           f"{rules.round_half_up(sp.stdev)}" for sp in flagged)
-        lines = [f"{service.person_name(r)}：{explained.get((a.id, r), '（未说明）')}"
+        lines = [f"{service.ctx.person_name(r)}：{explained.get((a.id, r), '（未说明）')}"
                  for r in panel_rules.concerned_reviewers(flagged)]
         notes.append(DisagreementNote(a.code, d.panel(a.panel_id).name, spread, "\n".join(lines)))
     return tuple(notes)
 
 
-def render_minutes_for(service: ClosingMixin, out: SessionOutcome) -> bytes:
+def render_minutes_for(service: Closing, out: SessionOutcome) -> bytes:
     """Render the minutes PDF for the current state (embedded Chinese font, A4)."""
     from zc_review.documents.fonts import MissingGlyphError
     from zc_review.documents.minutes import render_minutes

@@ -6,15 +6,15 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlmodel import select
-
 from zc_review.domain import rules
 from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
-from zc_review.domain.scoring import ApplicantScore, aggregate_scores, parse_score  # noqa: F401
+from zc_review.domain.scoring import ApplicantScore, aggregate_scores
+from zc_review.domain.scoring import parse_score as _parse_score
 from zc_review.service.errors import ServiceError
-from zc_review.service.opening import OpeningMixin
-from zc_review.service.permissions import Action
-from zc_review.service.room import Actor
+from zc_review.service.room.context import Actor, RoomContext
+from zc_review.service.room.opening import Opening
+from zc_review.service.room.permissions import Action
+from zc_review.storage import repo
 from zc_review.storage.models import PanelOpinion, ScoreSheet
 
 ScoreValues = dict[str, Decimal | None]
@@ -32,34 +32,49 @@ class DossierView:
     dossier: Dossier
 
 
-class ScoringMixin(OpeningMixin):
-    """Dossier access and scoring."""
+def parse_score(text: str) -> Decimal | None:
+    """Parse a typed score: "18.5" → Decimal("18.5"); "-", "NA", "N/A" or "不适用" → None (not applicable).
+
+    Raises: ServiceError("score_not_number") for anything else. Source: RULES.md §3.
+    """
+    try:
+        return _parse_score(text)
+    except rules.RuleError as exc:
+        raise ServiceError(exc.code, **exc.params) from exc
+
+
+class Scoring:
+    """Dossier access and scoring. Source: RULES.md §3–4."""
+
+    def __init__(self, ctx: RoomContext, opening: Opening) -> None:
+        self.ctx = ctx
+        self.opening = opening
 
     # -- who scores what ----------------------------------------------------------------------
     def scorers_of(self, applicant_id: str) -> list[str]:
         """Reviewers who score this applicant: attending panel members not recused."""
-        a = self.defn.applicant(applicant_id)
-        members = self.defn.panel(a.panel_id).member_ids
-        attending = set(self.attending_ids())
-        recused = self.recused_ids(applicant_id)
+        a = self.ctx.defn.applicant(applicant_id)
+        members = self.ctx.defn.panel(a.panel_id).member_ids
+        attending = set(self.ctx.attending_ids())
+        recused = self.ctx.recused_ids(applicant_id)
         return [m for m in members if m in attending and m not in recused]
 
     def applicants_for_reviewer(self, reviewer_id: str) -> list[Applicant]:
         """Applicants of the reviewer's panel they are not recused from, in code order."""
-        panel = self.defn.panel_of_reviewer(reviewer_id)
+        panel = self.ctx.defn.panel_of_reviewer(reviewer_id)
         if panel is None:
             return []
-        return sorted((a for a in self.defn.applicants_of_panel(panel.id)
-                       if not self.is_recused(reviewer_id, a.id)), key=lambda a: a.code)
+        return sorted((a for a in self.ctx.defn.applicants_of_panel(panel.id)
+                       if not self.ctx.is_recused(reviewer_id, a.id)), key=lambda a: a.code)
 
-    def _require_may_see(self, actor: Actor, applicant_id: str, action: Action) -> Applicant:
-        self._require_roll_call()
-        a = self.defn.applicant(applicant_id)
-        self._require(actor, action, panel_id=a.panel_id)
-        self._require_pledged(actor.person_id)
-        if actor.person_id not in self.defn.panel(a.panel_id).member_ids:
+    def require_may_see(self, actor: Actor, applicant_id: str, action: Action) -> Applicant:
+        self.opening.require_roll_call()
+        a = self.ctx.defn.applicant(applicant_id)
+        self.ctx.require(actor, action, panel_id=a.panel_id)
+        self.opening.require_pledged(actor.person_id)
+        if actor.person_id not in self.ctx.defn.panel(a.panel_id).member_ids:
             raise ServiceError("not_on_panel")
-        if self.is_recused(actor.person_id, applicant_id):
+        if self.ctx.is_recused(actor.person_id, applicant_id):
             raise ServiceError("recused", code=a.code)
         return a
 
@@ -70,10 +85,10 @@ class ScoringMixin(OpeningMixin):
         Raises: ServiceError("recused"), ("not_on_panel"), ("pledge_missing"), ("not_permitted").
         Source: RULES.md §2 (recusal), §4 (blind materials; applicants by code).
         """
-        a = self._require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
-        with self._tx() as s:
-            self._log(s, actor.person_id, "reviewer", "dossier_viewed", {"applicant": applicant_id})
-        return DossierView(a.id, a.code, self.defn.panel(a.panel_id).name, self.defn.group(a.group_id).name,
+        a = self.require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
+        with self.ctx.tx(outcome_unchanged=True) as s:
+            self.ctx.log(s, actor.person_id, "reviewer", "dossier_viewed", {"applicant": applicant_id})
+        return DossierView(a.id, a.code, self.ctx.defn.panel(a.panel_id).name, self.ctx.defn.group(a.group_id).name,
                            a.flags, a.dossier)
 
     def attachment_text(self, actor: Actor, applicant_id: str, attachment_id: str) -> str:
@@ -81,10 +96,10 @@ class ScoringMixin(OpeningMixin):
 
         Raises: ServiceError("attachment_unreadable") when the PDF cannot be parsed.
         """
-        a = self._require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
+        a = self.require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
         if attachment_id not in {x.id for x in a.dossier.attachments}:
             raise ServiceError("attachment_unknown")
-        data = self.payload.attachments.get(attachment_id)
+        data = self.ctx.payload.attachments.get(attachment_id)
         if data is None:
             raise ServiceError("attachment_unknown")
         import io
@@ -99,17 +114,24 @@ class ScoringMixin(OpeningMixin):
 
     # -- score sheets -------------------------------------------------------------------------------
     def rubric_of(self, applicant_id: str) -> Rubric:
-        a = self.defn.applicant(applicant_id)
-        return self.defn.rubric(self.defn.panel(a.panel_id).rubric_id)
+        """The rubric of the applicant's panel."""
+        a = self.ctx.defn.applicant(applicant_id)
+        return self.ctx.defn.rubric(self.ctx.defn.panel(a.panel_id).rubric_id)
 
     def current_sheet(self, reviewer_id: str, applicant_id: str) -> ScoreSheet | None:
-        with self._read() as s:
-            return s.exec(select(ScoreSheet).where(ScoreSheet.reviewer_id == reviewer_id,
-                                                   ScoreSheet.applicant_id == applicant_id)
-                          .order_by(ScoreSheet.version.desc())).first()  # type: ignore[attr-defined]
+        """The newest version of a reviewer's sheet for an applicant, or None."""
+        return self.current_sheets().get((reviewer_id, applicant_id))
+
+    def current_sheets(self) -> dict[tuple[str, str], ScoreSheet]:
+        """(reviewer id, applicant id) → newest sheet version, for every sheet (memoised per state change)."""
+        def load() -> dict[tuple[str, str], ScoreSheet]:
+            with self.ctx.read() as s:
+                return repo.current_sheets(session=s)
+        return dict(self.ctx.memo("current_sheets", load))
 
     @staticmethod
     def sheet_values(sheet: ScoreSheet) -> ScoreValues:
+        """A sheet's values: criterion id → Decimal points, or None for not applicable."""
         raw = json.loads(sheet.values_json)
         return {k: (None if v is None else Decimal(v)) for k, v in raw.items()}
 
@@ -126,10 +148,10 @@ class ScoringMixin(OpeningMixin):
             ("recused"), ("not_on_panel"), ("pledge_missing").
         Source: RULES.md §3–4; 000 第二十六条(三).
         """
-        a = self._require_may_see(actor, applicant_id, Action.SCORE)
-        if not self.rubric_in_force(a.panel_id):
-            raise ServiceError("rubric_not_in_force", panel=self.defn.panel(a.panel_id).name)
-        if self.state().poll_opened_at is not None:
+        a = self.require_may_see(actor, applicant_id, Action.SCORE)
+        if not self.opening.rubric_in_force(a.panel_id):
+            raise ServiceError("rubric_not_in_force", panel=self.ctx.defn.panel(a.panel_id).name)
+        if self.ctx.state().poll_opened_at is not None:
             raise ServiceError("poll_started")
         rubric = self.rubric_of(applicant_id)
         known = {c.id for c in rubric.criteria}
@@ -147,22 +169,22 @@ class ScoringMixin(OpeningMixin):
         current = self.current_sheet(actor.person_id, applicant_id)
         if current is not None and current.status == "submitted":
             raise ServiceError("sheet_locked", code=a.code)
-        now = self.clock()
+        now = self.ctx.clock()
         values_json = json.dumps({k: (None if v is None else str(v)) for k, v in sorted(values.items())})
-        with self._tx() as s:
+        with self.ctx.tx() as s:
             if current is None:
                 sheet = ScoreSheet(reviewer_id=actor.person_id, applicant_id=applicant_id, version=1,
                                    status="draft", rubric_id=rubric.id, rubric_version=rubric.version,
                                    values_json=values_json, saved_at=now)
             else:
-                found = s.get(ScoreSheet, current.id)
+                found = repo.get(session=s, model=ScoreSheet, key=current.id)
                 assert found is not None
                 sheet = found
                 sheet.values_json, sheet.saved_at = values_json, now
             if submit:
                 sheet.status, sheet.submitted_at = "submitted", now
-            s.add(sheet)
-            self._log(s, actor.person_id, "reviewer", "scores_submitted" if submit else "scores_saved",
+            repo.put(session=s, row=sheet)
+            self.ctx.log(s, actor.person_id, "reviewer", "scores_submitted" if submit else "scores_saved",
                       {"applicant": applicant_id, "version": sheet.version})
         return sheet
 
@@ -173,27 +195,27 @@ class ScoringMixin(OpeningMixin):
         Raises: ServiceError("not_permitted"), ("reason_required"), ("sheet_not_submitted"), ("poll_started").
         Source: issue 5 §2.
         """
-        a = self.defn.applicant(applicant_id)
-        self._require(leader, Action.WRITE_OPINION, panel_id=a.panel_id)
-        self._check_actor(witness)
-        if "supervisor" not in {r.value for r in self.roles_of(witness.person_id)}:
+        a = self.ctx.defn.applicant(applicant_id)
+        self.ctx.require(leader, Action.WRITE_OPINION, panel_id=a.panel_id)
+        self.ctx.check_actor(witness)
+        if "supervisor" not in {r.value for r in self.ctx.roles_of(witness.person_id)}:
             raise ServiceError("not_permitted", action="witness")
         if not reason.strip():
             raise ServiceError("reason_required")
-        if self.state().poll_opened_at is not None:
+        if self.ctx.state().poll_opened_at is not None:
             raise ServiceError("poll_started")
         current = self.current_sheet(reviewer_id, applicant_id)
         if current is None or current.status != "submitted":
             raise ServiceError("sheet_not_submitted")
-        with self._tx() as s:
-            old = s.get(ScoreSheet, current.id)
+        with self.ctx.tx() as s:
+            old = repo.get(session=s, model=ScoreSheet, key=current.id)
             assert old is not None
             old.status, old.return_reason = "returned", reason.strip()
-            s.add(old)
-            s.add(ScoreSheet(reviewer_id=reviewer_id, applicant_id=applicant_id, version=old.version + 1,
+            repo.put(session=s, row=old)
+            repo.put(session=s, row=ScoreSheet(reviewer_id=reviewer_id, applicant_id=applicant_id, version=old.version + 1,
                              status="draft", rubric_id=old.rubric_id, rubric_version=old.rubric_version,
-                             values_json=old.values_json, saved_at=self.clock()))
-            self._log(s, leader.person_id, "panel_leader", "sheet_returned",
+                             values_json=old.values_json, saved_at=self.ctx.clock()))
+            self.ctx.log(s, leader.person_id, "panel_leader", "sheet_returned",
                       {"reviewer": reviewer_id, "applicant": applicant_id, "witness": witness.person_id})
 
     # -- aggregates ------------------------------------------------------------------------------
@@ -224,26 +246,27 @@ class ScoringMixin(OpeningMixin):
             m = rules.part_score(rubric, ScorePart.MATERIAL, vals)
             d = rules.part_score(rubric, ScorePart.DEFENCE, vals) if rubric.has_defence else None
             per[r] = (m, d)
-        return aggregate_scores(applicant_id, per, self.defn.rules, rubric.has_defence)
+        return aggregate_scores(applicant_id, per, self.ctx.defn.rules, rubric.has_defence)
 
     # -- opinions -----------------------------------------------------------------------------------
     def write_opinion(self, actor: Actor, applicant_id: str, text: str) -> None:
         """The panel leader records the panel's opinion (评议意见). Source: 000 第二十六条(四)."""
-        a = self.defn.applicant(applicant_id)
-        self._require(actor, Action.WRITE_OPINION, panel_id=a.panel_id)
+        a = self.ctx.defn.applicant(applicant_id)
+        self.ctx.require(actor, Action.WRITE_OPINION, panel_id=a.panel_id)
         if not text.strip():
             raise ServiceError("reason_required")
-        if self.state().results_final_at is not None:
+        if self.ctx.state().results_final_at is not None:
             raise ServiceError("results_final")
-        with self._tx() as s:
-            row = s.get(PanelOpinion, applicant_id) or PanelOpinion(applicant_id=applicant_id, text="",
+        with self.ctx.tx() as s:
+            row = repo.get(session=s, model=PanelOpinion, key=applicant_id) or PanelOpinion(applicant_id=applicant_id, text="",
                                                                      author_id=actor.person_id,
-                                                                     written_at=self.clock())
-            row.text, row.author_id, row.written_at = text.strip(), actor.person_id, self.clock()
-            s.add(row)
-            self._log(s, actor.person_id, "panel_leader", "opinion_written", {"applicant": applicant_id})
+                                                                     written_at=self.ctx.clock())
+            row.text, row.author_id, row.written_at = text.strip(), actor.person_id, self.ctx.clock()
+            repo.put(session=s, row=row)
+            self.ctx.log(s, actor.person_id, "panel_leader", "opinion_written", {"applicant": applicant_id})
 
     def opinions(self) -> dict[str, str]:
-        with self._read() as s:
-            return {o.applicant_id: o.text for o in s.exec(select(PanelOpinion))}
+        """Panel opinions written so far: applicant id → text."""
+        with self.ctx.read() as s:
+            return {o.applicant_id: o.text for o in repo.opinions(session=s)}
 

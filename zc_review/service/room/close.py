@@ -16,8 +16,8 @@ from pathlib import Path
 from zc_review.domain.model import StaffRole
 from zc_review.service import journal
 from zc_review.service.errors import ServiceError
-from zc_review.service.panel import PanelMixin
-from zc_review.service.room import Actor
+from zc_review.service.room.closing import Closing
+from zc_review.service.room.context import Actor, RoomContext
 
 _CHUNK = 1 << 20
 
@@ -54,8 +54,12 @@ def wipe_file(path: Path) -> None:
     path.unlink()
 
 
-class CloseMixin(PanelMixin):
+class Close:
     """The end of the room: wiping the working folder once the bundle is safe."""
+
+    def __init__(self, ctx: RoomContext, closing: Closing) -> None:
+        self.ctx = ctx
+        self.closing = closing
 
     def close_session(self, chair: Actor, supervisor: Actor, *, bundle: Path | None = None) -> CloseResult:
         """Wipe this session's working files, leaving only the exported bundle. Chair and supervisor together.
@@ -71,33 +75,33 @@ class CloseMixin(PanelMixin):
         from zc_review.seal.bundle import bundle_fingerprint, verify_bundle_signature
         from zc_review.seal.errors import SealError
 
-        self._check_actor(chair)
-        self._check_actor(supervisor)
-        if (chair.person_id != self.defn.chair.id
-                or supervisor.person_id != self.defn.staff_with_role(StaffRole.SUPERVISOR).id):
+        self.ctx.check_actor(chair)
+        self.ctx.check_actor(supervisor)
+        if (chair.person_id != self.ctx.defn.chair.id
+                or supervisor.person_id != self.ctx.defn.staff_with_role(StaffRole.SUPERVISOR).id):
             raise ServiceError("close_needs_chair_and_supervisor")
-        exported = self.last_export()
+        exported = self.closing.last_export()
         if exported is None:
             raise ServiceError("close_not_exported")
         path, fp = bundle or exported[0], exported[1]
         try:
             data = path.read_bytes()
-            manifest, _ = verify_bundle_signature(data, [self.root_cert])
-            if (bundle_fingerprint(data) != fp or manifest["session_id"] != self.defn.session_id
-                    or manifest["package_id"] != self.package_id):
+            manifest, _ = verify_bundle_signature(data, [self.ctx.root_cert])
+            if (bundle_fingerprint(data) != fp or manifest["session_id"] != self.ctx.defn.session_id
+                    or manifest["package_id"] != self.ctx.package_id):
                 raise SealError("not the exported bundle")
         except (OSError, SealError) as exc:
             raise ServiceError("close_bundle_unverified", path=str(path)) from exc
-        if self.workdir is None:
+        if self.ctx.workdir is None:
             raise ServiceError("close_no_workdir")
-        workdir = self.workdir
-        with self._tx() as s:  # the last entry of the session's own log, then the laptop's journal
-            self._log(s, chair.person_id, "chair", "session_wiped",
+        workdir = self.ctx.workdir
+        with self.ctx.tx() as s:  # the last entry of the session's own log, then the laptop's journal
+            self.ctx.log(s, chair.person_id, "chair", "session_wiped",
                       {"witness": supervisor.person_id, "bundle_fingerprint": fp})
-        journal.append(workdir.parent.parent, "session_wiped", session_id=self.defn.session_id,
+        journal.append(workdir.parent.parent, "session_wiped", session_id=self.ctx.defn.session_id,
                        bundle_sha256=hashlib.sha256(data).hexdigest(), chair=chair.person_id,
                        supervisor=supervisor.person_id)
-        self.engine.dispose()  # close every connection before the files go
+        self.ctx.engine.dispose()  # close every connection before the files go
         wiped: list[str] = []
         for _ in range(3):  # a file appearing meanwhile (another reader's -shm) is wiped on the next pass
             for p in sorted(workdir.rglob("*"), key=lambda x: len(x.parts), reverse=True):
@@ -109,4 +113,4 @@ class CloseMixin(PanelMixin):
             if not any(workdir.iterdir()):
                 break
         workdir.rmdir()
-        return CloseResult(self.defn.session_id, wiped, path, fp)
+        return CloseResult(self.ctx.defn.session_id, wiped, path, fp)

@@ -6,23 +6,20 @@ None of these changes a score. Source: RULES.md §4–5; issue 5 §3–§9.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
-
-from sqlmodel import select
 
 from zc_review.domain import panel as pr
 from zc_review.domain import rules
-from zc_review.domain.codec import canonical_json
 from zc_review.domain.model import Aggregation, ApplicantFlag, StaffRole
+from zc_review.domain.scoring import ApplicantScore
 from zc_review.i18n import t
-from zc_review.service.closing import ClosingMixin
+from zc_review.service.blind import blind_material_findings
 from zc_review.service.errors import ServiceError
-from zc_review.service.permissions import Action
-from zc_review.service.room import Actor
-from zc_review.service.scoring import ApplicantScore
+from zc_review.service.room.context import Actor, RoomContext
+from zc_review.service.room.permissions import Action
+from zc_review.service.room.scoring import Scoring
+from zc_review.storage import repo
 from zc_review.storage.models import FlagExplanation, ScoreSheet
 
 
@@ -90,17 +87,23 @@ def aggregation_rule_text(method: Aggregation, trimmed_min: int) -> str:
     return t("agg_rule_trimmed", n=trimmed_min)
 
 
-class PanelMixin(ClosingMixin):
-    """Panel-scoring use cases beyond entering scores."""
+class Panel:
+    """Panel-scoring use cases beyond entering scores. None of them changes a score."""
+
+    def __init__(self, ctx: RoomContext, scoring: Scoring) -> None:
+        self.ctx = ctx
+        self.scoring = scoring
+        self._anonymity_cache: dict[str, list[pr.BlindFinding]] | None = None
 
     # -- disagreement ------------------------------------------------------------------------------
     def thresholds(self) -> pr.Thresholds:
-        r = self.defn.rules
+        """The disagreement thresholds in force (session.yaml rules)."""
+        r = self.ctx.defn.rules
         return pr.Thresholds(r.flag_range, r.flag_stdev, r.flag_distance)
 
     def spreads(self, applicant_id: str, score: ApplicantScore | None = None) -> tuple[pr.PartSpread, ...]:
         """Range, stdev and distances of each part over the submitted sheets of the current scorers."""
-        score = score if score is not None else self.applicant_score(applicant_id)
+        score = score if score is not None else self.scoring.applicant_score(applicant_id)
         if score is None:
             return ()
         limits = self.thresholds()
@@ -113,7 +116,7 @@ class PanelMixin(ClosingMixin):
     def flagged_applicants(self) -> dict[str, tuple[pr.PartSpread, ...]]:
         """Applicant id → its spreads, for every applicant whose panel disagrees beyond a threshold."""
         out = {}
-        for a in sorted(self.defn.applicants, key=lambda x: x.code):
+        for a in sorted(self.ctx.defn.applicants, key=lambda x: x.code):
             sp = self.spreads(a.id)
             if any(s.flagged for s in sp):
                 out[a.id] = sp
@@ -127,25 +130,25 @@ class PanelMixin(ClosingMixin):
             access errors of a dossier ("recused", "not_on_panel", "pledge_missing").
         Source: RULES.md §4; issue 5 §4.
         """
-        self._require_may_see(actor, applicant_id, Action.SCORE)
+        self.scoring.require_may_see(actor, applicant_id, Action.SCORE)
         if actor.person_id not in pr.concerned_reviewers(self.spreads(applicant_id)):
-            raise ServiceError("flag_not_concerned", code=self.defn.applicant(applicant_id).code)
+            raise ServiceError("flag_not_concerned", code=self.ctx.defn.applicant(applicant_id).code)
         if not text.strip():
             raise ServiceError("reason_required")
-        if self.state().results_final_at is not None:
+        if self.ctx.state().results_final_at is not None:
             raise ServiceError("results_final")
-        with self._tx() as s:
-            row = s.get(FlagExplanation, (applicant_id, actor.person_id)) or FlagExplanation(
-                applicant_id=applicant_id, reviewer_id=actor.person_id, text="", written_at=self.clock())
-            row.text, row.written_at = text.strip(), self.clock()
-            s.add(row)
-            self._log(s, actor.person_id, "reviewer", "flag_explained", {"applicant": applicant_id})
+        with self.ctx.tx() as s:
+            row = repo.get(session=s, model=FlagExplanation, key=(applicant_id, actor.person_id)) or FlagExplanation(
+                applicant_id=applicant_id, reviewer_id=actor.person_id, text="", written_at=self.ctx.clock())
+            row.text, row.written_at = text.strip(), self.ctx.clock()
+            repo.put(session=s, row=row)
+            self.ctx.log(s, actor.person_id, "reviewer", "flag_explained", {"applicant": applicant_id})
 
     def flag_explanations(self) -> dict[str, dict[str, str]]:
         """Applicant id → reviewer id → explanation."""
         out: dict[str, dict[str, str]] = {}
-        with self._read() as s:
-            for row in s.exec(select(FlagExplanation)):
+        with self.ctx.read() as s:
+            for row in repo.flag_explanations(session=s):
                 out.setdefault(row.applicant_id, {})[row.reviewer_id] = row.text
         return out
 
@@ -158,16 +161,16 @@ class PanelMixin(ClosingMixin):
             returned sheet must be submitted again), and the access errors of a dossier.
         Source: issue 5 §3, §5.
         """
-        a = self._require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
-        own = self.current_sheet(actor.person_id, applicant_id)
+        a = self.scoring.require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
+        own = self.scoring.current_sheet(actor.person_id, applicant_id)
         if own is None or own.status != "submitted":
             raise ServiceError("own_sheet_not_submitted", code=a.code)
-        score = self.applicant_score(applicant_id)
-        waiting = tuple(r for r in self.scorers_of(applicant_id) if score is None or r not in score.per_reviewer)
-        rubric = self.rubric_of(applicant_id)
-        with self._tx() as s:
-            self._log(s, actor.person_id, "reviewer", "panel_scores_viewed", {"applicant": applicant_id})
-        rule = aggregation_rule_text(self.defn.rules.aggregation, self.defn.rules.trimmed_min_scores)
+        score = self.scoring.applicant_score(applicant_id)
+        waiting = tuple(r for r in self.scoring.scorers_of(applicant_id) if score is None or r not in score.per_reviewer)
+        rubric = self.scoring.rubric_of(applicant_id)
+        with self.ctx.tx(outcome_unchanged=True) as s:
+            self.ctx.log(s, actor.person_id, "reviewer", "panel_scores_viewed", {"applicant": applicant_id})
+        rule = aggregation_rule_text(self.ctx.defn.rules.aggregation, self.ctx.defn.rules.trimmed_min_scores)
         return PanelScores(a.id, a.code, rubric.id, rubric.version, dict(score.per_reviewer) if score else {},
                            waiting, score, rule, self.spreads(applicant_id, score),
                            self.flag_explanations().get(applicant_id, {}))
@@ -175,29 +178,27 @@ class PanelMixin(ClosingMixin):
     # -- returned sheets -----------------------------------------------------------------------------------
     def sheet_versions(self, reviewer_id: str, applicant_id: str) -> list[ScoreSheet]:
         """Every version of one reviewer's sheet for one applicant, oldest first."""
-        with self._read() as s:
-            return list(s.exec(select(ScoreSheet).where(ScoreSheet.reviewer_id == reviewer_id,
-                                                        ScoreSheet.applicant_id == applicant_id)
-                               .order_by(ScoreSheet.version)))  # type: ignore[arg-type]
+        with self.ctx.read() as s:
+            return repo.sheet_versions(session=s, reviewer_id=reviewer_id, applicant_id=applicant_id)
 
     def submitted_reviewers(self, applicant_id: str) -> list[str]:
         """Scorers whose current sheet for the applicant is submitted (those a leader may return)."""
-        return [r for r in self.scorers_of(applicant_id)
-                if (sh := self.current_sheet(r, applicant_id)) is not None and sh.status == "submitted"]
+        return [r for r in self.scoring.scorers_of(applicant_id)
+                if (sh := self.scoring.current_sheet(r, applicant_id)) is not None and sh.status == "submitted"]
 
     # -- the panel leader's sheet ----------------------------------------------------------------------------
     def leader_sheet(self, panel_id: str) -> list[LeaderRow]:
         """Per applicant of the panel (by code): M, D, composite, rank in group, flags, disagreement, opinion."""
-        out = self.outcome()
-        opinions = self.opinions()
+        out = self.ctx.outcome()
+        opinions = self.scoring.opinions()
         rows = []
-        for a in sorted(self.defn.applicants_of_panel(panel_id), key=lambda x: x.code):
+        for a in sorted(self.ctx.defn.applicants_of_panel(panel_id), key=lambda x: x.code):
             o = out.applicants[a.id]
             sc = o.score
             sp = self.spreads(a.id, sc) if sc else ()
             disagreement = "；".join(self._spread_text(s) for s in sp if s.flagged)
             rows.append(LeaderRow(
-                a.id, a.code, self.defn.group(a.group_id).name, "、".join(t(f"flag_{f.value}") for f in a.flags),
+                a.id, a.code, self.ctx.defn.group(a.group_id).name, "、".join(t(f"flag_{f.value}") for f in a.flags),
                 str(rules.round_half_up(sc.material)) if sc else "—",
                 str(rules.round_half_up(sc.defence)) if sc and sc.defence is not None else "—",
                 str(sc.composite) if sc else "—", str(o.rank) if o.rank else "—", disagreement,
@@ -207,7 +208,7 @@ class PanelMixin(ClosingMixin):
     def _spread_text(self, s: pr.PartSpread) -> str:
         return t("flag_summary", part=t(f"part_{s.part}"), range=rules.round_half_up(s.range),
                  stdev=rules.round_half_up(s.stdev),
-                 who="、".join(self.person_name(r) for r in s.concerned))
+                 who="、".join(self.ctx.person_name(r) for r in s.concerned))
 
     def leader_sheet_pdf(self, actor: Actor, panel_id: str) -> bytes:
         """The panel leader's sheet as a printable PDF (landscape A4, embedded font). Leader only.
@@ -215,37 +216,37 @@ class PanelMixin(ClosingMixin):
         Raises: ServiceError("not_permitted"), ("glyph_missing").
         Source: issue 5 §6; 000 第二十六条(四).
         """
-        self._require(actor, Action.WRITE_OPINION, panel_id=panel_id)
+        self.ctx.require(actor, Action.WRITE_OPINION, panel_id=panel_id)
         from zc_review.documents.fonts import MissingGlyphError
         from zc_review.documents.sheets import PanelSheetView, SheetApplicant, render_panel_sheet
 
-        p = self.defn.panel(panel_id)
-        rubric = self.defn.rubric(p.rubric_id)
+        p = self.ctx.defn.panel(panel_id)
+        rubric = self.ctx.defn.rubric(p.rubric_id)
         view = PanelSheetView(
-            committee_name=self.defn.committee_name, session_title=f"{self.defn.year}年度评审会议",
-            session_id=self.defn.session_id, panel_name=p.name, leader_name=self.person_name(p.leader_id),
+            committee_name=self.ctx.defn.committee_name, session_title=f"{self.ctx.defn.year}年度评审会议",
+            session_id=self.ctx.defn.session_id, panel_name=p.name, leader_name=self.ctx.person_name(p.leader_id),
             rubric_name=rubric.name, rubric_version=rubric.version, criteria=(),
             applicants=tuple(SheetApplicant(r.code, r.group, r.flags, material=r.material, defence=r.defence,
                                             composite=r.composite, rank=r.rank, disagreement=r.disagreement,
                                             opinion=r.opinion) for r in self.leader_sheet(panel_id)),
-            rehearsal=self.defn.rehearsal, results=True, has_defence=rubric.has_defence)
+            rehearsal=self.ctx.defn.rehearsal, results=True, has_defence=rubric.has_defence)
         try:
             pdf = render_panel_sheet(view)
         except MissingGlyphError as exc:
             raise ServiceError("glyph_missing", detail=str(exc)) from exc
-        with self._tx() as s:
-            self._log(s, actor.person_id, "panel_leader", "leader_sheet_printed", {"panel": panel_id})
+        with self.ctx.tx() as s:
+            self.ctx.log(s, actor.person_id, "panel_leader", "leader_sheet_printed", {"panel": panel_id})
         return pdf
 
     # -- discussion order ------------------------------------------------------------------------------------
     def must_step_out(self, applicant_id: str) -> list[str]:
         """Attending reviewers recused from the applicant: they leave the room while it is discussed."""
-        attending = set(self.attending_ids())
-        return sorted(r for r in self.recused_ids(applicant_id) if r in attending)
+        attending = set(self.ctx.attending_ids())
+        return sorted(r for r in self.ctx.recused_ids(applicant_id) if r in attending)
 
     def discussion_order(self) -> list[str]:
         """All applicants in an order that keeps recused reviewers' exits and returns few (issue 5 §7)."""
-        ids = [a.id for a in sorted(self.defn.applicants, key=lambda x: x.code)]
+        ids = [a.id for a in sorted(self.ctx.defn.applicants, key=lambda x: x.code)]
         return pr.discussion_order(ids, {a: frozenset(self.must_step_out(a)) for a in ids})
 
     def movements(self, order: list[str]) -> int:
@@ -258,13 +259,13 @@ class PanelMixin(ClosingMixin):
 
         Source: RULES.md §5; 000 第二十六条(五); issue 5 §8.
         """
-        out = self.outcome()
+        out = self.ctx.outcome()
         previews = []
-        for g in self.defn.groups:
-            members = self.defn.applicants_of_group(g.id)
+        for g in self.ctx.defn.groups:
+            members = self.ctx.defn.applicants_of_group(g.id)
             ranking = sorted(((a.id, s.composite if (s := out.applicants[a.id].score) else None,
                                out.applicants[a.id].rank) for a in members),
-                             key=lambda x: (x[2] is None, x[2] or 0, self.defn.applicant(x[0]).code))
+                             key=lambda x: (x[2] is None, x[2] or 0, self.ctx.defn.applicant(x[0]).code))
             previews.append(GroupPreview(g.id, g.name, g.pass_rate, len(members),
                                          rules.pass_cap(g.pass_rate, len(members)), tuple(ranking)))
         return previews
@@ -277,71 +278,28 @@ class PanelMixin(ClosingMixin):
         check at pack time. Source: 003 五、评审办法; RULES.md §4; issue 5 §9.
         """
         # The definition cannot change while the room is open: extract the attachments' text once.
-        cached: dict[str, list[pr.BlindFinding]] | None = getattr(self, "_anonymity_cache", None)
-        if cached is None:
-            cached = blind_material_findings(self.defn, self.payload.attachments)
-            self._anonymity_cache = cached
-        return cached
+        if self._anonymity_cache is None:
+            self._anonymity_cache = blind_material_findings(self.ctx.defn, self.ctx.payload.attachments)
+        return self._anonymity_cache
 
     def anonymity_report(self, actor: Actor) -> dict[str, list[pr.BlindFinding]]:
         """The findings, for the recorder only (they quote the applicant's name). Logged."""
-        self._check_actor(actor)
-        if actor.person_id != self.defn.staff_with_role(StaffRole.RECORDER).id:
+        self.ctx.check_actor(actor)
+        if actor.person_id != self.ctx.defn.staff_with_role(StaffRole.RECORDER).id:
             raise ServiceError("not_permitted", action="anonymity_report")
         found = self.anonymity_findings()
-        with self._tx() as s:
-            self._log(s, actor.person_id, "recorder", "anonymity_report_shown",
+        with self.ctx.tx(outcome_unchanged=True) as s:
+            self.ctx.log(s, actor.person_id, "recorder", "anonymity_report_shown",
                       {"applicants": sorted(found), "findings": sum(len(v) for v in found.values())})
         return found
 
-    # -- the bundle -------------------------------------------------------------------------------------------
-    def record(self, *, with_log: bool = False) -> dict[str, Any]:
-        """The raw record plus every flag explanation (reviewer, applicant, text)."""
-        rec = super().record(with_log=with_log)
-        rec["flag_explanations"] = [{"applicant_id": a, "reviewer_id": r, "text": txt}
-                                    for a, by in sorted(self.flag_explanations().items()) for r, txt in sorted(by.items())]
-        return rec
-
-    def bundle_members(self) -> dict[str, bytes]:
-        """The bundle's members, results.json carrying the disagreement flags as the room computed them."""
-        members = super().bundle_members()
-        rec = json.loads(members["results.json"])
-        rec["flags"] = {a: [{"part": s.part, "range": str(s.range), "stdev": str(rules.round_half_up(s.stdev, 6)),
-                             "reasons": list(s.reasons), "concerned": list(s.concerned)} for s in sp if s.flagged]
-                        for a, sp in self.flagged_applicants().items()}
-        members["results.json"] = canonical_json(rec)
-        return members
-
-
-def blind_material_findings(defn: Any, attachments: dict[str, bytes]) -> dict[str, list[pr.BlindFinding]]:
-    """The blind-material check over a whole definition (work summaries and attachments' text).
-
-    Shared by ``office pack`` (a warning per finding) and the room. Attachment text is extracted with
-    pypdf in memory; an unreadable attachment is skipped (the room reports it when opened).
-    """
-    out: dict[str, list[pr.BlindFinding]] = {}
-    for a in defn.applicants:
-        texts = {"work_summary": a.dossier.work_summary}
-        for att in a.dossier.attachments:
-            texts[att.id] = _pdf_text(attachments.get(att.id, b""))
-        found = pr.blind_findings(a.name, a.employer, texts)
-        if found:
-            out[a.id] = found
-    return out
-
-
-def _pdf_text(data: bytes) -> str:
-    if not data:
-        return ""
-    import io
-
-    from pypdf import PdfReader
-
-    try:
-        return "\n".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages[:200])
-    except Exception:  # hostile or broken PDF: nothing to check here, shown as unreadable in the room
-        return ""
+    def flag_records(self) -> dict[str, list[dict[str, object]]]:
+        """The disagreement flags as the room computed them, for results.json: applicant id → spreads."""
+        return {a: [{"part": s.part, "range": str(s.range), "stdev": str(rules.round_half_up(s.stdev, 6)),
+                     "reasons": list(s.reasons), "concerned": list(s.concerned)} for s in sp if s.flagged]
+                for a, sp in self.flagged_applicants().items()}
 
 
 def flags_label(flags: tuple[ApplicantFlag, ...]) -> str:
+    """The applicant's flags as Chinese labels joined by 、."""
     return "、".join(t(f"flag_{f.value}") for f in flags)

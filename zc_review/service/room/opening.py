@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import select
-
 from zc_review.domain import rules
 from zc_review.i18n import t
-from zc_review.seal.statements import sign_statement
 from zc_review.service.errors import ServiceError
-from zc_review.service.permissions import Action, Role
-from zc_review.service.room import Actor, RoomBase
-from zc_review.storage.models import Attendance, Recusal, SessionState, Signature
+from zc_review.service.room.context import Actor, RoomContext
+from zc_review.service.room.permissions import Action, Role
+from zc_review.storage import repo
+from zc_review.storage.models import Attendance, Recusal
 
 # The five signatures that put a panel's rubric into force. Source: RULES.md §3; 000 第二十六条(三).
 RUBRIC_ROLES: tuple[Role, ...] = (Role.PANEL_LEADER, Role.PANEL_VICE_LEADER, Role.SUPERVISOR,
@@ -31,45 +29,49 @@ class QuorumStatus:
 
     @property
     def met(self) -> bool:
+        """True when attending ≥ required."""
         return self.attending >= self.required
 
 
-class OpeningMixin(RoomBase):
-    """Roll call, pledges, recusals and rubric sign-off."""
+class Opening:
+    """Roll call, pledges, recusals and rubric sign-off. Source: RULES.md §2–3."""
+
+    def __init__(self, ctx: RoomContext) -> None:
+        self.ctx = ctx
 
     # -- roll call ---------------------------------------------------------------------------
     def quorum(self) -> QuorumStatus:
         """Quorum now. Source: RULES.md §2."""
-        marks = self.attendance()
-        n = len(self.defn.reviewers)
+        marks = self.ctx.attendance()
+        n = len(self.ctx.defn.reviewers)
         attending = sum(1 for v in marks.values() if v)
         return QuorumStatus(n, rules.quorum_required(n), attending, sum(1 for v in marks.values() if not v),
                             n - len(marks))
 
     def attendance(self) -> dict[str, bool]:
         """Roll-call marks so far: reviewer id → attending (True) or absent (False); unmarked are missing."""
-        with self._read() as s:
-            return {a.reviewer_id: a.attending for a in s.exec(select(Attendance))}
+        return self.ctx.attendance()
 
     def roll_call_closed(self) -> bool:
-        return self.state().roll_call_closed_at is not None
+        """True once the roll call is closed (quorum met, every reviewer marked)."""
+        return self.ctx.state().roll_call_closed_at is not None
 
     def mark_attendance(self, actor: Actor, reviewer_id: str, attending: bool) -> QuorumStatus:
         """Mark a reviewer attending (出席) or absent. Only before the roll call is closed.
 
         Raises: ServiceError("roll_call_closed"), ("unknown_person"), ("not_permitted").
         """
-        self._require(actor, Action.MARK_ATTENDANCE)
-        if not any(r.id == reviewer_id for r in self.defn.reviewers):
+        self.ctx.require(actor, Action.MARK_ATTENDANCE)
+        if not any(r.id == reviewer_id for r in self.ctx.defn.reviewers):
             raise ServiceError("unknown_person", person=reviewer_id)
         if self.roll_call_closed():
             raise ServiceError("roll_call_closed")
-        with self._tx() as s:
-            row = s.get(Attendance, reviewer_id) or Attendance(reviewer_id=reviewer_id, attending=attending,
-                                                                marked_at=self.clock())
-            row.attending, row.marked_at = attending, self.clock()
-            s.add(row)
-            self._log(s, actor.person_id, "recorder", "attendance", {"reviewer": reviewer_id, "attending": attending})
+        with self.ctx.tx() as s:
+            row = repo.get(session=s, model=Attendance, key=reviewer_id) or Attendance(reviewer_id=reviewer_id, attending=attending,
+                                                                marked_at=self.ctx.clock())
+            row.attending, row.marked_at = attending, self.ctx.clock()
+            repo.put(session=s, row=row)
+            self.ctx.log(s, actor.person_id, "recorder", "attendance", {"reviewer": reviewer_id, "attending": attending})
         return self.quorum()
 
     def close_roll_call(self, actor: Actor) -> QuorumStatus:
@@ -78,7 +80,7 @@ class OpeningMixin(RoomBase):
         Raises: ServiceError("roll_call_unmarked", count) or ServiceError("no_quorum", attending, required).
         Source: RULES.md §2 (without quorum nothing is scored or voted).
         """
-        self._require(actor, Action.CLOSE_ROLL_CALL)
+        self.ctx.require(actor, Action.CLOSE_ROLL_CALL)
         q = self.quorum()
         if self.roll_call_closed():
             return q
@@ -86,47 +88,26 @@ class OpeningMixin(RoomBase):
             raise ServiceError("roll_call_unmarked", count=q.unmarked)
         if not q.met:
             raise ServiceError("no_quorum", attending=q.attending, required=q.required, size=q.committee_size)
-        with self._tx() as s:
-            st = s.get(SessionState, 1)
+        with self.ctx.tx() as s:
+            st = repo.session_state(session=s)
             assert st is not None
-            st.roll_call_closed_at = self.clock()
-            st.presiding_officer_id = self.presiding_officer_id()
-            s.add(st)
-            self._log(s, actor.person_id, "recorder", "roll_call_closed",
+            st.roll_call_closed_at = self.ctx.clock()
+            st.presiding_officer_id = self.ctx.presiding_officer_id()
+            repo.put(session=s, row=st)
+            self.ctx.log(s, actor.person_id, "recorder", "roll_call_closed",
                       {"attending": q.attending, "required": q.required, "size": q.committee_size})
         return q
 
-    def _require_roll_call(self) -> None:
+    def require_roll_call(self) -> None:
+        """Refuse before the roll call is closed. Raises: ServiceError("roll_call_open")."""
         if not self.roll_call_closed():
             raise ServiceError("roll_call_open")
 
-    # -- signatures ----------------------------------------------------------------------------
-    def _sign(self, actor: Actor, *, kind: str, subject: str, role: str, text: str) -> Signature:
-        statement = text.encode("utf-8")
-        sig = Signature(kind=kind, subject=subject, role=role, person_id=actor.person_id, signed_at=self.clock(),
-                        statement=statement, signature=sign_statement(actor.key, statement))
-        with self._tx() as s:
-            dup = s.exec(select(Signature).where(Signature.kind == kind, Signature.subject == subject,
-                                                 (Signature.person_id == actor.person_id) | (Signature.role == role))
-                         ).first()
-            if dup is not None:
-                raise ServiceError("already_signed" if dup.person_id == actor.person_id else "role_already_signed",
-                                   name=actor.name)
-            s.add(sig)
-            self._log(s, actor.person_id, role, f"signed_{kind}", {"subject": subject})
-        return sig
-
-    def signatures(self, kind: str, subject: str | None = None) -> list[Signature]:
-        with self._read() as s:
-            q = select(Signature).where(Signature.kind == kind)
-            if subject is not None:
-                q = q.where(Signature.subject == subject)
-            return list(s.exec(q.order_by(Signature.id)))  # type: ignore[arg-type]
-
     # -- pledges ----------------------------------------------------------------------------------
     def pledge_text(self, reviewer_id: str) -> str:
-        r = self.defn.reviewer(reviewer_id)
-        return t("pledge_statement", committee=self.defn.committee_name, session=self.defn.session_id,
+        """The integrity pledge (承诺书) a reviewer signs, in Chinese. Source: 000 第二十六条(二)4."""
+        r = self.ctx.defn.reviewer(reviewer_id)
+        return t("pledge_statement", committee=self.ctx.defn.committee_name, session=self.ctx.defn.session_id,
                  name=r.name, id=r.id)
 
     def sign_pledge(self, actor: Actor) -> None:
@@ -135,16 +116,18 @@ class OpeningMixin(RoomBase):
         Raises: ServiceError("roll_call_open"), ("not_permitted"), ("already_signed").
         Source: RULES.md §2; 000 第二十六条(二)4.
         """
-        self._require_roll_call()
-        self._require(actor, Action.SIGN_PLEDGE)
-        self._sign(actor, kind="pledge", subject=actor.person_id, role="reviewer", text=self.pledge_text(actor.person_id))
+        self.require_roll_call()
+        self.ctx.require(actor, Action.SIGN_PLEDGE)
+        self.ctx.sign(actor, kind="pledge", subject=actor.person_id, role="reviewer", text=self.pledge_text(actor.person_id))
 
     def pledged_ids(self) -> set[str]:
-        return {sg.person_id for sg in self.signatures("pledge")}
+        """Ids of the reviewers who have signed their pledge."""
+        return {sg.person_id for sg in self.ctx.signatures("pledge")}
 
-    def _require_pledged(self, reviewer_id: str) -> None:
+    def require_pledged(self, reviewer_id: str) -> None:
+        """Refuse a reviewer who has not pledged. Raises: ServiceError("pledge_missing")."""
         if reviewer_id not in self.pledged_ids():
-            raise ServiceError("pledge_missing", name=self.person_name(reviewer_id))
+            raise ServiceError("pledge_missing", name=self.ctx.person_name(reviewer_id))
 
     # -- recusals ---------------------------------------------------------------------------------
     def add_recusal(self, actor: Actor, reviewer_id: str, applicant_id: str, reason: str) -> None:
@@ -153,36 +136,37 @@ class OpeningMixin(RoomBase):
         Raises: ServiceError("recusal_exists"), ("poll_started"), ("reason_required"), ("unknown_person").
         Source: RULES.md §2; 000 第四十条(二)4.
         """
-        self._require(actor, Action.ADD_RECUSAL)
-        if not any(r.id == reviewer_id for r in self.defn.reviewers):
+        self.ctx.require(actor, Action.ADD_RECUSAL)
+        if not any(r.id == reviewer_id for r in self.ctx.defn.reviewers):
             raise ServiceError("unknown_person", person=reviewer_id)
-        self.defn.applicant(applicant_id)
+        self.ctx.defn.applicant(applicant_id)
         if not reason.strip():
             raise ServiceError("reason_required")
-        if self.state().poll_opened_at is not None:
+        if self.ctx.state().poll_opened_at is not None:
             raise ServiceError("poll_started")
-        if self.is_recused(reviewer_id, applicant_id):
+        if self.ctx.is_recused(reviewer_id, applicant_id):
             raise ServiceError("recusal_exists")
-        with self._tx() as s:
-            s.add(Recusal(reviewer_id=reviewer_id, applicant_id=applicant_id, reason=reason.strip(),
-                          source="room", recorded_at=self.clock()))
-            self._log(s, actor.person_id, "recorder", "recusal_added",
+        with self.ctx.tx() as s:
+            repo.put(session=s, row=Recusal(reviewer_id=reviewer_id, applicant_id=applicant_id, reason=reason.strip(),
+                          source="room", recorded_at=self.ctx.clock()))
+            self.ctx.log(s, actor.person_id, "recorder", "recusal_added",
                       {"reviewer": reviewer_id, "applicant": applicant_id})
 
     # -- rubric sign-off ----------------------------------------------------------------------------
     def rubric_text(self, panel_id: str) -> str:
-        p = self.defn.panel(panel_id)
-        rub = self.defn.rubric(p.rubric_id)
+        """The statement signed to put a panel's rubric in force: its criteria, maxima and steps."""
+        p = self.ctx.defn.panel(panel_id)
+        rub = self.ctx.defn.rubric(p.rubric_id)
         lines = [f"{c.id} {c.name} {c.part.value} max={c.max_points} step={c.step}" for c in rub.criteria]
         return t("rubric_statement", panel=p.name, rubric=rub.name, version=rub.version,
-                 session=self.defn.session_id) + "\n" + "\n".join(lines)
+                 session=self.ctx.defn.session_id) + "\n" + "\n".join(lines)
 
     def rubric_roles_for(self, actor: Actor, panel_id: str) -> list[Role]:
         """The rubric roles ``actor`` may sign for this panel (excluding ones already signed)."""
-        roles = self.roles_of(actor.person_id, panel_id=panel_id)
+        roles = self.ctx.roles_of(actor.person_id, panel_id=panel_id)
         if Role.PRESIDING in roles:
             roles = roles | {Role.CHAIR}
-        signed = {sg.role for sg in self.signatures("rubric", panel_id)}
+        signed = {sg.role for sg in self.ctx.signatures("rubric", panel_id)}
         return [r for r in RUBRIC_ROLES if r in roles and r.value not in signed]
 
     def sign_rubric(self, actor: Actor, panel_id: str, role: Role) -> None:
@@ -194,17 +178,17 @@ class OpeningMixin(RoomBase):
             ("pledge_missing"), ("roll_call_open").
         Source: RULES.md §3; 000 第二十六条(三).
         """
-        self._require_roll_call()
-        self._require(actor, Action.SIGN_RUBRIC, panel_id=panel_id)
+        self.require_roll_call()
+        self.ctx.require(actor, Action.SIGN_RUBRIC, panel_id=panel_id)
         if role not in self.rubric_roles_for(actor, panel_id):
-            if role.value in {sg.role for sg in self.signatures("rubric", panel_id)}:
+            if role.value in {sg.role for sg in self.ctx.signatures("rubric", panel_id)}:
                 raise ServiceError("role_already_signed", name=actor.name)
             raise ServiceError("not_permitted", action=f"sign_rubric:{role.value}")
         if Role.SUPERVISOR is not role:
-            self._require_pledged(actor.person_id)
-        self._sign(actor, kind="rubric", subject=panel_id, role=role.value, text=self.rubric_text(panel_id))
+            self.require_pledged(actor.person_id)
+        self.ctx.sign(actor, kind="rubric", subject=panel_id, role=role.value, text=self.rubric_text(panel_id))
 
     def rubric_in_force(self, panel_id: str) -> bool:
         """True once all five roles have signed this panel's rubric. Source: RULES.md §3."""
-        signed = {sg.role for sg in self.signatures("rubric", panel_id)}
+        signed = {sg.role for sg in self.ctx.signatures("rubric", panel_id)}
         return all(r.value in signed for r in RUBRIC_ROLES)

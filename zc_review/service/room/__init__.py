@@ -1,0 +1,216 @@
+"""The sealed room's one door: ``RoomService``, a small facade over the parts of the session.
+
+``RoomService.open(...)`` verifies and unlocks a package and opens (or resumes) its session database.
+The use cases live in parts that hold the shared context and never inherit from each other:
+
+- ``room.opening``  roll call, pledges, recusals, rubric sign-off (RULES.md §2–3)
+- ``room.scoring``  blind dossiers, score sheets, panel aggregates (RULES.md §3–4)
+- ``room.panel``    disagreement flags, leader's sheet, discussion order, pass-rate preview (issue 5)
+- ``room.ballot``   poll rounds, the secret ballot, tallies, run-offs, finality (RULES.md §5)
+- ``room.closing``  failure reasons, sign-off, the minutes and their signatures, export (RULES.md §5–6)
+- ``room.close``    wiping the working folder after a verified export
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from zc_review.domain.model import SessionDefinition
+from zc_review.domain.outcome import SessionOutcome
+from zc_review.seal.errors import SealError
+from zc_review.service import paths
+from zc_review.service.errors import ServiceError
+from zc_review.service.payload import parse_payload
+from zc_review.service.room.ballot import Ballot
+from zc_review.service.room.close import Close
+from zc_review.service.room.closing import Closing
+from zc_review.service.room.context import Actor, RoomContext, utcnow
+from zc_review.service.room.opening import Opening
+from zc_review.service.room.panel import Panel
+from zc_review.service.room.permissions import Action, Role
+from zc_review.service.room.scoring import Scoring
+from zc_review.storage.engine import make_engine
+from zc_review.storage.models import Recusal, SessionState
+
+MAX_PACKAGE_BYTES = 1024 * 1024 * 1024
+
+__all__ = ["Action", "Actor", "RoomService", "Role"]
+
+
+class RoomService:
+    """The sealed room: the context plus its parts (``opening``, ``scoring``, ``panel``, ``ballot``,
+    ``closing``, ``close``). Open one with ``RoomService.open``."""
+
+    def __init__(self, ctx: RoomContext) -> None:
+        self.ctx = ctx
+        self.opening = Opening(ctx)
+        self.scoring = Scoring(ctx, self.opening)
+        self.panel = Panel(ctx, self.scoring)
+        self.ballot = Ballot(ctx, self.opening, self.scoring)
+        self.closing = Closing(ctx, self.opening, self.scoring, self.ballot, self.panel)
+        self.close = Close(ctx, self.closing)
+
+    @classmethod
+    def build(cls, *, payload: Any, package_id: str, package_sha256: str, engine: Any, workdir: Path | None,
+              clock: Callable[[], datetime] = utcnow) -> RoomService:
+        """A room over an already decrypted payload and an engine (tests, benchmarks, the crash harness).
+
+        Args: as ``RoomContext``. Raises: as ``RoomContext``.
+        """
+        return cls(RoomContext(payload=payload, package_id=package_id, package_sha256=package_sha256,
+                               engine=engine, workdir=workdir, clock=clock))
+
+    # -- opening a package ------------------------------------------------------------------
+    @classmethod
+    def open(cls, package_path: Path, chair_secret: str, supervisor_secret: str, *,
+             home: Path | None = None, clock: Callable[[], datetime] = utcnow,
+             in_memory: bool = False) -> RoomService:
+        """Verify and unlock a session package, then open (or resume) its session database.
+
+        Args:
+            package_path: the package file from the office.
+            chair_secret, supervisor_secret: the two opening secrets (both needed: two-person rule).
+            home: data directory (default ``$ZC_REVIEW_HOME`` or the user data dir).
+            in_memory: keep the database in memory (tests only).
+        Returns: a RoomService.
+        Raises: ServiceError("no_trust") when no office root is trusted on this laptop;
+            ServiceError("unlock_failed") for a wrong secret, a wrong, corrupt or tampered file
+            (one opaque message; ``diagnostics`` param says which check failed);
+            ServiceError("package_unreadable") when the file cannot be read;
+            ServiceError("other_package_in_progress") when this session is already running from a
+            different package file.
+        """
+        from zc_review.seal.package import open_package, verify_package_signature
+        from zc_review.seal.trust import trusted_roots
+        from zc_review.service import journal
+
+        try:
+            size = package_path.stat().st_size
+            if size > MAX_PACKAGE_BYTES:
+                raise ServiceError("unlock_failed", diagnostics="file too large")
+            data = package_path.read_bytes()
+        except OSError as exc:
+            raise ServiceError("package_unreadable", path=str(package_path), error=exc.strerror or str(exc)) from exc
+        roots = trusted_roots(paths.trust_dir(home))
+        if not roots:
+            raise ServiceError("no_trust")
+        try:
+            header = verify_package_signature(data, roots)
+            plain = open_package(data, roots, chair_secret, supervisor_secret)
+        except SealError as exc:
+            # No session database yet: the failure goes to the laptop's journal (never the secrets).
+            journal.record_unlock_failure(home or paths.app_home(), data, exc.diagnostics())
+            raise ServiceError("unlock_failed", diagnostics=exc.diagnostics()) from exc
+        payload = parse_payload(plain)
+        session_id = str(payload.session["session_id"])
+        workdir = None if in_memory else paths.session_dir(session_id, home)
+        engine = make_engine(None if workdir is None else workdir / "session.db")
+        ctx = RoomContext(payload=payload, package_id=header.package_id, package_sha256=hashlib.sha256(data).hexdigest(),
+                          engine=engine, workdir=workdir, clock=clock)
+        room = cls(ctx)
+        room._log_unlock_failures(home or paths.app_home())
+        return room
+
+    def _log_unlock_failures(self, home: Path) -> None:
+        """Copy the unlock failures journaled before this open into the session's hash-chained log."""
+        from zc_review.service import journal
+
+        pending = journal.pending_unlock_failures(home)
+        if not pending:
+            return
+        with self.ctx.tx(outcome_unchanged=True) as s:
+            for e in pending:
+                self.ctx.log(s, "system", "system", "unlock_failed_earlier",
+                             {k: e.get(k) for k in ("at", "package_sha256", "size", "diagnostics")})
+        journal.append(home, "unlock_failures_logged", session_id=self.ctx.defn.session_id, count=len(pending))
+
+    # -- what every screen needs ---------------------------------------------------------------
+    @property
+    def defn(self) -> SessionDefinition:
+        """The session definition (roster, panels, applicants, rubrics, rules) from the package."""
+        return self.ctx.defn
+
+    @property
+    def package_id(self) -> str:
+        """The package's id (as issued by the office)."""
+        return self.ctx.package_id
+
+    @property
+    def payload(self) -> Any:
+        """The decrypted package payload (session, credentials, attachments, device identity)."""
+        return self.ctx.payload
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The room's clock (aware UTC datetimes)."""
+        return self.ctx.clock
+
+    @property
+    def engine(self) -> Any:
+        """The session database engine (tests and the crash harness read the file through it)."""
+        return self.ctx.engine
+
+    @property
+    def workdir(self) -> Path | None:
+        """The session's working folder, or None for a database in memory."""
+        return self.ctx.workdir
+
+    def authenticate(self, person_id: str, secret: str) -> Actor:
+        """Check a person's credential; see ``RoomContext.authenticate``. Source: issue 3 §4."""
+        return self.ctx.authenticate(person_id, secret)
+
+    def unlock_person(self, chair: Actor, supervisor: Actor, person_id: str) -> None:
+        """Lift a credential lock with the chair and the supervisor together. Source: issue 3 §4."""
+        self.ctx.unlock_person(chair, supervisor, person_id)
+
+    def person_name(self, person_id: str) -> str:
+        """The name of a reviewer or staff member. Raises: ServiceError("unknown_person")."""
+        return self.ctx.person_name(person_id)
+
+    def attendance(self) -> dict[str, bool]:
+        """Roll-call marks so far: reviewer id → attending (True) or absent (False)."""
+        return self.ctx.attendance()
+
+    def signatures(self, kind: str, subject: str | None = None) -> list[Any]:
+        """Signatures of ``kind`` (pledge | rubric | results), optionally of one subject, in signing order."""
+        return self.ctx.signatures(kind, subject)
+
+    def attending_ids(self) -> list[str]:
+        """Attending reviewers' ids in roster order."""
+        return self.ctx.attending_ids()
+
+    def presiding_officer_id(self) -> str | None:
+        """The chair if attending, else the first attending vice-chair (主持人). Source: GLOSSARY.md."""
+        return self.ctx.presiding_officer_id()
+
+    def roles_of(self, person_id: str, *, panel_id: str | None = None) -> frozenset[Role]:
+        """The roles ``person_id`` holds now, in the context of ``panel_id`` when given."""
+        return self.ctx.roles_of(person_id, panel_id=panel_id)
+
+    def recusals(self) -> list[Recusal]:
+        """Every recusal (pre-declared and added in the room) in the order recorded."""
+        return self.ctx.recusals()
+
+    def is_recused(self, reviewer_id: str, applicant_id: str) -> bool:
+        """True when ``reviewer_id`` is recused from ``applicant_id``."""
+        return self.ctx.is_recused(reviewer_id, applicant_id)
+
+    def state(self) -> SessionState:
+        """The session's state row (opened, roll call closed, poll opened, results final, closed)."""
+        return self.ctx.state()
+
+    def record(self, *, with_log: bool = False) -> dict[str, Any]:
+        """The raw record of the session (results.json minus "declared"); see room/record.py."""
+        return self.ctx.record(with_log=with_log)
+
+    def outcome(self) -> SessionOutcome:
+        """Every derived number now, computed once per state change. Source: RULES.md §4–5."""
+        return self.ctx.outcome()
+
+    def log_head(self) -> str:
+        """The hash of the newest log entry (hex)."""
+        return self.ctx.log_head()
