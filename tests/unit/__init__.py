@@ -1,0 +1,1 @@
+"""Pure tests: no database, no TUI (issue 8 layout)."""

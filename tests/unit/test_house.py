@@ -1,0 +1,278 @@
+"""The house rules of issue 8, enforced: layers, cycles, sizes, docstrings, the door and the catalogue.
+
+Each rule is one test, and each failure lists every offender (path:line, name, counts). The analysis is
+tools/house_measures.py (one implementation: the closing note's measures come from the same functions).
+The import-linter contracts in pyproject.toml (``make lint``) check the layers between packages; these
+tests check what import-linter cannot: cycles between modules, what importing a module loads, class and
+file sizes, docstrings, the TUI's imports by name, and the catalogue's keys and Chinese literals.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tools.house_measures import (
+    CJK_ALLOWED_TARGET,
+    DOC_EXEMPT_METHODS,
+    KEY_CALLS,
+    KEY_ERRORS,
+    MAX_FILE_LINES,
+    MAX_PUBLIC_METHODS,
+    ROOT,
+    Catalogue,
+    Module,
+    catalogue_report,
+    cjk_literals,
+    class_surfaces,
+    import_cycles,
+    load_catalogue,
+    load_modules,
+    long_files,
+    missing_docstrings,
+    tui_import_offenders,
+)
+
+#: What importing the pure centre must not load (Harlequin-style import hygiene).
+HEAVY = ("textual", "sqlmodel", "sqlalchemy")
+#: The office verifier (issue 8: office/verify, a list of named checks; imports only domain and seal).
+VERIFIER = "zc_review.service.office.verify"
+#: zc_review modules the verifier may load: the domain, the seal, and its own package chain.
+VERIFIER_MAY_LOAD = ("zc_review.domain", "zc_review.seal")
+VERIFIER_PACKAGES = ("zc_review", "zc_review.service", "zc_review.service.office", VERIFIER)
+
+
+@functools.cache
+def modules() -> dict[str, Module]:
+    return load_modules()
+
+
+@functools.cache
+def catalogue() -> Catalogue:
+    messages, families = load_catalogue()
+    return catalogue_report(modules(), messages, families)
+
+
+def fail_on(title: str, offenders: list[str], count: int | None = None) -> None:
+    """Fail listing every offender (no truncation), with their count (``count``, else one per line)."""
+    if offenders:
+        n = len(offenders) if count is None else count
+        pytest.fail(f"{title}: {n}\n  " + "\n  ".join(offenders), pytrace=False)
+
+
+# ------------------------------------------------------------------------------------------- cycles --
+def test_no_import_cycles_between_modules() -> None:
+    """No import cycle between modules of zc_review (strongly connected components, Tarjan).
+
+    Every ``import``/``from … import`` counts, module-level and function-local; ``from x import y`` where
+    y is a submodule imports x.y. Imports under ``if TYPE_CHECKING:`` are excluded (they never run). A
+    parent package is not implicitly imported (``import a.b`` is an edge to a.b only, as in grimp).
+    """
+    cycles = import_cycles(modules())
+    lines = []
+    for c in cycles:
+        lines.append(f"cycle of {len(c.members)} modules: {', '.join(c.members)}")
+        lines += [f"    {e}" for e in c.edges]
+    fail_on(f"import cycles ({sum(len(c.members) for c in cycles)} modules in all)", lines, len(cycles))
+
+
+# ------------------------------------------------------------------------------------ import hygiene --
+_SPY = r"""
+import importlib, json, sys, traceback
+HEAVY = set(sys.argv[1].split(","))
+first = {}
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top in HEAVY and top not in first:
+            first[top] = [f"{f.filename}:{f.lineno}" for f in traceback.extract_stack()
+                          if "zc_review" in f.filename]
+        return None
+sys.meta_path.insert(0, Spy())
+before = set(sys.modules)
+errors = {}
+for m in sys.argv[2:]:
+    try:
+        importlib.import_module(m)
+    except BaseException as exc:
+        errors[m] = f"{type(exc).__name__}: {exc}"
+print(json.dumps({"loaded": sorted(set(sys.modules) - before), "first": first, "errors": errors}))
+"""
+
+
+def _domain_modules() -> list[str]:
+    return [name for name in modules() if name == "zc_review.domain" or name.startswith("zc_review.domain.")]
+
+
+@functools.cache
+def _import_in_subprocess(*names: str) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, "-c", _SPY, ",".join(HEAVY), *names], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"import probe crashed:\n{proc.stderr}"
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _hygiene(names: tuple[str, ...]) -> list[str]:
+    probe = _import_in_subprocess(*names)
+    out = [f"import {m} failed: {e}" for m, e in probe["errors"].items()]
+    for top in HEAVY:
+        if top in probe["loaded"]:
+            chain = " <- ".join(reversed(probe["first"].get(top, []))) or "(no zc_review frame)"
+            out.append(f"{top} loaded; first imported from {chain}")
+    return out
+
+
+def test_domain_and_verifier_load_neither_textual_nor_sqlmodel() -> None:
+    """``import zc_review.domain`` (every submodule) and the office verifier load no textual/sqlmodel/sqlalchemy.
+
+    Checked in a fresh interpreter (as Harlequin does), so nothing already imported by the test run hides
+    a heavy import. A module that does not exist fails the test (no skip).
+    """
+    offenders = [f"domain: {o}" for o in _hygiene(tuple(_domain_modules()))]
+    offenders += [f"{VERIFIER}: {o}" for o in _hygiene((VERIFIER,))]
+    fail_on("import hygiene offenders", offenders)
+
+
+def test_domain_and_verifier_load_only_their_layers() -> None:
+    """The domain loads only the standard library and itself; the verifier only the domain and the seal.
+
+    Measured in a fresh interpreter: every zc_review module (and, for the domain, every non-stdlib
+    module) that importing them loads. The verifier may load its own package chain
+    (zc_review.service, zc_review.service.office) but nothing else of the service.
+    """
+    offenders = []
+    probe = _import_in_subprocess(*_domain_modules())
+    offenders += [f"domain: import {m} failed: {e}" for m, e in probe["errors"].items()]
+    for name in probe["loaded"]:
+        top = name.partition(".")[0]
+        if top == "zc_review":
+            if name != "zc_review" and not name.startswith("zc_review.domain"):
+                offenders.append(f"domain loads {name}")
+        elif top not in sys.stdlib_module_names and not top.startswith("_"):
+            offenders.append(f"domain loads third-party {name}")
+    probe = _import_in_subprocess(VERIFIER)
+    offenders += [f"{VERIFIER}: import failed: {e}" for e in probe["errors"].values()]
+    for name in probe["loaded"]:
+        if name.startswith("zc_review") and name not in VERIFIER_PACKAGES and not any(
+                name == p or name.startswith(p + ".") for p in VERIFIER_MAY_LOAD):
+            offenders.append(f"{VERIFIER} loads {name}")
+    fail_on("modules loaded outside their layer", offenders)
+
+
+# ------------------------------------------------------------------------------------------- sizes --
+def test_no_class_has_more_than_25_public_methods() -> None:
+    """No class in zc_review has more than 25 public methods, inherited zc_review methods included.
+
+    Public method: a ``def``/``async def`` in the class body whose name has no leading underscore,
+    properties, classmethods and staticmethods included (a property is part of what a caller must know);
+    dunder methods are not public. Methods inherited from zc_review bases count (by name, once); those
+    inherited from textual or the stdlib do not.
+    """
+    big = [c for c in class_surfaces(modules()) if c.count > MAX_PUBLIC_METHODS]
+    lines = [f"{c.path}:{c.line} {c.name}: {c.count} public methods ({c.own_lines} own lines, {c.lines} with "
+             f"zc_review bases {', '.join(c.bases) or '—'}){' [TYPE_CHECKING stub]' if c.stub else ''}"
+             for c in big]
+    fail_on(f"classes with more than {MAX_PUBLIC_METHODS} public methods", lines)
+
+
+def test_no_file_over_500_lines() -> None:
+    """No .py, .tcss or .json file in zc_review has more than 500 lines (fonts and licences excepted)."""
+    files = long_files()
+    fail_on(f"files over {MAX_FILE_LINES} lines", [f"{p}: {n} lines" for p, n in files])
+
+
+# ------------------------------------------------------------------------------------------- docs --
+def test_public_definitions_have_docstrings() -> None:
+    """Every public module-level function and class, and every public method, has a docstring.
+
+    Public: no leading underscore, in any module (a module named ``_x`` is no exemption). Textual handlers
+    (``on_*``, ``action_*``, ``watch_*``, ``key_*``) are public: they are the screen's commands and
+    reactions. Exempt: dunder methods, ``compose`` and ``on_mount``, ``@overload`` stubs, property setters
+    and deleters, methods of private classes, functions nested in functions.
+    """
+    assert DOC_EXEMPT_METHODS == {"compose", "on_mount"}
+    missing = missing_docstrings(modules())
+    fail_on("public definitions without a docstring", missing)
+
+
+# ------------------------------------------------------------------------------------------- door --
+def test_tui_imports_only_the_service_i18n_textual_rich_and_stdlib() -> None:
+    """zc_review/tui imports only zc_review.service, zc_review.i18n, zc_review.tui, textual, rich, stdlib.
+
+    Service imports must be public: no module segment below ``zc_review.service`` and no imported name
+    may start with ``_`` (``zc_review.service.room.views`` is fine, ``zc_review.service._lock`` is not).
+    TYPE_CHECKING and function-local imports count: a screen's annotations are part of what it knows.
+    """
+    offenders = tui_import_offenders(modules())
+    fail_on("TUI imports outside the door", offenders)
+
+
+# -------------------------------------------------------------------------------------- catalogue --
+def test_catalogue_has_every_key_the_code_uses() -> None:
+    """(a) Every catalogue key the code uses exists in ``zc_review.i18n.MESSAGES``.
+
+    Key sites: the first argument (or ``code=``) of ``t``, ``ServiceError``, ``RuleError`` and, prefixed
+    with ``finding_``, ``Finding`` (KEY_CALLS in tools/house_measures.py); the members of every
+    KEY_FAMILIES family a site uses; the values of a module-level dict a site looks a key up in; the
+    literals a site's loop variable runs over. Each KEY_CALLS callable must exist where it is named.
+    """
+    cat = catalogue()
+    offenders = [p for p in cat.problems if "KEY_CALLS" in p] + [f"missing key {m}" for m in cat.missing]
+    assert set(KEY_CALLS) >= set(KEY_ERRORS)
+    fail_on("keys used but not in the catalogue", offenders)
+
+
+def test_catalogue_has_no_unused_key() -> None:
+    """(b) Every key of the catalogue is used by the code, and every KEY_FAMILIES family by a site.
+
+    Used means: reached through an accepted key site (see the (a) test); a key that only appears in a
+    comment, a test or an unrelated string is unused. A family's members are used only where the family
+    is used.
+    """
+    cat = catalogue()
+    offenders = [f"unused key {k}" for k in cat.unused]
+    offenders += [f"unused KEY_FAMILIES family {f!r}" for f in cat.unused_families]
+    fail_on("catalogue keys nothing uses", offenders)
+
+
+def test_no_run_time_key_without_a_mapping() -> None:
+    """(c) No key is built at run time except through an explicit mapping.
+
+    Accepted: a literal; ``f"family_{x}"`` or ``"family_" + x`` with ``family_`` declared in
+    ``zc_review.i18n.KEY_FAMILIES = {"family_": [members]}``; a subscript or ``.get(x, "literal")`` of a
+    module-level dict whose values are literal keys; a loop variable over a module-level or inline
+    tuple/list of literal keys (or of tuples, by position); ``a if c else b`` of those; ``exc.code`` in
+    ``except ServiceError|RuleError as exc``; a parameter forwarded inside ``t``/``ServiceError``/
+    ``RuleError``/``Finding`` themselves. Anything else (a variable, a helper's parameter, a computed
+    default) is an offender: ``t()`` would silently show the key itself.
+    """
+    cat = catalogue()
+    offenders = [p for p in cat.problems if "KEY_FAMILIES" in p] + cat.runtime
+    fail_on("run-time keys without an explicit mapping", offenders)
+
+
+def test_no_chinese_literal_outside_the_catalogue_and_legal_templates() -> None:
+    """(d) No string literal with Chinese outside zc_review/i18n/ and zc_review/documents/ (legal templates).
+
+    Chinese: CJK ideographs and CJK/full-width punctuation (``、``, ``：``, ``（``). Docstrings and comments
+    are not literals; an f-string counts once. The old flat catalogue (zc_review/i18n.py,
+    zc_review/i18n_zh.py) is not exempt: the catalogue lives in the zc_review/i18n/ package.
+    """
+    assert CJK_ALLOWED_TARGET == ("zc_review/i18n/", "zc_review/documents/")
+    stray = cjk_literals(modules(), CJK_ALLOWED_TARGET)
+    fail_on("Chinese literals outside the catalogue", stray)
+
+
+def test_catalogue_is_reached_through_zc_review_i18n() -> None:
+    """The catalogue is ``zc_review.i18n.MESSAGES``: a flat dict of key -> Chinese text."""
+    import zc_review.i18n as i18n
+
+    messages = i18n.MESSAGES
+    bad = [f"{k!r}: {type(v).__name__}" for k, v in messages.items() if not isinstance(k, str) or not isinstance(v, str)]
+    fail_on("catalogue entries that are not str -> str", bad)
