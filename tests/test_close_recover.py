@@ -34,7 +34,7 @@ def test_close_refused_before_export_and_without_both(demo: Packed, minutes_read
 def test_close_wipes_working_files_after_verified_export(demo: Packed, minutes_ready_db: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from zc_review.service import journal
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
     from zc_review.service.room import close as close_mod
 
     room, runner = room_from_db(demo, minutes_ready_db, tmp_path)
@@ -154,8 +154,7 @@ def test_office_recover_reissues_with_new_opening_secrets(demo: Packed, tmp_path
 
 
 def test_recover_refuses_a_foreign_package(demo: Packed, tmp_path: Path) -> None:
-    from zc_review.service.office import keygen
-    from zc_review.service.office_recover import recover
+    from zc_review.service.office import keygen, recover
 
     other = tmp_path / "other"
     keygen(other, "别的单位")

@@ -109,7 +109,7 @@ def test_canonical_json_bytes() -> None:
 
 
 def test_demo_definition_round_trips() -> None:
-    from zc_review.service.office_input import load_office_input
+    from zc_review.service.office.input import load_office_input
 
     for name in ("demo", "demo-education"):
         defn, _ = load_office_input(ROOT / "data" / name)

@@ -28,12 +28,12 @@ def sealed(demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any,
 
 
 def test_bundle_verifies_and_every_number_is_recomputed(sealed: tuple[Any, Path], demo: Packed) -> None:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     room, bundle = sealed
     rep = verify_bundle(bundle, demo.keys)
     assert rep.ok, rep.failures()
-    names = [c[0] for c in rep.checks]
+    names = [c[0] for c in rep.lines]
     assert any("重算" in n for n in names)
     assert any("会议记录" in s for s in rep.signers)
     assert rep.fingerprint.replace(" ", "").lower() == __import__("hashlib").sha256(bundle.read_bytes()).hexdigest()
@@ -42,7 +42,7 @@ def test_bundle_verifies_and_every_number_is_recomputed(sealed: tuple[Any, Path]
 def test_import_once_then_nothing_changes(sealed: tuple[Any, Path], demo: Packed, tmp_path: Path) -> None:
     from sqlmodel import Session, select
 
-    from zc_review.service.office_import import import_bundle
+    from zc_review.service.office import import_bundle
     from zc_review.storage.archive import ImportedResult, make_archive_engine
 
     url = f"sqlite:///{tmp_path / 'archive.db'}"
@@ -58,7 +58,7 @@ def test_import_once_then_nothing_changes(sealed: tuple[Any, Path], demo: Packed
 
 
 def test_changed_byte_in_bundle_is_refused(sealed: tuple[Any, Path], demo: Packed, tmp_path: Path) -> None:
-    from zc_review.service.office_import import import_bundle, verify_bundle
+    from zc_review.service.office import import_bundle, verify_bundle
 
     data = sealed[1].read_bytes()
     rnd = random.Random(7)
@@ -78,7 +78,7 @@ def test_changed_byte_in_bundle_is_refused(sealed: tuple[Any, Path], demo: Packe
 def test_lying_room_is_caught_by_recomputation(sealed: tuple[Any, Path], demo: Packed, tmp_path: Path) -> None:
     """A bundle correctly sealed by the room's own device key, but with a declared number changed."""
     from zc_review.seal.bundle import write_bundle
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     room, _ = sealed
     members = room.closing.bundle_members()
@@ -94,13 +94,13 @@ def test_lying_room_is_caught_by_recomputation(sealed: tuple[Any, Path], demo: P
     path.write_bytes(data)
     rep = verify_bundle(path, demo.keys)
     assert not rep.ok
-    assert any("重算" in name and not ok and "A020" in detail for name, ok, detail in rep.checks)
+    assert any("重算" in name and not ok and "A020" in detail for name, ok, detail in rep.lines)
 
 
 def test_forged_ballot_is_caught(sealed: tuple[Any, Path], demo: Packed, tmp_path: Path) -> None:
     from zc_review.domain.codec import canonical_json
     from zc_review.seal.bundle import write_bundle
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     room, _ = sealed
     members = room.closing.bundle_members()
@@ -115,7 +115,7 @@ def test_forged_ballot_is_caught(sealed: tuple[Any, Path], demo: Packed, tmp_pat
     path.write_bytes(data)
     rep = verify_bundle(path, demo.keys)
     assert not rep.ok
-    assert any("票箱" in name and not ok for name, ok, _ in rep.checks)
+    assert any("票箱" in name and not ok for name, ok, _ in rep.lines)
 
 
 def test_minutes_pdf_holds_the_results_and_two_valid_signatures(sealed: tuple[Any, Path], demo: Packed,

@@ -16,7 +16,7 @@ import yaml
 
 from zc_review.domain.committee import composition_findings
 from zc_review.domain.model import ApplicantFlag, ScorePart, Series
-from zc_review.service.office_input import OfficeInputError, load_office_input
+from zc_review.service.office.input import OfficeInputError, load_office_input
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"

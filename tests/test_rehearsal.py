@@ -93,7 +93,7 @@ def test_every_minutes_page_says_rehearsal(played: tuple[Any, Path, Path], tmp_p
 def test_official_archive_refuses_rehearsal_archive_accepts(played: tuple[Any, Path, Path], rehearsal: Packed,
                                                             tmp_path: Path) -> None:
     from zc_review.service.errors import ServiceError
-    from zc_review.service.office_import import import_bundle
+    from zc_review.service.office import import_bundle
 
     bundle = played[2]
     with pytest.raises(ServiceError) as err:

@@ -72,7 +72,7 @@ def test_every_round_in_record_and_minutes(voided: tuple[Any, Path, dict[str, st
 
 
 def test_office_recounts_every_round(voided: tuple[Any, Path, dict[str, str]], demo: Packed) -> None:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     rep = verify_bundle(voided[1], demo.keys)
     assert rep.ok, rep.failures()
@@ -115,11 +115,11 @@ def _renumbered(record: dict[str, Any], log: list[Any]) -> None:
 
 @pytest.mark.parametrize("change", [_drop_void_slip, _extra_voter, _no_reason, _renumbered])
 def test_office_refuses_a_forged_void_round(voided: tuple[Any, Path, dict[str, str]], demo: Packed, tmp_path: Path, change: Any) -> None:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     rep = verify_bundle(forge(voided[0], tmp_path, change), demo.keys)
     assert not rep.ok
-    assert any("票箱" in name and not ok for name, ok, _ in rep.checks), rep.failures()
+    assert any("票箱" in name and not ok for name, ok, _ in rep.lines), rep.failures()
 
 
 # -- safe to remove (issue 4 §6): a failed export says so, loses nothing, leaves no bundle-like file ----------
@@ -130,7 +130,7 @@ def _no_bundle_like_files(folder: Path) -> None:
 
 
 def _retry_works(room: Any, demo: Packed, out: Path) -> None:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     path, fp = room.closing.export_bundle(room_recorder(room, demo), out)
     assert verify_bundle(path, demo.keys).ok

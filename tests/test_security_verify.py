@@ -40,11 +40,11 @@ def reseal(demo: Packed, bundle: Path, out: Path, change: Callable[[dict[str, by
 
 
 def failed(rep: Any) -> dict[str, str]:
-    return {name: detail for name, ok, detail in rep.checks if not ok}
+    return {name: detail for name, ok, detail in rep.lines if not ok}
 
 
 def test_verify_names_every_signer_by_name_and_role(demo: Packed, demo_bundles: tuple[Path, Path]) -> None:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     rep = verify_bundle(demo_bundles[1], demo.keys)
     assert rep.ok, rep.failures()
@@ -65,7 +65,7 @@ def test_verify_names_every_signer_by_name_and_role(demo: Packed, demo_bundles: 
 
 
 def test_verify_reports_first_broken_link(demo: Packed, demo_bundles: tuple[Path, Path], tmp_path: Path) -> None:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     def edit(members: dict[str, bytes]) -> None:
         log = json.loads(members["log.json"])
@@ -94,7 +94,7 @@ def test_verify_cli_prints_signers_and_broken_link(demo: Packed, demo_bundles: t
 
 def test_certificate_cannot_stand_for_another_person(demo: Packed, demo_bundles: tuple[Path, Path],
                                                      tmp_path: Path) -> None:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     def swap(members: dict[str, bytes]) -> None:
         rec = json.loads(members["results.json"])
@@ -111,11 +111,11 @@ def test_certificate_cannot_stand_for_another_person(demo: Packed, demo_bundles:
 def test_verify_report_carries_internal_diagnostics(demo: Packed, demo_bundles: tuple[Path, Path],
                                                     tmp_path: Path) -> None:
     """The user of the room sees one message; the office's report says which check failed."""
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     data = bytearray(demo_bundles[1].read_bytes())
     data[len(data) // 2] ^= 1
     (tmp_path / "x.zcb").write_bytes(bytes(data))
     rep = verify_bundle(tmp_path / "x.zcb", demo.keys)
-    assert not rep.ok and rep.checks[0][0] == "封装、签名与加密"
-    assert "bundle" in rep.checks[0][2] and "CRC" in rep.checks[0][2]  # which check failed, in English
+    assert not rep.ok and rep.lines[0][0] == "封装、签名与加密"
+    assert "bundle" in rep.lines[0][2] and "CRC" in rep.lines[0][2]  # which check failed, in English

@@ -260,7 +260,7 @@ def pick_targets(setup: Setup, rng: random.Random, k: int) -> list[tuple[int, fl
 
 
 def finish_checks(setup: Setup, paths: dict[str, Path], reference: Any) -> list[str]:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     problems = []
     results = json.loads(paths["results"].read_text("utf-8"))

@@ -190,7 +190,7 @@ def bundle_target(bundle: bytes, donor: bytes, keys_dir: Path, work: Path) -> Ta
 
     from zc_review.seal.bundle import open_bundle
     from zc_review.seal.pki import issue_certificate, load_office_keys
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     keys = load_office_keys(keys_dir)
     foreign = _foreign_office()
@@ -215,7 +215,7 @@ def bundle_target(bundle: bytes, donor: bytes, keys_dir: Path, work: Path) -> Ta
 def replay_check(older: Path, newer: Path, keys_dir: Path, work: Path) -> Callable[[], bool]:
     """Import the newer bundle into a fresh archive, then the older one of the same session: True if accepted."""
     from zc_review.service.errors import ServiceError
-    from zc_review.service.office_import import import_bundle
+    from zc_review.service.office import import_bundle
 
     count = [0]
 

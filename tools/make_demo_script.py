@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from zc_review.domain import rules  # noqa: E402
 from zc_review.domain.model import Rubric, ScorePart, SessionDefinition, StaffRole  # noqa: E402
 from zc_review.domain.scoring import aggregate_scores  # noqa: E402
-from zc_review.service.office_input import load_office_input  # noqa: E402
+from zc_review.service.office.input import load_office_input  # noqa: E402
 
 GOOD_OPINIONS = ["业绩突出，专业技术能力扎实，答辩思路清晰，建议通过。",
                  "材料完整，工作量饱满，安全生产履职良好，符合申报条件。",

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from zc_review.i18n_office import MESSAGES_OFFICE
 from zc_review.i18n_zh import MESSAGES
+
+if set(MESSAGES) & set(MESSAGES_OFFICE):  # pragma: no cover - a programming error, caught by any import
+    raise RuntimeError(f"catalogue keys defined twice: {sorted(set(MESSAGES) & set(MESSAGES_OFFICE))}")
+MESSAGES = {**MESSAGES, **MESSAGES_OFFICE}
 
 
 def t(key: str, **params: object) -> str:

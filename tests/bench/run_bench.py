@@ -135,7 +135,7 @@ async def bench_keys(packed: Any, tmp: Path) -> dict[str, float]:
 
 def bench_export_import(packed: Any, tmp: Path) -> dict[str, float]:
     from tests.conftest import index_of, new_room
-    from zc_review.service.office_import import import_bundle, verify_bundle
+    from zc_review.service.office import import_bundle, verify_bundle
     from zc_review.service.script import ScriptRunner
 
     room = new_room(packed, tmp / "db" / "session.db")

@@ -43,14 +43,14 @@ def pack(args: argparse.Namespace) -> int:
 
 
 def print_report(rep: object) -> None:
-    from zc_review.service.office_import import VerifyReport
+    from zc_review.service.office import VerifyReport
 
     assert isinstance(rep, VerifyReport)
     table = Table(title=t("cli_verify_title", fp=rep.fingerprint or "—"))
     table.add_column(t("cli_col_check"))
     table.add_column(t("cli_col_result"))
     table.add_column(t("cli_col_detail"))
-    for name, ok, detail in rep.checks:
+    for name, ok, detail in rep.lines:
         table.add_row(Text(name), Text(t("cli_ok") if ok else t("cli_fail"), style="green" if ok else "bold red"),
                       Text(detail[:160]))
     console.print(table)
@@ -59,7 +59,7 @@ def print_report(rep: object) -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
-    from zc_review.service.office_import import verify_bundle
+    from zc_review.service.office import verify_bundle
 
     rep = verify_bundle(args.bundle, _keys(args))
     print_report(rep)
@@ -68,7 +68,7 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
-    from zc_review.service.office_import import import_bundle
+    from zc_review.service.office import import_bundle
 
     res = import_bundle(args.bundle, _keys(args), args.db or paths.office_archive_url(),
                         allow_rehearsal=args.rehearsal)
@@ -95,7 +95,7 @@ def trust_list(args: argparse.Namespace) -> int:
 
 
 def recover(args: argparse.Namespace) -> int:
-    from zc_review.service.office_recover import recover as do_recover
+    from zc_review.service.office import recover as do_recover
 
     res = do_recover(args.package, _keys(args), args.out, secrets_out=args.secrets_out)
     console.print(t("cli_recover_done", package=str(res.package_path), package_id=res.package_id,

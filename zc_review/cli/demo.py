@@ -20,8 +20,7 @@ from zc_review.service.errors import ServiceError
 
 def run_demo(args: argparse.Namespace) -> int:
     from zc_review.service import RoomService
-    from zc_review.service.office import keygen, pack, trust_add
-    from zc_review.service.office_import import import_bundle
+    from zc_review.service.office import import_bundle, keygen, pack, trust_add
     from zc_review.service.script import ScriptRunner, Secrets, load_script
 
     out: Path = args.out.resolve()

@@ -295,33 +295,3 @@ def verify_chain(cert: x509.Certificate, root_cert: x509.Certificate, at: dt.dat
             if not c.not_valid_before_utc <= at <= c.not_valid_after_utc:
                 raise SealError(f"certificate not valid at {at.isoformat()}: {c.subject.rfc4514_string()}")
 
-
-@dataclass(frozen=True)
-class DeviceIdentity:
-    """The session laptop's signing identity from the package: P-256 key, its certificate, the office root."""
-
-    key: ec.EllipticCurvePrivateKey
-    cert: x509.Certificate
-    root_cert: x509.Certificate
-
-
-def load_certificate_pem(data: bytes | str) -> x509.Certificate:
-    """Parse one PEM certificate. Raises: SealError("certificate unreadable") for anything else."""
-    try:
-        return x509.load_pem_x509_certificate(data.encode() if isinstance(data, str) else data)
-    except ValueError as exc:
-        raise SealError("certificate unreadable") from exc
-
-
-def load_device_identity(device_key_der: bytes, device_cert_pem: bytes, office_root_pem: bytes) -> DeviceIdentity:
-    """Load the device key (DER PKCS#8, unencrypted), its certificate and the office root (PEM).
-
-    Raises: SealError("device key type") when the key is not an EC key; SealError for unreadable data.
-    """
-    try:
-        key = serialization.load_der_private_key(device_key_der, password=None)
-    except ValueError as exc:
-        raise SealError("device key unreadable") from exc
-    if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise SealError("device key type")
-    return DeviceIdentity(key, load_certificate_pem(device_cert_pem), load_certificate_pem(office_root_pem))

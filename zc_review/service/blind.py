@@ -1,33 +1,29 @@
-"""The blind-material check over a whole session definition (work summaries and attachments' text).
+"""The blind-material check over a whole session definition, shared by ``office pack`` and the room.
 
-Shared by ``office pack`` (a warning per finding) and the room's anonymity report, so it belongs to
-neither. Source: RULES.md §4 (blind materials); 003 五.
+The rule itself (which terms identify an applicant, how a hit is excerpted) is pure and lives in
+``zc_review.domain.panel``; this module extracts the attachments' text (pypdf, in memory) and applies it.
+Source: 003 五、评审办法; RULES.md §4; issue 5 §9.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from zc_review.domain import panel as pr
+from zc_review.domain.model import SessionDefinition
+
+MAX_PAGES = 200  # pages of text read per attachment
 
 
-def pdf_text(data: bytes, *, max_pages: int = 200) -> str:
-    """The text of a PDF's first ``max_pages`` pages (pypdf, in memory); "" for empty or unreadable data."""
-    if not data:
-        return ""
-    from pypdf import PdfReader
+def blind_material_findings(defn: SessionDefinition,
+                            attachments: dict[str, bytes]) -> dict[str, list[pr.BlindFinding]]:
+    """Applicant id → findings in their work summary or attachments' text naming them or their employer.
 
-    try:
-        return "\n".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages[:max_pages])
-    except Exception:  # hostile or broken PDF: nothing to check here, shown as unreadable in the room
-        return ""
-
-
-def blind_material_findings(defn: Any, attachments: dict[str, bytes]) -> dict[str, list[pr.BlindFinding]]:
-    """Applicant id → the places where its name or employer appears in its blind materials.
-
-    Args: defn: the SessionDefinition; attachments: attachment id → PDF bytes.
+    Args:
+        defn: the session definition (each applicant's name, employer, work summary, attachment ids).
+        attachments: attachment id → PDF bytes (a missing id counts as empty).
+    Returns: only applicants with at least one finding, in definition order; findings as
+        ``domain.panel.blind_findings`` gives them ("work_summary" first, then attachment ids).
     An unreadable attachment is skipped (the room reports it when opened).
     """
     out: dict[str, list[pr.BlindFinding]] = {}
@@ -39,3 +35,15 @@ def blind_material_findings(defn: Any, attachments: dict[str, bytes]) -> dict[st
         if found:
             out[a.id] = found
     return out
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF's first ``MAX_PAGES`` pages, pages joined by newlines; "" when empty or unreadable."""
+    if not data:
+        return ""
+    from pypdf import PdfReader
+
+    try:
+        return "\n".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages[:MAX_PAGES])
+    except Exception:  # hostile or broken PDF: nothing to check here, shown as unreadable in the room
+        return ""

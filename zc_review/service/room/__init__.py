@@ -23,12 +23,13 @@ from zc_review.domain.model import SessionDefinition
 from zc_review.domain.outcome import SessionOutcome
 from zc_review.seal.errors import SealError
 from zc_review.service import paths
+from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
 from zc_review.service.payload import parse_payload
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.close import Close
 from zc_review.service.room.closing import Closing
-from zc_review.service.room.context import Actor, RoomContext, utcnow
+from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.opening import Opening
 from zc_review.service.room.panel import Panel
 from zc_review.service.room.permissions import Action, Role

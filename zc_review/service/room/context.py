@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
 from zc_review.domain.outcome import SessionOutcome, compute_outcome
 from zc_review.seal.credentials import CredentialRecord, check_credential
 from zc_review.seal.errors import SealError
+from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
 from zc_review.service.payload import Payload
 from zc_review.service.room.permissions import Action, Role, require
@@ -33,11 +34,6 @@ from zc_review.storage.engine import reading, transaction
 from zc_review.storage.models import LogEntry, Recusal, SessionState, Signature
 
 MAX_FAILURES = 5  # wrong credential attempts before a person is locked (issue 3)
-
-
-def utcnow() -> datetime:
-    """The current UTC time to the second (the room's default clock)."""
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def new_slip_id() -> str:
@@ -73,7 +69,7 @@ class RoomContext:
 
     def __init__(self, *, payload: Payload, package_id: str, package_sha256: str, engine: Any,
                  workdir: Path | None, clock: Callable[[], datetime] = utcnow) -> None:
-        from zc_review.seal.pki import load_certificate_pem, load_device_identity
+        from zc_review.seal.certs import load_certificate_pem, load_device_identity
 
         self.payload = payload
         self.defn: SessionDefinition = definition_from_dict(payload.session)

@@ -16,6 +16,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from zc_review.i18n import t
+
 MIB = 1024 * 1024
 MAX_YAML_BYTES = 1 * MIB  # per YAML file
 MAX_ATTACHMENT_BYTES = 20 * MIB  # per attachment
@@ -33,9 +35,11 @@ LONG_TEXT_KEYS = frozenset(
 _BAD_LONG = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _BAD_SHORT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
-_TYPE_ZH = {
-    "string": "字符串", "integer": "整数", "number": "数字", "boolean": "布尔值（true/false）",
-    "array": "列表", "object": "映射（键: 值）", "null": "空值",
+# JSON Schema type name → catalogue key of its Chinese name
+_TYPE_KEYS = {
+    "string": "office_type_string", "integer": "office_type_integer", "number": "office_type_number",
+    "boolean": "office_type_boolean", "array": "office_type_array", "object": "office_type_object",
+    "null": "office_type_null",
 }
 
 
@@ -49,7 +53,7 @@ class Problem:
 
     def __str__(self) -> str:
         if self.field:
-            return f"{self.file}: 字段 {self.field}: {self.message}"
+            return t("office_problem_field", file=self.file, field=self.field, message=self.message)
         return f"{self.file}: {self.message}"
 
 
@@ -58,7 +62,7 @@ class OfficeInputError(ValueError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        head = f"办公室输入目录有 {len(self.problems)} 处问题："
+        head = t("office_input_problems", n=len(self.problems))
         super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
 
 
@@ -77,7 +81,7 @@ def json_path(parts: list[str | int] | tuple[str | int, ...]) -> str:
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(根)"
+    return out or t("office_json_root")
 
 
 class Reader:
@@ -94,11 +98,11 @@ class Reader:
     def check_rel(self, rel: str, file: str, field: str) -> PurePosixPath | None:
         """Refuse absolute paths, ``..``, backslashes, NUL; return the clean relative path."""
         if "\\" in rel or "\x00" in rel or rel.startswith("/") or re.match(r"^[A-Za-z]:", rel):
-            self.problem(file, field, f"路径 {show(rel)} 不是目录内的相对路径，已拒绝")
+            self.problem(file, field, t("office_path_not_relative", path=show(rel)))
             return None
         parts = PurePosixPath(rel).parts
         if not parts or any(p in ("..", ".") for p in parts):
-            self.problem(file, field, f"路径 {show(rel)} 越出所在目录（含 .. 或 .），已拒绝")
+            self.problem(file, field, t("office_path_escapes", path=show(rel)))
             return None
         return PurePosixPath(*parts)
 
@@ -110,19 +114,19 @@ class Reader:
             try:
                 st = os.lstat(path)
             except FileNotFoundError:
-                self.problem(file, field, f"找不到 {'/'.join(rel.parts[: i + 1])}")
+                self.problem(file, field, t("office_not_found", path="/".join(rel.parts[: i + 1])))
                 return None
             except OSError as exc:
-                self.problem(file, field, f"无法读取 {'/'.join(rel.parts[: i + 1])}（{exc.strerror}）")
+                self.problem(file, field, t("office_unreadable", path="/".join(rel.parts[: i + 1]), error=exc.strerror))
                 return None
             if stat.S_ISLNK(st.st_mode):
-                self.problem(file, field, f"{'/'.join(rel.parts[: i + 1])} 是符号链接，已拒绝")
+                self.problem(file, field, t("office_symlink", path="/".join(rel.parts[: i + 1])))
                 return None
         if stat.S_ISDIR(st.st_mode):
             return "dir"
         if stat.S_ISREG(st.st_mode):
             return "file"
-        self.problem(file, field, f"{rel} 不是普通文件，已拒绝")
+        self.problem(file, field, t("office_not_regular_file", path=rel))
         return None
 
     def read_bytes(self, rel: PurePosixPath, limit: int, file: str, field: str = "") -> bytes | None:
@@ -131,25 +135,25 @@ class Reader:
         if kind is None:
             return None
         if kind != "file":
-            self.problem(file, field, f"{rel} 是目录，不是文件")
+            self.problem(file, field, t("office_is_directory", path=rel))
             return None
         path = self.root.joinpath(*rel.parts)
         if not path.resolve().is_relative_to(self.root.resolve()):
-            self.problem(file, field, f"{rel} 越出输入目录，已拒绝")
+            self.problem(file, field, t("office_outside_input", path=rel))
             return None
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
-            self.problem(file, field, f"无法打开 {rel}（{exc.strerror}）")
+            self.problem(file, field, t("office_cannot_open", path=rel, error=exc.strerror))
             return None
         with os.fdopen(fd, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > limit:
-                self.problem(file, field, f"{rel} 大小 {size} 字节，超过上限 {limit} 字节（{limit // MIB} MiB）")
+                self.problem(file, field, t("office_file_too_large", path=rel, size=size, limit=limit, mib=limit // MIB))
                 return None
             data = fh.read(limit + 1)
         if len(data) > limit:
-            self.problem(file, field, f"{rel} 超过上限 {limit} 字节")
+            self.problem(file, field, t("office_file_over_limit", path=rel, limit=limit))
             return None
         return data
 
@@ -164,7 +168,7 @@ class Reader:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.problem(rel, "", f"不是有效的 UTF-8 编码（第 {exc.start} 字节起 {data[exc.start:exc.start + 4]!r}）")
+            self.problem(rel, "", t("office_not_utf8", start=exc.start, raw=repr(data[exc.start:exc.start + 4])))
             return None
         try:
             # Anchors and aliases can expand exponentially ("billion laughs"); office files never need them.
@@ -172,26 +176,27 @@ class Reader:
                 if isinstance(event, yaml.AliasEvent):
                     mark = event.start_mark
                     line = mark.line + 1 if mark else 0
-                    self.problem(rel, "", f"第 {line} 行使用了 YAML 别名（*…），不允许")
+                    self.problem(rel, "", t("office_yaml_alias", line=line))
                     return None
             loaded = yaml.safe_load(text)
         except yaml.reader.ReaderError as exc:  # a raw control character (ESC, NUL, …) in the file
             code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
             line = text.count("\n", 0, exc.position) + 1
-            what = "ESC（U+001B，终端转义序列）" if code == 0x1B else f"U+{code:04X}"
-            self.problem(rel, "", f"第 {line} 行含有控制字符 {what}，已拒绝")
+            what = t("office_char_esc") if code == 0x1B else f"U+{code:04X}"
+            self.problem(rel, "", t("office_yaml_control", line=line, what=what))
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "未知位置"
+            where = (t("office_yaml_where", line=mark.line + 1, column=mark.column + 1) if mark
+                     else t("office_yaml_where_unknown"))
             what = getattr(exc, "problem", None) or str(exc)
-            self.problem(rel, "", f"YAML 语法错误（{where}）：{show(what, 120)}")
+            self.problem(rel, "", t("office_yaml_syntax", where=where, what=show(what, 120)))
             return None
         except RecursionError:
-            self.problem(rel, "", "YAML 嵌套过深，已拒绝")
+            self.problem(rel, "", t("office_yaml_too_deep"))
             return None
         if loaded is None:
-            self.problem(rel, "", "文件为空")
+            self.problem(rel, "", t("office_file_empty"))
             return None
         before = len(self.problems)
         value = self._normalize(loaded, [], rel)
@@ -212,7 +217,7 @@ class Reader:
             out: dict[str, Any] = {}
             for k, v in value.items():
                 if not isinstance(k, str):
-                    self.problem(rel, json_path(path), f"键 {show(k)} 应为字符串")
+                    self.problem(rel, json_path(path), t("office_key_not_string", value=show(k)))
                     continue
                 out[k] = self._normalize(v, [*path, k], rel)
             return out
@@ -232,18 +237,23 @@ class Reader:
             if m:
                 code = ord(m.group())
                 if code == 0x1B:
-                    what = "ESC（U+001B，终端转义序列）"
+                    what = t("office_char_esc")
                 elif code in (0x0A, 0x09):
-                    what = f"换行或制表符（U+{code:04X}，此字段只能写一行）"
+                    what = t("office_char_newline", code=code)
                 else:
                     what = f"U+{code:04X}"
-                self.problem(rel, json_path(path), f"含有控制字符 {what}，位于第 {m.start() + 1} 个字符，已拒绝")
+                self.problem(rel, json_path(path), t("office_text_control", what=what, pos=m.start() + 1))
 
     def _validate(self, value: Any, schema_name: str, rel: str) -> None:
         validator = jsonschema.Draft202012Validator(load_schema(schema_name))
         for err in sorted(validator.iter_errors(value), key=lambda e: [str(p) for p in e.absolute_path]):
             field, message = schema_message(err)
             self.problem(rel, field, message)
+
+
+def _type_name(name: str) -> str:
+    """A JSON Schema type name in Chinese (``"integer"`` → 整数); an unknown name as it is."""
+    return t(_TYPE_KEYS[name]) if name in _TYPE_KEYS else name
 
 
 @cache
@@ -262,32 +272,34 @@ def schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
     custom = sch.get("x-zh") if isinstance(sch, dict) else None
     if v == "type":
         want = err.validator_value
-        names = "或".join(_TYPE_ZH.get(str(t), str(t)) for t in (want if isinstance(want, list) else [want]))
-        return json_path(path), f"应为{names}，实际为 {show(inst)}"
+        names = t("office_schema_or").join(_type_name(str(w)) for w in (want if isinstance(want, list) else [want]))
+        return json_path(path), t("office_schema_type", names=names, value=show(inst))
     if v == "required":
         missing = [k for k in err.validator_value if k not in inst]
-        return json_path([*path, missing[0]] if missing else path), "缺少必填字段"
+        return json_path([*path, missing[0]] if missing else path), t("office_schema_required")
     if v == "additionalProperties":
         extra = sorted(k for k in inst if k not in sch.get("properties", {}))
-        return json_path([*path, extra[0]] if extra else path), f"未知字段（允许的字段：{', '.join(sch.get('properties', {}))}）"
+        return (json_path([*path, extra[0]] if extra else path),
+                t("office_schema_unknown_field", allowed=", ".join(sch.get("properties", {}))))
     if v in ("pattern", "anyOf", "oneOf") and custom:
-        return json_path(path), f"{custom}，实际为 {show(inst)}"
+        return json_path(path), t("office_schema_custom", custom=custom, value=show(inst))
     if v == "enum":
-        return json_path(path), f"应为 {', '.join(map(str, err.validator_value))} 之一，实际为 {show(inst)}"
+        return json_path(path), t("office_schema_enum", choices=", ".join(map(str, err.validator_value)), value=show(inst))
     if v == "minLength":
-        return json_path(path), "不能为空" if err.validator_value == 1 else f"至少 {err.validator_value} 个字符"
+        return json_path(path), (t("office_schema_empty") if err.validator_value == 1
+                                 else t("office_schema_min_length", n=err.validator_value))
     if v == "maxLength":
-        return json_path(path), f"过长：{len(inst)} 个字符，上限 {err.validator_value}"
+        return json_path(path), t("office_schema_max_length", length=len(inst), n=err.validator_value)
     if v == "minItems":
-        return json_path(path), f"至少应有 {err.validator_value} 项"
+        return json_path(path), t("office_schema_min_items", n=err.validator_value)
     if v == "maxItems":
-        return json_path(path), f"最多 {err.validator_value} 项，实际 {len(inst)} 项"
+        return json_path(path), t("office_schema_max_items", n=err.validator_value, length=len(inst))
     if v == "minimum":
-        return json_path(path), f"应不小于 {err.validator_value}，实际为 {show(inst)}"
+        return json_path(path), t("office_schema_minimum", n=err.validator_value, value=show(inst))
     if v == "maximum":
-        return json_path(path), f"应不大于 {err.validator_value}，实际为 {show(inst)}"
+        return json_path(path), t("office_schema_maximum", n=err.validator_value, value=show(inst))
     if v == "uniqueItems":
-        return json_path(path), "列表中有重复项"
+        return json_path(path), t("office_schema_unique")
     if v == "pattern":
-        return json_path(path), f"格式不符（{err.validator_value}），实际为 {show(inst)}"
-    return json_path(path), f"不符合格式要求（{v}），实际为 {show(inst)}"
+        return json_path(path), t("office_schema_pattern", pattern=err.validator_value, value=show(inst))
+    return json_path(path), t("office_schema_other", validator=v, value=show(inst))

@@ -37,7 +37,8 @@ from zc_review.domain.model import (
     StaffRole,
     TitleLevel,
 )
-from zc_review.service.office_files import (
+from zc_review.i18n import t
+from zc_review.service.office.files import (
     MAX_APPLICANTS,
     MAX_ATTACHMENT_BYTES,
     MAX_RUBRICS,
@@ -52,8 +53,8 @@ from zc_review.service.office_files import (
 __all__ = ["OfficeInputError", "Problem", "load_office_input"]
 
 HUNDRED = Decimal(100)
-SAFETY_WORD = "安全生产"  # engineering rubrics must score safety-production performance
-ETHICS_WORD = "师德师风"  # education rubrics put professional ethics first
+SAFETY_WORD = t("office_safety_word")  # engineering rubrics must score safety-production performance (安全生产)
+ETHICS_WORD = t("office_ethics_word")  # education rubrics put professional ethics first (师德师风)
 
 
 def _dec(value: Any) -> Decimal:
@@ -87,7 +88,7 @@ def load_office_input(path: Path) -> tuple[SessionDefinition, dict[str, bytes]]:
     """
     root = Path(path)
     if not root.is_dir():
-        raise OfficeInputError([Problem(str(path), "", "不是目录")])
+        raise OfficeInputError([Problem(str(path), "", t("office_not_a_directory"))])
     rd = Reader(root)
     raw_session = rd.read_yaml("session.yaml", "office-session")
     raw_committee = rd.read_yaml("committee.yaml", "office-committee")
@@ -159,15 +160,15 @@ def _read_dir_yaml(rd: Reader, folder: str, limit: int) -> list[tuple[str, dict[
         return []
     names = sorted(p.name for p in (rd.root / folder).iterdir() if not p.name.startswith("."))
     if not names:
-        rd.problem(f"{folder}/", "", "目录为空，至少需要一个评分标准文件")
+        rd.problem(f"{folder}/", "", t("office_rubrics_empty"))
     if len(names) > limit:
-        rd.problem(f"{folder}/", "", f"文件过多：{len(names)} 个，上限 {limit}")
+        rd.problem(f"{folder}/", "", t("office_too_many_files", n=len(names), limit=limit))
         return []
     out = []
     for name in names:
         rel = f"{folder}/{name}"
         if not name.endswith(".yaml"):
-            rd.problem(rel, "", "此目录只能放 .yaml 文件")
+            rd.problem(rel, "", t("office_yaml_only"))
             continue
         raw = rd.read_yaml(rel, "office-rubric")
         if raw is not None:
@@ -182,9 +183,9 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
         return out, blobs
     names = sorted(p.name for p in (rd.root / "applicants").iterdir() if not p.name.startswith("."))
     if not names:
-        rd.problem("applicants/", "", "目录为空，没有申报人")
+        rd.problem("applicants/", "", t("office_applicants_empty"))
     if len(names) > MAX_APPLICANTS:
-        rd.problem("applicants/", "", f"申报人过多：{len(names)} 个，上限 {MAX_APPLICANTS}")
+        rd.problem("applicants/", "", t("office_too_many_applicants", n=len(names), limit=MAX_APPLICANTS))
         return out, blobs
     total = 0
     for name in names:
@@ -195,7 +196,7 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
         if raw is None:
             continue
         if raw["id"] != name:
-            rd.problem(rel, "id", f"应与目录名 {show(name)} 相同，实际为 {show(raw['id'])}")
+            rd.problem(rel, "id", t("office_id_not_dir_name", name=show(name), value=show(raw["id"])))
         atts: list[Attachment] = []
         for i, a in enumerate(raw["dossier"].get("attachments", [])):
             field = f"dossier.attachments[{i}].file"
@@ -203,21 +204,21 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
             if clean is None:
                 continue
             if clean.suffix.lower() != ".pdf":
-                rd.problem(rel, field, f"只接受 .pdf 附件，实际为 {show(a['file'])}")
+                rd.problem(rel, field, t("office_pdf_only", value=show(a["file"])))
                 continue
             data = rd.read_bytes(PurePosixPath("applicants", name, "attachments", *clean.parts),
                                  MAX_ATTACHMENT_BYTES, rel, field)
             if data is None:
                 continue
             if not data.startswith(PDF_MAGIC):
-                rd.problem(rel, field, f"{clean} 不是 PDF 文件（开头应为 %PDF-），已拒绝")
+                rd.problem(rel, field, t("office_not_pdf", path=clean))
                 continue
             total += len(data)
             if total > MAX_TOTAL_ATTACHMENT_BYTES:
-                rd.problem(rel, field, f"附件总大小超过上限 {MAX_TOTAL_ATTACHMENT_BYTES} 字节")
+                rd.problem(rel, field, t("office_attachments_total", limit=MAX_TOTAL_ATTACHMENT_BYTES))
                 return out, blobs
             if a["id"] in blobs:
-                rd.problem(rel, f"dossier.attachments[{i}].id", f"附件编号 {show(a['id'])} 重复")
+                rd.problem(rel, f"dossier.attachments[{i}].id", t("office_attachment_id_dup", id=show(a["id"])))
                 continue
             blobs[a["id"]] = data
             atts.append(Attachment(
@@ -276,18 +277,18 @@ def _check_session(rd: Reader, defn: SessionDefinition) -> None:
     try:
         dt.date.fromisoformat(defn.scheduled_date)
     except ValueError:
-        rd.problem(f, "scheduled_date", f"不是有效日期：{show(defn.scheduled_date)}")
+        rd.problem(f, "scheduled_date", t("office_bad_date", value=show(defn.scheduled_date)))
     for i, g in enumerate(defn.groups):
         if not Decimal(0) <= g.pass_rate <= Decimal(1):
-            rd.problem(f, f"groups[{i}].pass_rate", f"通过率应在 0 到 1 之间，实际为 {g.pass_rate}")
+            rd.problem(f, f"groups[{i}].pass_rate", t("office_pass_rate_range", value=g.pass_rate))
     for gid in sorted(_dups([g.id for g in defn.groups])):
-        rd.problem(f, "groups", f"分组编号 {show(gid)} 重复")
+        rd.problem(f, "groups", t("office_group_id_dup", id=show(gid)))
     r = defn.rules
     if r.material_weight + r.defence_weight != Decimal(1):
-        rd.problem(f, "rules.material_weight", f"材料分与答辩分权重之和应为 1，实际为 {r.material_weight + r.defence_weight}")
+        rd.problem(f, "rules.material_weight", t("office_weights_sum", value=r.material_weight + r.defence_weight))
     f = "committee.yaml"
     for pid in sorted(_dups([p.id for p in defn.reviewers] + [s.id for s in defn.staff])):
-        rd.problem(f, "reviewers", f"人员编号 {show(pid)} 重复（评审专家与工作人员编号须各不相同）")
+        rd.problem(f, "reviewers", t("office_person_id_dup", id=show(pid)))
 
 
 def _check_panels(rd: Reader, defn: SessionDefinition) -> None:
@@ -295,54 +296,54 @@ def _check_panels(rd: Reader, defn: SessionDefinition) -> None:
     reviewers = {r.id for r in defn.reviewers}
     rubrics = {r.id for r in defn.rubrics}
     for pid in sorted(_dups([p.id for p in defn.panels])):
-        rd.problem(f, "panels", f"评议组编号 {show(pid)} 重复")
+        rd.problem(f, "panels", t("office_panel_id_dup", id=show(pid)))
     seen: dict[str, str] = {}
     for i, p in enumerate(defn.panels):
         for j, m in enumerate(p.member_ids):
             if m not in reviewers:
-                rd.problem(f, f"panels[{i}].members[{j}]", f"评审专家 {show(m)} 不在 committee.yaml 中")
+                rd.problem(f, f"panels[{i}].members[{j}]", t("office_reviewer_unknown", id=show(m)))
             elif m in seen and seen[m] != p.id:
-                rd.problem(f, f"panels[{i}].members[{j}]", f"评审专家 {show(m)} 已在评议组 {show(seen[m])} 中")
+                rd.problem(f, f"panels[{i}].members[{j}]", t("office_reviewer_other_panel", id=show(m), panel=show(seen[m])))
             seen.setdefault(m, p.id)
         for dup in sorted(_dups(list(p.member_ids))):
-            rd.problem(f, f"panels[{i}].members", f"评审专家 {show(dup)} 重复列出")
+            rd.problem(f, f"panels[{i}].members", t("office_reviewer_listed_twice", id=show(dup)))
         for key, rid in (("leader", p.leader_id), ("vice_leader", p.vice_leader_id)):
             if rid not in reviewers:
-                rd.problem(f, f"panels[{i}].{key}", f"评审专家 {show(rid)} 不在 committee.yaml 中")
+                rd.problem(f, f"panels[{i}].{key}", t("office_reviewer_unknown", id=show(rid)))
             elif rid not in p.member_ids:
-                rd.problem(f, f"panels[{i}].{key}", f"{show(rid)} 应同时列在 members 中")
+                rd.problem(f, f"panels[{i}].{key}", t("office_leader_not_member", id=show(rid)))
         if p.leader_id == p.vice_leader_id:
-            rd.problem(f, f"panels[{i}].vice_leader", "组长与副组长不能是同一人")
+            rd.problem(f, f"panels[{i}].vice_leader", t("office_leader_is_vice"))
         if p.rubric_id not in rubrics:
-            rd.problem(f, f"panels[{i}].rubric", f"评分标准 {show(p.rubric_id)} 不在 rubrics/ 中")
+            rd.problem(f, f"panels[{i}].rubric", t("office_rubric_unknown", id=show(p.rubric_id)))
     for rid in sorted(_dups([r.id for r in defn.rubrics])):
-        rd.problem("rubrics/", "id", f"评分标准编号 {show(rid)} 重复")
+        rd.problem("rubrics/", "id", t("office_rubric_id_dup", id=show(rid)))
 
 
 def _check_rubric(rd: Reader, f: str, rubric: Rubric, series: Series) -> None:
     for cid in sorted(_dups([c.id for c in rubric.criteria])):
-        rd.problem(f, "criteria", f"评分项编号 {show(cid)} 重复")
+        rd.problem(f, "criteria", t("office_criterion_id_dup", id=show(cid)))
     for i, c in enumerate(rubric.criteria):
         if c.step <= 0:
-            rd.problem(f, f"criteria[{i}].step", f"步长应大于 0，实际为 {c.step}")
+            rd.problem(f, f"criteria[{i}].step", t("office_step_positive", value=c.step))
         elif c.max_points <= 0 or c.max_points % c.step != 0:
-            rd.problem(f, f"criteria[{i}].max_points", f"满分应大于 0 且为步长 {c.step} 的整数倍，实际为 {c.max_points}")
-    for part, label in ((ScorePart.MATERIAL, "申报材料"), (ScorePart.DEFENCE, "答辩")):
+            rd.problem(f, f"criteria[{i}].max_points", t("office_max_points_step", step=c.step, value=c.max_points))
+    for part, label in ((ScorePart.MATERIAL, t("part_material")), (ScorePart.DEFENCE, t("part_defence"))):
         total = sum((c.max_points for c in rubric.part_criteria(part)), Decimal(0))
         if part is ScorePart.MATERIAL and total != HUNDRED:
-            rd.problem(f, "criteria", f"{label}评分项满分之和应为 100，实际为 {total}")
+            rd.problem(f, "criteria", t("office_part_sum", part=label, total=total))
         if part is ScorePart.DEFENCE and total not in (Decimal(0), HUNDRED):
-            rd.problem(f, "criteria", f"{label}评分项满分之和应为 100（或没有答辩项），实际为 {total}")
+            rd.problem(f, "criteria", t("office_part_sum_defence", part=label, total=total))
     if rubric.series is not series:
-        rd.problem(f, "series", f"评分标准系列 {rubric.series.value} 与会议系列 {series.value} 不一致")
+        rd.problem(f, "series", t("office_rubric_series", rubric=rubric.series.value, session=series.value))
     if rubric.series is Series.ENGINEERING and not any(SAFETY_WORD in c.name for c in rubric.criteria):
-        rd.problem(f, "criteria", f"工程系列评分标准必须包含{SAFETY_WORD}履职情况评分项（名称含“{SAFETY_WORD}”）")
+        rd.problem(f, "criteria", t("office_engineering_safety", word=SAFETY_WORD))
     if rubric.series is Series.EDUCATION:
         if not rubric.criteria or ETHICS_WORD not in rubric.criteria[0].name:
-            rd.problem(f, "criteria[0].name", f"中小学教师系列评分标准的第一项必须是{ETHICS_WORD}")
+            rd.problem(f, "criteria[0].name", t("office_education_ethics_first", word=ETHICS_WORD))
         for i, c in enumerate(rubric.criteria):
             if c.part is ScorePart.DEFENCE:
-                rd.problem(f, f"criteria[{i}].part", "中小学教师系列不设答辩，不能有 defence 评分项")
+                rd.problem(f, f"criteria[{i}].part", t("office_education_no_defence"))
 
 
 def _check_applicants(rd: Reader, defn: SessionDefinition, applicants: list[tuple[str, Applicant]]) -> None:
@@ -351,11 +352,11 @@ def _check_applicants(rd: Reader, defn: SessionDefinition, applicants: list[tupl
     dup_codes = _dups([a.code for _, a in applicants])
     for f, a in applicants:
         if a.panel_id not in panels:
-            rd.problem(f, "panel", f"评议组 {show(a.panel_id)} 不在 panels.yaml 中")
+            rd.problem(f, "panel", t("office_panel_unknown", id=show(a.panel_id)))
         if a.group_id not in groups:
-            rd.problem(f, "group", f"分组 {show(a.group_id)} 不在 session.yaml 的 groups 中")
+            rd.problem(f, "group", t("office_group_unknown", id=show(a.group_id)))
         if a.code in dup_codes:
-            rd.problem(f, "code", f"申报人编码 {show(a.code)} 与其他申报人重复")
+            rd.problem(f, "code", t("office_code_dup", code=show(a.code)))
 
 
 def _check_conflicts(rd: Reader, defn: SessionDefinition) -> None:
@@ -365,9 +366,9 @@ def _check_conflicts(rd: Reader, defn: SessionDefinition) -> None:
     seen: set[tuple[str, str]] = set()
     for i, c in enumerate(defn.conflicts):
         if c.reviewer_id not in reviewers:
-            rd.problem(f, f"conflicts[{i}].reviewer", f"评审专家 {show(c.reviewer_id)} 不在 committee.yaml 中")
+            rd.problem(f, f"conflicts[{i}].reviewer", t("office_reviewer_unknown", id=show(c.reviewer_id)))
         if c.applicant_id not in applicants:
-            rd.problem(f, f"conflicts[{i}].applicant", f"申报人 {show(c.applicant_id)} 不在 applicants/ 中")
+            rd.problem(f, f"conflicts[{i}].applicant", t("office_applicant_unknown", id=show(c.applicant_id)))
         if (c.reviewer_id, c.applicant_id) in seen:
-            rd.problem(f, f"conflicts[{i}]", "重复的回避记录")
+            rd.problem(f, f"conflicts[{i}]", t("office_conflict_dup"))
         seen.add((c.reviewer_id, c.applicant_id))

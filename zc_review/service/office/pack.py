@@ -1,9 +1,11 @@
-"""The organizing body's office, before the session: keys, validation of the input, the sealed package."""
+"""The organizing body's office, before the session: keys, validation of the input, the sealed package.
+
+Also the office's small shared helpers: the anonymity warnings of blind materials and ``write_atomic``.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,9 +16,12 @@ from zc_review.domain.committee import Finding, composition_findings
 from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
 from zc_review.domain.panel import BlindFinding
 from zc_review.i18n import t
+from zc_review.service.atomic import write_atomic
+from zc_review.service.blind import blind_material_findings
+from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
+from zc_review.service.office.verify import device_common_name
 from zc_review.service.payload import Payload, build_payload
-from zc_review.service.room.context import utcnow
 
 ROLE_LABELS = {CommitteeRole.CHAIR: "role_chair", CommitteeRole.VICE_CHAIR: "role_vice_chair",
                CommitteeRole.MEMBER: "role_reviewer"}
@@ -51,23 +56,8 @@ def keygen(keys_dir: Path, name: str, *, passphrase: str | None = None,
 
 
 def finding_text(f: Finding) -> str:
+    """A committee-composition finding as its Chinese sentence (catalogue key ``finding_<code>``)."""
     return t(f"finding_{f.code}", **dict(f.params))
-
-
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` through a temporary file, fsync'd, then renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None = None,
@@ -92,10 +82,11 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     from zc_review.documents.fonts import MissingGlyphError
     from zc_review.documents.letters import render_credential_letters
     from zc_review.documents.views import CredentialLetter
+    from zc_review.seal.certs import certificate_pem, private_key_der
     from zc_review.seal.credentials import ARGON2_PARAMS, ARGON2_TEST_PARAMS, make_credential, new_secret
     from zc_review.seal.package import verify_package_signature, write_package
     from zc_review.seal.pki import cert_fingerprint, issue_certificate, load_office_keys
-    from zc_review.service.office_input import OfficeInputError, load_office_input
+    from zc_review.service.office.input import OfficeInputError, load_office_input
 
     try:
         defn, attachments = load_office_input(input_dir)
@@ -125,16 +116,11 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         key, cert = issue_certificate(keys, name, label, pid, now)
         records[pid] = make_credential(pid, secret, key, cert, params=params).to_dict()
         secrets[pid] = secret
-    device_key, device_cert = issue_certificate(keys, f"会话设备 {defn.session_id}", "device", "device", now,
+    device_key, device_cert = issue_certificate(keys, device_common_name(defn.session_id), "device", "device", now,
                                                 validity_days=90)
-    from cryptography.hazmat.primitives import serialization
-
     payload = build_payload(Payload(
-        session=definition_to_dict(defn), credentials=records,
-        device_key_der=device_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                                                serialization.NoEncryption()),
-        device_cert_pem=device_cert.public_bytes(serialization.Encoding.PEM),
-        office_root_pem=keys.root_cert.public_bytes(serialization.Encoding.PEM),
+        session=definition_to_dict(defn), credentials=records, device_key_der=private_key_der(device_key),
+        device_cert_pem=certificate_pem(device_cert), office_root_pem=certificate_pem(keys.root_cert),
         office_recipient=keys.age_recipient, attachments=attachments))
     opening = {"chair": new_secret(), "supervisor": new_secret()}
     data = write_package(payload, keys, opening["chair"], opening["supervisor"], now)
@@ -144,7 +130,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     chair_id = defn.chair.id
     supervisor_id = defn.staff_with_role(StaffRole.SUPERVISOR).id
     letters = [CredentialLetter(
-        session_title=f"{defn.year}年度{defn.committee_name}评审会议", committee_name=defn.committee_name,
+        session_title=session_title(defn), committee_name=defn.committee_name,
         person_name=name, role_label=label, person_id=pid, secret=secrets[pid],
         opening_secret=opening["chair"] if pid == chair_id else opening["supervisor"] if pid == supervisor_id else None,
         office_root_fingerprint=fp, package_id=header.package_id, issued_at=now.strftime("%Y-%m-%d %H:%M"),
@@ -164,13 +150,16 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
                       [finding_text(f) for f in findings if not f.fatal] + anonymity_warnings(defn, attachments), defn)
 
 
+def session_title(defn: SessionDefinition) -> str:
+    """The session's title on the letters: ``"<year>年度<committee>评审会议"``."""
+    return t("office_session_title", year=defn.year, committee=defn.committee_name)
+
+
 def anonymity_warnings(defn: SessionDefinition, attachments: dict[str, bytes]) -> list[str]:
     """One warning per blind material (work summary, attachment text) naming the applicant or employer.
 
     Source: 003 五、评审办法; RULES.md §4; issue 5 §9. The room repeats the check for the recorder.
     """
-    from zc_review.service.blind import blind_material_findings
-
     return anonymity_lines(defn, blind_material_findings(defn, attachments))
 
 
@@ -192,16 +181,16 @@ def trust_add(cert_path: Path, home: Path | None = None) -> str:
 
     Raises: ServiceError("cert_invalid") for a file that is not a PEM certificate.
     """
-    from cryptography import x509
-
+    from zc_review.seal.certs import load_certificate_pem
+    from zc_review.seal.errors import SealError
     from zc_review.seal.pki import cert_fingerprint
     from zc_review.seal.trust import add_trusted_root
     from zc_review.service import paths
 
     try:
         pem = cert_path.read_bytes()
-        cert = x509.load_pem_x509_certificate(pem)
-    except (OSError, ValueError) as exc:
+        cert = load_certificate_pem(pem)
+    except (OSError, SealError) as exc:
         raise ServiceError("cert_invalid", path=str(cert_path)) from exc
     add_trusted_root(paths.trust_dir(home), pem)
     return cert_fingerprint(cert)

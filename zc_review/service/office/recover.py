@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from zc_review.i18n import t
+from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
-from zc_review.service.office import write_atomic
-from zc_review.service.room.context import utcnow
+from zc_review.service.office.pack import session_title, write_atomic
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
     people = [(defn.chair.id, defn.chair.name, t("role_chair"), opening["chair"]),
               (supervisor.id, supervisor.name, t("role_supervisor"), opening["supervisor"])]
     letters = render_credential_letters([CredentialLetter(
-        session_title=f"{defn.year}年度{defn.committee_name}评审会议", committee_name=defn.committee_name,
+        session_title=session_title(defn), committee_name=defn.committee_name,
         person_name=name, role_label=label, person_id=pid, secret=t("recover_letter_secret"),
         opening_secret=secret, office_root_fingerprint=cert_fingerprint(keys.root_cert),
         package_id=header.package_id, issued_at=now.strftime("%Y-%m-%d %H:%M"), rehearsal=defn.rehearsal)
