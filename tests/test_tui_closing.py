@@ -8,14 +8,15 @@ from typing import Any
 
 from textual.widgets import DataTable, Input, Static
 
+from zc_review.demo.closing import burst, key, login, on_top, play, to_dashboard, until
 from zc_review.domain.model import StaffRole
 from zc_review.i18n import t
-from zc_review.tui.app import Notice, make_app
-from zc_review.tui.autopilot_closing import burst, key, login, on_top, play, to_dashboard, until
-from zc_review.tui.screens.ballot import BallotScreen, Confirm, VotedNotice, VotingScreen
+from zc_review.tui.app import make_app
+from zc_review.tui.screens.ballot import BallotScreen, VotedNotice, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.export import ExportScreen
 from zc_review.tui.screens.results import ResultsScreen
+from zc_review.tui.widgets import Confirm, Notice
 
 SIZE = (120, 40)
 CHOICE_WORDS = ("同意", "弃权")  # "不同意" contains "同意"
@@ -23,7 +24,7 @@ CHOICE_WORDS = ("同意", "弃权")  # "不同意" contains "同意"
 
 async def start(pilot: Any, app: Any, secrets: Any) -> None:
     """Log the recorder in and wait for the dashboard."""
-    rec = app.service.defn.staff_with_role(StaffRole.RECORDER).id
+    rec = app.room.defn.staff_with_role(StaffRole.RECORDER).id
     await login(pilot, rec, secrets.persons[rec])
     await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
 

@@ -16,11 +16,11 @@ SIZE = (120, 40)
 
 async def _login(pilot: Any, app: Any, packed: Packed) -> None:
     """Answer the recorder's login with the keyboard and wait for the dashboard."""
-    from zc_review.tui.autopilot_opening import credential, wait_for
+    from zc_review.demo.opening import credential, wait_for
     from zc_review.tui.screens.dashboard import DashboardScreen
 
     await pilot.pause()
-    await credential(pilot, app.service.defn.staff_with_role(StaffRole.RECORDER).id, packed.secrets)
+    await credential(pilot, app.room.defn.staff_with_role(StaffRole.RECORDER).id, packed.secrets)
     await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "dashboard")
 
 
@@ -29,7 +29,7 @@ def _plain(widget: Any) -> str:
 
 
 async def _type_secret(pilot: Any, secret: str) -> None:
-    from zc_review.tui.autopilot_opening import keys
+    from zc_review.demo.opening import keys
 
     await keys(pilot, *secret)
     await pilot.press("enter")
@@ -37,8 +37,9 @@ async def _type_secret(pilot: Any, secret: str) -> None:
 
 # -- roll call ---------------------------------------------------------------------------------------
 async def test_roll_call_marks_quorum_and_refusal(demo: Packed) -> None:
-    from zc_review.tui.app import Notice, make_app
+    from zc_review.tui.app import make_app
     from zc_review.tui.screens.rollcall import RollCallScreen
+    from zc_review.tui.widgets import Notice
 
     room = new_room(demo)
     app = make_app(room)
@@ -69,8 +70,9 @@ async def test_roll_call_marks_quorum_and_refusal(demo: Packed) -> None:
 async def test_pledge_wrong_then_right_secret(room_at: Any, demo: Packed) -> None:
     from textual.widgets import Label
 
-    from zc_review.tui.app import CredentialPrompt, make_app
+    from zc_review.tui.app import make_app
     from zc_review.tui.screens.pledge import PledgeScreen
+    from zc_review.tui.widgets import CredentialPrompt
 
     room, _ = room_at("pledge")
     app = make_app(room)
@@ -95,8 +97,8 @@ async def test_pledge_wrong_then_right_secret(room_at: Any, demo: Packed) -> Non
 
 # -- recusal ---------------------------------------------------------------------------------------------
 async def test_recusal_added_by_code(room_at: Any, demo: Packed) -> None:
+    from zc_review.demo.opening import keys
     from zc_review.tui.app import make_app
-    from zc_review.tui.autopilot_opening import keys
 
     room, _ = room_at("recuse")
     before = len(room.recusals())
@@ -119,8 +121,9 @@ async def test_recusal_added_by_code(room_at: Any, demo: Packed) -> None:
 
 # -- rubric ------------------------------------------------------------------------------------------------
 async def test_rubric_signed_in_role(room_at: Any, demo: Packed) -> None:
-    from zc_review.tui.app import CredentialPrompt, Notice, make_app
+    from zc_review.tui.app import make_app
     from zc_review.tui.screens.rubric import RubricSignScreen
+    from zc_review.tui.widgets import CredentialPrompt, Notice
 
     room, _ = room_at("sign_rubric")
     app = make_app(room)
@@ -146,7 +149,7 @@ async def test_rubric_signed_in_role(room_at: Any, demo: Packed) -> None:
 
 # -- scoring -------------------------------------------------------------------------------------------------
 async def _open_scoring(pilot: Any, app: Any, demo: Packed, reviewer: str) -> Any:
-    from zc_review.tui.autopilot_opening import _open_scoring
+    from zc_review.demo.opening import _open_scoring
 
     await _login(pilot, app, demo)
     return await _open_scoring(pilot, app, reviewer, demo.secrets)
@@ -240,8 +243,8 @@ async def test_dossier_text_is_inert(room_at: Any, demo: Packed, monkeypatch: An
 
 # -- opinions -------------------------------------------------------------------------------------------------
 async def test_opinion_written(room_at: Any, demo: Packed) -> None:
+    from zc_review.demo.opening import _open_opinions, keys
     from zc_review.tui.app import make_app
-    from zc_review.tui.autopilot_opening import _open_opinions, keys
     from zc_review.tui.screens.opinion import OpinionScreen
 
     room, _ = room_at("opinion")
@@ -261,8 +264,8 @@ async def _autopilot(demo: Packed, actions: list[dict[str, Any]]) -> Any:
     """Play ``actions`` through the screens; check the record matches what the actions say."""
     from decimal import Decimal
 
+    from zc_review.demo.opening import finish, play
     from zc_review.tui.app import make_app
-    from zc_review.tui.autopilot_opening import finish, play
     from zc_review.tui.screens.dashboard import DashboardScreen
 
     room = new_room(demo)

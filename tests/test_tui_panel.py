@@ -12,10 +12,11 @@ from tests.test_tui_opening import SIZE, _login, _open_scoring, _plain
 
 
 async def test_grid_submit_then_see_panel_and_explain(room_at: Any, demo: Packed) -> None:
-    from zc_review.tui.app import Notice, make_app
-    from zc_review.tui.autopilot_opening import keys
+    from zc_review.demo.opening import keys
+    from zc_review.tui.app import make_app
     from zc_review.tui.screens.panel_view import PanelScoresScreen
     from zc_review.tui.screens.scoring import ScoringScreen
+    from zc_review.tui.widgets import Notice
 
     room, runner = room_at("scores")
     for r in ("R02", "R04", "R05", "R06", "R07"):
@@ -44,11 +45,11 @@ async def test_grid_submit_then_see_panel_and_explain(room_at: Any, demo: Packed
 
 
 async def test_leader_returns_sheet_with_witness_and_reviewer_resubmits(room_at: Any, demo: Packed) -> None:
+    from zc_review.demo.opening import _open_opinions, credential, keys, wait_for
     from zc_review.tui.app import make_app
-    from zc_review.tui.autopilot_opening import _open_opinions, credential, keys, wait_for
     from zc_review.tui.screens.opinion import OpinionScreen
-    from zc_review.tui.screens.panel_view import ChoicePrompt, TextPrompt
     from zc_review.tui.screens.scoring import ScoreGrid
+    from zc_review.tui.widgets import Pick, TextPrompt
 
     room, runner = room_at("scores")
     for r in ("R02", "R04", "R05", "R06", "R07", "R08"):
@@ -62,7 +63,7 @@ async def test_leader_returns_sheet_with_witness_and_reviewer_resubmits(room_at:
         assert str(table.get_cell("A001", "composite")) == "76.50"
         assert room.person_name("R08") in str(table.get_cell("A001", "flag"))
         await pilot.press("r")
-        assert isinstance(app.screen, ChoicePrompt)
+        assert isinstance(app.screen, Pick)
         await pilot.press(*["down"] * 5, "enter")  # R02, R04, R05, R06, R07, R08
         assert isinstance(app.screen, TextPrompt)
         await keys(pilot, *"偏离较大，请复核", "enter")
@@ -74,7 +75,7 @@ async def test_leader_returns_sheet_with_witness_and_reviewer_resubmits(room_at:
         assert room.panel.sheet_versions("R08", "A001")[0].return_reason == "偏离较大，请复核"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "DashboardScreen", "dashboard")
-        from zc_review.tui.autopilot_opening import _open_scoring as open_scoring
+        from zc_review.demo.opening import _open_scoring as open_scoring
 
         scoring = await open_scoring(pilot, app, "R08", demo.secrets)
         grid = scoring.query_one(ScoreGrid)

@@ -64,7 +64,7 @@ def bench_startup(packed: Any, tmp: Path) -> dict[str, float]:
 
 
 async def _keystrokes(pilot: Any, keys: list[str]) -> list[float]:
-    from zc_review.tui.autopilot_opening import _key_event, _settle
+    from zc_review.demo.opening import _key_event, _settle
 
     out = []
     for k in keys:
@@ -94,8 +94,9 @@ async def bench_unlock(packed: Any, tmp: Path) -> dict[str, float]:
 
 async def bench_keys(packed: Any, tmp: Path) -> dict[str, float]:
     from tests.conftest import index_of, new_room
+    from zc_review.demo import closing as autopilot_closing
+    from zc_review.demo import opening as autopilot_opening
     from zc_review.service.script import ScriptRunner
-    from zc_review.tui import autopilot_closing, autopilot_opening
     from zc_review.tui.app import make_app
 
     out: dict[str, float] = {}

@@ -54,7 +54,7 @@ def run_demo(args: argparse.Namespace) -> int:
         runner.run(script["actions"])
         exported = runner.exported
     else:
-        from zc_review.tui.autopilot import play_in_tui
+        from zc_review.demo.autopilot import play_in_tui
 
         console.print(t("demo_tui_start", n=len(script["actions"])))
         def progress(done: int, total: int, action: str) -> None:

@@ -1,7 +1,7 @@
 """Scripted sessions: a JSON script of the room's actions, performed through the service (``run-script``).
 
 The format is docs/SCRIPT.md with the schema zc_review/schemas/session-script.schema.json. The
-same actions are played through the real screens by ``zc_review.tui.autopilot`` for the demo; here
+same actions are played through the real screens by ``zc_review.demo.autopilot`` for the demo; here
 they go straight to the service, so a forbidden action fails with the same ServiceError the TUI shows.
 """
 
@@ -141,7 +141,6 @@ class ScriptRunner:
             force = bool(act.get("force"))
             by = self.actor(act["by"]) if act.get("by") else self.recorder
             s.ballot.close_poll(by, force=force)
-            s.ballot.settle_finality()
         elif kind == "open_runoff":
             s.ballot.open_runoff(self.recorder, act["group"])
         elif kind == "void_round":

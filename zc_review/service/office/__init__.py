@@ -11,6 +11,7 @@ Modules: pack, input (with files: safe reading of the input folder), recover, ve
 
 from __future__ import annotations
 
+from zc_review.service.atomic import write_atomic
 from zc_review.service.office.importer import ImportResult, import_bundle
 from zc_review.service.office.input import OfficeInputError, Problem, load_office_input
 from zc_review.service.office.pack import (
@@ -21,7 +22,6 @@ from zc_review.service.office.pack import (
     pack,
     session_title,
     trust_add,
-    write_atomic,
 )
 from zc_review.service.office.recover import RecoverResult, recover
 from zc_review.service.office.verify import (

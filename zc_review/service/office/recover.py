@@ -15,9 +15,10 @@ from datetime import datetime
 from pathlib import Path
 
 from zc_review.i18n import t
+from zc_review.service.atomic import write_atomic
 from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
-from zc_review.service.office.pack import session_title, write_atomic
+from zc_review.service.office.pack import session_title
 
 
 @dataclass(frozen=True)

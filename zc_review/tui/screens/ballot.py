@@ -8,97 +8,36 @@ table, and both are wiped before the screen is popped and pruned; the room then 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TypeVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Static
 
 from zc_review.domain.ballot import Choice
 from zc_review.domain.model import Applicant
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
-
-if TYPE_CHECKING:
-    from zc_review.service import RoomService
-    from zc_review.tui.app import ZcReviewApp
+from zc_review.tui.base import RoomScreen
+from zc_review.tui.widgets import Confirm, Pick
 
 KIND_KEYS = {"main": "tui_cl_kind_main", "runoff": "tui_cl_kind_runoff", "revote": "tui_cl_kind_revote"}
 MARK_KEYS = {"1": Choice.AGREE, "2": Choice.DISAGREE, "3": Choice.ABSTAIN}
 MARK_STYLE = {Choice.AGREE: "bold green", Choice.DISAGREE: "bold red", Choice.ABSTAIN: "bold yellow"}
-
-
-class Confirm(ModalScreen[bool]):
-    """A yes/no question (y or Enter = yes, n or Esc = no)."""
-
-    DEFAULT_CSS = """
-    Confirm { align: center middle; }
-    Confirm > Vertical { width: 80; height: auto; border: thick $warning; padding: 1 2; background: $panel; }
-    """
-    BINDINGS = [Binding("y,enter", "answer(True)", t("tui_cl_yes")), Binding("n,escape", "answer(False)", t("tui_cl_no"))]
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.question), id="confirm-text")
-            yield Static(Text(t("tui_cl_confirm_keys")), classes="hint")
-        yield Footer()
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
-
-
-class Pick(ModalScreen[str | None]):
-    """Choose one of a few labelled options; answers the option id or None."""
-
-    DEFAULT_CSS = """
-    Pick { align: center middle; }
-    Pick > Vertical { width: 80; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
-    Pick OptionList { height: auto; max-height: 16; }
-    """
-    BINDINGS = [Binding("escape", "cancel", t("tui_cl_cancel"))]
-
-    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.options = options
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.title_text), classes="title")
-            yield OptionList(*[Option(Text(label), id=oid) for oid, label in self.options], id="pick-list")
-
-    def on_mount(self) -> None:
-        ol = self.query_one(OptionList)
-        ol.highlighted = 0
-        ol.focus()
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+T = TypeVar("T")
 
 
 class BallotReview(ModalScreen[bool]):
     """The review step: counts of the reviewer's own marks, then Enter casts, Esc goes back."""
 
-    DEFAULT_CSS = """
-    BallotReview { align: center middle; }
-    BallotReview > Vertical { width: 70; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
-    """
+    CSS_PATH = "closing.tcss"
     BINDINGS = [Binding("enter,y", "cast", t("tui_cl_ballot_cast"), priority=True),
                 Binding("escape,n", "back", t("tui_cl_ballot_back"))]
 
@@ -125,7 +64,7 @@ class BallotReview(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class VotingScreen(Screen[bool]):
+class VotingScreen(RoomScreen[bool]):
     """One reviewer's secret ballot: 1=同意 2=不同意 3=弃权 mark the row and move down; Enter reviews.
 
     Answers True once the ballot is cast, False when cancelled. Either way ``_wipe`` has emptied the
@@ -157,8 +96,8 @@ class VotingScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        svc = self.app.service  # type: ignore[attr-defined]
-        defn = svc.defn
+        room = self.room
+        defn = room.defn
         table = self.query_one(DataTable)
         table.add_columns(t("col_code"), t("col_group"), t("tui_cl_col_panel"), t("col_composite"))
         table.add_column(t("tui_cl_col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
@@ -194,17 +133,17 @@ class VotingScreen(Screen[bool]):
     def _reviewed(self, cast: bool | None) -> None:
         if not cast or self._actor is None:
             return
-        svc: RoomService = self.app.service  # type: ignore[attr-defined]
+        room = self.room
         choices = dict(self._marks)
         try:
-            svc.ballot.cast_ballot(self._actor, choices)
+            room.ballot.cast_ballot(self._actor, choices)
         except ServiceError as exc:
             choices.clear()
             del choices
             if exc.code in ("already_voted", "poll_not_open"):
                 self._finish(False, exc)
             else:
-                self.app.show_error(exc)  # type: ignore[attr-defined]
+                self.show_error(exc)
             return
         choices.clear()
         del choices
@@ -231,17 +170,13 @@ class VotingScreen(Screen[bool]):
         self._wipe()
         self.dismiss(cast)
         if error is not None:
-            self.app.show_error(error)  # type: ignore[attr-defined]
+            self.show_error(error)
 
 
 class VotedNotice(ModalScreen[None]):
     """The neutral screen between two reviewers: nothing of the last ballot, Enter for the next."""
 
-    DEFAULT_CSS = """
-    VotedNotice { align: center middle; }
-    VotedNotice > Vertical { width: 60; height: auto; border: thick $success; padding: 2 4; background: $panel; }
-    VotedNotice Static { text-style: bold; content-align: center middle; width: 100%; }
-    """
+    CSS_PATH = "closing.tcss"
     BINDINGS = [Binding("enter,escape", "done", t("tui_cl_ok"))]
 
     def compose(self) -> ComposeResult:
@@ -252,7 +187,7 @@ class VotedNotice(ModalScreen[None]):
         self.dismiss(None)
 
 
-class BallotScreen(Screen[None]):
+class BallotScreen(RoomScreen[None]):
     """The recorder's poll screen: o 开启投票, r 开启加投, n 下一位评委, c 截止, f 主持人提前截止."""
 
     BINDINGS = [
@@ -272,15 +207,6 @@ class BallotScreen(Screen[None]):
         yield Static(Text(t("tui_cl_ballot_keys")), classes="hint")
         yield Footer()
 
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def svc(self) -> RoomService:
-        assert self.zc_app.service is not None
-        return self.zc_app.service
-
     def on_mount(self) -> None:
         self._composites: dict[str, Decimal | None] | None = None
         self.refresh_status()
@@ -293,91 +219,94 @@ class BallotScreen(Screen[None]):
 
         Computed from one read of the recusals (the same rule as ``service.close_poll``).
         """
-        rnd = self.svc.ballot.open_round()
+        rnd = self.room.ballot.open_round()
         if rnd is None:
             return []
-        applicants = set(self.svc.ballot.round_applicants(rnd))
+        applicants = set(self.room.ballot.round_applicants(rnd))
         recused: dict[str, set[str]] = {}
-        for rc in self.svc.recusals():
+        for rc in self.room.recusals():
             recused.setdefault(rc.reviewer_id, set()).add(rc.applicant_id)
-        return [r for r in self.svc.attending_ids() if not applicants <= recused.get(r, set())]
+        return [r for r in self.room.attending_ids() if not applicants <= recused.get(r, set())]
 
     def refresh_status(self) -> None:
-        svc = self.svc
-        rnd = svc.ballot.open_round()
+        room = self.room
+        rnd = room.ballot.open_round()
         if rnd is None:
             status = t("tui_cl_no_open_round")
-            closed = [r for r in svc.ballot.rounds() if r.status == "closed"]
+            closed = [r for r in room.ballot.rounds() if r.status == "closed"]
             if closed:
                 status += "\n" + t("tui_cl_last_round_closed", round=closed[-1].round_no)
         else:
             status = t("tui_cl_round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
-                       done=len(svc.ballot.voters_done(rnd.round_no)), total=len(self.entitled()),
-                       applicants=len(svc.ballot.round_applicants(rnd)))
+                       done=len(room.ballot.voters_done(rnd.round_no)), total=len(self.entitled()),
+                       applicants=len(room.ballot.round_applicants(rnd)))
         self.query_one("#ballot-status", Static).update(Text(status))
         pending = self.pending()
-        lines = [t("tui_cl_pending_runoff", group=svc.defn.group(g).name,
-                   codes="、".join(svc.defn.applicant(a).code for a in tied), slots=slots)
+        lines = [t("tui_cl_pending_runoff", group=room.defn.group(g).name,
+                   codes="、".join(room.defn.applicant(a).code for a in tied), slots=slots)
                  for g, tied, slots in pending]
         self.query_one("#ballot-pending", Static).update(Text("\n".join(lines)))
 
     def pending(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
-        if not any(r.status == "closed" for r in self.svc.ballot.rounds()):
+        if not any(r.status == "closed" for r in self.room.ballot.rounds()):
             return ()
-        return self.svc.outcome().pending
+        return self.room.outcome().pending
 
-    def _guard(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def _guard(self, call: Callable[[], T]) -> T | None:
+        """Run a room command; a refusal is shown and answers None. The status is redrawn either way."""
         try:
-            return fn(*args, **kwargs)
+            return call()
         except ServiceError as exc:
-            self.zc_app.show_error(exc)
+            self.show_error(exc)
             return None
         finally:
             self.refresh_status()
 
     # -- opening ----------------------------------------------------------------------------------
     def action_open_poll(self) -> None:
-        assert self.zc_app.operator is not None
-        self._guard(self.svc.ballot.open_poll, self.zc_app.operator)
+        operator = self.operator
+        assert operator is not None
+        self._guard(lambda: self.room.ballot.open_poll(operator))
 
     def action_open_runoff(self) -> None:
         pending = self.pending()
         if not pending:
-            self.zc_app.show_error(t("no_runoff_needed"))
+            self.show_error(t("no_runoff_needed"))
             return
         if len(pending) == 1:
             self._open_runoff(pending[0][0])
             return
-        options = [(g, t("tui_cl_pending_runoff", group=self.svc.defn.group(g).name,
-                         codes="、".join(self.svc.defn.applicant(a).code for a in tied), slots=slots))
+        options = [(g, t("tui_cl_pending_runoff", group=self.room.defn.group(g).name,
+                         codes="、".join(self.room.defn.applicant(a).code for a in tied), slots=slots))
                    for g, tied, slots in pending]
         self.app.push_screen(Pick(t("tui_cl_open_runoff"), options), self._open_runoff)
 
     def _open_runoff(self, group_id: str | None) -> None:
         if group_id is not None:
-            assert self.zc_app.operator is not None
-            self._guard(self.svc.ballot.open_runoff, self.zc_app.operator, group_id)
+            operator = self.operator
+            assert operator is not None
+            self._guard(lambda: self.room.ballot.open_runoff(operator, group_id))
 
     # -- voting ---------------------------------------------------------------------------------------
     def action_next_voter(self) -> None:
-        svc = self.svc
-        rnd = svc.ballot.open_round()
+        room = self.room
+        rnd = room.ballot.open_round()
         if rnd is None:
-            self.zc_app.show_error(ServiceError("poll_not_open"))
+            self.show_error(ServiceError("poll_not_open"))
             return
         # Everyone entitled, in roster order: neither the list nor its order tells the room who has
         # voted; a reviewer who already voted is refused by the service ("已在本轮投票").
-        people = [(r, svc.person_name(r)) for r in self.entitled()]
-        self.zc_app.ask_credential(t("tui_cl_voter_login", round=rnd.round_no), people, self._voter_in)
+        people = [(r, room.person_name(r)) for r in self.entitled()]
+        self.ask_credential(t("tui_cl_voter_login", round=rnd.round_no), people, self._voter_in)
 
     def _voter_in(self, actor: Actor | None) -> None:
         if actor is None:
             return
-        items = self._guard(self.svc.ballot.ballot_items, actor)
+        items = self._guard(lambda: self.room.ballot.ballot_items(actor))
         if items is None:
             return
         if self._composites is None:  # scores are frozen once the poll is open: compute them once
-            out = self.svc.outcome()
+            out = self.room.outcome()
             self._composites = {a: (o.score.composite if o.score else None) for a, o in out.applicants.items()}
         self.app.push_screen(VotingScreen(actor, items, self._composites), self._voted)
 
@@ -388,32 +317,32 @@ class BallotScreen(Screen[None]):
 
     # -- closing -----------------------------------------------------------------------------------------
     def action_close_poll(self) -> None:
-        assert self.zc_app.operator is not None
-        if self._guard(self.svc.ballot.close_poll, self.zc_app.operator) is not None:
+        operator = self.operator
+        assert operator is not None
+        if self._guard(lambda: self.room.ballot.close_poll(operator)) is not None:
             self._after_close()
 
     def action_force_close(self) -> None:
-        rnd = self.svc.ballot.open_round()
+        rnd = self.room.ballot.open_round()
         if rnd is None:
-            self.zc_app.show_error(ServiceError("poll_not_open"))
+            self.show_error(ServiceError("poll_not_open"))
             return
-        missing = len(self.entitled()) - len(self.svc.ballot.voters_done(rnd.round_no))
+        missing = len(self.entitled()) - len(self.room.ballot.voters_done(rnd.round_no))
         self.app.push_screen(Confirm(t("tui_cl_force_close_q", count=missing)), self._force_confirmed)
 
     def _force_confirmed(self, yes: bool | None) -> None:
-        presiding = self.svc.presiding_officer_id()
+        presiding = self.room.presiding_officer_id()
         if not yes or presiding is None:
             return
-        self.zc_app.ask_credential(t("tui_cl_force_close_login"),
-                                   [(presiding, f"{t('role_presiding')} {self.svc.person_name(presiding)}")],
-                                   self._force_close)
+        self.ask_credential(t("tui_cl_force_close_login"),
+                            [(presiding, f"{t('role_presiding')} {self.room.person_name(presiding)}")],
+                            self._force_close)
 
     def _force_close(self, actor: Actor | None) -> None:
-        if actor is not None and self._guard(self.svc.ballot.close_poll, actor, force=True) is not None:
+        if actor is not None and self._guard(lambda: self.room.ballot.close_poll(actor, force=True)) is not None:
             self._after_close()
 
     def _after_close(self) -> None:
-        self.svc.ballot.settle_finality()
         self.refresh_status()
 
     def action_back(self) -> None:

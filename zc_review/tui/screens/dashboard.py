@@ -2,59 +2,72 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING
-
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
+from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens.ballot import BallotScreen
+from zc_review.tui.screens.export import ExportScreen
+from zc_review.tui.screens.minutes import MinutesScreen
+from zc_review.tui.screens.opinion import OpinionScreen
+from zc_review.tui.screens.panel_view import DiscussionScreen
+from zc_review.tui.screens.pledge import PledgeScreen
+from zc_review.tui.screens.recusal import RecusalScreen
+from zc_review.tui.screens.results import ResultsScreen
+from zc_review.tui.screens.rollcall import RollCallScreen
+from zc_review.tui.screens.rubric import RubricSignScreen
+from zc_review.tui.screens.scoring import ScoringScreen
 
-if TYPE_CHECKING:
-    from zc_review.tui.app import ZcReviewApp
-
-# (key, catalogue label, module, screen class)
-STEPS: list[tuple[str, str, str, str]] = [
-    ("1", "step_roll_call", "zc_review.tui.screens.rollcall", "RollCallScreen"),
-    ("2", "step_pledge", "zc_review.tui.screens.pledge", "PledgeScreen"),
-    ("3", "step_recusal", "zc_review.tui.screens.recusal", "RecusalScreen"),
-    ("4", "step_rubric", "zc_review.tui.screens.rubric", "RubricSignScreen"),
-    ("5", "step_scoring", "zc_review.tui.screens.scoring", "ScoringScreen"),
-    ("6", "step_opinion", "zc_review.tui.screens.opinion", "OpinionScreen"),
-    ("7", "step_ballot", "zc_review.tui.screens.ballot", "BallotScreen"),
-    ("8", "step_results", "zc_review.tui.screens.results", "ResultsScreen"),
-    ("9", "step_minutes", "zc_review.tui.screens.minutes", "MinutesScreen"),
-    ("0", "step_export", "zc_review.tui.screens.export", "ExportScreen"),
+# (key, catalogue label, screen class)
+STEPS: list[tuple[str, str, type[Screen[None]]]] = [
+    ("1", "step_roll_call", RollCallScreen),
+    ("2", "step_pledge", PledgeScreen),
+    ("3", "step_recusal", RecusalScreen),
+    ("4", "step_rubric", RubricSignScreen),
+    ("5", "step_scoring", ScoringScreen),
+    ("6", "step_opinion", OpinionScreen),
+    ("7", "step_ballot", BallotScreen),
+    ("8", "step_results", ResultsScreen),
+    ("9", "step_minutes", MinutesScreen),
+    ("0", "step_export", ExportScreen),
 ]
 
 
-class DashboardScreen(Screen[None]):
-    """Step list; Enter or the step's number key opens it."""
+class DashboardScreen(RoomScreen[None]):
+    """The step list and the quorum. Keys: Enter or the step's number (1–9, 0) opens the step's screen;
+    ``o`` opens the discussion order. On mount, a worker checks the blind materials and posts
+    ``AnonymityFound`` when some name the applicant or employer."""
 
-    BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _, _ in STEPS]
+    BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _ in STEPS]
     BINDINGS += [Binding("o", "discussion", t("dash_discussion"))]
 
+    class AnonymityFound(Message):
+        """Blind materials name an applicant or employer: ``text`` is the notice to show (issue 5 §9)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def compose(self) -> ComposeResult:
+        """The rehearsal banner (in a rehearsal), committee and session, the status line, the steps."""
         yield Header()
-        app = self.zc_app
-        assert app.service is not None
-        if app.service.defn.rehearsal:
+        room = self.room
+        if room.defn.rehearsal:
             yield Static(t("tui_rehearsal_banner"), classes="rehearsal")
-        yield Static(Text(f"{app.service.defn.committee_name}  {app.service.defn.session_id}"), classes="title")
+        yield Static(Text(f"{room.defn.committee_name}  {room.defn.session_id}"), classes="title")
         yield Static(Text(""), id="dash-status", classes="hint")
         yield OptionList(id="dash-steps")
         yield Footer()
 
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
     def on_mount(self) -> None:
+        """Fill the steps, focus them, start the anonymity check."""
         self.refresh_steps()
         self.query_one(OptionList).focus()
         self._anonymity_notice()
@@ -63,45 +76,50 @@ class DashboardScreen(Screen[None]):
     def _anonymity_notice(self) -> None:
         """Tell the recorder, before any reviewer opens a dossier, which blind materials name the applicant
         or employer (issue 5 §9; attachments' text is extracted here, ~0.3 s). Shown only when found."""
-        app = self.zc_app
-        if app.service is None or app.operator is None:
+        operator = self.operator
+        if operator is None:
             return
-        found = app.service.panel.anonymity_report(app.operator)
+        from zc_review.service.office import anonymity_lines  # the office's module loads here, off the UI
+
+        room = self.room
+        found = room.panel.anonymity_report(operator)
         if not found:
             return
-        from zc_review.service.office import anonymity_lines
+        self.post_message(self.AnonymityFound("\n".join([t("anonymity_notice_head"),
+                                                          *anonymity_lines(room.defn, found)])))
 
-        text = "\n".join([t("anonymity_notice_head"), *anonymity_lines(app.service.defn, found)])
-        app.call_from_thread(app.show_error, text)
+    @on(AnonymityFound)
+    def _anonymity_found(self, event: AnonymityFound) -> None:
+        self.show_error(event.text)
 
     def action_discussion(self) -> None:
-        from zc_review.tui.screens.panel_view import DiscussionScreen
-
+        """``o``: the discussion order."""
         self.app.push_screen(DiscussionScreen())
 
     def on_screen_resume(self) -> None:
+        """Back on the dashboard: refresh the status."""
         self.refresh_steps()
 
     def refresh_steps(self) -> None:
-        svc = self.zc_app.service
-        assert svc is not None
-        q = svc.opening.quorum()
+        """Redraw the quorum line and the steps, keeping the highlighted step."""
+        q = self.room.opening.quorum()
         self.query_one("#dash-status", Static).update(Text(t(
             "dash_status", attending=q.attending, size=q.committee_size, required=q.required,
             quorum=t("quorum_met") if q.met else t("quorum_not_met"))))
         ol = self.query_one(OptionList)
         highlighted = ol.highlighted
         ol.clear_options()
-        ol.add_options([Option(Text(f"[{k}] {t(label)}"), id=k) for k, label, _, _ in STEPS])
+        ol.add_options([Option(Text(f"[{k}] {t(label)}"), id=k) for k, label, _ in STEPS])
         ol.highlighted = highlighted if highlighted is not None else 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a step opens it."""
         if event.option.id:
             self.action_open_step(event.option.id)
 
     def action_open_step(self, key: str) -> None:
-        for k, _, module, cls in STEPS:
+        """Open the step whose key is ``key``."""
+        for k, _, screen_cls in STEPS:
             if k == key:
-                screen_cls = getattr(importlib.import_module(module), cls)
                 self.app.push_screen(screen_cls())
                 return

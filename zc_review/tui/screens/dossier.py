@@ -16,15 +16,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
     from zc_review.service.room import Actor
     from zc_review.service.room.scoring import DossierView
 
@@ -72,21 +72,32 @@ def dossier_sections(view: DossierView) -> list[tuple[str, str]]:
     return sections
 
 
-class DossierScreen(Screen[None]):
-    """Structured fields, work summary, attachments (text extracted on request), flags; a search box."""
+class DossierScreen(RoomScreen[None]):
+    """Structured fields, work summary, attachments (text extracted on request), flags; a search box.
+
+    Keys: ctrl+f searches (matches highlighted, counted), Enter on an attachment extracts its text in a
+    worker (which posts ``AttachmentLoaded``), Escape goes back and forgets the reviewer.
+    """
 
     CSS_PATH = "scoring.tcss"
     BINDINGS = [Binding("escape", "back", t("tui_back")), Binding("ctrl+f", "search", t("dossier_search"))]
 
-    def __init__(self, service: RoomService, actor: Actor, view: DossierView) -> None:
+    class AttachmentLoaded(Message):
+        """An attachment's extracted text (or the refusal's message) is ready."""
+
+        def __init__(self, attachment_id: str, body: str) -> None:
+            super().__init__()
+            self.attachment_id, self.body = attachment_id, body
+
+    def __init__(self, actor: Actor, view: DossierView) -> None:
         super().__init__()
-        self.service = service
         self.actor: Actor | None = actor
         self.view = view
         self.sections = dossier_sections(view)
         self.attachment_texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
+        """Heading (code, panel, group, flags), search box, the sections, the attachments."""
         v = self.view
         yield Header()
         flags = "、".join(t(f"flag_{f.value}") for f in v.flags) or t("dossier_no_flags")
@@ -105,6 +116,7 @@ class DossierScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Draw the sections and focus the body (it scrolls)."""
         self._render_all("")
         self.query_one("#dossier-body").focus()
 
@@ -143,13 +155,14 @@ class DossierScreen(Screen[None]):
     @work(thread=True, group="attachment")
     def _load(self, actor: Actor, attachment_id: str) -> None:
         try:
-            body = self.service.scoring.attachment_text(actor, self.view.applicant_id, attachment_id)
+            body = self.room.scoring.attachment_text(actor, self.view.applicant_id, attachment_id)
         except ServiceError as exc:
             body = exc.message
-        self.app.call_from_thread(self._loaded, attachment_id, body)
+        self.post_message(self.AttachmentLoaded(attachment_id, body))
 
-    def _loaded(self, attachment_id: str, body: str) -> None:
-        self.attachment_texts[attachment_id] = body or t("dossier_none")
+    @on(AttachmentLoaded)
+    def _loaded(self, event: AttachmentLoaded) -> None:
+        self.attachment_texts[event.attachment_id] = event.body or t("dossier_none")
         self.query_one("#dossier-hits", Static).update("")
         self._render_all(self.query_one("#dossier-search", Input).value.strip())
 
@@ -158,8 +171,10 @@ class DossierScreen(Screen[None]):
         return a.title or a.filename
 
     def action_search(self) -> None:
+        """ctrl+f: focus the search box."""
         self.query_one("#dossier-search", Input).focus()
 
     def action_back(self) -> None:
+        """Escape: forget the reviewer, close."""
         self.actor = None
         self.dismiss()

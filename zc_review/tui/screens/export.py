@@ -15,27 +15,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, Header, Input, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
+from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
-    from zc_review.tui.app import ZcReviewApp
+    pass
 
 
-class ExportScreen(Screen[None]):
+class ExportScreen(RoomScreen[None]):
     """Target folder (prefilled with the app's out_dir); Enter exports; the fingerprint in large digits."""
 
-    DEFAULT_CSS = """
-    ExportScreen #export-status { padding: 0 1; }
-    ExportScreen #export-status.error { color: $error; text-style: bold; }
-    ExportScreen #export-fp Digits { width: auto; margin: 0 2; }
-    ExportScreen #export-safe { text-style: bold; color: $success; padding: 1 1; }
-    """
+    CSS_PATH = "closing.tcss"
     BINDINGS = [Binding("escape", "back", t("tui_cl_back"))]
 
     class Exported(Message):
@@ -57,20 +51,11 @@ class ExportScreen(Screen[None]):
         self.exported: tuple[Path, str] | None = None
         self.busy = False
 
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def svc(self) -> RoomService:
-        assert self.zc_app.service is not None
-        return self.zc_app.service
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(t("step_export")), classes="title")
         yield Static(Text(t("tui_cl_export_dir")))
-        yield Input(str(self.zc_app.out_dir), id="export-dir")
+        yield Input(str(self.out_dir), id="export-dir")
         yield Static(Text(t("tui_cl_export_keys")), id="export-status", classes="hint")
         yield Vertical(id="export-fp")
         yield Static(Text(""), id="export-safe")
@@ -90,13 +75,13 @@ class ExportScreen(Screen[None]):
         status = self.query_one("#export-status", Static)
         status.remove_class("error")
         status.update(Text(t("tui_cl_export_working")))
-        assert self.zc_app.operator is not None
-        self._export(self.zc_app.operator, Path(event.value.strip()))
+        assert self.operator is not None
+        self._export(self.operator, Path(event.value.strip()))
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self, operator: Actor, target: Path) -> None:
         try:
-            path, fp = self.svc.closing.export_bundle(operator, target)
+            path, fp = self.room.closing.export_bundle(operator, target)
         except ServiceError as exc:
             self.post_message(self.Failed(exc.message))
             return

@@ -13,17 +13,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from zc_review.domain.model import StaffRole
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
+from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
-    from zc_review.tui.app import ZcReviewApp
+    pass
 
 STAGE_KEYS = {None: "tui_cl_minutes_none", "unsigned": "tui_cl_minutes_unsigned",
               "recorder": "tui_cl_minutes_recorder", "presiding": "tui_cl_minutes_presiding"}
@@ -41,14 +40,10 @@ def pdf_summary(pdf: bytes) -> str:
              sha=" ".join(digest[i:i + 4] for i in range(0, 32, 4)))
 
 
-class MinutesScreen(Screen[None]):
+class MinutesScreen(RoomScreen[None]):
     """g 生成会议记录, s 签署 (记录人, then 主持人); the stage is always shown."""
 
-    DEFAULT_CSS = """
-    MinutesScreen #minutes-stage { text-style: bold; padding: 1 1; }
-    MinutesScreen #minutes-summary { padding: 0 1; }
-    MinutesScreen #minutes-error { color: $error; padding: 0 1; }
-    """
+    CSS_PATH = "closing.tcss"
     BINDINGS = [Binding("g", "generate", t("tui_cl_minutes_generate")),
                 Binding("s", "sign", t("tui_cl_minutes_sign")),
                 Binding("escape", "back", t("tui_cl_back"))]
@@ -79,15 +74,6 @@ class MinutesScreen(Screen[None]):
         self.generated = False
         self.busy = False
 
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def svc(self) -> RoomService:
-        assert self.zc_app.service is not None
-        return self.zc_app.service
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(t("step_minutes")), classes="title")
@@ -99,11 +85,11 @@ class MinutesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_stage()
-        if self.svc.closing.minutes_stage() is not None:
-            self.query_one("#minutes-summary", Static).update(Text(pdf_summary(self.svc.closing.minutes_pdf())))
+        if self.room.closing.minutes_stage() is not None:
+            self.query_one("#minutes-summary", Static).update(Text(pdf_summary(self.room.closing.minutes_pdf())))
 
     def show_stage(self, note: str = "") -> None:
-        text = t(STAGE_KEYS.get(self.svc.closing.minutes_stage(), "tui_cl_minutes_none"))
+        text = t(STAGE_KEYS.get(self.room.closing.minutes_stage(), "tui_cl_minutes_none"))
         self.query_one("#minutes-stage", Static).update(Text(text + (f"　{note}" if note else "")))
 
     def _error(self, message: str) -> None:
@@ -116,13 +102,13 @@ class MinutesScreen(Screen[None]):
         self.busy = True
         self._error("")
         self.show_stage(t("tui_cl_minutes_working"))
-        assert self.zc_app.operator is not None
-        self._generate(self.zc_app.operator)
+        assert self.operator is not None
+        self._generate(self.operator)
 
     @work(thread=True, exclusive=True, group="minutes")
     def _generate(self, operator: Actor) -> None:
         try:
-            pdf = self.svc.closing.generate_minutes(operator)
+            pdf = self.room.closing.generate_minutes(operator)
         except ServiceError as exc:
             self.post_message(self.Failed(exc.message))
             return
@@ -140,30 +126,30 @@ class MinutesScreen(Screen[None]):
         self.busy = False
         self.show_stage()
         self._error(event.message)
-        self.zc_app.show_error(event.message)
+        self.show_error(event.message)
 
     # -- sign -------------------------------------------------------------------------------------------
     def action_sign(self) -> None:
-        svc = self.svc
-        stage = svc.closing.minutes_stage()
+        room = self.room
+        stage = room.closing.minutes_stage()
         if self.busy:
             return
         if stage is None:
-            self.zc_app.show_error(ServiceError("minutes_missing"))
+            self.show_error(ServiceError("minutes_missing"))
             return
         if stage == "unsigned":
-            person = svc.defn.staff_with_role(StaffRole.RECORDER).id
-            label = f"{t('role_recorder')} {svc.person_name(person)}"
+            person = room.defn.staff_with_role(StaffRole.RECORDER).id
+            label = f"{t('role_recorder')} {room.person_name(person)}"
         elif stage == "recorder":
-            presiding = svc.presiding_officer_id()
+            presiding = room.presiding_officer_id()
             if presiding is None:
-                self.zc_app.show_error(ServiceError("not_permitted", action="sign_minutes_presiding"))
+                self.show_error(ServiceError("not_permitted", action="sign_minutes_presiding"))
                 return
-            person, label = presiding, f"{t('role_presiding')} {svc.person_name(presiding)}"
+            person, label = presiding, f"{t('role_presiding')} {room.person_name(presiding)}"
         else:
-            self.zc_app.show_error(ServiceError("minutes_sign_order"))
+            self.show_error(ServiceError("minutes_sign_order"))
             return
-        self.zc_app.ask_credential(t("tui_cl_minutes_sign_login"), [(person, label)], self._identified)
+        self.ask_credential(t("tui_cl_minutes_sign_login"), [(person, label)], self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -176,7 +162,7 @@ class MinutesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="minutes")
     def _sign(self, actor: Actor) -> None:
         try:
-            pdf = self.svc.closing.sign_minutes(actor)
+            pdf = self.room.closing.sign_minutes(actor)
         except ServiceError as exc:
             self.post_message(self.Failed(exc.message))
             return

@@ -7,22 +7,21 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.dossier import inert_text
+from zc_review.tui.widgets import Pick, TextPrompt
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
     from zc_review.service.room import Actor
-    from zc_review.tui.app import ZcReviewApp
 
 PREVIEW = 40  # characters of an opinion shown in the list
 
 
-class OpinionScreen(Screen[None]):
+class OpinionScreen(RoomScreen[None]):
     """Applicants of the leader's panel by code, with their opinion; Enter edits, ``ctrl+s`` saves.
 
     Leaving the screen forgets the leader's credential.
@@ -39,16 +38,6 @@ class OpinionScreen(Screen[None]):
         self.actor: Actor | None = None
         self.editing: str | None = None
 
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def service(self) -> RoomService:
-        svc = self.zc_app.service
-        assert svc is not None
-        return svc
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("opinion_title"), id="op-title", classes="title")
@@ -58,12 +47,12 @@ class OpinionScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        svc = self.service
-        attending = set(svc.attending_ids())
-        people = [(p.leader_id, f"{p.leader_id} {svc.person_name(p.leader_id)}（{p.name}）")
-                  for p in svc.defn.panels if p.leader_id in attending]
+        room = self.room
+        attending = set(room.attending_ids())
+        people = [(p.leader_id, f"{p.leader_id} {room.person_name(p.leader_id)}（{p.name}）")
+                  for p in room.defn.panels if p.leader_id in attending]
         self.query_one(TextArea).disabled = True
-        self.zc_app.ask_credential(t("opinion_credential_title"), people, self._identified)
+        self.ask_credential(t("opinion_credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -74,8 +63,8 @@ class OpinionScreen(Screen[None]):
     def start(self, actor: Actor) -> None:
         """Show the applicants of the panel ``actor`` leads."""
         self.actor = actor
-        svc = self.service
-        panels = [p for p in svc.defn.panels if p.leader_id == actor.person_id]
+        room = self.room
+        panels = [p for p in room.defn.panels if p.leader_id == actor.person_id]
         table = self.query_one(DataTable)
         table.add_column(t("col_code"), key="code")
         table.add_column(t("col_panel"), key="panel")
@@ -87,7 +76,7 @@ class OpinionScreen(Screen[None]):
             self.query_one("#op-editing", Static).update(Text(t("opinion_not_leader", name=actor.name), style="red"))
             return
         for p in panels:
-            for row in svc.panel.leader_sheet(p.id):  # the leader's sheet: composite, rank in group, flags
+            for row in room.panel.leader_sheet(p.id):  # the leader's sheet: composite, rank in group, flags
                 table.add_row(Text(row.code), Text(p.name), self._preview(row.opinion), Text(row.composite),
                               Text(row.rank), Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
                               key=row.applicant_id)
@@ -107,10 +96,10 @@ class OpinionScreen(Screen[None]):
         self.editing = aid
         area = self.query_one(TextArea)
         area.disabled = False
-        area.text = self.service.scoring.opinions().get(aid, "")
+        area.text = self.room.scoring.opinions().get(aid, "")
         area.move_cursor(area.document.end)
         self.query_one("#op-editing", Static).update(
-            Text(t("opinion_editing", code=self.service.defn.applicant(aid).code)))
+            Text(t("opinion_editing", code=self.room.defn.applicant(aid).code)))
         area.focus()
 
     def action_save(self) -> None:
@@ -118,9 +107,9 @@ class OpinionScreen(Screen[None]):
             return
         aid, area = self.editing, self.query_one(TextArea)
         try:
-            self.service.scoring.write_opinion(self.actor, aid, area.text)
+            self.room.scoring.write_opinion(self.actor, aid, area.text)
         except ServiceError as exc:
-            self.zc_app.show_error(exc)
+            self.show_error(exc)
             return
         table = self.query_one(DataTable)
         table.update_cell(aid, "opinion", self._preview(area.text.strip()))
@@ -128,7 +117,7 @@ class OpinionScreen(Screen[None]):
         area.text = ""
         area.disabled = True
         self.query_one("#op-editing", Static).update(
-            Text(t("opinion_saved", code=self.service.defn.applicant(aid).code), style="green"))
+            Text(t("opinion_saved", code=self.room.defn.applicant(aid).code), style="green"))
         table.focus()
 
     # -- the leader returns a submitted sheet (witnessed) and prints the sheet ----------------------------
@@ -141,18 +130,17 @@ class OpinionScreen(Screen[None]):
     def action_return_sheet(self) -> None:
         """Choose a reviewer with a submitted sheet, write the reason, the supervisor witnesses."""
         from zc_review.domain.model import StaffRole
-        from zc_review.tui.screens.panel_view import ChoicePrompt, TextPrompt
 
         aid = self._current()
         if aid is None or self.actor is None:
             return
-        svc, leader = self.service, self.actor
-        code = svc.defn.applicant(aid).code
-        submitted = svc.panel.submitted_reviewers(aid)
+        room, leader = self.room, self.actor
+        code = room.defn.applicant(aid).code
+        submitted = room.panel.submitted_reviewers(aid)
         if not submitted:
-            self.zc_app.show_error(t("opinion_return_none", code=code))
+            self.show_error(t("opinion_return_none", code=code))
             return
-        sup = svc.defn.staff_with_role(StaffRole.SUPERVISOR)
+        sup = room.defn.staff_with_role(StaffRole.SUPERVISOR)
 
         def chosen(reviewer: str | None) -> None:
             if reviewer is None:
@@ -166,35 +154,35 @@ class OpinionScreen(Screen[None]):
                     if witness is None:
                         return
                     try:
-                        svc.scoring.return_sheet(leader, witness, reviewer, aid, reason)
+                        room.scoring.return_sheet(leader, witness, reviewer, aid, reason)
                     except ServiceError as exc:
-                        self.zc_app.show_error(exc)
+                        self.show_error(exc)
                         return
                     self.query_one("#op-editing", Static).update(Text(t(
-                        "opinion_returned", reviewer=svc.person_name(reviewer), code=code), style="green"))
+                        "opinion_returned", reviewer=room.person_name(reviewer), code=code), style="green"))
 
-                self.zc_app.ask_credential(t("opinion_return_witness"), [(sup.id, f"{t('role_supervisor')} {sup.name}")],
-                                           witnessed)
+                self.ask_credential(t("opinion_return_witness"), [(sup.id, f"{t('role_supervisor')} {sup.name}")],
+                                    witnessed)
 
-            self.app.push_screen(TextPrompt(t("opinion_return_reason", code=code, reviewer=svc.person_name(reviewer))),
+            self.app.push_screen(TextPrompt(t("opinion_return_reason", code=code, reviewer=room.person_name(reviewer))),
                                  reasoned)
 
-        self.app.push_screen(ChoicePrompt(t("opinion_return_choose", code=code),
-                                          [(r, f"{r} {svc.person_name(r)}") for r in submitted]), chosen)
+        self.app.push_screen(Pick(t("opinion_return_choose", code=code),
+                                  [(r, f"{r} {room.person_name(r)}") for r in submitted], compact=True), chosen)
 
     def action_print_sheet(self) -> None:
         """Write the panel leader's sheet (PDF) for each panel the leader leads to the output folder."""
         if self.actor is None:
             return
-        svc = self.service
+        room = self.room
         paths = []
-        for p in (p for p in svc.defn.panels if p.leader_id == self.actor.person_id):
+        for p in (p for p in room.defn.panels if p.leader_id == self.actor.person_id):
             try:
-                pdf = svc.panel.leader_sheet_pdf(self.actor, p.id)
+                pdf = room.panel.leader_sheet_pdf(self.actor, p.id)
             except ServiceError as exc:
-                self.zc_app.show_error(exc)
+                self.show_error(exc)
                 return
-            path = self.zc_app.out_dir / f"{svc.defn.session_id}-{p.id}-leader-sheet.pdf"
+            path = self.out_dir / f"{room.defn.session_id}-{p.id}-leader-sheet.pdf"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pdf)
             paths.append(str(path))

@@ -1,6 +1,5 @@
 """Panel screens of issue 5: the panel's scores after one's own submission (with flags and explanations),
-small prompts for the leader's return of a sheet, the discussion order with who steps out, and the
-pass-rate preview. Dossier-derived text is drawn with ``inert_text``; figures are plain ``Text``."""
+the discussion order with who steps out, and the pass-rate preview. Dossier-derived text is drawn with ``inert_text``; figures are plain ``Text``."""
 
 from __future__ import annotations
 
@@ -12,42 +11,34 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from zc_review.domain import rules
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.tui.base import RoomModal, RoomScreen
 from zc_review.tui.screens.dossier import inert_text
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
     from zc_review.service.room import Actor
     from zc_review.service.room.panel import PanelScores
-    from zc_review.tui.app import ZcReviewApp
 
 
 def fmt2(value: Decimal | None) -> str:
+    """Two decimals, rounded half up (the rules' rounding); "—" for None."""
     return "—" if value is None else str(rules.round_half_up(value))
 
 
-class PanelScoresScreen(ModalScreen[None]):
+class PanelScoresScreen(RoomModal[None]):
     """The panel's raw scores beside the aggregate and the rule in force, the spread and the flag; a
     concerned reviewer types an explanation (Enter saves). Escape closes."""
 
-    DEFAULT_CSS = """
-    PanelScoresScreen { align: center middle; }
-    PanelScoresScreen > Vertical { width: 110; height: auto; max-height: 38; border: thick $accent;
-                                   padding: 0 1; background: $panel; }
-    PanelScoresScreen DataTable { height: auto; max-height: 10; }
-    PanelScoresScreen Static { height: auto; }
-    """
+    CSS_PATH = "panel.tcss"
     BINDINGS = [Binding("escape", "close", t("tui_back"))]
 
-    def __init__(self, service: RoomService, actor: Actor, view: PanelScores) -> None:
+    def __init__(self, actor: Actor, view: PanelScores) -> None:
         super().__init__()
-        self.service, self.actor, self.view = service, actor, view
+        self.actor, self.view = actor, view
         self._has_d = view.aggregate is not None and view.aggregate.defence is not None
 
     def compose(self) -> ComposeResult:
@@ -68,7 +59,7 @@ class PanelScoresScreen(ModalScreen[None]):
             yield Static(Text(t("panel_scores_keys")), classes="hint")
 
     def on_mount(self) -> None:
-        v, svc = self.view, self.service
+        v, room = self.view, self.room
         table = self.query_one("#ps-table", DataTable)
         table.add_column(t("panel_scores_reviewer"), key="who")
         table.add_column(t("col_material"), key="m")
@@ -77,7 +68,7 @@ class PanelScoresScreen(ModalScreen[None]):
         table.add_column(t("col_distance"), key="dist")
         dist = {s.part: s.distance for s in v.spreads}
         for rid, (m, d) in sorted(v.per_reviewer.items()):
-            label = f"{rid} {svc.person_name(rid)}" + (t("panel_scores_own") if rid == self.actor.person_id else "")
+            label = f"{rid} {room.person_name(rid)}" + (t("panel_scores_own") if rid == self.actor.person_id else "")
             cells = [Text(label), Text(fmt2(m), justify="right")]
             if self._has_d:
                 cells.append(Text(fmt2(d), justify="right"))
@@ -90,29 +81,29 @@ class PanelScoresScreen(ModalScreen[None]):
             dtext = t("panel_scores_aggregate_d", d=fmt2(agg.defence)) if agg.defence is not None else ""
             self.query_one("#ps-aggregate", Static).update(
                 Text(t("panel_scores_aggregate", m=fmt2(agg.material), d=dtext, c=agg.composite), style="bold"))
-        lim = svc.panel.thresholds()
+        lim = room.panel.thresholds()
         self.query_one("#ps-spread", Static).update(Text("\n".join(
             t("panel_scores_spread", part=t(f"part_{s.part}"), range=fmt2(s.range), stdev=fmt2(s.stdev),
               t_range=lim.range, t_stdev=lim.stdev, t_distance=lim.distance) for s in v.spreads)))
         flag = self.query_one("#ps-flag", Static)
         if v.flagged:
-            flag.update(Text(t("panel_scores_flagged", who="、".join(svc.person_name(r) for r in v.concerned)),
+            flag.update(Text(t("panel_scores_flagged", who="、".join(room.person_name(r) for r in v.concerned)),
                              style="bold red"))
         else:
             flag.update(Text(t("panel_scores_not_flagged"), style="green"))
         waiting = "" if not v.waiting else t("panel_scores_waiting",
-                                             names="、".join(svc.person_name(r) for r in v.waiting)) + "\n"
+                                             names="、".join(room.person_name(r) for r in v.waiting)) + "\n"
         self._show_explanations(waiting)
         if self.actor.person_id in v.concerned:
             self.query_one("#ps-explain", Input).focus()
 
     def _show_explanations(self, prefix: str = "") -> None:
-        ex = self.service.panel.flag_explanations().get(self.view.applicant_id, {})
+        ex = self.room.panel.flag_explanations().get(self.view.applicant_id, {})
         body = Text(prefix)
         if ex:
             body.append(t("panel_scores_explanations") + "\n", style="bold")
             for rid, txt in sorted(ex.items()):
-                body.append(f"{self.service.person_name(rid)}：")
+                body.append(f"{self.room.person_name(rid)}：")
                 body.append_text(inert_text(txt))
                 body.append("\n")
         self.query_one("#ps-explanations", Static).update(body)
@@ -120,7 +111,7 @@ class PanelScoresScreen(ModalScreen[None]):
     @on(Input.Submitted, "#ps-explain")
     def _explain(self, event: Input.Submitted) -> None:
         try:
-            self.service.panel.explain_flag(self.actor, self.view.applicant_id, event.value)
+            self.room.panel.explain_flag(self.actor, self.view.applicant_id, event.value)
         except ServiceError as exc:
             self.query_one("#ps-flag", Static).update(Text(exc.message, style="bold red"))
             return
@@ -130,79 +121,7 @@ class PanelScoresScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ChoicePrompt(ModalScreen["str | None"]):
-    """Choose one of ``options`` (id, label); Enter answers the id, Escape None."""
-
-    DEFAULT_CSS = """
-    ChoicePrompt { align: center middle; }
-    ChoicePrompt > Vertical { width: 70; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
-    ChoicePrompt OptionList { height: auto; max-height: 12; }
-    """
-    BINDINGS = [Binding("escape", "cancel", t("tui_back"))]
-
-    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.title_text, self.options = title, options
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.title_text), classes="title")
-            yield OptionList(*[Option(Text(label), id=oid) for oid, label in self.options], id="choice-list")
-
-    def on_mount(self) -> None:
-        ol = self.query_one(OptionList)
-        ol.highlighted = 0
-        ol.focus()
-
-    @on(OptionList.OptionSelected, "#choice-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class TextPrompt(ModalScreen["str | None"]):
-    """One line of text; Enter answers it, Escape None."""
-
-    DEFAULT_CSS = """
-    TextPrompt { align: center middle; }
-    TextPrompt > Vertical { width: 90; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
-    """
-    BINDINGS = [Binding("escape", "cancel", t("tui_back"))]
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title_text = title
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.title_text), classes="title")
-            yield Input(id="text-prompt")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted, "#text-prompt")
-    def _done(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class _PanelScreen(Screen[None]):
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def svc(self) -> RoomService:
-        assert self.zc_app.service is not None
-        return self.zc_app.service
-
-
-class DiscussionScreen(_PanelScreen):
+class DiscussionScreen(RoomScreen[None]):
     """Applicants in the order that keeps recused reviewers' exits and returns few; the highlighted one
     shows who must step out now. ``p`` opens the pass-rate preview."""
 
@@ -218,25 +137,25 @@ class DiscussionScreen(_PanelScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        svc = self.svc
-        order = svc.panel.discussion_order()
-        naive = sorted(order, key=lambda a: svc.defn.applicant(a).code)
+        room = self.room
+        order = room.panel.discussion_order()
+        naive = sorted(order, key=lambda a: room.defn.applicant(a).code)
         self.query_one("#disc-head", Static).update(
-            Text(t("discussion_heading", moves=svc.panel.movements(order), naive=svc.panel.movements(naive))))
+            Text(t("discussion_heading", moves=room.panel.movements(order), naive=room.panel.movements(naive))))
         table = self.query_one(DataTable)
         table.add_columns("#", t("col_code"), t("col_panel"), t("col_step_out"))
         for i, aid in enumerate(order, 1):
-            a = svc.defn.applicant(aid)
-            out = "、".join(svc.person_name(r) for r in svc.panel.must_step_out(aid)) or "—"
-            table.add_row(Text(str(i)), Text(a.code), Text(svc.defn.panel(a.panel_id).name), Text(out), key=aid)
+            a = room.defn.applicant(aid)
+            out = "、".join(room.person_name(r) for r in room.panel.must_step_out(aid)) or "—"
+            table.add_row(Text(str(i)), Text(a.code), Text(room.defn.panel(a.panel_id).name), Text(out), key=aid)
         table.focus()
 
     @on(DataTable.RowHighlighted, "#disc-table")
     def _now(self, event: DataTable.RowHighlighted) -> None:
         aid = str(event.row_key.value)
-        svc = self.svc
-        names = "、".join(svc.person_name(r) for r in svc.panel.must_step_out(aid))
-        code = svc.defn.applicant(aid).code
+        room = self.room
+        names = "、".join(room.person_name(r) for r in room.panel.must_step_out(aid))
+        code = room.defn.applicant(aid).code
         self.query_one("#disc-now", Static).update(
             Text(t("discussion_step_out", code=code, names=names) if names else t("discussion_nobody", code=code),
                  style="bold yellow" if names else ""))
@@ -248,7 +167,7 @@ class DiscussionScreen(_PanelScreen):
         self.app.pop_screen()
 
 
-class PreviewScreen(_PanelScreen):
+class PreviewScreen(RoomScreen[None]):
     """The pass-rate preview: per group, applicants, the cap and the ranking by composite so far."""
 
     BINDINGS = [Binding("escape", "back", t("tui_back"))]
@@ -262,13 +181,13 @@ class PreviewScreen(_PanelScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        svc = self.svc
+        room = self.room
         body = Text()
-        for g in svc.panel.pass_rate_preview():
+        for g in room.panel.pass_rate_preview():
             body.append(t("preview_group", group=g.name, n=g.applicants, rate=f"{(g.pass_rate * 100).normalize():f}%",
                           cap=g.cap) + "\n", style="bold")
             for i, (aid, composite, rank) in enumerate(g.ranking):
-                line = f"  {rank or '—':>3}  {svc.defn.applicant(aid).code}  "
+                line = f"  {rank or '—':>3}  {room.defn.applicant(aid).code}  "
                 line += str(composite) if composite is not None else t("preview_unscored")
                 body.append(line + "\n", style="green" if i < g.cap and composite is not None else "")
             body.append("\n")

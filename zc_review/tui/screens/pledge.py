@@ -7,34 +7,22 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.rollcall import reviewer_role_label
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
     from zc_review.service.room import Actor
-    from zc_review.tui.app import ZcReviewApp
 
 
-class PledgeScreen(Screen[None]):
+class PledgeScreen(RoomScreen[None]):
     """The pledge text and the attending reviewers, signed or not; Enter asks the reviewer's credential."""
 
     CSS_PATH = "opening.tcss"
     BINDINGS = [Binding("escape", "back", t("tui_back"))]
-
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def service(self) -> RoomService:
-        svc = self.zc_app.service
-        assert svc is not None
-        return svc
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -50,12 +38,12 @@ class PledgeScreen(Screen[None]):
         table.add_column(t("col_name"), key="name")
         table.add_column(t("col_role"), key="role")
         table.add_column(t("col_pledge"), key="signed", width=10)
-        signed = self.service.opening.pledged_ids()
-        defn = self.service.defn
-        for rid in self.service.attending_ids():
+        signed = self.room.opening.pledged_ids()
+        defn = self.room.defn
+        for rid in self.room.attending_ids():
             table.add_row(Text(rid), Text(defn.reviewer(rid).name), Text(reviewer_role_label(defn, rid)),
                           self._signed_cell(rid in signed), key=rid)
-        if not self.service.opening.roll_call_closed():
+        if not self.room.opening.roll_call_closed():
             self.query_one("#pledge-count", Static).update(Text(t("roll_call_open"), style="red"))
         table.focus()
         self._refresh()
@@ -73,34 +61,34 @@ class PledgeScreen(Screen[None]):
     def _refresh(self) -> None:
         rid = self._current_id()
         if rid is not None:
-            self.query_one("#pledge-text", Static).update(Text(self.service.opening.pledge_text(rid)))
-        if self.service.opening.roll_call_closed():
-            n = len(self.service.opening.pledged_ids())
+            self.query_one("#pledge-text", Static).update(Text(self.room.opening.pledge_text(rid)))
+        if self.room.opening.roll_call_closed():
+            n = len(self.room.opening.pledged_ids())
             self.query_one("#pledge-count", Static).update(
-                Text(t("pledge_count", signed=n, attending=len(self.service.attending_ids()))))
+                Text(t("pledge_count", signed=n, attending=len(self.room.attending_ids()))))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._refresh()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         rid = str(event.row_key.value)
-        if rid in self.service.opening.pledged_ids():
-            self.zc_app.show_error(t("already_signed", name=self.service.person_name(rid)))
+        if rid in self.room.opening.pledged_ids():
+            self.show_error(t("already_signed", name=self.room.person_name(rid)))
             return
-        label = f"{rid} {self.service.person_name(rid)}"
+        label = f"{rid} {self.room.person_name(rid)}"
 
         def signed(actor: Actor | None) -> None:
             if actor is None:
                 return
             try:
-                self.service.opening.sign_pledge(actor)
+                self.room.opening.sign_pledge(actor)
             except ServiceError as exc:
-                self.zc_app.show_error(exc)
+                self.show_error(exc)
                 return
             self.query_one(DataTable).update_cell(rid, "signed", self._signed_cell(True))
             self._refresh()
 
-        self.zc_app.ask_credential(t("pledge_credential_title"), [(rid, label)], signed)
+        self.ask_credential(t("pledge_credential_title"), [(rid, label)], signed)
 
     def action_back(self) -> None:
         self.dismiss()

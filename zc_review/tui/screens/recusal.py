@@ -9,32 +9,21 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
-    from zc_review.tui.app import ZcReviewApp
+    pass
 
 
-class RecusalScreen(Screen[None]):
+class RecusalScreen(RoomScreen[None]):
     """All recusals, and a form: reviewer number, applicant code, reason; Enter in the reason adds it."""
 
     CSS_PATH = "opening.tcss"
     BINDINGS = [Binding("escape", "back", t("tui_back")), Binding("ctrl+s", "add", t("recusal_add"))]
-
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def service(self) -> RoomService:
-        svc = self.zc_app.service
-        assert svc is not None
-        return svc
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,19 +56,19 @@ class RecusalScreen(Screen[None]):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        defn = self.service.defn
-        for r in self.service.recusals():
-            table.add_row(Text(f"{r.reviewer_id} {self.service.person_name(r.reviewer_id)}"),
+        defn = self.room.defn
+        for r in self.room.recusals():
+            table.add_row(Text(f"{r.reviewer_id} {self.room.person_name(r.reviewer_id)}"),
                           Text(defn.applicant(r.applicant_id).code), Text(r.reason),
                           Text(t("recusal_predeclared" if r.source == "predeclared" else "recusal_room")))
 
     def _reviewer_id(self) -> str | None:
         raw = self.query_one("#rec-reviewer", Input).value.strip().upper()
-        return raw if any(r.id == raw for r in self.service.defn.reviewers) else None
+        return raw if any(r.id == raw for r in self.room.defn.reviewers) else None
 
     def _applicant_id(self) -> str | None:
         raw = self.query_one("#rec-applicant", Input).value.strip().upper()
-        for a in self.service.defn.applicants:
+        for a in self.room.defn.applicants:
             if a.code.upper() == raw:
                 return a.id
         return None
@@ -87,7 +76,7 @@ class RecusalScreen(Screen[None]):
     @on(Input.Changed, "#rec-reviewer")
     def _reviewer_changed(self) -> None:
         rid = self._reviewer_id()
-        hint = self.service.person_name(rid) if rid else t("recusal_no_reviewer")
+        hint = self.room.person_name(rid) if rid else t("recusal_no_reviewer")
         self.query_one("#rec-reviewer-hint", Static).update(Text(hint))
 
     @on(Input.Changed, "#rec-applicant")
@@ -96,8 +85,8 @@ class RecusalScreen(Screen[None]):
         if aid is None:
             hint = t("recusal_no_applicant")
         else:
-            a = self.service.defn.applicant(aid)
-            hint = self.service.defn.panel(a.panel_id).name
+            a = self.room.defn.applicant(aid)
+            hint = self.room.defn.panel(a.panel_id).name
         self.query_one("#rec-applicant-hint", Static).update(Text(hint))
 
     @on(Input.Submitted, "#rec-reviewer")
@@ -111,21 +100,21 @@ class RecusalScreen(Screen[None]):
     @on(Input.Submitted, "#rec-reason")
     @on(Button.Pressed, "#rec-add")
     def action_add(self) -> None:
-        operator = self.zc_app.operator
+        operator = self.operator
         if operator is None:
             return
         rid, aid = self._reviewer_id(), self._applicant_id()
         if rid is None:
-            self.zc_app.show_error(t("recusal_no_reviewer"))
+            self.show_error(t("recusal_no_reviewer"))
             return
         if aid is None:
-            self.zc_app.show_error(t("recusal_no_applicant"))
+            self.show_error(t("recusal_no_applicant"))
             return
         reason = self.query_one("#rec-reason", Input).value
         try:
-            self.service.opening.add_recusal(operator, rid, aid, reason)
+            self.room.opening.add_recusal(operator, rid, aid, reason)
         except ServiceError as exc:
-            self.zc_app.show_error(exc)
+            self.show_error(exc)
             return
         for w in self.query(Input):
             w.value = ""

@@ -11,17 +11,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from zc_review.domain import rules
 from zc_review.i18n import t
-from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
+from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens.ballot import BallotScreen
+from zc_review.tui.screens.panel_view import PreviewScreen
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
-    from zc_review.tui.app import ZcReviewApp
+    pass
 
 DECISION = {
     rules.Outcome.PASSED: ("tui_cl_dec_passed", "bold green"),
@@ -43,33 +44,10 @@ def decision_text(outcome: rules.Outcome | None, runoff_agree: tuple[int, ...] =
     return text
 
 
-class _ZcScreen(Screen[None]):
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def svc(self) -> RoomService:
-        assert self.zc_app.service is not None
-        return self.zc_app.service
-
-    def guard(self, fn: object, *args: object) -> bool:
-        try:
-            fn(*args)  # type: ignore[operator]
-        except ServiceError as exc:
-            self.zc_app.show_error(exc)
-            return False
-        return True
-
-
-class ResultsScreen(_ZcScreen):
+class ResultsScreen(RoomScreen[None]):
     """Per group: code, name (once final), composite, rank, votes, base, decision; the group's cap."""
 
-    DEFAULT_CSS = """
-    ResultsScreen DataTable { height: auto; margin: 0 0 1 0; }
-    ResultsScreen .group-head { text-style: bold; background: $boost; padding: 0 1; }
-    ResultsScreen #results-status { text-style: bold; padding: 0 1; }
-    """
+    CSS_PATH = "closing.tcss"
     BINDINGS = [
         Binding("b", "ballot", t("tui_cl_goto_ballot")),
         Binding("e", "reasons", t("tui_cl_reasons")),
@@ -83,14 +61,14 @@ class ResultsScreen(_ZcScreen):
         yield Static(Text(t("step_results")), classes="title")
         yield Static(Text(""), id="results-status")
         with VerticalScroll(id="results-body"):
-            for g in self.svc.defn.groups:
+            for g in self.room.defn.groups:
                 yield Static(Text(""), id=f"head-{g.id}", classes="group-head")
                 yield DataTable(id=f"tbl-{g.id}", zebra_stripes=True, cursor_type="row")
         yield Static(Text(t("tui_cl_results_keys")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        for g in self.svc.defn.groups:
+        for g in self.room.defn.groups:
             self.query_one(f"#tbl-{g.id}", DataTable).add_columns(*[t(c) for c in COLUMNS])
         self.refresh_results()
 
@@ -98,22 +76,21 @@ class ResultsScreen(_ZcScreen):
         self.refresh_results()
 
     def refresh_results(self) -> None:
-        svc = self.svc
-        svc.ballot.settle_finality()
-        final = svc.closing.results_final()
-        out = svc.outcome()
+        room = self.room
+        final = room.closing.results_final()
+        out = room.outcome()
         if final:
             status = t("tui_cl_results_final")
         elif out.main_round is None:
             status = t("tui_cl_results_no_vote")
         else:
             status = "\n".join([t("tui_cl_results_pending")] + [
-                t("tui_cl_pending_runoff", group=svc.defn.group(g).name,
-                  codes="、".join(svc.defn.applicant(a).code for a in tied), slots=slots)
+                t("tui_cl_pending_runoff", group=room.defn.group(g).name,
+                  codes="、".join(room.defn.applicant(a).code for a in tied), slots=slots)
                 for g, tied, slots in out.pending])
         self.query_one("#results-status", Static).update(Text(status))
-        for g in svc.defn.groups:
-            members = sorted(svc.defn.applicants_of_group(g.id),
+        for g in room.defn.groups:
+            members = sorted(room.defn.applicants_of_group(g.id),
                              key=lambda a: (out.applicants[a.id].rank or 10**6, a.code))
             decision = out.groups.get(g.id)
             cap = decision.cap if decision else rules.pass_cap(g.pass_rate, len(members))
@@ -133,16 +110,14 @@ class ResultsScreen(_ZcScreen):
                 table.add_row(*cells, key=a.id)
 
     def action_ballot(self) -> None:
-        from zc_review.tui.screens.ballot import BallotScreen
-
+        """``b``: the poll screen."""
         self.app.push_screen(BallotScreen())
 
     def action_reasons(self) -> None:
         self.app.push_screen(ReasonsScreen())
 
     def action_preview(self) -> None:
-        from zc_review.tui.screens.panel_view import PreviewScreen
-
+        """``v``: the pass-rate preview."""
         self.app.push_screen(PreviewScreen())
 
     def action_sign_off(self) -> None:
@@ -155,10 +130,7 @@ class ResultsScreen(_ZcScreen):
 class ReasonForm(ModalScreen[tuple[str, str] | None]):
     """Reason for failure and improvement guidance for one applicant; Enter moves on, then saves."""
 
-    DEFAULT_CSS = """
-    ReasonForm { align: center middle; }
-    ReasonForm > Vertical { width: 100; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
-    """
+    CSS_PATH = "closing.tcss"
     BINDINGS = [Binding("escape", "cancel", t("tui_cl_cancel"))]
 
     def __init__(self, heading: str, reason: str, guidance: str) -> None:
@@ -189,7 +161,7 @@ class ReasonForm(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class ReasonsScreen(_ZcScreen):
+class ReasonsScreen(RoomScreen[None]):
     """Failed applicants; Enter on one asks its panel leader's credential (once per visit) and the form."""
 
     BINDINGS = [Binding("escape", "back", t("tui_cl_back"))]
@@ -216,21 +188,21 @@ class ReasonsScreen(_ZcScreen):
         self._leaders.clear()
 
     def refresh_rows(self) -> None:
-        svc = self.svc
+        room = self.room
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
-        if not svc.closing.results_final():
+        if not room.closing.results_final():
             self.row_ids = []
             self.query_one(".hint", Static).update(Text(t("results_not_final")))
             return
-        out = svc.outcome()
-        reasons = svc.closing.failure_reasons()
-        self.row_ids = sorted(out.failed(), key=lambda a: svc.defn.applicant(a).code)
+        out = room.outcome()
+        reasons = room.closing.failure_reasons()
+        self.row_ids = sorted(out.failed(), key=lambda a: room.defn.applicant(a).code)
         for a_id in self.row_ids:
-            a = svc.defn.applicant(a_id)
+            a = room.defn.applicant(a_id)
             fr = reasons.get(a_id)
-            table.add_row(Text(a.code, style="bold"), Text(svc.defn.panel(a.panel_id).name),
+            table.add_row(Text(a.code, style="bold"), Text(room.defn.panel(a.panel_id).name),
                           decision_text(out.applicants[a_id].outcome),
                           Text(t("tui_cl_written") if fr else t("tui_cl_not_written"),
                                style="green" if fr else "bold red"),
@@ -241,7 +213,7 @@ class ReasonsScreen(_ZcScreen):
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         applicant_id = str(event.row_key.value)
-        panel = self.svc.defn.panel(self.svc.defn.applicant(applicant_id).panel_id)
+        panel = self.room.defn.panel(self.room.defn.applicant(applicant_id).panel_id)
         if panel.id in self._leaders:
             self._form(applicant_id, self._leaders[panel.id])
             return
@@ -252,24 +224,24 @@ class ReasonsScreen(_ZcScreen):
                 self._form(applicant_id, actor)
 
         leader = panel.leader_id
-        self.zc_app.ask_credential(t("tui_cl_leader_login", panel=panel.name),
-                                   [(leader, f"{t('role_panel_leader')} {self.svc.person_name(leader)}")], identified)
+        self.ask_credential(t("tui_cl_leader_login", panel=panel.name),
+                            [(leader, f"{t('role_panel_leader')} {self.room.person_name(leader)}")], identified)
 
     def _form(self, applicant_id: str, actor: Actor) -> None:
-        svc = self.svc
-        a = svc.defn.applicant(applicant_id)
-        fr = svc.closing.failure_reasons().get(applicant_id)
-        reason = fr.reason if fr else svc.closing.default_reason(applicant_id)
+        room = self.room
+        a = room.defn.applicant(applicant_id)
+        fr = room.closing.failure_reasons().get(applicant_id)
+        reason = fr.reason if fr else room.closing.default_reason(applicant_id)
 
         def save(answer: tuple[str, str] | None) -> None:
-            if answer is not None and self.guard(svc.closing.write_failure_reason, actor, applicant_id, *answer):
+            if answer is not None and self.guard(lambda: room.closing.write_failure_reason(actor, applicant_id, *answer)):
                 self.refresh_rows()
                 self._next_unwritten()
 
         self.app.push_screen(ReasonForm(t("tui_cl_reason_for", code=a.code), reason, fr.guidance if fr else ""), save)
 
     def _next_unwritten(self) -> None:
-        written = self.svc.closing.failure_reasons()
+        written = self.room.closing.failure_reasons()
         for i, a in enumerate(self.row_ids):
             if a not in written:
                 self.query_one(DataTable).move_cursor(row=i)
@@ -279,7 +251,7 @@ class ReasonsScreen(_ZcScreen):
         self.app.pop_screen()
 
 
-class SignOffScreen(_ZcScreen):
+class SignOffScreen(RoomScreen[None]):
     """Every attending reviewer signs off the results (签字确认); shows who still has to sign."""
 
     BINDINGS = [Binding("enter,s", "sign", t("tui_cl_sign_off")), Binding("escape", "back", t("tui_cl_back"))]
@@ -300,31 +272,31 @@ class SignOffScreen(_ZcScreen):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        svc = self.svc
-        if not svc.ballot.settle_finality():
+        room = self.room
+        if not room.closing.results_final():
             self.query_one("#signoff-status", Static).update(Text(t("results_not_final")))
             return
-        missing = svc.closing.sign_offs_missing()
-        total = len(svc.attending_ids())
-        self.query_one("#signoff-digest", Static).update(Text(t("tui_cl_signoff_digest", digest=svc.closing.results_digest())))
+        missing = room.closing.sign_offs_missing()
+        total = len(room.attending_ids())
+        self.query_one("#signoff-digest", Static).update(Text(t("tui_cl_signoff_digest", digest=room.closing.results_digest())))
         self.query_one("#signoff-status", Static).update(
             Text(t("tui_cl_signoff_count", done=total - len(missing), total=total)))
         self.query_one("#signoff-missing", Static).update(
-            Text(t("tui_cl_signoff_missing", names="、".join(svc.person_name(r) for r in missing))
+            Text(t("tui_cl_signoff_missing", names="、".join(room.person_name(r) for r in missing))
                  if missing else t("tui_cl_signoff_all")))
 
     def action_sign(self) -> None:
-        svc = self.svc
-        missing = svc.closing.sign_offs_missing()
-        if not svc.closing.results_final() or not missing:
-            self.zc_app.show_error(t("results_not_final") if not svc.closing.results_final() else t("tui_cl_signoff_all"))
+        room = self.room
+        missing = room.closing.sign_offs_missing()
+        if not room.closing.results_final() or not missing:
+            self.show_error(t("results_not_final") if not room.closing.results_final() else t("tui_cl_signoff_all"))
             return
-        self.zc_app.ask_credential(t("tui_cl_signoff_login"), [(r, svc.person_name(r)) for r in missing],
-                                   self._signed)
+        self.ask_credential(t("tui_cl_signoff_login"), [(r, room.person_name(r)) for r in missing],
+                            self._signed)
 
     def _signed(self, actor: Actor | None) -> None:
         if actor is not None:
-            self.guard(self.svc.closing.sign_off_results, actor)
+            self.guard(lambda: self.room.closing.sign_off_results(actor))
         self.refresh_status()
 
     def action_back(self) -> None:

@@ -7,17 +7,15 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from zc_review.domain.model import CommitteeRole, SessionDefinition
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
     from zc_review.service.room.opening import QuorumStatus
-    from zc_review.tui.app import ZcReviewApp
 
 ROLE_KEYS = {CommitteeRole.CHAIR: "role_chair", CommitteeRole.VICE_CHAIR: "role_vice_chair",
              CommitteeRole.MEMBER: "role_member"}
@@ -44,7 +42,7 @@ def quorum_text(q: QuorumStatus) -> Text:
     return text
 
 
-class RollCallScreen(Screen[None]):
+class RollCallScreen(RoomScreen[None]):
     """The recorder marks attendance: ``a`` 出席, ``x`` 缺席, space toggles; ``c`` closes the roll call.
 
     Marking moves the cursor to the next reviewer, so a roll call is one key per person.
@@ -58,16 +56,6 @@ class RollCallScreen(Screen[None]):
         Binding("c", "close_roll_call", t("rollcall_key_close")),
         Binding("escape", "back", t("tui_back")),
     ]
-
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def service(self) -> RoomService:
-        svc = self.zc_app.service
-        assert svc is not None
-        return svc
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,7 +72,7 @@ class RollCallScreen(Screen[None]):
         table.add_column(t("col_role"), key="role")
         table.add_column(t("col_panel"), key="panel")
         table.add_column(t("col_attendance"), key="att", width=8)
-        defn = self.service.defn
+        defn = self.room.defn
         marks = self._marks()
         for r in defn.reviewers:
             panel = defn.panel_of_reviewer(r.id)
@@ -94,7 +82,7 @@ class RollCallScreen(Screen[None]):
         self._refresh_status()
 
     def _marks(self) -> dict[str, bool]:
-        return self.service.attendance()
+        return self.room.attendance()
 
     @staticmethod
     def _mark_cell(mark: bool | None) -> Text:
@@ -103,8 +91,8 @@ class RollCallScreen(Screen[None]):
         return Text(t("rollcall_attending"), style="green") if mark else Text(t("rollcall_absent"), style="red")
 
     def _refresh_status(self) -> None:
-        self.query_one("#roll-quorum", Static).update(quorum_text(self.service.opening.quorum()))
-        closed = self.service.opening.roll_call_closed()
+        self.query_one("#roll-quorum", Static).update(quorum_text(self.room.opening.quorum()))
+        closed = self.room.opening.roll_call_closed()
         self.query_one("#roll-state", Static).update(Text(t("rollcall_closed" if closed else "rollcall_help")))
 
     def _current_id(self) -> str | None:
@@ -115,12 +103,12 @@ class RollCallScreen(Screen[None]):
 
     def action_mark(self, attending: bool) -> None:
         rid = self._current_id()
-        if rid is None or self.zc_app.operator is None:
+        if rid is None or self.operator is None:
             return
         try:
-            self.service.opening.mark_attendance(self.zc_app.operator, rid, attending)
+            self.room.opening.mark_attendance(self.operator, rid, attending)
         except ServiceError as exc:
-            self.zc_app.show_error(exc)
+            self.show_error(exc)
             return
         table = self.query_one(DataTable)
         table.update_cell(rid, "att", self._mark_cell(attending))
@@ -134,12 +122,12 @@ class RollCallScreen(Screen[None]):
         self.action_mark(not self._marks().get(rid, False))
 
     def action_close_roll_call(self) -> None:
-        if self.zc_app.operator is None:
+        if self.operator is None:
             return
         try:
-            self.service.opening.close_roll_call(self.zc_app.operator)
+            self.room.opening.close_roll_call(self.operator)
         except ServiceError as exc:
-            self.zc_app.show_error(exc)
+            self.show_error(exc)
             return
         self._refresh_status()
         self.notify(t("rollcall_closed"))

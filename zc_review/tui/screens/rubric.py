@@ -8,7 +8,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,11 +15,10 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.opening import RUBRIC_ROLES
 from zc_review.service.room.permissions import Role
+from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
     from zc_review.service.room import Actor
-    from zc_review.tui.app import ZcReviewApp
 
 PART_KEYS = {"material": "part_material", "defence": "part_defence"}
 
@@ -31,7 +29,7 @@ def fmt_points(value: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class RubricSignScreen(Screen[None]):
+class RubricSignScreen(RoomScreen[None]):
     """Panels on the left; the highlighted panel's criteria and signatures on the right.
 
     Enter on a panel moves to its signature list; Enter on a role asks the credential of a person who
@@ -40,16 +38,6 @@ class RubricSignScreen(Screen[None]):
 
     CSS_PATH = "opening.tcss"
     BINDINGS = [Binding("escape", "back", t("tui_back"))]
-
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def service(self) -> RoomService:
-        svc = self.zc_app.service
-        assert svc is not None
-        return svc
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,10 +61,10 @@ class RubricSignScreen(Screen[None]):
         sigs.add_column(t("col_sign_role"), key="role")
         sigs.add_column(t("col_signer"), key="signer")
         ol = self.query_one(OptionList)
-        ol.add_options([Option(Text(p.name), id=p.id) for p in self.service.defn.panels])
+        ol.add_options([Option(Text(p.name), id=p.id) for p in self.room.defn.panels])
         ol.highlighted = 0
         ol.focus()
-        self.show_panel(self.service.defn.panels[0].id)
+        self.show_panel(self.room.defn.panels[0].id)
 
     @property
     def panel_id(self) -> str:
@@ -91,7 +79,7 @@ class RubricSignScreen(Screen[None]):
         self.query_one("#rub-sigs", DataTable).focus()
 
     def show_panel(self, panel_id: str) -> None:
-        defn = self.service.defn
+        defn = self.room.defn
         panel = defn.panel(panel_id)
         rubric = defn.rubric(panel.rubric_id)
         self.query_one("#rub-name", Static).update(Text(f"{panel.name}：{rubric.name}（{rubric.version}）"))
@@ -103,32 +91,32 @@ class RubricSignScreen(Screen[None]):
         self._refresh_sigs(panel_id)
 
     def _refresh_sigs(self, panel_id: str) -> None:
-        signed = {sg.role: sg.person_id for sg in self.service.signatures("rubric", panel_id)}
+        signed = {sg.role: sg.person_id for sg in self.room.signatures("rubric", panel_id)}
         sigs = self.query_one("#rub-sigs", DataTable)
         row = sigs.cursor_row
         sigs.clear()
         for role in RUBRIC_ROLES:
             pid = signed.get(role.value)
-            signer = (Text(f"{pid} {self.service.person_name(pid)}", style="green") if pid
+            signer = (Text(f"{pid} {self.room.person_name(pid)}", style="green") if pid
                       else Text(t("pledge_unsigned"), style="dim"))
             sigs.add_row(Text(t(f"role_{role.value}")), signer, key=role.value)
         sigs.move_cursor(row=row)
-        in_force = self.service.opening.rubric_in_force(panel_id)
+        in_force = self.room.opening.rubric_in_force(panel_id)
         self.query_one("#rub-state", Static).update(
             Text(t("rubric_in_force" if in_force else "rubric_not_yet", n=len(signed)),
                  style="bold green" if in_force else "bold yellow"))
 
     def candidates(self, panel_id: str, role: Role) -> list[tuple[str, str]]:
         """People who may sign ``role`` for the panel now: (person id, label) for the credential prompt."""
-        svc = self.service
-        people = [*svc.attending_ids(), *(s.id for s in svc.defn.staff)]
+        room = self.room
+        people = [*room.attending_ids(), *(s.id for s in room.defn.staff)]
         out = []
         for pid in people:
-            roles = svc.roles_of(pid, panel_id=panel_id)
+            roles = room.roles_of(pid, panel_id=panel_id)
             if Role.PRESIDING in roles:
                 roles = roles | {Role.CHAIR}
             if role in roles:
-                out.append((pid, f"{pid} {svc.person_name(pid)}"))
+                out.append((pid, f"{pid} {room.person_name(pid)}"))
         return out
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -138,28 +126,28 @@ class RubricSignScreen(Screen[None]):
         role = Role(str(event.row_key.value))
         people = self.candidates(panel_id, role)
         if not people:
-            self.zc_app.show_error(t("rubric_no_candidate", role=t(f"role_{role.value}")))
+            self.show_error(t("rubric_no_candidate", role=t(f"role_{role.value}")))
             return
 
         def signed(actor: Actor | None) -> None:
             if actor is None:
                 return
-            allowed = self.service.opening.rubric_roles_for(actor, panel_id)
+            allowed = self.room.opening.rubric_roles_for(actor, panel_id)
             if role not in allowed:
                 names = "、".join(t(f"role_{r.value}") for r in allowed) or t("rubric_none")
-                self.zc_app.show_error(t("rubric_role_not_yours", name=actor.name, role=t(f"role_{role.value}"),
+                self.show_error(t("rubric_role_not_yours", name=actor.name, role=t(f"role_{role.value}"),
                                          roles=names))
                 return
             try:
-                self.service.opening.sign_rubric(actor, panel_id, role)
+                self.room.opening.sign_rubric(actor, panel_id, role)
             except ServiceError as exc:
-                self.zc_app.show_error(exc)
+                self.show_error(exc)
                 return
             self._refresh_sigs(panel_id)
 
-        panel_name = self.service.defn.panel(panel_id).name
-        self.zc_app.ask_credential(t("rubric_credential_title", panel=panel_name, role=t(f"role_{role.value}")),
-                                   people, signed)
+        panel_name = self.room.defn.panel(panel_id).name
+        self.ask_credential(t("rubric_credential_title", panel=panel_name, role=t(f"role_{role.value}")),
+                            people, signed)
 
     def action_back(self) -> None:
         self.dismiss()

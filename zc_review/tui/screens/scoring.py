@@ -15,57 +15,24 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from zc_review.domain import rules
 from zc_review.domain.model import Criterion, Rubric, ScorePart
 from zc_review.domain.scoring import parse_score
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.dossier import DossierScreen
+from zc_review.tui.screens.panel_view import PanelScoresScreen
 from zc_review.tui.screens.rubric import PART_KEYS, fmt_points
+from zc_review.tui.widgets import Confirm
 
 if TYPE_CHECKING:
-    from zc_review.service import RoomService
     from zc_review.service.room import Actor
-    from zc_review.tui.app import ZcReviewApp
 
 SCORE_CHARS = frozenset("0123456789.-")
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question: ``y`` or Enter on 确定 answers True; ``n`` or Escape answers False."""
-
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 70; height: auto; border: thick $warning; padding: 1 2; background: $panel; }
-    ConfirmScreen Horizontal { height: auto; margin-top: 1; }
-    ConfirmScreen Button { margin-right: 2; }
-    """
-    BINDINGS = [Binding("y", "answer(True)", t("tui_yes")), Binding("n,escape", "answer(False)", t("tui_no"))]
-
-    def __init__(self, message: str) -> None:
-        super().__init__()
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.message), id="confirm-text")
-            with Horizontal():
-                yield Button(t("tui_yes"), id="confirm-yes", variant="primary")
-                yield Button(t("tui_no"), id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-yes", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 class ScoreGrid(DataTable[Text]):
@@ -148,7 +115,7 @@ class ScoreGrid(DataTable[Text]):
         event.stop()
 
 
-class ScoringScreen(Screen[None]):
+class ScoringScreen(RoomScreen[None]):
     """One reviewer's scoring. ``ctrl+s`` saves drafts, ``ctrl+t`` submits the current row (then locked),
     ``d`` opens the dossier, ``f2`` hands the laptop to the next reviewer. Leaving the screen, or
     handing it over, forgets the reviewer's credential."""
@@ -172,16 +139,6 @@ class ScoringScreen(Screen[None]):
         self.dirty: set[str] = set()
         self.pending_submit: str | None = None  # the row whose submission awaits the second Ctrl+T
 
-    @property
-    def zc_app(self) -> ZcReviewApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def service(self) -> RoomService:
-        svc = self.zc_app.service
-        assert svc is not None
-        return svc
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("scoring_title"), id="score-title", classes="title")
@@ -195,10 +152,10 @@ class ScoringScreen(Screen[None]):
         self._ask_reviewer()
 
     def _ask_reviewer(self) -> None:
-        svc = self.service
-        people = [(rid, f"{rid} {svc.person_name(rid)}") for rid in svc.attending_ids()
-                  if svc.defn.panel_of_reviewer(rid) is not None]
-        self.zc_app.ask_credential(t("scoring_credential_title"), people, self._identified)
+        room = self.room
+        people = [(rid, f"{rid} {room.person_name(rid)}") for rid in room.attending_ids()
+                  if room.defn.panel_of_reviewer(rid) is not None]
+        self.ask_credential(t("scoring_credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -223,21 +180,21 @@ class ScoringScreen(Screen[None]):
             self._ask_reviewer()
 
         if self.dirty - grid.locked_rows:
-            self.app.push_screen(ConfirmScreen(t("scoring_unsaved_leave")), switch)
+            self.app.push_screen(Confirm(t("scoring_unsaved_leave"), buttons=True), switch)
         else:
             switch()
 
     # -- building the grid ---------------------------------------------------------------------
     def start(self, actor: Actor) -> None:
         """Show ``actor``'s applicants (by code) and their saved sheets."""
-        svc = self.service
+        room = self.room
         self.actor = actor
-        panel = svc.defn.panel_of_reviewer(actor.person_id)
+        panel = room.defn.panel_of_reviewer(actor.person_id)
         assert panel is not None
-        rubric = self.rubric = svc.defn.rubric(panel.rubric_id)
+        rubric = self.rubric = room.defn.rubric(panel.rubric_id)
         self.query_one("#score-title", Static).update(Text(t("scoring_heading", id=actor.person_id, name=actor.name,
                                                              panel=panel.name, rubric=rubric.name)))
-        if not svc.opening.rubric_in_force(panel.id):
+        if not room.opening.rubric_in_force(panel.id):
             self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=panel.name)))
         grid = self.query_one(ScoreGrid)
         grid.on_edit, grid.on_refused = self._edited, self._refused
@@ -250,9 +207,9 @@ class ScoringScreen(Screen[None]):
             grid.add_column(t("col_defence"), key="defence", width=7)
         grid.add_column(t("col_status"), key="status", width=14)
         grid.editable_columns = [c.id for c in ordered]
-        for a in svc.scoring.applicants_for_reviewer(actor.person_id):
-            sheet = svc.scoring.current_sheet(actor.person_id, a.id)
-            vals = svc.scoring.sheet_values(sheet) if sheet is not None else {}
+        for a in room.scoring.applicants_for_reviewer(actor.person_id):
+            sheet = room.scoring.current_sheet(actor.person_id, a.id)
+            vals = room.scoring.sheet_values(sheet) if sheet is not None else {}
             self.values[a.id], self.bad[a.id] = dict(vals), {}
             locked = sheet is not None and sheet.status == "submitted"
             if locked:
@@ -352,7 +309,7 @@ class ScoringScreen(Screen[None]):
 
     def _refused(self, aid: str) -> None:
         if aid in self.query_one(ScoreGrid).locked_rows:
-            code = self.service.defn.applicant(aid).code
+            code = self.room.defn.applicant(aid).code
             self.query_one("#score-msg", Static).update(Text(t("sheet_locked", code=code)))
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
@@ -390,9 +347,9 @@ class ScoringScreen(Screen[None]):
         saved = 0
         for aid in sorted(self.dirty - grid.locked_rows):
             try:
-                self.service.scoring.save_scores(self.actor, aid, self.values[aid], submit=False)
+                self.room.scoring.save_scores(self.actor, aid, self.values[aid], submit=False)
             except ServiceError as exc:
-                self.zc_app.show_error(exc)
+                self.show_error(exc)
                 return
             saved += 1
             self.dirty.discard(aid)
@@ -413,7 +370,7 @@ class ScoringScreen(Screen[None]):
         aid = self._row_id()
         if aid is None or self.actor is None:
             return
-        code = self.service.defn.applicant(aid).code
+        code = self.room.defn.applicant(aid).code
         msg = self.query_one("#score-msg", Static)
         if aid in grid.locked_rows:
             msg.update(Text(t("sheet_locked", code=code)))
@@ -427,9 +384,9 @@ class ScoringScreen(Screen[None]):
             return
         self.pending_submit = None
         try:
-            self.service.scoring.save_scores(self.actor, aid, self.values[aid], submit=True)
+            self.room.scoring.save_scores(self.actor, aid, self.values[aid], submit=True)
         except ServiceError as exc:
-            self.zc_app.show_error(exc)
+            self.show_error(exc)
             return
         grid.locked_rows.add(aid)
         self.dirty.discard(aid)
@@ -444,25 +401,23 @@ class ScoringScreen(Screen[None]):
         if aid is None or self.actor is None:
             return
         try:
-            view = self.service.scoring.dossier(self.actor, aid)
+            view = self.room.scoring.dossier(self.actor, aid)
         except ServiceError as exc:
-            self.zc_app.show_error(exc)
+            self.show_error(exc)
             return
-        self.app.push_screen(DossierScreen(self.service, self.actor, view))
+        self.app.push_screen(DossierScreen(self.actor, view))
 
     def action_panel_scores(self) -> None:
         """The panel's scores for the current row: refused by the service until this sheet is submitted."""
         aid = self._row_id()
         if aid is None or self.actor is None:
             return
-        from zc_review.tui.screens.panel_view import PanelScoresScreen
-
         try:
-            view = self.service.panel.panel_scores(self.actor, aid)
+            view = self.room.panel.panel_scores(self.actor, aid)
         except ServiceError as exc:
-            self.zc_app.show_error(exc)
+            self.show_error(exc)
             return
-        self.app.push_screen(PanelScoresScreen(self.service, self.actor, view))
+        self.app.push_screen(PanelScoresScreen(self.actor, view))
 
     def action_back(self) -> None:
         self.query_one(ScoreGrid).commit()
@@ -471,7 +426,7 @@ class ScoringScreen(Screen[None]):
                 if yes:
                     self._leave()
 
-            self.app.push_screen(ConfirmScreen(t("scoring_unsaved_leave")), leave)
+            self.app.push_screen(Confirm(t("scoring_unsaved_leave"), buttons=True), leave)
             return
         self._leave()
 

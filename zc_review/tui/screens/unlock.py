@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
@@ -17,15 +18,30 @@ from zc_review.service.errors import ServiceError
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
-    from zc_review.tui.app import ZcReviewApp
 
 
-class UnlockScreen(Screen[None]):
-    """Two password fields (two-person rule); the package is verified and decrypted in a worker.
+class UnlockScreen(Screen["RoomService"]):
+    """Two password fields (two-person rule); the package is verified and decrypted in a worker, which
+    posts ``Opened`` or ``Failed``. Answers (``dismiss``) the opened room service.
 
-    Any failure shows the one opaque message of the service and clears both fields, so neither
-    opener learns which secret was wrong.
+    Keys: Enter in the chair's field moves to the supervisor's; Enter there (or the button) opens. Any
+    failure shows the one opaque message of the service and clears both fields, so neither opener learns
+    which secret was wrong.
     """
+
+    class Opened(Message):
+        """The package was verified and decrypted: ``room`` is the open room service."""
+
+        def __init__(self, room: RoomService) -> None:
+            super().__init__()
+            self.room = room
+
+    class Failed(Message):
+        """Opening was refused; ``message`` is the service's one opaque Chinese message."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
 
     CSS_PATH = "opening.tcss"
 
@@ -35,6 +51,7 @@ class UnlockScreen(Screen[None]):
         self.home = home
 
     def compose(self) -> ComposeResult:
+        """The package path, the two secret fields, the open button, a status and an error line."""
         yield Header()
         with Vertical(id="unlock-box"):
             yield Static(t("unlock_title"), classes="title")
@@ -49,6 +66,7 @@ class UnlockScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Focus the chair's field."""
         self.query_one("#unlock-chair", Input).focus()
 
     @on(Input.Submitted, "#unlock-chair")
@@ -75,13 +93,15 @@ class UnlockScreen(Screen[None]):
         from zc_review.service import RoomService
 
         try:
-            service = RoomService.open(package_path, chair, supervisor, home=self.home)
+            room = RoomService.open(package_path, chair, supervisor, home=self.home)
         except ServiceError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
+            self.post_message(self.Failed(exc.message))
             return
-        self.app.call_from_thread(self._opened, service)
+        self.post_message(self.Opened(room))
 
-    def _failed(self, message: str) -> None:
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        message = event.message
         self.query_one("#unlock-status", Static).update("")
         self.query_one("#unlock-error", Static).update(Text(message))
         for w in self.query(Input):
@@ -90,7 +110,6 @@ class UnlockScreen(Screen[None]):
         self.query_one("#unlock-open", Button).disabled = False
         self.query_one("#unlock-chair", Input).focus()
 
-    def _opened(self, service: RoomService) -> None:
-        app: ZcReviewApp = self.app  # type: ignore[assignment]
-        self.dismiss()
-        app.after_unlock(service)
+    @on(Opened)
+    def _opened(self, event: Opened) -> None:
+        self.dismiss(event.room)

@@ -2,7 +2,7 @@
 
 Each action is performed by pressing keys on the same screens a recorder and the reviewers use:
 unlock (both opening secrets typed), the recorder's login, then every script action dispatched to
-the screens' drivers (autopilot_opening, autopilot_closing). A refusal shown on screen stops the run
+the screens' drivers (``zc_review.demo.opening``, ``zc_review.demo.closing``). A refusal shown on screen stops the run
 with the same message.
 """
 
@@ -14,15 +14,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from zc_review.demo import closing, opening
+from zc_review.domain.model import StaffRole
 from zc_review.service.errors import ServiceError
 from zc_review.service.script import Secrets
+from zc_review.tui.app import make_app
+from zc_review.tui.screens.dashboard import DashboardScreen
+from zc_review.tui.widgets import CredentialPrompt
 
 
 async def unlock_and_login(pilot: Any, app: Any, secrets: Secrets) -> None:
     """Type both opening secrets on the unlock screen, wait for the package to open, log the recorder in."""
-    from zc_review.domain.model import StaffRole
-    from zc_review.tui.screens.dashboard import DashboardScreen
-
     await pilot.pause()
     await pilot.click("#unlock-chair")
     await pilot.press(*secrets.chair_opening)
@@ -30,11 +32,11 @@ async def unlock_and_login(pilot: Any, app: Any, secrets: Secrets) -> None:
     await pilot.press(*secrets.supervisor_opening)
     await pilot.press("enter")
     deadline = time.monotonic() + 120
-    while app.service is None or app.screen.__class__.__name__ != "CredentialPrompt":
+    while app.room is None or not isinstance(app.screen, CredentialPrompt):
         if time.monotonic() > deadline:
             raise ServiceError("unlock_failed", diagnostics="autopilot timeout")
         await pilot.pause(0.05)
-    recorder = app.service.defn.staff_with_role(StaffRole.RECORDER).id
+    recorder = app.room.defn.staff_with_role(StaffRole.RECORDER).id
     await pilot.press(*secrets.persons[recorder], "enter")
     while not isinstance(app.screen, DashboardScreen):
         if time.monotonic() > deadline:
@@ -48,19 +50,17 @@ async def play_actions(pilot: Any, app: Any, actions: list[dict[str, Any]], secr
 
     ``progress(done, total, action)`` is called after each action (the demo prints every 50).
     """
-    from zc_review.tui import autopilot_closing, autopilot_opening
-
     for i, act in enumerate(actions):
         if progress is not None:
             progress(i, len(actions), act["action"])
         try:
-            handled = (await autopilot_opening.play(pilot, app, act, secrets)
-                       or await autopilot_closing.play(pilot, app, act, secrets))
+            handled = (await opening.play(pilot, app, act, secrets)
+                       or await closing.play(pilot, app, act, secrets))
         except ServiceError as exc:
             raise ServiceError("script_step_failed", index=i + 1, action=act["action"], message=exc.message) from exc
         if not handled:
             raise ServiceError("script_invalid", where=str(i + 1), problem=f"no screen plays {act['action']}")
-    await autopilot_opening.finish(pilot, app)
+    await opening.finish(pilot, app)
 
 
 async def play_in_tui(package: Path, home: Path, out_dir: Path, script: dict[str, Any],
@@ -68,12 +68,10 @@ async def play_in_tui(package: Path, home: Path, out_dir: Path, script: dict[str
                       progress: Callable[[int, int, str], None] | None = None,
                       ) -> tuple[Any, tuple[Path, str] | None]:
     """Open ``package`` in the real app (headless) and play ``script``. Returns (service, (bundle, fingerprint))."""
-    from zc_review.tui.app import make_app
-
     app = make_app(package_path=package, home=home, out_dir=out_dir)
     async with app.run_test(size=size) as pilot:
         await unlock_and_login(pilot, app, secrets)
         gc.freeze()  # the long-lived app objects leave the collector's work; a third of the time was GC
         await play_actions(pilot, app, script["actions"], secrets, progress)
-        service = app.service
+        service = app.room
     return service, (service.closing.last_export() if service is not None else None)

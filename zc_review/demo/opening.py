@@ -23,6 +23,7 @@ from typing import Any
 
 from textual import events
 from textual.keys import _character_to_key
+from textual.widgets import DataTable, Label, OptionList, TextArea
 
 from zc_review.domain.scoring import parse_score
 from zc_review.i18n import t
@@ -30,6 +31,15 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room.opening import RUBRIC_ROLES
 from zc_review.service.room.permissions import Role
 from zc_review.service.script import Secrets
+from zc_review.tui.screens.dashboard import DashboardScreen
+from zc_review.tui.screens.dossier import DossierScreen
+from zc_review.tui.screens.opinion import OpinionScreen
+from zc_review.tui.screens.pledge import PledgeScreen
+from zc_review.tui.screens.recusal import RecusalScreen
+from zc_review.tui.screens.rollcall import RollCallScreen
+from zc_review.tui.screens.rubric import RubricSignScreen
+from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
+from zc_review.tui.widgets import Confirm, CredentialPrompt, Notice
 
 KINDS = frozenset({"attendance", "close_roll_call", "pledge", "recuse", "sign_rubric", "view_dossier", "scores",
                    "opinion"})
@@ -69,8 +79,6 @@ async def wait_for(pilot: Any, cond: Callable[[], bool], what: str) -> None:
 
 
 def _raise_if_refused(app: Any) -> None:
-    from zc_review.tui.app import Notice
-
     if isinstance(app.screen, Notice):
         message = app.screen.message
         app.screen.dismiss(True)
@@ -90,15 +98,11 @@ async def _open_step(pilot: Any, key: str, screen_cls: type) -> Any:
 
 
 def _prompt(app: Any) -> Any:
-    from zc_review.tui.app import CredentialPrompt
-
     return app.screen if isinstance(app.screen, CredentialPrompt) else None
 
 
 async def credential(pilot: Any, person_id: str, secrets: Secrets) -> None:
     """Answer the credential prompt on top: choose ``person_id`` (if offered a list), type their secret."""
-    from textual.widgets import Label, OptionList
-
     await wait_for(pilot, lambda: _prompt(pilot.app) is not None, "CredentialPrompt")
     prompt = pilot.app.screen
     ids = [pid for pid, _ in prompt.people]
@@ -131,10 +135,6 @@ async def move_row(pilot: Any, table: Any, row: int) -> None:
 
 async def back_to_dashboard(pilot: Any, app: Any, keep: Callable[[Any], bool] = lambda s: False) -> None:
     """Close screens (Esc; "y" on a leave-without-saving question) until the dashboard, or a screen ``keep`` wants."""
-    from zc_review.tui.app import Notice
-    from zc_review.tui.screens.dashboard import DashboardScreen
-    from zc_review.tui.screens.scoring import ConfirmScreen
-
     for _ in range(10):
         screen = app.screen
         if isinstance(screen, DashboardScreen) or keep(screen):
@@ -142,7 +142,7 @@ async def back_to_dashboard(pilot: Any, app: Any, keep: Callable[[Any], bool] = 
         if isinstance(screen, Notice):
             screen.dismiss(True)
         else:
-            await keys(pilot, "y" if isinstance(screen, ConfirmScreen) else "escape")
+            await keys(pilot, "y" if isinstance(screen, Confirm) else "escape")
         await wait_for(pilot, lambda s=screen: app.screen is not s, "back")  # type: ignore[misc]
     raise ServiceError("tui_timeout", what="dashboard")
 
@@ -155,11 +155,6 @@ async def finish(pilot: Any, app: Any) -> None:
 # -- the actions ---------------------------------------------------------------------------------------
 def _keeps(action: dict[str, Any]) -> Callable[[Any], bool]:
     """Which open screen this action can continue on."""
-    from zc_review.tui.screens.opinion import OpinionScreen
-    from zc_review.tui.screens.pledge import PledgeScreen
-    from zc_review.tui.screens.rubric import RubricSignScreen
-    from zc_review.tui.screens.scoring import ScoringScreen
-
     kind = action["action"]
     if kind in ("view_dossier", "scores"):  # another reviewer takes over the open screen (F2)
         return lambda s: isinstance(s, ScoringScreen) and s.actor is not None
@@ -204,10 +199,6 @@ async def play(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -
 
 
 async def _roll_call(pilot: Any, app: Any, action: dict[str, Any]) -> None:
-    from textual.widgets import DataTable
-
-    from zc_review.tui.screens.rollcall import RollCallScreen
-
     screen = await _open_step(pilot, "1", RollCallScreen)
     if action["action"] == "close_roll_call":
         await keys(pilot, "c")
@@ -215,7 +206,7 @@ async def _roll_call(pilot: Any, app: Any, action: dict[str, Any]) -> None:
         return
     table = screen.query_one(DataTable)
     attending, absent = set(action["attending"]), set(action["absent"])
-    for i, r in enumerate(app.service.defn.reviewers):
+    for i, r in enumerate(app.room.defn.reviewers):
         if r.id in attending or r.id in absent:
             await move_row(pilot, table, i)
             await keys(pilot, "a" if r.id in attending else "x")
@@ -223,10 +214,6 @@ async def _roll_call(pilot: Any, app: Any, action: dict[str, Any]) -> None:
 
 
 async def _pledge(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -> None:
-    from textual.widgets import DataTable
-
-    from zc_review.tui.screens.pledge import PledgeScreen
-
     screen = app.screen if isinstance(app.screen, PledgeScreen) else await _open_step(pilot, "2", PledgeScreen)
     rid = action["reviewer"]
     table = screen.query_one(DataTable)
@@ -241,10 +228,8 @@ async def _pledge(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets
 
 
 async def _recuse(pilot: Any, app: Any, action: dict[str, Any]) -> None:
-    from zc_review.tui.screens.recusal import RecusalScreen
-
     await _open_step(pilot, "3", RecusalScreen)
-    code = app.service.defn.applicant(action["applicant"]).code
+    code = app.room.defn.applicant(action["applicant"]).code
     await keys(pilot, *action["reviewer"])
     await keys(pilot, "enter")
     await keys(pilot, *code)
@@ -255,13 +240,9 @@ async def _recuse(pilot: Any, app: Any, action: dict[str, Any]) -> None:
 
 
 async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -> None:
-    from textual.widgets import DataTable, OptionList
-
-    from zc_review.tui.screens.rubric import RubricSignScreen
-
     screen = (app.screen if isinstance(app.screen, RubricSignScreen)
               else await _open_step(pilot, "4", RubricSignScreen))
-    panels = [p.id for p in app.service.defn.panels]
+    panels = [p.id for p in app.room.defn.panels]
     ol = screen.query_one(OptionList)
     if not ol.has_focus:
         await keys(pilot, "shift+tab")
@@ -279,8 +260,6 @@ async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Se
 
 async def _open_scoring(pilot: Any, app: Any, reviewer: str, secrets: Secrets) -> Any:
     """The scoring screen with ``reviewer`` identified: kept, handed over (F2) or opened from the dashboard."""
-    from zc_review.tui.screens.scoring import ScoringScreen
-
     screen = app.screen
     if isinstance(screen, ScoringScreen) and screen.actor is not None:
         if screen.actor.person_id == reviewer:
@@ -296,20 +275,16 @@ async def _open_scoring(pilot: Any, app: Any, reviewer: str, secrets: Secrets) -
 
 
 async def _to_row(pilot: Any, app: Any, screen: Any, applicant: str) -> Any:
-    from zc_review.tui.screens.scoring import ScoreGrid
-
     grid = screen.query_one(ScoreGrid)
     if applicant not in grid.rows:  # recused, or not on the reviewer's panel: the screen never offers it
-        a = app.service.defn.applicant(applicant)
-        recused = app.service.is_recused(screen.actor.person_id, applicant)
+        a = app.room.defn.applicant(applicant)
+        recused = app.room.is_recused(screen.actor.person_id, applicant)
         raise ServiceError("recused", code=a.code) if recused else ServiceError("not_on_panel")
     await move_row(pilot, grid, grid.get_row_index(applicant))
     return grid
 
 
 async def _view_dossier(pilot: Any, app: Any, screen: Any, applicant: str) -> None:
-    from zc_review.tui.screens.dossier import DossierScreen
-
     await _to_row(pilot, app, screen, applicant)
     await keys(pilot, "d")
     await wait_for(pilot, lambda: isinstance(app.screen, DossierScreen), "DossierScreen")
@@ -353,8 +328,6 @@ async def _scores(pilot: Any, app: Any, screen: Any, action: dict[str, Any]) -> 
 
 
 async def _open_opinions(pilot: Any, app: Any, leader: str, secrets: Secrets) -> Any:
-    from zc_review.tui.screens.opinion import OpinionScreen
-
     await keys(pilot, "6")
     await wait_for(pilot, lambda: _prompt(app) is not None, "CredentialPrompt")
     await credential(pilot, leader, secrets)
@@ -364,8 +337,6 @@ async def _open_opinions(pilot: Any, app: Any, leader: str, secrets: Secrets) ->
 
 
 async def _opinion(pilot: Any, app: Any, screen: Any, action: dict[str, Any]) -> None:
-    from textual.widgets import DataTable, TextArea
-
     table = screen.query_one(DataTable)
     aid = action["applicant"]
     if aid not in table.rows:

@@ -22,6 +22,12 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from zc_review.domain.ballot import Choice
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotedNotice, VotingScreen
+from zc_review.tui.screens.dashboard import DashboardScreen
+from zc_review.tui.screens.export import ExportScreen
+from zc_review.tui.screens.minutes import MinutesScreen
+from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, ResultsScreen, SignOffScreen
+from zc_review.tui.widgets import Confirm, CredentialPrompt, Notice, Pick
 
 KINDS = frozenset({"open_poll", "ballot", "close_poll", "open_runoff", "void_round", "failure_reason",
                    "sign_off", "generate_minutes", "sign_minutes", "export"})
@@ -57,8 +63,6 @@ async def key(pilot: Pilot[Any], name: str) -> None:
 
 
 def _notice_text(app: Any) -> str | None:
-    from zc_review.tui.app import Notice
-
     if isinstance(app.screen, Notice):
         return str(app.screen.message)
     return None
@@ -97,8 +101,6 @@ async def retype(pilot: Pilot[Any], field: Input, text: str) -> None:
 
 async def login(pilot: Pilot[Any], person_id: str, secret: str) -> None:
     """Answer the CredentialPrompt on top: choose ``person_id``, type the secret, wait for it to go."""
-    from zc_review.tui.app import CredentialPrompt
-
     app = pilot.app
     await until(pilot, lambda: on_top(app, CredentialPrompt), "credential prompt")
     prompt = app.screen
@@ -127,8 +129,6 @@ async def login(pilot: Pilot[Any], person_id: str, secret: str) -> None:
 
 async def to_dashboard(pilot: Pilot[Any]) -> None:
     """Press Esc until the dashboard is on top again."""
-    from zc_review.tui.screens.dashboard import DashboardScreen
-
     for _ in range(8):
         if isinstance(pilot.app.screen, DashboardScreen):
             return
@@ -169,29 +169,23 @@ async def play(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any
 
 # -- the vote ------------------------------------------------------------------------------------------
 async def _do_open_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.ballot import BallotScreen
-
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "o")
-    await until(pilot, lambda: app.service.ballot.open_round() is not None, "open poll")
+    await until(pilot, lambda: app.room.open_round() is not None, "open poll")
 
 
 async def _do_open_runoff(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.ballot import BallotScreen, Pick
-
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "r")
-    await until(pilot, lambda: on_top(app, Pick) or app.service.ballot.open_round() is not None, "run-off")
+    await until(pilot, lambda: on_top(app, Pick) or app.room.open_round() is not None, "run-off")
     if isinstance(app.screen, Pick):
         ids = [oid for oid, _ in app.screen.options]
         await burst(pilot, ["down"] * ids.index(action["group"]))
         await key(pilot, "enter")
-    await until(pilot, lambda: app.service.ballot.open_round() is not None, "open run-off")
+    await until(pilot, lambda: app.room.open_round() is not None, "open run-off")
 
 
 async def _do_ballot(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotedNotice, VotingScreen
-
     await open_step(pilot, "ballot", BallotScreen)
     reviewer = action["reviewer"]
     await key(pilot, "n")
@@ -212,35 +206,31 @@ async def _do_ballot(pilot: Pilot[Any], app: Any, action: dict[str, Any], secret
 
 
 async def _do_close_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.ballot import BallotScreen, Confirm
-
     await open_step(pilot, "ballot", BallotScreen)
     if action.get("force"):
         await key(pilot, "f")
         await until(pilot, lambda: on_top(app, Confirm), "confirm force close")
         await key(pilot, "y")
-        by = action.get("by") or app.service.presiding_officer_id()
+        by = action.get("by") or app.room.presiding_officer_id()
         await login(pilot, by, secrets.persons[by])
     else:
         await key(pilot, "c")
-    await until(pilot, lambda: app.service.ballot.open_round() is None, "close poll")
+    await until(pilot, lambda: app.room.open_round() is None, "close poll")
 
 
 async def _do_void_round(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
     # No screen of its own yet: a rare act of the chair and the supervisor, done through the service.
-    svc = app.service
-    chair = svc.authenticate(action["chair"], secrets.persons[action["chair"]])
-    supervisor = svc.authenticate(action["supervisor"], secrets.persons[action["supervisor"]])
+    room = app.room
+    chair = room.authenticate(action["chair"], secrets.persons[action["chair"]])
+    supervisor = room.authenticate(action["supervisor"], secrets.persons[action["supervisor"]])
     try:
-        svc.ballot.void_round(chair, supervisor, int(action["round"]), action["reason"])
+        room.ballot.void_round(chair, supervisor, int(action["round"]), action["reason"])
     except ServiceError as exc:
         raise AutopilotError(exc.message) from exc
 
 
 # -- results ---------------------------------------------------------------------------------------------
 async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, ResultsScreen
-
     await open_step(pilot, "results", ResultsScreen)
     await key(pilot, "e")
     await until(pilot, lambda: on_top(app, ReasonsScreen), "reasons screen")
@@ -250,8 +240,6 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
     table = screen.query_one(DataTable)
     await burst(pilot, ["down"] * (row - table.cursor_row) if row >= table.cursor_row else ["up"] * (table.cursor_row - row))
     await until(pilot, lambda: table.cursor_row == row, "reason row")
-    from zc_review.tui.app import CredentialPrompt
-
     await key(pilot, "enter")
     await until(pilot, lambda: on_top(app, CredentialPrompt) or on_top(app, ReasonForm), "leader login")
     if isinstance(app.screen, CredentialPrompt):
@@ -261,45 +249,37 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
     for field, text in (("#reason-text", action["reason"]), ("#reason-guidance", action["guidance"])):
         await retype(pilot, form.query_one(field, Input), text)
         await key(pilot, "enter")
-    await until(pilot, lambda: action["applicant"] in app.service.closing.failure_reasons(), "write reason")
+    await until(pilot, lambda: action["applicant"] in app.room.failure_reasons(), "write reason")
 
 
 async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.results import ResultsScreen, SignOffScreen
-
     await open_step(pilot, "results", ResultsScreen)
     await key(pilot, "s")
     await until(pilot, lambda: on_top(app, SignOffScreen), "sign-off screen")
     await key(pilot, "enter")
     reviewer = action["reviewer"]
     await login(pilot, reviewer, secrets.persons[reviewer])
-    await until(pilot, lambda: reviewer not in app.service.closing.sign_offs_missing(), "sign-off")
+    await until(pilot, lambda: reviewer not in app.room.sign_offs_missing(), "sign-off")
 
 
 # -- minutes and export ----------------------------------------------------------------------------------
 async def _do_generate_minutes(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.minutes import MinutesScreen
-
     screen = await open_step(pilot, "minutes", MinutesScreen)
     await key(pilot, "g")
     await until(pilot, lambda: screen.generated and not screen.busy, "generate minutes", timeout=120)
 
 
 async def _do_sign_minutes(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.minutes import MinutesScreen
-
     screen = await open_step(pilot, "minutes", MinutesScreen)
-    before = app.service.closing.minutes_stage()
+    before = app.room.minutes_stage()
     await key(pilot, "s")
     await login(pilot, action["person"], secrets.persons[action["person"]])
     # the stage changes in the worker before the screen hears of it: wait for both
-    await until(pilot, lambda: app.service.closing.minutes_stage() != before and not screen.busy, "sign minutes",
+    await until(pilot, lambda: app.room.minutes_stage() != before and not screen.busy, "sign minutes",
                 timeout=120)
 
 
 async def _do_export(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    from zc_review.tui.screens.export import ExportScreen
-
     screen = await open_step(pilot, "export", ExportScreen)
     if screen.query_one("#export-dir", Input).value != str(Path(app.out_dir)):
         raise AutopilotError("export folder is not the app's out_dir")

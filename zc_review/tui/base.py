@@ -1,0 +1,89 @@
+"""The base of the room's screens: the one way a screen reaches the room service (``self.room``), the
+recorder logged in at unlock (``self.operator``) and the output folder, and the two things every screen asks
+for: show a refusal (``show_error``) and a person's credential (``ask_credential``).
+
+Screens never import the application: what they read of it is the ``RoomHost`` protocol, which
+``ZcReviewApp`` provides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
+
+from zc_review.service.errors import ServiceError
+from zc_review.tui.widgets import CredentialPrompt, Notice
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.service.room import Actor
+
+ResultT = TypeVar("ResultT")
+
+
+class RoomHost(Protocol):
+    """What a room screen reads from the application: the room (None until unlocked), the recorder logged
+    in after unlock (None before), and the folder documents and the bundle are written to."""
+
+    room: RoomService | None
+    operator: Actor | None
+    out_dir: Path
+
+
+class RoomAccess:
+    """Mixin of ``RoomScreen`` and ``RoomModal``: the room, the operator, refusals and credentials."""
+
+    @property
+    def _host(self) -> RoomHost:
+        assert isinstance(self, Screen), "RoomAccess is mixed into screens only"
+        return cast("RoomHost", self.app)
+
+    @property
+    def room(self) -> RoomService:
+        """The unlocked room service. Raises AssertionError before unlock (no room screen is shown then)."""
+        room = self._host.room
+        assert room is not None, "the room is not unlocked"
+        return room
+
+    @property
+    def operator(self) -> Actor | None:
+        """The recorder logged in after unlock (None before the login)."""
+        return self._host.operator
+
+    @property
+    def out_dir(self) -> Path:
+        """The folder printed sheets and the result bundle go to (the app's ``out_dir``)."""
+        return self._host.out_dir
+
+    def show_error(self, error: ServiceError | str) -> None:
+        """Show a refusal (the ServiceError's Chinese message, or ``error`` itself) in a ``Notice``; never a
+        traceback. The room acknowledges it with Enter."""
+        screen = cast(Screen[Any], self)
+        screen.app.push_screen(Notice(error.message if isinstance(error, ServiceError) else error))
+
+    def ask_credential(self, title: str, people: list[tuple[str, str]],
+                       callback: Callable[[Actor | None], None]) -> None:
+        """Push a ``CredentialPrompt`` for one of ``people`` ((person id, label)); ``callback`` receives the
+        authenticated Actor, or None when the prompt was cancelled."""
+        screen = cast(Screen[Any], self)
+        screen.app.push_screen(CredentialPrompt(self.room, title, people), callback)
+
+    def guard(self, call: Callable[[], object]) -> bool:
+        """Run ``call`` (a room command); a ServiceError is shown with ``show_error``. True when it succeeded."""
+        try:
+            call()
+        except ServiceError as exc:
+            self.show_error(exc)
+            return False
+        return True
+
+
+class RoomScreen(RoomAccess, Screen[ResultT]):
+    """A full screen of the room (every one shows the Header, and so the rehearsal banner)."""
+
+
+class RoomModal(RoomAccess, ModalScreen[ResultT]):
+    """A modal screen of the room that reads the room itself (dialogs that only ask are in ``widgets``)."""

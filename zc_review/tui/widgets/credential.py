@@ -1,0 +1,114 @@
+"""The credential prompt: one person types their own secret, which the room checks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+from zc_review.tui.widgets.dialogs import CSS
+
+if TYPE_CHECKING:
+    from zc_review.service import RoomService
+    from zc_review.service.room import Actor
+
+
+class CredentialPrompt(ModalScreen["Actor | None"]):
+    """Ask one person (chosen from ``people``: (person id, label)) for their credential secret; answers the
+    authenticated Actor, or None on Escape.
+
+    With several people a list (``#cred-people``) comes first, Enter chooses; the secret is a password field
+    (``#cred-secret``), cleared after every attempt. The secret is checked by ``room.authenticate`` in a
+    worker thread (Argon2id takes ~0.1 s), which posts ``Accepted`` or ``Refused``; a refusal is shown in
+    ``#cred-error`` (the room's Chinese message) and the prompt stays.
+    """
+
+    CSS_PATH = CSS
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    class Accepted(Message):
+        """The secret was right: ``actor`` is the authenticated person."""
+
+        def __init__(self, actor: Actor) -> None:
+            super().__init__()
+            self.actor = actor
+
+    class Refused(Message):
+        """The room refused the secret; ``message`` is its Chinese text."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, room: RoomService, title: str, people: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.room = room
+        self.title_text = title
+        self.people = people
+        self.person_id: str | None = people[0][0] if len(people) == 1 else None
+
+    def compose(self) -> ComposeResult:
+        """The title, the person (or the list of people), the secret field and the error line."""
+        with Vertical():
+            yield Label(Text(self.title_text), id="cred-title")
+            if len(self.people) > 1:
+                yield OptionList(*[Option(Text(label), id=pid) for pid, label in self.people], id="cred-people")
+            else:
+                yield Label(Text(self.people[0][1]), id="cred-person")
+            yield Input(placeholder=t("tui_secret_placeholder"), password=True, id="cred-secret")
+            yield Label("", id="cred-error")
+
+    def on_mount(self) -> None:
+        """Focus the list of people (first highlighted), or the secret when there is one person."""
+        if len(self.people) > 1:
+            self.query_one(OptionList).highlighted = 0
+            self.query_one(OptionList).focus()
+        else:
+            self.query_one(Input).focus()
+
+    @on(OptionList.OptionSelected, "#cred-people")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.person_id = event.option.id
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#cred-secret")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self.person_id is None:
+            ol = self.query_one(OptionList)
+            if ol.highlighted is None:
+                return
+            self.person_id = ol.get_option_at_index(ol.highlighted).id
+        secret = event.value
+        event.input.value = ""
+        self._check(self.person_id or "", secret)
+
+    @work(thread=True, exclusive=True, group="credential")
+    def _check(self, person_id: str, secret: str) -> None:
+        try:
+            actor = self.room.authenticate(person_id, secret)
+        except ServiceError as exc:
+            self.post_message(self.Refused(exc.message))
+            return
+        self.post_message(self.Accepted(actor))
+
+    @on(Accepted)
+    def _accepted(self, event: Accepted) -> None:
+        self.dismiss(event.actor)
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        self.query_one("#cred-error", Label).update(Text(event.message))
+
+    def action_cancel(self) -> None:
+        """Escape: answer None."""
+        self.dismiss(None)
