@@ -19,7 +19,7 @@ from zc_review.domain.chain import replay
 from zc_review.domain.codec import canonical_json, definition_from_dict
 from zc_review.domain.model import SessionDefinition
 from zc_review.domain.outcome import compute_outcome, declared_numbers
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 
 MAX_BUNDLE_BYTES = 1024 * 1024 * 1024
@@ -77,11 +77,11 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     try:
         contents = open_bundle(data, [keys.root_cert], keys.age_identity)
     except SealError as exc:
-        rep.check(t("check_seal"), False, exc.diagnostics())
+        rep.check(t("office.check_seal"), False, exc.diagnostics())
         return rep
     rep.fingerprint = contents.fingerprint
-    rep.check(t("check_seal"), True, t("check_seal_ok", cn=_cn(contents.signer_cert)))
-    rep.signers.append(t("signer_device", cn=_cn(contents.signer_cert)))
+    rep.check(t("office.check_seal"), True, t("office.check_seal_ok", cn=_cn(contents.signer_cert)))
+    rep.signers.append(t("office.signer_device", cn=_cn(contents.signer_cert)))
     try:
         record = json.loads(contents.members["results.json"])
         log = json.loads(contents.members["log.json"])
@@ -89,13 +89,13 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
         rep.record, rep.definition, rep.session_id = record, defn, defn.session_id
         minutes = contents.members["minutes.pdf"]
     except (KeyError, ValueError, TypeError) as exc:
-        rep.check(t("check_structure"), False, f"{type(exc).__name__}: {exc}")
+        rep.check(t("office.check_structure"), False, f"{type(exc).__name__}: {exc}")
         return rep
-    rep.check(t("check_structure"), record.get("format") == "zc-review-record" and record.get("version") == 1
+    rep.check(t("office.check_structure"), record.get("format") == "zc-review-record" and record.get("version") == 1
               and contents.manifest.get("session_id") == defn.session_id
               and contents.manifest.get("package_id") == record.get("package_id"), defn.session_id)
     # The device certificate must be the one the office issued for this session (pack names it so).
-    rep.check(t("check_device"), _ou(contents.signer_cert) == "device"
+    rep.check(t("office.check_device"), _ou(contents.signer_cert) == "device"
               and _cn(contents.signer_cert) == f"会话设备 {defn.session_id}", _cn(contents.signer_cert))
     names = {r.id: r.name for r in defn.reviewers} | {st.id: st.name for st in defn.staff}
 
@@ -112,7 +112,7 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
             certs[pid] = cert
         except (ValueError, SealError):
             bad_certs.append(pid)
-    rep.check(t("check_certs"), not bad_certs, ", ".join(bad_certs))
+    rep.check(t("office.check_certs"), not bad_certs, ", ".join(bad_certs))
     bad_sigs = []
     for sg in record["signatures"]:
         signer = certs.get(sg["person_id"])
@@ -120,17 +120,17 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
             if signer is None:
                 raise SealError("no certificate")
             verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
-            rep.signers.append(t("signer_statement_named", kind=t(f"sig_kind_{sg['kind']}"), subject=sg["subject"],
-                                 role=t(f"role_{sg['role']}"), name=names[sg["person_id"]],
+            rep.signers.append(t("office.signer_statement_named", kind=label_of("sig_kind", sg['kind']), subject=sg["subject"],
+                                 role=label_of("role", sg['role']), name=names[sg["person_id"]],
                                  person=sg["person_id"]))
         except (SealError, ValueError):
             bad_sigs.append(f"{sg['kind']}:{sg['person_id']}")
-    rep.check(t("check_statements"), not bad_sigs, ", ".join(bad_sigs))
+    rep.check(t("office.check_statements"), not bad_sigs, ", ".join(bad_sigs))
 
     # -- the log -------------------------------------------------------------------------------------
     head, broken = replay(log)
-    rep.check(t("check_log"), broken is None and head == record.get("log_head"),
-              t("log_broken_at", seq=broken) if broken is not None else head)
+    rep.check(t("office.check_log"), broken is None and head == record.get("log_head"),
+              t("office.log_broken_at", seq=broken) if broken is not None else head)
 
     # -- ballots: box fingerprints, counts ≤ roll ≤ attending ---------------------------------------------
     attending = {r for r, v in record["attendance"].items() if v}
@@ -172,7 +172,7 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
                 box_problems.append(f"round {rnd['round_no']} {a}: {cast} ballots")
         if len({s[0] for s in rnd["slips"]}) != len(rnd["slips"]):
             box_problems.append(f"round {rnd['round_no']} duplicate slip")
-    rep.check(t("check_ballots"), not box_problems, "; ".join(box_problems[:5]))
+    rep.check(t("office.check_ballots"), not box_problems, "; ".join(box_problems[:5]))
 
     # -- recompute every number -------------------------------------------------------------------------
     try:
@@ -181,12 +181,12 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     except (ServiceError, ValueError, KeyError, TypeError, ArithmeticError) as exc:
         mismatch = [f"{type(exc).__name__}: {exc}"]
         recomputed = {}
-    rep.check(t("check_recompute"), not mismatch, "; ".join(mismatch[:5]))
+    rep.check(t("office.check_recompute"), not mismatch, "; ".join(mismatch[:5]))
     digest = hashlib.sha256(canonical_json(recomputed)).hexdigest() if recomputed else ""
     signed_ok = [sg for sg in record["signatures"] if sg["kind"] == "results" and digest in sg["statement"]]
-    rep.check(t("check_signoffs"), {sg["person_id"] for sg in signed_ok} == attending and bool(attending),
-              t("signoffs_count", n=len(signed_ok), attending=len(attending)))
-    rep.check(t("check_final"), bool(recomputed.get("final")), "")
+    rep.check(t("office.check_signoffs"), {sg["person_id"] for sg in signed_ok} == attending and bool(attending),
+              t("office.signoffs_count", n=len(signed_ok), attending=len(attending)))
+    rep.check(t("office.check_final"), bool(recomputed.get("final")), "")
 
     # -- the minutes --------------------------------------------------------------------------------
     _check_minutes(rep, minutes, keys.root_cert, certs, record)
@@ -199,7 +199,7 @@ def _check_minutes(rep: VerifyReport, pdf: bytes, root: Any, certs: dict[str, An
     try:
         statuses = verify_pdf(pdf, root)
     except Exception as exc:  # a hostile PDF may raise anything from the parser: it is a failed check
-        rep.check(t("check_minutes"), False, type(exc).__name__)
+        rep.check(t("office.check_minutes"), False, type(exc).__name__)
         return
     recorder = next(iter(_staff_ids(rep, "recorder")), None)
     presiding = record.get("presiding_officer_id")
@@ -214,11 +214,11 @@ def _check_minutes(rep: VerifyReport, pdf: bytes, root: Any, certs: dict[str, An
         if who is None or who not in certs or s.signer_cert_sha256 != _sha(certs[who]):
             problems.append(f"{s.field_name} signer")
         else:
-            rep.signers.append(t("signer_minutes_named", role=t(_MINUTES_ROLE[s.field_name]),
+            rep.signers.append(t("office.signer_minutes_named", role=t(_MINUTES_ROLE[s.field_name]),
                                  name=_cn(certs[who]), person=who))
     if statuses and not statuses[-1].covers_whole_file:
         problems.append("unsigned bytes after last signature")
-    rep.check(t("check_minutes"), not problems, "; ".join(problems))
+    rep.check(t("office.check_minutes"), not problems, "; ".join(problems))
 
 
 def _staff_ids(rep: VerifyReport, role: str) -> set[str]:
@@ -232,7 +232,7 @@ def _sha(cert: Any) -> str:
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
-_MINUTES_ROLE = {"Recorder": "role_recorder", "PresidingOfficer": "role_presiding"}
+_MINUTES_ROLE = {"Recorder": "common.role_recorder", "PresidingOfficer": "common.role_presiding"}
 
 
 def _attr(cert: Any, oid_name: str) -> str:

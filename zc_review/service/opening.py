@@ -126,7 +126,7 @@ class OpeningMixin(RoomBase):
     # -- pledges ----------------------------------------------------------------------------------
     def pledge_text(self, reviewer_id: str) -> str:
         r = self.defn.reviewer(reviewer_id)
-        return t("pledge_statement", committee=self.defn.committee_name, session=self.defn.session_id,
+        return t("opening.pledge_statement", committee=self.defn.committee_name, session=self.defn.session_id,
                  name=r.name, id=r.id)
 
     def sign_pledge(self, actor: Actor) -> None:
@@ -174,7 +174,7 @@ class OpeningMixin(RoomBase):
         p = self.defn.panel(panel_id)
         rub = self.defn.rubric(p.rubric_id)
         lines = [f"{c.id} {c.name} {c.part.value} max={c.max_points} step={c.step}" for c in rub.criteria]
-        return t("rubric_statement", panel=p.name, rubric=rub.name, version=rub.version,
+        return t("opening.rubric_statement", panel=p.name, rubric=rub.name, version=rub.version,
                  session=self.defn.session_id) + "\n" + "\n".join(lines)
 
     def rubric_roles_for(self, actor: Actor, panel_id: str) -> list[Role]:

@@ -52,7 +52,7 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
                 yield OptionList(*[Option(Text(label), id=pid) for pid, label in self.people], id="cred-people")
             else:
                 yield Label(Text(self.people[0][1]), id="cred-person")
-            yield Input(placeholder=t("tui_secret_placeholder"), password=True, id="cred-secret")
+            yield Input(placeholder=t("common.secret_placeholder"), password=True, id="cred-secret")
             yield Label("", id="cred-error")
 
     def on_mount(self) -> None:
@@ -110,7 +110,7 @@ class Notice(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.message), id="notice-text")
-            yield Button(t("tui_ok"), id="notice-ok", variant="primary")
+            yield Button(t("common.ok"), id="notice-ok", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one(Button).focus()
@@ -152,7 +152,7 @@ class ZcReviewApp(App[None]):
         """Called by the unlock screen: ask the recorder's credential, then show the dashboard."""
         self.service = service
         if service.defn.rehearsal:
-            self.sub_title = t("tui_rehearsal_banner")
+            self.sub_title = t("tui.rehearsal_banner")
         from zc_review.domain.model import StaffRole
 
         rec = service.defn.staff_with_role(StaffRole.RECORDER)
@@ -166,7 +166,7 @@ class ZcReviewApp(App[None]):
 
             self.push_screen(DashboardScreen())
 
-        self.push_screen(CredentialPrompt(service, t("tui_recorder_login"), [(rec.id, f"{t('role_recorder')} {rec.name}")]),
+        self.push_screen(CredentialPrompt(service, t("tui.recorder_login"), [(rec.id, f"{t('common.role_recorder')} {rec.name}")]),
                          done)
 
     def ask_credential(self, title: str, people: list[tuple[str, str]], callback: Any) -> None:

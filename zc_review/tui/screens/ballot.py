@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from zc_review.domain.ballot import Choice
 from zc_review.domain.model import Applicant
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from zc_review.service import RoomService
     from zc_review.tui.app import ZcReviewApp
 
-KIND_KEYS = {"main": "tui_cl_kind_main", "runoff": "tui_cl_kind_runoff", "revote": "tui_cl_kind_revote"}
+KIND_KEYS = {"main": "ballot.kind_main", "runoff": "ballot.kind_runoff", "revote": "ballot.kind_revote"}
 MARK_KEYS = {"1": Choice.AGREE, "2": Choice.DISAGREE, "3": Choice.ABSTAIN}
 MARK_STYLE = {Choice.AGREE: "bold green", Choice.DISAGREE: "bold red", Choice.ABSTAIN: "bold yellow"}
 
@@ -43,7 +43,7 @@ class Confirm(ModalScreen[bool]):
     Confirm { align: center middle; }
     Confirm > Vertical { width: 80; height: auto; border: thick $warning; padding: 1 2; background: $panel; }
     """
-    BINDINGS = [Binding("y,enter", "answer(True)", t("tui_cl_yes")), Binding("n,escape", "answer(False)", t("tui_cl_no"))]
+    BINDINGS = [Binding("y,enter", "answer(True)", t("common.confirm")), Binding("n,escape", "answer(False)", t("common.cancel"))]
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -52,7 +52,7 @@ class Confirm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question), id="confirm-text")
-            yield Static(Text(t("tui_cl_confirm_keys")), classes="hint")
+            yield Static(Text(t("common.confirm_keys")), classes="hint")
         yield Footer()
 
     def action_answer(self, value: bool) -> None:
@@ -67,7 +67,7 @@ class Pick(ModalScreen[str | None]):
     Pick > Vertical { width: 80; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
     Pick OptionList { height: auto; max-height: 16; }
     """
-    BINDINGS = [Binding("escape", "cancel", t("tui_cl_cancel"))]
+    BINDINGS = [Binding("escape", "cancel", t("common.cancel"))]
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -99,12 +99,12 @@ class BallotReview(ModalScreen[bool]):
     BallotReview { align: center middle; }
     BallotReview > Vertical { width: 70; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
     """
-    BINDINGS = [Binding("enter,y", "cast", t("tui_cl_ballot_cast"), priority=True),
-                Binding("escape,n", "back", t("tui_cl_ballot_back"))]
+    BINDINGS = [Binding("enter,y", "cast", t("ballot.cast"), priority=True),
+                Binding("escape,n", "back", t("ballot.back_to_edit"))]
 
     def __init__(self, counts: dict[Choice, int], unmarked: int) -> None:
         super().__init__()
-        self._text = t("tui_cl_ballot_review", agree=counts[Choice.AGREE], disagree=counts[Choice.DISAGREE],
+        self._text = t("ballot.review", agree=counts[Choice.AGREE], disagree=counts[Choice.DISAGREE],
                        abstain=counts[Choice.ABSTAIN])
         self._unmarked = unmarked
 
@@ -114,7 +114,7 @@ class BallotReview(ModalScreen[bool]):
             if self._unmarked:
                 yield Static(Text(t("ballot_incomplete", count=self._unmarked)), classes="error")
             else:
-                yield Static(Text(t("tui_cl_ballot_review_keys")), classes="hint")
+                yield Static(Text(t("ballot.review_keys")), classes="hint")
         yield Footer()
 
     def action_cast(self) -> None:
@@ -133,11 +133,11 @@ class VotingScreen(Screen[bool]):
     """
 
     BINDINGS = [
-        Binding("1", "mark('1')", t("choice_agree")),
-        Binding("2", "mark('2')", t("choice_disagree")),
-        Binding("3", "mark('3')", t("choice_abstain")),
-        Binding("enter", "review", t("tui_cl_ballot_review_key"), priority=True),
-        Binding("escape", "cancel", t("tui_cl_cancel")),
+        Binding("1", "mark('1')", t("common.choice_agree")),
+        Binding("2", "mark('2')", t("common.choice_disagree")),
+        Binding("3", "mark('3')", t("common.choice_abstain")),
+        Binding("enter", "review", t("ballot.review_key"), priority=True),
+        Binding("escape", "cancel", t("common.cancel")),
     ]
 
     def __init__(self, actor: Actor, items: list[Applicant], composites: dict[str, Decimal | None]) -> None:
@@ -150,8 +150,8 @@ class VotingScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("tui_cl_ballot_of", name=self._actor.name if self._actor else "")), classes="title")
-        yield Static(Text(t("tui_cl_ballot_help")), classes="hint")
+        yield Static(Text(t("ballot.sheet_of", name=self._actor.name if self._actor else "")), classes="title")
+        yield Static(Text(t("ballot.sheet_help")), classes="hint")
         yield DataTable(id="vote-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="vote-progress", classes="hint")
         yield Footer()
@@ -160,8 +160,8 @@ class VotingScreen(Screen[bool]):
         svc = self.app.service  # type: ignore[attr-defined]
         defn = svc.defn
         table = self.query_one(DataTable)
-        table.add_columns(t("col_code"), t("col_group"), t("tui_cl_col_panel"), t("col_composite"))
-        table.add_column(t("tui_cl_col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
+        table.add_columns(t("common.col_code"), t("common.col_group"), t("common.col_panel"), t("common.col_composite"))
+        table.add_column(t("common.col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
         for a in self._rows:
             comp = self._composites.get(a.id)
             table.add_row(Text(a.code), Text(defn.group(a.group_id).name), Text(defn.panel(a.panel_id).name),
@@ -172,7 +172,7 @@ class VotingScreen(Screen[bool]):
 
     def _show_progress(self) -> None:
         self.query_one("#vote-progress", Static).update(
-            Text(t("tui_cl_ballot_progress", done=len(self._marks), total=len(self._items))))
+            Text(t("ballot.sheet_progress", done=len(self._marks), total=len(self._items))))
 
     def action_mark(self, key: str) -> None:
         choice = MARK_KEYS[key]
@@ -182,7 +182,7 @@ class VotingScreen(Screen[bool]):
         row = table.cursor_row
         applicant_id = self._items[row]
         self._marks[applicant_id] = choice
-        table.update_cell_at(Coordinate(row, 4), Text(t(f"choice_{choice.value}"), style=MARK_STYLE[choice]))
+        table.update_cell_at(Coordinate(row, 4), Text(label_of("choice", choice.value), style=MARK_STYLE[choice]))
         if row + 1 < len(self._items):
             table.move_cursor(row=row + 1)
         self._show_progress()
@@ -215,7 +215,7 @@ class VotingScreen(Screen[bool]):
             if yes:
                 self._finish(False)
 
-        self.app.push_screen(Confirm(t("tui_cl_ballot_cancel_q")), answer)
+        self.app.push_screen(Confirm(t("ballot.cancel_q")), answer)
 
     def _wipe(self) -> None:
         """Forget every mark: the dict, the table's cells and render caches, the actor."""
@@ -242,11 +242,11 @@ class VotedNotice(ModalScreen[None]):
     VotedNotice > Vertical { width: 60; height: auto; border: thick $success; padding: 2 4; background: $panel; }
     VotedNotice Static { text-style: bold; content-align: center middle; width: 100%; }
     """
-    BINDINGS = [Binding("enter,escape", "done", t("tui_cl_ok"))]
+    BINDINGS = [Binding("enter,escape", "done", t("common.ok"))]
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(t("tui_cl_voted_next")), id="voted-text")
+            yield Static(Text(t("ballot.voted_next")), id="voted-text")
 
     def action_done(self) -> None:
         self.dismiss(None)
@@ -256,20 +256,20 @@ class BallotScreen(Screen[None]):
     """The recorder's poll screen: o 开启投票, r 开启加投, n 下一位评委, c 截止, f 主持人提前截止."""
 
     BINDINGS = [
-        Binding("o", "open_poll", t("tui_cl_open_poll")),
-        Binding("r", "open_runoff", t("tui_cl_open_runoff")),
-        Binding("n", "next_voter", t("tui_cl_next_voter")),
-        Binding("c", "close_poll", t("tui_cl_close_poll")),
-        Binding("f", "force_close", t("tui_cl_force_close")),
-        Binding("escape", "back", t("tui_cl_back")),
+        Binding("o", "open_poll", t("ballot.open_poll")),
+        Binding("r", "open_runoff", t("ballot.open_runoff")),
+        Binding("n", "next_voter", t("ballot.next_voter")),
+        Binding("c", "close_poll", t("ballot.close_poll")),
+        Binding("f", "force_close", t("ballot.force_close")),
+        Binding("escape", "back", t("common.back")),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("step_ballot")), classes="title")
+        yield Static(Text(t("tui.step_ballot")), classes="title")
         yield Static(Text(""), id="ballot-status", classes="big")
         yield Static(Text(""), id="ballot-pending")
-        yield Static(Text(t("tui_cl_ballot_keys")), classes="hint")
+        yield Static(Text(t("ballot.keys")), classes="hint")
         yield Footer()
 
     @property
@@ -306,17 +306,17 @@ class BallotScreen(Screen[None]):
         svc = self.svc
         rnd = svc.open_round()
         if rnd is None:
-            status = t("tui_cl_no_open_round")
+            status = t("poll_not_open")
             closed = [r for r in svc.rounds() if r.status == "closed"]
             if closed:
-                status += "\n" + t("tui_cl_last_round_closed", round=closed[-1].round_no)
+                status += "\n" + t("ballot.last_round_closed", round=closed[-1].round_no)
         else:
-            status = t("tui_cl_round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
+            status = t("ballot.round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
                        done=len(svc.voters_done(rnd.round_no)), total=len(self.entitled()),
                        applicants=len(svc.round_applicants(rnd)))
         self.query_one("#ballot-status", Static).update(Text(status))
         pending = self.pending()
-        lines = [t("tui_cl_pending_runoff", group=svc.defn.group(g).name,
+        lines = [t("ballot.pending_runoff", group=svc.defn.group(g).name,
                    codes="、".join(svc.defn.applicant(a).code for a in tied), slots=slots)
                  for g, tied, slots in pending]
         self.query_one("#ballot-pending", Static).update(Text("\n".join(lines)))
@@ -348,10 +348,10 @@ class BallotScreen(Screen[None]):
         if len(pending) == 1:
             self._open_runoff(pending[0][0])
             return
-        options = [(g, t("tui_cl_pending_runoff", group=self.svc.defn.group(g).name,
+        options = [(g, t("ballot.pending_runoff", group=self.svc.defn.group(g).name,
                          codes="、".join(self.svc.defn.applicant(a).code for a in tied), slots=slots))
                    for g, tied, slots in pending]
-        self.app.push_screen(Pick(t("tui_cl_open_runoff"), options), self._open_runoff)
+        self.app.push_screen(Pick(t("ballot.open_runoff"), options), self._open_runoff)
 
     def _open_runoff(self, group_id: str | None) -> None:
         if group_id is not None:
@@ -368,7 +368,7 @@ class BallotScreen(Screen[None]):
         # Everyone entitled, in roster order: neither the list nor its order tells the room who has
         # voted; a reviewer who already voted is refused by the service ("已在本轮投票").
         people = [(r, svc.person_name(r)) for r in self.entitled()]
-        self.zc_app.ask_credential(t("tui_cl_voter_login", round=rnd.round_no), people, self._voter_in)
+        self.zc_app.ask_credential(t("ballot.voter_login", round=rnd.round_no), people, self._voter_in)
 
     def _voter_in(self, actor: Actor | None) -> None:
         if actor is None:
@@ -398,14 +398,14 @@ class BallotScreen(Screen[None]):
             self.zc_app.show_error(ServiceError("poll_not_open"))
             return
         missing = len(self.entitled()) - len(self.svc.voters_done(rnd.round_no))
-        self.app.push_screen(Confirm(t("tui_cl_force_close_q", count=missing)), self._force_confirmed)
+        self.app.push_screen(Confirm(t("ballot.force_close_q", count=missing)), self._force_confirmed)
 
     def _force_confirmed(self, yes: bool | None) -> None:
         presiding = self.svc.presiding_officer_id()
         if not yes or presiding is None:
             return
-        self.zc_app.ask_credential(t("tui_cl_force_close_login"),
-                                   [(presiding, f"{t('role_presiding')} {self.svc.person_name(presiding)}")],
+        self.zc_app.ask_credential(t("ballot.force_close_login"),
+                                   [(presiding, f"{t('common.role_presiding')} {self.svc.person_name(presiding)}")],
                                    self._force_close)
 
     def _force_close(self, actor: Actor | None) -> None:

@@ -20,16 +20,16 @@ if TYPE_CHECKING:
 
 # (key, catalogue label, module, screen class)
 STEPS: list[tuple[str, str, str, str]] = [
-    ("1", "step_roll_call", "zc_review.tui.screens.rollcall", "RollCallScreen"),
-    ("2", "step_pledge", "zc_review.tui.screens.pledge", "PledgeScreen"),
-    ("3", "step_recusal", "zc_review.tui.screens.recusal", "RecusalScreen"),
-    ("4", "step_rubric", "zc_review.tui.screens.rubric", "RubricSignScreen"),
-    ("5", "step_scoring", "zc_review.tui.screens.scoring", "ScoringScreen"),
-    ("6", "step_opinion", "zc_review.tui.screens.opinion", "OpinionScreen"),
-    ("7", "step_ballot", "zc_review.tui.screens.ballot", "BallotScreen"),
-    ("8", "step_results", "zc_review.tui.screens.results", "ResultsScreen"),
-    ("9", "step_minutes", "zc_review.tui.screens.minutes", "MinutesScreen"),
-    ("0", "step_export", "zc_review.tui.screens.export", "ExportScreen"),
+    ("1", "tui.step_roll_call", "zc_review.tui.screens.rollcall", "RollCallScreen"),
+    ("2", "tui.step_pledge", "zc_review.tui.screens.pledge", "PledgeScreen"),
+    ("3", "tui.step_recusal", "zc_review.tui.screens.recusal", "RecusalScreen"),
+    ("4", "tui.step_rubric", "zc_review.tui.screens.rubric", "RubricSignScreen"),
+    ("5", "tui.step_scoring", "zc_review.tui.screens.scoring", "ScoringScreen"),
+    ("6", "tui.step_opinion", "zc_review.tui.screens.opinion", "OpinionScreen"),
+    ("7", "tui.step_ballot", "zc_review.tui.screens.ballot", "BallotScreen"),
+    ("8", "tui.step_results", "zc_review.tui.screens.results", "ResultsScreen"),
+    ("9", "tui.step_minutes", "zc_review.tui.screens.minutes", "MinutesScreen"),
+    ("0", "tui.step_export", "zc_review.tui.screens.export", "ExportScreen"),
 ]
 
 
@@ -37,14 +37,14 @@ class DashboardScreen(Screen[None]):
     """Step list; Enter or the step's number key opens it."""
 
     BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _, _ in STEPS]
-    BINDINGS += [Binding("o", "discussion", t("dash_discussion"))]
+    BINDINGS += [Binding("o", "discussion", t("tui.dash_discussion"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
         app = self.zc_app
         assert app.service is not None
         if app.service.defn.rehearsal:
-            yield Static(t("tui_rehearsal_banner"), classes="rehearsal")
+            yield Static(t("tui.rehearsal_banner"), classes="rehearsal")
         yield Static(Text(f"{app.service.defn.committee_name}  {app.service.defn.session_id}"), classes="title")
         yield Static(Text(""), id="dash-status", classes="hint")
         yield OptionList(id="dash-steps")
@@ -71,7 +71,7 @@ class DashboardScreen(Screen[None]):
             return
         from zc_review.service.office import anonymity_lines
 
-        text = "\n".join([t("anonymity_notice_head"), *anonymity_lines(app.service.defn, found)])
+        text = "\n".join([t("office.anonymity_notice_head"), *anonymity_lines(app.service.defn, found)])
         app.call_from_thread(app.show_error, text)
 
     def action_discussion(self) -> None:
@@ -87,8 +87,8 @@ class DashboardScreen(Screen[None]):
         assert svc is not None
         q = svc.quorum()
         self.query_one("#dash-status", Static).update(Text(t(
-            "dash_status", attending=q.attending, size=q.committee_size, required=q.required,
-            quorum=t("quorum_met") if q.met else t("quorum_not_met"))))
+            "tui.dash_status", attending=q.attending, size=q.committee_size, required=q.required,
+            quorum=t("opening.quorum_met") if q.met else t("opening.quorum_not_met"))))
         ol = self.query_one(OptionList)
         highlighted = ol.highlighted
         ol.clear_options()

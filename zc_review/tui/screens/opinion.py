@@ -29,10 +29,10 @@ class OpinionScreen(Screen[None]):
     """
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("ctrl+s", "save", t("opinion_key_save")),
-                Binding("r", "return_sheet", t("opinion_key_return")),
-                Binding("p", "print_sheet", t("opinion_key_print")),
-                Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("ctrl+s", "save", t("scoring.opinion_key_save")),
+                Binding("r", "return_sheet", t("scoring.opinion_key_return")),
+                Binding("p", "print_sheet", t("scoring.opinion_key_print")),
+                Binding("escape", "back", t("common.back"))]
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,7 +51,7 @@ class OpinionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("opinion_title"), id="op-title", classes="title")
+        yield Static(t("common.opinion"), id="op-title", classes="title")
         yield DataTable(id="op-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="op-editing", classes="hint")
         yield TextArea(id="op-text", soft_wrap=True, show_line_numbers=False)
@@ -63,7 +63,7 @@ class OpinionScreen(Screen[None]):
         people = [(p.leader_id, f"{p.leader_id} {svc.person_name(p.leader_id)}（{p.name}）")
                   for p in svc.defn.panels if p.leader_id in attending]
         self.query_one(TextArea).disabled = True
-        self.zc_app.ask_credential(t("opinion_credential_title"), people, self._identified)
+        self.zc_app.ask_credential(t("scoring.opinion_credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -77,28 +77,28 @@ class OpinionScreen(Screen[None]):
         svc = self.service
         panels = [p for p in svc.defn.panels if p.leader_id == actor.person_id]
         table = self.query_one(DataTable)
-        table.add_column(t("col_code"), key="code")
-        table.add_column(t("col_panel"), key="panel")
-        table.add_column(t("col_opinion"), key="opinion")
-        table.add_column(t("col_composite"), key="composite")
-        table.add_column(t("col_rank"), key="rank")
-        table.add_column(t("col_disagreement"), key="flag")
+        table.add_column(t("common.col_code"), key="code")
+        table.add_column(t("common.col_panel"), key="panel")
+        table.add_column(t("common.opinion"), key="opinion")
+        table.add_column(t("common.col_composite"), key="composite")
+        table.add_column(t("common.col_rank"), key="rank")
+        table.add_column(t("common.col_disagreement"), key="flag")
         if not panels:
-            self.query_one("#op-editing", Static).update(Text(t("opinion_not_leader", name=actor.name), style="red"))
+            self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_not_leader", name=actor.name), style="red"))
             return
         for p in panels:
             for row in svc.leader_sheet(p.id):  # the leader's sheet: composite, rank in group, flags
                 table.add_row(Text(row.code), Text(p.name), self._preview(row.opinion), Text(row.composite),
                               Text(row.rank), Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
                               key=row.applicant_id)
-        self.query_one("#op-title", Static).update(Text(t("opinion_heading", name=actor.name,
+        self.query_one("#op-title", Static).update(Text(t("scoring.opinion_heading", name=actor.name,
                                                           panel="、".join(p.name for p in panels))))
         table.focus()
 
     @staticmethod
     def _preview(text: str) -> Text:
         if not text:
-            return Text(t("opinion_none"), style="dim")
+            return Text(t("scoring.opinion_none"), style="dim")
         flat = text.replace("\n", " ")
         return inert_text(flat[:PREVIEW] + ("…" if len(flat) > PREVIEW else ""))
 
@@ -110,7 +110,7 @@ class OpinionScreen(Screen[None]):
         area.text = self.service.opinions().get(aid, "")
         area.move_cursor(area.document.end)
         self.query_one("#op-editing", Static).update(
-            Text(t("opinion_editing", code=self.service.defn.applicant(aid).code)))
+            Text(t("scoring.opinion_editing", code=self.service.defn.applicant(aid).code)))
         area.focus()
 
     def action_save(self) -> None:
@@ -128,7 +128,7 @@ class OpinionScreen(Screen[None]):
         area.text = ""
         area.disabled = True
         self.query_one("#op-editing", Static).update(
-            Text(t("opinion_saved", code=self.service.defn.applicant(aid).code), style="green"))
+            Text(t("scoring.opinion_saved", code=self.service.defn.applicant(aid).code), style="green"))
         table.focus()
 
     # -- the leader returns a submitted sheet (witnessed) and prints the sheet ----------------------------
@@ -150,7 +150,7 @@ class OpinionScreen(Screen[None]):
         code = svc.defn.applicant(aid).code
         submitted = svc.submitted_reviewers(aid)
         if not submitted:
-            self.zc_app.show_error(t("opinion_return_none", code=code))
+            self.zc_app.show_error(t("scoring.opinion_return_none", code=code))
             return
         sup = svc.defn.staff_with_role(StaffRole.SUPERVISOR)
 
@@ -171,15 +171,15 @@ class OpinionScreen(Screen[None]):
                         self.zc_app.show_error(exc)
                         return
                     self.query_one("#op-editing", Static).update(Text(t(
-                        "opinion_returned", reviewer=svc.person_name(reviewer), code=code), style="green"))
+                        "scoring.opinion_returned", reviewer=svc.person_name(reviewer), code=code), style="green"))
 
-                self.zc_app.ask_credential(t("opinion_return_witness"), [(sup.id, f"{t('role_supervisor')} {sup.name}")],
+                self.zc_app.ask_credential(t("scoring.opinion_return_witness"), [(sup.id, f"{t('common.role_supervisor')} {sup.name}")],
                                            witnessed)
 
-            self.app.push_screen(TextPrompt(t("opinion_return_reason", code=code, reviewer=svc.person_name(reviewer))),
+            self.app.push_screen(TextPrompt(t("scoring.opinion_return_reason", code=code, reviewer=svc.person_name(reviewer))),
                                  reasoned)
 
-        self.app.push_screen(ChoicePrompt(t("opinion_return_choose", code=code),
+        self.app.push_screen(ChoicePrompt(t("scoring.opinion_return_choose", code=code),
                                           [(r, f"{r} {svc.person_name(r)}") for r in submitted]), chosen)
 
     def action_print_sheet(self) -> None:
@@ -198,7 +198,7 @@ class OpinionScreen(Screen[None]):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pdf)
             paths.append(str(path))
-        self.query_one("#op-editing", Static).update(Text(t("opinion_printed", path="、".join(paths)), style="green"))
+        self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_printed", path="、".join(paths)), style="green"))
 
     def action_back(self) -> None:
         if self.editing is not None:

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.domain import rules
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.screens.dossier import inert_text
 
@@ -43,7 +43,7 @@ class PanelScoresScreen(ModalScreen[None]):
     PanelScoresScreen DataTable { height: auto; max-height: 10; }
     PanelScoresScreen Static { height: auto; }
     """
-    BINDINGS = [Binding("escape", "close", t("tui_back"))]
+    BINDINGS = [Binding("escape", "close", t("common.back"))]
 
     def __init__(self, service: RoomService, actor: Actor, view: PanelScores) -> None:
         super().__init__()
@@ -53,7 +53,7 @@ class PanelScoresScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         v = self.view
         with Vertical():
-            yield Static(Text(t("panel_scores_title", code=v.code, rubric=v.rubric_id, version=v.rubric_version),
+            yield Static(Text(t("scoring.panel_title", code=v.code, rubric=v.rubric_id, version=v.rubric_version),
                               style="bold"), id="ps-title")
             table: DataTable[Text] = DataTable(id="ps-table", cursor_type="row", zebra_stripes=True)
             yield table
@@ -63,21 +63,21 @@ class PanelScoresScreen(ModalScreen[None]):
             yield Static(Text(""), id="ps-flag")
             yield Static(Text(""), id="ps-explanations")
             if self.actor.person_id in v.concerned:
-                yield Static(Text(t("panel_scores_explain_hint"), style="yellow"))
+                yield Static(Text(t("scoring.panel_explain_hint"), style="yellow"))
                 yield Input(v.explanations.get(self.actor.person_id, ""), id="ps-explain")
-            yield Static(Text(t("panel_scores_keys")), classes="hint")
+            yield Static(Text(t("common.keys_back")), classes="hint")
 
     def on_mount(self) -> None:
         v, svc = self.view, self.service
         table = self.query_one("#ps-table", DataTable)
-        table.add_column(t("panel_scores_reviewer"), key="who")
-        table.add_column(t("col_material"), key="m")
+        table.add_column(t("scoring.panel_reviewer"), key="who")
+        table.add_column(t("common.col_material"), key="m")
         if self._has_d:
-            table.add_column(t("col_defence"), key="d")
-        table.add_column(t("col_distance"), key="dist")
+            table.add_column(t("common.col_defence"), key="d")
+        table.add_column(t("common.col_distance"), key="dist")
         dist = {s.part: s.distance for s in v.spreads}
         for rid, (m, d) in sorted(v.per_reviewer.items()):
-            label = f"{rid} {svc.person_name(rid)}" + (t("panel_scores_own") if rid == self.actor.person_id else "")
+            label = f"{rid} {svc.person_name(rid)}" + (t("scoring.panel_own") if rid == self.actor.person_id else "")
             cells = [Text(label), Text(fmt2(m), justify="right")]
             if self._has_d:
                 cells.append(Text(fmt2(d), justify="right"))
@@ -87,20 +87,20 @@ class PanelScoresScreen(ModalScreen[None]):
             table.add_row(*cells, key=rid)
         agg = v.aggregate
         if agg is not None:
-            dtext = t("panel_scores_aggregate_d", d=fmt2(agg.defence)) if agg.defence is not None else ""
+            dtext = t("scoring.panel_aggregate_d", d=fmt2(agg.defence)) if agg.defence is not None else ""
             self.query_one("#ps-aggregate", Static).update(
-                Text(t("panel_scores_aggregate", m=fmt2(agg.material), d=dtext, c=agg.composite), style="bold"))
+                Text(t("scoring.panel_aggregate", m=fmt2(agg.material), d=dtext, c=agg.composite), style="bold"))
         lim = svc.thresholds()
         self.query_one("#ps-spread", Static).update(Text("\n".join(
-            t("panel_scores_spread", part=t(f"part_{s.part}"), range=fmt2(s.range), stdev=fmt2(s.stdev),
+            t("scoring.panel_spread", part=label_of("part", s.part), range=fmt2(s.range), stdev=fmt2(s.stdev),
               t_range=lim.range, t_stdev=lim.stdev, t_distance=lim.distance) for s in v.spreads)))
         flag = self.query_one("#ps-flag", Static)
         if v.flagged:
-            flag.update(Text(t("panel_scores_flagged", who="、".join(svc.person_name(r) for r in v.concerned)),
+            flag.update(Text(t("scoring.panel_flagged", who="、".join(svc.person_name(r) for r in v.concerned)),
                              style="bold red"))
         else:
-            flag.update(Text(t("panel_scores_not_flagged"), style="green"))
-        waiting = "" if not v.waiting else t("panel_scores_waiting",
+            flag.update(Text(t("scoring.panel_not_flagged"), style="green"))
+        waiting = "" if not v.waiting else t("scoring.panel_waiting",
                                              names="、".join(svc.person_name(r) for r in v.waiting)) + "\n"
         self._show_explanations(waiting)
         if self.actor.person_id in v.concerned:
@@ -110,7 +110,7 @@ class PanelScoresScreen(ModalScreen[None]):
         ex = self.service.flag_explanations().get(self.view.applicant_id, {})
         body = Text(prefix)
         if ex:
-            body.append(t("panel_scores_explanations") + "\n", style="bold")
+            body.append(t("scoring.panel_explanations") + "\n", style="bold")
             for rid, txt in sorted(ex.items()):
                 body.append(f"{self.service.person_name(rid)}：")
                 body.append_text(inert_text(txt))
@@ -124,7 +124,7 @@ class PanelScoresScreen(ModalScreen[None]):
         except ServiceError as exc:
             self.query_one("#ps-flag", Static).update(Text(exc.message, style="bold red"))
             return
-        self._show_explanations(t("panel_scores_explained") + "\n")
+        self._show_explanations(t("scoring.panel_explained") + "\n")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -138,7 +138,7 @@ class ChoicePrompt(ModalScreen["str | None"]):
     ChoicePrompt > Vertical { width: 70; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
     ChoicePrompt OptionList { height: auto; max-height: 12; }
     """
-    BINDINGS = [Binding("escape", "cancel", t("tui_back"))]
+    BINDINGS = [Binding("escape", "cancel", t("common.back"))]
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -169,7 +169,7 @@ class TextPrompt(ModalScreen["str | None"]):
     TextPrompt { align: center middle; }
     TextPrompt > Vertical { width: 90; height: auto; border: thick $accent; padding: 1 2; background: $panel; }
     """
-    BINDINGS = [Binding("escape", "cancel", t("tui_back"))]
+    BINDINGS = [Binding("escape", "cancel", t("common.back"))]
 
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -206,15 +206,15 @@ class DiscussionScreen(_PanelScreen):
     """Applicants in the order that keeps recused reviewers' exits and returns few; the highlighted one
     shows who must step out now. ``p`` opens the pass-rate preview."""
 
-    BINDINGS = [Binding("p", "preview", t("results_key_preview")), Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("p", "preview", t("scoring.preview_key")), Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("discussion_title")), classes="title")
+        yield Static(Text(t("scoring.discussion_title")), classes="title")
         yield Static(Text(""), id="disc-head", classes="hint")
         yield DataTable(id="disc-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="disc-now", classes="title")
-        yield Static(Text(t("discussion_keys")), classes="hint")
+        yield Static(Text(t("scoring.discussion_keys")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -222,9 +222,9 @@ class DiscussionScreen(_PanelScreen):
         order = svc.discussion_order()
         naive = sorted(order, key=lambda a: svc.defn.applicant(a).code)
         self.query_one("#disc-head", Static).update(
-            Text(t("discussion_heading", moves=svc.movements(order), naive=svc.movements(naive))))
+            Text(t("scoring.discussion_heading", moves=svc.movements(order), naive=svc.movements(naive))))
         table = self.query_one(DataTable)
-        table.add_columns("#", t("col_code"), t("col_panel"), t("col_step_out"))
+        table.add_columns("#", t("common.col_code"), t("common.col_panel"), t("common.col_step_out"))
         for i, aid in enumerate(order, 1):
             a = svc.defn.applicant(aid)
             out = "、".join(svc.person_name(r) for r in svc.must_step_out(aid)) or "—"
@@ -238,7 +238,7 @@ class DiscussionScreen(_PanelScreen):
         names = "、".join(svc.person_name(r) for r in svc.must_step_out(aid))
         code = svc.defn.applicant(aid).code
         self.query_one("#disc-now", Static).update(
-            Text(t("discussion_step_out", code=code, names=names) if names else t("discussion_nobody", code=code),
+            Text(t("scoring.discussion_step_out", code=code, names=names) if names else t("scoring.discussion_nobody", code=code),
                  style="bold yellow" if names else ""))
 
     def action_preview(self) -> None:
@@ -251,25 +251,25 @@ class DiscussionScreen(_PanelScreen):
 class PreviewScreen(_PanelScreen):
     """The pass-rate preview: per group, applicants, the cap and the ranking by composite so far."""
 
-    BINDINGS = [Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("preview_title")), classes="title")
+        yield Static(Text(t("scoring.preview_title")), classes="title")
         with VerticalScroll():
             yield Static(Text(""), id="preview-body")
-        yield Static(Text(t("preview_keys")), classes="hint")
+        yield Static(Text(t("common.keys_back")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         svc = self.svc
         body = Text()
         for g in svc.pass_rate_preview():
-            body.append(t("preview_group", group=g.name, n=g.applicants, rate=f"{(g.pass_rate * 100).normalize():f}%",
+            body.append(t("scoring.preview_group", group=g.name, n=g.applicants, rate=f"{(g.pass_rate * 100).normalize():f}%",
                           cap=g.cap) + "\n", style="bold")
             for i, (aid, composite, rank) in enumerate(g.ranking):
                 line = f"  {rank or '—':>3}  {svc.defn.applicant(aid).code}  "
-                line += str(composite) if composite is not None else t("preview_unscored")
+                line += str(composite) if composite is not None else t("scoring.status_empty")
                 body.append(line + "\n", style="green" if i < g.cap and composite is not None else "")
             body.append("\n")
         self.query_one("#preview-body", Static).update(body)

@@ -24,7 +24,7 @@ class PledgeScreen(Screen[None]):
     """The pledge text and the attending reviewers, signed or not; Enter asks the reviewer's credential."""
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     @property
     def zc_app(self) -> ZcReviewApp:
@@ -38,7 +38,7 @@ class PledgeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("pledge_title"), classes="title")
+        yield Static(t("opening.pledge_title"), classes="title")
         yield Static(Text(""), id="pledge-text", classes="statement")
         yield Static(Text(""), id="pledge-count", classes="hint")
         yield DataTable(id="pledge-table", cursor_type="row", zebra_stripes=True)
@@ -46,10 +46,10 @@ class PledgeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t("col_reviewer_id"), key="id")
-        table.add_column(t("col_name"), key="name")
-        table.add_column(t("col_role"), key="role")
-        table.add_column(t("col_pledge"), key="signed", width=10)
+        table.add_column(t("common.col_code"), key="id")
+        table.add_column(t("common.col_name"), key="name")
+        table.add_column(t("common.col_role"), key="role")
+        table.add_column(t("common.pledge"), key="signed", width=10)
         signed = self.service.pledged_ids()
         defn = self.service.defn
         for rid in self.service.attending_ids():
@@ -62,7 +62,7 @@ class PledgeScreen(Screen[None]):
 
     @staticmethod
     def _signed_cell(signed: bool) -> Text:
-        return Text(t("pledge_signed"), style="green") if signed else Text(t("pledge_unsigned"), style="dim")
+        return Text(t("opening.pledge_signed"), style="green") if signed else Text(t("opening.pledge_unsigned"), style="dim")
 
     def _current_id(self) -> str | None:
         table = self.query_one(DataTable)
@@ -77,7 +77,7 @@ class PledgeScreen(Screen[None]):
         if self.service.roll_call_closed():
             n = len(self.service.pledged_ids())
             self.query_one("#pledge-count", Static).update(
-                Text(t("pledge_count", signed=n, attending=len(self.service.attending_ids()))))
+                Text(t("opening.pledge_count", signed=n, attending=len(self.service.attending_ids()))))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._refresh()
@@ -100,7 +100,7 @@ class PledgeScreen(Screen[None]):
             self.query_one(DataTable).update_cell(rid, "signed", self._signed_cell(True))
             self._refresh()
 
-        self.zc_app.ask_credential(t("pledge_credential_title"), [(rid, label)], signed)
+        self.zc_app.ask_credential(t("opening.pledge_credential_title"), [(rid, label)], signed)
 
     def action_back(self) -> None:
         self.dismiss()

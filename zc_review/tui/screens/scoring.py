@@ -23,7 +23,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from zc_review.domain import rules
 from zc_review.domain.model import Criterion, Rubric, ScorePart
 from zc_review.domain.scoring import parse_score
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.rubric import PART_KEYS, fmt_points
@@ -45,7 +45,7 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen Horizontal { height: auto; margin-top: 1; }
     ConfirmScreen Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("y", "answer(True)", t("tui_yes")), Binding("n,escape", "answer(False)", t("tui_no"))]
+    BINDINGS = [Binding("y", "answer(True)", t("common.ok")), Binding("n,escape", "answer(False)", t("common.cancel"))]
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -55,8 +55,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical():
             yield Static(Text(self.message), id="confirm-text")
             with Horizontal():
-                yield Button(t("tui_yes"), id="confirm-yes", variant="primary")
-                yield Button(t("tui_no"), id="confirm-no")
+                yield Button(t("common.ok"), id="confirm-yes", variant="primary")
+                yield Button(t("common.cancel"), id="confirm-no")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-yes", Button).focus()
@@ -155,12 +155,12 @@ class ScoringScreen(Screen[None]):
 
     CSS_PATH = "scoring.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "save", t("scoring_key_save")),
-        Binding("ctrl+t", "submit", t("scoring_key_submit")),
-        Binding("d", "dossier", t("scoring_key_dossier")),
-        Binding("v", "panel_scores", t("scoring_key_panel")),
-        Binding("f2", "switch", t("scoring_key_switch")),
-        Binding("escape", "back", t("tui_back")),
+        Binding("ctrl+s", "save", t("scoring.key_save")),
+        Binding("ctrl+t", "submit", t("scoring.key_submit")),
+        Binding("d", "dossier", t("common.part_material")),
+        Binding("v", "panel_scores", t("scoring.key_panel")),
+        Binding("f2", "switch", t("scoring.key_switch")),
+        Binding("escape", "back", t("common.back")),
     ]
 
     def __init__(self) -> None:
@@ -184,7 +184,7 @@ class ScoringScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("scoring_title"), id="score-title", classes="title")
+        yield Static(t("scoring.title"), id="score-title", classes="title")
         yield Static(Text(""), id="score-banner", classes="error")
         yield ScoreGrid(id="score-grid")
         yield Static(Text(""), id="score-msg", classes="error")
@@ -198,7 +198,7 @@ class ScoringScreen(Screen[None]):
         svc = self.service
         people = [(rid, f"{rid} {svc.person_name(rid)}") for rid in svc.attending_ids()
                   if svc.defn.panel_of_reviewer(rid) is not None]
-        self.zc_app.ask_credential(t("scoring_credential_title"), people, self._identified)
+        self.zc_app.ask_credential(t("scoring.credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -223,7 +223,7 @@ class ScoringScreen(Screen[None]):
             self._ask_reviewer()
 
         if self.dirty - grid.locked_rows:
-            self.app.push_screen(ConfirmScreen(t("scoring_unsaved_leave")), switch)
+            self.app.push_screen(ConfirmScreen(t("scoring.unsaved_leave")), switch)
         else:
             switch()
 
@@ -235,20 +235,20 @@ class ScoringScreen(Screen[None]):
         panel = svc.defn.panel_of_reviewer(actor.person_id)
         assert panel is not None
         rubric = self.rubric = svc.defn.rubric(panel.rubric_id)
-        self.query_one("#score-title", Static).update(Text(t("scoring_heading", id=actor.person_id, name=actor.name,
+        self.query_one("#score-title", Static).update(Text(t("scoring.heading", id=actor.person_id, name=actor.name,
                                                              panel=panel.name, rubric=rubric.name)))
         if not svc.rubric_in_force(panel.id):
             self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=panel.name)))
         grid = self.query_one(ScoreGrid)
         grid.on_edit, grid.on_refused = self._edited, self._refused
-        grid.add_column(t("col_code"), key="code")
+        grid.add_column(t("common.col_code"), key="code")
         ordered = [*rubric.part_criteria(ScorePart.MATERIAL), *rubric.part_criteria(ScorePart.DEFENCE)]
         for c in ordered:
             grid.add_column(Text(f"{c.id}/{fmt_points(c.max_points)}"), key=c.id)
-        grid.add_column(t("col_material"), key="material", width=7)
+        grid.add_column(t("common.col_material"), key="material", width=7)
         if rubric.has_defence:
-            grid.add_column(t("col_defence"), key="defence", width=7)
-        grid.add_column(t("col_status"), key="status", width=14)
+            grid.add_column(t("common.col_defence"), key="defence", width=7)
+        grid.add_column(t("common.col_status"), key="status", width=14)
         grid.editable_columns = [c.id for c in ordered]
         for a in svc.applicants_for_reviewer(actor.person_id):
             sheet = svc.current_sheet(actor.person_id, a.id)
@@ -275,7 +275,7 @@ class ScoringScreen(Screen[None]):
 
     def _status_cell(self, status: str) -> Text:
         style = {"locked": "bold green", "dirty": "yellow", "draft": "cyan", "empty": "dim"}[status]
-        return Text(t(f"scoring_status_{status}"), style=style)
+        return Text(label_of("scoring_status", status), style=style)
 
     def _totals(self, aid: str, live: tuple[str, Decimal | None] | None = None) -> list[Text]:
         """The row's material (and defence) total: the rubric's part score when the part is complete,
@@ -364,13 +364,13 @@ class ScoringScreen(Screen[None]):
         cid = str(event.cell_key.column_key.value)
         info = self.query_one("#score-crit", Static)
         if self.rubric is None or cid not in grid.editable_columns:
-            info.update(Text(t("scoring_help")))
+            info.update(Text(t("scoring.help")))
             return
         c = self.rubric.criterion(cid)
-        head = t("scoring_criterion", id=c.id, name=c.name, part=t(PART_KEYS[c.part.value]),
+        head = t("scoring.criterion", id=c.id, name=c.name, part=t(PART_KEYS[c.part.value]),
                  max=fmt_points(c.max_points), step=fmt_points(c.step))
         if c.allow_na:
-            head += t("scoring_na_allowed")
+            head += t("scoring.na_allowed")
         lines = [head, c.description, *[f"  {lvl}" for lvl in c.levels]]
         info.update(Text("\n".join(x for x in lines if x)))
 
@@ -399,7 +399,7 @@ class ScoringScreen(Screen[None]):
             grid.update_cell(aid, "status", self._status_cell("draft"))
         invalid = sum(len(b) for b in self.bad.values())
         self.query_one("#score-msg", Static).update(
-            Text(t("scoring_saved", n=saved) + (t("scoring_invalid_not_saved", n=invalid) if invalid else ""),
+            Text(t("scoring.saved", n=saved) + (t("scoring.invalid_not_saved", n=invalid) if invalid else ""),
                  style="yellow" if invalid else "green"))
 
     def action_submit(self) -> None:
@@ -419,11 +419,11 @@ class ScoringScreen(Screen[None]):
             msg.update(Text(t("sheet_locked", code=code)))
             return
         if self.bad[aid]:
-            msg.update(Text(t("scoring_fix_invalid", code=code)))
+            msg.update(Text(t("scoring.fix_invalid", code=code)))
             return
         if self.pending_submit != aid:
             self.pending_submit = aid
-            msg.update(Text(t("scoring_confirm_submit", code=code), style="bold yellow"))
+            msg.update(Text(t("scoring.confirm_submit", code=code), style="bold yellow"))
             return
         self.pending_submit = None
         try:
@@ -437,7 +437,7 @@ class ScoringScreen(Screen[None]):
         for c in self.rubric.criteria:
             grid.update_cell(aid, c.id, self._cell(aid, c.id))
         grid.update_cell(aid, "status", self._status_cell("locked"))
-        msg.update(Text(t("scoring_submitted", code=code), style="green"))
+        msg.update(Text(t("scoring.submitted", code=code), style="green"))
 
     def action_dossier(self) -> None:
         aid = self._row_id()
@@ -471,7 +471,7 @@ class ScoringScreen(Screen[None]):
                 if yes:
                     self._leave()
 
-            self.app.push_screen(ConfirmScreen(t("scoring_unsaved_leave")), leave)
+            self.app.push_screen(ConfirmScreen(t("scoring.unsaved_leave")), leave)
             return
         self._leave()
 
