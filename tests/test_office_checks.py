@@ -88,7 +88,7 @@ def test_genuine_bundle_passes_every_check(demo: Packed, demo_bundles: tuple[Pat
     assert [c.id for c in rep.checks] == list(CHECK_IDS)
     assert all(c.ok for c in rep.checks) and rep.failed_ids() == []
     # the printed report keeps its Chinese lines: the file's size is printed only when too large
-    assert [ln.name for ln in rep.lines][:2] == ["封装、签名与加密", t("check_structure")]
+    assert [ln.name for ln in rep.lines][:2] == ["封装、签名与加密", t("office.check_structure")]
     assert len(rep.lines) == 11 and all(ln.ok for ln in rep.lines)
 
 
@@ -112,7 +112,7 @@ def test_one_byte_of_results_changed_fails_the_declared_numbers(demo: Packed, de
     assert not rep.ok
     assert rep.failed_ids() == ["outcome.declared"]
     bad = {ln.name: ln.detail for ln in rep.lines if not ln.ok}
-    assert list(bad) == [t("check_recompute")] and "composite" in bad[t("check_recompute")]
+    assert list(bad) == [t("office.check_recompute")] and "composite" in bad[t("office.check_recompute")]
 
 
 def test_swapped_certificates_fail_the_holder_check(demo: Packed, demo_bundles: tuple[Path, Path],
@@ -145,7 +145,7 @@ def test_flipped_slip_fails_the_box_fingerprint(demo: Packed, demo_bundles: tupl
     failed = rep.failed_ids()
     assert "ballots.box_fingerprint" in failed
     assert not any(i.startswith(("seal.", "record.", "certs.", "log.", "minutes.")) for i in failed), failed
-    assert any(ln.name == t("check_ballots") and not ln.ok and "fingerprint" in ln.detail for ln in rep.lines)
+    assert any(ln.name == t("office.check_ballots") and not ln.ok and "fingerprint" in ln.detail for ln in rep.lines)
 
 
 def test_edited_log_entry_fails_the_chain(demo: Packed, demo_bundles: tuple[Path, Path], tmp_path: Path) -> None:

@@ -132,4 +132,4 @@ async def test_banner_shown_after_unlock(rehearsal: Packed) -> None:
     app = make_app(room)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert app.sub_title == t("tui_rehearsal_banner") and "演练" in app.sub_title
+        assert app.sub_title == t("tui.rehearsal_banner") and "演练" in app.sub_title

@@ -68,7 +68,7 @@ class Pane:
 def choose(pane: Pane, name: str, secret: str) -> None:
     """At the poll screen: N, pick ``name`` in the list of entitled reviewers, type their secret."""
     pane.keys("n")
-    screen = pane.wait_for(t("tui_cl_voter_login", round=1)[:6])
+    screen = pane.wait_for(t("ballot.voter_login", round=1)[:6])
     listed = [m.group(1) for m in re.finditer(r"▊ (\S+)\s+▎", screen)]
     assert name in listed, (name, listed)
     for _ in range(listed.index(name)):
@@ -95,42 +95,42 @@ def test_next_voter_sees_nothing_of_the_last_ballot(demo_education: Packed, tmp_
                     "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", cmd], check=True, env=env, cwd=ROOT)
     pane = Pane(name)
     try:
-        pane.wait_for(t("unlock_open"))
+        pane.wait_for(t("unlock.open"))
         pane.keys(p.secrets.chair_opening, literal=True)
         pane.keys("Enter")
         pane.keys(p.secrets.supervisor_opening, literal=True)
         pane.keys("Enter")
-        pane.wait_for(t("tui_recorder_login"))
+        pane.wait_for(t("tui.recorder_login"))
         pane.keys(p.secrets.persons[info["recorder"]], literal=True)
         pane.keys("Enter")
-        pane.wait_for(t("step_ballot"))
+        pane.wait_for(t("tui.step_ballot"))
         pane.keys("7")
-        pane.wait_for(t("tui_cl_ballot_keys")[:6])
+        pane.wait_for(t("ballot.keys")[:6])
 
         # reviewer A: 不同意 and 弃权 alternately, a ballot nobody else casts here
         choose(pane, info["names"][a_id], p.secrets.persons[a_id])
-        pane.wait_for(t("tui_cl_ballot_of", name=info["names"][a_id]))
+        pane.wait_for(t("ballot.sheet_of", name=info["names"][a_id]))
         for k in range(info["items"]):
             pane.keys("2" if k % 2 == 0 else "3")
         during_a = pane.text()
         assert MARKED_ROW.search(during_a), during_a  # the probe sees marks when they are on screen
         pane.keys("Enter")
-        pane.wait_for(t("tui_cl_ballot_cast"))
+        pane.wait_for(t("ballot.cast"))
         pane.keys("Enter")
-        pane.wait_for(t("tui_cl_voted_next").splitlines()[0])
+        pane.wait_for(t("ballot.voted_next").splitlines()[0])
         pane.keys("Enter")
 
         # reviewer B opens their ballot and marks the first two rows 同意
         choose(pane, info["names"][b_id], p.secrets.persons[b_id])
-        pane.wait_for(t("tui_cl_ballot_of", name=info["names"][b_id]))
+        pane.wait_for(t("ballot.sheet_of", name=info["names"][b_id]))
         pane.keys("1")
         pane.keys("1")
         time.sleep(0.5)
         seen = pane.text(history=True)
-        assert t("tui_cl_ballot_of", name=info["names"][b_id]) in seen
+        assert t("ballot.sheet_of", name=info["names"][b_id]) in seen
         assert info["names"][a_id] not in seen
         assert not MARKED_ROW.search(seen), seen
-        assert t("tui_cl_ballot_review", agree=0, disagree=(info["items"] + 1) // 2,
+        assert t("ballot.review", agree=0, disagree=(info["items"] + 1) // 2,
                  abstain=info["items"] // 2) not in seen
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], check=False)

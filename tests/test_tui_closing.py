@@ -224,6 +224,6 @@ async def _failed_export_then_retry_possible(pilot: Any, app: Any, tmp_path: Pat
     await key(pilot, "enter")
     await until(pilot, lambda: screen.query_one("#export-status").has_class("error"), "export error")
     assert "导出失败" in str(screen.query_one("#export-status", Static).render())
-    assert t("tui_cl_export_safe") not in all_text(app)
+    assert t("closing.export_safe") not in all_text(app)
     assert screen.exported is None
     await to_dashboard(pilot)

@@ -9,11 +9,9 @@ from tests.conftest import ROOT, Packed
 
 
 async def test_full_session_through_the_screens(demo: Packed, tmp_path: Path) -> None:
-    from zc_review.service.office import import_bundle
-
     from zc_review.demo.autopilot import play_in_tui
     from zc_review.domain.outcome import declared_numbers
-    from zc_review.service.office import trust_add
+    from zc_review.service.office import import_bundle, trust_add
 
     home = tmp_path / "laptop"
     trust_add(demo.keys / "root-cert.pem", home)

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service import paths
 from zc_review.service.errors import ServiceError
 
@@ -25,7 +25,7 @@ def keygen(args: argparse.Namespace) -> int:
     from zc_review.service.office import keygen as do_keygen
 
     fp = do_keygen(_keys(args), args.name)
-    console.print(t("cli_keygen_done", path=str(_keys(args)), fp=fp))
+    console.print(t("cli.keygen_done", path=str(_keys(args)), fp=fp))
     return 0
 
 
@@ -36,7 +36,7 @@ def pack(args: argparse.Namespace) -> int:
                   rehearsal=args.rehearsal)
     for w in res.warnings:
         console.print(Text(w, style="yellow"))
-    console.print(t("cli_pack_done", package=str(res.package_path), letters=str(res.letters_path),
+    console.print(t("cli.pack_done", package=str(res.package_path), letters=str(res.letters_path),
                     package_id=res.package_id, applicants=len(res.definition.applicants),
                     reviewers=len(res.definition.reviewers)))
     return 0
@@ -46,16 +46,16 @@ def print_report(rep: object) -> None:
     from zc_review.service.office import VerifyReport
 
     assert isinstance(rep, VerifyReport)
-    table = Table(title=t("cli_verify_title", fp=rep.fingerprint or "—"))
-    table.add_column(t("cli_col_check"))
-    table.add_column(t("cli_col_result"))
-    table.add_column(t("cli_col_detail"))
+    table = Table(title=t("cli.verify_title", fp=rep.fingerprint or "—"))
+    table.add_column(t("cli.col_check"))
+    table.add_column(t("cli.col_result"))
+    table.add_column(t("cli.col_detail"))
     for name, ok, detail in rep.lines:
-        table.add_row(Text(name), Text(t("cli_ok") if ok else t("cli_fail"), style="green" if ok else "bold red"),
+        table.add_row(Text(name), Text(t("common.outcome_passed") if ok else t("cli.fail"), style="green" if ok else "bold red"),
                       Text(detail[:160]))
     console.print(table)
     if rep.signers:
-        console.print(Text(t("cli_signers") + "\n  " + "\n  ".join(rep.signers)))  # every signer: who signed what
+        console.print(Text(t("cli.signers") + "\n  " + "\n  ".join(rep.signers)))  # every signer: who signed what
 
 
 def verify(args: argparse.Namespace) -> int:
@@ -63,7 +63,7 @@ def verify(args: argparse.Namespace) -> int:
 
     rep = verify_bundle(args.bundle, _keys(args))
     print_report(rep)
-    console.print(Text(t("cli_verify_ok") if rep.ok else t("cli_verify_failed"), style="bold green" if rep.ok else "bold red"))
+    console.print(Text(t("cli.verify_ok") if rep.ok else t("cli.verify_failed"), style="bold green" if rep.ok else "bold red"))
     return 0 if rep.ok else 2
 
 
@@ -73,7 +73,7 @@ def import_(args: argparse.Namespace) -> int:
     res = import_bundle(args.bundle, _keys(args), args.db or paths.office_archive_url(),
                         allow_rehearsal=args.rehearsal)
     print_report(res.report)
-    console.print(t("cli_import_done" if res.created else "cli_import_again", session=res.session_id,
+    console.print(t("cli.import_done" if res.created else "cli.import_again", session=res.session_id,
                     passed=res.passed, applicants=res.applicants))
     return 0
 
@@ -82,7 +82,7 @@ def trust_add(args: argparse.Namespace) -> int:
     from zc_review.service.office import trust_add as do_trust
 
     fp = do_trust(args.cert)
-    console.print(t("cli_trust_added", fp=fp))
+    console.print(t("cli.trust_added", fp=fp))
     return 0
 
 
@@ -98,7 +98,7 @@ def recover(args: argparse.Namespace) -> int:
     from zc_review.service.office import recover as do_recover
 
     res = do_recover(args.package, _keys(args), args.out, secrets_out=args.secrets_out)
-    console.print(t("cli_recover_done", package=str(res.package_path), package_id=res.package_id,
+    console.print(t("cli.recover_done", package=str(res.package_path), package_id=res.package_id,
                     letters=str(res.letters_path)))
     return 0
 
@@ -112,17 +112,17 @@ def close(args: argparse.Namespace) -> int:
     from zc_review.service.script import Secrets
 
     rehearsal = Secrets.load(args.secrets) if args.secrets else None
-    chair_open = rehearsal.chair_opening if rehearsal else getpass(t("prompt_chair_opening"))
-    supervisor_open = rehearsal.supervisor_opening if rehearsal else getpass(t("prompt_supervisor_opening"))
+    chair_open = rehearsal.chair_opening if rehearsal else getpass(t("cli.prompt_chair_opening"))
+    supervisor_open = rehearsal.supervisor_opening if rehearsal else getpass(t("cli.prompt_supervisor_opening"))
     service = RoomService.open(args.package, chair_open, supervisor_open)
     actors = []
-    for person, role in ((service.defn.chair, "role_chair"),
-                         (service.defn.staff_with_role(StaffRole.SUPERVISOR), "role_supervisor")):
+    for person, role in ((service.defn.chair, "common.role_chair"),
+                         (service.defn.staff_with_role(StaffRole.SUPERVISOR), "common.role_supervisor")):
         secret = (rehearsal.persons.get(person.id, "") if rehearsal
-                  else getpass(t("prompt_credential", role=t(role), name=person.name)))
+                  else getpass(t("cli.prompt_credential", role=t(role), name=person.name)))
         actors.append(service.authenticate(person.id, secret))
     res = service.close.close_session(actors[0], actors[1], bundle=args.bundle)
-    console.print(t("close_done", session=res.session_id, files=len(res.wiped), bundle=str(res.bundle),
+    console.print(t("cli.close_done", session=res.session_id, files=len(res.wiped), bundle=str(res.bundle),
                     fp=res.fingerprint))
     return 0
 
@@ -154,7 +154,7 @@ def run_script(args: argparse.Namespace) -> int:
         args.results_json.write_text(json.dumps(declared_numbers(service.defn, service.outcome()),
                                                 ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
     if runner.exported:
-        console.print(t("cli_bundle_written", path=str(runner.exported[0]), fp=runner.exported[1]))
+        console.print(t("cli.bundle_written", path=str(runner.exported[0]), fp=runner.exported[1]))
     return 0
 
 
@@ -167,17 +167,17 @@ def print_results(service: object) -> None:
     out = service.outcome()
     reasons = service.closing.failure_reasons()
     final = service.closing.results_final()
-    table = Table(title=t("cli_results_title", committee=service.defn.committee_name))
-    for col in ("col_code", "col_name", "col_group", "col_material", "col_defence", "col_composite", "col_rank",
-                "col_votes", "col_decision", "col_reason"):
+    table = Table(title=t("cli.results_title", committee=service.defn.committee_name))
+    for col in ("common.col_code", "common.col_name", "common.col_group", "common.col_material", "common.col_defence", "common.col_composite", "common.col_rank",
+                "common.col_votes", "common.col_decision", "common.col_reason"):
         table.add_column(t(col))
     for a in sorted(service.defn.applicants, key=lambda x: (x.group_id, x.code)):
         o = out.applicants[a.id]
         s = o.score
         votes = f"{o.tally.agree}/{o.tally.disagree}/{o.tally.abstain}" if o.tally else "—"
         if o.runoff_agree:
-            votes += " " + t("col_runoff", n=",".join(map(str, o.runoff_agree)))
-        decision = t(f"outcome_{o.outcome.value}") if o.outcome else "—"
+            votes += " " + t("common.col_runoff", n=",".join(map(str, o.runoff_agree)))
+        decision = label_of("outcome", o.outcome.value) if o.outcome else "—"
         style = "green" if o.outcome and o.outcome.value == "passed" else "red" if o.outcome else ""
         table.add_row(Text(a.code), Text(a.name if final else "—"), Text(service.defn.group(a.group_id).name),
                       Text(str(round_half_up(s.material)) if s else "—"),

@@ -34,7 +34,7 @@ def run_demo(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     if not (keys / "root-cert.pem").exists():
         fp = keygen(keys, "青川市人力资源和社会保障局")
-        console.print(t("demo_keys_made", fp=fp))
+        console.print(t("cli.demo_keys_made", fp=fp))
     shutil.rmtree(home, ignore_errors=True)
     for suffix in ("", "-wal", "-shm"):  # each demo run is a fresh office archive
         (out / f"office-archive.db{suffix}").unlink(missing_ok=True)
@@ -42,7 +42,7 @@ def run_demo(args: argparse.Namespace) -> int:
     package = out / "session.zcp"
     secrets_path = out / "rehearsal-secrets.json"
     res = pack(args.input, package, keys, secrets_out=secrets_path)
-    console.print(t("cli_pack_done", package=str(package), letters=str(res.letters_path), package_id=res.package_id,
+    console.print(t("cli.pack_done", package=str(package), letters=str(res.letters_path), package_id=res.package_id,
                     applicants=len(res.definition.applicants), reviewers=len(res.definition.reviewers)))
     secrets = Secrets.load(secrets_path)
     bundle_dir = out / "usb"
@@ -56,10 +56,10 @@ def run_demo(args: argparse.Namespace) -> int:
     else:
         from zc_review.demo.autopilot import play_in_tui
 
-        console.print(t("demo_tui_start", n=len(script["actions"])))
+        console.print(t("cli.demo_tui_start", n=len(script["actions"])))
         def progress(done: int, total: int, action: str) -> None:
             if done % 50 == 0:
-                console.print(t("demo_progress", done=done, total=total, action=action,
+                console.print(t("cli.demo_progress", done=done, total=total, action=action,
                                 seconds=f"{time.perf_counter() - started:.0f}"))
 
         service, exported = asyncio.run(play_in_tui(package, home, bundle_dir, script, secrets, progress=progress))
@@ -69,11 +69,11 @@ def run_demo(args: argparse.Namespace) -> int:
     bundle, fp = exported
     minutes_path = out / "minutes.pdf"
     minutes_path.write_bytes(service.closing.minutes_pdf())
-    console.print(t("demo_paths", minutes=str(minutes_path), bundle=str(bundle), fp=fp))
+    console.print(t("cli.demo_paths", minutes=str(minutes_path), bundle=str(bundle), fp=fp))
     result = import_bundle(bundle, keys, f"sqlite:///{out / 'office-archive.db'}",
                            allow_rehearsal=res.definition.rehearsal)
     print_report(result.report)
-    console.print(t("cli_import_done" if result.created else "cli_import_again", session=result.session_id,
+    console.print(t("cli.import_done" if result.created else "cli.import_again", session=result.session_id,
                     passed=result.passed, applicants=result.applicants))
-    console.print(t("demo_done", seconds=f"{time.perf_counter() - started:.1f}"))
+    console.print(t("cli.demo_done", seconds=f"{time.perf_counter() - started:.1f}"))
     return 0

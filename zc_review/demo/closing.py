@@ -285,5 +285,5 @@ async def _do_export(pilot: Pilot[Any], app: Any, action: dict[str, Any], secret
         raise AutopilotError("export folder is not the app's out_dir")
     await key(pilot, "enter")
     await until(pilot, lambda: screen.exported is not None, "export", timeout=120)
-    if t("tui_cl_export_safe") not in str(screen.query_one("#export-safe", Static).render()):
+    if t("closing.export_safe") not in str(screen.query_one("#export-safe", Static).render()):
         raise AutopilotError("export finished without the safe-to-remove message")

@@ -65,7 +65,7 @@ class ZcReviewApp(App[None]):
         dashboard (Escape on the credential quits the app)."""
         self.room = room
         if room.defn.rehearsal:
-            self.sub_title = t("tui_rehearsal_banner")
+            self.sub_title = t("tui.rehearsal_banner")
         from zc_review.domain.model import StaffRole
 
         rec = room.defn.staff_with_role(StaffRole.RECORDER)
@@ -79,7 +79,7 @@ class ZcReviewApp(App[None]):
 
             self.push_screen(DashboardScreen())
 
-        self.push_screen(CredentialPrompt(room, t("tui_recorder_login"), [(rec.id, f"{t('role_recorder')} {rec.name}")]),
+        self.push_screen(CredentialPrompt(room, t("tui.recorder_login"), [(rec.id, f"{t('common.role_recorder')} {rec.name}")]),
                          done)
 
 

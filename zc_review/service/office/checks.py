@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from zc_review.domain.codec import canonical_json, definition_from_dict
 from zc_review.domain.outcome import compute_outcome, declared_numbers
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.seal.bundle import open_bundle, verify_bundle_signature
 from zc_review.seal.certs import cert_sha256, common_name, load_certificate_pem, organizational_unit, user_id
 from zc_review.seal.errors import SealError
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 MAX_BUNDLE_BYTES = 1024 * 1024 * 1024
 _MINUTES_FIELDS = ["Recorder", "PresidingOfficer"]
-_MINUTES_ROLE = {"Recorder": "role_recorder", "PresidingOfficer": "role_presiding"}
+_MINUTES_ROLE = {"Recorder": "common.role_recorder", "PresidingOfficer": "common.role_presiding"}
 
 
 # -- the file and the seal ------------------------------------------------------------------------------
@@ -67,12 +67,12 @@ def _seal_contents(f: Facts) -> Check:
         f.seal_error = exc.diagnostics()
         return Check("seal.contents", False, f.seal_error)
     f.report.fingerprint = f.contents.fingerprint
-    f.report.signers.append(t("signer_device", cn=common_name(f.signer)))
+    f.report.signers.append(t("office.signer_device", cn=common_name(f.signer)))
     return Check("seal.contents", True)
 
 
 def _seal_line(f: Facts) -> str:
-    return f.seal_error or t("check_seal_ok", cn=common_name(f.signer))
+    return f.seal_error or t("office.check_seal_ok", cn=common_name(f.signer))
 
 
 # -- the record -------------------------------------------------------------------------------------------
@@ -164,8 +164,8 @@ def _statements(f: Facts) -> Check:
             if signer is None:
                 raise SealError("no certificate")
             verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
-            f.report.signers.append(t("signer_statement_named", kind=t(f"sig_kind_{sg['kind']}"),
-                                      subject=sg["subject"], role=t(f"role_{sg['role']}"),
+            f.report.signers.append(t("office.signer_statement_named", kind=label_of("sig_kind", sg['kind']),
+                                      subject=sg["subject"], role=label_of("role", sg['role']),
                                       name=f.names[sg["person_id"]], person=sg["person_id"]))
         except (SealError, ValueError):
             f.bad_sigs.append(f"{sg['kind']}:{sg['person_id']}")
@@ -177,7 +177,7 @@ def _statements(f: Facts) -> Check:
 def _log_chain(f: Facts) -> Check:
     """Every log entry's hash follows from the one before (domain.chain)."""
     _, broken = f.chain
-    return Check("log.chain", broken is None, "" if broken is None else t("log_broken_at", seq=broken))
+    return Check("log.chain", broken is None, "" if broken is None else t("office.log_broken_at", seq=broken))
 
 
 def _log_head(f: Facts) -> Check:
@@ -188,7 +188,7 @@ def _log_head(f: Facts) -> Check:
 
 def _log_line(f: Facts) -> str:
     head, broken = f.chain
-    return t("log_broken_at", seq=broken) if broken is not None else head
+    return t("office.log_broken_at", seq=broken) if broken is not None else head
 
 
 SIZE = Section("office_check_container", (Spec("bundle.size", _bundle_size, gate=True),),
@@ -242,7 +242,7 @@ def _signoffs(f: Facts) -> Check:
 
 
 def _signoffs_line(f: Facts) -> str:
-    return t("signoffs_count", n=len(_signed_results(f)), attending=len(f.attending))
+    return t("office.signoffs_count", n=len(_signed_results(f)), attending=len(f.attending))
 
 
 def _outcome_final(f: Facts) -> Check:
@@ -314,7 +314,7 @@ def _minutes_signers(f: Facts) -> Check:
         if who is None:
             p.append(f"{s.field_name} signer")
         else:
-            f.report.signers.append(t("signer_minutes_named", role=t(_MINUTES_ROLE[s.field_name]),
+            f.report.signers.append(t("office.signer_minutes_named", role=t(_MINUTES_ROLE[s.field_name]),
                                       name=common_name(f.certs[who]), person=who))
     return Check("minutes.signers", not p, "; ".join(p))
 

@@ -37,9 +37,9 @@ _BAD_SHORT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\ud
 
 # JSON Schema type name → catalogue key of its Chinese name
 _TYPE_KEYS = {
-    "string": "office_type_string", "integer": "office_type_integer", "number": "office_type_number",
-    "boolean": "office_type_boolean", "array": "office_type_array", "object": "office_type_object",
-    "null": "office_type_null",
+    "string": "office.type_string", "integer": "office.type_integer", "number": "office.type_number",
+    "boolean": "office.type_boolean", "array": "office.type_array", "object": "office.type_object",
+    "null": "office.type_null",
 }
 
 
@@ -53,7 +53,7 @@ class Problem:
 
     def __str__(self) -> str:
         if self.field:
-            return t("office_problem_field", file=self.file, field=self.field, message=self.message)
+            return t("office.problem_field", file=self.file, field=self.field, message=self.message)
         return f"{self.file}: {self.message}"
 
 
@@ -62,7 +62,7 @@ class OfficeInputError(ValueError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        head = t("office_input_problems", n=len(self.problems))
+        head = t("office.input_problems", n=len(self.problems))
         super().__init__("\n".join([head, *(str(p) for p in self.problems)]))
 
 
@@ -81,7 +81,7 @@ def json_path(parts: list[str | int] | tuple[str | int, ...]) -> str:
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or t("office_json_root")
+    return out or t("office.json_root")
 
 
 class Reader:
@@ -98,11 +98,11 @@ class Reader:
     def check_rel(self, rel: str, file: str, field: str) -> PurePosixPath | None:
         """Refuse absolute paths, ``..``, backslashes, NUL; return the clean relative path."""
         if "\\" in rel or "\x00" in rel or rel.startswith("/") or re.match(r"^[A-Za-z]:", rel):
-            self.problem(file, field, t("office_path_not_relative", path=show(rel)))
+            self.problem(file, field, t("office.path_not_relative", path=show(rel)))
             return None
         parts = PurePosixPath(rel).parts
         if not parts or any(p in ("..", ".") for p in parts):
-            self.problem(file, field, t("office_path_escapes", path=show(rel)))
+            self.problem(file, field, t("office.path_escapes", path=show(rel)))
             return None
         return PurePosixPath(*parts)
 
@@ -114,19 +114,19 @@ class Reader:
             try:
                 st = os.lstat(path)
             except FileNotFoundError:
-                self.problem(file, field, t("office_not_found", path="/".join(rel.parts[: i + 1])))
+                self.problem(file, field, t("office.not_found", path="/".join(rel.parts[: i + 1])))
                 return None
             except OSError as exc:
-                self.problem(file, field, t("office_unreadable", path="/".join(rel.parts[: i + 1]), error=exc.strerror))
+                self.problem(file, field, t("office.unreadable", path="/".join(rel.parts[: i + 1]), error=exc.strerror))
                 return None
             if stat.S_ISLNK(st.st_mode):
-                self.problem(file, field, t("office_symlink", path="/".join(rel.parts[: i + 1])))
+                self.problem(file, field, t("office.symlink", path="/".join(rel.parts[: i + 1])))
                 return None
         if stat.S_ISDIR(st.st_mode):
             return "dir"
         if stat.S_ISREG(st.st_mode):
             return "file"
-        self.problem(file, field, t("office_not_regular_file", path=rel))
+        self.problem(file, field, t("office.not_regular_file", path=rel))
         return None
 
     def read_bytes(self, rel: PurePosixPath, limit: int, file: str, field: str = "") -> bytes | None:
@@ -135,25 +135,25 @@ class Reader:
         if kind is None:
             return None
         if kind != "file":
-            self.problem(file, field, t("office_is_directory", path=rel))
+            self.problem(file, field, t("office.is_directory", path=rel))
             return None
         path = self.root.joinpath(*rel.parts)
         if not path.resolve().is_relative_to(self.root.resolve()):
-            self.problem(file, field, t("office_outside_input", path=rel))
+            self.problem(file, field, t("office.outside_input", path=rel))
             return None
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
-            self.problem(file, field, t("office_cannot_open", path=rel, error=exc.strerror))
+            self.problem(file, field, t("office.cannot_open", path=rel, error=exc.strerror))
             return None
         with os.fdopen(fd, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > limit:
-                self.problem(file, field, t("office_file_too_large", path=rel, size=size, limit=limit, mib=limit // MIB))
+                self.problem(file, field, t("office.file_too_large", path=rel, size=size, limit=limit, mib=limit // MIB))
                 return None
             data = fh.read(limit + 1)
         if len(data) > limit:
-            self.problem(file, field, t("office_file_over_limit", path=rel, limit=limit))
+            self.problem(file, field, t("office.file_over_limit", path=rel, limit=limit))
             return None
         return data
 
@@ -168,7 +168,7 @@ class Reader:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.problem(rel, "", t("office_not_utf8", start=exc.start, raw=repr(data[exc.start:exc.start + 4])))
+            self.problem(rel, "", t("office.not_utf8", start=exc.start, raw=repr(data[exc.start:exc.start + 4])))
             return None
         try:
             # Anchors and aliases can expand exponentially ("billion laughs"); office files never need them.
@@ -176,27 +176,27 @@ class Reader:
                 if isinstance(event, yaml.AliasEvent):
                     mark = event.start_mark
                     line = mark.line + 1 if mark else 0
-                    self.problem(rel, "", t("office_yaml_alias", line=line))
+                    self.problem(rel, "", t("office.yaml_alias", line=line))
                     return None
             loaded = yaml.safe_load(text)
         except yaml.reader.ReaderError as exc:  # a raw control character (ESC, NUL, …) in the file
             code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
             line = text.count("\n", 0, exc.position) + 1
-            what = t("office_char_esc") if code == 0x1B else f"U+{code:04X}"
-            self.problem(rel, "", t("office_yaml_control", line=line, what=what))
+            what = t("office.char_esc") if code == 0x1B else f"U+{code:04X}"
+            self.problem(rel, "", t("office.yaml_control", line=line, what=what))
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = (t("office_yaml_where", line=mark.line + 1, column=mark.column + 1) if mark
-                     else t("office_yaml_where_unknown"))
+            where = (t("office.yaml_where", line=mark.line + 1, column=mark.column + 1) if mark
+                     else t("office.yaml_where_unknown"))
             what = getattr(exc, "problem", None) or str(exc)
-            self.problem(rel, "", t("office_yaml_syntax", where=where, what=show(what, 120)))
+            self.problem(rel, "", t("office.yaml_syntax", where=where, what=show(what, 120)))
             return None
         except RecursionError:
-            self.problem(rel, "", t("office_yaml_too_deep"))
+            self.problem(rel, "", t("office.yaml_too_deep"))
             return None
         if loaded is None:
-            self.problem(rel, "", t("office_file_empty"))
+            self.problem(rel, "", t("office.file_empty"))
             return None
         before = len(self.problems)
         value = self._normalize(loaded, [], rel)
@@ -217,7 +217,7 @@ class Reader:
             out: dict[str, Any] = {}
             for k, v in value.items():
                 if not isinstance(k, str):
-                    self.problem(rel, json_path(path), t("office_key_not_string", value=show(k)))
+                    self.problem(rel, json_path(path), t("office.key_not_string", value=show(k)))
                     continue
                 out[k] = self._normalize(v, [*path, k], rel)
             return out
@@ -237,12 +237,12 @@ class Reader:
             if m:
                 code = ord(m.group())
                 if code == 0x1B:
-                    what = t("office_char_esc")
+                    what = t("office.char_esc")
                 elif code in (0x0A, 0x09):
-                    what = t("office_char_newline", code=code)
+                    what = t("office.char_newline", code=code)
                 else:
                     what = f"U+{code:04X}"
-                self.problem(rel, json_path(path), t("office_text_control", what=what, pos=m.start() + 1))
+                self.problem(rel, json_path(path), t("office.text_control", what=what, pos=m.start() + 1))
 
     def _validate(self, value: Any, schema_name: str, rel: str) -> None:
         validator = jsonschema.Draft202012Validator(load_schema(schema_name))
@@ -272,34 +272,34 @@ def schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
     custom = sch.get("x-zh") if isinstance(sch, dict) else None
     if v == "type":
         want = err.validator_value
-        names = t("office_schema_or").join(_type_name(str(w)) for w in (want if isinstance(want, list) else [want]))
-        return json_path(path), t("office_schema_type", names=names, value=show(inst))
+        names = t("office.schema_or").join(_type_name(str(w)) for w in (want if isinstance(want, list) else [want]))
+        return json_path(path), t("office.schema_type", names=names, value=show(inst))
     if v == "required":
         missing = [k for k in err.validator_value if k not in inst]
-        return json_path([*path, missing[0]] if missing else path), t("office_schema_required")
+        return json_path([*path, missing[0]] if missing else path), t("office.schema_required")
     if v == "additionalProperties":
         extra = sorted(k for k in inst if k not in sch.get("properties", {}))
         return (json_path([*path, extra[0]] if extra else path),
-                t("office_schema_unknown_field", allowed=", ".join(sch.get("properties", {}))))
+                t("office.schema_unknown_field", allowed=", ".join(sch.get("properties", {}))))
     if v in ("pattern", "anyOf", "oneOf") and custom:
-        return json_path(path), t("office_schema_custom", custom=custom, value=show(inst))
+        return json_path(path), t("office.schema_custom", custom=custom, value=show(inst))
     if v == "enum":
-        return json_path(path), t("office_schema_enum", choices=", ".join(map(str, err.validator_value)), value=show(inst))
+        return json_path(path), t("office.schema_enum", choices=", ".join(map(str, err.validator_value)), value=show(inst))
     if v == "minLength":
-        return json_path(path), (t("office_schema_empty") if err.validator_value == 1
-                                 else t("office_schema_min_length", n=err.validator_value))
+        return json_path(path), (t("office.schema_empty") if err.validator_value == 1
+                                 else t("office.schema_min_length", n=err.validator_value))
     if v == "maxLength":
-        return json_path(path), t("office_schema_max_length", length=len(inst), n=err.validator_value)
+        return json_path(path), t("office.schema_max_length", length=len(inst), n=err.validator_value)
     if v == "minItems":
-        return json_path(path), t("office_schema_min_items", n=err.validator_value)
+        return json_path(path), t("office.schema_min_items", n=err.validator_value)
     if v == "maxItems":
-        return json_path(path), t("office_schema_max_items", n=err.validator_value, length=len(inst))
+        return json_path(path), t("office.schema_max_items", n=err.validator_value, length=len(inst))
     if v == "minimum":
-        return json_path(path), t("office_schema_minimum", n=err.validator_value, value=show(inst))
+        return json_path(path), t("office.schema_minimum", n=err.validator_value, value=show(inst))
     if v == "maximum":
-        return json_path(path), t("office_schema_maximum", n=err.validator_value, value=show(inst))
+        return json_path(path), t("office.schema_maximum", n=err.validator_value, value=show(inst))
     if v == "uniqueItems":
-        return json_path(path), t("office_schema_unique")
+        return json_path(path), t("office.schema_unique")
     if v == "pattern":
-        return json_path(path), t("office_schema_pattern", pattern=err.validator_value, value=show(inst))
-    return json_path(path), t("office_schema_other", validator=v, value=show(inst))
+        return json_path(path), t("office.schema_pattern", pattern=err.validator_value, value=show(inst))
+    return json_path(path), t("office.schema_other", validator=v, value=show(inst))

@@ -53,8 +53,8 @@ from zc_review.service.office.files import (
 __all__ = ["OfficeInputError", "Problem", "load_office_input"]
 
 HUNDRED = Decimal(100)
-SAFETY_WORD = t("office_safety_word")  # engineering rubrics must score safety-production performance (安全生产)
-ETHICS_WORD = t("office_ethics_word")  # education rubrics put professional ethics first (师德师风)
+SAFETY_WORD = t("office.safety_word")  # engineering rubrics must score safety-production performance (安全生产)
+ETHICS_WORD = t("office.ethics_word")  # education rubrics put professional ethics first (师德师风)
 
 
 def _dec(value: Any) -> Decimal:
@@ -88,7 +88,7 @@ def load_office_input(path: Path) -> tuple[SessionDefinition, dict[str, bytes]]:
     """
     root = Path(path)
     if not root.is_dir():
-        raise OfficeInputError([Problem(str(path), "", t("office_not_a_directory"))])
+        raise OfficeInputError([Problem(str(path), "", t("office.not_a_directory"))])
     rd = Reader(root)
     raw_session = rd.read_yaml("session.yaml", "office-session")
     raw_committee = rd.read_yaml("committee.yaml", "office-committee")
@@ -160,15 +160,15 @@ def _read_dir_yaml(rd: Reader, folder: str, limit: int) -> list[tuple[str, dict[
         return []
     names = sorted(p.name for p in (rd.root / folder).iterdir() if not p.name.startswith("."))
     if not names:
-        rd.problem(f"{folder}/", "", t("office_rubrics_empty"))
+        rd.problem(f"{folder}/", "", t("office.rubrics_empty"))
     if len(names) > limit:
-        rd.problem(f"{folder}/", "", t("office_too_many_files", n=len(names), limit=limit))
+        rd.problem(f"{folder}/", "", t("office.too_many_files", n=len(names), limit=limit))
         return []
     out = []
     for name in names:
         rel = f"{folder}/{name}"
         if not name.endswith(".yaml"):
-            rd.problem(rel, "", t("office_yaml_only"))
+            rd.problem(rel, "", t("office.yaml_only"))
             continue
         raw = rd.read_yaml(rel, "office-rubric")
         if raw is not None:
@@ -183,9 +183,9 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
         return out, blobs
     names = sorted(p.name for p in (rd.root / "applicants").iterdir() if not p.name.startswith("."))
     if not names:
-        rd.problem("applicants/", "", t("office_applicants_empty"))
+        rd.problem("applicants/", "", t("office.applicants_empty"))
     if len(names) > MAX_APPLICANTS:
-        rd.problem("applicants/", "", t("office_too_many_applicants", n=len(names), limit=MAX_APPLICANTS))
+        rd.problem("applicants/", "", t("office.too_many_applicants", n=len(names), limit=MAX_APPLICANTS))
         return out, blobs
     total = 0
     for name in names:
@@ -196,7 +196,7 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
         if raw is None:
             continue
         if raw["id"] != name:
-            rd.problem(rel, "id", t("office_id_not_dir_name", name=show(name), value=show(raw["id"])))
+            rd.problem(rel, "id", t("office.id_not_dir_name", name=show(name), value=show(raw["id"])))
         atts: list[Attachment] = []
         for i, a in enumerate(raw["dossier"].get("attachments", [])):
             field = f"dossier.attachments[{i}].file"
@@ -204,21 +204,21 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
             if clean is None:
                 continue
             if clean.suffix.lower() != ".pdf":
-                rd.problem(rel, field, t("office_pdf_only", value=show(a["file"])))
+                rd.problem(rel, field, t("office.pdf_only", value=show(a["file"])))
                 continue
             data = rd.read_bytes(PurePosixPath("applicants", name, "attachments", *clean.parts),
                                  MAX_ATTACHMENT_BYTES, rel, field)
             if data is None:
                 continue
             if not data.startswith(PDF_MAGIC):
-                rd.problem(rel, field, t("office_not_pdf", path=clean))
+                rd.problem(rel, field, t("office.not_pdf", path=clean))
                 continue
             total += len(data)
             if total > MAX_TOTAL_ATTACHMENT_BYTES:
-                rd.problem(rel, field, t("office_attachments_total", limit=MAX_TOTAL_ATTACHMENT_BYTES))
+                rd.problem(rel, field, t("office.attachments_total", limit=MAX_TOTAL_ATTACHMENT_BYTES))
                 return out, blobs
             if a["id"] in blobs:
-                rd.problem(rel, f"dossier.attachments[{i}].id", t("office_attachment_id_dup", id=show(a["id"])))
+                rd.problem(rel, f"dossier.attachments[{i}].id", t("office.attachment_id_dup", id=show(a["id"])))
                 continue
             blobs[a["id"]] = data
             atts.append(Attachment(
@@ -277,18 +277,18 @@ def _check_session(rd: Reader, defn: SessionDefinition) -> None:
     try:
         dt.date.fromisoformat(defn.scheduled_date)
     except ValueError:
-        rd.problem(f, "scheduled_date", t("office_bad_date", value=show(defn.scheduled_date)))
+        rd.problem(f, "scheduled_date", t("office.bad_date", value=show(defn.scheduled_date)))
     for i, g in enumerate(defn.groups):
         if not Decimal(0) <= g.pass_rate <= Decimal(1):
-            rd.problem(f, f"groups[{i}].pass_rate", t("office_pass_rate_range", value=g.pass_rate))
+            rd.problem(f, f"groups[{i}].pass_rate", t("office.pass_rate_range", value=g.pass_rate))
     for gid in sorted(_dups([g.id for g in defn.groups])):
-        rd.problem(f, "groups", t("office_group_id_dup", id=show(gid)))
+        rd.problem(f, "groups", t("office.group_id_dup", id=show(gid)))
     r = defn.rules
     if r.material_weight + r.defence_weight != Decimal(1):
-        rd.problem(f, "rules.material_weight", t("office_weights_sum", value=r.material_weight + r.defence_weight))
+        rd.problem(f, "rules.material_weight", t("office.weights_sum", value=r.material_weight + r.defence_weight))
     f = "committee.yaml"
     for pid in sorted(_dups([p.id for p in defn.reviewers] + [s.id for s in defn.staff])):
-        rd.problem(f, "reviewers", t("office_person_id_dup", id=show(pid)))
+        rd.problem(f, "reviewers", t("office.person_id_dup", id=show(pid)))
 
 
 def _check_panels(rd: Reader, defn: SessionDefinition) -> None:
@@ -296,54 +296,54 @@ def _check_panels(rd: Reader, defn: SessionDefinition) -> None:
     reviewers = {r.id for r in defn.reviewers}
     rubrics = {r.id for r in defn.rubrics}
     for pid in sorted(_dups([p.id for p in defn.panels])):
-        rd.problem(f, "panels", t("office_panel_id_dup", id=show(pid)))
+        rd.problem(f, "panels", t("office.panel_id_dup", id=show(pid)))
     seen: dict[str, str] = {}
     for i, p in enumerate(defn.panels):
         for j, m in enumerate(p.member_ids):
             if m not in reviewers:
-                rd.problem(f, f"panels[{i}].members[{j}]", t("office_reviewer_unknown", id=show(m)))
+                rd.problem(f, f"panels[{i}].members[{j}]", t("office.reviewer_unknown", id=show(m)))
             elif m in seen and seen[m] != p.id:
-                rd.problem(f, f"panels[{i}].members[{j}]", t("office_reviewer_other_panel", id=show(m), panel=show(seen[m])))
+                rd.problem(f, f"panels[{i}].members[{j}]", t("office.reviewer_other_panel", id=show(m), panel=show(seen[m])))
             seen.setdefault(m, p.id)
         for dup in sorted(_dups(list(p.member_ids))):
-            rd.problem(f, f"panels[{i}].members", t("office_reviewer_listed_twice", id=show(dup)))
+            rd.problem(f, f"panels[{i}].members", t("office.reviewer_listed_twice", id=show(dup)))
         for key, rid in (("leader", p.leader_id), ("vice_leader", p.vice_leader_id)):
             if rid not in reviewers:
-                rd.problem(f, f"panels[{i}].{key}", t("office_reviewer_unknown", id=show(rid)))
+                rd.problem(f, f"panels[{i}].{key}", t("office.reviewer_unknown", id=show(rid)))
             elif rid not in p.member_ids:
-                rd.problem(f, f"panels[{i}].{key}", t("office_leader_not_member", id=show(rid)))
+                rd.problem(f, f"panels[{i}].{key}", t("office.leader_not_member", id=show(rid)))
         if p.leader_id == p.vice_leader_id:
-            rd.problem(f, f"panels[{i}].vice_leader", t("office_leader_is_vice"))
+            rd.problem(f, f"panels[{i}].vice_leader", t("office.leader_is_vice"))
         if p.rubric_id not in rubrics:
-            rd.problem(f, f"panels[{i}].rubric", t("office_rubric_unknown", id=show(p.rubric_id)))
+            rd.problem(f, f"panels[{i}].rubric", t("office.rubric_unknown", id=show(p.rubric_id)))
     for rid in sorted(_dups([r.id for r in defn.rubrics])):
-        rd.problem("rubrics/", "id", t("office_rubric_id_dup", id=show(rid)))
+        rd.problem("rubrics/", "id", t("office.rubric_id_dup", id=show(rid)))
 
 
 def _check_rubric(rd: Reader, f: str, rubric: Rubric, series: Series) -> None:
     for cid in sorted(_dups([c.id for c in rubric.criteria])):
-        rd.problem(f, "criteria", t("office_criterion_id_dup", id=show(cid)))
+        rd.problem(f, "criteria", t("office.criterion_id_dup", id=show(cid)))
     for i, c in enumerate(rubric.criteria):
         if c.step <= 0:
-            rd.problem(f, f"criteria[{i}].step", t("office_step_positive", value=c.step))
+            rd.problem(f, f"criteria[{i}].step", t("office.step_positive", value=c.step))
         elif c.max_points <= 0 or c.max_points % c.step != 0:
-            rd.problem(f, f"criteria[{i}].max_points", t("office_max_points_step", step=c.step, value=c.max_points))
-    for part, label in ((ScorePart.MATERIAL, t("part_material")), (ScorePart.DEFENCE, t("part_defence"))):
+            rd.problem(f, f"criteria[{i}].max_points", t("office.max_points_step", step=c.step, value=c.max_points))
+    for part, label in ((ScorePart.MATERIAL, t("common.part_material")), (ScorePart.DEFENCE, t("common.part_defence"))):
         total = sum((c.max_points for c in rubric.part_criteria(part)), Decimal(0))
         if part is ScorePart.MATERIAL and total != HUNDRED:
-            rd.problem(f, "criteria", t("office_part_sum", part=label, total=total))
+            rd.problem(f, "criteria", t("office.part_sum", part=label, total=total))
         if part is ScorePart.DEFENCE and total not in (Decimal(0), HUNDRED):
-            rd.problem(f, "criteria", t("office_part_sum_defence", part=label, total=total))
+            rd.problem(f, "criteria", t("office.part_sum_defence", part=label, total=total))
     if rubric.series is not series:
-        rd.problem(f, "series", t("office_rubric_series", rubric=rubric.series.value, session=series.value))
+        rd.problem(f, "series", t("office.rubric_series", rubric=rubric.series.value, session=series.value))
     if rubric.series is Series.ENGINEERING and not any(SAFETY_WORD in c.name for c in rubric.criteria):
-        rd.problem(f, "criteria", t("office_engineering_safety", word=SAFETY_WORD))
+        rd.problem(f, "criteria", t("office.engineering_safety", word=SAFETY_WORD))
     if rubric.series is Series.EDUCATION:
         if not rubric.criteria or ETHICS_WORD not in rubric.criteria[0].name:
-            rd.problem(f, "criteria[0].name", t("office_education_ethics_first", word=ETHICS_WORD))
+            rd.problem(f, "criteria[0].name", t("office.education_ethics_first", word=ETHICS_WORD))
         for i, c in enumerate(rubric.criteria):
             if c.part is ScorePart.DEFENCE:
-                rd.problem(f, f"criteria[{i}].part", t("office_education_no_defence"))
+                rd.problem(f, f"criteria[{i}].part", t("office.education_no_defence"))
 
 
 def _check_applicants(rd: Reader, defn: SessionDefinition, applicants: list[tuple[str, Applicant]]) -> None:
@@ -352,11 +352,11 @@ def _check_applicants(rd: Reader, defn: SessionDefinition, applicants: list[tupl
     dup_codes = _dups([a.code for _, a in applicants])
     for f, a in applicants:
         if a.panel_id not in panels:
-            rd.problem(f, "panel", t("office_panel_unknown", id=show(a.panel_id)))
+            rd.problem(f, "panel", t("office.panel_unknown", id=show(a.panel_id)))
         if a.group_id not in groups:
-            rd.problem(f, "group", t("office_group_unknown", id=show(a.group_id)))
+            rd.problem(f, "group", t("office.group_unknown", id=show(a.group_id)))
         if a.code in dup_codes:
-            rd.problem(f, "code", t("office_code_dup", code=show(a.code)))
+            rd.problem(f, "code", t("office.code_dup", code=show(a.code)))
 
 
 def _check_conflicts(rd: Reader, defn: SessionDefinition) -> None:
@@ -366,9 +366,9 @@ def _check_conflicts(rd: Reader, defn: SessionDefinition) -> None:
     seen: set[tuple[str, str]] = set()
     for i, c in enumerate(defn.conflicts):
         if c.reviewer_id not in reviewers:
-            rd.problem(f, f"conflicts[{i}].reviewer", t("office_reviewer_unknown", id=show(c.reviewer_id)))
+            rd.problem(f, f"conflicts[{i}].reviewer", t("office.reviewer_unknown", id=show(c.reviewer_id)))
         if c.applicant_id not in applicants:
-            rd.problem(f, f"conflicts[{i}].applicant", t("office_applicant_unknown", id=show(c.applicant_id)))
+            rd.problem(f, f"conflicts[{i}].applicant", t("office.applicant_unknown", id=show(c.applicant_id)))
         if (c.reviewer_id, c.applicant_id) in seen:
-            rd.problem(f, f"conflicts[{i}]", t("office_conflict_dup"))
+            rd.problem(f, f"conflicts[{i}]", t("office.conflict_dup"))
         seen.add((c.reviewer_id, c.applicant_id))

@@ -15,7 +15,7 @@ from zc_review.domain.codec import definition_to_dict
 from zc_review.domain.committee import Finding, composition_findings
 from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
 from zc_review.domain.panel import BlindFinding
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.atomic import write_atomic
 from zc_review.service.blind import blind_material_findings
 from zc_review.service.clock import utcnow
@@ -23,8 +23,8 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.office.verify import device_common_name
 from zc_review.service.payload import Payload, build_payload
 
-ROLE_LABELS = {CommitteeRole.CHAIR: "role_chair", CommitteeRole.VICE_CHAIR: "role_vice_chair",
-               CommitteeRole.MEMBER: "role_reviewer"}
+ROLE_LABELS = {CommitteeRole.CHAIR: "common.role_chair", CommitteeRole.VICE_CHAIR: "common.role_vice_chair",
+               CommitteeRole.MEMBER: "common.role_reviewer"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def keygen(keys_dir: Path, name: str, *, passphrase: str | None = None,
 
 def finding_text(f: Finding) -> str:
     """A committee-composition finding as its Chinese sentence (catalogue key ``finding_<code>``)."""
-    return t(f"finding_{f.code}", **dict(f.params))
+    return label_of("finding", f.code, **dict(f.params))
 
 
 def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None = None,
@@ -107,7 +107,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     params = ARGON2_TEST_PARAMS if fast_kdf else ARGON2_PARAMS
 
     people: list[tuple[str, str, str]] = [(r.id, r.name, t(ROLE_LABELS[r.committee_role])) for r in defn.reviewers]
-    people += [(s.id, s.name, t("role_supervisor" if s.role is StaffRole.SUPERVISOR else "role_recorder"))
+    people += [(s.id, s.name, t("common.role_supervisor" if s.role is StaffRole.SUPERVISOR else "common.role_recorder"))
                for s in defn.staff]
     secrets: dict[str, str] = {}
     records = {}
@@ -144,7 +144,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     write_atomic(letters_path, letters_pdf, 0o600)
     if secrets_out is not None:
         write_atomic(secrets_out, json.dumps({
-            "warning": t("secrets_file_warning"), "package_id": header.package_id, "opening": opening,
+            "warning": t("office.secrets_file_warning"), "package_id": header.package_id, "opening": opening,
             "persons": secrets}, ensure_ascii=False, indent=2).encode(), 0o600)
     return PackResult(out, letters_path, secrets_out, header.package_id,
                       [finding_text(f) for f in findings if not f.fatal] + anonymity_warnings(defn, attachments), defn)
@@ -152,7 +152,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
 
 def session_title(defn: SessionDefinition) -> str:
     """The session's title on the letters: ``"<year>年度<committee>评审会议"``."""
-    return t("office_session_title", year=defn.year, committee=defn.committee_name)
+    return t("office.session_title", year=defn.year, committee=defn.committee_name)
 
 
 def anonymity_warnings(defn: SessionDefinition, attachments: dict[str, bytes]) -> list[str]:
@@ -169,9 +169,9 @@ def anonymity_lines(defn: SessionDefinition, findings: dict[str, list[BlindFindi
     for aid, found in findings.items():
         a = defn.applicant(aid)
         for f in found:
-            where = (t("anonymity_where_work_summary") if f.where == "work_summary"
-                     else t("anonymity_where_attachment", id=f.where))
-            out.append(t("anonymity_pack_warning", code=a.code, where=where, kind=t(f"anonymity_kind_{f.kind}"),
+            where = (t("common.work_summary") if f.where == "work_summary"
+                     else t("office.anonymity_where_attachment", id=f.where))
+            out.append(t("office.anonymity_pack_warning", code=a.code, where=where, kind=label_of("anonymity_kind", f.kind),
                          term=f.term, excerpt=f.excerpt))
     return out
 

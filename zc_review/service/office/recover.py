@@ -72,11 +72,11 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
     if verify_package_signature(new, [keys.root_cert]).package_id != header.package_id:
         raise AssertionError("package id changed")
     supervisor = defn.staff_with_role(StaffRole.SUPERVISOR)
-    people = [(defn.chair.id, defn.chair.name, t("role_chair"), opening["chair"]),
-              (supervisor.id, supervisor.name, t("role_supervisor"), opening["supervisor"])]
+    people = [(defn.chair.id, defn.chair.name, t("common.role_chair"), opening["chair"]),
+              (supervisor.id, supervisor.name, t("common.role_supervisor"), opening["supervisor"])]
     letters = render_credential_letters([CredentialLetter(
         session_title=session_title(defn), committee_name=defn.committee_name,
-        person_name=name, role_label=label, person_id=pid, secret=t("recover_letter_secret"),
+        person_name=name, role_label=label, person_id=pid, secret=t("office.recover_letter_secret"),
         opening_secret=secret, office_root_fingerprint=cert_fingerprint(keys.root_cert),
         package_id=header.package_id, issued_at=now.strftime("%Y-%m-%d %H:%M"), rehearsal=defn.rehearsal)
         for pid, name, label, secret in people])
@@ -84,6 +84,6 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
     letters_path = out.with_name(f"{out.stem}-opening-letters.pdf")
     write_atomic(letters_path, letters, 0o600)
     if secrets_out is not None:
-        write_atomic(secrets_out, json.dumps({"warning": t("secrets_file_warning"), "package_id": header.package_id,
+        write_atomic(secrets_out, json.dumps({"warning": t("office.secrets_file_warning"), "package_id": header.package_id,
                                               "opening": opening}, ensure_ascii=False, indent=2).encode(), 0o600)
     return RecoverResult(out, letters_path, header.package_id)

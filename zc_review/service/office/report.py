@@ -81,7 +81,7 @@ class VerifyReport:
 
 def device_common_name(session_id: str) -> str:
     """The CN the office gives the session device's certificate (``"会话设备 <session id>"``); pack uses it."""
-    return t("office_device_common_name", session=session_id)
+    return t("office.device_common_name", session=session_id)
 
 
 @dataclass

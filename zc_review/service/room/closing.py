@@ -9,7 +9,7 @@ from pathlib import Path
 from zc_review.domain import rules
 from zc_review.domain.codec import canonical_json, definition_to_dict
 from zc_review.domain.outcome import SessionOutcome, declared_numbers
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.context import Actor, RoomContext
@@ -80,7 +80,7 @@ class Closing:
     def default_reason(self, applicant_id: str) -> str:
         """The rule-given reason for a failed applicant (below 2/3, or beyond the cap)."""
         o = self.ctx.outcome().applicants[applicant_id].outcome
-        return t(f"outcome_{o.value}") if o else ""
+        return label_of("outcome", o.value) if o else ""
 
     def sign_off_results(self, actor: Actor) -> None:
         """An attending reviewer signs off the results (签字确认). Source: 000 第二十六条(六).
@@ -89,7 +89,7 @@ class Closing:
         """
         self.ctx.require(actor, Action.SIGN_OFF_RESULTS)
         self._require_final()
-        text = t("results_statement", session=self.ctx.defn.session_id, digest=self.results_digest(), name=actor.name)
+        text = t("closing.results_statement", session=self.ctx.defn.session_id, digest=self.results_digest(), name=actor.name)
         self.ctx.sign(actor, kind="results", subject=actor.person_id, role="reviewer", text=text)
 
     def sign_offs_missing(self) -> list[str]:
@@ -152,10 +152,10 @@ class Closing:
             raise ServiceError("minutes_missing")
         if stage == "unsigned":
             self.ctx.require(actor, Action.SIGN_MINUTES_RECORDER)
-            role, field, label, next_stage = Role.RECORDER, "Recorder", t("role_recorder"), "recorder"
+            role, field, label, next_stage = Role.RECORDER, "Recorder", t("common.role_recorder"), "recorder"
         elif stage == "recorder":
             self.ctx.require(actor, Action.SIGN_MINUTES_PRESIDING)
-            role, field, label, next_stage = Role.PRESIDING, "PresidingOfficer", t("role_presiding"), "presiding"
+            role, field, label, next_stage = Role.PRESIDING, "PresidingOfficer", t("common.role_presiding"), "presiding"
         else:
             raise ServiceError("minutes_sign_order")
         from zc_review.documents.minutes import signature_boxes
@@ -163,7 +163,7 @@ class Closing:
         current = self.minutes_pdf()
         box = signature_boxes(current).get("recorder" if role is Role.RECORDER else "presiding")
         pdf = sign_pdf(current, actor.key, actor.cert, [self.ctx.root_cert], field_name=field,
-                       reason=t("minutes_sign_reason", role=label), location=self.ctx.defn.venue,
+                       reason=t("closing.minutes_sign_reason", role=label), location=self.ctx.defn.venue,
                        signer_label=f"{label} {actor.name}", now=self.ctx.clock(),
                        box=tuple(int(v) for v in box.box) if box else None,  # type: ignore[arg-type]
                        page=box.page_index if box else -1)
@@ -218,13 +218,13 @@ class Closing:
                 fh.flush()
                 os.fsync(fh.fileno())
             if tmp.read_bytes() != data:
-                raise OSError(t("export_readback_mismatch"))
+                raise OSError(t("closing.export_readback_mismatch"))
             from zc_review.seal.errors import SealError
 
             try:  # a stick that returns other bytes than were written is a failed export, not a crash
                 verify_bundle_signature(tmp.read_bytes(), [self.ctx.root_cert])
             except SealError as exc:
-                raise OSError(t("export_readback_mismatch")) from exc
+                raise OSError(t("closing.export_readback_mismatch")) from exc
             os.replace(tmp, final)
             dir_fd = os.open(out_dir, os.O_RDONLY)
             try:

@@ -23,7 +23,7 @@ from zc_review.domain import panel as panel_rules
 from zc_review.domain import rules
 from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
 from zc_review.domain.outcome import SessionOutcome
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 
 if TYPE_CHECKING:
     from zc_review.service.room.closing import Closing
@@ -46,11 +46,11 @@ def fmt_time(value: datetime | None) -> str:
 def _committee_role(service: Closing, person_id: str) -> str:
     for r in service.ctx.defn.reviewers:
         if r.id == person_id:
-            return {CommitteeRole.CHAIR: t("role_chair"), CommitteeRole.VICE_CHAIR: t("role_vice_chair")}.get(
-                r.committee_role, t("role_reviewer"))
+            return {CommitteeRole.CHAIR: t("common.role_chair"), CommitteeRole.VICE_CHAIR: t("common.role_vice_chair")}.get(
+                r.committee_role, t("common.role_reviewer"))
     for s in service.ctx.defn.staff:
         if s.id == person_id:
-            return t("role_supervisor") if s.role is StaffRole.SUPERVISOR else t("role_recorder")
+            return t("common.role_supervisor") if s.role is StaffRole.SUPERVISOR else t("common.role_recorder")
     return ""
 
 
@@ -67,7 +67,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
     supervisor = d.staff_with_role(StaffRole.SUPERVISOR)
     q = service.opening.quorum()
     attendees = tuple(Person(r.name, _committee_role(service, r.id)) for r in d.reviewers if r.id in attending)
-    attendees += (Person(supervisor.name, t("role_supervisor"), "列席监督"), Person(recorder.name, t("role_recorder")))
+    attendees += (Person(supervisor.name, t("common.role_supervisor"), "列席监督"), Person(recorder.name, t("common.role_recorder")))
     absentees = tuple(Person(r.name, _committee_role(service, r.id), "缺席" if r.id in marked else "未点名")
                       for r in d.reviewers if r.id not in attending)
     reasons = service.failure_reasons()
@@ -85,9 +85,9 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
                 composite=str(s.composite) if s else "—", rank=str(o.rank or "—"),
                 agree=str(tally.agree) if tally else "—", disagree=str(tally.disagree) if tally else "—",
                 abstain=str(tally.abstain) if tally else "—", base=str(o.base),
-                decision=t(f"outcome_{o.outcome.value}") if o.outcome else "—",
+                decision=label_of("outcome", o.outcome.value) if o.outcome else "—",
                 reason="" if o.outcome is rules.Outcome.PASSED or o.outcome is None else
-                (reasons[a.id].reason if a.id in reasons else t(f"outcome_{o.outcome.value}"))
+                (reasons[a.id].reason if a.id in reasons else label_of("outcome", o.outcome.value))
                 + (f"（加投同意 {'、'.join(map(str, o.runoff_agree))}）" if o.runoff_agree else "")))
     groups = []
     for g in d.groups:
@@ -109,10 +109,10 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         apps = service.ballot.round_applicants(r)
         voters = service.ballot.voters_done(r.round_no)
         entitled = {v for a in apps for v in service.ballot.voters_of(a)}
-        closed_by = {"presiding": t("role_presiding"), "recorder": t("role_recorder")}.get(r.closed_by_role, "—")
-        note = t("minutes_forced_note") if r.forced else ""
+        closed_by = {"presiding": t("common.role_presiding"), "recorder": t("common.role_recorder")}.get(r.closed_by_role, "—")
+        note = t("closing.minutes_forced_note") if r.forced else ""
         if r.status == "void":
-            note = t("minutes_void_note", reason=r.void_reason)
+            note = t("closing.minutes_void_note", reason=r.void_reason)
         codes = sorted(d.applicant(a).code for a in apps)
         rounds.append(BallotRound(str(r.round_no), ROUND_KINDS.get(r.kind, r.kind),
                                   f"{codes[0]}–{codes[-1]}（{len(codes)} 人）" if len(codes) > 3 else "、".join(codes),
@@ -154,7 +154,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         result_signoffs=tuple(service.ctx.person_name(sg.person_id) for sg in service.ctx.signatures("results")),
         ballot_box_fingerprint="；".join(fingerprints) or "—",
         log_head_hash=service.ctx.log_head(),
-        bundle_fingerprint_note=t("minutes_bundle_note", digest=service.results_digest()),
+        bundle_fingerprint_note=t("closing.minutes_bundle_note", digest=service.results_digest()),
         disagreement_notes=_disagreement_notes(service, out),
         has_defence=any(rb.has_defence for rb in d.rubrics),
     )
@@ -179,7 +179,7 @@ def _disagreement_notes(service: Closing, out: SessionOutcome) -> tuple[Disagree
         flagged = [sp for sp in spreads if sp.flagged]
         if not flagged:
             continue
-        spread = "；".join(f"{t('part_' + sp.part)}分极差 {rules.round_half_up(sp.range)}、标准差 "
+        spread = "；".join(f"{label_of('part', sp.part)}分极差 {rules.round_half_up(sp.range)}、标准差 "
                           f"{rules.round_half_up(sp.stdev)}" for sp in flagged)
         lines = [f"{service.ctx.person_name(r)}：{explained.get((a.id, r), '（未说明）')}"
                  for r in panel_rules.concerned_reviewers(flagged)]

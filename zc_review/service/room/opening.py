@@ -107,7 +107,7 @@ class Opening:
     def pledge_text(self, reviewer_id: str) -> str:
         """The integrity pledge (承诺书) a reviewer signs, in Chinese. Source: 000 第二十六条(二)4."""
         r = self.ctx.defn.reviewer(reviewer_id)
-        return t("pledge_statement", committee=self.ctx.defn.committee_name, session=self.ctx.defn.session_id,
+        return t("opening.pledge_statement", committee=self.ctx.defn.committee_name, session=self.ctx.defn.session_id,
                  name=r.name, id=r.id)
 
     def sign_pledge(self, actor: Actor) -> None:
@@ -158,7 +158,7 @@ class Opening:
         p = self.ctx.defn.panel(panel_id)
         rub = self.ctx.defn.rubric(p.rubric_id)
         lines = [f"{c.id} {c.name} {c.part.value} max={c.max_points} step={c.step}" for c in rub.criteria]
-        return t("rubric_statement", panel=p.name, rubric=rub.name, version=rub.version,
+        return t("opening.rubric_statement", panel=p.name, rubric=rub.name, version=rub.version,
                  session=self.ctx.defn.session_id) + "\n" + "\n".join(lines)
 
     def rubric_roles_for(self, actor: Actor, panel_id: str) -> list[Role]:

@@ -13,7 +13,7 @@ from zc_review.domain import panel as pr
 from zc_review.domain import rules
 from zc_review.domain.model import Aggregation, ApplicantFlag, StaffRole
 from zc_review.domain.scoring import ApplicantScore
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.blind import blind_material_findings
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
@@ -83,8 +83,8 @@ class GroupPreview:
 def aggregation_rule_text(method: Aggregation, trimmed_min: int) -> str:
     """The aggregation rule in force, as the panel reads it."""
     if method is Aggregation.MEAN:
-        return t("agg_rule_mean")
-    return t("agg_rule_trimmed", n=trimmed_min)
+        return t("scoring.agg_rule_mean")
+    return t("scoring.agg_rule_trimmed", n=trimmed_min)
 
 
 class Panel:
@@ -198,7 +198,7 @@ class Panel:
             sp = self.spreads(a.id, sc) if sc else ()
             disagreement = "；".join(self._spread_text(s) for s in sp if s.flagged)
             rows.append(LeaderRow(
-                a.id, a.code, self.ctx.defn.group(a.group_id).name, "、".join(t(f"flag_{f.value}") for f in a.flags),
+                a.id, a.code, self.ctx.defn.group(a.group_id).name, "、".join(label_of("flag", f.value) for f in a.flags),
                 str(rules.round_half_up(sc.material)) if sc else "—",
                 str(rules.round_half_up(sc.defence)) if sc and sc.defence is not None else "—",
                 str(sc.composite) if sc else "—", str(o.rank) if o.rank else "—", disagreement,
@@ -206,7 +206,7 @@ class Panel:
         return rows
 
     def _spread_text(self, s: pr.PartSpread) -> str:
-        return t("flag_summary", part=t(f"part_{s.part}"), range=rules.round_half_up(s.range),
+        return t("scoring.flag_summary", part=label_of("part", s.part), range=rules.round_half_up(s.range),
                  stdev=rules.round_half_up(s.stdev),
                  who="、".join(self.ctx.person_name(r) for r in s.concerned))
 
@@ -302,4 +302,4 @@ class Panel:
 
 def flags_label(flags: tuple[ApplicantFlag, ...]) -> str:
     """The applicant's flags as Chinese labels joined by 、."""
-    return "、".join(t(f"flag_{f.value}") for f in flags)
+    return "、".join(label_of("flag", f.value) for f in flags)

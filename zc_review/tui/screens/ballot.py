@@ -22,13 +22,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from zc_review.domain.ballot import Choice
 from zc_review.domain.model import Applicant
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.widgets import Confirm, Pick
 
-KIND_KEYS = {"main": "tui_cl_kind_main", "runoff": "tui_cl_kind_runoff", "revote": "tui_cl_kind_revote"}
+KIND_KEYS = {"main": "ballot.kind_main", "runoff": "ballot.kind_runoff", "revote": "ballot.kind_revote"}
 MARK_KEYS = {"1": Choice.AGREE, "2": Choice.DISAGREE, "3": Choice.ABSTAIN}
 MARK_STYLE = {Choice.AGREE: "bold green", Choice.DISAGREE: "bold red", Choice.ABSTAIN: "bold yellow"}
 T = TypeVar("T")
@@ -38,12 +38,12 @@ class BallotReview(ModalScreen[bool]):
     """The review step: counts of the reviewer's own marks, then Enter casts, Esc goes back."""
 
     CSS_PATH = "closing.tcss"
-    BINDINGS = [Binding("enter,y", "cast", t("tui_cl_ballot_cast"), priority=True),
-                Binding("escape,n", "back", t("tui_cl_ballot_back"))]
+    BINDINGS = [Binding("enter,y", "cast", t("ballot.cast"), priority=True),
+                Binding("escape,n", "back", t("ballot.back_to_edit"))]
 
     def __init__(self, counts: dict[Choice, int], unmarked: int) -> None:
         super().__init__()
-        self._text = t("tui_cl_ballot_review", agree=counts[Choice.AGREE], disagree=counts[Choice.DISAGREE],
+        self._text = t("ballot.review", agree=counts[Choice.AGREE], disagree=counts[Choice.DISAGREE],
                        abstain=counts[Choice.ABSTAIN])
         self._unmarked = unmarked
 
@@ -53,7 +53,7 @@ class BallotReview(ModalScreen[bool]):
             if self._unmarked:
                 yield Static(Text(t("ballot_incomplete", count=self._unmarked)), classes="error")
             else:
-                yield Static(Text(t("tui_cl_ballot_review_keys")), classes="hint")
+                yield Static(Text(t("ballot.review_keys")), classes="hint")
         yield Footer()
 
     def action_cast(self) -> None:
@@ -72,11 +72,11 @@ class VotingScreen(RoomScreen[bool]):
     """
 
     BINDINGS = [
-        Binding("1", "mark('1')", t("choice_agree")),
-        Binding("2", "mark('2')", t("choice_disagree")),
-        Binding("3", "mark('3')", t("choice_abstain")),
-        Binding("enter", "review", t("tui_cl_ballot_review_key"), priority=True),
-        Binding("escape", "cancel", t("tui_cl_cancel")),
+        Binding("1", "mark('1')", t("common.choice_agree")),
+        Binding("2", "mark('2')", t("common.choice_disagree")),
+        Binding("3", "mark('3')", t("common.choice_abstain")),
+        Binding("enter", "review", t("ballot.review_key"), priority=True),
+        Binding("escape", "cancel", t("common.cancel")),
     ]
 
     def __init__(self, actor: Actor, items: list[Applicant], composites: dict[str, Decimal | None]) -> None:
@@ -89,8 +89,8 @@ class VotingScreen(RoomScreen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("tui_cl_ballot_of", name=self._actor.name if self._actor else "")), classes="title")
-        yield Static(Text(t("tui_cl_ballot_help")), classes="hint")
+        yield Static(Text(t("ballot.sheet_of", name=self._actor.name if self._actor else "")), classes="title")
+        yield Static(Text(t("ballot.sheet_help")), classes="hint")
         yield DataTable(id="vote-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="vote-progress", classes="hint")
         yield Footer()
@@ -99,8 +99,8 @@ class VotingScreen(RoomScreen[bool]):
         room = self.room
         defn = room.defn
         table = self.query_one(DataTable)
-        table.add_columns(t("col_code"), t("col_group"), t("tui_cl_col_panel"), t("col_composite"))
-        table.add_column(t("tui_cl_col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
+        table.add_columns(t("common.col_code"), t("common.col_group"), t("common.col_panel"), t("common.col_composite"))
+        table.add_column(t("common.col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
         for a in self._rows:
             comp = self._composites.get(a.id)
             table.add_row(Text(a.code), Text(defn.group(a.group_id).name), Text(defn.panel(a.panel_id).name),
@@ -111,7 +111,7 @@ class VotingScreen(RoomScreen[bool]):
 
     def _show_progress(self) -> None:
         self.query_one("#vote-progress", Static).update(
-            Text(t("tui_cl_ballot_progress", done=len(self._marks), total=len(self._items))))
+            Text(t("ballot.sheet_progress", done=len(self._marks), total=len(self._items))))
 
     def action_mark(self, key: str) -> None:
         choice = MARK_KEYS[key]
@@ -121,7 +121,7 @@ class VotingScreen(RoomScreen[bool]):
         row = table.cursor_row
         applicant_id = self._items[row]
         self._marks[applicant_id] = choice
-        table.update_cell_at(Coordinate(row, 4), Text(t(f"choice_{choice.value}"), style=MARK_STYLE[choice]))
+        table.update_cell_at(Coordinate(row, 4), Text(label_of("choice", choice.value), style=MARK_STYLE[choice]))
         if row + 1 < len(self._items):
             table.move_cursor(row=row + 1)
         self._show_progress()
@@ -154,7 +154,7 @@ class VotingScreen(RoomScreen[bool]):
             if yes:
                 self._finish(False)
 
-        self.app.push_screen(Confirm(t("tui_cl_ballot_cancel_q")), answer)
+        self.app.push_screen(Confirm(t("ballot.cancel_q")), answer)
 
     def _wipe(self) -> None:
         """Forget every mark: the dict, the table's cells and render caches, the actor."""
@@ -177,11 +177,11 @@ class VotedNotice(ModalScreen[None]):
     """The neutral screen between two reviewers: nothing of the last ballot, Enter for the next."""
 
     CSS_PATH = "closing.tcss"
-    BINDINGS = [Binding("enter,escape", "done", t("tui_cl_ok"))]
+    BINDINGS = [Binding("enter,escape", "done", t("common.ok"))]
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(t("tui_cl_voted_next")), id="voted-text")
+            yield Static(Text(t("ballot.voted_next")), id="voted-text")
 
     def action_done(self) -> None:
         self.dismiss(None)
@@ -191,20 +191,20 @@ class BallotScreen(RoomScreen[None]):
     """The recorder's poll screen: o 开启投票, r 开启加投, n 下一位评委, c 截止, f 主持人提前截止."""
 
     BINDINGS = [
-        Binding("o", "open_poll", t("tui_cl_open_poll")),
-        Binding("r", "open_runoff", t("tui_cl_open_runoff")),
-        Binding("n", "next_voter", t("tui_cl_next_voter")),
-        Binding("c", "close_poll", t("tui_cl_close_poll")),
-        Binding("f", "force_close", t("tui_cl_force_close")),
-        Binding("escape", "back", t("tui_cl_back")),
+        Binding("o", "open_poll", t("ballot.open_poll")),
+        Binding("r", "open_runoff", t("ballot.open_runoff")),
+        Binding("n", "next_voter", t("ballot.next_voter")),
+        Binding("c", "close_poll", t("ballot.close_poll")),
+        Binding("f", "force_close", t("ballot.force_close")),
+        Binding("escape", "back", t("common.back")),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("step_ballot")), classes="title")
+        yield Static(Text(t("tui.step_ballot")), classes="title")
         yield Static(Text(""), id="ballot-status", classes="big")
         yield Static(Text(""), id="ballot-pending")
-        yield Static(Text(t("tui_cl_ballot_keys")), classes="hint")
+        yield Static(Text(t("ballot.keys")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -232,17 +232,17 @@ class BallotScreen(RoomScreen[None]):
         room = self.room
         rnd = room.ballot.open_round()
         if rnd is None:
-            status = t("tui_cl_no_open_round")
+            status = t("poll_not_open")
             closed = [r for r in room.ballot.rounds() if r.status == "closed"]
             if closed:
-                status += "\n" + t("tui_cl_last_round_closed", round=closed[-1].round_no)
+                status += "\n" + t("ballot.last_round_closed", round=closed[-1].round_no)
         else:
-            status = t("tui_cl_round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
+            status = t("ballot.round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
                        done=len(room.ballot.voters_done(rnd.round_no)), total=len(self.entitled()),
                        applicants=len(room.ballot.round_applicants(rnd)))
         self.query_one("#ballot-status", Static).update(Text(status))
         pending = self.pending()
-        lines = [t("tui_cl_pending_runoff", group=room.defn.group(g).name,
+        lines = [t("ballot.pending_runoff", group=room.defn.group(g).name,
                    codes="、".join(room.defn.applicant(a).code for a in tied), slots=slots)
                  for g, tied, slots in pending]
         self.query_one("#ballot-pending", Static).update(Text("\n".join(lines)))
@@ -276,10 +276,10 @@ class BallotScreen(RoomScreen[None]):
         if len(pending) == 1:
             self._open_runoff(pending[0][0])
             return
-        options = [(g, t("tui_cl_pending_runoff", group=self.room.defn.group(g).name,
+        options = [(g, t("ballot.pending_runoff", group=self.room.defn.group(g).name,
                          codes="、".join(self.room.defn.applicant(a).code for a in tied), slots=slots))
                    for g, tied, slots in pending]
-        self.app.push_screen(Pick(t("tui_cl_open_runoff"), options), self._open_runoff)
+        self.app.push_screen(Pick(t("ballot.open_runoff"), options), self._open_runoff)
 
     def _open_runoff(self, group_id: str | None) -> None:
         if group_id is not None:
@@ -297,7 +297,7 @@ class BallotScreen(RoomScreen[None]):
         # Everyone entitled, in roster order: neither the list nor its order tells the room who has
         # voted; a reviewer who already voted is refused by the service ("已在本轮投票").
         people = [(r, room.person_name(r)) for r in self.entitled()]
-        self.ask_credential(t("tui_cl_voter_login", round=rnd.round_no), people, self._voter_in)
+        self.ask_credential(t("ballot.voter_login", round=rnd.round_no), people, self._voter_in)
 
     def _voter_in(self, actor: Actor | None) -> None:
         if actor is None:
@@ -328,14 +328,14 @@ class BallotScreen(RoomScreen[None]):
             self.show_error(ServiceError("poll_not_open"))
             return
         missing = len(self.entitled()) - len(self.room.ballot.voters_done(rnd.round_no))
-        self.app.push_screen(Confirm(t("tui_cl_force_close_q", count=missing)), self._force_confirmed)
+        self.app.push_screen(Confirm(t("ballot.force_close_q", count=missing)), self._force_confirmed)
 
     def _force_confirmed(self, yes: bool | None) -> None:
         presiding = self.room.presiding_officer_id()
         if not yes or presiding is None:
             return
-        self.ask_credential(t("tui_cl_force_close_login"),
-                            [(presiding, f"{t('role_presiding')} {self.room.person_name(presiding)}")],
+        self.ask_credential(t("ballot.force_close_login"),
+                            [(presiding, f"{t('common.role_presiding')} {self.room.person_name(presiding)}")],
                             self._force_close)
 
     def _force_close(self, actor: Actor | None) -> None:

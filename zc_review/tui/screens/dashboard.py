@@ -27,16 +27,16 @@ from zc_review.tui.screens.scoring import ScoringScreen
 
 # (key, catalogue label, screen class)
 STEPS: list[tuple[str, str, type[Screen[None]]]] = [
-    ("1", "step_roll_call", RollCallScreen),
-    ("2", "step_pledge", PledgeScreen),
-    ("3", "step_recusal", RecusalScreen),
-    ("4", "step_rubric", RubricSignScreen),
-    ("5", "step_scoring", ScoringScreen),
-    ("6", "step_opinion", OpinionScreen),
-    ("7", "step_ballot", BallotScreen),
-    ("8", "step_results", ResultsScreen),
-    ("9", "step_minutes", MinutesScreen),
-    ("0", "step_export", ExportScreen),
+    ("1", "tui.step_roll_call", RollCallScreen),
+    ("2", "tui.step_pledge", PledgeScreen),
+    ("3", "tui.step_recusal", RecusalScreen),
+    ("4", "tui.step_rubric", RubricSignScreen),
+    ("5", "tui.step_scoring", ScoringScreen),
+    ("6", "tui.step_opinion", OpinionScreen),
+    ("7", "tui.step_ballot", BallotScreen),
+    ("8", "tui.step_results", ResultsScreen),
+    ("9", "tui.step_minutes", MinutesScreen),
+    ("0", "tui.step_export", ExportScreen),
 ]
 
 
@@ -46,7 +46,7 @@ class DashboardScreen(RoomScreen[None]):
     ``AnonymityFound`` when some name the applicant or employer."""
 
     BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _ in STEPS]
-    BINDINGS += [Binding("o", "discussion", t("dash_discussion"))]
+    BINDINGS += [Binding("o", "discussion", t("tui.dash_discussion"))]
 
     class AnonymityFound(Message):
         """Blind materials name an applicant or employer: ``text`` is the notice to show (issue 5 §9)."""
@@ -60,7 +60,7 @@ class DashboardScreen(RoomScreen[None]):
         yield Header()
         room = self.room
         if room.defn.rehearsal:
-            yield Static(t("tui_rehearsal_banner"), classes="rehearsal")
+            yield Static(t("tui.rehearsal_banner"), classes="rehearsal")
         yield Static(Text(f"{room.defn.committee_name}  {room.defn.session_id}"), classes="title")
         yield Static(Text(""), id="dash-status", classes="hint")
         yield OptionList(id="dash-steps")
@@ -85,7 +85,7 @@ class DashboardScreen(RoomScreen[None]):
         found = room.panel.anonymity_report(operator)
         if not found:
             return
-        self.post_message(self.AnonymityFound("\n".join([t("anonymity_notice_head"),
+        self.post_message(self.AnonymityFound("\n".join([t("office.anonymity_notice_head"),
                                                           *anonymity_lines(room.defn, found)])))
 
     @on(AnonymityFound)
@@ -104,8 +104,8 @@ class DashboardScreen(RoomScreen[None]):
         """Redraw the quorum line and the steps, keeping the highlighted step."""
         q = self.room.opening.quorum()
         self.query_one("#dash-status", Static).update(Text(t(
-            "dash_status", attending=q.attending, size=q.committee_size, required=q.required,
-            quorum=t("quorum_met") if q.met else t("quorum_not_met"))))
+            "tui.dash_status", attending=q.attending, size=q.committee_size, required=q.required,
+            quorum=t("opening.quorum_met") if q.met else t("opening.quorum_not_met"))))
         ol = self.query_one(OptionList)
         highlighted = ol.highlighted
         ol.clear_options()

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 
@@ -58,17 +58,17 @@ def dossier_sections(view: DossierView) -> list[tuple[str, str]]:
     """The dossier as (section title, plain text) in reading order."""
     d = view.dossier
     basics = "\n".join([
-        f"{t('dossier_education')}：{d.education}",
-        f"{t('dossier_years')}：{d.years_in_field}",
-        f"{t('dossier_current_title')}：{d.current_title}",
-        f"{t('dossier_target_title')}：{d.target_title}",
-        f"{t('dossier_continuing')}：{d.continuing_education}",
+        f"{t('scoring.dossier_education')}：{d.education}",
+        f"{t('scoring.dossier_years')}：{d.years_in_field}",
+        f"{t('scoring.dossier_current_title')}：{d.current_title}",
+        f"{t('scoring.dossier_target_title')}：{d.target_title}",
+        f"{t('scoring.dossier_continuing')}：{d.continuing_education}",
     ])
-    sections = [(t("dossier_basics"), basics)]
-    for key, items in (("dossier_achievements", d.achievements), ("dossier_papers", d.papers),
-                       ("dossier_annual", d.annual_reviews)):
-        sections.append((t(key), "\n".join(f"• {x}" for x in items) or t("dossier_none")))
-    sections.append((t("dossier_summary"), d.work_summary or t("dossier_none")))
+    sections = [(t("scoring.dossier_basics"), basics)]
+    for key, items in (("scoring.dossier_achievements", d.achievements), ("scoring.dossier_papers", d.papers),
+                       ("scoring.dossier_annual", d.annual_reviews)):
+        sections.append((t(key), "\n".join(f"• {x}" for x in items) or t("scoring.dossier_none")))
+    sections.append((t("common.work_summary"), d.work_summary or t("scoring.dossier_none")))
     return sections
 
 
@@ -80,7 +80,7 @@ class DossierScreen(RoomScreen[None]):
     """
 
     CSS_PATH = "scoring.tcss"
-    BINDINGS = [Binding("escape", "back", t("tui_back")), Binding("ctrl+f", "search", t("dossier_search"))]
+    BINDINGS = [Binding("escape", "back", t("common.back")), Binding("ctrl+f", "search", t("scoring.dossier_search"))]
 
     class AttachmentLoaded(Message):
         """An attachment's extracted text (or the refusal's message) is ready."""
@@ -100,16 +100,16 @@ class DossierScreen(RoomScreen[None]):
         """Heading (code, panel, group, flags), search box, the sections, the attachments."""
         v = self.view
         yield Header()
-        flags = "、".join(t(f"flag_{f.value}") for f in v.flags) or t("dossier_no_flags")
-        yield Static(inert_text(t("dossier_heading", code=v.code, panel=v.panel_name, group=v.group_name,
+        flags = "、".join(label_of("flag", f.value) for f in v.flags) or t("common.none")
+        yield Static(inert_text(t("scoring.dossier_heading", code=v.code, panel=v.panel_name, group=v.group_name,
                                   flags=flags)), id="dossier-title", classes="title")
-        yield Input(placeholder=t("dossier_search_placeholder"), id="dossier-search")
+        yield Input(placeholder=t("scoring.dossier_search_placeholder"), id="dossier-search")
         yield Static(Text(""), id="dossier-hits", classes="hint")
         with VerticalScroll(id="dossier-body"):
             # One Static for all sections: a dossier view is opened for every applicant a reviewer
             # scores, and few widgets keep it quick to open and close.
             yield Static(Text(""), id="dossier-text", classes="section")
-            yield Static(t("dossier_attachments"), classes="section-title")
+            yield Static(t("scoring.dossier_attachments"), classes="section-title")
             yield OptionList(*[Option(inert_text(f"{a.title or a.filename}（{a.filename}）"), id=a.id)
                                for a in v.dossier.attachments], id="dossier-attachments")
             yield Static(Text(""), id="dossier-att-text", classes="section")
@@ -144,12 +144,12 @@ class DossierScreen(RoomScreen[None]):
     def _search(self, event: Input.Changed) -> None:
         query = event.value.strip()
         hits = self._render_all(query)
-        self.query_one("#dossier-hits", Static).update(Text(t("dossier_hits", n=hits) if query else ""))
+        self.query_one("#dossier-hits", Static).update(Text(t("scoring.dossier_hits", n=hits) if query else ""))
 
     @on(OptionList.OptionSelected, "#dossier-attachments")
     def _attachment(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and self.actor is not None:
-            self.query_one("#dossier-hits", Static).update(Text(t("dossier_loading")))
+            self.query_one("#dossier-hits", Static).update(Text(t("scoring.dossier_loading")))
             self._load(self.actor, event.option.id)
 
     @work(thread=True, group="attachment")
@@ -162,7 +162,7 @@ class DossierScreen(RoomScreen[None]):
 
     @on(AttachmentLoaded)
     def _loaded(self, event: AttachmentLoaded) -> None:
-        self.attachment_texts[event.attachment_id] = event.body or t("dossier_none")
+        self.attachment_texts[event.attachment_id] = event.body or t("scoring.dossier_none")
         self.query_one("#dossier-hits", Static).update("")
         self._render_all(self.query_one("#dossier-search", Input).value.strip())
 

@@ -30,7 +30,7 @@ class ExportScreen(RoomScreen[None]):
     """Target folder (prefilled with the app's out_dir); Enter exports; the fingerprint in large digits."""
 
     CSS_PATH = "closing.tcss"
-    BINDINGS = [Binding("escape", "back", t("tui_cl_back"))]
+    BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     class Exported(Message):
         """The bundle was written, read back and verified."""
@@ -53,10 +53,10 @@ class ExportScreen(RoomScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("step_export")), classes="title")
-        yield Static(Text(t("tui_cl_export_dir")))
+        yield Static(Text(t("tui.step_export")), classes="title")
+        yield Static(Text(t("closing.export_dir")))
         yield Input(str(self.out_dir), id="export-dir")
-        yield Static(Text(t("tui_cl_export_keys")), id="export-status", classes="hint")
+        yield Static(Text(t("closing.export_keys")), id="export-status", classes="hint")
         yield Vertical(id="export-fp")
         yield Static(Text(""), id="export-safe")
         yield Footer()
@@ -74,7 +74,7 @@ class ExportScreen(RoomScreen[None]):
         self.query_one("#export-fp", Vertical).remove_children()
         status = self.query_one("#export-status", Static)
         status.remove_class("error")
-        status.update(Text(t("tui_cl_export_working")))
+        status.update(Text(t("closing.export_working")))
         assert self.operator is not None
         self._export(self.operator, Path(event.value.strip()))
 
@@ -91,18 +91,18 @@ class ExportScreen(RoomScreen[None]):
     def _exported(self, event: Exported) -> None:
         self.busy = False
         self.exported = (event.path, event.fingerprint)
-        self.query_one("#export-status", Static).update(Text(t("tui_cl_export_fp_label", path=str(event.path))))
+        self.query_one("#export-status", Static).update(Text(t("closing.export_fp_label", path=str(event.path))))
         groups = event.fingerprint.split()
         box = self.query_one("#export-fp", Vertical)
         box.mount_all([Digits(" ".join(groups[i:i + 4])) for i in range(0, len(groups), 4)])
-        self.query_one("#export-safe", Static).update(Text(t("tui_cl_export_safe")))
+        self.query_one("#export-safe", Static).update(Text(t("closing.export_safe")))
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
         self.busy = False
         status = self.query_one("#export-status", Static)
         status.add_class("error")
-        status.update(Text(event.message + "\n" + t("tui_cl_export_retry")))
+        status.update(Text(event.message + "\n" + t("closing.export_retry")))
         self.query_one(Input).focus()
 
     def action_back(self) -> None:

@@ -24,8 +24,8 @@ from zc_review.tui.base import RoomScreen
 if TYPE_CHECKING:
     pass
 
-STAGE_KEYS = {None: "tui_cl_minutes_none", "unsigned": "tui_cl_minutes_unsigned",
-              "recorder": "tui_cl_minutes_recorder", "presiding": "tui_cl_minutes_presiding"}
+STAGE_KEYS = {None: "closing.minutes_none", "unsigned": "closing.minutes_unsigned",
+              "recorder": "closing.minutes_recorder", "presiding": "closing.minutes_presiding"}
 
 
 def pdf_summary(pdf: bytes) -> str:
@@ -36,7 +36,7 @@ def pdf_summary(pdf: bytes) -> str:
 
     pages = len(PdfReader(BytesIO(pdf)).pages)
     digest = hashlib.sha256(pdf).hexdigest().upper()
-    return t("tui_cl_minutes_summary", pages=pages, kb=max(1, len(pdf) // 1024),
+    return t("closing.minutes_summary", pages=pages, kb=max(1, len(pdf) // 1024),
              sha=" ".join(digest[i:i + 4] for i in range(0, 32, 4)))
 
 
@@ -44,9 +44,9 @@ class MinutesScreen(RoomScreen[None]):
     """g 生成会议记录, s 签署 (记录人, then 主持人); the stage is always shown."""
 
     CSS_PATH = "closing.tcss"
-    BINDINGS = [Binding("g", "generate", t("tui_cl_minutes_generate")),
-                Binding("s", "sign", t("tui_cl_minutes_sign")),
-                Binding("escape", "back", t("tui_cl_back"))]
+    BINDINGS = [Binding("g", "generate", t("closing.minutes_generate")),
+                Binding("s", "sign", t("closing.minutes_sign")),
+                Binding("escape", "back", t("common.back"))]
 
     class Generated(Message):
         """The minutes PDF was rendered and stored (unsigned)."""
@@ -76,11 +76,11 @@ class MinutesScreen(RoomScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("step_minutes")), classes="title")
+        yield Static(Text(t("tui.step_minutes")), classes="title")
         yield Static(Text(""), id="minutes-stage")
         yield Static(Text(""), id="minutes-summary")
         yield Static(Text(""), id="minutes-error")
-        yield Static(Text(t("tui_cl_minutes_keys")), classes="hint")
+        yield Static(Text(t("closing.minutes_keys")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -89,7 +89,7 @@ class MinutesScreen(RoomScreen[None]):
             self.query_one("#minutes-summary", Static).update(Text(pdf_summary(self.room.closing.minutes_pdf())))
 
     def show_stage(self, note: str = "") -> None:
-        text = t(STAGE_KEYS.get(self.room.closing.minutes_stage(), "tui_cl_minutes_none"))
+        text = t(STAGE_KEYS.get(self.room.closing.minutes_stage(), "closing.minutes_none"))
         self.query_one("#minutes-stage", Static).update(Text(text + (f"　{note}" if note else "")))
 
     def _error(self, message: str) -> None:
@@ -101,7 +101,7 @@ class MinutesScreen(RoomScreen[None]):
             return
         self.busy = True
         self._error("")
-        self.show_stage(t("tui_cl_minutes_working"))
+        self.show_stage(t("closing.minutes_working"))
         assert self.operator is not None
         self._generate(self.operator)
 
@@ -139,24 +139,24 @@ class MinutesScreen(RoomScreen[None]):
             return
         if stage == "unsigned":
             person = room.defn.staff_with_role(StaffRole.RECORDER).id
-            label = f"{t('role_recorder')} {room.person_name(person)}"
+            label = f"{t('common.role_recorder')} {room.person_name(person)}"
         elif stage == "recorder":
             presiding = room.presiding_officer_id()
             if presiding is None:
                 self.show_error(ServiceError("not_permitted", action="sign_minutes_presiding"))
                 return
-            person, label = presiding, f"{t('role_presiding')} {room.person_name(presiding)}"
+            person, label = presiding, f"{t('common.role_presiding')} {room.person_name(presiding)}"
         else:
             self.show_error(ServiceError("minutes_sign_order"))
             return
-        self.ask_credential(t("tui_cl_minutes_sign_login"), [(person, label)], self._identified)
+        self.ask_credential(t("closing.minutes_sign_login"), [(person, label)], self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
             return
         self.busy = True
         self._error("")
-        self.show_stage(t("tui_cl_minutes_working"))
+        self.show_stage(t("closing.minutes_working"))
         self._sign(actor)
 
     @work(thread=True, exclusive=True, group="minutes")

@@ -28,10 +28,10 @@ class OpinionScreen(RoomScreen[None]):
     """
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("ctrl+s", "save", t("opinion_key_save")),
-                Binding("r", "return_sheet", t("opinion_key_return")),
-                Binding("p", "print_sheet", t("opinion_key_print")),
-                Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("ctrl+s", "save", t("scoring.opinion_key_save")),
+                Binding("r", "return_sheet", t("scoring.opinion_key_return")),
+                Binding("p", "print_sheet", t("scoring.opinion_key_print")),
+                Binding("escape", "back", t("common.back"))]
 
     def __init__(self) -> None:
         super().__init__()
@@ -40,7 +40,7 @@ class OpinionScreen(RoomScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("opinion_title"), id="op-title", classes="title")
+        yield Static(t("common.opinion"), id="op-title", classes="title")
         yield DataTable(id="op-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="op-editing", classes="hint")
         yield TextArea(id="op-text", soft_wrap=True, show_line_numbers=False)
@@ -52,7 +52,7 @@ class OpinionScreen(RoomScreen[None]):
         people = [(p.leader_id, f"{p.leader_id} {room.person_name(p.leader_id)}（{p.name}）")
                   for p in room.defn.panels if p.leader_id in attending]
         self.query_one(TextArea).disabled = True
-        self.ask_credential(t("opinion_credential_title"), people, self._identified)
+        self.ask_credential(t("scoring.opinion_credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -66,28 +66,28 @@ class OpinionScreen(RoomScreen[None]):
         room = self.room
         panels = [p for p in room.defn.panels if p.leader_id == actor.person_id]
         table = self.query_one(DataTable)
-        table.add_column(t("col_code"), key="code")
-        table.add_column(t("col_panel"), key="panel")
-        table.add_column(t("col_opinion"), key="opinion")
-        table.add_column(t("col_composite"), key="composite")
-        table.add_column(t("col_rank"), key="rank")
-        table.add_column(t("col_disagreement"), key="flag")
+        table.add_column(t("common.col_code"), key="code")
+        table.add_column(t("common.col_panel"), key="panel")
+        table.add_column(t("common.opinion"), key="opinion")
+        table.add_column(t("common.col_composite"), key="composite")
+        table.add_column(t("common.col_rank"), key="rank")
+        table.add_column(t("common.col_disagreement"), key="flag")
         if not panels:
-            self.query_one("#op-editing", Static).update(Text(t("opinion_not_leader", name=actor.name), style="red"))
+            self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_not_leader", name=actor.name), style="red"))
             return
         for p in panels:
             for row in room.panel.leader_sheet(p.id):  # the leader's sheet: composite, rank in group, flags
                 table.add_row(Text(row.code), Text(p.name), self._preview(row.opinion), Text(row.composite),
                               Text(row.rank), Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
                               key=row.applicant_id)
-        self.query_one("#op-title", Static).update(Text(t("opinion_heading", name=actor.name,
+        self.query_one("#op-title", Static).update(Text(t("scoring.opinion_heading", name=actor.name,
                                                           panel="、".join(p.name for p in panels))))
         table.focus()
 
     @staticmethod
     def _preview(text: str) -> Text:
         if not text:
-            return Text(t("opinion_none"), style="dim")
+            return Text(t("scoring.opinion_none"), style="dim")
         flat = text.replace("\n", " ")
         return inert_text(flat[:PREVIEW] + ("…" if len(flat) > PREVIEW else ""))
 
@@ -99,7 +99,7 @@ class OpinionScreen(RoomScreen[None]):
         area.text = self.room.scoring.opinions().get(aid, "")
         area.move_cursor(area.document.end)
         self.query_one("#op-editing", Static).update(
-            Text(t("opinion_editing", code=self.room.defn.applicant(aid).code)))
+            Text(t("scoring.opinion_editing", code=self.room.defn.applicant(aid).code)))
         area.focus()
 
     def action_save(self) -> None:
@@ -117,7 +117,7 @@ class OpinionScreen(RoomScreen[None]):
         area.text = ""
         area.disabled = True
         self.query_one("#op-editing", Static).update(
-            Text(t("opinion_saved", code=self.room.defn.applicant(aid).code), style="green"))
+            Text(t("scoring.opinion_saved", code=self.room.defn.applicant(aid).code), style="green"))
         table.focus()
 
     # -- the leader returns a submitted sheet (witnessed) and prints the sheet ----------------------------
@@ -138,7 +138,7 @@ class OpinionScreen(RoomScreen[None]):
         code = room.defn.applicant(aid).code
         submitted = room.panel.submitted_reviewers(aid)
         if not submitted:
-            self.show_error(t("opinion_return_none", code=code))
+            self.show_error(t("scoring.opinion_return_none", code=code))
             return
         sup = room.defn.staff_with_role(StaffRole.SUPERVISOR)
 
@@ -159,15 +159,15 @@ class OpinionScreen(RoomScreen[None]):
                         self.show_error(exc)
                         return
                     self.query_one("#op-editing", Static).update(Text(t(
-                        "opinion_returned", reviewer=room.person_name(reviewer), code=code), style="green"))
+                        "scoring.opinion_returned", reviewer=room.person_name(reviewer), code=code), style="green"))
 
-                self.ask_credential(t("opinion_return_witness"), [(sup.id, f"{t('role_supervisor')} {sup.name}")],
+                self.ask_credential(t("scoring.opinion_return_witness"), [(sup.id, f"{t('common.role_supervisor')} {sup.name}")],
                                     witnessed)
 
-            self.app.push_screen(TextPrompt(t("opinion_return_reason", code=code, reviewer=room.person_name(reviewer))),
+            self.app.push_screen(TextPrompt(t("scoring.opinion_return_reason", code=code, reviewer=room.person_name(reviewer))),
                                  reasoned)
 
-        self.app.push_screen(Pick(t("opinion_return_choose", code=code),
+        self.app.push_screen(Pick(t("scoring.opinion_return_choose", code=code),
                                   [(r, f"{r} {room.person_name(r)}") for r in submitted], compact=True), chosen)
 
     def action_print_sheet(self) -> None:
@@ -186,7 +186,7 @@ class OpinionScreen(RoomScreen[None]):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pdf)
             paths.append(str(path))
-        self.query_one("#op-editing", Static).update(Text(t("opinion_printed", path="、".join(paths)), style="green"))
+        self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_printed", path="、".join(paths)), style="green"))
 
     def action_back(self) -> None:
         if self.editing is not None:

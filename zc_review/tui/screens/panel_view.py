@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from zc_review.domain import rules
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomModal, RoomScreen
 from zc_review.tui.screens.dossier import inert_text
@@ -34,7 +34,7 @@ class PanelScoresScreen(RoomModal[None]):
     concerned reviewer types an explanation (Enter saves). Escape closes."""
 
     CSS_PATH = "panel.tcss"
-    BINDINGS = [Binding("escape", "close", t("tui_back"))]
+    BINDINGS = [Binding("escape", "close", t("common.back"))]
 
     def __init__(self, actor: Actor, view: PanelScores) -> None:
         super().__init__()
@@ -44,7 +44,7 @@ class PanelScoresScreen(RoomModal[None]):
     def compose(self) -> ComposeResult:
         v = self.view
         with Vertical():
-            yield Static(Text(t("panel_scores_title", code=v.code, rubric=v.rubric_id, version=v.rubric_version),
+            yield Static(Text(t("scoring.panel_title", code=v.code, rubric=v.rubric_id, version=v.rubric_version),
                               style="bold"), id="ps-title")
             table: DataTable[Text] = DataTable(id="ps-table", cursor_type="row", zebra_stripes=True)
             yield table
@@ -54,21 +54,21 @@ class PanelScoresScreen(RoomModal[None]):
             yield Static(Text(""), id="ps-flag")
             yield Static(Text(""), id="ps-explanations")
             if self.actor.person_id in v.concerned:
-                yield Static(Text(t("panel_scores_explain_hint"), style="yellow"))
+                yield Static(Text(t("scoring.panel_explain_hint"), style="yellow"))
                 yield Input(v.explanations.get(self.actor.person_id, ""), id="ps-explain")
-            yield Static(Text(t("panel_scores_keys")), classes="hint")
+            yield Static(Text(t("common.keys_back")), classes="hint")
 
     def on_mount(self) -> None:
         v, room = self.view, self.room
         table = self.query_one("#ps-table", DataTable)
-        table.add_column(t("panel_scores_reviewer"), key="who")
-        table.add_column(t("col_material"), key="m")
+        table.add_column(t("scoring.panel_reviewer"), key="who")
+        table.add_column(t("common.col_material"), key="m")
         if self._has_d:
-            table.add_column(t("col_defence"), key="d")
-        table.add_column(t("col_distance"), key="dist")
+            table.add_column(t("common.col_defence"), key="d")
+        table.add_column(t("common.col_distance"), key="dist")
         dist = {s.part: s.distance for s in v.spreads}
         for rid, (m, d) in sorted(v.per_reviewer.items()):
-            label = f"{rid} {room.person_name(rid)}" + (t("panel_scores_own") if rid == self.actor.person_id else "")
+            label = f"{rid} {room.person_name(rid)}" + (t("scoring.panel_own") if rid == self.actor.person_id else "")
             cells = [Text(label), Text(fmt2(m), justify="right")]
             if self._has_d:
                 cells.append(Text(fmt2(d), justify="right"))
@@ -78,20 +78,20 @@ class PanelScoresScreen(RoomModal[None]):
             table.add_row(*cells, key=rid)
         agg = v.aggregate
         if agg is not None:
-            dtext = t("panel_scores_aggregate_d", d=fmt2(agg.defence)) if agg.defence is not None else ""
+            dtext = t("scoring.panel_aggregate_d", d=fmt2(agg.defence)) if agg.defence is not None else ""
             self.query_one("#ps-aggregate", Static).update(
-                Text(t("panel_scores_aggregate", m=fmt2(agg.material), d=dtext, c=agg.composite), style="bold"))
+                Text(t("scoring.panel_aggregate", m=fmt2(agg.material), d=dtext, c=agg.composite), style="bold"))
         lim = room.panel.thresholds()
         self.query_one("#ps-spread", Static).update(Text("\n".join(
-            t("panel_scores_spread", part=t(f"part_{s.part}"), range=fmt2(s.range), stdev=fmt2(s.stdev),
+            t("scoring.panel_spread", part=label_of("part", s.part), range=fmt2(s.range), stdev=fmt2(s.stdev),
               t_range=lim.range, t_stdev=lim.stdev, t_distance=lim.distance) for s in v.spreads)))
         flag = self.query_one("#ps-flag", Static)
         if v.flagged:
-            flag.update(Text(t("panel_scores_flagged", who="、".join(room.person_name(r) for r in v.concerned)),
+            flag.update(Text(t("scoring.panel_flagged", who="、".join(room.person_name(r) for r in v.concerned)),
                              style="bold red"))
         else:
-            flag.update(Text(t("panel_scores_not_flagged"), style="green"))
-        waiting = "" if not v.waiting else t("panel_scores_waiting",
+            flag.update(Text(t("scoring.panel_not_flagged"), style="green"))
+        waiting = "" if not v.waiting else t("scoring.panel_waiting",
                                              names="、".join(room.person_name(r) for r in v.waiting)) + "\n"
         self._show_explanations(waiting)
         if self.actor.person_id in v.concerned:
@@ -101,7 +101,7 @@ class PanelScoresScreen(RoomModal[None]):
         ex = self.room.panel.flag_explanations().get(self.view.applicant_id, {})
         body = Text(prefix)
         if ex:
-            body.append(t("panel_scores_explanations") + "\n", style="bold")
+            body.append(t("scoring.panel_explanations") + "\n", style="bold")
             for rid, txt in sorted(ex.items()):
                 body.append(f"{self.room.person_name(rid)}：")
                 body.append_text(inert_text(txt))
@@ -115,7 +115,7 @@ class PanelScoresScreen(RoomModal[None]):
         except ServiceError as exc:
             self.query_one("#ps-flag", Static).update(Text(exc.message, style="bold red"))
             return
-        self._show_explanations(t("panel_scores_explained") + "\n")
+        self._show_explanations(t("scoring.panel_explained") + "\n")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -125,15 +125,15 @@ class DiscussionScreen(RoomScreen[None]):
     """Applicants in the order that keeps recused reviewers' exits and returns few; the highlighted one
     shows who must step out now. ``p`` opens the pass-rate preview."""
 
-    BINDINGS = [Binding("p", "preview", t("results_key_preview")), Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("p", "preview", t("scoring.preview_key")), Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("discussion_title")), classes="title")
+        yield Static(Text(t("scoring.discussion_title")), classes="title")
         yield Static(Text(""), id="disc-head", classes="hint")
         yield DataTable(id="disc-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="disc-now", classes="title")
-        yield Static(Text(t("discussion_keys")), classes="hint")
+        yield Static(Text(t("scoring.discussion_keys")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -141,9 +141,9 @@ class DiscussionScreen(RoomScreen[None]):
         order = room.panel.discussion_order()
         naive = sorted(order, key=lambda a: room.defn.applicant(a).code)
         self.query_one("#disc-head", Static).update(
-            Text(t("discussion_heading", moves=room.panel.movements(order), naive=room.panel.movements(naive))))
+            Text(t("scoring.discussion_heading", moves=room.panel.movements(order), naive=room.panel.movements(naive))))
         table = self.query_one(DataTable)
-        table.add_columns("#", t("col_code"), t("col_panel"), t("col_step_out"))
+        table.add_columns("#", t("common.col_code"), t("common.col_panel"), t("common.col_step_out"))
         for i, aid in enumerate(order, 1):
             a = room.defn.applicant(aid)
             out = "、".join(room.person_name(r) for r in room.panel.must_step_out(aid)) or "—"
@@ -157,7 +157,7 @@ class DiscussionScreen(RoomScreen[None]):
         names = "、".join(room.person_name(r) for r in room.panel.must_step_out(aid))
         code = room.defn.applicant(aid).code
         self.query_one("#disc-now", Static).update(
-            Text(t("discussion_step_out", code=code, names=names) if names else t("discussion_nobody", code=code),
+            Text(t("scoring.discussion_step_out", code=code, names=names) if names else t("scoring.discussion_nobody", code=code),
                  style="bold yellow" if names else ""))
 
     def action_preview(self) -> None:
@@ -170,25 +170,25 @@ class DiscussionScreen(RoomScreen[None]):
 class PreviewScreen(RoomScreen[None]):
     """The pass-rate preview: per group, applicants, the cap and the ranking by composite so far."""
 
-    BINDINGS = [Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("preview_title")), classes="title")
+        yield Static(Text(t("scoring.preview_title")), classes="title")
         with VerticalScroll():
             yield Static(Text(""), id="preview-body")
-        yield Static(Text(t("preview_keys")), classes="hint")
+        yield Static(Text(t("common.keys_back")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         room = self.room
         body = Text()
         for g in room.panel.pass_rate_preview():
-            body.append(t("preview_group", group=g.name, n=g.applicants, rate=f"{(g.pass_rate * 100).normalize():f}%",
+            body.append(t("scoring.preview_group", group=g.name, n=g.applicants, rate=f"{(g.pass_rate * 100).normalize():f}%",
                           cap=g.cap) + "\n", style="bold")
             for i, (aid, composite, rank) in enumerate(g.ranking):
                 line = f"  {rank or '—':>3}  {room.defn.applicant(aid).code}  "
-                line += str(composite) if composite is not None else t("preview_unscored")
+                line += str(composite) if composite is not None else t("scoring.status_empty")
                 body.append(line + "\n", style="green" if i < g.cap and composite is not None else "")
             body.append("\n")
         self.query_one("#preview-body", Static).update(body)

@@ -22,11 +22,11 @@ class PledgeScreen(RoomScreen[None]):
     """The pledge text and the attending reviewers, signed or not; Enter asks the reviewer's credential."""
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("pledge_title"), classes="title")
+        yield Static(t("opening.pledge_title"), classes="title")
         yield Static(Text(""), id="pledge-text", classes="statement")
         yield Static(Text(""), id="pledge-count", classes="hint")
         yield DataTable(id="pledge-table", cursor_type="row", zebra_stripes=True)
@@ -34,10 +34,10 @@ class PledgeScreen(RoomScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t("col_reviewer_id"), key="id")
-        table.add_column(t("col_name"), key="name")
-        table.add_column(t("col_role"), key="role")
-        table.add_column(t("col_pledge"), key="signed", width=10)
+        table.add_column(t("common.col_code"), key="id")
+        table.add_column(t("common.col_name"), key="name")
+        table.add_column(t("common.col_role"), key="role")
+        table.add_column(t("common.pledge"), key="signed", width=10)
         signed = self.room.opening.pledged_ids()
         defn = self.room.defn
         for rid in self.room.attending_ids():
@@ -50,7 +50,7 @@ class PledgeScreen(RoomScreen[None]):
 
     @staticmethod
     def _signed_cell(signed: bool) -> Text:
-        return Text(t("pledge_signed"), style="green") if signed else Text(t("pledge_unsigned"), style="dim")
+        return Text(t("opening.pledge_signed"), style="green") if signed else Text(t("opening.pledge_unsigned"), style="dim")
 
     def _current_id(self) -> str | None:
         table = self.query_one(DataTable)
@@ -65,7 +65,7 @@ class PledgeScreen(RoomScreen[None]):
         if self.room.opening.roll_call_closed():
             n = len(self.room.opening.pledged_ids())
             self.query_one("#pledge-count", Static).update(
-                Text(t("pledge_count", signed=n, attending=len(self.room.attending_ids()))))
+                Text(t("opening.pledge_count", signed=n, attending=len(self.room.attending_ids()))))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._refresh()
@@ -88,7 +88,7 @@ class PledgeScreen(RoomScreen[None]):
             self.query_one(DataTable).update_cell(rid, "signed", self._signed_cell(True))
             self._refresh()
 
-        self.ask_credential(t("pledge_credential_title"), [(rid, label)], signed)
+        self.ask_credential(t("opening.pledge_credential_title"), [(rid, label)], signed)
 
     def action_back(self) -> None:
         self.dismiss()

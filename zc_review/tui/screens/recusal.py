@@ -23,33 +23,33 @@ class RecusalScreen(RoomScreen[None]):
     """All recusals, and a form: reviewer number, applicant code, reason; Enter in the reason adds it."""
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("escape", "back", t("tui_back")), Binding("ctrl+s", "add", t("recusal_add"))]
+    BINDINGS = [Binding("escape", "back", t("common.back")), Binding("ctrl+s", "add", t("opening.recusal_add"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("recusal_title"), classes="title")
+        yield Static(t("opening.recusal_title"), classes="title")
         yield DataTable(id="rec-table", cursor_type="row", zebra_stripes=True)
         with Vertical(id="rec-form"):
             with Horizontal(classes="form-row"):
-                yield Label(t("recusal_reviewer"), classes="form-label")
+                yield Label(t("common.role_reviewer"), classes="form-label")
                 yield Input(id="rec-reviewer", placeholder="R01")
                 yield Static(Text(""), id="rec-reviewer-hint", classes="hint")
             with Horizontal(classes="form-row"):
-                yield Label(t("recusal_applicant"), classes="form-label")
-                yield Input(id="rec-applicant", placeholder=t("recusal_applicant_placeholder"))
+                yield Label(t("opening.recusal_applicant"), classes="form-label")
+                yield Input(id="rec-applicant", placeholder=t("opening.recusal_applicant_placeholder"))
                 yield Static(Text(""), id="rec-applicant-hint", classes="hint")
             with Horizontal(classes="form-row"):
-                yield Label(t("recusal_reason"), classes="form-label")
-                yield Input(id="rec-reason", placeholder=t("recusal_reason_placeholder"))
-            yield Button(t("recusal_add"), id="rec-add", variant="primary")
+                yield Label(t("opening.recusal_reason"), classes="form-label")
+                yield Input(id="rec-reason", placeholder=t("opening.recusal_reason_placeholder"))
+            yield Button(t("opening.recusal_add"), id="rec-add", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t("col_reviewer"), key="reviewer")
-        table.add_column(t("col_code"), key="code")
-        table.add_column(t("recusal_reason"), key="reason")
-        table.add_column(t("col_source"), key="source")
+        table.add_column(t("common.role_reviewer"), key="reviewer")
+        table.add_column(t("common.col_code"), key="code")
+        table.add_column(t("opening.recusal_reason"), key="reason")
+        table.add_column(t("common.col_source"), key="source")
         self._fill()
         self.query_one("#rec-reviewer", Input).focus()
 
@@ -60,7 +60,7 @@ class RecusalScreen(RoomScreen[None]):
         for r in self.room.recusals():
             table.add_row(Text(f"{r.reviewer_id} {self.room.person_name(r.reviewer_id)}"),
                           Text(defn.applicant(r.applicant_id).code), Text(r.reason),
-                          Text(t("recusal_predeclared" if r.source == "predeclared" else "recusal_room")))
+                          Text(t("opening.recusal_predeclared" if r.source == "predeclared" else "opening.recusal_room")))
 
     def _reviewer_id(self) -> str | None:
         raw = self.query_one("#rec-reviewer", Input).value.strip().upper()
@@ -76,14 +76,14 @@ class RecusalScreen(RoomScreen[None]):
     @on(Input.Changed, "#rec-reviewer")
     def _reviewer_changed(self) -> None:
         rid = self._reviewer_id()
-        hint = self.room.person_name(rid) if rid else t("recusal_no_reviewer")
+        hint = self.room.person_name(rid) if rid else t("opening.recusal_no_reviewer")
         self.query_one("#rec-reviewer-hint", Static).update(Text(hint))
 
     @on(Input.Changed, "#rec-applicant")
     def _applicant_changed(self) -> None:
         aid = self._applicant_id()
         if aid is None:
-            hint = t("recusal_no_applicant")
+            hint = t("opening.recusal_no_applicant")
         else:
             a = self.room.defn.applicant(aid)
             hint = self.room.defn.panel(a.panel_id).name
@@ -105,10 +105,10 @@ class RecusalScreen(RoomScreen[None]):
             return
         rid, aid = self._reviewer_id(), self._applicant_id()
         if rid is None:
-            self.show_error(t("recusal_no_reviewer"))
+            self.show_error(t("opening.recusal_no_reviewer"))
             return
         if aid is None:
-            self.show_error(t("recusal_no_applicant"))
+            self.show_error(t("opening.recusal_no_applicant"))
             return
         reason = self.query_one("#rec-reason", Input).value
         try:
@@ -120,7 +120,7 @@ class RecusalScreen(RoomScreen[None]):
             w.value = ""
         self._fill()
         self.query_one("#rec-reviewer", Input).focus()
-        self.notify(t("recusal_added"))
+        self.notify(t("opening.recusal_added"))
 
     def action_back(self) -> None:
         self.dismiss()

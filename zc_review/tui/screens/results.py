@@ -25,13 +25,13 @@ if TYPE_CHECKING:
     pass
 
 DECISION = {
-    rules.Outcome.PASSED: ("tui_cl_dec_passed", "bold green"),
-    rules.Outcome.BELOW_THRESHOLD: ("tui_cl_dec_below", "bold red"),
-    rules.Outcome.EXCEEDS_CAP: ("tui_cl_dec_cap", "bold red"),
-    rules.Outcome.RUNOFF_PENDING: ("tui_cl_dec_runoff", "bold yellow"),
+    rules.Outcome.PASSED: ("common.outcome_passed", "bold green"),
+    rules.Outcome.BELOW_THRESHOLD: ("closing.decision_below", "bold red"),
+    rules.Outcome.EXCEEDS_CAP: ("common.outcome_exceeds_cap", "bold red"),
+    rules.Outcome.RUNOFF_PENDING: ("closing.decision_runoff", "bold yellow"),
 }
-COLUMNS = ("col_code", "col_name", "col_composite", "col_rank", "tui_cl_col_agree", "tui_cl_col_disagree",
-           "tui_cl_col_abstain", "tui_cl_col_base", "col_decision")
+COLUMNS = ("common.col_code", "common.col_name", "common.col_composite", "common.col_rank", "common.choice_agree", "common.choice_disagree",
+           "common.choice_abstain", "common.col_base", "common.col_decision")
 
 
 def decision_text(outcome: rules.Outcome | None, runoff_agree: tuple[int, ...] = ()) -> Text:
@@ -40,7 +40,7 @@ def decision_text(outcome: rules.Outcome | None, runoff_agree: tuple[int, ...] =
     key, style = DECISION[outcome]
     text = Text(t(key), style=style)
     if runoff_agree:
-        text.append(t("col_runoff", n=runoff_agree[-1]))
+        text.append(t("common.col_runoff", n=runoff_agree[-1]))
     return text
 
 
@@ -49,22 +49,22 @@ class ResultsScreen(RoomScreen[None]):
 
     CSS_PATH = "closing.tcss"
     BINDINGS = [
-        Binding("b", "ballot", t("tui_cl_goto_ballot")),
-        Binding("e", "reasons", t("tui_cl_reasons")),
-        Binding("s", "sign_off", t("tui_cl_sign_off")),
-        Binding("v", "preview", t("results_key_preview")),
-        Binding("escape", "back", t("tui_cl_back")),
+        Binding("b", "ballot", t("closing.goto_ballot")),
+        Binding("e", "reasons", t("common.col_reason")),
+        Binding("s", "sign_off", t("closing.sign_off")),
+        Binding("v", "preview", t("scoring.preview_key")),
+        Binding("escape", "back", t("common.back")),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("step_results")), classes="title")
+        yield Static(Text(t("tui.step_results")), classes="title")
         yield Static(Text(""), id="results-status")
         with VerticalScroll(id="results-body"):
             for g in self.room.defn.groups:
                 yield Static(Text(""), id=f"head-{g.id}", classes="group-head")
                 yield DataTable(id=f"tbl-{g.id}", zebra_stripes=True, cursor_type="row")
-        yield Static(Text(t("tui_cl_results_keys")), classes="hint")
+        yield Static(Text(t("closing.results_keys")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -80,12 +80,12 @@ class ResultsScreen(RoomScreen[None]):
         final = room.closing.results_final()
         out = room.outcome()
         if final:
-            status = t("tui_cl_results_final")
+            status = t("closing.results_final")
         elif out.main_round is None:
-            status = t("tui_cl_results_no_vote")
+            status = t("closing.results_no_vote")
         else:
-            status = "\n".join([t("tui_cl_results_pending")] + [
-                t("tui_cl_pending_runoff", group=room.defn.group(g).name,
+            status = "\n".join([t("closing.results_pending")] + [
+                t("ballot.pending_runoff", group=room.defn.group(g).name,
                   codes="、".join(room.defn.applicant(a).code for a in tied), slots=slots)
                 for g, tied, slots in out.pending])
         self.query_one("#results-status", Static).update(Text(status))
@@ -95,7 +95,7 @@ class ResultsScreen(RoomScreen[None]):
             decision = out.groups.get(g.id)
             cap = decision.cap if decision else rules.pass_cap(g.pass_rate, len(members))
             self.query_one(f"#head-{g.id}", Static).update(
-                Text(t("tui_cl_group_head", group=g.name, cap=cap, n=len(members))))
+                Text(t("closing.group_head", group=g.name, cap=cap, n=len(members))))
             table = self.query_one(f"#tbl-{g.id}", DataTable)
             table.clear()
             for a in members:
@@ -131,7 +131,7 @@ class ReasonForm(ModalScreen[tuple[str, str] | None]):
     """Reason for failure and improvement guidance for one applicant; Enter moves on, then saves."""
 
     CSS_PATH = "closing.tcss"
-    BINDINGS = [Binding("escape", "cancel", t("tui_cl_cancel"))]
+    BINDINGS = [Binding("escape", "cancel", t("common.cancel"))]
 
     def __init__(self, heading: str, reason: str, guidance: str) -> None:
         super().__init__()
@@ -140,11 +140,11 @@ class ReasonForm(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.heading), classes="title")
-            yield Static(Text(t("col_reason")))
+            yield Static(Text(t("common.col_reason")))
             yield Input(self.reason, id="reason-text")
-            yield Static(Text(t("tui_cl_guidance")))
+            yield Static(Text(t("closing.reason_guidance")))
             yield Input(self.guidance, id="reason-guidance")
-            yield Static(Text(t("tui_cl_reason_keys")), classes="hint")
+            yield Static(Text(t("closing.reason_keys")), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#reason-text", Input).focus()
@@ -164,7 +164,7 @@ class ReasonForm(ModalScreen[tuple[str, str] | None]):
 class ReasonsScreen(RoomScreen[None]):
     """Failed applicants; Enter on one asks its panel leader's credential (once per visit) and the form."""
 
-    BINDINGS = [Binding("escape", "back", t("tui_cl_back"))]
+    BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     def __init__(self) -> None:
         super().__init__()
@@ -173,14 +173,14 @@ class ReasonsScreen(RoomScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("tui_cl_reasons_title")), classes="title")
+        yield Static(Text(t("closing.reasons_title")), classes="title")
         yield DataTable(id="reasons-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Text(t("tui_cl_reasons_help")), classes="hint")
+        yield Static(Text(t("closing.reasons_help")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(t("col_code"), t("tui_cl_col_panel"), t("col_decision"),
-                                              t("tui_cl_col_state"), t("col_reason"))
+        self.query_one(DataTable).add_columns(t("common.col_code"), t("common.col_panel"), t("common.col_decision"),
+                                              t("common.col_state"), t("common.col_reason"))
         self.refresh_rows()
         self.query_one(DataTable).focus()
 
@@ -204,7 +204,7 @@ class ReasonsScreen(RoomScreen[None]):
             fr = reasons.get(a_id)
             table.add_row(Text(a.code, style="bold"), Text(room.defn.panel(a.panel_id).name),
                           decision_text(out.applicants[a_id].outcome),
-                          Text(t("tui_cl_written") if fr else t("tui_cl_not_written"),
+                          Text(t("closing.reason_written") if fr else t("closing.reason_not_written"),
                                style="green" if fr else "bold red"),
                           Text(fr.reason if fr else ""), key=a_id)
         if self.row_ids:
@@ -224,8 +224,8 @@ class ReasonsScreen(RoomScreen[None]):
                 self._form(applicant_id, actor)
 
         leader = panel.leader_id
-        self.ask_credential(t("tui_cl_leader_login", panel=panel.name),
-                            [(leader, f"{t('role_panel_leader')} {self.room.person_name(leader)}")], identified)
+        self.ask_credential(t("closing.reason_login", panel=panel.name),
+                            [(leader, f"{t('common.role_panel_leader')} {self.room.person_name(leader)}")], identified)
 
     def _form(self, applicant_id: str, actor: Actor) -> None:
         room = self.room
@@ -238,7 +238,7 @@ class ReasonsScreen(RoomScreen[None]):
                 self.refresh_rows()
                 self._next_unwritten()
 
-        self.app.push_screen(ReasonForm(t("tui_cl_reason_for", code=a.code), reason, fr.guidance if fr else ""), save)
+        self.app.push_screen(ReasonForm(t("closing.reason_for", code=a.code), reason, fr.guidance if fr else ""), save)
 
     def _next_unwritten(self) -> None:
         written = self.room.closing.failure_reasons()
@@ -254,15 +254,15 @@ class ReasonsScreen(RoomScreen[None]):
 class SignOffScreen(RoomScreen[None]):
     """Every attending reviewer signs off the results (签字确认); shows who still has to sign."""
 
-    BINDINGS = [Binding("enter,s", "sign", t("tui_cl_sign_off")), Binding("escape", "back", t("tui_cl_back"))]
+    BINDINGS = [Binding("enter,s", "sign", t("closing.sign_off")), Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(t("tui_cl_signoff_title")), classes="title")
+        yield Static(Text(t("closing.signoff_title")), classes="title")
         yield Static(Text(""), id="signoff-digest")
         yield Static(Text(""), id="signoff-status", classes="title")
         yield Static(Text(""), id="signoff-missing")
-        yield Static(Text(t("tui_cl_signoff_keys")), classes="hint")
+        yield Static(Text(t("closing.signoff_keys")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -278,20 +278,20 @@ class SignOffScreen(RoomScreen[None]):
             return
         missing = room.closing.sign_offs_missing()
         total = len(room.attending_ids())
-        self.query_one("#signoff-digest", Static).update(Text(t("tui_cl_signoff_digest", digest=room.closing.results_digest())))
+        self.query_one("#signoff-digest", Static).update(Text(t("closing.signoff_digest", digest=room.closing.results_digest())))
         self.query_one("#signoff-status", Static).update(
-            Text(t("tui_cl_signoff_count", done=total - len(missing), total=total)))
+            Text(t("closing.signoff_count", done=total - len(missing), total=total)))
         self.query_one("#signoff-missing", Static).update(
-            Text(t("tui_cl_signoff_missing", names="、".join(room.person_name(r) for r in missing))
-                 if missing else t("tui_cl_signoff_all")))
+            Text(t("closing.signoff_missing", names="、".join(room.person_name(r) for r in missing))
+                 if missing else t("closing.signoff_all")))
 
     def action_sign(self) -> None:
         room = self.room
         missing = room.closing.sign_offs_missing()
         if not room.closing.results_final() or not missing:
-            self.show_error(t("results_not_final") if not room.closing.results_final() else t("tui_cl_signoff_all"))
+            self.show_error(t("results_not_final") if not room.closing.results_final() else t("closing.signoff_all"))
             return
-        self.ask_credential(t("tui_cl_signoff_login"), [(r, room.person_name(r)) for r in missing],
+        self.ask_credential(t("closing.signoff_login"), [(r, room.person_name(r)) for r in missing],
                             self._signed)
 
     def _signed(self, actor: Actor | None) -> None:

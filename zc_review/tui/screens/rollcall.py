@@ -17,8 +17,8 @@ from zc_review.tui.base import RoomScreen
 if TYPE_CHECKING:
     from zc_review.service.room.opening import QuorumStatus
 
-ROLE_KEYS = {CommitteeRole.CHAIR: "role_chair", CommitteeRole.VICE_CHAIR: "role_vice_chair",
-             CommitteeRole.MEMBER: "role_member"}
+ROLE_KEYS = {CommitteeRole.CHAIR: "common.role_chair", CommitteeRole.VICE_CHAIR: "common.role_vice_chair",
+             CommitteeRole.MEMBER: "common.role_member"}
 
 
 def reviewer_role_label(defn: SessionDefinition, reviewer_id: str) -> str:
@@ -27,18 +27,18 @@ def reviewer_role_label(defn: SessionDefinition, reviewer_id: str) -> str:
     parts = [t(ROLE_KEYS[r.committee_role])]
     for p in defn.panels:
         if p.leader_id == reviewer_id:
-            parts.append(t("role_panel_leader"))
+            parts.append(t("common.role_panel_leader"))
         elif p.vice_leader_id == reviewer_id:
-            parts.append(t("role_panel_vice_leader"))
+            parts.append(t("common.role_panel_vice_leader"))
     return " · ".join(parts)
 
 
 def quorum_text(q: QuorumStatus) -> Text:
     """"出席 n / 应到 N，法定人数 q（已达到）" in green when met, red otherwise."""
-    text = Text(t("rollcall_quorum", attending=q.attending, size=q.committee_size, required=q.required,
+    text = Text(t("opening.rollcall_quorum", attending=q.attending, size=q.committee_size, required=q.required,
                   unmarked=q.unmarked))
     text.append("  ")
-    text.append(t("quorum_met") if q.met else t("quorum_not_met"), style="bold green" if q.met else "bold red")
+    text.append(t("opening.quorum_met") if q.met else t("opening.quorum_not_met"), style="bold green" if q.met else "bold red")
     return text
 
 
@@ -50,16 +50,16 @@ class RollCallScreen(RoomScreen[None]):
 
     CSS_PATH = "opening.tcss"
     BINDINGS = [
-        Binding("a", "mark(True)", t("rollcall_key_attend")),
-        Binding("x", "mark(False)", t("rollcall_key_absent")),
-        Binding("space", "toggle_mark", t("rollcall_key_toggle")),
-        Binding("c", "close_roll_call", t("rollcall_key_close")),
-        Binding("escape", "back", t("tui_back")),
+        Binding("a", "mark(True)", t("opening.rollcall_attending")),
+        Binding("x", "mark(False)", t("opening.rollcall_absent")),
+        Binding("space", "toggle_mark", t("opening.rollcall_key_toggle")),
+        Binding("c", "close_roll_call", t("opening.rollcall_key_close")),
+        Binding("escape", "back", t("common.back")),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("rollcall_title"), classes="title")
+        yield Static(t("opening.rollcall_title"), classes="title")
         yield Static(Text(""), id="roll-quorum")
         yield Static(Text(""), id="roll-state", classes="hint")
         yield DataTable(id="roll-table", cursor_type="row", zebra_stripes=True)
@@ -67,11 +67,11 @@ class RollCallScreen(RoomScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(t("col_reviewer_id"), key="id")
-        table.add_column(t("col_name"), key="name")
-        table.add_column(t("col_role"), key="role")
-        table.add_column(t("col_panel"), key="panel")
-        table.add_column(t("col_attendance"), key="att", width=8)
+        table.add_column(t("common.col_code"), key="id")
+        table.add_column(t("common.col_name"), key="name")
+        table.add_column(t("common.col_role"), key="role")
+        table.add_column(t("common.col_panel"), key="panel")
+        table.add_column(t("common.col_attendance"), key="att", width=8)
         defn = self.room.defn
         marks = self._marks()
         for r in defn.reviewers:
@@ -87,13 +87,13 @@ class RollCallScreen(RoomScreen[None]):
     @staticmethod
     def _mark_cell(mark: bool | None) -> Text:
         if mark is None:
-            return Text(t("rollcall_unmarked"), style="dim")
-        return Text(t("rollcall_attending"), style="green") if mark else Text(t("rollcall_absent"), style="red")
+            return Text(t("opening.rollcall_unmarked"), style="dim")
+        return Text(t("opening.rollcall_attending"), style="green") if mark else Text(t("opening.rollcall_absent"), style="red")
 
     def _refresh_status(self) -> None:
         self.query_one("#roll-quorum", Static).update(quorum_text(self.room.opening.quorum()))
         closed = self.room.opening.roll_call_closed()
-        self.query_one("#roll-state", Static).update(Text(t("rollcall_closed" if closed else "rollcall_help")))
+        self.query_one("#roll-state", Static).update(Text(t("opening.rollcall_closed" if closed else "opening.rollcall_help")))
 
     def _current_id(self) -> str | None:
         table = self.query_one(DataTable)
@@ -130,7 +130,7 @@ class RollCallScreen(RoomScreen[None]):
             self.show_error(exc)
             return
         self._refresh_status()
-        self.notify(t("rollcall_closed"))
+        self.notify(t("opening.rollcall_closed"))
 
     def action_back(self) -> None:
         self.dismiss()

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.opening import RUBRIC_ROLES
 from zc_review.service.room.permissions import Role
@@ -20,7 +20,7 @@ from zc_review.tui.base import RoomScreen
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
 
-PART_KEYS = {"material": "part_material", "defence": "part_defence"}
+PART_KEYS = {"material": "common.part_material", "defence": "common.part_defence"}
 
 
 def fmt_points(value: object) -> str:
@@ -37,11 +37,11 @@ class RubricSignScreen(RoomScreen[None]):
     """
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("escape", "back", t("tui_back"))]
+    BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("rubric_title"), classes="title")
+        yield Static(t("opening.rubric_title"), classes="title")
         with Horizontal():
             yield OptionList(id="rub-panels")
             with Vertical(id="rub-right"):
@@ -54,12 +54,12 @@ class RubricSignScreen(RoomScreen[None]):
     def on_mount(self) -> None:
         crit = self.query_one("#rub-criteria", DataTable)
         crit.can_focus = False  # read-only: Tab goes between the panels and the signatures
-        for key, label in (("id", "col_criterion_id"), ("name", "col_criterion"), ("part", "col_part"),
-                           ("max", "col_max"), ("step", "col_step"), ("levels", "col_levels")):
+        for key, label in (("id", "common.col_code"), ("name", "common.col_criterion"), ("part", "common.col_part"),
+                           ("max", "common.col_max"), ("step", "common.col_step"), ("levels", "common.col_levels")):
             crit.add_column(t(label), key=key)
         sigs = self.query_one("#rub-sigs", DataTable)
-        sigs.add_column(t("col_sign_role"), key="role")
-        sigs.add_column(t("col_signer"), key="signer")
+        sigs.add_column(t("common.col_sign_role"), key="role")
+        sigs.add_column(t("common.col_signer"), key="signer")
         ol = self.query_one(OptionList)
         ol.add_options([Option(Text(p.name), id=p.id) for p in self.room.defn.panels])
         ol.highlighted = 0
@@ -98,12 +98,12 @@ class RubricSignScreen(RoomScreen[None]):
         for role in RUBRIC_ROLES:
             pid = signed.get(role.value)
             signer = (Text(f"{pid} {self.room.person_name(pid)}", style="green") if pid
-                      else Text(t("pledge_unsigned"), style="dim"))
-            sigs.add_row(Text(t(f"role_{role.value}")), signer, key=role.value)
+                      else Text(t("opening.pledge_unsigned"), style="dim"))
+            sigs.add_row(Text(label_of("role", role.value)), signer, key=role.value)
         sigs.move_cursor(row=row)
         in_force = self.room.opening.rubric_in_force(panel_id)
         self.query_one("#rub-state", Static).update(
-            Text(t("rubric_in_force" if in_force else "rubric_not_yet", n=len(signed)),
+            Text(t("opening.rubric_in_force" if in_force else "opening.rubric_not_yet", n=len(signed)),
                  style="bold green" if in_force else "bold yellow"))
 
     def candidates(self, panel_id: str, role: Role) -> list[tuple[str, str]]:
@@ -126,7 +126,7 @@ class RubricSignScreen(RoomScreen[None]):
         role = Role(str(event.row_key.value))
         people = self.candidates(panel_id, role)
         if not people:
-            self.show_error(t("rubric_no_candidate", role=t(f"role_{role.value}")))
+            self.show_error(t("opening.rubric_no_candidate", role=label_of("role", role.value)))
             return
 
         def signed(actor: Actor | None) -> None:
@@ -134,8 +134,8 @@ class RubricSignScreen(RoomScreen[None]):
                 return
             allowed = self.room.opening.rubric_roles_for(actor, panel_id)
             if role not in allowed:
-                names = "、".join(t(f"role_{r.value}") for r in allowed) or t("rubric_none")
-                self.show_error(t("rubric_role_not_yours", name=actor.name, role=t(f"role_{role.value}"),
+                names = "、".join(label_of("role", r.value) for r in allowed) or t("common.none")
+                self.show_error(t("opening.rubric_role_not_yours", name=actor.name, role=label_of("role", role.value),
                                          roles=names))
                 return
             try:
@@ -146,7 +146,7 @@ class RubricSignScreen(RoomScreen[None]):
             self._refresh_sigs(panel_id)
 
         panel_name = self.room.defn.panel(panel_id).name
-        self.ask_credential(t("rubric_credential_title", panel=panel_name, role=t(f"role_{role.value}")),
+        self.ask_credential(t("opening.rubric_credential_title", panel=panel_name, role=label_of("role", role.value)),
                             people, signed)
 
     def action_back(self) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from zc_review.domain import rules
 from zc_review.domain.model import Criterion, Rubric, ScorePart
 from zc_review.domain.scoring import parse_score
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.dossier import DossierScreen
@@ -122,12 +122,12 @@ class ScoringScreen(RoomScreen[None]):
 
     CSS_PATH = "scoring.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "save", t("scoring_key_save")),
-        Binding("ctrl+t", "submit", t("scoring_key_submit")),
-        Binding("d", "dossier", t("scoring_key_dossier")),
-        Binding("v", "panel_scores", t("scoring_key_panel")),
-        Binding("f2", "switch", t("scoring_key_switch")),
-        Binding("escape", "back", t("tui_back")),
+        Binding("ctrl+s", "save", t("scoring.key_save")),
+        Binding("ctrl+t", "submit", t("scoring.key_submit")),
+        Binding("d", "dossier", t("common.part_material")),
+        Binding("v", "panel_scores", t("scoring.key_panel")),
+        Binding("f2", "switch", t("scoring.key_switch")),
+        Binding("escape", "back", t("common.back")),
     ]
 
     def __init__(self) -> None:
@@ -141,7 +141,7 @@ class ScoringScreen(RoomScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("scoring_title"), id="score-title", classes="title")
+        yield Static(t("scoring.title"), id="score-title", classes="title")
         yield Static(Text(""), id="score-banner", classes="error")
         yield ScoreGrid(id="score-grid")
         yield Static(Text(""), id="score-msg", classes="error")
@@ -155,7 +155,7 @@ class ScoringScreen(RoomScreen[None]):
         room = self.room
         people = [(rid, f"{rid} {room.person_name(rid)}") for rid in room.attending_ids()
                   if room.defn.panel_of_reviewer(rid) is not None]
-        self.ask_credential(t("scoring_credential_title"), people, self._identified)
+        self.ask_credential(t("scoring.credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -180,7 +180,7 @@ class ScoringScreen(RoomScreen[None]):
             self._ask_reviewer()
 
         if self.dirty - grid.locked_rows:
-            self.app.push_screen(Confirm(t("scoring_unsaved_leave"), buttons=True), switch)
+            self.app.push_screen(Confirm(t("scoring.unsaved_leave"), buttons=True), switch)
         else:
             switch()
 
@@ -192,20 +192,20 @@ class ScoringScreen(RoomScreen[None]):
         panel = room.defn.panel_of_reviewer(actor.person_id)
         assert panel is not None
         rubric = self.rubric = room.defn.rubric(panel.rubric_id)
-        self.query_one("#score-title", Static).update(Text(t("scoring_heading", id=actor.person_id, name=actor.name,
+        self.query_one("#score-title", Static).update(Text(t("scoring.heading", id=actor.person_id, name=actor.name,
                                                              panel=panel.name, rubric=rubric.name)))
         if not room.opening.rubric_in_force(panel.id):
             self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=panel.name)))
         grid = self.query_one(ScoreGrid)
         grid.on_edit, grid.on_refused = self._edited, self._refused
-        grid.add_column(t("col_code"), key="code")
+        grid.add_column(t("common.col_code"), key="code")
         ordered = [*rubric.part_criteria(ScorePart.MATERIAL), *rubric.part_criteria(ScorePart.DEFENCE)]
         for c in ordered:
             grid.add_column(Text(f"{c.id}/{fmt_points(c.max_points)}"), key=c.id)
-        grid.add_column(t("col_material"), key="material", width=7)
+        grid.add_column(t("common.col_material"), key="material", width=7)
         if rubric.has_defence:
-            grid.add_column(t("col_defence"), key="defence", width=7)
-        grid.add_column(t("col_status"), key="status", width=14)
+            grid.add_column(t("common.col_defence"), key="defence", width=7)
+        grid.add_column(t("common.col_status"), key="status", width=14)
         grid.editable_columns = [c.id for c in ordered]
         for a in room.scoring.applicants_for_reviewer(actor.person_id):
             sheet = room.scoring.current_sheet(actor.person_id, a.id)
@@ -232,7 +232,7 @@ class ScoringScreen(RoomScreen[None]):
 
     def _status_cell(self, status: str) -> Text:
         style = {"locked": "bold green", "dirty": "yellow", "draft": "cyan", "empty": "dim"}[status]
-        return Text(t(f"scoring_status_{status}"), style=style)
+        return Text(label_of("scoring_status", status), style=style)
 
     def _totals(self, aid: str, live: tuple[str, Decimal | None] | None = None) -> list[Text]:
         """The row's material (and defence) total: the rubric's part score when the part is complete,
@@ -321,13 +321,13 @@ class ScoringScreen(RoomScreen[None]):
         cid = str(event.cell_key.column_key.value)
         info = self.query_one("#score-crit", Static)
         if self.rubric is None or cid not in grid.editable_columns:
-            info.update(Text(t("scoring_help")))
+            info.update(Text(t("scoring.help")))
             return
         c = self.rubric.criterion(cid)
-        head = t("scoring_criterion", id=c.id, name=c.name, part=t(PART_KEYS[c.part.value]),
+        head = t("scoring.criterion", id=c.id, name=c.name, part=t(PART_KEYS[c.part.value]),
                  max=fmt_points(c.max_points), step=fmt_points(c.step))
         if c.allow_na:
-            head += t("scoring_na_allowed")
+            head += t("scoring.na_allowed")
         lines = [head, c.description, *[f"  {lvl}" for lvl in c.levels]]
         info.update(Text("\n".join(x for x in lines if x)))
 
@@ -356,7 +356,7 @@ class ScoringScreen(RoomScreen[None]):
             grid.update_cell(aid, "status", self._status_cell("draft"))
         invalid = sum(len(b) for b in self.bad.values())
         self.query_one("#score-msg", Static).update(
-            Text(t("scoring_saved", n=saved) + (t("scoring_invalid_not_saved", n=invalid) if invalid else ""),
+            Text(t("scoring.saved", n=saved) + (t("scoring.invalid_not_saved", n=invalid) if invalid else ""),
                  style="yellow" if invalid else "green"))
 
     def action_submit(self) -> None:
@@ -376,11 +376,11 @@ class ScoringScreen(RoomScreen[None]):
             msg.update(Text(t("sheet_locked", code=code)))
             return
         if self.bad[aid]:
-            msg.update(Text(t("scoring_fix_invalid", code=code)))
+            msg.update(Text(t("scoring.fix_invalid", code=code)))
             return
         if self.pending_submit != aid:
             self.pending_submit = aid
-            msg.update(Text(t("scoring_confirm_submit", code=code), style="bold yellow"))
+            msg.update(Text(t("scoring.confirm_submit", code=code), style="bold yellow"))
             return
         self.pending_submit = None
         try:
@@ -394,7 +394,7 @@ class ScoringScreen(RoomScreen[None]):
         for c in self.rubric.criteria:
             grid.update_cell(aid, c.id, self._cell(aid, c.id))
         grid.update_cell(aid, "status", self._status_cell("locked"))
-        msg.update(Text(t("scoring_submitted", code=code), style="green"))
+        msg.update(Text(t("scoring.submitted", code=code), style="green"))
 
     def action_dossier(self) -> None:
         aid = self._row_id()
@@ -426,7 +426,7 @@ class ScoringScreen(RoomScreen[None]):
                 if yes:
                     self._leave()
 
-            self.app.push_screen(Confirm(t("scoring_unsaved_leave"), buttons=True), leave)
+            self.app.push_screen(Confirm(t("scoring.unsaved_leave"), buttons=True), leave)
             return
         self._leave()
 

@@ -54,13 +54,13 @@ class UnlockScreen(Screen["RoomService"]):
         """The package path, the two secret fields, the open button, a status and an error line."""
         yield Header()
         with Vertical(id="unlock-box"):
-            yield Static(t("unlock_title"), classes="title")
+            yield Static(t("unlock.title"), classes="title")
             yield Static(Text(str(self.package_path or "")), classes="hint")
-            yield Label(t("unlock_chair_secret"))
-            yield Input(password=True, id="unlock-chair", placeholder=t("tui_secret_placeholder"))
-            yield Label(t("unlock_supervisor_secret"))
-            yield Input(password=True, id="unlock-supervisor", placeholder=t("tui_secret_placeholder"))
-            yield Button(t("unlock_open"), id="unlock-open", variant="primary")
+            yield Label(t("unlock.chair_secret"))
+            yield Input(password=True, id="unlock-chair", placeholder=t("common.secret_placeholder"))
+            yield Label(t("unlock.supervisor_secret"))
+            yield Input(password=True, id="unlock-supervisor", placeholder=t("common.secret_placeholder"))
+            yield Button(t("unlock.open"), id="unlock-open", variant="primary")
             yield Static("", id="unlock-status", classes="hint")
             yield Static("", id="unlock-error", classes="error")
         yield Footer()
@@ -79,10 +79,10 @@ class UnlockScreen(Screen["RoomService"]):
         chair = self.query_one("#unlock-chair", Input).value
         supervisor = self.query_one("#unlock-supervisor", Input).value
         if not chair or not supervisor or self.package_path is None:
-            self.query_one("#unlock-error", Static).update(Text(t("unlock_both_needed")))
+            self.query_one("#unlock-error", Static).update(Text(t("unlock.both_needed")))
             return
         self.query_one("#unlock-error", Static).update("")
-        self.query_one("#unlock-status", Static).update(Text(t("unlock_working")))
+        self.query_one("#unlock-status", Static).update(Text(t("unlock.working")))
         for w in self.query(Input):
             w.disabled = True
         self.query_one("#unlock-open", Button).disabled = True

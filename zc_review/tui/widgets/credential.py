@@ -65,7 +65,7 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
                 yield OptionList(*[Option(Text(label), id=pid) for pid, label in self.people], id="cred-people")
             else:
                 yield Label(Text(self.people[0][1]), id="cred-person")
-            yield Input(placeholder=t("tui_secret_placeholder"), password=True, id="cred-secret")
+            yield Input(placeholder=t("common.secret_placeholder"), password=True, id="cred-secret")
             yield Label("", id="cred-error")
 
     def on_mount(self) -> None:

@@ -32,8 +32,8 @@ class Confirm(ModalScreen[bool]):
     """
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("y,enter", "answer(True)", t("tui_cl_yes")),
-                Binding("n,escape", "answer(False)", t("tui_cl_no"))]
+    BINDINGS = [Binding("y,enter", "answer(True)", t("common.confirm")),
+                Binding("n,escape", "answer(False)", t("common.cancel"))]
 
     def __init__(self, question: str, *, buttons: bool = False) -> None:
         super().__init__(classes="-buttons" if buttons else None)
@@ -46,10 +46,10 @@ class Confirm(ModalScreen[bool]):
             yield Static(Text(self.question), id="confirm-text")
             if self.buttons:
                 with Horizontal():
-                    yield Button(t("tui_yes"), id="confirm-yes", variant="primary")
-                    yield Button(t("tui_no"), id="confirm-no")
+                    yield Button(t("common.ok"), id="confirm-yes", variant="primary")
+                    yield Button(t("common.cancel"), id="confirm-no")
             else:
-                yield Static(Text(t("tui_cl_confirm_keys")), classes="hint")
+                yield Static(Text(t("common.confirm_keys")), classes="hint")
         if not self.buttons:
             yield Footer()
 
@@ -74,7 +74,7 @@ class Pick(ModalScreen["str | None"]):
     """
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "cancel", t("tui_cl_cancel"))]
+    BINDINGS = [Binding("escape", "cancel", t("common.cancel"))]
 
     def __init__(self, title: str, options: list[tuple[str, str]], *, compact: bool = False) -> None:
         super().__init__(classes="-compact" if compact else None)
@@ -106,7 +106,7 @@ class TextPrompt(ModalScreen["str | None"]):
     """One line of text under a title (``#text-prompt``); Enter answers the text, Escape None."""
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "cancel", t("tui_back"))]
+    BINDINGS = [Binding("escape", "cancel", t("common.back"))]
 
     def __init__(self, title: str) -> None:
         super().__init__()
@@ -146,7 +146,7 @@ class Notice(ModalScreen[bool]):
         """The message (``#notice-text``) and the 确定 button (``#notice-ok``)."""
         with Vertical():
             yield Static(Text(self.message), id="notice-text")
-            yield Button(t("tui_ok"), id="notice-ok", variant="primary")
+            yield Button(t("common.ok"), id="notice-ok", variant="primary")
 
     def on_mount(self) -> None:
         """Focus 确定."""

@@ -1,0 +1,25 @@
+"""Catalogue area ``unlock`` (zh-CN). Opening the meeting package: the unlock errors and the unlock screen.
+
+Keys: error codes are bare snake_case names (they are ``ServiceError``/``RuleError`` codes, an API that
+tests assert); every other text is ``unlock.<name>``. Parameters in {braces}.
+"""
+
+from __future__ import annotations
+
+AREA = "unlock"
+
+MESSAGES: dict[str, str] = {
+    # -- error codes ---------------------------------------------------------------------------------------
+    "unlock_failed": "无法打开会议文件包：开启口令错误、文件不是本会议的、或文件已被改动。请两位开启人核对各自信封中的开启口令后重试；如仍失败，请联系组建单位重新制作文件包。",
+    "package_unreadable": "无法读取文件 {path}：{error}。请检查U盘是否插好、文件名是否正确。",
+    "payload_malformed": "会议文件包内容格式不正确，已拒绝打开。请联系组建单位重新制作文件包。",
+    "no_trust": "本机尚未导入组建单位根证书，无法核验文件包。请先执行 zc-review trust add 根证书文件，并与凭证信封上打印的指纹逐位核对。",
+    "other_package_in_progress": "本机已有同一会议的另一份文件包正在进行，不能混用。请使用原文件包继续。",
+    # -- texts --------------------------------------------------------------------------------------------
+    "unlock.title": "打开会议文件包",
+    "unlock.chair_secret": "主任委员开启口令",
+    "unlock.supervisor_secret": "纪检监察人员开启口令",
+    "unlock.open": "核验并打开",
+    "unlock.working": "正在核验签名并解密……",
+    "unlock.both_needed": "请两位开启人分别输入各自的开启口令。",
+}
