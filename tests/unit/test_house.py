@@ -42,8 +42,11 @@ from tools.house_measures import (
 HEAVY = ("textual", "sqlmodel", "sqlalchemy")
 #: The office verifier (issue 8: office/verify, a list of named checks; imports only domain and seal).
 VERIFIER = "zc_review.service.office.verify"
-#: zc_review modules the verifier may load: the domain, the seal, and its own package chain.
-VERIFIER_MAY_LOAD = ("zc_review.domain", "zc_review.seal")
+#: zc_review modules the verifier may load: the domain, the seal, the catalogue (its report speaks Chinese),
+#: the service's error type, and its own package chain (docs/DESIGN.md, "The house").
+VERIFIER_MAY_LOAD = ("zc_review.domain", "zc_review.seal", "zc_review.i18n", "zc_review.service.errors",
+                     "zc_review.service.office.report", "zc_review.service.office.checks",
+                     "zc_review.service.office.ballot_checks")
 VERIFIER_PACKAGES = ("zc_review", "zc_review.service", "zc_review.service.office", VERIFIER)
 
 

@@ -137,7 +137,7 @@ def test_families_point_to_existing_keys() -> None:
 
 
 def test_families_cover_every_member_of_the_domain() -> None:
-    from zc_review.service.permissions import Role
+    from zc_review.service.room.permissions import Role
 
     assert set(KEY_FAMILIES["role"]) == {r.value for r in Role}
     assert set(KEY_FAMILIES["choice"]) == {c.value for c in Choice}
@@ -150,7 +150,7 @@ def test_families_cover_every_member_of_the_domain() -> None:
                 for a in [node.args[0]] if isinstance(a, ast.Constant)}
     assert findings == set(KEY_FAMILIES["finding"])
     kinds = {kw.value.value for _, tree in _sources() for node in ast.walk(tree)
-             if isinstance(node, ast.Call) and _name(node) == "_sign"
+             if isinstance(node, ast.Call) and _name(node) == "sign"
              for kw in node.keywords if kw.arg == "kind" and isinstance(kw.value, ast.Constant)}
     assert kinds == set(KEY_FAMILIES["sig_kind"])
     assert set(KEY_FAMILIES["scoring_status"]) == {"empty", "dirty", "draft", "locked"}

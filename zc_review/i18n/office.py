@@ -61,7 +61,7 @@ MESSAGES: dict[str, str] = {
     # -- folded from i18n_office.py ------------------------------------------------------------------
     "office.device_common_name": "会话设备 {session}",
     "office.session_title": "{year}年度{committee}评审会议",
-    "office.check_container": "container",
+    "office.check_container": "结果包大小与格式",
     "office.problem_field": "{file}: 字段 {field}: {message}",
     "office.input_problems": "办公室输入目录有 {n} 处问题：",
     "office.json_root": "(根)",
@@ -79,7 +79,7 @@ MESSAGES: dict[str, str] = {
     "office.not_utf8": "不是有效的 UTF-8 编码（第 {start} 字节起 {raw}）",
     "office.yaml_alias": "第 {line} 行使用了 YAML 别名（*…），不允许",
     "office.char_esc": "ESC（U+001B，终端转义序列）",
-    "office.char_newline": "换行或制表符（U+{code:04X}，此字段只能写一行）",
+    "office.char_newline": "换行或制表符（U+{code}，此字段只能写一行）",
     "office.yaml_control": "第 {line} 行含有控制字符 {what}，已拒绝",
     "office.yaml_where": "第 {line} 行第 {column} 列",
     "office.yaml_where_unknown": "未知位置",

@@ -11,52 +11,69 @@ Modules: pack, input (with files: safe reading of the input folder), recover, ve
 
 from __future__ import annotations
 
-from zc_review.service.atomic import write_atomic
-from zc_review.service.office.importer import ImportResult, import_bundle
-from zc_review.service.office.input import OfficeInputError, Problem, load_office_input
-from zc_review.service.office.pack import (
-    PackResult,
-    anonymity_lines,
-    anonymity_warnings,
-    keygen,
-    pack,
-    session_title,
-    trust_add,
-)
-from zc_review.service.office.recover import RecoverResult, recover
-from zc_review.service.office.verify import (
-    CHECK_IDS,
-    CHECKS,
-    SECTIONS,
-    Check,
-    Line,
-    VerifyReport,
-    device_common_name,
-    verify_bundle,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "CHECKS",
-    "CHECK_IDS",
-    "SECTIONS",
-    "Check",
-    "ImportResult",
-    "Line",
-    "OfficeInputError",
-    "PackResult",
-    "Problem",
-    "RecoverResult",
-    "VerifyReport",
-    "anonymity_lines",
-    "anonymity_warnings",
-    "device_common_name",
-    "import_bundle",
-    "keygen",
-    "load_office_input",
-    "pack",
-    "recover",
-    "session_title",
-    "trust_add",
-    "verify_bundle",
-    "write_atomic",
-]
+if TYPE_CHECKING:
+    from zc_review.service.atomic import write_atomic as write_atomic
+    from zc_review.service.office.importer import ImportResult as ImportResult
+    from zc_review.service.office.importer import import_bundle as import_bundle
+    from zc_review.service.office.input import OfficeInputError as OfficeInputError
+    from zc_review.service.office.input import Problem as Problem
+    from zc_review.service.office.input import load_office_input as load_office_input
+    from zc_review.service.office.pack import PackResult as PackResult
+    from zc_review.service.office.pack import anonymity_lines as anonymity_lines
+    from zc_review.service.office.pack import anonymity_warnings as anonymity_warnings
+    from zc_review.service.office.pack import keygen as keygen
+    from zc_review.service.office.pack import pack as pack
+    from zc_review.service.office.pack import session_title as session_title
+    from zc_review.service.office.pack import trust_add as trust_add
+    from zc_review.service.office.recover import RecoverResult as RecoverResult
+    from zc_review.service.office.recover import recover as recover
+    from zc_review.service.office.verify import CHECK_IDS as CHECK_IDS
+    from zc_review.service.office.verify import CHECKS as CHECKS
+    from zc_review.service.office.verify import SECTIONS as SECTIONS
+    from zc_review.service.office.verify import Check as Check
+    from zc_review.service.office.verify import Line as Line
+    from zc_review.service.office.verify import VerifyReport as VerifyReport
+    from zc_review.service.office.verify import device_common_name as device_common_name
+    from zc_review.service.office.verify import verify_bundle as verify_bundle
+
+#: public name → the module that defines it; loaded on first use, so importing the verifier does not
+#: load the packer (reportlab), the importer (SQLModel) or the input reader (YAML, JSON Schema).
+_PUBLIC: dict[str, str] = {
+    "CHECKS": "zc_review.service.office.verify",
+    "CHECK_IDS": "zc_review.service.office.verify",
+    "Check": "zc_review.service.office.verify",
+    "ImportResult": "zc_review.service.office.importer",
+    "Line": "zc_review.service.office.verify",
+    "OfficeInputError": "zc_review.service.office.input",
+    "PackResult": "zc_review.service.office.pack",
+    "Problem": "zc_review.service.office.input",
+    "RecoverResult": "zc_review.service.office.recover",
+    "SECTIONS": "zc_review.service.office.verify",
+    "VerifyReport": "zc_review.service.office.verify",
+    "anonymity_lines": "zc_review.service.office.pack",
+    "anonymity_warnings": "zc_review.service.office.pack",
+    "device_common_name": "zc_review.service.office.verify",
+    "import_bundle": "zc_review.service.office.importer",
+    "keygen": "zc_review.service.office.pack",
+    "load_office_input": "zc_review.service.office.input",
+    "pack": "zc_review.service.office.pack",
+    "recover": "zc_review.service.office.recover",
+    "session_title": "zc_review.service.office.pack",
+    "trust_add": "zc_review.service.office.pack",
+    "verify_bundle": "zc_review.service.office.verify",
+    "write_atomic": "zc_review.service.atomic",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy access to the office's public names (see ``_PUBLIC``)."""
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = sorted(_PUBLIC)

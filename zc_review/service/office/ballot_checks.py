@@ -119,6 +119,6 @@ def _ballots_line(f: Facts) -> str:
     return joined(problems)
 
 
-BALLOTS = Section("check_ballots", (Spec("ballots.round_numbers", _round_numbers),
+BALLOTS = Section("office.check_ballots", (Spec("ballots.round_numbers", _round_numbers),
                                     Spec("ballots.round_status", _rounds_status),
                                     *(Spec(cid, _round_check(cid, rule)) for cid, rule in ROUND_RULES)), _ballots_line)

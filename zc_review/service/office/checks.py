@@ -191,20 +191,20 @@ def _log_line(f: Facts) -> str:
     return t("office.log_broken_at", seq=broken) if broken is not None else head
 
 
-SIZE = Section("office_check_container", (Spec("bundle.size", _bundle_size, gate=True),),
+SIZE = Section("office.check_container", (Spec("bundle.size", _bundle_size, gate=True),),
                lambda f: "file too large", quiet_ok=True)
-SEAL = Section("check_seal", (Spec("seal.signature", _seal_signature, gate=True),
+SEAL = Section("office.check_seal", (Spec("seal.signature", _seal_signature, gate=True),
                               Spec("seal.contents", _seal_contents, gate=True)), _seal_line)
-STRUCTURE = Section("check_structure", (Spec("record.parse", _record_parse, gate=True),
+STRUCTURE = Section("office.check_structure", (Spec("record.parse", _record_parse, gate=True),
                                         Spec("record.format", _record_format),
                                         Spec("record.session_id", _record_session_id),
                                         Spec("record.package_id", _record_package_id)), _structure_line)
-DEVICE = Section("check_device", (Spec("device.role", _device_role), Spec("device.name", _device_name)),
+DEVICE = Section("office.check_device", (Spec("device.role", _device_role), Spec("device.name", _device_name)),
                  lambda f: common_name(f.signer))
-CERTS = Section("check_certs", (Spec("certs.chain", _certs_chain), Spec("certs.holder", _certs_holder)), _certs_line)
-STATEMENTS = Section("check_statements", (Spec("statements.signatures", _statements),),
+CERTS = Section("office.check_certs", (Spec("certs.chain", _certs_chain), Spec("certs.holder", _certs_holder)), _certs_line)
+STATEMENTS = Section("office.check_statements", (Spec("statements.signatures", _statements),),
                      lambda f: ", ".join(f.bad_sigs))
-LOG = Section("check_log", (Spec("log.chain", _log_chain), Spec("log.head", _log_head)), _log_line)
+LOG = Section("office.check_log", (Spec("log.chain", _log_chain), Spec("log.head", _log_head)), _log_line)
 
 
 # -- recompute every number ----------------------------------------------------------------------------------
@@ -250,10 +250,10 @@ def _outcome_final(f: Facts) -> Check:
     return Check("outcome.final", bool(f.recomputed.get("final")))
 
 
-RECOMPUTE = Section("check_recompute", (Spec("outcome.recompute", _outcome_recompute),
+RECOMPUTE = Section("office.check_recompute", (Spec("outcome.recompute", _outcome_recompute),
                                         Spec("outcome.declared", _outcome_declared)), _recompute_line)
-SIGNOFFS = Section("check_signoffs", (Spec("signoffs.complete", _signoffs),), _signoffs_line)
-FINAL = Section("check_final", (Spec("outcome.final", _outcome_final),), lambda f: "")
+SIGNOFFS = Section("office.check_signoffs", (Spec("signoffs.complete", _signoffs),), _signoffs_line)
+FINAL = Section("office.check_final", (Spec("outcome.final", _outcome_final),), lambda f: "")
 
 
 # -- the minutes PDF -------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ def _minutes_line(f: Facts) -> str:
     return "; ".join(problems + _coverage_problems(f))
 
 
-MINUTES = Section("check_minutes", (Spec("minutes.parse", _minutes_parse, gate=True),
+MINUTES = Section("office.check_minutes", (Spec("minutes.parse", _minutes_parse, gate=True),
                                     Spec("minutes.fields", _minutes_fields),
                                     Spec("minutes.signatures", _minutes_signatures),
                                     Spec("minutes.signers", _minutes_signers),

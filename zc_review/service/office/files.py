@@ -239,7 +239,7 @@ class Reader:
                 if code == 0x1B:
                     what = t("office.char_esc")
                 elif code in (0x0A, 0x09):
-                    what = t("office.char_newline", code=code)
+                    what = t("office.char_newline", code=f"{code:04X}")
                 else:
                     what = f"U+{code:04X}"
                 self.problem(rel, json_path(path), t("office.text_control", what=what, pos=m.start() + 1))
