@@ -20,8 +20,6 @@ import pytest
 from tools.house_measures import (
     CJK_ALLOWED_TARGET,
     DOC_EXEMPT_METHODS,
-    KEY_CALLS,
-    KEY_ERRORS,
     MAX_FILE_LINES,
     MAX_PUBLIC_METHODS,
     ROOT,
@@ -217,49 +215,6 @@ def test_tui_imports_only_the_service_i18n_textual_rich_and_stdlib() -> None:
 
 
 # -------------------------------------------------------------------------------------- catalogue --
-def test_catalogue_has_every_key_the_code_uses() -> None:
-    """(a) Every catalogue key the code uses exists in ``zc_review.i18n.MESSAGES``.
-
-    Key sites: the first argument (or ``code=``) of ``t``, ``ServiceError``, ``RuleError`` and, prefixed
-    with ``finding_``, ``Finding`` (KEY_CALLS in tools/house_measures.py); the members of every
-    KEY_FAMILIES family a site uses; the values of a module-level dict a site looks a key up in; the
-    literals a site's loop variable runs over. Each KEY_CALLS callable must exist where it is named.
-    """
-    cat = catalogue()
-    offenders = [p for p in cat.problems if "KEY_CALLS" in p] + [f"missing key {m}" for m in cat.missing]
-    assert set(KEY_CALLS) >= set(KEY_ERRORS)
-    fail_on("keys used but not in the catalogue", offenders)
-
-
-def test_catalogue_has_no_unused_key() -> None:
-    """(b) Every key of the catalogue is used by the code, and every KEY_FAMILIES family by a site.
-
-    Used means: reached through an accepted key site (see the (a) test); a key that only appears in a
-    comment, a test or an unrelated string is unused. A family's members are used only where the family
-    is used.
-    """
-    cat = catalogue()
-    offenders = [f"unused key {k}" for k in cat.unused]
-    offenders += [f"unused KEY_FAMILIES family {f!r}" for f in cat.unused_families]
-    fail_on("catalogue keys nothing uses", offenders)
-
-
-def test_no_run_time_key_without_a_mapping() -> None:
-    """(c) No key is built at run time except through an explicit mapping.
-
-    Accepted: a literal; ``f"family_{x}"`` or ``"family_" + x`` with ``family_`` declared in
-    ``zc_review.i18n.KEY_FAMILIES = {"family_": [members]}``; a subscript or ``.get(x, "literal")`` of a
-    module-level dict whose values are literal keys; a loop variable over a module-level or inline
-    tuple/list of literal keys (or of tuples, by position); ``a if c else b`` of those; ``exc.code`` in
-    ``except ServiceError|RuleError as exc``; a parameter forwarded inside ``t``/``ServiceError``/
-    ``RuleError``/``Finding`` themselves. Anything else (a variable, a helper's parameter, a computed
-    default) is an offender: ``t()`` would silently show the key itself.
-    """
-    cat = catalogue()
-    offenders = [p for p in cat.problems if "KEY_FAMILIES" in p] + cat.runtime
-    fail_on("run-time keys without an explicit mapping", offenders)
-
-
 def test_no_chinese_literal_outside_the_catalogue_and_legal_templates() -> None:
     """(d) No string literal with Chinese outside zc_review/i18n/ and zc_review/documents/ (legal templates).
 
