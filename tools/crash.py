@@ -62,8 +62,7 @@ def ack(fh: Any, i: int) -> None:
 def child(args: argparse.Namespace) -> int:
     from zc_review.domain.outcome import declared_numbers
     from zc_review.service import RoomService
-    from zc_review.service.resume import action_done
-    from zc_review.service.script import ScriptRunner, Secrets
+    from zc_review.service.script import ScriptRunner, Secrets, action_done
 
     actions = json.loads(Path(args.script).read_text("utf-8"))["actions"]
     secrets = Secrets.load(Path(args.secrets))

@@ -21,15 +21,15 @@ if TYPE_CHECKING:
     from zc_review.service.office.input import OfficeInputError as OfficeInputError
     from zc_review.service.office.input import Problem as Problem
     from zc_review.service.office.input import load_office_input as load_office_input
-    from zc_review.service.office.pack import PackResult as PackResult
-    from zc_review.service.office.pack import anonymity_lines as anonymity_lines
-    from zc_review.service.office.pack import anonymity_warnings as anonymity_warnings
-    from zc_review.service.office.pack import keygen as keygen
-    from zc_review.service.office.pack import pack as pack
-    from zc_review.service.office.pack import session_title as session_title
-    from zc_review.service.office.pack import trust_add as trust_add
-    from zc_review.service.office.recover import RecoverResult as RecoverResult
-    from zc_review.service.office.recover import recover as recover
+    from zc_review.service.office.packing import PackResult as PackResult
+    from zc_review.service.office.packing import anonymity_lines as anonymity_lines
+    from zc_review.service.office.packing import anonymity_warnings as anonymity_warnings
+    from zc_review.service.office.packing import keygen as keygen
+    from zc_review.service.office.packing import pack as pack
+    from zc_review.service.office.packing import session_title as session_title
+    from zc_review.service.office.packing import trust_add as trust_add
+    from zc_review.service.office.recovery import RecoverResult as RecoverResult
+    from zc_review.service.office.recovery import recover as recover
     from zc_review.service.office.verify import CHECK_IDS as CHECK_IDS
     from zc_review.service.office.verify import CHECKS as CHECKS
     from zc_review.service.office.verify import SECTIONS as SECTIONS
@@ -48,21 +48,21 @@ _PUBLIC: dict[str, str] = {
     "ImportResult": "zc_review.service.office.importer",
     "Line": "zc_review.service.office.verify",
     "OfficeInputError": "zc_review.service.office.input",
-    "PackResult": "zc_review.service.office.pack",
+    "PackResult": "zc_review.service.office.packing",
     "Problem": "zc_review.service.office.input",
-    "RecoverResult": "zc_review.service.office.recover",
+    "RecoverResult": "zc_review.service.office.recovery",
     "SECTIONS": "zc_review.service.office.verify",
     "VerifyReport": "zc_review.service.office.verify",
-    "anonymity_lines": "zc_review.service.office.pack",
-    "anonymity_warnings": "zc_review.service.office.pack",
+    "anonymity_lines": "zc_review.service.office.packing",
+    "anonymity_warnings": "zc_review.service.office.packing",
     "device_common_name": "zc_review.service.office.verify",
     "import_bundle": "zc_review.service.office.importer",
-    "keygen": "zc_review.service.office.pack",
+    "keygen": "zc_review.service.office.packing",
     "load_office_input": "zc_review.service.office.input",
-    "pack": "zc_review.service.office.pack",
-    "recover": "zc_review.service.office.recover",
-    "session_title": "zc_review.service.office.pack",
-    "trust_add": "zc_review.service.office.pack",
+    "pack": "zc_review.service.office.packing",
+    "recover": "zc_review.service.office.recovery",
+    "session_title": "zc_review.service.office.packing",
+    "trust_add": "zc_review.service.office.packing",
     "verify_bundle": "zc_review.service.office.verify",
     "write_atomic": "zc_review.service.atomic",
 }

@@ -18,7 +18,7 @@ from zc_review.i18n import t
 from zc_review.service.atomic import write_atomic
 from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
-from zc_review.service.office.pack import session_title
+from zc_review.service.office.packing import session_title
 
 
 @dataclass(frozen=True)

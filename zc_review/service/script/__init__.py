@@ -8,21 +8,23 @@ they go straight to the service, so a forbidden action fails with the same Servi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from zc_review.domain.ballot import Choice
-from zc_review.domain.scoring import parse_score
-from zc_review.service import RoomService
+from zc_review.domain.model import StaffRole
+from zc_review.domain.rules import RuleError
+from zc_review.domain.script import Action, parse_action
 from zc_review.service.errors import ServiceError
-from zc_review.service.room import Actor
-from zc_review.service.room.permissions import Role
+from zc_review.service.room import Actor, RoomService
+from zc_review.service.script.resume import action_done
+from zc_review.service.script.steps import STEPS
 
 MAX_SCRIPT_BYTES = 16 * 1024 * 1024
+
+__all__ = ["MAX_SCRIPT_BYTES", "ScriptRunner", "Secrets", "action_done", "load_script"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,10 @@ def load_script(path: Path) -> dict[str, Any]:
 class ScriptRunner:
     """Performs a script's actions on a RoomService, authenticating each person with their secret."""
 
+    service: RoomService
+    out_dir: Path
+    exported: tuple[Path, str] | None
+
     def __init__(self, service: RoomService, secrets: Secrets, out_dir: Path) -> None:
         self.service = service
         self.secrets = secrets
@@ -87,73 +93,40 @@ class ScriptRunner:
 
     @property
     def recorder(self) -> Actor:
+        """The recorder, authenticated once per run."""
         if self._recorder is None:
-            from zc_review.domain.model import StaffRole
-
             self._recorder = self.actor(self.service.defn.staff_with_role(StaffRole.RECORDER).id)
         return self._recorder
 
-    def run(self, actions: list[dict[str, Any]], *, start: int = 0,
-            progress: Callable[[int, dict[str, Any]], None] | None = None) -> None:
+    def run(self, actions: Sequence[Action | Mapping[str, Any]], *, start: int = 0,
+            progress: Callable[[int, Any], None] | None = None) -> None:
         """Perform ``actions[start:]`` in order.
 
         Raises: ServiceError("script_step_failed", index, action, message) wrapping the first
             refusal, so the user sees which step failed and why.
         """
-        for i, act in enumerate(actions[start:], start):
+        typed = [self._typed(a) for a in actions[start:]]  # parsed once, before anything is done
+        for i, (act, raw) in enumerate(zip(typed, actions[start:], strict=True), start):
             try:
-                self.perform(act)
+                STEPS[type(act)].perform(self, act)
             except ServiceError as exc:
-                raise ServiceError("script_step_failed", index=i + 1, action=act.get("action"),
-                                   message=exc.message) from exc
+                raise ServiceError("script_step_failed", index=i + 1, action=act.kind, message=exc.message) from exc
             if progress:
-                progress(i, act)
+                progress(i, raw)
 
-    def perform(self, act: dict[str, Any]) -> None:
-        """Perform one action (see the schema for the fields of each)."""
-        s = self.service
-        kind = act["action"]
-        if kind == "attendance":
-            for r in act["attending"]:
-                s.opening.mark_attendance(self.recorder, r, True)
-            for r in act["absent"]:
-                s.opening.mark_attendance(self.recorder, r, False)
-        elif kind == "close_roll_call":
-            s.opening.close_roll_call(self.recorder)
-        elif kind == "pledge":
-            s.opening.sign_pledge(self.actor(act["reviewer"]))
-        elif kind == "recuse":
-            s.opening.add_recusal(self.recorder, act["reviewer"], act["applicant"], act["reason"])
-        elif kind == "sign_rubric":
-            s.opening.sign_rubric(self.actor(act["person"]), act["panel"], Role(act["role"]))
-        elif kind == "view_dossier":
-            s.scoring.dossier(self.actor(act["reviewer"]), act["applicant"])
-        elif kind == "scores":
-            values: dict[str, Decimal | None] = {k: parse_score(v) for k, v in act["values"].items()}
-            s.scoring.save_scores(self.actor(act["reviewer"]), act["applicant"], values, submit=act["submit"])
-        elif kind == "opinion":
-            s.scoring.write_opinion(self.actor(act["leader"]), act["applicant"], act["text"])
-        elif kind == "open_poll":
-            s.ballot.open_poll(self.recorder)
-        elif kind == "ballot":
-            s.ballot.cast_ballot(self.actor(act["reviewer"]), {a: Choice(c) for a, c in act["choices"].items()})
-        elif kind == "close_poll":
-            force = bool(act.get("force"))
-            by = self.actor(act["by"]) if act.get("by") else self.recorder
-            s.ballot.close_poll(by, force=force)
-        elif kind == "open_runoff":
-            s.ballot.open_runoff(self.recorder, act["group"])
-        elif kind == "void_round":
-            s.ballot.void_round(self.actor(act["chair"]), self.actor(act["supervisor"]), act["round"], act["reason"])
-        elif kind == "failure_reason":
-            s.closing.write_failure_reason(self.actor(act["leader"]), act["applicant"], act["reason"], act["guidance"])
-        elif kind == "sign_off":
-            s.closing.sign_off_results(self.actor(act["reviewer"]))
-        elif kind == "generate_minutes":
-            s.closing.generate_minutes(self.recorder)
-        elif kind == "sign_minutes":
-            s.closing.sign_minutes(self.actor(act["person"]))
-        elif kind == "export":
-            self.exported = s.closing.export_bundle(self.recorder, self.out_dir)
-        else:  # the schema admits no other kind
-            raise ServiceError("script_invalid", where=kind, problem="unknown action")
+    def perform(self, act: Action | Mapping[str, Any]) -> None:
+        """Perform one action (typed, or its JSON object: see docs/SCRIPT.md) through the room's parts.
+
+        Raises: ServiceError as the room refuses it (the same error the screens show).
+        """
+        typed = self._typed(act)
+        STEPS[type(typed)].perform(self, typed)
+
+    @staticmethod
+    def _typed(act: Action | Mapping[str, Any]) -> Action:
+        if not isinstance(act, Mapping):
+            return act
+        try:
+            return parse_action(act)
+        except RuleError as exc:
+            raise ServiceError(exc.code, **exc.params) from exc

@@ -1,0 +1,243 @@
+"""A session script as typed actions, parsed once (docs/SCRIPT.md; schema session-script.schema.json).
+
+Each action of the room that a script can play is a frozen dataclass; ``parse_action`` turns one
+schema-valid JSON object into one, ``to_dict`` turns it back. The service's runner, its resume check and
+the demo's autopilot all dispatch on these types, never on dicts. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+from zc_review.domain.ballot import Choice
+from zc_review.domain.rules import RuleError
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Roll call: these reviewers attend, those are absent. Source: RULES.md §2."""
+
+    kind: ClassVar[str] = "attendance"
+    attending: tuple[str, ...]
+    absent: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CloseRollCall:
+    """End the roll call (quorum checked). Source: RULES.md §2."""
+
+    kind: ClassVar[str] = "close_roll_call"
+
+
+@dataclass(frozen=True)
+class Pledge:
+    """A reviewer signs the integrity pledge. Source: 000 第二十六条(二)4."""
+
+    kind: ClassVar[str] = "pledge"
+    reviewer: str
+
+
+@dataclass(frozen=True)
+class Recuse:
+    """Record a recusal declared in the room. Source: RULES.md §2."""
+
+    kind: ClassVar[str] = "recuse"
+    reviewer: str
+    applicant: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SignRubric:
+    """Sign a panel's rubric in one of the five roles (role: a Role value). Source: RULES.md §3."""
+
+    kind: ClassVar[str] = "sign_rubric"
+    panel: str
+    person: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ViewDossier:
+    """A panel reviewer opens a blind dossier."""
+
+    kind: ClassVar[str] = "view_dossier"
+    reviewer: str
+    applicant: str
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Save (or submit) a reviewer's sheet: criterion id → typed text ("18.5", "-" for N/A)."""
+
+    kind: ClassVar[str] = "scores"
+    reviewer: str
+    applicant: str
+    values: Mapping[str, str]
+    submit: bool
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """The panel leader writes the panel opinion on an applicant."""
+
+    kind: ClassVar[str] = "opinion"
+    leader: str
+    applicant: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OpenPoll:
+    """Open the main ballot. Source: RULES.md §5."""
+
+    kind: ClassVar[str] = "open_poll"
+
+
+@dataclass(frozen=True)
+class CastBallot:
+    """A reviewer casts a secret ballot: applicant id → Choice."""
+
+    kind: ClassVar[str] = "ballot"
+    reviewer: str
+    choices: Mapping[str, Choice]
+
+
+@dataclass(frozen=True)
+class ClosePoll:
+    """Close the open round (``force`` by the presiding officer ``by``, before everyone voted)."""
+
+    kind: ClassVar[str] = "close_poll"
+    force: bool = False
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenRunoff:
+    """Open a run-off among the applicants tied at a group's cap edge. Source: RULES.md §5."""
+
+    kind: ClassVar[str] = "open_runoff"
+    group: str
+
+
+@dataclass(frozen=True)
+class VoidRound:
+    """Chair and supervisor void a closed round (written reason) and open its re-vote."""
+
+    kind: ClassVar[str] = "void_round"
+    round: int
+    chair: str
+    supervisor: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FailureReason:
+    """The panel leader writes a failed applicant's reason and guidance. Source: 000 第二十六条(六)."""
+
+    kind: ClassVar[str] = "failure_reason"
+    leader: str
+    applicant: str
+    reason: str
+    guidance: str
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """An attending reviewer signs off the results."""
+
+    kind: ClassVar[str] = "sign_off"
+    reviewer: str
+
+
+@dataclass(frozen=True)
+class GenerateMinutes:
+    """The recorder renders the minutes. Source: RULES.md §6."""
+
+    kind: ClassVar[str] = "generate_minutes"
+
+
+@dataclass(frozen=True)
+class SignMinutes:
+    """The recorder, then the presiding officer, sign the minutes. Source: RULES.md §6."""
+
+    kind: ClassVar[str] = "sign_minutes"
+    person: str
+
+
+@dataclass(frozen=True)
+class Export:
+    """The recorder exports the sealed result bundle."""
+
+    kind: ClassVar[str] = "export"
+
+
+Action = (Attendance | CloseRollCall | Pledge | Recuse | SignRubric | ViewDossier | Scores | Opinion | OpenPoll
+          | CastBallot | ClosePoll | OpenRunoff | VoidRound | FailureReason | SignOff | GenerateMinutes
+          | SignMinutes | Export)
+
+ACTION_TYPES: tuple[type, ...] = (Attendance, CloseRollCall, Pledge, Recuse, SignRubric, ViewDossier, Scores,
+                                  Opinion, OpenPoll, CastBallot, ClosePoll, OpenRunoff, VoidRound, FailureReason,
+                                  SignOff, GenerateMinutes, SignMinutes, Export)
+BY_KIND: dict[str, type] = {t.kind: t for t in ACTION_TYPES}  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Script:
+    """A whole script: its session id (may be empty) and its actions in order."""
+
+    session_id: str
+    actions: tuple[Action, ...] = field(default=())
+
+
+def parse_action(raw: Mapping[str, Any]) -> Action:
+    """One schema-valid JSON object → its typed action.
+
+    Raises: RuleError("script_invalid", where=kind, problem=…) for an unknown kind or a missing field
+    (the JSON Schema normally refused it before).
+    """
+    if isinstance(raw, ACTION_TYPES):
+        return raw  # type: ignore[return-value]
+    kind = str(raw.get("action", ""))
+    cls = BY_KIND.get(kind)
+    if cls is None:
+        raise RuleError("script_invalid", where=kind or "action", problem="unknown action")
+    args: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name in raw:
+            args[f.name] = raw[f.name]
+    try:
+        if cls is Attendance:
+            args = {"attending": tuple(raw["attending"]), "absent": tuple(raw["absent"])}
+        elif cls is CastBallot:
+            args["choices"] = {a: Choice(c) for a, c in raw["choices"].items()}
+        elif cls is Scores:
+            args["values"] = {k: str(v) for k, v in raw["values"].items()}
+            args["submit"] = bool(raw["submit"])
+        elif cls is ClosePoll:
+            args["force"] = bool(raw.get("force", False))
+        return cls(**args)  # type: ignore[no-any-return]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RuleError("script_invalid", where=kind, problem=str(exc)[:200]) from exc
+
+
+def parse_actions(raws: Iterable[Mapping[str, Any]]) -> list[Action]:
+    """Every action of a script, typed (see ``parse_action``)."""
+    return [parse_action(r) for r in raws]
+
+
+def to_dict(act: Action) -> dict[str, Any]:
+    """The JSON object of one typed action (the inverse of ``parse_action``)."""
+    out: dict[str, Any] = {"action": act.kind}
+    for f in fields(act):
+        v = getattr(act, f.name)
+        if isinstance(v, tuple):
+            v = list(v)
+        elif isinstance(v, Mapping):
+            v = {k: (x.value if isinstance(x, Choice) else x) for k, x in v.items()}
+        if f.name in ("force", "by") and not v:
+            continue
+        out[f.name] = v
+    return out

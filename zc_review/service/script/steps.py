@@ -1,0 +1,127 @@
+"""One dispatch over the typed script actions: how each is performed and how to tell it is already done.
+
+``STEPS`` maps every action type of domain/script.py to a ``Step``: ``perform(runner, act)`` plays it
+through the room's parts (the same calls the screens make), ``done(room, act)`` answers from the session
+database alone whether its effect is already recorded (resuming after a crash: docs/SCRIPT.md).
+Read-only actions (viewing a dossier) and actions that may be repeated without harm (generating unsigned
+minutes, exporting) are never "done": doing them again is the safe choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from zc_review.domain import script as sc
+from zc_review.domain.model import StaffRole
+from zc_review.service.room.permissions import Role
+from zc_review.service.room.scoring import parse_score
+
+if TYPE_CHECKING:
+    from zc_review.service.room import RoomService
+    from zc_review.service.script import ScriptRunner
+
+
+@dataclass(frozen=True)
+class Step:
+    """How to perform one kind of action and how to tell it is already recorded."""
+
+    perform: Callable[[ScriptRunner, Any], object]
+    done: Callable[[RoomService, Any], bool]
+
+
+def _never(_room: RoomService, _act: Any) -> bool:
+    return False
+
+
+def _attendance(r: ScriptRunner, a: sc.Attendance) -> None:
+    for rid in a.attending:
+        r.service.opening.mark_attendance(r.recorder, rid, True)
+    for rid in a.absent:
+        r.service.opening.mark_attendance(r.recorder, rid, False)
+
+
+def _attendance_done(room: RoomService, a: sc.Attendance) -> bool:
+    marks = room.attendance()
+    return all(marks.get(x) is True for x in a.attending) and all(marks.get(x) is False for x in a.absent)
+
+
+def _scores(r: ScriptRunner, a: sc.Scores) -> None:
+    values = {k: parse_score(v) for k, v in a.values.items()}
+    r.service.scoring.save_scores(r.actor(a.reviewer), a.applicant, values, submit=a.submit)
+
+
+def _scores_done(room: RoomService, a: sc.Scores) -> bool:
+    sheet = room.scoring.current_sheet(a.reviewer, a.applicant)
+    if sheet is None:
+        return False
+    wanted = {k: parse_score(v) for k, v in a.values.items()}
+    same = {k: v for k, v in room.scoring.sheet_values(sheet).items() if k in wanted} == wanted
+    return same and (sheet.status == "submitted" or not a.submit)
+
+
+def _ballot_done(room: RoomService, a: sc.CastBallot) -> bool:
+    rnd = room.ballot.open_round()
+    return rnd is not None and room.ballot.has_voted(a.reviewer, rnd.round_no)
+
+
+def _close_poll(r: ScriptRunner, a: sc.ClosePoll) -> None:
+    r.service.ballot.close_poll(r.actor(a.by) if a.by else r.recorder, force=a.force)
+
+
+def _runoff_done(room: RoomService, a: sc.OpenRunoff) -> bool:
+    rnd = room.ballot.open_round()
+    return rnd is not None and rnd.kind == "runoff" and rnd.group_id == a.group
+
+
+def _reason_done(room: RoomService, a: sc.FailureReason) -> bool:
+    fr = room.closing.failure_reasons().get(a.applicant)
+    return fr is not None and fr.reason == a.reason.strip() and fr.guidance == a.guidance.strip()
+
+
+def _sign_minutes_done(room: RoomService, a: sc.SignMinutes) -> bool:
+    stage = room.closing.minutes_stage()
+    if a.person == room.defn.staff_with_role(StaffRole.RECORDER).id:
+        return stage in ("recorder", "presiding")
+    return stage == "presiding"
+
+
+def _export(r: ScriptRunner, _a: sc.Export) -> None:
+    r.exported = r.service.closing.export_bundle(r.recorder, r.out_dir)
+
+
+STEPS: dict[type, Step] = {
+    sc.Attendance: Step(_attendance, _attendance_done),
+    sc.CloseRollCall: Step(lambda r, a: r.service.opening.close_roll_call(r.recorder),
+                           lambda room, a: room.opening.roll_call_closed()),
+    sc.Pledge: Step(lambda r, a: r.service.opening.sign_pledge(r.actor(a.reviewer)),
+                    lambda room, a: a.reviewer in room.opening.pledged_ids()),
+    sc.Recuse: Step(lambda r, a: r.service.opening.add_recusal(r.recorder, a.reviewer, a.applicant, a.reason),
+                    lambda room, a: room.is_recused(a.reviewer, a.applicant)),
+    sc.SignRubric: Step(lambda r, a: r.service.opening.sign_rubric(r.actor(a.person), a.panel, Role(a.role)),
+                        lambda room, a: any(sg.person_id == a.person and sg.role == a.role
+                                            for sg in room.signatures("rubric", a.panel))),
+    sc.ViewDossier: Step(lambda r, a: r.service.scoring.dossier(r.actor(a.reviewer), a.applicant), _never),
+    sc.Scores: Step(_scores, _scores_done),
+    sc.Opinion: Step(lambda r, a: r.service.scoring.write_opinion(r.actor(a.leader), a.applicant, a.text),
+                     lambda room, a: room.scoring.opinions().get(a.applicant) in (a.text, a.text.strip())),
+    sc.OpenPoll: Step(lambda r, a: r.service.ballot.open_poll(r.recorder),
+                      lambda room, a: bool(room.ballot.rounds())),
+    sc.CastBallot: Step(lambda r, a: r.service.ballot.cast_ballot(r.actor(a.reviewer), dict(a.choices)), _ballot_done),
+    # the action before it left a round open; none open now means it closed
+    sc.ClosePoll: Step(_close_poll, lambda room, a: room.ballot.open_round() is None),
+    sc.OpenRunoff: Step(lambda r, a: r.service.ballot.open_runoff(r.recorder, a.group), _runoff_done),
+    sc.VoidRound: Step(lambda r, a: r.service.ballot.void_round(r.actor(a.chair), r.actor(a.supervisor), a.round,
+                                                                a.reason),
+                       lambda room, a: any(x.round_no == a.round and x.status == "void" for x in room.ballot.rounds())),
+    sc.FailureReason: Step(lambda r, a: r.service.closing.write_failure_reason(r.actor(a.leader), a.applicant,
+                                                                               a.reason, a.guidance), _reason_done),
+    sc.SignOff: Step(lambda r, a: r.service.closing.sign_off_results(r.actor(a.reviewer)),
+                     lambda room, a: any(sg.person_id == a.reviewer for sg in room.signatures("results"))),
+    sc.GenerateMinutes: Step(lambda r, a: r.service.closing.generate_minutes(r.recorder),
+                             lambda room, a: room.closing.minutes_stage() is not None),
+    sc.SignMinutes: Step(lambda r, a: r.service.closing.sign_minutes(r.actor(a.person)), _sign_minutes_done),
+    sc.Export: Step(_export, _never),
+}
+assert set(STEPS) == set(sc.ACTION_TYPES), "every action type has exactly one step"
