@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import registry
-from sqlmodel import Field, SQLModel, create_engine
+from sqlmodel import Field, Session, SQLModel, create_engine
 
 
 class ArchiveBase(SQLModel, registry=registry()):
@@ -63,3 +63,19 @@ def make_archive_engine(url: str) -> Engine:
             cur.close()
     ArchiveBase.metadata.create_all(engine)
     return engine
+
+
+def imported_bundle_sha256(engine: Engine, session_id: str) -> str | None:
+    """The SHA-256 of the bundle filed for ``session_id``, or None when the session is not filed."""
+    with Session(engine) as s:
+        row = s.get(ImportedBundle, session_id)
+        return None if row is None else row.bundle_sha256
+
+
+def file_bundle(engine: Engine, bundle: ImportedBundle, results: list[ImportedResult]) -> None:
+    """File one verified bundle and its per-applicant results in one committed transaction."""
+    with Session(engine) as s:
+        s.add(bundle)
+        for r in results:
+            s.add(r)
+        s.commit()

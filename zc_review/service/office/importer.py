@@ -44,9 +44,13 @@ def import_bundle(bundle: Path, keys_dir: Path, db_url: str, *, key_passphrase: 
         bundle in an official archive; what ``verify_bundle`` raises.
     Importing the same bundle again changes nothing and returns created=False.
     """
-    from sqlmodel import Session
-
-    from zc_review.storage.archive import ImportedBundle, ImportedResult, make_archive_engine
+    from zc_review.storage.archive import (
+        ImportedBundle,
+        ImportedResult,
+        file_bundle,
+        imported_bundle_sha256,
+        make_archive_engine,
+    )
 
     rep = verify_bundle(bundle, keys_dir, key_passphrase=key_passphrase)
     if not rep.ok or rep.definition is None:
@@ -57,24 +61,23 @@ def import_bundle(bundle: Path, keys_dir: Path, db_url: str, *, key_passphrase: 
     engine = make_archive_engine(db_url)
     declared = record["declared"]["applicants"]
     passed = sum(1 for v in declared.values() if v["outcome"] == "passed")
-    with Session(engine) as s:
-        existing = s.get(ImportedBundle, defn.session_id)
-        if existing is not None:
-            if existing.bundle_sha256 == rep.bundle_sha256:
-                return ImportResult(rep, False, defn.session_id, passed, len(defn.applicants))
-            raise ServiceError("import_conflict", session=defn.session_id)
-        s.add(ImportedBundle(session_id=defn.session_id, bundle_sha256=rep.bundle_sha256,
-                             package_id=record["package_id"], committee_name=defn.committee_name,
-                             rehearsal=defn.rehearsal, imported_at=datetime.now(UTC), applicants=len(defn.applicants),
-                             passed=passed, log_head=record["log_head"],
-                             results_json=json.dumps(record, ensure_ascii=False, sort_keys=True)))
-        for a in defn.applicants:
-            d = declared[a.id]
-            fr = record["failure_reasons"].get(a.id, {})
-            s.add(ImportedResult(session_id=defn.session_id, applicant_id=a.id, code=a.code, name=a.name,
-                                 employer=a.employer, group_name=defn.group(a.group_id).name,
-                                 composite=d["composite"], agree=d["agree"], disagree=d["disagree"],
-                                 abstain=d["abstain"], outcome=d["outcome"], reason=fr.get("reason", ""),
-                                 guidance=fr.get("guidance", "")))
-        s.commit()
+    filed = imported_bundle_sha256(engine, defn.session_id)
+    if filed is not None:
+        if filed == rep.bundle_sha256:
+            return ImportResult(rep, False, defn.session_id, passed, len(defn.applicants))
+        raise ServiceError("import_conflict", session=defn.session_id)
+    results = []
+    for a in defn.applicants:
+        d = declared[a.id]
+        fr = record["failure_reasons"].get(a.id, {})
+        results.append(ImportedResult(session_id=defn.session_id, applicant_id=a.id, code=a.code, name=a.name,
+                                      employer=a.employer, group_name=defn.group(a.group_id).name,
+                                      composite=d["composite"], agree=d["agree"], disagree=d["disagree"],
+                                      abstain=d["abstain"], outcome=d["outcome"], reason=fr.get("reason", ""),
+                                      guidance=fr.get("guidance", "")))
+    file_bundle(engine, ImportedBundle(
+        session_id=defn.session_id, bundle_sha256=rep.bundle_sha256, package_id=record["package_id"],
+        committee_name=defn.committee_name, rehearsal=defn.rehearsal, imported_at=datetime.now(UTC),
+        applicants=len(defn.applicants), passed=passed, log_head=record["log_head"],
+        results_json=json.dumps(record, ensure_ascii=False, sort_keys=True)), results)
     return ImportResult(rep, True, defn.session_id, passed, len(defn.applicants))
