@@ -142,6 +142,7 @@ async def to_dashboard(pilot: Pilot[Any]) -> None:
 
 
 async def open_step(pilot: Pilot[Any], step: str, screen_cls: type) -> Any:
+    """From the dashboard, open ``step``'s screen by its key and wait until ``screen_cls`` is on top."""
     await to_dashboard(pilot)
     await key(pilot, STEP_KEY[step])
     await until(pilot, lambda: on_top(pilot.app, screen_cls), f"open {screen_cls.__name__}")

@@ -128,6 +128,7 @@ async def credential(pilot: Any, person_id: str, secrets: Secrets) -> None:
 
 
 async def move_row(pilot: Any, table: Any, row: int) -> None:
+    """Move ``table``'s cursor to ``row`` with up/down keys (one burst)."""
     delta = row - table.cursor_row
     if delta:
         await keys(pilot, *(["down" if delta > 0 else "up"] * abs(delta)))

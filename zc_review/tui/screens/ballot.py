@@ -48,6 +48,7 @@ class BallotReview(ModalScreen[bool]):
         self._unmarked = unmarked
 
     def compose(self) -> ComposeResult:
+        """The counts of the reviewer's own marks, then the keys' hint or, with unmarked rows, the refusal."""
         with Vertical():
             yield Static(Text(self._text), classes="title")
             if self._unmarked:
@@ -57,10 +58,12 @@ class BallotReview(ModalScreen[bool]):
         yield Footer()
 
     def action_cast(self) -> None:
+        """Enter or ``y``: cast (answers True), only when every row is marked."""
         if not self._unmarked:
             self.dismiss(True)
 
     def action_back(self) -> None:
+        """Escape or ``n``: back to the ballot (answers False)."""
         self.dismiss(False)
 
 
@@ -88,6 +91,7 @@ class VotingScreen(RoomScreen[bool]):
         self._marks: dict[str, Choice] = {}
 
     def compose(self) -> ComposeResult:
+        """The reviewer's name, the help line, the ballot table (``#vote-table``) and the progress."""
         yield Header()
         yield Static(Text(t("ballot.sheet_of", name=self._actor.name if self._actor else "")), classes="title")
         yield Static(Text(t("ballot.sheet_help")), classes="hint")
@@ -96,6 +100,7 @@ class VotingScreen(RoomScreen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Fill the table: code, group, panel, composite and an empty mark per applicant."""
         room = self.room
         defn = room.defn
         table = self.query_one(DataTable)
@@ -114,6 +119,7 @@ class VotingScreen(RoomScreen[bool]):
             Text(t("ballot.sheet_progress", done=len(self._marks), total=len(self._items))))
 
     def action_mark(self, key: str) -> None:
+        """``1``/``2``/``3``: mark the current row 同意/不同意/弃权 and move down."""
         choice = MARK_KEYS[key]
         table = self.query_one(DataTable)
         if not self._items:
@@ -127,6 +133,7 @@ class VotingScreen(RoomScreen[bool]):
         self._show_progress()
 
     def action_review(self) -> None:
+        """Enter: the review step (``BallotReview``); casting follows its answer."""
         counts = {c: sum(1 for m in self._marks.values() if m is c) for c in Choice}
         self.app.push_screen(BallotReview(counts, len(self._items) - len(self._marks)), self._reviewed)
 
@@ -150,6 +157,7 @@ class VotingScreen(RoomScreen[bool]):
         self._finish(True)
 
     def action_cancel(self) -> None:
+        """Escape: ask (``Confirm``) and, on yes, wipe the marks and leave without casting."""
         def answer(yes: bool | None) -> None:
             if yes:
                 self._finish(False)
@@ -180,10 +188,12 @@ class VotedNotice(ModalScreen[None]):
     BINDINGS = [Binding("enter,escape", "done", t("common.ok"))]
 
     def compose(self) -> ComposeResult:
+        """The neutral "已投票" line."""
         with Vertical():
             yield Static(Text(t("ballot.voted_next")), id="voted-text")
 
     def action_done(self) -> None:
+        """Enter or Escape: close, for the next reviewer."""
         self.dismiss(None)
 
 
@@ -200,6 +210,7 @@ class BallotScreen(RoomScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        """The round's status (``#ballot-status``), pending run-offs (``#ballot-pending``), the keys."""
         yield Header()
         yield Static(Text(t("tui.step_ballot")), classes="title")
         yield Static(Text(""), id="ballot-status", classes="big")
@@ -208,10 +219,12 @@ class BallotScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Draw the status."""
         self._composites: dict[str, Decimal | None] | None = None
         self.refresh_status()
 
     def on_screen_resume(self) -> None:
+        """Back from a ballot or a dialog: redraw the status."""
         self.refresh_status()
 
     def entitled(self) -> list[str]:
@@ -229,6 +242,8 @@ class BallotScreen(RoomScreen[None]):
         return [r for r in self.room.attending_ids() if not applicants <= recused.get(r, set())]
 
     def refresh_status(self) -> None:
+        """Redraw the open round (kind, voted n of m, applicants) or the last closed one, and the
+        pending run-offs. Shows counts only, never who voted."""
         room = self.room
         rnd = room.ballot.open_round()
         if rnd is None:
@@ -248,6 +263,7 @@ class BallotScreen(RoomScreen[None]):
         self.query_one("#ballot-pending", Static).update(Text("\n".join(lines)))
 
     def pending(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
+        """The run-offs still to hold: (group id, tied applicant ids, slots); empty before any round closed."""
         if not any(r.status == "closed" for r in self.room.ballot.rounds()):
             return ()
         return self.room.outcome().pending
@@ -264,11 +280,13 @@ class BallotScreen(RoomScreen[None]):
 
     # -- opening ----------------------------------------------------------------------------------
     def action_open_poll(self) -> None:
+        """``o``: open the main poll (a refusal is shown)."""
         operator = self.operator
         assert operator is not None
         self._guard(lambda: self.room.ballot.open_poll(operator))
 
     def action_open_runoff(self) -> None:
+        """``r``: open the run-off of the one pending group, or pick the group (``Pick``)."""
         pending = self.pending()
         if not pending:
             self.show_error(t("no_runoff_needed"))
@@ -289,6 +307,8 @@ class BallotScreen(RoomScreen[None]):
 
     # -- voting ---------------------------------------------------------------------------------------
     def action_next_voter(self) -> None:
+        """``n``: ask the next voter's credential (everyone entitled, in roster order), then
+        show their ballot."""
         room = self.room
         rnd = room.ballot.open_round()
         if rnd is None:
@@ -317,12 +337,15 @@ class BallotScreen(RoomScreen[None]):
 
     # -- closing -----------------------------------------------------------------------------------------
     def action_close_poll(self) -> None:
+        """``c``: close the open round once everyone entitled has voted (a refusal is shown)."""
         operator = self.operator
         assert operator is not None
         if self._guard(lambda: self.room.ballot.close_poll(operator)) is not None:
             self._after_close()
 
     def action_force_close(self) -> None:
+        """``f``: the presiding officer closes the round early: confirm (``Confirm``), then
+        their credential."""
         rnd = self.room.ballot.open_round()
         if rnd is None:
             self.show_error(ServiceError("poll_not_open"))
@@ -346,4 +369,5 @@ class BallotScreen(RoomScreen[None]):
         self.refresh_status()
 
     def action_back(self) -> None:
+        """Escape: back to the dashboard."""
         self.app.pop_screen()

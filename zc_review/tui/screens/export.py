@@ -52,6 +52,7 @@ class ExportScreen(RoomScreen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
+        """The target folder (``#export-dir``), the status, the fingerprint box and the safe line."""
         yield Header()
         yield Static(Text(t("tui.step_export")), classes="title")
         yield Static(Text(t("closing.export_dir")))
@@ -62,6 +63,7 @@ class ExportScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Focus the folder field."""
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#export-dir")
@@ -106,5 +108,6 @@ class ExportScreen(RoomScreen[None]):
         self.query_one(Input).focus()
 
     def action_back(self) -> None:
+        """Escape: back to the dashboard (not while exporting)."""
         if not self.busy:
             self.app.pop_screen()

@@ -75,6 +75,7 @@ class MinutesScreen(RoomScreen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
+        """The stage (``#minutes-stage``), the PDF's summary, the error line and the keys."""
         yield Header()
         yield Static(Text(t("tui.step_minutes")), classes="title")
         yield Static(Text(""), id="minutes-stage")
@@ -84,11 +85,13 @@ class MinutesScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Show the stage and, when minutes exist, their summary."""
         self.show_stage()
         if self.room.closing.minutes_stage() is not None:
             self.query_one("#minutes-summary", Static).update(Text(pdf_summary(self.room.closing.minutes_pdf())))
 
     def show_stage(self, note: str = "") -> None:
+        """Show the minutes' stage (none, unsigned, signed by the recorder, by both) and ``note``."""
         text = t(STAGE_KEYS.get(self.room.closing.minutes_stage(), "closing.minutes_none"))
         self.query_one("#minutes-stage", Static).update(Text(text + (f"　{note}" if note else "")))
 
@@ -97,6 +100,7 @@ class MinutesScreen(RoomScreen[None]):
 
     # -- generate -------------------------------------------------------------------------------------
     def action_generate(self) -> None:
+        """``g``: render the minutes in a worker (posts ``Generated`` or ``Failed``)."""
         if self.busy:
             return
         self.busy = True
@@ -130,6 +134,8 @@ class MinutesScreen(RoomScreen[None]):
 
     # -- sign -------------------------------------------------------------------------------------------
     def action_sign(self) -> None:
+        """``s``: the next signer (the recorder, then the presiding officer) types their credential;
+        the signature is added in a worker (posts ``Signed`` or ``Failed``)."""
         room = self.room
         stage = room.closing.minutes_stage()
         if self.busy:
@@ -175,5 +181,6 @@ class MinutesScreen(RoomScreen[None]):
         self.show_stage()
 
     def action_back(self) -> None:
+        """Escape: back to the dashboard (not while working)."""
         if not self.busy:
             self.app.pop_screen()

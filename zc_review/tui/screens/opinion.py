@@ -39,6 +39,7 @@ class OpinionScreen(RoomScreen[None]):
         self.editing: str | None = None
 
     def compose(self) -> ComposeResult:
+        """Heading, the applicants' table (``#op-table``), the editing line and the opinion's text area."""
         yield Header()
         yield Static(t("common.opinion"), id="op-title", classes="title")
         yield DataTable(id="op-table", cursor_type="row", zebra_stripes=True)
@@ -47,6 +48,7 @@ class OpinionScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Ask the credential of an attending panel leader; Escape on it leaves the screen."""
         room = self.room
         attending = set(room.attending_ids())
         people = [(p.leader_id, f"{p.leader_id} {room.person_name(p.leader_id)}（{p.name}）")
@@ -92,6 +94,7 @@ class OpinionScreen(RoomScreen[None]):
         return inert_text(flat[:PREVIEW] + ("…" if len(flat) > PREVIEW else ""))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an applicant: edit its opinion in the text area."""
         aid = str(event.row_key.value)
         self.editing = aid
         area = self.query_one(TextArea)
@@ -103,6 +106,7 @@ class OpinionScreen(RoomScreen[None]):
         area.focus()
 
     def action_save(self) -> None:
+        """``ctrl+s``: save the opinion being edited (a refusal is shown) and return to the table."""
         if self.actor is None or self.editing is None:
             return
         aid, area = self.editing, self.query_one(TextArea)
@@ -189,6 +193,7 @@ class OpinionScreen(RoomScreen[None]):
         self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_printed", path="、".join(paths)), style="green"))
 
     def action_back(self) -> None:
+        """Escape: stop editing, or leave the screen and forget the leader."""
         if self.editing is not None:
             self.editing = None
             self.query_one(TextArea).disabled = True

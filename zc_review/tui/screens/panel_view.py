@@ -42,6 +42,8 @@ class PanelScoresScreen(RoomModal[None]):
         self._has_d = view.aggregate is not None and view.aggregate.defence is not None
 
     def compose(self) -> ComposeResult:
+        """Title, the reviewers' table (``#ps-table``), aggregate, rule, spread, flag, explanations,
+        and for a concerned reviewer the explanation input (``#ps-explain``)."""
         v = self.view
         with Vertical():
             yield Static(Text(t("scoring.panel_title", code=v.code, rubric=v.rubric_id, version=v.rubric_version),
@@ -59,6 +61,7 @@ class PanelScoresScreen(RoomModal[None]):
             yield Static(Text(t("common.keys_back")), classes="hint")
 
     def on_mount(self) -> None:
+        """Fill the table and the lines; focus the explanation input when there is one."""
         v, room = self.view, self.room
         table = self.query_one("#ps-table", DataTable)
         table.add_column(t("scoring.panel_reviewer"), key="who")
@@ -118,6 +121,7 @@ class PanelScoresScreen(RoomModal[None]):
         self._show_explanations(t("scoring.panel_explained") + "\n")
 
     def action_close(self) -> None:
+        """Escape: close."""
         self.dismiss(None)
 
 
@@ -128,6 +132,8 @@ class DiscussionScreen(RoomScreen[None]):
     BINDINGS = [Binding("p", "preview", t("scoring.preview_key")), Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
+        """The heading (exits and returns, ordered vs by code), the order's table (``#disc-table``)
+        and who steps out now (``#disc-now``)."""
         yield Header()
         yield Static(Text(t("scoring.discussion_title")), classes="title")
         yield Static(Text(""), id="disc-head", classes="hint")
@@ -137,6 +143,7 @@ class DiscussionScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Fill the order with who must step out per applicant; focus the table."""
         room = self.room
         order = room.panel.discussion_order()
         naive = sorted(order, key=lambda a: room.defn.applicant(a).code)
@@ -161,9 +168,11 @@ class DiscussionScreen(RoomScreen[None]):
                  style="bold yellow" if names else ""))
 
     def action_preview(self) -> None:
+        """``p``: the pass-rate preview."""
         self.app.push_screen(PreviewScreen())
 
     def action_back(self) -> None:
+        """Escape: back."""
         self.app.pop_screen()
 
 
@@ -173,6 +182,7 @@ class PreviewScreen(RoomScreen[None]):
     BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
+        """The title and the preview's body (``#preview-body``)."""
         yield Header()
         yield Static(Text(t("scoring.preview_title")), classes="title")
         with VerticalScroll():
@@ -181,6 +191,7 @@ class PreviewScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Draw, per group: applicants, pass rate, cap, and the ranking by composite so far."""
         room = self.room
         body = Text()
         for g in room.panel.pass_rate_preview():
@@ -194,4 +205,5 @@ class PreviewScreen(RoomScreen[None]):
         self.query_one("#preview-body", Static).update(body)
 
     def action_back(self) -> None:
+        """Escape: back."""
         self.app.pop_screen()

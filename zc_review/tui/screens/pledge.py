@@ -25,6 +25,7 @@ class PledgeScreen(RoomScreen[None]):
     BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
+        """The pledge text (``#pledge-text``), the count and the attending reviewers (``#pledge-table``)."""
         yield Header()
         yield Static(t("opening.pledge_title"), classes="title")
         yield Static(Text(""), id="pledge-text", classes="statement")
@@ -33,6 +34,7 @@ class PledgeScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Fill the reviewers, signed or not; warn while the roll call is open."""
         table = self.query_one(DataTable)
         table.add_column(t("common.col_code"), key="id")
         table.add_column(t("common.col_name"), key="name")
@@ -68,9 +70,11 @@ class PledgeScreen(RoomScreen[None]):
                 Text(t("opening.pledge_count", signed=n, attending=len(self.room.attending_ids()))))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Show the highlighted reviewer's pledge text."""
         self._refresh()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a reviewer: ask their credential, then sign (a refusal is shown)."""
         rid = str(event.row_key.value)
         if rid in self.room.opening.pledged_ids():
             self.show_error(t("already_signed", name=self.room.person_name(rid)))
@@ -91,4 +95,5 @@ class PledgeScreen(RoomScreen[None]):
         self.ask_credential(t("opening.pledge_credential_title"), [(rid, label)], signed)
 
     def action_back(self) -> None:
+        """Escape: back to the dashboard."""
         self.dismiss()

@@ -26,6 +26,7 @@ class RecusalScreen(RoomScreen[None]):
     BINDINGS = [Binding("escape", "back", t("common.back")), Binding("ctrl+s", "add", t("opening.recusal_add"))]
 
     def compose(self) -> ComposeResult:
+        """The recusals' table (``#rec-table``) and the form: reviewer, applicant code, reason."""
         yield Header()
         yield Static(t("opening.recusal_title"), classes="title")
         yield DataTable(id="rec-table", cursor_type="row", zebra_stripes=True)
@@ -45,6 +46,7 @@ class RecusalScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Fill the table, focus the reviewer field."""
         table = self.query_one(DataTable)
         table.add_column(t("common.role_reviewer"), key="reviewer")
         table.add_column(t("common.col_code"), key="code")
@@ -100,6 +102,8 @@ class RecusalScreen(RoomScreen[None]):
     @on(Input.Submitted, "#rec-reason")
     @on(Button.Pressed, "#rec-add")
     def action_add(self) -> None:
+        """``ctrl+s``, Enter in the reason or the button: add the recusal (a refusal is shown),
+        clear the form."""
         operator = self.operator
         if operator is None:
             return
@@ -123,4 +127,5 @@ class RecusalScreen(RoomScreen[None]):
         self.notify(t("opening.recusal_added"))
 
     def action_back(self) -> None:
+        """Escape: back to the dashboard."""
         self.dismiss()

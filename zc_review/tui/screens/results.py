@@ -35,6 +35,7 @@ COLUMNS = ("common.col_code", "common.col_name", "common.col_composite", "common
 
 
 def decision_text(outcome: rules.Outcome | None, runoff_agree: tuple[int, ...] = ()) -> Text:
+    """The decision's Chinese label in its colour, with the last run-off's agree count; "—" for None."""
     if outcome is None:
         return Text("—")
     key, style = DECISION[outcome]
@@ -57,6 +58,7 @@ class ResultsScreen(RoomScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        """The status, one heading and table per group (``#head-<group>``, ``#tbl-<group>``), the keys."""
         yield Header()
         yield Static(Text(t("tui.step_results")), classes="title")
         yield Static(Text(""), id="results-status")
@@ -68,14 +70,18 @@ class ResultsScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Add the columns, draw the results."""
         for g in self.room.defn.groups:
             self.query_one(f"#tbl-{g.id}", DataTable).add_columns(*[t(c) for c in COLUMNS])
         self.refresh_results()
 
     def on_screen_resume(self) -> None:
+        """Back from another screen: redraw."""
         self.refresh_results()
 
     def refresh_results(self) -> None:
+        """Redraw the status (final, no vote yet, or the pending run-offs) and every group's
+        table, ranked; names are shown only once the results are final."""
         room = self.room
         final = room.closing.results_final()
         out = room.outcome()
@@ -114,6 +120,7 @@ class ResultsScreen(RoomScreen[None]):
         self.app.push_screen(BallotScreen())
 
     def action_reasons(self) -> None:
+        """``e``: the failure reasons."""
         self.app.push_screen(ReasonsScreen())
 
     def action_preview(self) -> None:
@@ -121,9 +128,11 @@ class ResultsScreen(RoomScreen[None]):
         self.app.push_screen(PreviewScreen())
 
     def action_sign_off(self) -> None:
+        """``s``: the reviewers' sign-off."""
         self.app.push_screen(SignOffScreen())
 
     def action_back(self) -> None:
+        """Escape: back to the dashboard."""
         self.app.pop_screen()
 
 
@@ -138,6 +147,7 @@ class ReasonForm(ModalScreen[tuple[str, str] | None]):
         self.heading, self.reason, self.guidance = heading, reason, guidance
 
     def compose(self) -> ComposeResult:
+        """The heading, the reason (``#reason-text``) and the guidance (``#reason-guidance``)."""
         with Vertical():
             yield Static(Text(self.heading), classes="title")
             yield Static(Text(t("common.col_reason")))
@@ -147,6 +157,7 @@ class ReasonForm(ModalScreen[tuple[str, str] | None]):
             yield Static(Text(t("closing.reason_keys")), classes="hint")
 
     def on_mount(self) -> None:
+        """Focus the reason."""
         self.query_one("#reason-text", Input).focus()
 
     @on(Input.Submitted, "#reason-text")
@@ -158,6 +169,7 @@ class ReasonForm(ModalScreen[tuple[str, str] | None]):
         self.dismiss((self.query_one("#reason-text", Input).value, self.query_one("#reason-guidance", Input).value))
 
     def action_cancel(self) -> None:
+        """Escape: answer None."""
         self.dismiss(None)
 
 
@@ -172,6 +184,7 @@ class ReasonsScreen(RoomScreen[None]):
         self._leaders: dict[str, Actor] = {}  # panel id → its leader, for this visit only
 
     def compose(self) -> ComposeResult:
+        """The failed applicants' table (``#reasons-table``) and the help line."""
         yield Header()
         yield Static(Text(t("closing.reasons_title")), classes="title")
         yield DataTable(id="reasons-table", cursor_type="row", zebra_stripes=True)
@@ -179,15 +192,19 @@ class ReasonsScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Add the columns, fill the rows, focus the table."""
         self.query_one(DataTable).add_columns(t("common.col_code"), t("common.col_panel"), t("common.col_decision"),
                                               t("common.col_state"), t("common.col_reason"))
         self.refresh_rows()
         self.query_one(DataTable).focus()
 
     def on_unmount(self) -> None:
+        """Forget the leaders identified during this visit."""
         self._leaders.clear()
 
     def refresh_rows(self) -> None:
+        """Redraw the failed applicants (code, panel, decision, written or not, reason); empty with
+        a hint until the results are final."""
         room = self.room
         table = self.query_one(DataTable)
         cursor = table.cursor_row
@@ -248,6 +265,7 @@ class ReasonsScreen(RoomScreen[None]):
                 return
 
     def action_back(self) -> None:
+        """Escape: back to the results."""
         self.app.pop_screen()
 
 
@@ -257,6 +275,7 @@ class SignOffScreen(RoomScreen[None]):
     BINDINGS = [Binding("enter,s", "sign", t("closing.sign_off")), Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
+        """The results' digest, the count signed, who still has to sign, the keys."""
         yield Header()
         yield Static(Text(t("closing.signoff_title")), classes="title")
         yield Static(Text(""), id="signoff-digest")
@@ -266,12 +285,15 @@ class SignOffScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Draw the status."""
         self.refresh_status()
 
     def on_screen_resume(self) -> None:
+        """Back from the credential prompt: redraw."""
         self.refresh_status()
 
     def refresh_status(self) -> None:
+        """Redraw the digest and who has signed (only once the results are final)."""
         room = self.room
         if not room.closing.results_final():
             self.query_one("#signoff-status", Static).update(Text(t("results_not_final")))
@@ -286,6 +308,7 @@ class SignOffScreen(RoomScreen[None]):
                  if missing else t("closing.signoff_all")))
 
     def action_sign(self) -> None:
+        """Enter or ``s``: one of the reviewers still to sign types their credential, then signs."""
         room = self.room
         missing = room.closing.sign_offs_missing()
         if not room.closing.results_final() or not missing:
@@ -300,4 +323,5 @@ class SignOffScreen(RoomScreen[None]):
         self.refresh_status()
 
     def action_back(self) -> None:
+        """Escape: back to the results."""
         self.app.pop_screen()

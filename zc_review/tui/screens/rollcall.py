@@ -58,6 +58,7 @@ class RollCallScreen(RoomScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        """The quorum (``#roll-quorum``), the state line and the reviewers' table (``#roll-table``)."""
         yield Header()
         yield Static(t("opening.rollcall_title"), classes="title")
         yield Static(Text(""), id="roll-quorum")
@@ -66,6 +67,7 @@ class RollCallScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Fill the reviewers with their roles, panel and mark; focus the table."""
         table = self.query_one(DataTable)
         table.add_column(t("common.col_code"), key="id")
         table.add_column(t("common.col_name"), key="name")
@@ -102,6 +104,7 @@ class RollCallScreen(RoomScreen[None]):
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_mark(self, attending: bool) -> None:
+        """``a``/``x``: mark the current reviewer attending/absent (a refusal is shown), move down."""
         rid = self._current_id()
         if rid is None or self.operator is None:
             return
@@ -116,12 +119,14 @@ class RollCallScreen(RoomScreen[None]):
         self._refresh_status()
 
     def action_toggle_mark(self) -> None:
+        """Space: toggle the current reviewer's mark."""
         rid = self._current_id()
         if rid is None:
             return
         self.action_mark(not self._marks().get(rid, False))
 
     def action_close_roll_call(self) -> None:
+        """``c``: close the roll call (a refusal, e.g. no quorum, is shown)."""
         if self.operator is None:
             return
         try:
@@ -133,4 +138,5 @@ class RollCallScreen(RoomScreen[None]):
         self.notify(t("opening.rollcall_closed"))
 
     def action_back(self) -> None:
+        """Escape: back to the dashboard."""
         self.dismiss()

@@ -40,6 +40,7 @@ class RubricSignScreen(RoomScreen[None]):
     BINDINGS = [Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
+        """Panels (``#rub-panels``) on the left; name, criteria, state and signatures on the right."""
         yield Header()
         yield Static(t("opening.rubric_title"), classes="title")
         with Horizontal():
@@ -52,6 +53,7 @@ class RubricSignScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Fill the columns and the panels; show the first panel."""
         crit = self.query_one("#rub-criteria", DataTable)
         crit.can_focus = False  # read-only: Tab goes between the panels and the signatures
         for key, label in (("id", "common.col_code"), ("name", "common.col_criterion"), ("part", "common.col_part"),
@@ -68,17 +70,21 @@ class RubricSignScreen(RoomScreen[None]):
 
     @property
     def panel_id(self) -> str:
+        """The highlighted panel's id."""
         ol = self.query_one(OptionList)
         return str(ol.get_option_at_index(ol.highlighted or 0).id)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Show the highlighted panel."""
         if event.option.id:
             self.show_panel(event.option.id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a panel: move to its signatures."""
         self.query_one("#rub-sigs", DataTable).focus()
 
     def show_panel(self, panel_id: str) -> None:
+        """Show ``panel_id``'s rubric (criteria with part, maximum, step, levels) and signatures."""
         defn = self.room.defn
         panel = defn.panel(panel_id)
         rubric = defn.rubric(panel.rubric_id)
@@ -120,6 +126,8 @@ class RubricSignScreen(RoomScreen[None]):
         return out
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a role: ask the credential of someone who may sign it, then
+        sign (a refusal, or a role not theirs, is shown)."""
         if event.data_table.id != "rub-sigs":
             return
         panel_id = self.panel_id
@@ -150,4 +158,5 @@ class RubricSignScreen(RoomScreen[None]):
                             people, signed)
 
     def action_back(self) -> None:
+        """Escape: back to the dashboard."""
         self.dismiss()

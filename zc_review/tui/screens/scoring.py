@@ -78,6 +78,8 @@ class ScoreGrid(DataTable[Text]):
             self.cursor_coordinate = Coordinate(row + step, cols[0] if step > 0 else cols[-1])
 
     def on_key(self, event: events.Key) -> None:
+        """Type into the cell: score characters, Backspace, Enter/Tab/Shift+Tab (commit and move),
+        Escape (cancel the typing); other keys commit and pass on."""
         if self.row_count == 0:
             return
         row, col = self._keys_here()
@@ -140,6 +142,7 @@ class ScoringScreen(RoomScreen[None]):
         self.pending_submit: str | None = None  # the row whose submission awaits the second Ctrl+T
 
     def compose(self) -> ComposeResult:
+        """The heading, the rubric banner, the grid (``#score-grid``), the message and criterion lines."""
         yield Header()
         yield Static(t("scoring.title"), id="score-title", classes="title")
         yield Static(Text(""), id="score-banner", classes="error")
@@ -149,6 +152,7 @@ class ScoringScreen(RoomScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        """Ask the reviewer's credential."""
         self._ask_reviewer()
 
     def _ask_reviewer(self) -> None:
@@ -313,6 +317,7 @@ class ScoringScreen(RoomScreen[None]):
             self.query_one("#score-msg", Static).update(Text(t("sheet_locked", code=code)))
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        """Commit pending typing; show the highlighted criterion's description."""
         grid = self.query_one(ScoreGrid)
         grid.commit()
         if self.pending_submit is not None and self.pending_submit != str(event.cell_key.row_key.value):
@@ -397,6 +402,7 @@ class ScoringScreen(RoomScreen[None]):
         msg.update(Text(t("scoring.submitted", code=code), style="green"))
 
     def action_dossier(self) -> None:
+        """``d``: the current row's dossier (``DossierScreen``); a refusal is shown."""
         aid = self._row_id()
         if aid is None or self.actor is None:
             return
@@ -420,6 +426,7 @@ class ScoringScreen(RoomScreen[None]):
         self.app.push_screen(PanelScoresScreen(self.actor, view))
 
     def action_back(self) -> None:
+        """Escape: leave (asking first when unsaved rows remain) and forget the reviewer."""
         self.query_one(ScoreGrid).commit()
         if self.dirty - self.query_one(ScoreGrid).locked_rows:
             def leave(yes: bool | None) -> None:
