@@ -33,7 +33,7 @@ acts = json.loads(Path({script!r}).read_text("utf-8"))["actions"]
 upto = next(i for i, a in enumerate(acts) if a["action"] == "open_poll") + 1
 ScriptRunner(room, sec, Path({out!r})).run(acts[:upto])
 from zc_review.domain.model import StaffRole
-voters = [r for r in room.attending_ids() if room.ballot_items and True]
+voters = [r for r in room.attending_ids() if room.ballot.ballot_items and True]
 print(json.dumps({{"recorder": room.defn.staff_with_role(StaffRole.RECORDER).id, "voters": voters,
                   "names": {{r: room.person_name(r) for r in voters}},
                   "items": len(room.ballot.round_applicants(room.ballot.open_round()))}}))

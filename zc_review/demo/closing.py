@@ -172,18 +172,18 @@ async def play(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any
 async def _do_open_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "o")
-    await until(pilot, lambda: app.room.open_round() is not None, "open poll")
+    await until(pilot, lambda: app.room.ballot.open_round() is not None, "open poll")
 
 
 async def _do_open_runoff(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "r")
-    await until(pilot, lambda: on_top(app, Pick) or app.room.open_round() is not None, "run-off")
+    await until(pilot, lambda: on_top(app, Pick) or app.room.ballot.open_round() is not None, "run-off")
     if isinstance(app.screen, Pick):
         ids = [oid for oid, _ in app.screen.options]
         await burst(pilot, ["down"] * ids.index(action["group"]))
         await key(pilot, "enter")
-    await until(pilot, lambda: app.room.open_round() is not None, "open run-off")
+    await until(pilot, lambda: app.room.ballot.open_round() is not None, "open run-off")
 
 
 async def _do_ballot(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
@@ -216,7 +216,7 @@ async def _do_close_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], se
         await login(pilot, by, secrets.persons[by])
     else:
         await key(pilot, "c")
-    await until(pilot, lambda: app.room.open_round() is None, "close poll")
+    await until(pilot, lambda: app.room.ballot.open_round() is None, "close poll")
 
 
 async def _do_void_round(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
@@ -250,7 +250,7 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
     for field, text in (("#reason-text", action["reason"]), ("#reason-guidance", action["guidance"])):
         await retype(pilot, form.query_one(field, Input), text)
         await key(pilot, "enter")
-    await until(pilot, lambda: action["applicant"] in app.room.failure_reasons(), "write reason")
+    await until(pilot, lambda: action["applicant"] in app.room.closing.failure_reasons(), "write reason")
 
 
 async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
@@ -260,7 +260,7 @@ async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secr
     await key(pilot, "enter")
     reviewer = action["reviewer"]
     await login(pilot, reviewer, secrets.persons[reviewer])
-    await until(pilot, lambda: reviewer not in app.room.sign_offs_missing(), "sign-off")
+    await until(pilot, lambda: reviewer not in app.room.closing.sign_offs_missing(), "sign-off")
 
 
 # -- minutes and export ----------------------------------------------------------------------------------
@@ -272,11 +272,11 @@ async def _do_generate_minutes(pilot: Pilot[Any], app: Any, action: dict[str, An
 
 async def _do_sign_minutes(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
     screen = await open_step(pilot, "minutes", MinutesScreen)
-    before = app.room.minutes_stage()
+    before = app.room.closing.minutes_stage()
     await key(pilot, "s")
     await login(pilot, action["person"], secrets.persons[action["person"]])
     # the stage changes in the worker before the screen hears of it: wait for both
-    await until(pilot, lambda: app.room.minutes_stage() != before and not screen.busy, "sign minutes",
+    await until(pilot, lambda: app.room.closing.minutes_stage() != before and not screen.busy, "sign minutes",
                 timeout=120)
 
 

@@ -77,7 +77,7 @@ MESSAGES: dict[str, str] = merge((m.AREA, m.MESSAGES) for m in AREAS)
 
 # family -> {member (a plain string, an enum's .value) -> catalogue key}
 FAMILIES: dict[str, dict[str, str]] = {
-    # zc_review.service.permissions.Role (the role a person acts in)
+    # zc_review.service.room.permissions.Role (the role a person acts in)
     "role": {
         "reviewer": "common.role_reviewer",
         "chair": "common.role_chair",
