@@ -2,7 +2,8 @@
 
 A legal template (RULES.md §6; 000_…txt 第二十八条): what the minutes print whatever the session, kept
 beside the renderer rather than in the screen catalogue (zc_review/i18n/), so a change to a screen's
-wording never changes the record. ``zc_review.service.room.minutes_view`` fills the view-model from
+wording never changes the record, and the record stays Chinese (its punctuation included) whatever
+language the screens speak. ``zc_review.service.room.minutes_view`` fills the view-model from
 these names; ``zc_review.documents.minutes`` lays it out. Pure: standard library only.
 """
 

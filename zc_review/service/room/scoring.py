@@ -10,6 +10,7 @@ from zc_review.domain import rules
 from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
 from zc_review.domain.scoring import ApplicantScore, aggregate_scores
 from zc_review.domain.scoring import parse_score as _parse_score
+from zc_review.i18n import join_list
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.opening import Opening
@@ -165,7 +166,7 @@ class Scoring:
         if submit:
             missing = [c.name for c in rubric.criteria if c.id not in values]
             if missing:
-                raise ServiceError("score_missing", criterion="、".join(missing))
+                raise ServiceError("score_missing", criterion=join_list(missing))
         current = self.current_sheet(actor.person_id, applicant_id)
         if current is not None and current.status == "submitted":
             raise ServiceError("sheet_locked", code=a.code)
