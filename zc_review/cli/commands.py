@@ -131,7 +131,7 @@ def open_tui(args: argparse.Namespace) -> int:
     from zc_review.tui.app import make_app
 
     if not args.package.exists():
-        raise ServiceError("package_unreadable", path=str(args.package), error="文件不存在")
+        raise ServiceError("package_unreadable", path=str(args.package), error=t("cli.file_missing"))
     make_app(package_path=args.package, out_dir=args.out).run()
     return 0
 

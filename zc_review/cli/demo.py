@@ -33,7 +33,7 @@ def run_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     if not (keys / "root-cert.pem").exists():
-        fp = keygen(keys, "青川市人力资源和社会保障局")
+        fp = keygen(keys, t("cli.default_office_name"))
         console.print(t("cli.demo_keys_made", fp=fp))
     shutil.rmtree(home, ignore_errors=True)
     for suffix in ("", "-wal", "-shm"):  # each demo run is a fresh office archive

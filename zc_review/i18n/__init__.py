@@ -2,9 +2,9 @@
 
 Areas: one module per area of the meeting, each with ``AREA`` (its name) and ``MESSAGES`` (its keys):
 ``common`` (roles, choices, outcomes, flags, parts, column headings, buttons), ``unlock``, ``room``,
-``opening``, ``scoring``, ``ballot``, ``closing``, ``office``, ``cli``, ``tui``. ``MESSAGES`` below is their
-merge; a key defined in two areas is refused at import (``CatalogueError``). A new area is a new module
-listed in ``AREAS``.
+``opening``, ``scoring``, ``ballot``, ``closing``, ``office``, ``seal`` (the opaque failure, certificate
+names), ``cli``, ``tui``. ``MESSAGES`` below is their merge; a key defined in two areas is refused at
+import (``CatalogueError``). A new area is a new module listed in ``AREAS``.
 
 Key dialect (one): a text shown to people is ``<area>.<name>`` (``ballot.open_poll``), the area being the
 module that holds it; an error code is a bare snake_case name (``credential_wrong``) because it is an API:
@@ -36,9 +36,9 @@ import re
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 
-from zc_review.i18n import ballot, cli, closing, common, office, opening, room, scoring, tui, unlock
+from zc_review.i18n import ballot, cli, closing, common, office, opening, room, scoring, seal, tui, unlock
 
-AREAS: tuple[ModuleType, ...] = (common, unlock, room, opening, scoring, ballot, closing, office, cli, tui)
+AREAS: tuple[ModuleType, ...] = (common, unlock, room, opening, scoring, ballot, closing, office, seal, cli, tui)
 STRICT_ENV = "ZC_REVIEW_I18N_STRICT"
 
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
