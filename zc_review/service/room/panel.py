@@ -45,10 +45,12 @@ class PanelScores:
 
     @property
     def flagged(self) -> bool:
+        """True when some part's spread exceeds a threshold. Source: RULES.md §4; issue 5 §4."""
         return any(s.flagged for s in self.spreads)
 
     @property
     def concerned(self) -> tuple[str, ...]:
+        """Ids of the reviewers asked to re-check and explain, over both parts, sorted; ``()`` when not flagged."""
         return pr.concerned_reviewers(self.spreads)
 
 

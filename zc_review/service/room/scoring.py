@@ -69,6 +69,13 @@ class Scoring:
                        if not self.ctx.is_recused(reviewer_id, a.id)), key=lambda a: a.code)
 
     def require_may_see(self, actor: Actor, applicant_id: str, action: Action) -> Applicant:
+        """Refuse unless ``actor`` may see the applicant's dossier and scores for ``action``: roll call closed,
+        permitted, pledged, on the applicant's panel, not recused.
+
+        Returns: the applicant. Raises: ServiceError("roll_call_open"), ("not_permitted"), ("pledge_missing"),
+        ("not_on_panel"), ("recused"); KeyError for an unknown applicant id.
+        Source: RULES.md §2 (pledge before any dossier; recusal); 000 第二十六条(二)4, 第四十条(二)4.
+        """
         self.opening.require_roll_call()
         a = self.ctx.defn.applicant(applicant_id)
         self.ctx.require(actor, action, panel_id=a.panel_id)
