@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     office = sub.add_parser("office", help=t("cli.office")).add_subparsers(dest="office_command", required=True)
     kg = office.add_parser("keygen", help=t("cli.keygen"))
     kg.add_argument("--keys", type=Path, help=t("cli.keys"))
-    kg.add_argument("--name", default="青川市人力资源和社会保障局", help=t("cli.office_name"))
+    kg.add_argument("--name", default=t("cli.default_office_name"), help=t("cli.office_name"))
     pk = office.add_parser("pack", help=t("cli.pack"))
     pk.add_argument("input", type=Path)
     pk.add_argument("--out", type=Path, required=True)

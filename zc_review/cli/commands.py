@@ -22,6 +22,11 @@ def _keys(args: argparse.Namespace) -> Path:
 
 
 def keygen(args: argparse.Namespace) -> int:
+    """``office keygen``: make the office's root certificate and age identity in ``--keys`` (named ``--name``).
+
+    Prints the keys' directory and the root fingerprint. Returns: 0. Raises: ServiceError("keys_exist")
+    when keys are already there (never overwritten).
+    """
     from zc_review.service.office import keygen as do_keygen
 
     fp = do_keygen(_keys(args), args.name)
@@ -30,6 +35,12 @@ def keygen(args: argparse.Namespace) -> int:
 
 
 def pack(args: argparse.Namespace) -> int:
+    """``office pack``: validate the input folder and write the sealed session package and credential letters.
+
+    Prints each composition or anonymity warning (yellow), then the package, letters and counts.
+    Returns: 0. Raises: ServiceError("input_invalid"), ("composition_fatal"), ("keys_missing") (see
+    ``service.office.pack``). Source: RULES.md §1; issue 2 §1.
+    """
     from zc_review.service.office import pack as do_pack
 
     res = do_pack(args.input, args.out, _keys(args), secrets_out=args.secrets_out, fast_kdf=args.fast_kdf,
@@ -43,6 +54,8 @@ def pack(args: argparse.Namespace) -> int:
 
 
 def print_report(rep: object) -> None:
+    """Print a verify report as a table (check, passed or not, detail cut to 160 characters), then every
+    signer. ``rep`` is a ``service.office.VerifyReport``. Raises: AssertionError for anything else."""
     from zc_review.service.office import VerifyReport
 
     assert isinstance(rep, VerifyReport)
@@ -59,6 +72,11 @@ def print_report(rep: object) -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
+    """``office verify``: check a result bundle (signatures, decryption, digests, every number recounted).
+
+    Prints the report and a verdict. Returns: 0 when every check passed, 2 otherwise.
+    Raises: ServiceError("bundle_unreadable"), ("keys_missing").
+    """
     from zc_review.service.office import verify_bundle
 
     rep = verify_bundle(args.bundle, _keys(args))
@@ -68,6 +86,12 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
+    """``office import``: verify a bundle and file its results in the office archive (``--db``), once.
+
+    Prints the report and what was filed (again: nothing changed). Returns: 0. Raises: ServiceError
+    ("import_refused") on a failed check, ("import_conflict"), ("rehearsal_refused") without
+    ``--rehearsal``, and what ``verify`` raises.
+    """
     from zc_review.service.office import import_bundle
 
     res = import_bundle(args.bundle, _keys(args), args.db or paths.office_archive_url(),
@@ -79,6 +103,8 @@ def import_(args: argparse.Namespace) -> int:
 
 
 def trust_add(args: argparse.Namespace) -> int:
+    """``trust add``: trust an office root certificate on this laptop; prints its fingerprint to compare
+    with the one printed on the credential envelope. Returns: 0. Raises: ServiceError("cert_invalid")."""
     from zc_review.service.office import trust_add as do_trust
 
     fp = do_trust(args.cert)
@@ -87,6 +113,7 @@ def trust_add(args: argparse.Namespace) -> int:
 
 
 def trust_list(args: argparse.Namespace) -> int:
+    """``trust list``: print the fingerprint of every trusted office root, one a line. Returns: 0."""
     from zc_review.seal.trust import fingerprints
 
     for fp in fingerprints(paths.trust_dir()):
@@ -95,6 +122,11 @@ def trust_list(args: argparse.Namespace) -> int:
 
 
 def recover(args: argparse.Namespace) -> int:
+    """``office recover``: re-issue a package whose opening secret was lost, with new opening letters.
+
+    Prints the new package, its (unchanged) id and the letters. Returns: 0.
+    Raises: ServiceError("keys_missing"), ("recover_failed").
+    """
     from zc_review.service.office import recover as do_recover
 
     res = do_recover(args.package, _keys(args), args.out, secrets_out=args.secrets_out)
@@ -128,15 +160,26 @@ def close(args: argparse.Namespace) -> int:
 
 
 def open_tui(args: argparse.Namespace) -> int:
+    """``open``: run the room's TUI on a package until the user quits. Returns: 0.
+
+    Raises: ServiceError("package_unreadable") when the package file does not exist.
+    """
     from zc_review.tui.app import make_app
 
     if not args.package.exists():
-        raise ServiceError("package_unreadable", path=str(args.package), error="文件不存在")
+        raise ServiceError("package_unreadable", path=str(args.package), error=t("cli.file_missing"))
     make_app(package_path=args.package, out_dir=args.out).run()
     return 0
 
 
 def run_script(args: argparse.Namespace) -> int:
+    """``run-script``: open a package with the rehearsal secrets and play a script through the service.
+
+    Prints the results table (and the bundle written, if the script exported one); with
+    ``--results-json`` also writes every declared number as JSON. Returns: 0.
+    Raises: ServiceError("script_invalid"), ("secrets_invalid"), what ``RoomService.open`` raises, and
+    ("script_step_failed") wrapping the first refused step.
+    """
     from zc_review.service import RoomService
     from zc_review.service.script import ScriptRunner, Secrets, load_script
 

@@ -19,6 +19,13 @@ from zc_review.service.errors import ServiceError
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    """``demo``: the whole session on the demo input (``args.input``), every file under ``args.out``.
+
+    Office keys (made once), trust, pack, the session (through the real TUI with Pilot, or the service
+    with ``--no-tui``), the results table, the signed minutes, then the office's verify and import.
+    Returns: 0. Raises: ServiceError("script_invalid") without ``script.json``, ("demo_not_exported") when
+    the script exported no bundle, and whatever a step refuses.
+    """
     from zc_review.service import RoomService
     from zc_review.service.office import import_bundle, keygen, pack, trust_add
     from zc_review.service.script import ScriptRunner, Secrets, load_script
@@ -33,7 +40,7 @@ def run_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     if not (keys / "root-cert.pem").exists():
-        fp = keygen(keys, "青川市人力资源和社会保障局")
+        fp = keygen(keys, t("cli.default_office_name"))
         console.print(t("cli.demo_keys_made", fp=fp))
     shutil.rmtree(home, ignore_errors=True)
     for suffix in ("", "-wal", "-shm"):  # each demo run is a fresh office archive

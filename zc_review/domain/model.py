@@ -129,12 +129,15 @@ class Rubric:
 
     @property
     def has_defence(self) -> bool:
+        """True when some criterion scores the defence (答辩); False in the education series. Source: RULES.md §4."""
         return any(c.part is ScorePart.DEFENCE for c in self.criteria)
 
     def part_criteria(self, part: ScorePart) -> tuple[Criterion, ...]:
+        """The criteria of one part (material or defence), in rubric order; ``()`` when the part has none."""
         return tuple(c for c in self.criteria if c.part is part)
 
     def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with id ``criterion_id``. Raises: KeyError (the id) when the rubric has none."""
         for c in self.criteria:
             if c.id == criterion_id:
                 return c
@@ -262,36 +265,46 @@ class SessionDefinition:
 
     # -- lookups ---------------------------------------------------------------------------
     def reviewer(self, reviewer_id: str) -> Reviewer:
+        """The reviewer with id ``reviewer_id``. Raises: KeyError (the id) when the session has none."""
         for r in self.reviewers:
             if r.id == reviewer_id:
                 return r
         raise KeyError(reviewer_id)
 
     def applicant(self, applicant_id: str) -> Applicant:
+        """The applicant with id ``applicant_id``. Raises: KeyError (the id) when the session has none."""
         for a in self.applicants:
             if a.id == applicant_id:
                 return a
         raise KeyError(applicant_id)
 
     def panel(self, panel_id: str) -> Panel:
+        """The panel with id ``panel_id``. Raises: KeyError (the id) when the session has none."""
         for p in self.panels:
             if p.id == panel_id:
                 return p
         raise KeyError(panel_id)
 
     def group(self, group_id: str) -> Group:
+        """The group with id ``group_id``. Raises: KeyError (the id) when the session has none."""
         for g in self.groups:
             if g.id == group_id:
                 return g
         raise KeyError(group_id)
 
     def rubric(self, rubric_id: str) -> Rubric:
+        """The rubric with id ``rubric_id``. Raises: KeyError (the id) when the session has none."""
         for r in self.rubrics:
             if r.id == rubric_id:
                 return r
         raise KeyError(rubric_id)
 
     def staff_with_role(self, role: StaffRole) -> Staff:
+        """The staff member holding ``role``: the recorder or the discipline supervisor (the first, should
+        the input hold two; packing refuses that, ``committee.composition_findings``).
+
+        Raises: KeyError (the role) when no staff member holds it.
+        """
         for s in self.staff:
             if s.role is role:
                 return s
@@ -299,20 +312,27 @@ class SessionDefinition:
 
     @property
     def chair(self) -> Reviewer:
+        """The committee chair (主任委员). Raises: StopIteration when there is none (packing refuses a
+        committee without exactly one, ``committee.composition_findings``). Source: RULES.md §1."""
         return next(r for r in self.reviewers if r.committee_role is CommitteeRole.CHAIR)
 
     @property
     def vice_chairs(self) -> tuple[Reviewer, ...]:
+        """The committee vice-chairs (副主任委员), 1–3 in a valid committee, in input order. Source: RULES.md §1."""
         return tuple(r for r in self.reviewers if r.committee_role is CommitteeRole.VICE_CHAIR)
 
     def panel_of_reviewer(self, reviewer_id: str) -> Panel | None:
+        """The panel the reviewer sits on (its ``member_ids`` hold them), or None for a reviewer on no panel."""
         for p in self.panels:
             if reviewer_id in p.member_ids:
                 return p
         return None
 
     def applicants_of_panel(self, panel_id: str) -> tuple[Applicant, ...]:
+        """The applicants the panel scores, in input order; ``()`` for an unknown id."""
         return tuple(a for a in self.applicants if a.panel_id == panel_id)
 
     def applicants_of_group(self, group_id: str) -> tuple[Applicant, ...]:
+        """The applicants ranked in the group (one pass-rate cap), in input order; ``()`` for an unknown id.
+        Source: RULES.md §5."""
         return tuple(a for a in self.applicants if a.group_id == group_id)

@@ -45,6 +45,8 @@ class SessionOutcome:
         return self.main_round is not None and not self.pending
 
     def failed(self) -> list[str]:
+        """Ids of the applicants with an outcome other than passed (below 2/3, beyond the cap, or a run-off
+        pending), in input order; applicants with no outcome yet (no vote) are not listed. Source: RULES.md §5."""
         return [a for a, o in self.applicants.items() if o.outcome not in (None, rules.Outcome.PASSED)]
 
 

@@ -47,6 +47,8 @@ class PartSpread:
 
     @property
     def flagged(self) -> bool:
+        """True when some threshold (range, stdev, distance) is exceeded: the panel must re-check and
+        explain; the scores stay as given. Source: RULES.md §4; issue 5 §4."""
         return bool(self.reasons)
 
 

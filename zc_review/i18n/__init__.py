@@ -2,9 +2,9 @@
 
 Areas: one module per area of the meeting, each with ``AREA`` (its name) and ``MESSAGES`` (its keys):
 ``common`` (roles, choices, outcomes, flags, parts, column headings, buttons), ``unlock``, ``room``,
-``opening``, ``scoring``, ``ballot``, ``closing``, ``office``, ``cli``, ``tui``. ``MESSAGES`` below is their
-merge; a key defined in two areas is refused at import (``CatalogueError``). A new area is a new module
-listed in ``AREAS``.
+``opening``, ``scoring``, ``ballot``, ``closing``, ``office``, ``seal`` (the opaque failure, certificate
+names), ``cli``, ``tui``. ``MESSAGES`` below is their merge; a key defined in two areas is refused at
+import (``CatalogueError``). A new area is a new module listed in ``AREAS``.
 
 Key dialect (one): a text shown to people is ``<area>.<name>`` (``ballot.open_poll``), the area being the
 module that holds it; an error code is a bare snake_case name (``credential_wrong``) because it is an API:
@@ -22,6 +22,10 @@ logs it once on the ``zc_review.i18n`` logger (``MISSING`` holds the keys seen).
 variable ``ZC_REVIEW_I18N_STRICT=1`` (tests, development) ``t()`` raises ``KeyError`` instead, and also
 raises on parameters that do not fit the text. ``label_of()`` always raises ``KeyError`` for an unknown
 family or member (it cannot be reached with a typo in a string literal; the tests cover every member).
+
+Joining texts: the punctuation that joins texts is the catalogue's too (``LIST_SEP`` 、 between the items
+of a list, ``CLAUSE_SEP`` ； between clauses); ``join_list()`` and ``join_clauses()`` use them, so no
+service code writes a Chinese separator.
 """
 
 from __future__ import annotations
@@ -32,9 +36,9 @@ import re
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 
-from zc_review.i18n import ballot, cli, closing, common, office, opening, room, scoring, tui, unlock
+from zc_review.i18n import ballot, cli, closing, common, office, opening, room, scoring, seal, tui, unlock
 
-AREAS: tuple[ModuleType, ...] = (common, unlock, room, opening, scoring, ballot, closing, office, cli, tui)
+AREAS: tuple[ModuleType, ...] = (common, unlock, room, opening, scoring, ballot, closing, office, seal, cli, tui)
 STRICT_ENV = "ZC_REVIEW_I18N_STRICT"
 
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
@@ -147,6 +151,22 @@ FAMILIES: dict[str, dict[str, str]] = {
 }
 
 KEY_FAMILIES: dict[str, tuple[str, ...]] = {name: tuple(members) for name, members in FAMILIES.items()}
+
+
+#: Between the items of a list: names, codes, flags (顿号).
+LIST_SEP = "、"
+#: Between clauses: one per flagged score part, one per ballot round (分号).
+CLAUSE_SEP = "；"
+
+
+def join_list(items: Iterable[object]) -> str:
+    """The items (``str()`` of each) joined by ``LIST_SEP``: ``["A01", "A02"]`` → ``"A01、A02"``; ``[]`` → ``""``."""
+    return LIST_SEP.join(map(str, items))
+
+
+def join_clauses(items: Iterable[object]) -> str:
+    """The clauses (``str()`` of each) joined by ``CLAUSE_SEP``: ``["甲", "乙"]`` → ``"甲；乙"``; ``[]`` → ``""``."""
+    return CLAUSE_SEP.join(map(str, items))
 
 
 def t(key: str, **params: object) -> str:

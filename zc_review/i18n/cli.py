@@ -18,6 +18,7 @@ MESSAGES: dict[str, str] = {
     "cli.keygen": "生成组建单位根证书与密钥",
     "cli.keys": "组建单位密钥目录",
     "cli.office_name": "组建单位名称",
+    "cli.default_office_name": "青川市人力资源和社会保障局",
     "cli.pack": "校验申报与评委会资料，制作加密签名的会议文件包和凭证信函",
     "cli.secrets_out": "另存全部凭证（仅限演练/测试）",
     "cli.verify": "核验结果包（签名、解密、摘要、重算全部数字）",
@@ -65,6 +66,7 @@ MESSAGES: dict[str, str] = {
     "cli.prompt_credential": "{role} {name} 的个人凭据：",
     "cli.close_done": "已清除会议 {session} 的工作文件（{files} 个文件，先覆写后删除）。\n保留的只有结果包：{bundle}\n指纹：{fp}",
     "cli.new_out": "新评审包的保存位置",
+    "cli.file_missing": "文件不存在",
     "cli.close_secrets": "演练用凭据文件（office pack --secrets-out 写出的 JSON），代替逐项输入",
     "cli.pack_rehearsal": "打包为演练会议（演练：每屏横幅、文书加“演练”字样，正式档案库拒收结果包）",
 }

@@ -73,6 +73,7 @@ MESSAGES: dict[str, str] = {
     "scoring.agg_rule_mean": "汇总方式：算术平均",
     "scoring.agg_rule_trimmed": "汇总方式：去掉一个最高分和一个最低分后平均（不少于 {n} 个分数时；不足时算术平均）",
     "scoring.flag_summary": "{part}分极差 {range}、标准差 {stdev}，请复核说明：{who}",
+    "scoring.leader_sheet_title": "{year}年度评审会议",
     "scoring.panel_title": "{code} 本组评分（{rubric} 版本 {version}）",
     "scoring.panel_reviewer": "评委",
     "scoring.panel_own": "（本人）",

@@ -59,4 +59,5 @@ def open_choice(key: bytes, slip_id: str, round_no: int, applicant_id: str, seal
 
 
 def is_sealed(value: str) -> bool:
+    """True when ``value`` is a sealed choice (``"sealed:…"``, from ``seal_choice``), False for a plain one."""
     return value.startswith(PREFIX)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-GENERIC_MESSAGE = (
-    "无法打开或验证该文件：口令错误、文件不是本会议的、或文件已被改动。"
-    "请核对口令；如仍失败，请向组建单位索取原件。"
-)
+from zc_review.i18n import t
+
+#: The one text every failure shows (catalogue key ``seal.failed``).
+GENERIC_MESSAGE = t("seal.failed")
 
 
 class SealError(Exception):
@@ -37,4 +37,4 @@ class FormatVersionError(SealError):
         super().__init__(f"{kind} format version {version} unsupported (supported: {supported})")
         self.version = version
         self.supported = supported
-        self.message = f"该文件格式版本为 {version}，本程序只支持 {supported}，请升级程序。"
+        self.message = t("seal.format_version", version=version, supported=supported)

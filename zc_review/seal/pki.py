@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from zc_review.i18n import t
+
 from .errors import SealError
 
 ROOT_VALIDITY_DAYS = 3653
@@ -71,7 +73,7 @@ def generate_office_keys(name: str, now: dt.datetime) -> OfficeKeys:
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
-            x509.NameAttribute(NameOID.COMMON_NAME, f"{name} 职称评审根证书"),
+            x509.NameAttribute(NameOID.COMMON_NAME, t("seal.root_cert_name", name=name)),
         ]
     )
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())

@@ -20,6 +20,7 @@ NAME = "journal.jsonl"
 
 
 def journal_path(home: Path) -> Path:
+    """The journal file under the laptop's data directory ``home``: ``home/journal.jsonl`` (may not exist yet)."""
     return home / NAME
 
 

@@ -92,6 +92,7 @@ class Reader:
         self.problems: list[Problem] = []
 
     def problem(self, file: str, field: str, message: str) -> None:
+        """Note one problem (the file, the field's path, a Chinese message) in ``problems``; never raises."""
         self.problems.append(Problem(file, field, message))
 
     # -- paths ---------------------------------------------------------------------------------

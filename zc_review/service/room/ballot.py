@@ -10,6 +10,7 @@ from zc_review.domain import rules
 from zc_review.domain.ballot import Choice, Tally, tally_slips
 from zc_review.domain.ballot import box_fingerprint as _box_fingerprint
 from zc_review.domain.model import Applicant
+from zc_review.i18n import join_list
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext, new_slip_id
 from zc_review.service.room.opening import Opening
@@ -94,10 +95,10 @@ class Ballot:
             raise ServiceError("poll_already_open", round=self.rounds()[0].round_no)
         missing = [self.ctx.person_name(r) for r in self.ctx.attending_ids() if r not in self.opening.pledged_ids()]
         if missing:
-            raise ServiceError("pledges_missing", names="、".join(missing))
+            raise ServiceError("pledges_missing", names=join_list(missing))
         incomplete = [a.code for a in self.ctx.defn.applicants if not self.scoring.scoring_complete(a.id)]
         if incomplete:
-            raise ServiceError("scoring_incomplete", codes="、".join(incomplete[:10]), count=len(incomplete))
+            raise ServiceError("scoring_incomplete", codes=join_list(incomplete[:10]), count=len(incomplete))
         ids = [a.id for a in sorted(self.ctx.defn.applicants, key=lambda a: a.code)]
         return self.new_round("main", ids, actor=actor, role="recorder")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from zc_review.domain import rules
 from zc_review.domain.codec import canonical_json, definition_to_dict
 from zc_review.domain.outcome import SessionOutcome, declared_numbers
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.context import Actor, RoomContext
@@ -125,7 +125,7 @@ class Closing:
         reasons = self.failure_reasons()
         missing = [self.ctx.defn.applicant(a).code for a in out.failed() if a not in reasons]
         if missing:
-            raise ServiceError("reasons_missing", codes="、".join(missing))
+            raise ServiceError("reasons_missing", codes=join_list(missing))
         if self.sign_offs_missing():
             raise ServiceError("signoffs_missing", count=len(self.sign_offs_missing()))
         if self.minutes_stage() not in (None, "unsigned"):

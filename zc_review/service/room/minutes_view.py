@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from zc_review.documents import minutes_text as text
+from zc_review.documents.minutes_text import (
+    ROUND_KINDS as ROUND_KINDS,  # the zero report names its round by it
+)
 from zc_review.documents.views import (
     ApplicantRow,
     BallotRound,
@@ -29,9 +33,6 @@ if TYPE_CHECKING:
     from zc_review.service.room.closing import Closing
 
 BEIJING = timezone(timedelta(hours=8))
-ROUND_KINDS = {"main": "主投票", "runoff": "加投（并列决选）", "revote": "重投"}
-ROLE_LABELS = {"panel_leader": "评议组组长", "panel_vice_leader": "评议组副组长", "supervisor": "纪检监察人员",
-               "vice_chair": "评委会副主任委员", "chair": "评委会主任委员"}
 
 
 def fmt_time(value: datetime | None) -> str:
@@ -67,8 +68,8 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
     supervisor = d.staff_with_role(StaffRole.SUPERVISOR)
     q = service.opening.quorum()
     attendees = tuple(Person(r.name, _committee_role(service, r.id)) for r in d.reviewers if r.id in attending)
-    attendees += (Person(supervisor.name, t("common.role_supervisor"), "列席监督"), Person(recorder.name, t("common.role_recorder")))
-    absentees = tuple(Person(r.name, _committee_role(service, r.id), "缺席" if r.id in marked else "未点名")
+    attendees += (Person(supervisor.name, t("common.role_supervisor"), text.NOTE_SUPERVISING), Person(recorder.name, t("common.role_recorder")))
+    absentees = tuple(Person(r.name, _committee_role(service, r.id), text.NOTE_ABSENT if r.id in marked else text.NOTE_NOT_CALLED)
                       for r in d.reviewers if r.id not in attending)
     reasons = service.failure_reasons()
     opinions = service.scoring.opinions()
@@ -88,7 +89,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
                 decision=label_of("outcome", o.outcome.value) if o.outcome else "—",
                 reason="" if o.outcome is rules.Outcome.PASSED or o.outcome is None else
                 (reasons[a.id].reason if a.id in reasons else label_of("outcome", o.outcome.value))
-                + (f"（加投同意 {'、'.join(map(str, o.runoff_agree))}）" if o.runoff_agree else "")))
+                + text.runoff_note(o.runoff_agree)))
     groups = []
     for g in d.groups:
         dec = out.groups.get(g.id)
@@ -99,7 +100,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
     panels = []
     for p in d.panels:
         rub = d.rubric(p.rubric_id)
-        sigs = tuple(Signoff(service.ctx.person_name(sg.person_id), ROLE_LABELS.get(sg.role, sg.role), fmt_time(sg.signed_at))
+        sigs = tuple(Signoff(service.ctx.person_name(sg.person_id), text.SIGNOFF_ROLES.get(sg.role, sg.role), fmt_time(sg.signed_at))
                      for sg in service.ctx.signatures("rubric", p.id))
         panels.append(PanelView(p.name, service.ctx.person_name(p.leader_id), str(len(p.member_ids)), rub.name,
                                 rub.version, sigs))
@@ -115,33 +116,24 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
             note = t("closing.minutes_void_note", reason=r.void_reason)
         codes = sorted(d.applicant(a).code for a in apps)
         rounds.append(BallotRound(str(r.round_no), ROUND_KINDS.get(r.kind, r.kind),
-                                  f"{codes[0]}–{codes[-1]}（{len(codes)} 人）" if len(codes) > 3 else "、".join(codes),
+                                  text.round_applicants(codes),
                                   str(len(voters)), str(len(entitled)), closed_by, str(r.missing_voters), note))
         if r.box_sha256:
-            fingerprints.append(f"第{r.round_no}轮 {r.box_sha256}")
-    rule_values = (
-        ("综合得分", f"材料 {(d.rules.material_weight * 100).normalize()}% + 答辩 {(d.rules.defence_weight * 100).normalize()}%"
-         if any(rb.has_defence for rb in d.rubrics) else "综合得分 = 申报材料分（不设答辩）"),
-        ("表决通过", "同意票 ≥ 出席评委的三分之二（3×同意 ≥ 2×基数）"),
-        ("回避时的基数", "出席评委人数" if d.rules.recusal_base is RecusalBase.ATTENDING else "出席评委人数减回避人数"),
-        ("评分汇总方式", "算术平均" if d.rules.aggregation is Aggregation.MEAN else
-         f"去掉一个最高分和一个最低分后平均（不少于 {d.rules.trimmed_min_scores} 个分数时）"),
-        ("法定人数", f"出席评委 ≥ 评委会人数的三分之二（{q.required} 人）"),
-        ("每票同意数上限", "不超过本组通过名额" if d.rules.ballot_agree_limit else "不限"),
-        ("分数取整", "精确十进制计算，显示四舍五入保留两位小数"),
-        ("评分分歧阈值", f"极差 > {d.rules.flag_range} 分、标准差 > {d.rules.flag_stdev} 分或"
-                     f"单个评委偏离其他评委平均分 > {d.rules.flag_distance} 分时标记，须复核说明，分数不自动调整"),
-    ) + tuple((f"通过率：{g.name}", f"{(g.pass_rate * 100).normalize():f}%") for g in d.groups)
-    agenda = ("宣布评委会组成、评议组划分和会议议程", "点名，确认达到法定人数", "评审专家签署诚信承诺书，登记回避",
-              "签署量化评分标准", "审阅申报材料，评议组量化赋分", "评议组介绍评议意见",
-              "无记名投票表决", "公布表决结果，评审专家签字确认", "记录人、主持人签署会议记录，封存结果")
+            fingerprints.append(text.box_fingerprint(r.round_no, r.box_sha256))
+    rule_values = text.rule_values(
+        has_defence=any(rb.has_defence for rb in d.rubrics), material_weight=d.rules.material_weight,
+        defence_weight=d.rules.defence_weight, recusal_counts_attending=d.rules.recusal_base is RecusalBase.ATTENDING,
+        trimmed_mean=d.rules.aggregation is not Aggregation.MEAN, trimmed_min_scores=d.rules.trimmed_min_scores,
+        quorum_required=q.required, agree_limited=d.rules.ballot_agree_limit, flag_range=d.rules.flag_range,
+        flag_stdev=d.rules.flag_stdev, flag_distance=d.rules.flag_distance,
+        pass_rates=[(g.name, f"{(g.pass_rate * 100).normalize():f}%") for g in d.groups])
     return MinutesView(
         committee_name=d.committee_name, organizing_body=d.organizing_body, session_id=d.session_id,
-        session_title=f"{d.year}年度{d.committee_name}评审会议记录", rehearsal=d.rehearsal,
+        session_title=text.session_title(d.year, d.committee_name), rehearsal=d.rehearsal,
         started_at=fmt_time(st.opened_at), ended_at=fmt_time(service.ctx.clock()), venue=d.venue,
         presiding_name=service.ctx.person_name(presiding), presiding_role=_committee_role(service, presiding),
         recorder_name=recorder.name, attendees=attendees, absentees=absentees,
-        quorum=Quorum(str(q.committee_size), str(q.required), str(q.attending)), agenda=agenda,
+        quorum=Quorum(str(q.committee_size), str(q.required), str(q.attending)), agenda=text.AGENDA,
         rule_values=rule_values, panels=tuple(panels),
         recusals=tuple(RecusalView(service.ctx.person_name(rc.reviewer_id), d.applicant(rc.applicant_id).code, rc.reason,
                                    rc.source == "predeclared") for rc in service.ctx.recusals()),
@@ -152,7 +144,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
                             for a, f in sorted(reasons.items(), key=lambda kv: d.applicant(kv[0]).code)),
         ballot_rounds=tuple(rounds),
         result_signoffs=tuple(service.ctx.person_name(sg.person_id) for sg in service.ctx.signatures("results")),
-        ballot_box_fingerprint="；".join(fingerprints) or "—",
+        ballot_box_fingerprint=text.CLAUSE_SEP.join(fingerprints) or "—",
         log_head_hash=service.ctx.log_head(),
         bundle_fingerprint_note=t("closing.minutes_bundle_note", digest=service.results_digest()),
         disagreement_notes=_disagreement_notes(service, out),
@@ -179,9 +171,9 @@ def _disagreement_notes(service: Closing, out: SessionOutcome) -> tuple[Disagree
         flagged = [sp for sp in spreads if sp.flagged]
         if not flagged:
             continue
-        spread = "；".join(f"{label_of('part', sp.part)}分极差 {rules.round_half_up(sp.range)}、标准差 "
-                          f"{rules.round_half_up(sp.stdev)}" for sp in flagged)
-        lines = [f"{service.ctx.person_name(r)}：{explained.get((a.id, r), '（未说明）')}"
+        spread = text.CLAUSE_SEP.join(text.spread_text(label_of("part", sp.part), rules.round_half_up(sp.range),
+                                                       rules.round_half_up(sp.stdev)) for sp in flagged)
+        lines = [text.explanation_line(service.ctx.person_name(r), explained.get((a.id, r)))
                  for r in panel_rules.concerned_reviewers(flagged)]
         notes.append(DisagreementNote(a.code, d.panel(a.panel_id).name, spread, "\n".join(lines)))
     return tuple(notes)

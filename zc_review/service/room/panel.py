@@ -13,7 +13,7 @@ from zc_review.domain import panel as pr
 from zc_review.domain import rules
 from zc_review.domain.model import Aggregation, ApplicantFlag, StaffRole
 from zc_review.domain.scoring import ApplicantScore
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_clauses, join_list, label_of, t
 from zc_review.service.blind import blind_material_findings
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
@@ -45,10 +45,12 @@ class PanelScores:
 
     @property
     def flagged(self) -> bool:
+        """True when some part's spread exceeds a threshold. Source: RULES.md §4; issue 5 §4."""
         return any(s.flagged for s in self.spreads)
 
     @property
     def concerned(self) -> tuple[str, ...]:
+        """Ids of the reviewers asked to re-check and explain, over both parts, sorted; ``()`` when not flagged."""
         return pr.concerned_reviewers(self.spreads)
 
 
@@ -196,9 +198,9 @@ class Panel:
             o = out.applicants[a.id]
             sc = o.score
             sp = self.spreads(a.id, sc) if sc else ()
-            disagreement = "；".join(self._spread_text(s) for s in sp if s.flagged)
+            disagreement = join_clauses(self._spread_text(s) for s in sp if s.flagged)
             rows.append(LeaderRow(
-                a.id, a.code, self.ctx.defn.group(a.group_id).name, "、".join(label_of("flag", f.value) for f in a.flags),
+                a.id, a.code, self.ctx.defn.group(a.group_id).name, flags_label(a.flags),
                 str(rules.round_half_up(sc.material)) if sc else "—",
                 str(rules.round_half_up(sc.defence)) if sc and sc.defence is not None else "—",
                 str(sc.composite) if sc else "—", str(o.rank) if o.rank else "—", disagreement,
@@ -208,7 +210,7 @@ class Panel:
     def _spread_text(self, s: pr.PartSpread) -> str:
         return t("scoring.flag_summary", part=label_of("part", s.part), range=rules.round_half_up(s.range),
                  stdev=rules.round_half_up(s.stdev),
-                 who="、".join(self.ctx.person_name(r) for r in s.concerned))
+                 who=join_list(self.ctx.person_name(r) for r in s.concerned))
 
     def leader_sheet_pdf(self, actor: Actor, panel_id: str) -> bytes:
         """The panel leader's sheet as a printable PDF (landscape A4, embedded font). Leader only.
@@ -223,7 +225,7 @@ class Panel:
         p = self.ctx.defn.panel(panel_id)
         rubric = self.ctx.defn.rubric(p.rubric_id)
         view = PanelSheetView(
-            committee_name=self.ctx.defn.committee_name, session_title=f"{self.ctx.defn.year}年度评审会议",
+            committee_name=self.ctx.defn.committee_name, session_title=t("scoring.leader_sheet_title", year=self.ctx.defn.year),
             session_id=self.ctx.defn.session_id, panel_name=p.name, leader_name=self.ctx.person_name(p.leader_id),
             rubric_name=rubric.name, rubric_version=rubric.version, criteria=(),
             applicants=tuple(SheetApplicant(r.code, r.group, r.flags, material=r.material, defence=r.defence,
@@ -302,4 +304,4 @@ class Panel:
 
 def flags_label(flags: tuple[ApplicantFlag, ...]) -> str:
     """The applicant's flags as Chinese labels joined by 、."""
-    return "、".join(label_of("flag", f.value) for f in flags)
+    return join_list(label_of("flag", f.value) for f in flags)

@@ -10,6 +10,7 @@ from zc_review.domain import rules
 from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
 from zc_review.domain.scoring import ApplicantScore, aggregate_scores
 from zc_review.domain.scoring import parse_score as _parse_score
+from zc_review.i18n import join_list
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.opening import Opening
@@ -68,6 +69,13 @@ class Scoring:
                        if not self.ctx.is_recused(reviewer_id, a.id)), key=lambda a: a.code)
 
     def require_may_see(self, actor: Actor, applicant_id: str, action: Action) -> Applicant:
+        """Refuse unless ``actor`` may see the applicant's dossier and scores for ``action``: roll call closed,
+        permitted, pledged, on the applicant's panel, not recused.
+
+        Returns: the applicant. Raises: ServiceError("roll_call_open"), ("not_permitted"), ("pledge_missing"),
+        ("not_on_panel"), ("recused"); KeyError for an unknown applicant id.
+        Source: RULES.md §2 (pledge before any dossier; recusal); 000 第二十六条(二)4, 第四十条(二)4.
+        """
         self.opening.require_roll_call()
         a = self.ctx.defn.applicant(applicant_id)
         self.ctx.require(actor, action, panel_id=a.panel_id)
@@ -165,7 +173,7 @@ class Scoring:
         if submit:
             missing = [c.name for c in rubric.criteria if c.id not in values]
             if missing:
-                raise ServiceError("score_missing", criterion="、".join(missing))
+                raise ServiceError("score_missing", criterion=join_list(missing))
         current = self.current_sheet(actor.person_id, applicant_id)
         if current is not None and current.status == "submitted":
             raise ServiceError("sheet_locked", code=a.code)
