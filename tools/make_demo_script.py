@@ -39,7 +39,7 @@ def sheet_values(rubric: Rubric, quality: float, rng: random.Random) -> dict[str
         share = min(1.0, max(0.3, rng.gauss(quality, 0.05)))
         raw = Decimal(str(share)) * c.max_points
         steps = (raw / c.step).to_integral_value()
-        out[c.id] = str(min(c.max_points, steps * c.step).normalize() if steps else Decimal(0))
+        out[c.id] = f"{(min(c.max_points, steps * c.step).normalize() if steps else Decimal(0)):f}"
     return out
 
 

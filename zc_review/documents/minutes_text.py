@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from zc_review.domain.codec import percent_text
+
 #: Poll round kind (``PollRound.kind``) -> its name in the minutes and the zero report.
 ROUND_KINDS: dict[str, str] = {"main": "主投票", "runoff": "加投（并列决选）", "revote": "重投"}
 
@@ -101,7 +103,7 @@ def rule_values(*, has_defence: bool, material_weight: Decimal, defence_weight: 
 
     Source: RULES.md §2 (quorum), §4 (composite, aggregation, disagreement), §5 (2/3, recusal base, cap).
     """
-    composite = (f"材料 {(material_weight * 100).normalize()}% + 答辩 {(defence_weight * 100).normalize()}%"
+    composite = (f"材料 {percent_text(material_weight)} + 答辩 {percent_text(defence_weight)}"
                  if has_defence else "综合得分 = 申报材料分（不设答辩）")
     return (
         ("综合得分", composite),

@@ -33,6 +33,19 @@ class CodecError(ValueError):
 
 # -- encoding ----------------------------------------------------------------------------------
 
+def decimal_text(value: Decimal) -> str:
+    """A Decimal in fixed notation, keeping its places: ``7E+1`` → ``"70"``, ``12.50`` → ``"12.50"``.
+
+    ``str(Decimal("7E+1"))`` would give ``"7E+1"``: never shown to people nor written into signed data.
+    """
+    return f"{value:f}"
+
+
+def percent_text(fraction: Decimal) -> str:
+    """A fraction as a percentage without trailing zeros: ``Decimal("0.7")`` → ``"70%"``, ``0.125`` → ``"12.5%"``."""
+    return f"{(fraction * 100).normalize():f}%"
+
+
 def _encode(value: Any, path: str) -> Any:
     if isinstance(value, Enum):
         return value.value
@@ -41,7 +54,7 @@ def _encode(value: Any, path: str) -> Any:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise CodecError(path, f"non-finite decimal {value}")
-        return str(value)
+        return decimal_text(value)
     if isinstance(value, tuple | list):
         return [_encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

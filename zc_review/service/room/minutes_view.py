@@ -25,6 +25,7 @@ from zc_review.documents.views import (
 )
 from zc_review.domain import panel as panel_rules
 from zc_review.domain import rules
+from zc_review.domain.codec import percent_text
 from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
 from zc_review.domain.outcome import SessionOutcome
 from zc_review.i18n import label_of, t
@@ -94,7 +95,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
     for g in d.groups:
         dec = out.groups.get(g.id)
         n = len(d.applicants_of_group(g.id))
-        groups.append(GroupSummary(g.name, f"{(g.pass_rate * 100).normalize():f}%", str(n),
+        groups.append(GroupSummary(g.name, percent_text(g.pass_rate), str(n),
                                    str(dec.cap if dec else rules.pass_cap(g.pass_rate, n)),
                                    str(sum(1 for v in (dec.outcomes.values() if dec else []) if v is rules.Outcome.PASSED))))
     panels = []
@@ -126,7 +127,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         trimmed_mean=d.rules.aggregation is not Aggregation.MEAN, trimmed_min_scores=d.rules.trimmed_min_scores,
         quorum_required=q.required, agree_limited=d.rules.ballot_agree_limit, flag_range=d.rules.flag_range,
         flag_stdev=d.rules.flag_stdev, flag_distance=d.rules.flag_distance,
-        pass_rates=[(g.name, f"{(g.pass_rate * 100).normalize():f}%") for g in d.groups])
+        pass_rates=[(g.name, percent_text(g.pass_rate)) for g in d.groups])
     return MinutesView(
         committee_name=d.committee_name, organizing_body=d.organizing_body, session_id=d.session_id,
         session_title=text.session_title(d.year, d.committee_name), rehearsal=d.rehearsal,

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from zc_review.domain import panel as pr
 from zc_review.domain import rules
+from zc_review.domain.codec import decimal_text
 from zc_review.domain.model import Aggregation, ApplicantFlag, StaffRole
 from zc_review.domain.scoring import ApplicantScore
 from zc_review.i18n import join_clauses, join_list, label_of, t
@@ -297,7 +298,7 @@ class Panel:
 
     def flag_records(self) -> dict[str, list[dict[str, object]]]:
         """The disagreement flags as the room computed them, for results.json: applicant id → spreads."""
-        return {a: [{"part": s.part, "range": str(s.range), "stdev": str(rules.round_half_up(s.stdev, 6)),
+        return {a: [{"part": s.part, "range": decimal_text(s.range), "stdev": decimal_text(rules.round_half_up(s.stdev, 6)),
                      "reasons": list(s.reasons), "concerned": list(s.concerned)} for s in sp if s.flagged]
                 for a, sp in self.flagged_applicants().items()}
 

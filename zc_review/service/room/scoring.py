@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zc_review.domain import rules
+from zc_review.domain.codec import decimal_text
 from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
 from zc_review.domain.scoring import ApplicantScore, aggregate_scores
 from zc_review.domain.scoring import parse_score as _parse_score
@@ -178,7 +179,7 @@ class Scoring:
         if current is not None and current.status == "submitted":
             raise ServiceError("sheet_locked", code=a.code)
         now = self.ctx.clock()
-        values_json = json.dumps({k: (None if v is None else str(v)) for k, v in sorted(values.items())})
+        values_json = json.dumps({k: (None if v is None else decimal_text(v)) for k, v in sorted(values.items())})
         with self.ctx.tx() as s:
             if current is None:
                 sheet = ScoreSheet(reviewer_id=actor.person_id, applicant_id=applicant_id, version=1,
