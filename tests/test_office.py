@@ -157,8 +157,10 @@ def test_minutes_fonts_embedded(sealed: tuple[Any, Path], tmp_path: Path) -> Non
     path = tmp_path / "m.pdf"
     path.write_bytes(sealed[0].closing.minutes_pdf())
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    rows = [line for line in out.splitlines()[2:] if "WenQuanYi" in line]
-    assert rows and all(" yes " in r for r in rows)
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    # every font, the signature stamps' included, is embedded: the column "emb" (5th from the right) is yes
+    assert rows and any("WenQuanYi" in r[0] for r in rows)
+    assert [r[0] for r in rows if r[-5] != "yes"] == []
 
 
 # -- the package ------------------------------------------------------------------------------------

@@ -92,7 +92,8 @@ def _stamp_pdf(width: float, height: float, lines: list[str]) -> bytes:
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=(width, height), invariant=1)
+    # the initial font is the embedded one too: reportlab would otherwise list a non-embedded Helvetica
+    c = canvas.Canvas(buf, pagesize=(width, height), invariant=1, initialFontName=FONT_NAME)
     c.setStrokeColorRGB(0.75, 0.1, 0.1)
     c.setFillColorRGB(0.75, 0.1, 0.1)
     c.setLineWidth(1.2)
