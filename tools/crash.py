@@ -311,6 +311,10 @@ def harness(setup: Setup, *, kills: int, runs: int, seed: int, calibrated: bool 
     """Kill ``kills`` times over ``runs`` whole sessions. Without calibration (a quick sample) the kill
     lands a random 0–50 ms into the action and the reference is the bundle's own recount only.
 
+    A target already behind the resume point (its action was done before the restart) is drawn again among
+    the actions left; a kill that finds the session finished is carried to the next run (a session of its
+    own at the end if needed, at most three more): the harness never counts its own miss as a failure.
+
     Returns: {"seed", "tried", "passed", "by_kind", "seconds", "failures"}.
     """
     rng = random.Random(seed)
@@ -326,12 +330,25 @@ def harness(setup: Setup, *, kills: int, runs: int, seed: int, calibrated: bool 
         print(f"session of {len(setup.actions)} actions, uninterrupted run "
               f"{sum(durations.values()):.1f} s of service calls", flush=True)
     per_run = [kills // runs + (1 if r < kills % runs else 0) for r in range(runs)]
-    for r, k in enumerate(per_run):
+    r = 0
+    carried = 0  # kills that found no action left in their run: they go to the next run (one more if need be)
+    while r < len(per_run):
+        k = per_run[r] + carried
+        carried = 0
         paths = setup.new_run(f"run{r}")
         run_tried: list[tuple[int, str]] = []
         run_failed: list[str] = []
         for target, fraction in pick_targets(setup, rng, k):
+            resume = read_acks(paths["acks"])
+            if resume >= len(setup.actions):  # the session is over: this kill belongs to another run
+                carried += 1
+                continue
+            if target < resume:  # already behind the resume point: draw again among the actions left
+                target = rng.randrange(resume, len(setup.actions))
             what, err, hit = drive(setup, paths, target, fraction, durations)
+            if what == "done":  # finished before reaching the target (its last actions were redone): no kill
+                carried += 1
+                break
             if what != "killed":
                 run_failed.append(f"kill before action {target}: {what} {err}")
                 break
@@ -354,6 +371,9 @@ def harness(setup: Setup, *, kills: int, runs: int, seed: int, calibrated: bool 
         print(f"run {r}: {len(run_tried)} kill points {'passed' if not run_failed else 'FAILED'} "
               f"({time.monotonic() - t0:.0f} s)", flush=True)
         shutil.rmtree(paths["run"], ignore_errors=True)
+        if carried and r == len(per_run) - 1 and len(per_run) < runs + 3:
+            per_run.append(0)  # the kills carried over get a whole session of their own
+        r += 1
     elapsed = time.monotonic() - t0
     return {"seed": seed, "tried": tried, "passed": passed, "by_kind": dict(sorted(categories.items())),
             "seconds": round(elapsed), "failures": failures}
