@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # kinds of kill point, so the report can say where the plug was pulled
+from zc_review.service.script.progress import ack, read_acks  # noqa: E402  (one implementation)
+
 CATEGORY = {"scores": "mid-score", "ballot": "mid-ballot", "close_poll": "mid-close/tally",
             "open_poll": "mid-open-poll", "open_runoff": "mid-open-poll", "generate_minutes": "mid-PDF",
             "sign_minutes": "mid-signature", "sign_off": "mid-signature", "pledge": "mid-signature",
@@ -42,21 +44,6 @@ CATEGORY = {"scores": "mid-score", "ballot": "mid-ballot", "close_poll": "mid-cl
 
 # -- the child ---------------------------------------------------------------------------------------------
 
-def read_acks(path: Path) -> int:
-    """The number of acknowledged actions (0..n-1 contiguous); a torn last line is ignored."""
-    if not path.exists():
-        return 0
-    done = -1
-    for line in path.read_text("ascii", errors="replace").split("\n")[:-1]:
-        if line.strip().isdigit() and int(line) == done + 1:
-            done += 1
-    return done + 1
-
-
-def ack(fh: Any, i: int) -> None:
-    fh.write(f"{i}\n")
-    fh.flush()
-    os.fsync(fh.fileno())
 
 
 def child(args: argparse.Namespace) -> int:

@@ -182,12 +182,19 @@ def run_script(args: argparse.Namespace) -> int:
     """
     from zc_review.service import RoomService
     from zc_review.service.script import ScriptRunner, Secrets, load_script
+    from zc_review.service.script.progress import progress_path, read_acks, resume_point
 
     script = load_script(args.script)
     secrets = Secrets.load(args.secrets)
     service = RoomService.open(args.package, secrets.chair_opening, secrets.supervisor_opening)
     runner = ScriptRunner(service, secrets, args.out)
-    runner.run(script["actions"])
+    actions = script["actions"]
+    acks = progress_path(service.workdir, args.script.read_bytes()) if service.workdir is not None else None
+    if acks is not None and acks.exists():
+        start = resume_point(service, actions, read_acks(acks))
+        console.print(t("cli.script_resumed", step=start + 1, total=len(actions)) if start < len(actions)
+                      else t("cli.script_all_done", total=len(actions)))
+    runner.run(actions, acks=acks)
     print_results(service)
     if args.results_json:
         import json

@@ -9,6 +9,8 @@ from __future__ import annotations
 AREA = "cli"
 
 MESSAGES: dict[str, str] = {
+    "cli.script_resumed": "本会议已按此脚本进行过：从第 {step} 步继续（共 {total} 步）。",
+    "cli.script_all_done": "此脚本的 {total} 步均已完成，不再重复执行。",
     # -- error codes ---------------------------------------------------------------------------------------
     "demo_not_exported": "演示脚本未导出结果包。",
     # -- texts --------------------------------------------------------------------------------------------

@@ -19,12 +19,13 @@ from zc_review.domain.rules import RuleError
 from zc_review.domain.script import Action, parse_action
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, RoomService
+from zc_review.service.script.progress import ack, progress_path, read_acks, resume_point
 from zc_review.service.script.resume import action_done
 from zc_review.service.script.steps import STEPS
 
 MAX_SCRIPT_BYTES = 16 * 1024 * 1024
 
-__all__ = ["MAX_SCRIPT_BYTES", "ScriptRunner", "Secrets", "action_done", "load_script"]
+__all__ = ["MAX_SCRIPT_BYTES", "ScriptRunner", "Secrets", "action_done", "load_script", "progress_path"]
 
 
 @dataclass(frozen=True)
@@ -99,20 +100,37 @@ class ScriptRunner:
         return self._recorder
 
     def run(self, actions: Sequence[Action | Mapping[str, Any]], *, start: int = 0,
-            progress: Callable[[int, Any], None] | None = None) -> None:
-        """Perform ``actions[start:]`` in order.
+            progress: Callable[[int, Any], None] | None = None, acks: Path | None = None) -> int:
+        """Perform ``actions[start:]`` in order; with ``acks`` (a progress file) acknowledge each one and
+        start after the last action already done (a second run after a crash or a refusal resumes).
 
+        Returns: the index the run started from (0-based).
         Raises: ServiceError("script_step_failed", index, action, message) wrapping the first
             refusal, so the user sees which step failed and why.
         """
-        typed = [self._typed(a) for a in actions[start:]]  # parsed once, before anything is done
-        for i, (act, raw) in enumerate(zip(typed, actions[start:], strict=True), start):
-            try:
-                STEPS[type(act)].perform(self, act)
-            except ServiceError as exc:
-                raise ServiceError("script_step_failed", index=i + 1, action=act.kind, message=exc.message) from exc
-            if progress:
-                progress(i, raw)
+        typed = [self._typed(a) for a in actions]  # parsed once, before anything is done
+        acked = read_acks(acks) if acks is not None else 0
+        if acks is not None:
+            start = max(start, resume_point(self.service, typed, acked))
+        fh = open(acks, "a", encoding="ascii") if acks is not None else None  # noqa: SIM115 (closed below)
+        try:
+            for j in range(acked, start if fh is not None else 0):  # done before, its acknowledgement lost
+                ack(fh, j)  # type: ignore[arg-type]
+            for i in range(start, len(typed)):
+                act = typed[i]
+                try:
+                    STEPS[type(act)].perform(self, act)
+                except ServiceError as exc:
+                    raise ServiceError("script_step_failed", index=i + 1, action=act.kind,
+                                       message=exc.message) from exc
+                if fh is not None:
+                    ack(fh, i)
+                if progress:
+                    progress(i, actions[i])
+        finally:
+            if fh is not None:
+                fh.close()
+        return start
 
     def perform(self, act: Action | Mapping[str, Any]) -> None:
         """Perform one action (typed, or its JSON object: see docs/SCRIPT.md) through the room's parts.
