@@ -264,7 +264,7 @@ def make_demo_files(work: Path) -> dict[str, Any]:
     older = runner.exported[0] if runner.exported else None
     newer, _ = room.closing.export_bundle(runner.recorder, work / "newer")
     return {"keys": keys, "package": pkgs[0], "donor_package": pkgs[1], "secrets": secrets, "older": older,
-            "newer": newer}
+            "newer": newer, "payload": payload, "package_id": room.package_id}
 
 
 def fuzz(files: dict[str, Any], n: int, seed: int, work: Path, replays: int = 1) -> Stats:
@@ -291,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-n", type=int, default=10_000, help="mutations (default 10000)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--replays", type=int, default=3, help="older bundles replayed at import")
+    p.add_argument("--semantic", type=int, default=1000,
+                   help="semantic mutants re-sealed with the session's own device key (reported apart)")
     args = p.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="zc-fuzz-") as tmp:
         work = Path(tmp)
@@ -301,8 +303,14 @@ def main(argv: list[str] | None = None) -> int:
         files = make_demo_files(work)
         print(f"fuzz: demo package and two bundles made in {time.perf_counter() - t0:.1f} s", flush=True)
         stats = fuzz(files, args.n, args.seed, work, args.replays)
-    print(report(stats))
-    return 0 if not stats.accepted and not stats.crashes and stats.mutations >= args.n else 1
+        print(report(stats), flush=True)
+        from tools.fuzz_semantic import semantic_fuzz, semantic_report
+
+        sem = semantic_fuzz(files["newer"], files["older"], files["keys"], files["payload"], files["package_id"],
+                            work, args.semantic, args.seed)
+        print(semantic_report(sem))
+    return 0 if (not stats.accepted and not stats.crashes and stats.mutations >= args.n
+                 and not sem.accepted and not sem.crashes) else 1
 
 
 if __name__ == "__main__":
