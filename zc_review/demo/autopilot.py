@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from zc_review.demo import closing, opening
-from zc_review.domain.model import StaffRole
 from zc_review.service.errors import ServiceError
 from zc_review.service.script import Secrets
 from zc_review.tui.app import make_app
@@ -36,7 +35,7 @@ async def unlock_and_login(pilot: Any, app: Any, secrets: Secrets) -> None:
         if time.monotonic() > deadline:
             raise ServiceError("unlock_failed", diagnostics="autopilot timeout")
         await pilot.pause(0.05)
-    recorder = app.room.defn.staff_with_role(StaffRole.RECORDER).id
+    recorder = app.room.views.recorder().person_id
     await pilot.press(*secrets.persons[recorder], "enter")
     while not isinstance(app.screen, DashboardScreen):
         if time.monotonic() > deadline:

@@ -19,9 +19,9 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from zc_review.domain.ballot import Choice
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
+from zc_review.service.room import Choice
 from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotedNotice, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.export import ExportScreen

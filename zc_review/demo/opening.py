@@ -25,11 +25,9 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import DataTable, Label, OptionList, TextArea
 
-from zc_review.domain.scoring import parse_score
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
-from zc_review.service.room.opening import RUBRIC_ROLES
-from zc_review.service.room.permissions import Role
+from zc_review.service.room import parse_score
 from zc_review.service.script import Secrets
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.dossier import DossierScreen
@@ -207,10 +205,10 @@ async def _roll_call(pilot: Any, app: Any, action: dict[str, Any]) -> None:
         return
     table = screen.query_one(DataTable)
     attending, absent = set(action["attending"]), set(action["absent"])
-    for i, r in enumerate(app.room.defn.reviewers):
-        if r.id in attending or r.id in absent:
+    for i, r in enumerate(app.room.views.roll_call()):
+        if r.reviewer_id in attending or r.reviewer_id in absent:
             await move_row(pilot, table, i)
-            await keys(pilot, "a" if r.id in attending else "x")
+            await keys(pilot, "a" if r.reviewer_id in attending else "x")
             await _check(pilot)
 
 
@@ -230,7 +228,7 @@ async def _pledge(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets
 
 async def _recuse(pilot: Any, app: Any, action: dict[str, Any]) -> None:
     await _open_step(pilot, "3", RecusalScreen)
-    code = app.room.defn.applicant(action["applicant"]).code
+    code = app.room.views.applicant(action["applicant"]).code
     await keys(pilot, *action["reviewer"])
     await keys(pilot, "enter")
     await keys(pilot, *code)
@@ -243,15 +241,15 @@ async def _recuse(pilot: Any, app: Any, action: dict[str, Any]) -> None:
 async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -> None:
     screen = (app.screen if isinstance(app.screen, RubricSignScreen)
               else await _open_step(pilot, "4", RubricSignScreen))
-    panels = [p.id for p in app.room.defn.panels]
+    panels = [p.panel_id for p in app.room.views.panels()]
     ol = screen.query_one(OptionList)
     if not ol.has_focus:
         await keys(pilot, "shift+tab")
     delta = panels.index(action["panel"]) - (ol.highlighted or 0)
     await keys(pilot, *(["down" if delta > 0 else "up"] * abs(delta)), "enter")
-    role = Role(action["role"])
+    places = [p.role for p in app.room.views.rubric_signatures(action["panel"])]
     sigs = screen.query_one("#rub-sigs", DataTable)
-    await move_row(pilot, sigs, RUBRIC_ROLES.index(role))
+    await move_row(pilot, sigs, places.index(action["role"]))
     await keys(pilot, "enter")
     await wait_for(pilot, lambda: app.screen is not screen, "CredentialPrompt")
     await credential(pilot, action["person"], secrets)
@@ -278,7 +276,7 @@ async def _open_scoring(pilot: Any, app: Any, reviewer: str, secrets: Secrets) -
 async def _to_row(pilot: Any, app: Any, screen: Any, applicant: str) -> Any:
     grid = screen.query_one(ScoreGrid)
     if applicant not in grid.rows:  # recused, or not on the reviewer's panel: the screen never offers it
-        a = app.room.defn.applicant(applicant)
+        a = app.room.views.applicant(applicant)
         recused = app.room.is_recused(screen.actor.person_id, applicant)
         raise ServiceError("recused", code=a.code) if recused else ServiceError("not_on_panel")
     await move_row(pilot, grid, grid.get_row_index(applicant))

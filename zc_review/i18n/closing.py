@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "closing.minutes_recorder": "会议记录：记录人已签署，待主持人签署",
     "closing.minutes_presiding": "会议记录：记录人、主持人均已签署",
     "closing.minutes_working": "（正在处理，请稍候……）",
+    "closing.minutes_stage_note": "　{note}",
     "closing.minutes_summary": "共 {pages} 页，{kb} KB，SHA-256 前缀 {sha}",
     "closing.minutes_sign_login": "签署会议记录：请核验凭证",
     "closing.export_dir": "结果包保存位置（U盘目录）：",

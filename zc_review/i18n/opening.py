@@ -51,6 +51,7 @@ MESSAGES: dict[str, str] = {
     "opening.recusal_predeclared": "预先申报",
     "opening.recusal_room": "会上申报",
     "opening.rubric_title": "量化评分标准生效签署（五方签署后生效）",
+    "opening.rubric_heading": "{panel}：{rubric}（{version}）",
     "opening.rubric_in_force": "已生效（五方均已签署）",
     "opening.rubric_not_yet": "未生效：已签署 {n} / 5",
     "opening.rubric_credential_title": "{panel}评分标准：以“{role}”身份签署，请输入本人凭证",

@@ -13,6 +13,8 @@ MESSAGES: dict[str, str] = {
     "tui_refused": "{message}",
     "tui_timeout": "界面等待超时：{what}",
     # -- texts --------------------------------------------------------------------------------------------
+    "tui.app_title": "zc-review 职称评审会议系统",
+    "tui.quit": "退出",
     "tui.recorder_login": "记录人登录：请输入记录人凭证",
     "tui.rehearsal_banner": "演练 · 非正式评审",
     "tui.dash_status": "出席 {attending} / 应到 {size}，法定人数 {required}：{quorum}",

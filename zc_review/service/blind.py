@@ -1,4 +1,4 @@
-"""The blind-material check over a whole session definition, shared by ``office pack`` and the room.
+"""The blind-material check over a whole session definition, and its lines, shared by ``office pack`` and the room.
 
 The rule itself (which terms identify an applicant, how a hit is excerpted) is pure and lives in
 ``zc_review.domain.panel``; this module extracts the attachments' text (pypdf, in memory) and applies it.
@@ -11,6 +11,7 @@ import io
 
 from zc_review.domain import panel as pr
 from zc_review.domain.model import SessionDefinition
+from zc_review.i18n import label_of, t
 
 MAX_PAGES = 200  # pages of text read per attachment
 
@@ -47,3 +48,21 @@ def pdf_text(data: bytes) -> str:
         return "\n".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages[:MAX_PAGES])
     except Exception:  # hostile or broken PDF: nothing to check here, shown as unreadable in the room
         return ""
+
+
+def anonymity_lines(defn: SessionDefinition, findings: dict[str, list[pr.BlindFinding]]) -> list[str]:
+    """The blind-material findings (applicant id → BlindFinding list) as Chinese lines, one per finding, in the
+    order given: the applicant's code, where (work summary or attachment id), what kind, the term, an excerpt.
+
+    Used by ``office pack`` (warnings) and by the room (the recorder's notice). Raises: KeyError for an
+    applicant id not in ``defn``. Source: 003 五、评审办法; issue 5 §9.
+    """
+    out = []
+    for aid, found in findings.items():
+        a = defn.applicant(aid)
+        for f in found:
+            where = (t("common.work_summary") if f.where == "work_summary"
+                     else t("office.anonymity_where_attachment", id=f.where))
+            out.append(t("office.anonymity_pack_warning", code=a.code, where=where, kind=label_of("anonymity_kind", f.kind),
+                         term=f.term, excerpt=f.excerpt))
+    return out

@@ -28,8 +28,8 @@ class ZcReviewApp(App[None]):
     logged in after unlock) and the output folder. Key: ctrl+q quits."""
 
     CSS_PATH = "app.tcss"
-    TITLE = "zc-review 职称评审会议系统"
-    BINDINGS = [Binding("ctrl+q", "quit", "退出", show=True)]
+    TITLE = t("tui.app_title")
+    BINDINGS = [Binding("ctrl+q", "quit", t("tui.quit"), show=True)]
 
     def __init__(self, room: RoomService | None = None, *, package_path: Path | None = None,
                  home: Path | None = None, out_dir: Path | None = None) -> None:
@@ -64,11 +64,9 @@ class ZcReviewApp(App[None]):
         """The package is open: set the rehearsal banner, ask the recorder's credential, then show the
         dashboard (Escape on the credential quits the app)."""
         self.room = room
-        if room.defn.rehearsal:
+        if room.views.session().rehearsal:
             self.sub_title = t("tui.rehearsal_banner")
-        from zc_review.domain.model import StaffRole
-
-        rec = room.defn.staff_with_role(StaffRole.RECORDER)
+        rec = room.views.recorder()
 
         def done(actor: Actor | None) -> None:
             if actor is None:
@@ -79,7 +77,7 @@ class ZcReviewApp(App[None]):
 
             self.push_screen(DashboardScreen())
 
-        self.push_screen(CredentialPrompt(room, t("tui.recorder_login"), [(rec.id, f"{t('common.role_recorder')} {rec.name}")]),
+        self.push_screen(CredentialPrompt(room, t("tui.recorder_login"), [(rec.person_id, f"{t('common.role_recorder')} {rec.name}")]),
                          done)
 
 

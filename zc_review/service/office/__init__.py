@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zc_review.service.atomic import write_atomic as write_atomic
+    from zc_review.service.blind import anonymity_lines as anonymity_lines
     from zc_review.service.office.importer import ImportResult as ImportResult
     from zc_review.service.office.importer import import_bundle as import_bundle
     from zc_review.service.office.input import OfficeInputError as OfficeInputError
     from zc_review.service.office.input import Problem as Problem
     from zc_review.service.office.input import load_office_input as load_office_input
     from zc_review.service.office.packing import PackResult as PackResult
-    from zc_review.service.office.packing import anonymity_lines as anonymity_lines
     from zc_review.service.office.packing import anonymity_warnings as anonymity_warnings
     from zc_review.service.office.packing import keygen as keygen
     from zc_review.service.office.packing import pack as pack
@@ -57,7 +57,7 @@ _PUBLIC: dict[str, str] = {
     "RecoverResult": "zc_review.service.office.recovery",
     "SECTIONS": "zc_review.service.office.verify",
     "VerifyReport": "zc_review.service.office.verify",
-    "anonymity_lines": "zc_review.service.office.packing",
+    "anonymity_lines": "zc_review.service.blind",
     "anonymity_warnings": "zc_review.service.office.packing",
     "device_common_name": "zc_review.service.office.verify",
     "import_bundle": "zc_review.service.office.importer",

@@ -1,6 +1,7 @@
 """The organizing body's office, before the session: keys, validation of the input, the sealed package.
 
-Also the office's small shared helpers: the anonymity warnings of blind materials and ``write_atomic``.
+Also the anonymity warnings of blind materials at pack time (the lines are ``service.blind.anonymity_lines``,
+shared with the room).
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from pathlib import Path
 from zc_review.domain.codec import definition_to_dict
 from zc_review.domain.committee import Finding, composition_findings
 from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
-from zc_review.domain.panel import BlindFinding
 from zc_review.i18n import label_of, t
 from zc_review.service.atomic import write_atomic
-from zc_review.service.blind import blind_material_findings
+from zc_review.service.blind import anonymity_lines, blind_material_findings
 from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
 from zc_review.service.office.verify import device_common_name
@@ -161,19 +161,6 @@ def anonymity_warnings(defn: SessionDefinition, attachments: dict[str, bytes]) -
     Source: 003 五、评审办法; RULES.md §4; issue 5 §9. The room repeats the check for the recorder.
     """
     return anonymity_lines(defn, blind_material_findings(defn, attachments))
-
-
-def anonymity_lines(defn: SessionDefinition, findings: dict[str, list[BlindFinding]]) -> list[str]:
-    """The blind-material findings (applicant id → BlindFinding list) as Chinese lines, one per finding."""
-    out = []
-    for aid, found in findings.items():
-        a = defn.applicant(aid)
-        for f in found:
-            where = (t("common.work_summary") if f.where == "work_summary"
-                     else t("office.anonymity_where_attachment", id=f.where))
-            out.append(t("office.anonymity_pack_warning", code=a.code, where=where, kind=label_of("anonymity_kind", f.kind),
-                         term=f.term, excerpt=f.excerpt))
-    return out
 
 
 def trust_add(cert_path: Path, home: Path | None = None) -> str:

@@ -9,6 +9,11 @@ The use cases live in parts that hold the shared context and never inherit from 
 - ``room.ballot``   poll rounds, the secret ballot, tallies, run-offs, finality (RULES.md §5)
 - ``room.closing``  failure reasons, sign-off, the minutes and their signatures, export (RULES.md §5–6)
 - ``room.close``    wiping the working folder after a verified export
+- ``room.views``    read models for the screens (room/views.py): rows, rubrics, ballots, results
+
+The screens import only from here (and ``zc_review.service``): the names below re-export the domain's
+enums and the parts' types they need (``Choice``, ``Outcome``, ``Role`` ...), so the TUI never imports the
+domain.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from zc_review.domain.model import SessionDefinition
+from zc_review.domain.ballot import Choice
+from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
 from zc_review.domain.outcome import SessionOutcome
+from zc_review.domain.rules import Outcome
 from zc_review.seal.errors import SealError
 from zc_review.service import paths
 from zc_review.service.clock import utcnow
@@ -30,21 +37,23 @@ from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.close import Close
 from zc_review.service.room.closing import Closing
 from zc_review.service.room.context import Actor, RoomContext
-from zc_review.service.room.opening import Opening
-from zc_review.service.room.panel import Panel
+from zc_review.service.room.opening import RUBRIC_ROLES, Opening, QuorumStatus
+from zc_review.service.room.panel import Panel, PanelScores
 from zc_review.service.room.permissions import Action, Role
-from zc_review.service.room.scoring import Scoring
+from zc_review.service.room.scoring import DossierView, Scoring, parse_score
+from zc_review.service.room.views import Views
 from zc_review.storage.engine import make_engine
 from zc_review.storage.models import Recusal, SessionState
 
 MAX_PACKAGE_BYTES = 1024 * 1024 * 1024
 
-__all__ = ["Action", "Actor", "RoomService", "Role"]
+__all__ = ["RUBRIC_ROLES", "Action", "Actor", "Choice", "CommitteeRole", "DossierView", "Outcome", "PanelScores",
+           "QuorumStatus", "Role", "RoomService", "ServiceError", "StaffRole", "Views", "parse_score"]
 
 
 class RoomService:
     """The sealed room: the context plus its parts (``opening``, ``scoring``, ``panel``, ``ballot``,
-    ``closing``, ``close``). Open one with ``RoomService.open``."""
+    ``closing``, ``close``) and the screens' read models (``views``). Open one with ``RoomService.open``."""
 
     def __init__(self, ctx: RoomContext) -> None:
         self.ctx = ctx
@@ -54,6 +63,7 @@ class RoomService:
         self.ballot = Ballot(ctx, self.opening, self.scoring)
         self.closing = Closing(ctx, self.opening, self.scoring, self.ballot, self.panel)
         self.close = Close(ctx, self.closing)
+        self.views = Views(ctx, self.scoring, self.ballot, self.closing)
 
     @classmethod
     def build(cls, *, payload: Any, package_id: str, package_sha256: str, engine: Any, workdir: Path | None,

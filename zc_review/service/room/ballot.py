@@ -107,6 +107,21 @@ class Ballot:
         recused = self.ctx.recused_ids(applicant_id)
         return [r for r in self.ctx.attending_ids() if r not in recused]
 
+    def entitled_voters(self) -> list[str]:
+        """Reviewers entitled to vote in the open round, in roster order: attending and not recused from every
+        applicant on its ballot (the set ``close_poll`` waits for); ``[]`` when no round is open.
+
+        Computed from one read of the recusals. Source: RULES.md §2, §5.
+        """
+        rnd = self.open_round()
+        if rnd is None:
+            return []
+        applicants = set(self.round_applicants(rnd))
+        recused: dict[str, set[str]] = {}
+        for rc in self.ctx.recusals():
+            recused.setdefault(rc.reviewer_id, set()).add(rc.applicant_id)
+        return [r for r in self.ctx.attending_ids() if not applicants <= recused.get(r, set())]
+
     def ballot_items(self, actor: Actor) -> list[Applicant]:
         """The applicants on ``actor``'s ballot in the open round (recused ones left out), by code.
 

@@ -169,6 +169,20 @@ class Opening:
         signed = {sg.role for sg in self.ctx.signatures("rubric", panel_id)}
         return [r for r in RUBRIC_ROLES if r in roles and r.value not in signed]
 
+    def rubric_candidates(self, panel_id: str, role: Role) -> list[str]:
+        """Ids of the people who may sign ``role`` for the panel now (attending reviewers in roster order, then
+        staff), whether or not the place is signed; the presiding vice-chair may take the chair's place.
+        Source: RULES.md §3; 000 第二十六条(三).
+        """
+        out = []
+        for pid in [*self.ctx.attending_ids(), *(s.id for s in self.ctx.defn.staff)]:
+            roles = self.ctx.roles_of(pid, panel_id=panel_id)
+            if Role.PRESIDING in roles:
+                roles = roles | {Role.CHAIR}
+            if role in roles:
+                out.append(pid)
+        return out
+
     def sign_rubric(self, actor: Actor, panel_id: str, role: Role) -> None:
         """Sign a panel's rubric in one of the five roles; it takes effect when all five have signed.
 

@@ -15,7 +15,7 @@ from zc_review.domain.codec import decimal_text
 from zc_review.domain.model import Aggregation, ApplicantFlag, StaffRole
 from zc_review.domain.scoring import ApplicantScore
 from zc_review.i18n import join_clauses, join_list, label_of, t
-from zc_review.service.blind import blind_material_findings
+from zc_review.service.blind import anonymity_lines, blind_material_findings
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.permissions import Action
@@ -295,6 +295,13 @@ class Panel:
             self.ctx.log(s, actor.person_id, "recorder", "anonymity_report_shown",
                       {"applicants": sorted(found), "findings": sum(len(v) for v in found.values())})
         return found
+
+    def anonymity_lines(self, actor: Actor) -> list[str]:
+        """``anonymity_report`` as the recorder's notice: one Chinese line per finding (``[]`` when none). Logged.
+
+        Raises: ServiceError("not_permitted") for anyone but the recorder. Source: issue 5 §9.
+        """
+        return anonymity_lines(self.ctx.defn, self.anonymity_report(actor))
 
     def flag_records(self) -> dict[str, list[dict[str, object]]]:
         """The disagreement flags as the room computed them, for results.json: applicant id → spreads."""

@@ -11,7 +11,7 @@ from zc_review.domain.codec import decimal_text
 from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
 from zc_review.domain.scoring import ApplicantScore, aggregate_scores
 from zc_review.domain.scoring import parse_score as _parse_score
-from zc_review.i18n import join_list
+from zc_review.i18n import join_list, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.opening import Opening
@@ -226,6 +226,38 @@ class Scoring:
                              values_json=old.values_json, saved_at=self.ctx.clock()))
             self.ctx.log(s, leader.person_id, "panel_leader", "sheet_returned",
                       {"reviewer": reviewer_id, "applicant": applicant_id, "witness": witness.person_id})
+
+    # -- live validation (the scoring grid) ------------------------------------------------------------
+    def check_value(self, applicant_id: str, criterion_id: str, text: str) -> tuple[Decimal | None, str | None]:
+        """Parse and validate one typed score as ``save_scores`` will: ``(value, None)`` (value None for
+        "not applicable") or ``(None, the Chinese message)``. Nothing is stored.
+
+        Raises: KeyError for an unknown applicant or criterion. Source: RULES.md §3–4.
+        """
+        criterion = self.rubric_of(applicant_id).criterion(criterion_id)
+        try:
+            value = _parse_score(text)
+            rules.validate_score(criterion, value)
+        except rules.RuleError as exc:
+            return None, t(exc.code, **exc.params)
+        return value, None
+
+    def part_totals(self, applicant_id: str, values: ScoreValues) -> list[tuple[Decimal, bool]]:
+        """The row totals of the scoring grid for ``values`` (valid values only): per part scored (material,
+        then defence when the rubric has one) ``(total, complete)``. A complete part is the rubric's part
+        score rounded half up to 2 places (N/A rescaled); an incomplete one the running sum of the values
+        entered so far (N/A as 0). Source: RULES.md §4.
+        """
+        rubric = self.rubric_of(applicant_id)
+        parts = [ScorePart.MATERIAL, ScorePart.DEFENCE] if rubric.has_defence else [ScorePart.MATERIAL]
+        out = []
+        for part in parts:
+            crits = rubric.part_criteria(part)
+            if all(c.id in values for c in crits):
+                out.append((rules.round_half_up(rules.part_score(rubric, part, values)), True))
+            else:
+                out.append((sum((values[c.id] or Decimal(0) for c in crits if c.id in values), Decimal(0)), False))
+        return out
 
     # -- aggregates ------------------------------------------------------------------------------
     def scoring_complete(self, applicant_id: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 from zc_review.domain.model import StaffRole
 from zc_review.domain.rules import RuleError
 from zc_review.domain.script import Action, parse_action
+from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, RoomService
 from zc_review.service.script.progress import ack, progress_path, read_acks, resume_point
@@ -66,7 +67,7 @@ def load_script(path: Path) -> dict[str, Any]:
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(script), key=lambda e: list(e.path))
     if errors:
         e = errors[0]
-        where = "/".join(str(p) for p in e.path) or "(根)"
+        where = "/".join(str(p) for p in e.path) or t("office.json_root")
         raise ServiceError("script_invalid", where=where, problem=e.message[:200])
     return script  # type: ignore[no-any-return]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,13 +20,14 @@ from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from zc_review.domain.ballot import Choice
-from zc_review.domain.model import Applicant
 from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
-from zc_review.service.room import Actor
+from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.widgets import Confirm, Pick
+
+if TYPE_CHECKING:
+    from zc_review.service.room.views import BallotItem, PendingRunoff
 
 KIND_KEYS = {"main": "ballot.kind_main", "runoff": "ballot.kind_runoff", "revote": "ballot.kind_revote"}
 MARK_KEYS = {"1": Choice.AGREE, "2": Choice.DISAGREE, "3": Choice.ABSTAIN}
@@ -82,10 +83,10 @@ class VotingScreen(RoomScreen[bool]):
         Binding("escape", "cancel", t("common.cancel")),
     ]
 
-    def __init__(self, actor: Actor, items: list[Applicant], composites: dict[str, Decimal | None]) -> None:
+    def __init__(self, actor: Actor, items: list[BallotItem], composites: dict[str, Decimal | None]) -> None:
         super().__init__()
         self._actor: Actor | None = actor
-        self._items = [a.id for a in items]
+        self._items = [a.applicant_id for a in items]
         self._rows = items
         self._composites = composites
         self._marks: dict[str, Choice] = {}
@@ -101,15 +102,13 @@ class VotingScreen(RoomScreen[bool]):
 
     def on_mount(self) -> None:
         """Fill the table: code, group, panel, composite and an empty mark per applicant."""
-        room = self.room
-        defn = room.defn
         table = self.query_one(DataTable)
         table.add_columns(t("common.col_code"), t("common.col_group"), t("common.col_panel"), t("common.col_composite"))
         table.add_column(t("common.col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
         for a in self._rows:
-            comp = self._composites.get(a.id)
-            table.add_row(Text(a.code), Text(defn.group(a.group_id).name), Text(defn.panel(a.panel_id).name),
-                          Text("—" if comp is None else str(comp), justify="right"), Text("—"), key=a.id)
+            comp = self._composites.get(a.applicant_id)
+            table.add_row(Text(a.code), Text(a.group_name), Text(a.panel_name),
+                          Text("—" if comp is None else str(comp), justify="right"), Text("—"), key=a.applicant_id)
         self._rows = []
         table.focus()
         self._show_progress()
@@ -228,18 +227,8 @@ class BallotScreen(RoomScreen[None]):
         self.refresh_status()
 
     def entitled(self) -> list[str]:
-        """Reviewers entitled to vote in the open round: attending and not recused from all of it.
-
-        Computed from one read of the recusals (the same rule as ``service.close_poll``).
-        """
-        rnd = self.room.ballot.open_round()
-        if rnd is None:
-            return []
-        applicants = set(self.room.ballot.round_applicants(rnd))
-        recused: dict[str, set[str]] = {}
-        for rc in self.room.recusals():
-            recused.setdefault(rc.reviewer_id, set()).add(rc.applicant_id)
-        return [r for r in self.room.attending_ids() if not applicants <= recused.get(r, set())]
+        """Reviewers entitled to vote in the open round, in roster order (``room.ballot.entitled_voters``)."""
+        return self.room.ballot.entitled_voters()
 
     def refresh_status(self) -> None:
         """Redraw the open round (kind, voted n of m, applicants) or the last closed one, and the
@@ -256,17 +245,13 @@ class BallotScreen(RoomScreen[None]):
                        done=len(room.ballot.voters_done(rnd.round_no)), total=len(self.entitled()),
                        applicants=len(room.ballot.round_applicants(rnd)))
         self.query_one("#ballot-status", Static).update(Text(status))
-        pending = self.pending()
-        lines = [t("ballot.pending_runoff", group=room.defn.group(g).name,
-                   codes="、".join(room.defn.applicant(a).code for a in tied), slots=slots)
-                 for g, tied, slots in pending]
-        self.query_one("#ballot-pending", Static).update(Text("\n".join(lines)))
+        self.query_one("#ballot-pending", Static).update(Text("\n".join(p.text for p in self.pending())))
 
-    def pending(self) -> tuple[tuple[str, tuple[str, ...], int], ...]:
-        """The run-offs still to hold: (group id, tied applicant ids, slots); empty before any round closed."""
+    def pending(self) -> tuple[PendingRunoff, ...]:
+        """The run-offs still to hold (``room.views.pending_runoffs``); empty before any round closed."""
         if not any(r.status == "closed" for r in self.room.ballot.rounds()):
             return ()
-        return self.room.outcome().pending
+        return self.room.views.pending_runoffs()
 
     def _guard(self, call: Callable[[], T]) -> T | None:
         """Run a room command; a refusal is shown and answers None. The status is redrawn either way."""
@@ -292,11 +277,9 @@ class BallotScreen(RoomScreen[None]):
             self.show_error(t("no_runoff_needed"))
             return
         if len(pending) == 1:
-            self._open_runoff(pending[0][0])
+            self._open_runoff(pending[0].group_id)
             return
-        options = [(g, t("ballot.pending_runoff", group=self.room.defn.group(g).name,
-                         codes="、".join(self.room.defn.applicant(a).code for a in tied), slots=slots))
-                   for g, tied, slots in pending]
+        options = [(p.group_id, p.text) for p in pending]
         self.app.push_screen(Pick(t("ballot.open_runoff"), options), self._open_runoff)
 
     def _open_runoff(self, group_id: str | None) -> None:
@@ -322,12 +305,11 @@ class BallotScreen(RoomScreen[None]):
     def _voter_in(self, actor: Actor | None) -> None:
         if actor is None:
             return
-        items = self._guard(lambda: self.room.ballot.ballot_items(actor))
+        items = self._guard(lambda: self.room.views.ballot_items(actor))
         if items is None:
             return
         if self._composites is None:  # scores are frozen once the poll is open: compute them once
-            out = self.room.outcome()
-            self._composites = {a: (o.score.composite if o.score else None) for a, o in out.applicants.items()}
+            self._composites = self.room.views.composites()
         self.app.push_screen(VotingScreen(actor, items, self._composites), self._voted)
 
     def _voted(self, cast: bool | None) -> None:

@@ -58,10 +58,10 @@ class DashboardScreen(RoomScreen[None]):
     def compose(self) -> ComposeResult:
         """The rehearsal banner (in a rehearsal), committee and session, the status line, the steps."""
         yield Header()
-        room = self.room
-        if room.defn.rehearsal:
+        heading = self.room.views.session()
+        if heading.rehearsal:
             yield Static(t("tui.rehearsal_banner"), classes="rehearsal")
-        yield Static(Text(f"{room.defn.committee_name}  {room.defn.session_id}"), classes="title")
+        yield Static(Text(f"{heading.committee_name}  {heading.session_id}"), classes="title")
         yield Static(Text(""), id="dash-status", classes="hint")
         yield OptionList(id="dash-steps")
         yield Footer()
@@ -79,14 +79,10 @@ class DashboardScreen(RoomScreen[None]):
         operator = self.operator
         if operator is None:
             return
-        from zc_review.service.office import anonymity_lines  # the office's module loads here, off the UI
-
-        room = self.room
-        found = room.panel.anonymity_report(operator)
-        if not found:
+        lines = self.room.panel.anonymity_lines(operator)
+        if not lines:
             return
-        self.post_message(self.AnonymityFound("\n".join([t("office.anonymity_notice_head"),
-                                                          *anonymity_lines(room.defn, found)])))
+        self.post_message(self.AnonymityFound("\n".join([t("office.anonymity_notice_head"), *lines])))
 
     @on(AnonymityFound)
     def _anonymity_found(self, event: AnonymityFound) -> None:

@@ -20,13 +20,12 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
-    from zc_review.service.room import Actor
-    from zc_review.service.room.scoring import DossierView
+    from zc_review.service.room import Actor, DossierView
 
 MATCH_STYLE = "bold black on yellow"
 
@@ -58,11 +57,11 @@ def dossier_sections(view: DossierView) -> list[tuple[str, str]]:
     """The dossier as (section title, plain text) in reading order."""
     d = view.dossier
     basics = "\n".join([
-        f"{t('scoring.dossier_education')}：{d.education}",
-        f"{t('scoring.dossier_years')}：{d.years_in_field}",
-        f"{t('scoring.dossier_current_title')}：{d.current_title}",
-        f"{t('scoring.dossier_target_title')}：{d.target_title}",
-        f"{t('scoring.dossier_continuing')}：{d.continuing_education}",
+        t("scoring.dossier_field", label=t("scoring.dossier_education"), value=d.education),
+        t("scoring.dossier_field", label=t("scoring.dossier_years"), value=d.years_in_field),
+        t("scoring.dossier_field", label=t("scoring.dossier_current_title"), value=d.current_title),
+        t("scoring.dossier_field", label=t("scoring.dossier_target_title"), value=d.target_title),
+        t("scoring.dossier_field", label=t("scoring.dossier_continuing"), value=d.continuing_education),
     ])
     sections = [(t("scoring.dossier_basics"), basics)]
     for key, items in (("scoring.dossier_achievements", d.achievements), ("scoring.dossier_papers", d.papers),
@@ -100,7 +99,7 @@ class DossierScreen(RoomScreen[None]):
         """Heading (code, panel, group, flags), search box, the sections, the attachments."""
         v = self.view
         yield Header()
-        flags = "、".join(label_of("flag", f.value) for f in v.flags) or t("common.none")
+        flags = join_list(label_of("flag", f.value) for f in v.flags) or t("common.none")
         yield Static(inert_text(t("scoring.dossier_heading", code=v.code, panel=v.panel_name, group=v.group_name,
                                   flags=flags)), id="dossier-title", classes="title")
         yield Input(placeholder=t("scoring.dossier_search_placeholder"), id="dossier-search")
@@ -110,7 +109,8 @@ class DossierScreen(RoomScreen[None]):
             # scores, and few widgets keep it quick to open and close.
             yield Static(Text(""), id="dossier-text", classes="section")
             yield Static(t("scoring.dossier_attachments"), classes="section-title")
-            yield OptionList(*[Option(inert_text(f"{a.title or a.filename}（{a.filename}）"), id=a.id)
+            yield OptionList(*[Option(inert_text(t("scoring.dossier_attachment", title=a.title or a.filename,
+                                                     filename=a.filename)), id=a.id)
                                for a in v.dossier.attachments], id="dossier-attachments")
             yield Static(Text(""), id="dossier-att-text", classes="section")
         yield Footer()

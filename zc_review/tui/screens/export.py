@@ -7,7 +7,6 @@ A full or read-only stick is shown as a clear error and can be retried. Source: 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,9 +20,6 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
-
-if TYPE_CHECKING:
-    pass
 
 
 class ExportScreen(RoomScreen[None]):

@@ -5,9 +5,6 @@ Source: RULES.md §6; 000 第二十八条.
 
 from __future__ import annotations
 
-import hashlib
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,29 +12,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
-from zc_review.domain.model import StaffRole
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
 
-if TYPE_CHECKING:
-    pass
-
 STAGE_KEYS = {None: "closing.minutes_none", "unsigned": "closing.minutes_unsigned",
               "recorder": "closing.minutes_recorder", "presiding": "closing.minutes_presiding"}
-
-
-def pdf_summary(pdf: bytes) -> str:
-    """Pages, size and SHA-256 of a PDF, for the room to see what is about to be signed."""
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    pages = len(PdfReader(BytesIO(pdf)).pages)
-    digest = hashlib.sha256(pdf).hexdigest().upper()
-    return t("closing.minutes_summary", pages=pages, kb=max(1, len(pdf) // 1024),
-             sha=" ".join(digest[i:i + 4] for i in range(0, 32, 4)))
 
 
 class MinutesScreen(RoomScreen[None]):
@@ -88,12 +69,14 @@ class MinutesScreen(RoomScreen[None]):
         """Show the stage and, when minutes exist, their summary."""
         self.show_stage()
         if self.room.closing.minutes_stage() is not None:
-            self.query_one("#minutes-summary", Static).update(Text(pdf_summary(self.room.closing.minutes_pdf())))
+            self.query_one("#minutes-summary", Static).update(
+                Text(self.room.views.minutes_summary(self.room.closing.minutes_pdf())))
 
     def show_stage(self, note: str = "") -> None:
         """Show the minutes' stage (none, unsigned, signed by the recorder, by both) and ``note``."""
         text = t(STAGE_KEYS.get(self.room.closing.minutes_stage(), "closing.minutes_none"))
-        self.query_one("#minutes-stage", Static).update(Text(text + (f"　{note}" if note else "")))
+        self.query_one("#minutes-stage", Static).update(
+            Text(text + (t("closing.minutes_stage_note", note=note) if note else "")))
 
     def _error(self, message: str) -> None:
         self.query_one("#minutes-error", Static).update(Text(message))
@@ -116,7 +99,7 @@ class MinutesScreen(RoomScreen[None]):
         except ServiceError as exc:
             self.post_message(self.Failed(exc.message))
             return
-        self.post_message(self.Generated(pdf_summary(pdf)))
+        self.post_message(self.Generated(self.room.views.minutes_summary(pdf)))
 
     @on(Generated)
     def _generated(self, event: Generated) -> None:
@@ -144,7 +127,7 @@ class MinutesScreen(RoomScreen[None]):
             self.show_error(ServiceError("minutes_missing"))
             return
         if stage == "unsigned":
-            person = room.defn.staff_with_role(StaffRole.RECORDER).id
+            person = room.views.recorder().person_id
             label = f"{t('common.role_recorder')} {room.person_name(person)}"
         elif stage == "recorder":
             presiding = room.presiding_officer_id()
@@ -172,7 +155,7 @@ class MinutesScreen(RoomScreen[None]):
         except ServiceError as exc:
             self.post_message(self.Failed(exc.message))
             return
-        self.post_message(self.Signed(pdf_summary(pdf)))
+        self.post_message(self.Signed(self.room.views.minutes_summary(pdf)))
 
     @on(Signed)
     def _signed(self, event: Signed) -> None:

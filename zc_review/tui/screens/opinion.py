@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
-from zc_review.i18n import t
+from zc_review.i18n import join_list, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.dossier import inert_text
@@ -51,8 +51,9 @@ class OpinionScreen(RoomScreen[None]):
         """Ask the credential of an attending panel leader; Escape on it leaves the screen."""
         room = self.room
         attending = set(room.attending_ids())
-        people = [(p.leader_id, f"{p.leader_id} {room.person_name(p.leader_id)}（{p.name}）")
-                  for p in room.defn.panels if p.leader_id in attending]
+        people = [(p.leader_id, t("scoring.opinion_leader_label", id=p.leader_id, name=room.person_name(p.leader_id),
+                                  panel=p.name))
+                  for p in room.views.panels() if p.leader_id in attending]
         self.query_one(TextArea).disabled = True
         self.ask_credential(t("scoring.opinion_credential_title"), people, self._identified)
 
@@ -66,7 +67,7 @@ class OpinionScreen(RoomScreen[None]):
         """Show the applicants of the panel ``actor`` leads."""
         self.actor = actor
         room = self.room
-        panels = [p for p in room.defn.panels if p.leader_id == actor.person_id]
+        panels = [p for p in room.views.panels() if p.leader_id == actor.person_id]
         table = self.query_one(DataTable)
         table.add_column(t("common.col_code"), key="code")
         table.add_column(t("common.col_panel"), key="panel")
@@ -78,12 +79,12 @@ class OpinionScreen(RoomScreen[None]):
             self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_not_leader", name=actor.name), style="red"))
             return
         for p in panels:
-            for row in room.panel.leader_sheet(p.id):  # the leader's sheet: composite, rank in group, flags
+            for row in room.panel.leader_sheet(p.panel_id):  # the leader's sheet: composite, rank in group, flags
                 table.add_row(Text(row.code), Text(p.name), self._preview(row.opinion), Text(row.composite),
                               Text(row.rank), Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
                               key=row.applicant_id)
         self.query_one("#op-title", Static).update(Text(t("scoring.opinion_heading", name=actor.name,
-                                                          panel="、".join(p.name for p in panels))))
+                                                          panel=join_list(p.name for p in panels))))
         table.focus()
 
     @staticmethod
@@ -102,7 +103,7 @@ class OpinionScreen(RoomScreen[None]):
         area.text = self.room.scoring.opinions().get(aid, "")
         area.move_cursor(area.document.end)
         self.query_one("#op-editing", Static).update(
-            Text(t("scoring.opinion_editing", code=self.room.defn.applicant(aid).code)))
+            Text(t("scoring.opinion_editing", code=self.room.views.applicant(aid).code)))
         area.focus()
 
     def action_save(self) -> None:
@@ -121,7 +122,7 @@ class OpinionScreen(RoomScreen[None]):
         area.text = ""
         area.disabled = True
         self.query_one("#op-editing", Static).update(
-            Text(t("scoring.opinion_saved", code=self.room.defn.applicant(aid).code), style="green"))
+            Text(t("scoring.opinion_saved", code=self.room.views.applicant(aid).code), style="green"))
         table.focus()
 
     # -- the leader returns a submitted sheet (witnessed) and prints the sheet ----------------------------
@@ -133,18 +134,16 @@ class OpinionScreen(RoomScreen[None]):
 
     def action_return_sheet(self) -> None:
         """Choose a reviewer with a submitted sheet, write the reason, the supervisor witnesses."""
-        from zc_review.domain.model import StaffRole
-
         aid = self._current()
         if aid is None or self.actor is None:
             return
         room, leader = self.room, self.actor
-        code = room.defn.applicant(aid).code
+        code = room.views.applicant(aid).code
         submitted = room.panel.submitted_reviewers(aid)
         if not submitted:
             self.show_error(t("scoring.opinion_return_none", code=code))
             return
-        sup = room.defn.staff_with_role(StaffRole.SUPERVISOR)
+        sup = room.views.supervisor()
 
         def chosen(reviewer: str | None) -> None:
             if reviewer is None:
@@ -165,7 +164,7 @@ class OpinionScreen(RoomScreen[None]):
                     self.query_one("#op-editing", Static).update(Text(t(
                         "scoring.opinion_returned", reviewer=room.person_name(reviewer), code=code), style="green"))
 
-                self.ask_credential(t("scoring.opinion_return_witness"), [(sup.id, f"{t('common.role_supervisor')} {sup.name}")],
+                self.ask_credential(t("scoring.opinion_return_witness"), [(sup.person_id, f"{t('common.role_supervisor')} {sup.name}")],
                                     witnessed)
 
             self.app.push_screen(TextPrompt(t("scoring.opinion_return_reason", code=code, reviewer=room.person_name(reviewer))),
@@ -180,17 +179,18 @@ class OpinionScreen(RoomScreen[None]):
             return
         room = self.room
         paths = []
-        for p in (p for p in room.defn.panels if p.leader_id == self.actor.person_id):
+        session_id = room.views.session().session_id
+        for p in (p for p in room.views.panels() if p.leader_id == self.actor.person_id):
             try:
-                pdf = room.panel.leader_sheet_pdf(self.actor, p.id)
+                pdf = room.panel.leader_sheet_pdf(self.actor, p.panel_id)
             except ServiceError as exc:
                 self.show_error(exc)
                 return
-            path = self.out_dir / f"{room.defn.session_id}-{p.id}-leader-sheet.pdf"
+            path = self.out_dir / f"{session_id}-{p.panel_id}-leader-sheet.pdf"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pdf)
             paths.append(str(path))
-        self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_printed", path="、".join(paths)), style="green"))
+        self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_printed", path=join_list(paths)), style="green"))
 
     def action_back(self) -> None:
         """Escape: stop editing, or leave the screen and forget the leader."""

@@ -3,7 +3,6 @@ the discussion order with who steps out, and the pass-rate preview. Dossier-deri
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,20 +12,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from zc_review.domain import rules
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
+from zc_review.service.room.views import fmt2
 from zc_review.tui.base import RoomModal, RoomScreen
 from zc_review.tui.screens.dossier import inert_text
 
 if TYPE_CHECKING:
-    from zc_review.service.room import Actor
-    from zc_review.service.room.panel import PanelScores
-
-
-def fmt2(value: Decimal | None) -> str:
-    """Two decimals, rounded half up (the rules' rounding); "—" for None."""
-    return "—" if value is None else str(rules.round_half_up(value))
+    from zc_review.service.room import Actor, PanelScores
 
 
 class PanelScoresScreen(RoomModal[None]):
@@ -75,7 +68,7 @@ class PanelScoresScreen(RoomModal[None]):
             cells = [Text(label), Text(fmt2(m), justify="right")]
             if self._has_d:
                 cells.append(Text(fmt2(d), justify="right"))
-            far = "／".join(fmt2(dist[p].get(rid)) for p in dist)
+            far = t("scoring.panel_distance_sep").join(fmt2(dist[p].get(rid)) for p in dist)
             concerned = rid in v.concerned
             cells.append(Text(far, style="bold red" if concerned else "", justify="right"))
             table.add_row(*cells, key=rid)
@@ -90,12 +83,12 @@ class PanelScoresScreen(RoomModal[None]):
               t_range=lim.range, t_stdev=lim.stdev, t_distance=lim.distance) for s in v.spreads)))
         flag = self.query_one("#ps-flag", Static)
         if v.flagged:
-            flag.update(Text(t("scoring.panel_flagged", who="、".join(room.person_name(r) for r in v.concerned)),
+            flag.update(Text(t("scoring.panel_flagged", who=join_list(room.person_name(r) for r in v.concerned)),
                              style="bold red"))
         else:
             flag.update(Text(t("scoring.panel_not_flagged"), style="green"))
         waiting = "" if not v.waiting else t("scoring.panel_waiting",
-                                             names="、".join(room.person_name(r) for r in v.waiting)) + "\n"
+                                             names=join_list(room.person_name(r) for r in v.waiting)) + "\n"
         self._show_explanations(waiting)
         if self.actor.person_id in v.concerned:
             self.query_one("#ps-explain", Input).focus()
@@ -106,7 +99,7 @@ class PanelScoresScreen(RoomModal[None]):
         if ex:
             body.append(t("scoring.panel_explanations") + "\n", style="bold")
             for rid, txt in sorted(ex.items()):
-                body.append(f"{self.room.person_name(rid)}：")
+                body.append(t("scoring.panel_explanation_by", name=self.room.person_name(rid)))
                 body.append_text(inert_text(txt))
                 body.append("\n")
         self.query_one("#ps-explanations", Static).update(body)
@@ -146,23 +139,24 @@ class DiscussionScreen(RoomScreen[None]):
         """Fill the order with who must step out per applicant; focus the table."""
         room = self.room
         order = room.panel.discussion_order()
-        naive = sorted(order, key=lambda a: room.defn.applicant(a).code)
+        rows = {aid: room.views.applicant(aid) for aid in order}
+        naive = sorted(order, key=lambda a: rows[a].code)
         self.query_one("#disc-head", Static).update(
             Text(t("scoring.discussion_heading", moves=room.panel.movements(order), naive=room.panel.movements(naive))))
         table = self.query_one(DataTable)
         table.add_columns("#", t("common.col_code"), t("common.col_panel"), t("common.col_step_out"))
         for i, aid in enumerate(order, 1):
-            a = room.defn.applicant(aid)
-            out = "、".join(room.person_name(r) for r in room.panel.must_step_out(aid)) or "—"
-            table.add_row(Text(str(i)), Text(a.code), Text(room.defn.panel(a.panel_id).name), Text(out), key=aid)
+            a = rows[aid]
+            out = join_list(room.person_name(r) for r in room.panel.must_step_out(aid)) or "—"
+            table.add_row(Text(str(i)), Text(a.code), Text(a.panel_name), Text(out), key=aid)
         table.focus()
 
     @on(DataTable.RowHighlighted, "#disc-table")
     def _now(self, event: DataTable.RowHighlighted) -> None:
         aid = str(event.row_key.value)
         room = self.room
-        names = "、".join(room.person_name(r) for r in room.panel.must_step_out(aid))
-        code = room.defn.applicant(aid).code
+        names = join_list(room.person_name(r) for r in room.panel.must_step_out(aid))
+        code = room.views.applicant(aid).code
         self.query_one("#disc-now", Static).update(
             Text(t("scoring.discussion_step_out", code=code, names=names) if names else t("scoring.discussion_nobody", code=code),
                  style="bold yellow" if names else ""))
@@ -198,7 +192,7 @@ class PreviewScreen(RoomScreen[None]):
             body.append(t("scoring.preview_group", group=g.name, n=g.applicants, rate=f"{(g.pass_rate * 100).normalize():f}%",
                           cap=g.cap) + "\n", style="bold")
             for i, (aid, composite, rank) in enumerate(g.ranking):
-                line = f"  {rank or '—':>3}  {room.defn.applicant(aid).code}  "
+                line = f"  {rank or '—':>3}  {room.views.applicant(aid).code}  "
                 line += str(composite) if composite is not None else t("scoring.status_empty")
                 body.append(line + "\n", style="green" if i < g.cap and composite is not None else "")
             body.append("\n")

@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
-from zc_review.tui.screens.rollcall import reviewer_role_label
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -41,10 +40,9 @@ class PledgeScreen(RoomScreen[None]):
         table.add_column(t("common.col_role"), key="role")
         table.add_column(t("common.pledge"), key="signed", width=10)
         signed = self.room.opening.pledged_ids()
-        defn = self.room.defn
         for rid in self.room.attending_ids():
-            table.add_row(Text(rid), Text(defn.reviewer(rid).name), Text(reviewer_role_label(defn, rid)),
-                          self._signed_cell(rid in signed), key=rid)
+            r = self.room.views.reviewer_row(rid)
+            table.add_row(Text(rid), Text(r.name), Text(r.role_label), self._signed_cell(rid in signed), key=rid)
         if not self.room.opening.roll_call_closed():
             self.query_one("#pledge-count", Static).update(Text(t("roll_call_open"), style="red"))
         table.focus()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,9 +12,6 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
-
-if TYPE_CHECKING:
-    pass
 
 
 class RecusalScreen(RoomScreen[None]):
@@ -58,22 +53,17 @@ class RecusalScreen(RoomScreen[None]):
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        defn = self.room.defn
-        for r in self.room.recusals():
-            table.add_row(Text(f"{r.reviewer_id} {self.room.person_name(r.reviewer_id)}"),
-                          Text(defn.applicant(r.applicant_id).code), Text(r.reason),
+        for r in self.room.views.recusals():
+            table.add_row(Text(f"{r.reviewer_id} {r.reviewer_name}"), Text(r.code), Text(r.reason),
                           Text(t("opening.recusal_predeclared" if r.source == "predeclared" else "opening.recusal_room")))
 
     def _reviewer_id(self) -> str | None:
         raw = self.query_one("#rec-reviewer", Input).value.strip().upper()
-        return raw if any(r.id == raw for r in self.room.defn.reviewers) else None
+        return self.room.views.reviewer_id(raw)
 
     def _applicant_id(self) -> str | None:
-        raw = self.query_one("#rec-applicant", Input).value.strip().upper()
-        for a in self.room.defn.applicants:
-            if a.code.upper() == raw:
-                return a.id
-        return None
+        a = self.room.views.applicant_by_code(self.query_one("#rec-applicant", Input).value.strip())
+        return None if a is None else a.applicant_id
 
     @on(Input.Changed, "#rec-reviewer")
     def _reviewer_changed(self) -> None:
@@ -87,8 +77,7 @@ class RecusalScreen(RoomScreen[None]):
         if aid is None:
             hint = t("opening.recusal_no_applicant")
         else:
-            a = self.room.defn.applicant(aid)
-            hint = self.room.defn.panel(a.panel_id).name
+            hint = self.room.views.applicant(aid).panel_name
         self.query_one("#rec-applicant-hint", Static).update(Text(hint))
 
     @on(Input.Submitted, "#rec-reviewer")

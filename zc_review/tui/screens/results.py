@@ -4,8 +4,6 @@ attending reviewer. Names appear only once the results are final. Source: RULES.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,27 +12,23 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from zc_review.domain import rules
-from zc_review.i18n import t
-from zc_review.service.room import Actor
+from zc_review.i18n import join_list, t
+from zc_review.service.room import Actor, Outcome
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.ballot import BallotScreen
 from zc_review.tui.screens.panel_view import PreviewScreen
 
-if TYPE_CHECKING:
-    pass
-
 DECISION = {
-    rules.Outcome.PASSED: ("common.outcome_passed", "bold green"),
-    rules.Outcome.BELOW_THRESHOLD: ("closing.decision_below", "bold red"),
-    rules.Outcome.EXCEEDS_CAP: ("common.outcome_exceeds_cap", "bold red"),
-    rules.Outcome.RUNOFF_PENDING: ("closing.decision_runoff", "bold yellow"),
+    Outcome.PASSED: ("common.outcome_passed", "bold green"),
+    Outcome.BELOW_THRESHOLD: ("closing.decision_below", "bold red"),
+    Outcome.EXCEEDS_CAP: ("common.outcome_exceeds_cap", "bold red"),
+    Outcome.RUNOFF_PENDING: ("closing.decision_runoff", "bold yellow"),
 }
 COLUMNS = ("common.col_code", "common.col_name", "common.col_composite", "common.col_rank", "common.choice_agree", "common.choice_disagree",
            "common.choice_abstain", "common.col_base", "common.col_decision")
 
 
-def decision_text(outcome: rules.Outcome | None, runoff_agree: tuple[int, ...] = ()) -> Text:
+def decision_text(outcome: Outcome | None, runoff_agree: tuple[int, ...] = ()) -> Text:
     """The decision's Chinese label in its colour, with the last run-off's agree count; "—" for None."""
     if outcome is None:
         return Text("—")
@@ -63,16 +57,16 @@ class ResultsScreen(RoomScreen[None]):
         yield Static(Text(t("tui.step_results")), classes="title")
         yield Static(Text(""), id="results-status")
         with VerticalScroll(id="results-body"):
-            for g in self.room.defn.groups:
-                yield Static(Text(""), id=f"head-{g.id}", classes="group-head")
-                yield DataTable(id=f"tbl-{g.id}", zebra_stripes=True, cursor_type="row")
+            for g in self.room.views.groups():
+                yield Static(Text(""), id=f"head-{g.group_id}", classes="group-head")
+                yield DataTable(id=f"tbl-{g.group_id}", zebra_stripes=True, cursor_type="row")
         yield Static(Text(t("closing.results_keys")), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         """Add the columns, draw the results."""
-        for g in self.room.defn.groups:
-            self.query_one(f"#tbl-{g.id}", DataTable).add_columns(*[t(c) for c in COLUMNS])
+        for g in self.room.views.groups():
+            self.query_one(f"#tbl-{g.group_id}", DataTable).add_columns(*[t(c) for c in COLUMNS])
         self.refresh_results()
 
     def on_screen_resume(self) -> None:
@@ -82,38 +76,26 @@ class ResultsScreen(RoomScreen[None]):
     def refresh_results(self) -> None:
         """Redraw the status (final, no vote yet, or the pending run-offs) and every group's
         table, ranked; names are shown only once the results are final."""
-        room = self.room
-        final = room.closing.results_final()
-        out = room.outcome()
-        if final:
+        view = self.room.views.results()
+        if view.final:
             status = t("closing.results_final")
-        elif out.main_round is None:
+        elif not view.voted:
             status = t("closing.results_no_vote")
         else:
-            status = "\n".join([t("closing.results_pending")] + [
-                t("ballot.pending_runoff", group=room.defn.group(g).name,
-                  codes="、".join(room.defn.applicant(a).code for a in tied), slots=slots)
-                for g, tied, slots in out.pending])
+            status = "\n".join([t("closing.results_pending")] + [p.text for p in view.pending])
         self.query_one("#results-status", Static).update(Text(status))
-        for g in room.defn.groups:
-            members = sorted(room.defn.applicants_of_group(g.id),
-                             key=lambda a: (out.applicants[a.id].rank or 10**6, a.code))
-            decision = out.groups.get(g.id)
-            cap = decision.cap if decision else rules.pass_cap(g.pass_rate, len(members))
-            self.query_one(f"#head-{g.id}", Static).update(
-                Text(t("closing.group_head", group=g.name, cap=cap, n=len(members))))
-            table = self.query_one(f"#tbl-{g.id}", DataTable)
+        for g in view.groups:
+            self.query_one(f"#head-{g.group_id}", Static).update(
+                Text(t("closing.group_head", group=g.name, cap=g.cap, n=g.applicants)))
+            table = self.query_one(f"#tbl-{g.group_id}", DataTable)
             table.clear()
-            for a in members:
-                o = out.applicants[a.id]
-                tl = o.tally
-                cells = [Text(a.code, style="bold"), Text(a.name if final else "—"),
-                         Text(str(o.score.composite) if o.score else "—", justify="right"),
-                         Text(str(o.rank) if o.rank else "—", justify="right")]
-                cells += [Text(str(n) if tl else "—", justify="right")
-                          for n in ((tl.agree, tl.disagree, tl.abstain) if tl else (0, 0, 0))]
-                cells += [Text(str(o.base), justify="right"), decision_text(o.outcome, o.runoff_agree)]
-                table.add_row(*cells, key=a.id)
+            for r in g.rows:
+                cells = [Text(r.code, style="bold"), Text(r.name if r.name is not None else "—"),
+                         Text(str(r.composite) if r.composite is not None else "—", justify="right"),
+                         Text(str(r.rank) if r.rank else "—", justify="right")]
+                cells += [Text(str(n) if r.tally else "—", justify="right") for n in (r.tally or (0, 0, 0))]
+                cells += [Text(str(r.base), justify="right"), decision_text(r.outcome, r.runoff_agree)]
+                table.add_row(*cells, key=r.applicant_id)
 
     def action_ballot(self) -> None:
         """``b``: the poll screen."""
@@ -213,14 +195,13 @@ class ReasonsScreen(RoomScreen[None]):
             self.row_ids = []
             self.query_one(".hint", Static).update(Text(t("results_not_final")))
             return
-        out = room.outcome()
+        failed = room.views.failed()
         reasons = room.closing.failure_reasons()
-        self.row_ids = sorted(out.failed(), key=lambda a: room.defn.applicant(a).code)
-        for a_id in self.row_ids:
-            a = room.defn.applicant(a_id)
+        self.row_ids = [f.applicant_id for f in failed]
+        for f in failed:
+            a_id = f.applicant_id
             fr = reasons.get(a_id)
-            table.add_row(Text(a.code, style="bold"), Text(room.defn.panel(a.panel_id).name),
-                          decision_text(out.applicants[a_id].outcome),
+            table.add_row(Text(f.code, style="bold"), Text(f.panel_name), decision_text(f.outcome),
                           Text(t("closing.reason_written") if fr else t("closing.reason_not_written"),
                                style="green" if fr else "bold red"),
                           Text(fr.reason if fr else ""), key=a_id)
@@ -230,14 +211,14 @@ class ReasonsScreen(RoomScreen[None]):
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         applicant_id = str(event.row_key.value)
-        panel = self.room.defn.panel(self.room.defn.applicant(applicant_id).panel_id)
-        if panel.id in self._leaders:
-            self._form(applicant_id, self._leaders[panel.id])
+        panel = self.room.views.panel(self.room.views.applicant(applicant_id).panel_id)
+        if panel.panel_id in self._leaders:
+            self._form(applicant_id, self._leaders[panel.panel_id])
             return
 
         def identified(actor: Actor | None) -> None:
             if actor is not None:
-                self._leaders[panel.id] = actor
+                self._leaders[panel.panel_id] = actor
                 self._form(applicant_id, actor)
 
         leader = panel.leader_id
@@ -246,7 +227,7 @@ class ReasonsScreen(RoomScreen[None]):
 
     def _form(self, applicant_id: str, actor: Actor) -> None:
         room = self.room
-        a = room.defn.applicant(applicant_id)
+        a = room.views.applicant(applicant_id)
         fr = room.closing.failure_reasons().get(applicant_id)
         reason = fr.reason if fr else room.closing.default_reason(applicant_id)
 
@@ -304,7 +285,7 @@ class SignOffScreen(RoomScreen[None]):
         self.query_one("#signoff-status", Static).update(
             Text(t("closing.signoff_count", done=total - len(missing), total=total)))
         self.query_one("#signoff-missing", Static).update(
-            Text(t("closing.signoff_missing", names="、".join(room.person_name(r) for r in missing))
+            Text(t("closing.signoff_missing", names=join_list(room.person_name(r) for r in missing))
                  if missing else t("closing.signoff_all")))
 
     def action_sign(self) -> None:

@@ -9,29 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from zc_review.domain.model import CommitteeRole, SessionDefinition
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
-    from zc_review.service.room.opening import QuorumStatus
-
-ROLE_KEYS = {CommitteeRole.CHAIR: "common.role_chair", CommitteeRole.VICE_CHAIR: "common.role_vice_chair",
-             CommitteeRole.MEMBER: "common.role_member"}
-
-
-def reviewer_role_label(defn: SessionDefinition, reviewer_id: str) -> str:
-    """The reviewer's committee office and panel office, e.g. "副主任委员 · 评议组组长"."""
-    r = defn.reviewer(reviewer_id)
-    parts = [t(ROLE_KEYS[r.committee_role])]
-    for p in defn.panels:
-        if p.leader_id == reviewer_id:
-            parts.append(t("common.role_panel_leader"))
-        elif p.vice_leader_id == reviewer_id:
-            parts.append(t("common.role_panel_vice_leader"))
-    return " · ".join(parts)
-
+    from zc_review.service.room import QuorumStatus
 
 def quorum_text(q: QuorumStatus) -> Text:
     """"出席 n / 应到 N，法定人数 q（已达到）" in green when met, red otherwise."""
@@ -74,12 +57,10 @@ class RollCallScreen(RoomScreen[None]):
         table.add_column(t("common.col_role"), key="role")
         table.add_column(t("common.col_panel"), key="panel")
         table.add_column(t("common.col_attendance"), key="att", width=8)
-        defn = self.room.defn
         marks = self._marks()
-        for r in defn.reviewers:
-            panel = defn.panel_of_reviewer(r.id)
-            table.add_row(Text(r.id), Text(r.name), Text(reviewer_role_label(defn, r.id)),
-                          Text(panel.name if panel else ""), self._mark_cell(marks.get(r.id)), key=r.id)
+        for r in self.room.views.roll_call():
+            table.add_row(Text(r.reviewer_id), Text(r.name), Text(r.role_label), Text(r.panel_name),
+                          self._mark_cell(marks.get(r.reviewer_id)), key=r.reviewer_id)
         table.focus()
         self._refresh_status()
 

@@ -11,17 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
-from zc_review.service.room.opening import RUBRIC_ROLES
-from zc_review.service.room.permissions import Role
+from zc_review.service.room import Role
 from zc_review.tui.base import RoomScreen
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
-
-PART_KEYS = {"material": "common.part_material", "defence": "common.part_defence"}
-
 
 def fmt_points(value: object) -> str:
     """A Decimal without exponent or trailing zeros: Decimal("10.0") → "10", Decimal("0.5") → "0.5"."""
@@ -63,10 +59,11 @@ class RubricSignScreen(RoomScreen[None]):
         sigs.add_column(t("common.col_sign_role"), key="role")
         sigs.add_column(t("common.col_signer"), key="signer")
         ol = self.query_one(OptionList)
-        ol.add_options([Option(Text(p.name), id=p.id) for p in self.room.defn.panels])
+        panels = self.room.views.panels()
+        ol.add_options([Option(Text(p.name), id=p.panel_id) for p in panels])
         ol.highlighted = 0
         ol.focus()
-        self.show_panel(self.room.defn.panels[0].id)
+        self.show_panel(panels[0].panel_id)
 
     @property
     def panel_id(self) -> str:
@@ -85,27 +82,26 @@ class RubricSignScreen(RoomScreen[None]):
 
     def show_panel(self, panel_id: str) -> None:
         """Show ``panel_id``'s rubric (criteria with part, maximum, step, levels) and signatures."""
-        defn = self.room.defn
-        panel = defn.panel(panel_id)
-        rubric = defn.rubric(panel.rubric_id)
-        self.query_one("#rub-name", Static).update(Text(f"{panel.name}：{rubric.name}（{rubric.version}）"))
+        rubric = self.room.views.rubric(panel_id)
+        self.query_one("#rub-name", Static).update(Text(t("opening.rubric_heading", panel=rubric.panel_name,
+                                                          rubric=rubric.name, version=rubric.version)))
         crit = self.query_one("#rub-criteria", DataTable)
         crit.clear()
         for c in rubric.criteria:
-            crit.add_row(Text(c.id), Text(c.name), Text(t(PART_KEYS[c.part.value])), Text(fmt_points(c.max_points)),
+            crit.add_row(Text(c.criterion_id), Text(c.name), Text(c.part_label), Text(fmt_points(c.max_points)),
                          Text(fmt_points(c.step)), Text(" / ".join(c.levels)))
         self._refresh_sigs(panel_id)
 
     def _refresh_sigs(self, panel_id: str) -> None:
-        signed = {sg.role: sg.person_id for sg in self.room.signatures("rubric", panel_id)}
+        places = self.room.views.rubric_signatures(panel_id)
         sigs = self.query_one("#rub-sigs", DataTable)
         row = sigs.cursor_row
         sigs.clear()
-        for role in RUBRIC_ROLES:
-            pid = signed.get(role.value)
-            signer = (Text(f"{pid} {self.room.person_name(pid)}", style="green") if pid
+        for place in places:
+            signer = (Text(f"{place.signer_id} {place.signer_name}", style="green") if place.signer_id
                       else Text(t("opening.pledge_unsigned"), style="dim"))
-            sigs.add_row(Text(label_of("role", role.value)), signer, key=role.value)
+            sigs.add_row(Text(place.role_label), signer, key=place.role)
+        signed = [p for p in places if p.signer_id]
         sigs.move_cursor(row=row)
         in_force = self.room.opening.rubric_in_force(panel_id)
         self.query_one("#rub-state", Static).update(
@@ -115,15 +111,7 @@ class RubricSignScreen(RoomScreen[None]):
     def candidates(self, panel_id: str, role: Role) -> list[tuple[str, str]]:
         """People who may sign ``role`` for the panel now: (person id, label) for the credential prompt."""
         room = self.room
-        people = [*room.attending_ids(), *(s.id for s in room.defn.staff)]
-        out = []
-        for pid in people:
-            roles = room.roles_of(pid, panel_id=panel_id)
-            if Role.PRESIDING in roles:
-                roles = roles | {Role.CHAIR}
-            if role in roles:
-                out.append((pid, f"{pid} {room.person_name(pid)}"))
-        return out
+        return [(pid, f"{pid} {room.person_name(pid)}") for pid in room.opening.rubric_candidates(panel_id, role)]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a role: ask the credential of someone who may sign it, then
@@ -142,7 +130,7 @@ class RubricSignScreen(RoomScreen[None]):
                 return
             allowed = self.room.opening.rubric_roles_for(actor, panel_id)
             if role not in allowed:
-                names = "、".join(label_of("role", r.value) for r in allowed) or t("common.none")
+                names = join_list(label_of("role", r.value) for r in allowed) or t("common.none")
                 self.show_error(t("opening.rubric_role_not_yours", name=actor.name, role=label_of("role", role.value),
                                          roles=names))
                 return
@@ -153,7 +141,7 @@ class RubricSignScreen(RoomScreen[None]):
                 return
             self._refresh_sigs(panel_id)
 
-        panel_name = self.room.defn.panel(panel_id).name
+        panel_name = self.room.views.panel(panel_id).name
         self.ask_credential(t("opening.rubric_credential_title", panel=panel_name, role=label_of("role", role.value)),
                             people, signed)
 

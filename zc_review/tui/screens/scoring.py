@@ -1,8 +1,9 @@
 """Scoring (量化赋分): a reviewer identifies, then fills a grid of their applicants (by code) × rubric criteria.
 
 Keystrokes touch single cells (``DataTable.update_cell``) and the row's two totals, never the whole
-table. Values are validated live by the same rules the service applies (``parse_score`` and
-``rules.validate_score``); an invalid value stays red on screen and is never sent to the service.
+table. Values are validated live by the service with the rules it applies on saving
+(``room.scoring.check_value``), and the row totals are the service's (``room.scoring.part_totals``); an
+invalid value stays red on screen and is never saved.
 """
 
 from __future__ import annotations
@@ -18,19 +19,17 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from zc_review.domain import rules
-from zc_review.domain.model import Criterion, Rubric, ScorePart
-from zc_review.domain.scoring import parse_score
 from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.panel_view import PanelScoresScreen
-from zc_review.tui.screens.rubric import PART_KEYS, fmt_points
+from zc_review.tui.screens.rubric import fmt_points
 from zc_review.tui.widgets import Confirm
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
+    from zc_review.service.room.views import RubricView
 
 SCORE_CHARS = frozenset("0123456789.-")
 
@@ -135,7 +134,8 @@ class ScoringScreen(RoomScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.actor: Actor | None = None
-        self.rubric: Rubric | None = None
+        self.rubric: RubricView | None = None
+        self.codes: dict[str, str] = {}  # applicant id → code, for the rows on the grid
         self.values: dict[str, dict[str, Decimal | None]] = {}
         self.bad: dict[str, dict[str, str]] = {}
         self.dirty: set[str] = set()
@@ -157,8 +157,7 @@ class ScoringScreen(RoomScreen[None]):
 
     def _ask_reviewer(self) -> None:
         room = self.room
-        people = [(rid, f"{rid} {room.person_name(rid)}") for rid in room.attending_ids()
-                  if room.defn.panel_of_reviewer(rid) is not None]
+        people = [(rid, f"{rid} {room.person_name(rid)}") for rid in room.views.scorer_ids()]
         self.ask_credential(t("scoring.credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
@@ -176,7 +175,7 @@ class ScoringScreen(RoomScreen[None]):
             if not yes:
                 return
             self.actor, self.rubric = None, None
-            self.values, self.bad, self.dirty = {}, {}, set()
+            self.values, self.bad, self.dirty, self.codes = {}, {}, set(), {}
             grid.clear(columns=True)
             grid.locked_rows, grid.editable_columns = set(), []
             for wid in ("#score-banner", "#score-msg", "#score-crit"):
@@ -193,34 +192,31 @@ class ScoringScreen(RoomScreen[None]):
         """Show ``actor``'s applicants (by code) and their saved sheets."""
         room = self.room
         self.actor = actor
-        panel = room.defn.panel_of_reviewer(actor.person_id)
-        assert panel is not None
-        rubric = self.rubric = room.defn.rubric(panel.rubric_id)
+        rubric = room.views.reviewer_rubric(actor.person_id)
+        assert rubric is not None
+        self.rubric = rubric
         self.query_one("#score-title", Static).update(Text(t("scoring.heading", id=actor.person_id, name=actor.name,
-                                                             panel=panel.name, rubric=rubric.name)))
-        if not room.opening.rubric_in_force(panel.id):
-            self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=panel.name)))
+                                                             panel=rubric.panel_name, rubric=rubric.name)))
+        if not room.opening.rubric_in_force(rubric.panel_id):
+            self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=rubric.panel_name)))
         grid = self.query_one(ScoreGrid)
         grid.on_edit, grid.on_refused = self._edited, self._refused
         grid.add_column(t("common.col_code"), key="code")
-        ordered = [*rubric.part_criteria(ScorePart.MATERIAL), *rubric.part_criteria(ScorePart.DEFENCE)]
+        ordered = rubric.grid
         for c in ordered:
-            grid.add_column(Text(f"{c.id}/{fmt_points(c.max_points)}"), key=c.id)
+            grid.add_column(Text(f"{c.criterion_id}/{fmt_points(c.max_points)}"), key=c.criterion_id)
         grid.add_column(t("common.col_material"), key="material", width=7)
         if rubric.has_defence:
             grid.add_column(t("common.col_defence"), key="defence", width=7)
         grid.add_column(t("common.col_status"), key="status", width=14)
-        grid.editable_columns = [c.id for c in ordered]
-        for a in room.scoring.applicants_for_reviewer(actor.person_id):
-            sheet = room.scoring.current_sheet(actor.person_id, a.id)
-            vals = room.scoring.sheet_values(sheet) if sheet is not None else {}
-            self.values[a.id], self.bad[a.id] = dict(vals), {}
-            locked = sheet is not None and sheet.status == "submitted"
-            if locked:
-                grid.locked_rows.add(a.id)
-            status = "locked" if locked else ("draft" if sheet is not None else "empty")
-            grid.add_row(Text(a.code), *[self._cell(a.id, c.id) for c in ordered], *self._totals(a.id),
-                         self._status_cell(status), key=a.id)
+        grid.editable_columns = [c.criterion_id for c in ordered]
+        for row in room.views.scoring_rows(actor.person_id):
+            aid = row.applicant_id
+            self.values[aid], self.bad[aid], self.codes[aid] = dict(row.values), {}, row.code
+            if row.status == "locked":
+                grid.locked_rows.add(aid)
+            grid.add_row(Text(row.code), *[self._cell(aid, c.criterion_id) for c in ordered], *self._totals(aid),
+                         self._status_cell(row.status), key=aid)
         if ordered and grid.row_count:
             grid.cursor_coordinate = Coordinate(0, 1)
         grid.focus()
@@ -239,23 +235,13 @@ class ScoringScreen(RoomScreen[None]):
         return Text(label_of("scoring_status", status), style=style)
 
     def _totals(self, aid: str, live: tuple[str, Decimal | None] | None = None) -> list[Text]:
-        """The row's material (and defence) total: the rubric's part score when the part is complete,
-        else the running sum of the valid values entered so far."""
-        assert self.rubric is not None
+        """The row's material (and defence) total (``room.scoring.part_totals``): the rubric's part score
+        (bold) when the part is complete, else the running sum of the valid values entered so far (italic)."""
         vals = dict(self.values.get(aid, {}))
         if live is not None:
             vals[live[0]] = live[1]
-        out = []
-        parts = [ScorePart.MATERIAL, ScorePart.DEFENCE] if self.rubric.has_defence else [ScorePart.MATERIAL]
-        for part in parts:
-            crits = self.rubric.part_criteria(part)
-            if all(c.id in vals for c in crits):
-                out.append(Text(fmt_points(rules.round_half_up(rules.part_score(self.rubric, part, vals))),
-                                style="bold"))
-            else:
-                total = sum((vals[c.id] or Decimal(0) for c in crits if c.id in vals), Decimal(0))
-                out.append(Text(fmt_points(total), style="italic"))
-        return out
+        return [Text(fmt_points(total), style="bold" if complete else "italic")
+                for total, complete in self.room.scoring.part_totals(aid, vals)]
 
     def _update_totals(self, aid: str, live: tuple[str, Decimal | None] | None = None) -> None:
         grid = self.query_one(ScoreGrid)
@@ -265,16 +251,9 @@ class ScoringScreen(RoomScreen[None]):
             grid.update_cell(aid, key, cell)
 
     # -- editing ----------------------------------------------------------------------------------
-    def _check(self, criterion: Criterion, text: str) -> tuple[Decimal | None, str | None]:
-        """Parse and validate: (value, None) or (None, the Chinese message)."""
-        try:
-            value = parse_score(text)
-            rules.validate_score(criterion, value)
-        except ServiceError as exc:
-            return None, exc.message
-        except rules.RuleError as exc:
-            return None, t(exc.code, **exc.params)
-        return value, None
+    def _check(self, aid: str, cid: str, text: str) -> tuple[Decimal | None, str | None]:
+        """Parse and validate (the service's rules): (value, None) or (None, the Chinese message)."""
+        return self.room.scoring.check_value(aid, cid, text)
 
     def _edited(self, aid: str, cid: str, text: str, final: bool) -> None:
         """A cell's text changed: ``final`` when committed (Enter, Tab, moving away), else live typing."""
@@ -282,14 +261,13 @@ class ScoringScreen(RoomScreen[None]):
         grid = self.query_one(ScoreGrid)
         self.pending_submit = None
         msg = self.query_one("#score-msg", Static)
-        criterion = self.rubric.criterion(cid)
         if text == "\x00":  # typing cancelled
             grid.update_cell(aid, cid, self._cell(aid, cid))
             self._update_totals(aid)
             msg.update("")
             return
         if not final:
-            value, error = self._check(criterion, text) if text else (None, None)
+            value, error = self._check(aid, cid, text) if text else (None, None)
             msg.update(Text(error or ""))
             if error is None and text:
                 self._update_totals(aid, (cid, value))
@@ -299,7 +277,7 @@ class ScoringScreen(RoomScreen[None]):
         if text == "":
             self.values[aid].pop(cid, None)
         else:
-            value, error = self._check(criterion, text)
+            value, error = self._check(aid, cid, text)
             if error is None:
                 self.values[aid][cid] = value
             else:
@@ -313,8 +291,7 @@ class ScoringScreen(RoomScreen[None]):
 
     def _refused(self, aid: str) -> None:
         if aid in self.query_one(ScoreGrid).locked_rows:
-            code = self.room.defn.applicant(aid).code
-            self.query_one("#score-msg", Static).update(Text(t("sheet_locked", code=code)))
+            self.query_one("#score-msg", Static).update(Text(t("sheet_locked", code=self.codes[aid])))
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
         """Commit pending typing; show the highlighted criterion's description."""
@@ -329,7 +306,7 @@ class ScoringScreen(RoomScreen[None]):
             info.update(Text(t("scoring.help")))
             return
         c = self.rubric.criterion(cid)
-        head = t("scoring.criterion", id=c.id, name=c.name, part=t(PART_KEYS[c.part.value]),
+        head = t("scoring.criterion", id=c.criterion_id, name=c.name, part=c.part_label,
                  max=fmt_points(c.max_points), step=fmt_points(c.step))
         if c.allow_na:
             head += t("scoring.na_allowed")
@@ -375,7 +352,7 @@ class ScoringScreen(RoomScreen[None]):
         aid = self._row_id()
         if aid is None or self.actor is None:
             return
-        code = self.room.defn.applicant(aid).code
+        code = self.codes[aid]
         msg = self.query_one("#score-msg", Static)
         if aid in grid.locked_rows:
             msg.update(Text(t("sheet_locked", code=code)))
@@ -397,7 +374,7 @@ class ScoringScreen(RoomScreen[None]):
         self.dirty.discard(aid)
         assert self.rubric is not None
         for c in self.rubric.criteria:
-            grid.update_cell(aid, c.id, self._cell(aid, c.id))
+            grid.update_cell(aid, c.criterion_id, self._cell(aid, c.criterion_id))
         grid.update_cell(aid, "status", self._status_cell("locked"))
         msg.update(Text(t("scoring.submitted", code=code), style="green"))
 

@@ -34,7 +34,7 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
     """
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", t("common.cancel"))]
 
     class Accepted(Message):
         """The secret was right: ``actor`` is the authenticated person."""

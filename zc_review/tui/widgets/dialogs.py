@@ -136,7 +136,7 @@ class Notice(ModalScreen[bool]):
     closes it and answers True."""
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "ok", "确定")]
+    BINDINGS = [Binding("escape", "ok", t("common.ok"))]
 
     def __init__(self, message: str) -> None:
         super().__init__()
