@@ -50,11 +50,15 @@ STABLE_IDS = [
     "outcome.declared",
     "signoffs.complete",
     "outcome.final",
+    "texts.signatures",
+    "texts.complete",
+    "texts.signers",
     "minutes.parse",
     "minutes.fields",
     "minutes.signatures",
     "minutes.signers",
     "minutes.coverage",
+    "digest.minutes",
 ]
 
 
@@ -89,7 +93,7 @@ def test_genuine_bundle_passes_every_check(demo: Packed, demo_bundles: tuple[Pat
     assert all(c.ok for c in rep.checks) and rep.failed_ids() == []
     # the printed report keeps its Chinese lines: the file's size is printed only when too large
     assert [ln.name for ln in rep.lines][:2] == ["封装、签名与加密", t("office.check_structure")]
-    assert len(rep.lines) == 11 and all(ln.ok for ln in rep.lines)
+    assert len(rep.lines) == 13 and all(ln.ok for ln in rep.lines)
 
 
 def _change_one_declared_digit(members: dict[str, bytes]) -> None:

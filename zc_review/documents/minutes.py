@@ -21,6 +21,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from . import minutes_text as text
 from ._layout import STYLES, check_view_glyphs, draw_watermark, esc, numbered_canvas, para, table_style
 from .fonts import FONT, register_fonts
 from .views import MinutesView
@@ -30,6 +31,8 @@ _HEAD_BG = colors.HexColor("#1a3d6d")
 _GRID = colors.HexColor("#8a8a8a")
 _ZEBRA = colors.HexColor("#f1f4f8")
 _CATALOG_KEY = "ZCReviewSignatureBoxes"
+#: Catalog key holding the minutes digest (64 hex): in the first revision, so both PDF signatures cover it.
+DIGEST_CATALOG_KEY = "ZCReviewMinutesDigest"
 
 #: Roles whose signature boxes the minutes carry, in signing order (recorder first, then presiding).
 SIGNATURE_ROLES = ("recorder", "presiding")
@@ -120,12 +123,17 @@ class _SignatureArea(Flowable):  # type: ignore[misc]  # reportlab ships no type
         # Recorded in the catalog too, so signature_boxes() can find them from the bytes alone.
         # reportlab writes only the catalog keys it knows (PDFCatalog.__NoDefault__, pinned 5.1);
         # extending that list on this one instance is the least intrusive way to add ours.
-        catalog = canv._doc.Catalog
-        if _CATALOG_KEY not in catalog.__NoDefault__:
-            catalog.__NoDefault__ = [*catalog.__NoDefault__, _CATALOG_KEY]
-        canv.setCatalogEntry(_CATALOG_KEY, json.dumps(
+        _set_catalog(canv, _CATALOG_KEY, json.dumps(
             {r: [b.page_index, b.x1, b.y1, b.x2, b.y2] for r, b in self._sink.items()}, sort_keys=True
         ))
+
+
+def _set_catalog(canv: Canvas, key: str, value: str) -> None:
+    """Write ``key`` into the document catalog (a PDF string); a later call for the same key replaces it."""
+    catalog = canv._doc.Catalog
+    if key not in catalog.__NoDefault__:
+        catalog.__NoDefault__ = [*catalog.__NoDefault__, key]
+    canv.setCatalogEntry(key, value)
 
 
 def _grid(rows: list[list[Any]], widths: list[float], *, header: bool = True, pad: float = 3,
@@ -340,11 +348,15 @@ def _section_signoffs(v: MinutesView, w: float) -> list[Flowable]:
 def _section_integrity(v: MinutesView, w: float) -> list[Flowable]:
     rows = [_cells(["投票箱指纹"], "body") + _cells([v.ballot_box_fingerprint], "mono"),
             _cells(["日志链头"], "body") + _cells([v.log_head_hash], "mono")]
+    if v.minutes_digest:
+        rows.append(_cells([text.DIGEST_LABEL], "body") + _cells([v.minutes_digest], "mono"))
     out: list[Flowable] = [para("十三、投票箱指纹与日志链头", "h2"),
                            _grid(rows, [30 * mm, w - 30 * mm], header=False,
                                  extra=[("BACKGROUND", (0, 0), (0, -1), _ZEBRA)])]
     if v.bundle_fingerprint_note:
         out += [Spacer(1, 1.5 * mm), para(v.bundle_fingerprint_note, "small")]
+    if v.minutes_digest:
+        out += [Spacer(1, 1.5 * mm), para(text.DIGEST_NOTE, "small")]
     return out
 
 
@@ -380,6 +392,8 @@ def render_minutes_document(view: MinutesView, reproducible: bool = False) -> Re
     pages: list[int] = []
 
     def furniture(canv: Canvas, number: int, total: int) -> None:
+        if view.minutes_digest:
+            _set_catalog(canv, DIGEST_CATALOG_KEY, view.minutes_digest)
         if view.rehearsal:
             draw_watermark(canv, *A4)
         canv.saveState()

@@ -39,6 +39,14 @@ AGENDA: tuple[str, ...] = (
     "无记名投票表决", "公布表决结果，评审专家签字确认", "记录人、主持人签署会议记录，封存结果",
 )
 
+#: Label of the minutes digest (zc_review.domain.digest.minutes_digest) in section 13.
+DIGEST_LABEL = "记录内容摘要"
+#: What the minutes digest covers and who vouches for it, printed under section 13 (issue 12 §2).
+DIGEST_NOTE = ("记录内容摘要（SHA-256）覆盖本记录所载的全部数字与文字：出席情况、回避及其原因、评审结果的各项数字、"
+               "评分分歧、评议意见、复核说明、未通过原因与努力方向、投票轮次和各项签署；记录人、主持人的电子签名覆盖该摘要，"
+               "办事机构导入时据结果数据重新计算并逐位核对。评审专家的结果签字确认只覆盖表决结果的数字（结果数据摘要），"
+               "不含其后填写的未通过原因；评议意见、未通过原因与努力方向由评议组组长、复核说明由评审专家本人以个人凭证签名。")
+
 #: Joins the items of a list (applicant codes, run-off counts) in the minutes.
 LIST_SEP = "、"
 #: Joins clauses (one per ballot round, one per flagged score part) in the minutes.

@@ -242,6 +242,8 @@ class MinutesView:
         ballot_box_fingerprint: hex fingerprint of the closed ballot box.
         log_head_hash: hash of the event log's head.
         bundle_fingerprint_note: how to check the result bundle's fingerprint.
+        minutes_digest: SHA-256 hex over every number and text of the record the minutes print
+            (zc_review.domain.digest.minutes_digest); printed and carried in the PDF's catalog.
         signature_note: text printed above the signature area.
     """
 
@@ -272,6 +274,7 @@ class MinutesView:
     ballot_box_fingerprint: str
     log_head_hash: str
     bundle_fingerprint_note: str = ""
+    minutes_digest: str = ""  # printed in section 13 and stored in the catalog when given
     disagreement_notes: tuple[DisagreementNote, ...] = ()  # printed under the panel opinions when any
     has_defence: bool = True  # False (education series): no defence column in the results
     signature_note: str = field(

@@ -31,7 +31,7 @@ MESSAGES: dict[str, str] = {
     "closing.minutes_sign_reason": "{role}签署会议记录",
     "closing.minutes_forced_note": "主持人宣布投票截止，未投票者按不同意计。",
     "closing.minutes_void_note": "本轮经主任委员与纪检监察人员共同宣布作废，理由：{reason}",
-    "closing.minutes_bundle_note": "结果数据摘要（SHA-256）：{digest}。结果包导出时其指纹显示于屏幕，由办事机构核验时逐位核对。",
+    "closing.minutes_bundle_note": "结果数据摘要（SHA-256）：{digest}（即出席评审专家签字确认所覆盖的表决结果数字）。结果包导出时其指纹显示于屏幕，由办事机构核验时逐位核对。",
     "closing.goto_ballot": "进入投票（加投）",
     "closing.sign_off": "签字确认",
     "closing.results_keys": "B 进入投票（加投）　E 填写未通过原因　S 评委签字确认　Esc 返回",

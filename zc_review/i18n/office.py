@@ -36,6 +36,8 @@ MESSAGES: dict[str, str] = {
     "office.signoffs_count": "{n}/{attending}",
     "office.check_final": "表决结果已最终确定",
     "office.check_minutes": "会议记录 PDF 签名（记录人、主持人）",
+    "office.check_texts": "评议意见、未通过原因、复核说明与退回理由的本人签名",
+    "office.check_minutes_digest": "会议记录内容摘要与结果数据一致",
     "office.signer_device": "封装：会话设备（{cn}）",
     "office.sig_kind_rubric": "评分标准",
     "office.sig_kind_results": "结果签字",

@@ -7,8 +7,9 @@ refuses the whole bundle, saying what failed.
 The verification is the registry :data:`SECTIONS` of named checks (:data:`CHECKS`, ids in
 :data:`CHECK_IDS`), each a small function returning a :class:`Check` with a stable ASCII id
 ``<part>.<property>``: ``bundle`` (the file), ``seal`` (signature, encryption), ``record`` (results.json),
-``device``, ``certs``, ``statements``, ``log``, ``ballots``, ``outcome``, ``signoffs``, ``minutes``. A
-section is one line of the printed report (its Chinese name and detail). The verifier (this module,
+``device``, ``certs``, ``statements``, ``log``, ``ballots``, ``outcome``, ``signoffs``, ``texts`` (the
+authors' signatures of opinions, failure reasons, explanations and returns), ``minutes`` (the PDF
+signatures), ``digest`` (the record equals what the signed minutes print). A section is one line of the printed report (its Chinese name and detail). The verifier (this module,
 ``report``, ``checks``, ``ballot_checks``) imports only domain, seal, i18n and the service error: no SQL,
 no UI, nothing of the room.
 """
@@ -25,6 +26,7 @@ from zc_review.service.office.ballot_checks import BALLOTS
 from zc_review.service.office.checks import (
     CERTS,
     DEVICE,
+    DIGEST,
     FINAL,
     LOG,
     MINUTES,
@@ -34,6 +36,7 @@ from zc_review.service.office.checks import (
     SIZE,
     STATEMENTS,
     STRUCTURE,
+    TEXTS,
 )
 from zc_review.service.office.report import (
     DATA_ERRORS,
@@ -52,7 +55,7 @@ __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec"
 # The registry, in run order. A failed gate (the file's size, the seal, the record's parsing, the minutes'
 # parsing) ends the run; the ids are stable (tests/test_office_checks.py lists them).
 SECTIONS: tuple[Section, ...] = (SIZE, SEAL, STRUCTURE, DEVICE, CERTS, STATEMENTS, LOG, BALLOTS, RECOMPUTE,
-                                 SIGNOFFS, FINAL, MINUTES)
+                                 SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST)
 CHECKS: tuple[Spec, ...] = tuple(spec for section in SECTIONS for spec in section.checks)
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in CHECKS)
 

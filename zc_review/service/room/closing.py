@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 
 from zc_review.domain import rules
+from zc_review.domain import signed_texts as signed
 from zc_review.domain.codec import canonical_json, definition_to_dict
+from zc_review.domain.digest import minutes_digest, results_digest
 from zc_review.domain.outcome import SessionOutcome, declared_numbers
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
@@ -17,6 +19,7 @@ from zc_review.service.room.opening import Opening
 from zc_review.service.room.panel import Panel
 from zc_review.service.room.permissions import Action, Role
 from zc_review.service.room.scoring import Scoring
+from zc_review.service.room.signed_texts import sign_text
 from zc_review.storage import repo
 from zc_review.storage.models import FailureReason
 from zc_review.storage.secrecy import scrub_database
@@ -36,8 +39,14 @@ class Closing:
         self.panel = panel
 
     def results_digest(self) -> str:
-        """SHA-256 over the declared numbers: what each reviewer's results sign-off covers."""
-        return hashlib.sha256(canonical_json(declared_numbers(self.ctx.defn, self.ctx.outcome()))).hexdigest()
+        """SHA-256 over the declared numbers: what each reviewer's results sign-off covers (numbers only:
+        reviewers sign off before the failure reasons are written). Source: domain/digest.py."""
+        return results_digest(self.ctx.defn, self.ctx.outcome())
+
+    def minutes_digest(self) -> str:
+        """SHA-256 over every number and text of the record the minutes print (domain/digest.py); printed
+        in the minutes and carried in their catalog, where the two PDF signatures cover it."""
+        return minutes_digest(self.ctx.defn, self.ctx.record())
 
     def results_final(self) -> bool:
         """True once the command that closed the last round declared the results final."""
@@ -50,8 +59,10 @@ class Closing:
 
     # -- failure reasons and sign-off ---------------------------------------------------------------------
     def write_failure_reason(self, actor: Actor, applicant_id: str, reason: str, guidance: str) -> None:
-        """The panel leader writes the reason for failure and the improvement guidance.
+        """The panel leader writes the reason for failure and the improvement guidance, and signs them.
 
+        The leader's credential key signs the statement naming the session, the applicant and both texts
+        (domain/signed_texts.py), stored with the text in the same transaction; logged with its digest.
         Raises: ServiceError("results_not_final"), ("not_failed"), ("reason_required"), ("minutes_made").
         Source: RULES.md §5; 000 第二十六条(六).
         """
@@ -70,7 +81,10 @@ class Closing:
             row.reason, row.guidance, row.author_id, row.written_at = (reason.strip(), guidance.strip(),
                                                                      actor.person_id, self.ctx.clock())
             repo.put(session=s, row=row)
-            self.ctx.log(s, actor.person_id, "panel_leader", "failure_reason_written", {"applicant": applicant_id})
+            digest = sign_text(self.ctx, s, actor, kind=signed.FAILURE_REASON, subject=applicant_id, role=signed.ROLE_LEADER,
+                               text=signed.reason_text(row.reason, row.guidance))
+            self.ctx.log(s, actor.person_id, "panel_leader", "failure_reason_written",
+                         {"applicant": applicant_id, "statement_sha256": digest})
 
     def failure_reasons(self) -> dict[str, FailureReason]:
         """Failure reasons written so far: applicant id → row (reason, guidance, author)."""

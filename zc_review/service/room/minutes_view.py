@@ -26,6 +26,7 @@ from zc_review.documents.views import (
 from zc_review.domain import panel as panel_rules
 from zc_review.domain import rules
 from zc_review.domain.codec import percent_text
+from zc_review.domain.digest import flagged_spreads
 from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
 from zc_review.domain.outcome import SessionOutcome
 from zc_review.i18n import label_of, t
@@ -59,7 +60,8 @@ def _committee_role(service: Closing, person_id: str) -> str:
 def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
     """Everything the minutes print, formatted: time, place, attendees, agenda, rules in force, panels
     and rubric sign-offs, recusals, each applicant's scores and votes, caps, opinions, failure reasons,
-    ballot rounds, sign-offs, the ballot box fingerprints and the log head. Source: RULES.md §6."""
+    ballot rounds, sign-offs, the ballot box fingerprints, the log head and the minutes digest (every number
+    and text of the record printed here: domain/digest.py). Source: RULES.md §6; issue 12 §2."""
     d = service.ctx.defn
     st = service.ctx.state()
     attending = set(service.ctx.attending_ids())
@@ -148,6 +150,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         ballot_box_fingerprint=text.CLAUSE_SEP.join(fingerprints) or "—",
         log_head_hash=service.ctx.log_head(),
         bundle_fingerprint_note=t("closing.minutes_bundle_note", digest=service.results_digest()),
+        minutes_digest=service.minutes_digest(),
         disagreement_notes=_disagreement_notes(service, out),
         has_defence=any(rb.has_defence for rb in d.rubrics),
     )
@@ -157,19 +160,12 @@ def _disagreement_notes(service: Closing, out: SessionOutcome) -> tuple[Disagree
     """Flagged applicants (issue 5 §4) with the spread that flagged them and each concerned reviewer's
     explanation, recomputed from the submitted scores exactly as the panel saw them."""
     d = service.ctx.defn
-    limits = panel_rules.Thresholds(d.rules.flag_range, d.rules.flag_stdev, d.rules.flag_distance)
     explained: dict[tuple[str, str], str] = {(e["applicant_id"], e["reviewer_id"]): e["text"]
                                              for e in service.ctx.record().get("flag_explanations", [])}
     notes = []
+    found = flagged_spreads(d, out)  # the same figures the minutes digest covers
     for a in sorted(d.applicants, key=lambda x: x.code):
-        s = out.applicants[a.id].score
-        if s is None:
-            continue
-        spreads = [panel_rules.spread("material", {r: m for r, (m, _) in s.per_reviewer.items()}, limits)]
-        if s.defence is not None:
-            spreads.append(panel_rules.spread("defence", {r: x for r, (_, x) in s.per_reviewer.items()
-                                                          if x is not None}, limits))
-        flagged = [sp for sp in spreads if sp.flagged]
+        flagged = found.get(a.id)
         if not flagged:
             continue
         spread = text.CLAUSE_SEP.join(text.spread_text(label_of("part", sp.part), rules.round_half_up(sp.range),

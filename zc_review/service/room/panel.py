@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from zc_review.domain import panel as pr
 from zc_review.domain import rules
+from zc_review.domain import signed_texts as signed
 from zc_review.domain.codec import decimal_text
 from zc_review.domain.model import Aggregation, ApplicantFlag, StaffRole
 from zc_review.domain.scoring import ApplicantScore
@@ -20,6 +21,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.permissions import Action
 from zc_review.service.room.scoring import Scoring
+from zc_review.service.room.signed_texts import sign_text
 from zc_review.storage import repo
 from zc_review.storage.models import FlagExplanation, ScoreSheet
 
@@ -128,7 +130,9 @@ class Panel:
     def explain_flag(self, actor: Actor, applicant_id: str, text: str) -> None:
         """A reviewer concerned by a flag writes why their score stands (or that they re-checked it).
 
-        The score is untouched: to change it the panel leader must return the sheet.
+        The score is untouched: to change it the panel leader must return the sheet. The reviewer's
+        credential key signs the statement naming the session, the applicant, the reviewer and the text
+        (domain/signed_texts.py), in the same transaction.
         Raises: ServiceError("flag_not_concerned"), ("reason_required"), ("results_final"), and the
             access errors of a dossier ("recused", "not_on_panel", "pledge_missing").
         Source: RULES.md §4; issue 5 §4.
@@ -145,7 +149,11 @@ class Panel:
                 applicant_id=applicant_id, reviewer_id=actor.person_id, text="", written_at=self.ctx.clock())
             row.text, row.written_at = text.strip(), self.ctx.clock()
             repo.put(session=s, row=row)
-            self.ctx.log(s, actor.person_id, "reviewer", "flag_explained", {"applicant": applicant_id})
+            digest = sign_text(self.ctx, s, actor, kind=signed.EXPLANATION, role=signed.ROLE_REVIEWER,
+                               subject=signed.explanation_subject(applicant_id, actor.person_id),
+                               text=signed.explanation_text(row.text))
+            self.ctx.log(s, actor.person_id, "reviewer", "flag_explained",
+                         {"applicant": applicant_id, "statement_sha256": digest})
 
     def flag_explanations(self) -> dict[str, dict[str, str]]:
         """Applicant id → reviewer id → explanation."""

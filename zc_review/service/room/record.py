@@ -11,7 +11,9 @@ import base64
 import json
 from typing import TYPE_CHECKING, Any
 
+from zc_review.domain.signed_texts import TEXT_KINDS
 from zc_review.storage import repo
+from zc_review.storage.models import Signature
 
 if TYPE_CHECKING:
     from zc_review.service.room.context import RoomContext
@@ -20,13 +22,21 @@ RECORD_FORMAT = "zc-review-record"
 RECORD_VERSION = 1
 
 
+def _signature(sg: Signature) -> dict[str, str]:
+    return {"kind": sg.kind, "subject": sg.subject, "role": sg.role, "person_id": sg.person_id,
+            "signed_at": sg.signed_at.isoformat(), "statement": sg.statement.decode("utf-8"),
+            "signature": base64.b64encode(sg.signature).decode()}
+
+
 def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
     """The raw record of ``ctx``'s session (results.json in the bundle, minus "declared").
 
     Args: with_log: include the whole hash-chained log (the bundle's log.json) under "log".
     Returns: dict with format, version, session_id, package_id, opened_at, presiding_officer_id,
-        attendance, recusals, sheets, rounds (an open round's slips never listed), signatures, opinions,
-        failure_reasons, certificates, log.
+        attendance, recusals, sheets, rounds (an open round's slips never listed), signatures (pledges,
+        rubric and result sign-offs), text_signatures (the authors' signatures of the opinions, failure
+        reasons, flag explanations and returned sheets: domain/signed_texts.py), opinions,
+        failure_reasons, certificates, log, flag_explanations.
     """
     with ctx.read() as s:
         rounds = []
@@ -56,6 +66,7 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
         opinions = {o.applicant_id: o.text for o in repo.opinions(session=s)}
         explanations = sorted((e.applicant_id, e.reviewer_id, e.text) for e in repo.flag_explanations(session=s))
         signatures = [sg for kind in ("pledge", "rubric", "results") for sg in repo.signatures(session=s, kind=kind)]
+        text_signatures = [sg for kind in TEXT_KINDS for sg in repo.signatures(session=s, kind=kind)]
         recusals = repo.recusals(session=s)
         st = repo.session_state(session=s)
         assert st is not None
@@ -72,11 +83,9 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
                       "source": r.source, "recorded_at": r.recorded_at.isoformat()} for r in recusals],
         "sheets": sheets,
         "rounds": rounds,
-        "signatures": [{
-            "kind": sg.kind, "subject": sg.subject, "role": sg.role, "person_id": sg.person_id,
-            "signed_at": sg.signed_at.isoformat(), "statement": sg.statement.decode("utf-8"),
-            "signature": base64.b64encode(sg.signature).decode(),
-        } for sg in signatures],
+        "signatures": [_signature(sg) for sg in signatures],
+        # the authors' signatures of the opinions, failure reasons, explanations and returns (issue 12 §2)
+        "text_signatures": [_signature(sg) for sg in text_signatures],
         "opinions": opinions,
         "failure_reasons": reasons,
         "certificates": {pid: (rec.cert_pem if isinstance(rec.cert_pem, str) else rec.cert_pem.decode())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zc_review.domain import rules
+from zc_review.domain import signed_texts as signed
 from zc_review.domain.codec import decimal_text
 from zc_review.domain.model import Applicant, ApplicantFlag, Dossier, Rubric, ScorePart
 from zc_review.domain.scoring import ApplicantScore, aggregate_scores
@@ -16,6 +17,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.opening import Opening
 from zc_review.service.room.permissions import Action
+from zc_review.service.room.signed_texts import sign_text
 from zc_review.storage import repo
 from zc_review.storage.models import PanelOpinion, ScoreSheet
 
@@ -201,6 +203,8 @@ class Scoring:
         """The panel leader returns a submitted sheet with a written reason, witnessed by the supervisor.
 
         The submitted version is kept (status "returned"); a new draft version starts from its values.
+        The leader and the witness both sign the statement naming the session, the sheet (applicant,
+        reviewer, returned version) and the reason (domain/signed_texts.py), in the same transaction.
         Raises: ServiceError("not_permitted"), ("reason_required"), ("sheet_not_submitted"), ("poll_started").
         Source: issue 5 §2.
         """
@@ -224,8 +228,14 @@ class Scoring:
             repo.put(session=s, row=ScoreSheet(reviewer_id=reviewer_id, applicant_id=applicant_id, version=old.version + 1,
                              status="draft", rubric_id=old.rubric_id, rubric_version=old.rubric_version,
                              values_json=old.values_json, saved_at=self.ctx.clock()))
+            subject = signed.return_subject(applicant_id, reviewer_id, old.version)
+            text = signed.return_text(old.return_reason)
+            digest = sign_text(self.ctx, s, leader, kind=signed.SHEET_RETURN, subject=subject, role=signed.ROLE_LEADER,
+                               text=text)
+            sign_text(self.ctx, s, witness, kind=signed.SHEET_RETURN, subject=subject, role=signed.ROLE_WITNESS, text=text)
             self.ctx.log(s, leader.person_id, "panel_leader", "sheet_returned",
-                      {"reviewer": reviewer_id, "applicant": applicant_id, "witness": witness.person_id})
+                      {"reviewer": reviewer_id, "applicant": applicant_id, "witness": witness.person_id,
+                       "statement_sha256": digest})
 
     # -- live validation (the scoring grid) ------------------------------------------------------------
     def check_value(self, applicant_id: str, criterion_id: str, text: str) -> tuple[Decimal | None, str | None]:
@@ -291,7 +301,13 @@ class Scoring:
 
     # -- opinions -----------------------------------------------------------------------------------
     def write_opinion(self, actor: Actor, applicant_id: str, text: str) -> None:
-        """The panel leader records the panel's opinion (评议意见). Source: 000 第二十六条(四)."""
+        """The panel leader records the panel's opinion (评议意见) and signs it.
+
+        The leader's credential key signs the statement naming the session, the applicant and the text
+        (domain/signed_texts.py), stored in the same transaction; logged with the statement's digest.
+        Raises: ServiceError("not_permitted"), ("reason_required"), ("results_final").
+        Source: 000 第二十六条(四); issue 12 §2.
+        """
         a = self.ctx.defn.applicant(applicant_id)
         self.ctx.require(actor, Action.WRITE_OPINION, panel_id=a.panel_id)
         if not text.strip():
@@ -304,7 +320,10 @@ class Scoring:
                                                                      written_at=self.ctx.clock())
             row.text, row.author_id, row.written_at = text.strip(), actor.person_id, self.ctx.clock()
             repo.put(session=s, row=row)
-            self.ctx.log(s, actor.person_id, "panel_leader", "opinion_written", {"applicant": applicant_id})
+            digest = sign_text(self.ctx, s, actor, kind=signed.OPINION, subject=applicant_id, role=signed.ROLE_LEADER,
+                               text=signed.opinion_text(row.text))
+            self.ctx.log(s, actor.person_id, "panel_leader", "opinion_written",
+                         {"applicant": applicant_id, "statement_sha256": digest})
 
     def opinions(self) -> dict[str, str]:
         """Panel opinions written so far: applicant id → text."""
