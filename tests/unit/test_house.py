@@ -24,13 +24,10 @@ from tools.house_measures import (
     MAX_FILE_LINES,
     MAX_PUBLIC_METHODS,
     ROOT,
-    Catalogue,
     Module,
-    catalogue_report,
     cjk_literals,
     class_surfaces,
     import_cycles,
-    load_catalogue,
     load_modules,
     long_files,
     missing_docstrings,
@@ -62,12 +59,6 @@ CJK_VOCABULARY: dict[tuple[str, str], str] = {
 @functools.cache
 def modules() -> dict[str, Module]:
     return load_modules()
-
-
-@functools.cache
-def catalogue() -> Catalogue:
-    messages, families = load_catalogue()
-    return catalogue_report(modules(), messages, families)
 
 
 def fail_on(title: str, offenders: list[str], count: int | None = None) -> None:
