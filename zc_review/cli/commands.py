@@ -124,14 +124,29 @@ def trust_list(args: argparse.Namespace) -> int:
 def recover(args: argparse.Namespace) -> int:
     """``office recover``: re-issue a package whose opening secret was lost, with new opening letters.
 
-    Prints the new package, its (unchanged) id and the letters. Returns: 0.
-    Raises: ServiceError("keys_missing"), ("recover_failed").
+    Prints the new package, its new id, the id it supersedes and the letters. Returns: 0.
+    Raises: ServiceError("keys_missing"), ("recover_failed"), ("recover_superseded").
     """
     from zc_review.service.office import recover as do_recover
 
     res = do_recover(args.package, _keys(args), args.out, secrets_out=args.secrets_out)
     console.print(t("cli.recover_done", package=str(res.package_path), package_id=res.package_id,
-                    letters=str(res.letters_path)))
+                    old_id=res.supersedes, letters=str(res.letters_path)))
+    return 0
+
+
+def register(args: argparse.Namespace) -> int:
+    """``office register``: re-add package files this office issued to its register of issued packages.
+
+    For a lost register or another laptop (issue 12 §1): each file must carry this office's signature and
+    open with its age key. Prints one line per package added (or already there) and per supersession.
+    Returns: 0. Raises: ServiceError("keys_missing"), ("package_unreadable"), ("register_foreign"),
+    ("register_conflict"), ("register_invalid_file").
+    """
+    from zc_review.service.office import register_packages
+
+    for line in register_packages(args.packages, _keys(args)):
+        console.print(line)
     return 0
 
 

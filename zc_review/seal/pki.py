@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +17,14 @@ from cryptography.x509.oid import NameOID
 
 from zc_review.i18n import t
 
-from .errors import SealError
+from .errors import SealError, WorkFactorError
 
 ROOT_VALIDITY_DAYS = 3653
+#: How often an age passphrase layer is tried again when age refuses its work factor (see
+#: :func:`passphrase_decrypt`), and the pause before each new try (seconds, times the try's number).
+WORK_FACTOR_TRIES = 4
+WORK_FACTOR_PAUSE = 0.5
+_EXCESSIVE_WORK = "Excessive work parameter"
 # Certificates start one day early, so a laptop whose clock is a few hours behind the office's
 # still accepts them.
 BACKDATE = dt.timedelta(days=1)
@@ -50,6 +56,33 @@ class OfficeKeys:
     def age_recipient(self) -> str:
         """The ``age1...`` recipient that rooms encrypt result bundles to."""
         return str(pyrage.x25519.Identity.from_str(self.age_identity).to_public())
+
+
+def passphrase_decrypt(ciphertext: bytes, passphrase: str, what: str) -> bytes:
+    """Decrypt an age passphrase (scrypt) file with pyrage, telling a resource refusal from a wrong secret.
+
+    rage picks its refusal limit at each call from one timed scrypt run of logN 10 (a millisecond): a
+    preempted measurement on a loaded machine makes it refuse a correct file as "Excessive work
+    parameter" before trying the passphrase at all. Such a refusal is tried again (each try measures
+    anew; a refusal costs a millisecond) up to :data:`WORK_FACTOR_TRIES` times.
+
+    Args: ciphertext: the age file; passphrase: the secret; what: names the layer in the diagnostics.
+    Returns: the plaintext.
+    Raises: WorkFactorError when age refused the work factor every time (the secret was never tried);
+        SealError (``"<what> age decryption failed"``) for a wrong secret or a damaged file.
+    Source: issue 12 §5.
+    """
+    refusal = ""
+    for attempt in range(WORK_FACTOR_TRIES):
+        try:
+            return bytes(pyrage.passphrase.decrypt(ciphertext, passphrase))
+        except Exception as exc:  # noqa: BLE001 - pyrage.DecryptError and header parse errors
+            if _EXCESSIVE_WORK not in str(exc):
+                raise SealError(f"{what} age decryption failed") from None
+            refusal = str(exc).splitlines()[0]
+        if attempt + 1 < WORK_FACTOR_TRIES:
+            time.sleep(WORK_FACTOR_PAUSE * (attempt + 1))
+    raise WorkFactorError(f"{what}: {refusal} (refused {WORK_FACTOR_TRIES} times; the secret was not tried)")
 
 
 def _aware(now: dt.datetime) -> dt.datetime:
@@ -182,8 +215,10 @@ def load_office_keys(directory: Path | str, passphrase: str | None = None) -> Of
     enc_path = d / AGE_IDENTITY_ENCRYPTED_FILE
     if enc_path.exists():
         try:
-            text = pyrage.passphrase.decrypt(enc_path.read_bytes(), passphrase or "").decode()
-        except Exception:  # noqa: BLE001 - pyrage.DecryptError and friends
+            text = passphrase_decrypt(enc_path.read_bytes(), passphrase or "", "office age identity").decode()
+        except WorkFactorError:
+            raise
+        except (SealError, UnicodeDecodeError):
             raise SealError("office age identity: wrong passphrase or damaged file") from None
     else:
         text = (d / AGE_IDENTITY_FILE).read_text("utf-8")
