@@ -208,9 +208,10 @@ def run_script(args: argparse.Namespace) -> int:
         import json
 
         from zc_review.domain.outcome import declared_numbers
+        from zc_review.service.atomic import write_atomic
 
-        args.results_json.write_text(json.dumps(declared_numbers(service.defn, service.outcome()),
-                                                ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+        write_atomic(args.results_json, (json.dumps(declared_numbers(service.defn, service.outcome()),
+                                                    ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
     if runner.exported:
         console.print(t("cli.bundle_written", path=str(runner.exported[0]), fp=runner.exported[1]))
     return 0

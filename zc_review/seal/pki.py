@@ -139,14 +139,16 @@ def _write(path: Path, data: bytes, mode: int) -> None:
     # O_EXCL: never overwrite existing keys; losing the root key orphans every issued package.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), mode)
         fh.write(data)
-    os.chmod(path, mode)
 
 
 def save_office_keys(keys: OfficeKeys, directory: Path | str, passphrase: str | None = None) -> None:
     """Write the office keys into ``directory`` (created if missing).
 
-    Files: ``root-key.pem`` (0600, PKCS#8, encrypted with ``passphrase`` via
+    Every file is 0600 and a new folder 0700, whatever the umask (issue 12 §5; the public certificate
+    and recipient are copied out on purpose, never read from here by others).
+    Files: ``root-key.pem`` (PKCS#8, encrypted with ``passphrase`` via
     ``BestAvailableEncryption`` if given), ``root-cert.pem``, ``office-age-recipient.txt`` and
     either ``office-age-identity.txt`` (0600, age-keygen format) or, with a passphrase,
     ``office-age-identity.age`` (0600, armored age passphrase encryption of that text; ``age -d -i``
@@ -156,7 +158,9 @@ def save_office_keys(keys: OfficeKeys, directory: Path | str, passphrase: str | 
         FileExistsError: A key file already exists (keys are never overwritten).
     """
     d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    if not d.exists():
+        d.mkdir(mode=0o700, parents=True)
+        os.chmod(d, 0o700)
     enc: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
         if passphrase
@@ -175,8 +179,8 @@ def save_office_keys(keys: OfficeKeys, directory: Path | str, passphrase: str | 
         _write(d / AGE_IDENTITY_ENCRYPTED_FILE, sealed, 0o600)
     else:
         _write(d / AGE_IDENTITY_FILE, identity_text, 0o600)
-    _write(d / ROOT_CERT_FILE, keys.root_cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    _write(d / AGE_RECIPIENT_FILE, (keys.age_recipient + "\n").encode("ascii"), 0o644)
+    _write(d / ROOT_CERT_FILE, keys.root_cert.public_bytes(serialization.Encoding.PEM), 0o600)
+    _write(d / AGE_RECIPIENT_FILE, (keys.age_recipient + "\n").encode("ascii"), 0o600)
 
 
 def parse_age_identity(text: str) -> str:

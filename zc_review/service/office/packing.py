@@ -53,6 +53,9 @@ def keygen(keys_dir: Path, name: str, *, passphrase: str | None = None,
 
     if (keys_dir / "root-cert.pem").exists():
         raise ServiceError("keys_exist", path=str(keys_dir))
+    from zc_review.service.atomic import make_private_dir
+
+    make_private_dir(keys_dir)
     keys = generate_office_keys(name, clock())
     save_office_keys(keys, keys_dir, passphrase)
     return cert_fingerprint(keys.root_cert)
@@ -204,5 +207,8 @@ def trust_add(cert_path: Path, home: Path | None = None) -> str:
         cert = load_certificate_pem(pem)
     except (OSError, SealError) as exc:
         raise ServiceError("cert_invalid", path=str(cert_path)) from exc
+    from zc_review.service.atomic import make_private_dir
+
+    make_private_dir(paths.trust_dir(home))
     add_trusted_root(paths.trust_dir(home), pem)
     return cert_fingerprint(cert)

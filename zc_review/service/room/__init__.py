@@ -113,6 +113,10 @@ class RoomService:
         payload = parse_payload(plain)
         session_id = str(payload.session["session_id"])
         workdir = None if in_memory else paths.session_dir(session_id, home)
+        if workdir is not None:
+            from zc_review.service.atomic import make_private_dir
+
+            make_private_dir(workdir)  # 0700: the database holds plaintext scores mid-session (issue 12 §5)
         engine = make_engine(None if workdir is None else workdir / "session.db")
         ctx = RoomContext(payload=payload, package_id=header.package_id, package_sha256=hashlib.sha256(data).hexdigest(),
                           engine=engine, workdir=workdir, clock=clock)

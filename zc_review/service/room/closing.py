@@ -10,6 +10,7 @@ from zc_review.domain import rules
 from zc_review.domain.codec import canonical_json, definition_to_dict
 from zc_review.domain.outcome import SessionOutcome, declared_numbers
 from zc_review.i18n import join_list, label_of, t
+from zc_review.service.atomic import FILE_MODE, make_private_dir
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.context import Actor, RoomContext
@@ -212,8 +213,10 @@ class Closing:
         final = out_dir / name
         tmp = out_dir / f".{name}.partial"
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
+            make_private_dir(out_dir)  # only the folders it creates (a USB stick's own folder is left as it is)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), FILE_MODE)
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
