@@ -45,6 +45,7 @@ def test_everything_created_is_private_under_umask_022(umask_022: None, tmp_path
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from zc_review.service import RoomService, paths
     from zc_review.service.office import import_bundle, keygen, pack, trust_add
+    from zc_review.service.errors import ServiceError
     from zc_review.service.script import ScriptRunner, Secrets
 
     probe = tmp_path / "probe"
@@ -55,12 +56,12 @@ def test_everything_created_is_private_under_umask_022(umask_022: None, tmp_path
     keys = tmp_path / "office" / "keys"  # neither folder exists yet
     keygen(keys, "青川市人力资源和社会保障局")
     out = tmp_path / "out" / "packages"
-    res = pack(ROOT / "data/demo", out / "demo.zcp", keys, secrets_out=out / "demo-secrets.json", fast_kdf=True)
+    pack(ROOT / "data/demo", out / "demo.zcp", keys, secrets_out=out / "demo-secrets.json", fast_kdf=True)
     home = tmp_path / "laptop"
     monkeypatch.setenv("ZC_REVIEW_HOME", str(home))
     trust_add(keys / "root-cert.pem", home)
     secrets = Secrets.load(out / "demo-secrets.json")
-    with pytest.raises(Exception):  # a failed unlock goes to the laptop's journal
+    with pytest.raises(ServiceError):  # a failed unlock goes to the laptop's journal
         RoomService.open(out / "demo.zcp", secrets.supervisor_opening, secrets.chair_opening, home=home)
     room = RoomService.open(out / "demo.zcp", secrets.chair_opening, secrets.supervisor_opening, home=home,
                             clock=Clock())
