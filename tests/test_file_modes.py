@@ -44,8 +44,8 @@ def _modes(root: Path) -> tuple[dict[str, int], dict[str, int]]:
 def test_everything_created_is_private_under_umask_022(umask_022: None, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from zc_review.service import RoomService, paths
-    from zc_review.service.office import import_bundle, keygen, pack, trust_add
     from zc_review.service.errors import ServiceError
+    from zc_review.service.office import import_bundle, keygen, pack, trust_add
     from zc_review.service.script import ScriptRunner, Secrets
 
     probe = tmp_path / "probe"
