@@ -91,7 +91,8 @@ def write_package(
             under the office's signature, not only in the session's JSON flag (issue 12 §1).
 
     Returns:
-        The package bytes (payload size + about 2 KB). Takes ~4 s: two age scrypt layers.
+        The package bytes (payload size + about 2 KB). Takes ≈ 5–10 s: two age scrypt layers at the
+        work factor the library picks (log2 N = 20 on this project's machine; docs/FORMATS.md).
 
     Raises:
         ValueError: A secret is malformed, the two secrets are equal, or ``now`` is naive.
@@ -210,8 +211,8 @@ def open_package(
 ) -> bytes:
     """Verify, then decrypt a session package with both opening secrets.
 
-    The signature is checked against ``trusted_roots`` before any decryption. Takes ~4 s
-    (two age scrypt layers).
+    The signature is checked against ``trusted_roots`` before any decryption. Takes ≈ 5–10 s
+    (two age scrypt layers; under load longer, docs/FORMATS.md).
 
     Args:
         data: The package file's bytes.

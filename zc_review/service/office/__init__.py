@@ -7,9 +7,9 @@ laptop trusts the office root), ``recover`` (re-issue a package whose opening se
 After: ``verify_bundle`` (every check of :data:`CHECKS`, each a :class:`Check` with a stable id, summed
 up in a :class:`VerifyReport`) and ``import_bundle`` (file a verified bundle in the office archive once).
 
-Modules: packing, input (with files: safe reading of the input folder), recovery, importer, and the
-verifier: verify (the registry of checks and the runner), report (Check, VerifyReport), checks,
-ballot_checks. The verifier imports only domain, seal, i18n and the service error; nothing here imports the
+Modules: packing, input (with files: safe reading of the input folder), recovery, register (the register
+of issued packages, written at pack and recover), importer, and the verifier: verify (the registry of checks
+and the runner), report (Check, VerifyReport), checks, ballot_checks, register_checks. The verifier imports only domain, seal, i18n and the service error; nothing here imports the
 room. Public names load their module on first use, so importing the verifier loads neither the packer
 (reportlab) nor the importer (SQLModel); no module shares a name with a public function.
 """
