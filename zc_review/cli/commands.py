@@ -54,7 +54,7 @@ def pack(args: argparse.Namespace) -> int:
 
 
 def print_report(rep: object) -> None:
-    """Print a verify report as a table (check, passed or not, detail cut to 160 characters), then every
+    """Print a verify report as a table (check, passed or not, detail; a passed line cut to 160 characters), then every
     signer. ``rep`` is a ``service.office.VerifyReport``. Raises: AssertionError for anything else."""
     from zc_review.service.office import VerifyReport
 
@@ -65,7 +65,7 @@ def print_report(rep: object) -> None:
     table.add_column(t("cli.col_detail"))
     for name, ok, detail in rep.lines:
         table.add_row(Text(name), Text(t("common.outcome_passed") if ok else t("cli.fail"), style="green" if ok else "bold red"),
-                      Text(detail[:160]))
+                      Text(detail if not ok else detail[:160]))  # a failure's detail in full: it says what to do
     console.print(table)
     if rep.signers:
         console.print(Text(t("cli.signers") + "\n  " + "\n  ".join(rep.signers)))  # every signer: who signed what
