@@ -154,13 +154,18 @@ def room_from_db(packed: Packed, template: Path, home: Path) -> tuple[Any, Any]:
 
 @pytest.fixture(scope="session")
 def demo_bundles(demo: Packed, minutes_ready_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two genuine result bundles of the demo session, exported one after the other: (older, newer)."""
-    home = tmp_path_factory.mktemp("bundles")
-    room, runner = room_from_db(demo, minutes_ready_db, home)
-    runner.run([a for a in demo.script["actions"][index_of(demo, "sign_minutes"):] if a["action"] != "export"])
+    """Two genuine, different result bundles of the demo session, exported one after the other: (older, newer).
+
+    One room exports one bundle only (a second export re-writes the same bytes, issue 12 §5), so the two
+    come from two copies of the room's database (two laptops with the same package), each signing and
+    exporting once.
+    """
     out = []
     for name in ("older", "newer"):
+        home = tmp_path_factory.mktemp(f"bundles-{name}")
+        room, runner = room_from_db(demo, minutes_ready_db, home)
+        runner.run([a for a in demo.script["actions"][index_of(demo, "sign_minutes"):] if a["action"] != "export"])
         path, _ = room.closing.export_bundle(runner.recorder, home / name)
         out.append(path)
-    room.engine.dispose()
+        room.engine.dispose()
     return out[0], out[1]

@@ -4,6 +4,7 @@ journal of failed unlocks copied into the session's log."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -128,9 +129,12 @@ def test_office_recover_reissues_with_new_opening_secrets(demo: Packed, tmp_path
     from zc_review.service.office import trust_add
 
     new, secrets_out = tmp_path / "new.zcp", tmp_path / "new-secrets.json"
-    assert main(["office", "recover", str(demo.package), "--keys", str(demo.keys), "--out", str(new),
+    keys = tmp_path / "keys"  # a copy of the office (with its register): recovering supersedes the shared demo package
+    shutil.copytree(demo.keys, keys)
+    assert main(["office", "recover", str(demo.package), "--keys", str(keys), "--out", str(new),
                  "--secrets-out", str(secrets_out)]) == 0
     opening = json.loads(secrets_out.read_text("utf-8"))["opening"]
+    new_id = json.loads(secrets_out.read_text("utf-8"))["package_id"]
     letters = PdfReader(str(tmp_path / "new-opening-letters.pdf"))
     text = "".join(p.extract_text() for p in letters.pages)
     assert len(letters.pages) == 2 and opening["chair"] in text and opening["supervisor"] in text
@@ -147,7 +151,8 @@ def test_office_recover_reissues_with_new_opening_secrets(demo: Packed, tmp_path
     assert opening["chair"] not in raw and demo.secrets.supervisor_opening not in raw
 
     room = RoomService.open(new, opening["chair"], opening["supervisor"], home=home, in_memory=True)
-    assert room.package_id == demo.package_id and room.defn.session_id == "QC-GC-ZJ-2025"
+    # a new package (issue 12 §1: new id and device key; the old one is superseded in the register)
+    assert room.package_id == new_id != demo.package_id and room.defn.session_id == "QC-GC-ZJ-2025"
     logged = [e for e in room.record(with_log=True)["log"] if e["action"] == "unlock_failed_earlier"]
     assert len(logged) == 1 and "supervisor" in logged[0]["detail"]["diagnostics"]
     assert journal.pending_unlock_failures(home) == []

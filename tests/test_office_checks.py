@@ -29,8 +29,15 @@ STABLE_IDS = [
     "record.format",
     "record.session_id",
     "record.package_id",
+    "record.package_mark",
     "device.role",
     "device.name",
+    "device.rehearsal_mark",
+    "register.present",
+    "register.package",
+    "register.device_cert",
+    "register.official",
+    "register.latest",
     "certs.chain",
     "certs.holder",
     "statements.signatures",
@@ -93,7 +100,7 @@ def test_genuine_bundle_passes_every_check(demo: Packed, demo_bundles: tuple[Pat
     assert all(c.ok for c in rep.checks) and rep.failed_ids() == []
     # the printed report keeps its Chinese lines: the file's size is printed only when too large
     assert [ln.name for ln in rep.lines][:2] == ["封装、签名与加密", t("office.check_structure")]
-    assert len(rep.lines) == 13 and all(ln.ok for ln in rep.lines)
+    assert len(rep.lines) == 14 and all(ln.ok for ln in rep.lines)  # 13 + the register (issue 12 §1)
 
 
 def _change_one_declared_digit(members: dict[str, bytes]) -> None:
@@ -189,7 +196,7 @@ def test_importing_the_verifier_loads_no_ui_and_no_sql() -> None:
 ALLOWED = ("zc_review.domain", "zc_review.seal", "zc_review.i18n", "zc_review.service.errors")
 
 
-VERIFIER = ("verify", "report", "checks", "ballot_checks")  # the modules of the verifier
+VERIFIER = ("verify", "report", "checks", "ballot_checks", "register_checks")  # the modules of the verifier
 
 
 @pytest.mark.parametrize("module", VERIFIER)

@@ -251,10 +251,12 @@ def test_anonymity_check_at_pack_and_in_the_room(tmp_path: Path, office_keys: Pa
     text = dossier.read_text("utf-8")
     text = text.replace("  work_summary: |\n", "  work_summary: |\n    本人梁健在青川市恒泰建设工程有限公司工作。\n", 1)
     dossier.write_text(text, "utf-8")
-    packed = _pack(tmp_path, src, office_keys)
-    from zc_review.service.office import pack
+    from zc_review.service.office import keygen, pack
 
-    res = pack(src, tmp_path / "again.zcp", office_keys, fast_kdf=True)
+    keys = tmp_path / "keys"  # its own office: packing the demo session again would supersede the shared demo package
+    keygen(keys, "青川市人力资源和社会保障局")
+    packed = _pack(tmp_path, src, keys)
+    res = pack(src, tmp_path / "again.zcp", keys, fast_kdf=True)
     warnings = [w for w in res.warnings if "匿名材料检查" in w]
     assert len(warnings) == 2 and "GC-2025-001" in warnings[0] and "梁健" in warnings[0]
     assert "青川市恒泰建设工程有限公司" in warnings[1]

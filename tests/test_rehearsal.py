@@ -38,7 +38,8 @@ def rehearsal(office_keys: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
                  "--secrets-out", str(secrets), "--fast-kdf", "--rehearsal"]) == 0
     payload = parse_payload(office_recover_package(pkg.read_bytes(), load_office_keys(office_keys)))
     script = json.loads((src / "script.json").read_text("utf-8"))
-    return Packed(src, pkg, office_keys, secrets, Secrets.load(secrets), payload, "rehearsal-pkg", script)
+    package_id = json.loads(secrets.read_text("utf-8"))["package_id"]  # the id the office issued and registered
+    return Packed(src, pkg, office_keys, secrets, Secrets.load(secrets), payload, package_id, script)
 
 
 def room_on_disk(p: Packed, folder: Path) -> Any:

@@ -244,27 +244,29 @@ def make_demo_files(work: Path) -> dict[str, Any]:
 
     keys = work / "keys"
     keygen(keys, "青川市人力资源和社会保障局")
-    pkgs = []
-    for name in ("a", "b"):
-        pack(ROOT / "data/demo", work / f"{name}.zcp", keys, secrets_out=work / f"{name}.json", fast_kdf=True)
-        pkgs.append(work / f"{name}.zcp")
+    pkgs = {}
+    for name in ("b", "a"):  # the donor first: a later official pack supersedes it in the office's register
+        res = pack(ROOT / "data/demo", work / f"{name}.zcp", keys, secrets_out=work / f"{name}.json", fast_kdf=True)
+        pkgs[name] = (work / f"{name}.zcp", res.package_id)
     secrets = Secrets.load(work / "a.json")
     from zc_review.seal.package import office_recover_package
     from zc_review.seal.pki import load_office_keys
     from zc_review.service import RoomService
 
-    payload = parse_payload(office_recover_package(pkgs[0].read_bytes(), load_office_keys(keys)))
-    room = RoomService.build(payload=payload, package_id="0" * 32, package_sha256="0" * 64, engine=make_engine(None),
-                       workdir=None)
+    payload = parse_payload(office_recover_package(pkgs["a"][0].read_bytes(), load_office_keys(keys)))
     import json
 
     script = json.loads((ROOT / "data/demo/script.json").read_text("utf-8"))
-    runner = ScriptRunner(room, secrets, work / "older")
-    runner.run(script["actions"])
-    older = runner.exported[0] if runner.exported else None
-    newer, _ = room.closing.export_bundle(runner.recorder, work / "newer")
-    return {"keys": keys, "package": pkgs[0], "donor_package": pkgs[1], "secrets": secrets, "older": older,
-            "newer": newer, "payload": payload, "package_id": room.package_id}
+    bundles = []
+    for name in ("older", "newer"):  # two rooms (one export each: a second export re-writes the same bytes)
+        room = RoomService.build(payload=payload, package_id=pkgs["a"][1], package_sha256="0" * 64,
+                                 engine=make_engine(None), workdir=None)
+        runner = ScriptRunner(room, secrets, work / name)
+        runner.run(script["actions"])
+        assert runner.exported, "the demo script exports"
+        bundles.append(runner.exported[0])
+    return {"keys": keys, "package": pkgs["a"][0], "donor_package": pkgs["b"][0], "secrets": secrets,
+            "older": bundles[0], "newer": bundles[1], "payload": payload, "package_id": pkgs["a"][1]}
 
 
 def fuzz(files: dict[str, Any], n: int, seed: int, work: Path, replays: int = 1) -> Stats:

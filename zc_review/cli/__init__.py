@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     rc.add_argument("--keys", type=Path, help=t("cli.keys"))
     rc.add_argument("--out", type=Path, required=True, help=t("cli.new_out"))
     rc.add_argument("--secrets-out", type=Path, help=t("cli.secrets_out"))
+    rg = office.add_parser("register", help=t("cli.register"))
+    rg.add_argument("packages", type=Path, nargs="+", help=t("cli.register_packages"))
+    rg.add_argument("--keys", type=Path, help=t("cli.keys"))
 
     trust = sub.add_parser("trust", help=t("cli.trust")).add_subparsers(dest="trust_command", required=True)
     ta = trust.add_parser("add", help=t("cli.trust_add"))
@@ -100,7 +103,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command == "office":
         return {"keygen": commands.keygen, "pack": commands.pack, "verify": commands.verify,
-                "import": commands.import_, "recover": commands.recover}[args.office_command](args)
+                "import": commands.import_, "recover": commands.recover,
+                "register": commands.register}[args.office_command](args)
     if args.command == "trust":
         return commands.trust_add(args) if args.trust_command == "add" else commands.trust_list(args)
     if args.command == "open":

@@ -54,7 +54,7 @@ def pack(args: argparse.Namespace) -> int:
 
 
 def print_report(rep: object) -> None:
-    """Print a verify report as a table (check, passed or not, detail cut to 160 characters), then every
+    """Print a verify report as a table (check, passed or not, detail; a passed line cut to 160 characters), then every
     signer. ``rep`` is a ``service.office.VerifyReport``. Raises: AssertionError for anything else."""
     from zc_review.service.office import VerifyReport
 
@@ -65,7 +65,7 @@ def print_report(rep: object) -> None:
     table.add_column(t("cli.col_detail"))
     for name, ok, detail in rep.lines:
         table.add_row(Text(name), Text(t("common.outcome_passed") if ok else t("cli.fail"), style="green" if ok else "bold red"),
-                      Text(detail[:160]))
+                      Text(detail if not ok else detail[:160]))  # a failure's detail in full: it says what to do
     console.print(table)
     if rep.signers:
         console.print(Text(t("cli.signers") + "\n  " + "\n  ".join(rep.signers)))  # every signer: who signed what
@@ -124,14 +124,29 @@ def trust_list(args: argparse.Namespace) -> int:
 def recover(args: argparse.Namespace) -> int:
     """``office recover``: re-issue a package whose opening secret was lost, with new opening letters.
 
-    Prints the new package, its (unchanged) id and the letters. Returns: 0.
-    Raises: ServiceError("keys_missing"), ("recover_failed").
+    Prints the new package, its new id, the id it supersedes and the letters. Returns: 0.
+    Raises: ServiceError("keys_missing"), ("recover_failed"), ("recover_superseded").
     """
     from zc_review.service.office import recover as do_recover
 
     res = do_recover(args.package, _keys(args), args.out, secrets_out=args.secrets_out)
     console.print(t("cli.recover_done", package=str(res.package_path), package_id=res.package_id,
-                    letters=str(res.letters_path)))
+                    old_id=res.supersedes, letters=str(res.letters_path)))
+    return 0
+
+
+def register(args: argparse.Namespace) -> int:
+    """``office register``: re-add package files this office issued to its register of issued packages.
+
+    For a lost register or another laptop (issue 12 §1): each file must carry this office's signature and
+    open with its age key. Prints one line per package added (or already there) and per supersession.
+    Returns: 0. Raises: ServiceError("keys_missing"), ("package_unreadable"), ("register_foreign"),
+    ("register_conflict"), ("register_invalid_file").
+    """
+    from zc_review.service.office import register_packages
+
+    for line in register_packages(args.packages, _keys(args)):
+        console.print(line)
     return 0
 
 
@@ -200,9 +215,10 @@ def run_script(args: argparse.Namespace) -> int:
         import json
 
         from zc_review.domain.outcome import declared_numbers
+        from zc_review.service.atomic import write_atomic
 
-        args.results_json.write_text(json.dumps(declared_numbers(service.defn, service.outcome()),
-                                                ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+        write_atomic(args.results_json, (json.dumps(declared_numbers(service.defn, service.outcome()),
+                                                    ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
     if runner.exported:
         console.print(t("cli.bundle_written", path=str(runner.exported[0]), fp=runner.exported[1]))
     return 0

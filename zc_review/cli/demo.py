@@ -15,6 +15,7 @@ from pathlib import Path
 
 from zc_review.cli.commands import console, print_report, print_results
 from zc_review.i18n import t
+from zc_review.service.atomic import make_private_dir, write_atomic
 from zc_review.service.errors import ServiceError
 
 
@@ -38,7 +39,7 @@ def run_demo(args: argparse.Namespace) -> int:
         raise ServiceError("script_invalid", where=str(script_path), problem="missing")
     script = load_script(script_path)
     started = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
+    make_private_dir(out)
     if not (keys / "root-cert.pem").exists():
         fp = keygen(keys, t("cli.default_office_name"))
         console.print(t("cli.demo_keys_made", fp=fp))
@@ -75,7 +76,7 @@ def run_demo(args: argparse.Namespace) -> int:
         raise ServiceError("demo_not_exported")
     bundle, fp = exported
     minutes_path = out / "minutes.pdf"
-    minutes_path.write_bytes(service.closing.minutes_pdf())
+    write_atomic(minutes_path, service.closing.minutes_pdf())
     console.print(t("cli.demo_paths", minutes=str(minutes_path), bundle=str(bundle), fp=fp))
     result = import_bundle(bundle, keys, f"sqlite:///{out / 'office-archive.db'}",
                            allow_rehearsal=res.definition.rehearsal)

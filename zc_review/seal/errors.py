@@ -38,3 +38,17 @@ class FormatVersionError(SealError):
         self.version = version
         self.supported = supported
         self.message = t("seal.format_version", version=version, supported=supported)
+
+
+class WorkFactorError(SealError):
+    """age refused to run scrypt: the passphrase layer's work factor exceeds what this machine allows now.
+
+    The secret was never tried, so this is not a wrong secret: rage (inside pyrage) times one small scrypt
+    run at every decryption and refuses a layer whose work factor is more than 16 times that budget; a
+    busy machine (CPU load, swapping) can make that one measurement slow. The message says so (catalogue
+    ``seal.work_factor``); ``diagnostics()`` carries age's own text. Source: issue 12 §5.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.message = t("seal.work_factor")

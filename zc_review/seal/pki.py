@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +17,14 @@ from cryptography.x509.oid import NameOID
 
 from zc_review.i18n import t
 
-from .errors import SealError
+from .errors import SealError, WorkFactorError
 
 ROOT_VALIDITY_DAYS = 3653
+#: How often an age passphrase layer is tried again when age refuses its work factor (see
+#: :func:`passphrase_decrypt`), and the pause before each new try (seconds, times the try's number).
+WORK_FACTOR_TRIES = 4
+WORK_FACTOR_PAUSE = 0.5
+_EXCESSIVE_WORK = "Excessive work parameter"
 # Certificates start one day early, so a laptop whose clock is a few hours behind the office's
 # still accepts them.
 BACKDATE = dt.timedelta(days=1)
@@ -50,6 +56,33 @@ class OfficeKeys:
     def age_recipient(self) -> str:
         """The ``age1...`` recipient that rooms encrypt result bundles to."""
         return str(pyrage.x25519.Identity.from_str(self.age_identity).to_public())
+
+
+def passphrase_decrypt(ciphertext: bytes, passphrase: str, what: str) -> bytes:
+    """Decrypt an age passphrase (scrypt) file with pyrage, telling a resource refusal from a wrong secret.
+
+    rage picks its refusal limit at each call from one timed scrypt run of logN 10 (a millisecond): a
+    preempted measurement on a loaded machine makes it refuse a correct file as "Excessive work
+    parameter" before trying the passphrase at all. Such a refusal is tried again (each try measures
+    anew; a refusal costs a millisecond) up to :data:`WORK_FACTOR_TRIES` times.
+
+    Args: ciphertext: the age file; passphrase: the secret; what: names the layer in the diagnostics.
+    Returns: the plaintext.
+    Raises: WorkFactorError when age refused the work factor every time (the secret was never tried);
+        SealError (``"<what> age decryption failed"``) for a wrong secret or a damaged file.
+    Source: issue 12 §5.
+    """
+    refusal = ""
+    for attempt in range(WORK_FACTOR_TRIES):
+        try:
+            return bytes(pyrage.passphrase.decrypt(ciphertext, passphrase))
+        except Exception as exc:  # noqa: BLE001 - pyrage.DecryptError and header parse errors
+            if _EXCESSIVE_WORK not in str(exc):
+                raise SealError(f"{what} age decryption failed") from None
+            refusal = str(exc).splitlines()[0]
+        if attempt + 1 < WORK_FACTOR_TRIES:
+            time.sleep(WORK_FACTOR_PAUSE * (attempt + 1))
+    raise WorkFactorError(f"{what}: {refusal} (refused {WORK_FACTOR_TRIES} times; the secret was not tried)")
 
 
 def _aware(now: dt.datetime) -> dt.datetime:
@@ -106,14 +139,16 @@ def _write(path: Path, data: bytes, mode: int) -> None:
     # O_EXCL: never overwrite existing keys; losing the root key orphans every issued package.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), mode)
         fh.write(data)
-    os.chmod(path, mode)
 
 
 def save_office_keys(keys: OfficeKeys, directory: Path | str, passphrase: str | None = None) -> None:
     """Write the office keys into ``directory`` (created if missing).
 
-    Files: ``root-key.pem`` (0600, PKCS#8, encrypted with ``passphrase`` via
+    Every file is 0600 and a new folder 0700, whatever the umask (issue 12 §5; the public certificate
+    and recipient are copied out on purpose, never read from here by others).
+    Files: ``root-key.pem`` (PKCS#8, encrypted with ``passphrase`` via
     ``BestAvailableEncryption`` if given), ``root-cert.pem``, ``office-age-recipient.txt`` and
     either ``office-age-identity.txt`` (0600, age-keygen format) or, with a passphrase,
     ``office-age-identity.age`` (0600, armored age passphrase encryption of that text; ``age -d -i``
@@ -123,7 +158,9 @@ def save_office_keys(keys: OfficeKeys, directory: Path | str, passphrase: str | 
         FileExistsError: A key file already exists (keys are never overwritten).
     """
     d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    if not d.exists():
+        d.mkdir(mode=0o700, parents=True)
+        os.chmod(d, 0o700)
     enc: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
         if passphrase
@@ -142,8 +179,8 @@ def save_office_keys(keys: OfficeKeys, directory: Path | str, passphrase: str | 
         _write(d / AGE_IDENTITY_ENCRYPTED_FILE, sealed, 0o600)
     else:
         _write(d / AGE_IDENTITY_FILE, identity_text, 0o600)
-    _write(d / ROOT_CERT_FILE, keys.root_cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    _write(d / AGE_RECIPIENT_FILE, (keys.age_recipient + "\n").encode("ascii"), 0o644)
+    _write(d / ROOT_CERT_FILE, keys.root_cert.public_bytes(serialization.Encoding.PEM), 0o600)
+    _write(d / AGE_RECIPIENT_FILE, (keys.age_recipient + "\n").encode("ascii"), 0o600)
 
 
 def parse_age_identity(text: str) -> str:
@@ -182,8 +219,10 @@ def load_office_keys(directory: Path | str, passphrase: str | None = None) -> Of
     enc_path = d / AGE_IDENTITY_ENCRYPTED_FILE
     if enc_path.exists():
         try:
-            text = pyrage.passphrase.decrypt(enc_path.read_bytes(), passphrase or "").decode()
-        except Exception:  # noqa: BLE001 - pyrage.DecryptError and friends
+            text = passphrase_decrypt(enc_path.read_bytes(), passphrase or "", "office age identity").decode()
+        except WorkFactorError:
+            raise
+        except (SealError, UnicodeDecodeError):
             raise SealError("office age identity: wrong passphrase or damaged file") from None
     else:
         text = (d / AGE_IDENTITY_FILE).read_text("utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cryptography import x509
@@ -17,7 +18,7 @@ def add_trusted_root(store_dir: Path | str, cert_pem: bytes) -> str:
     The caller must have compared the fingerprint with the one on the office's paper letter.
 
     Args:
-        store_dir: The trust store directory (created if missing).
+        store_dir: The trust store directory (created 0700 if missing; the file is 0600).
         cert_pem: One PEM certificate.
 
     Returns:
@@ -35,8 +36,13 @@ def add_trusted_root(store_dir: Path | str, cert_pem: bytes) -> str:
     if not ca:
         raise SealError("not a CA certificate")
     d = Path(store_dir)
-    d.mkdir(parents=True, exist_ok=True)
-    (d / f"{cert_sha256(cert)}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    if not d.exists():
+        d.mkdir(mode=0o700, parents=True)
+        os.chmod(d, 0o700)
+    fd = os.open(d / f"{cert_sha256(cert)}.pem", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), 0o600)
+        fh.write(cert.public_bytes(serialization.Encoding.PEM))
     return cert_fingerprint(cert)
 
 

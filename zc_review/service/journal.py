@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from zc_review.service.atomic import make_private_dir
+
 MAX_JOURNAL_BYTES = 1024 * 1024
 NAME = "journal.jsonl"
 
@@ -30,11 +32,12 @@ def append(home: Path, event: str, **fields: Any) -> None:
     line = json.dumps({"at": datetime.now(UTC).replace(microsecond=0).isoformat(), "event": event, **fields},
                       ensure_ascii=False, sort_keys=True) + "\n"
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        make_private_dir(home)
         if path.exists() and path.stat().st_size + len(line) > MAX_JOURNAL_BYTES:
             return
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)
             fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())

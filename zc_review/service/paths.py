@@ -33,6 +33,8 @@ def office_keys_dir(home: Path | None = None) -> Path:
 
 def office_archive_url(home: Path | None = None) -> str:
     """The office's import database when ``--db`` is not given (SQLite)."""
+    from zc_review.service.atomic import make_private_dir
+
     path = (home or app_home()) / "office" / "archive.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     return f"sqlite:///{path}"

@@ -3,7 +3,9 @@
 Layout (all names fixed, checked on read, sizes capped before reading):
     session.json        canonical JSON of the SessionDefinition (domain/codec.py)
     credentials.json    {person_id: CredentialRecord dict}: Argon2id verifiers and wrapped keys only
-    device.json         the session device's key (PKCS#8 DER, base64) and certificate (PEM)
+    device.json         the session device's key (PKCS#8 DER, base64) and certificate (PEM); after
+                        ``office recover`` also the ids of the packages it supersedes and the key the
+                        ballot box's key derives from (the first package's device key)
     office.json         the office root certificate (PEM) and the office's age recipient for bundles
     attachments/<id>    dossier attachment bytes
 """
@@ -32,7 +34,13 @@ _EPOCH = (2000, 1, 1, 0, 0, 0)
 
 @dataclass(frozen=True)
 class Payload:
-    """The decoded package payload. ``attachments``: attachment id → bytes."""
+    """The decoded package payload. ``attachments``: attachment id → bytes.
+
+    ``supersedes``: the package ids this package replaces (``office recover``: the room resumes a session
+    begun under one of them); ``ballot_key_der``: the device key the ballot box's sealing key derives
+    from when it is not this package's own (a re-issued package keeps the first package's, so a poll open
+    at the time of the re-issue still unseals). Source: issue 12 §1.
+    """
 
     session: dict[str, Any]
     credentials: dict[str, dict[str, Any]]
@@ -41,6 +49,13 @@ class Payload:
     office_root_pem: bytes
     office_recipient: str
     attachments: dict[str, bytes]
+    supersedes: tuple[str, ...] = ()
+    ballot_key_der: bytes | None = None
+
+    @property
+    def box_key_source(self) -> bytes:
+        """The PKCS#8 DER the ballot box's key derives from: ``ballot_key_der`` or the device key."""
+        return self.ballot_key_der or self.device_key_der
 
 
 def build_payload(p: Payload) -> bytes:
@@ -54,8 +69,12 @@ def build_payload(p: Payload) -> bytes:
 
         put("session.json", json.dumps(p.session, ensure_ascii=False, sort_keys=True).encode())
         put("credentials.json", json.dumps(p.credentials, sort_keys=True).encode())
-        put("device.json", json.dumps({"key": base64.b64encode(p.device_key_der).decode(),
-                                       "cert": p.device_cert_pem.decode()}).encode())
+        device: dict[str, Any] = {"key": base64.b64encode(p.device_key_der).decode(), "cert": p.device_cert_pem.decode()}
+        if p.supersedes:
+            device["supersedes"] = list(p.supersedes)
+        if p.ballot_key_der is not None:
+            device["ballot_key"] = base64.b64encode(p.ballot_key_der).decode()
+        put("device.json", json.dumps(device).encode())
         put("office.json", json.dumps({"root_cert": p.office_root_pem.decode(),
                                        "recipient": p.office_recipient}).encode())
         for att_id in sorted(p.attachments):
@@ -110,6 +129,8 @@ def parse_payload(data: bytes) -> Payload:
             office_root_pem=office["root_cert"].encode(),
             office_recipient=office["recipient"],
             attachments={n.split("/", 1)[1]: read(n) for n in names if n.startswith("attachments/")},
+            supersedes=tuple(str(x) for x in device.get("supersedes", [])),
+            ballot_key_der=base64.b64decode(device["ballot_key"]) if "ballot_key" in device else None,
         )
     except (zipfile.BadZipFile, ValueError, KeyError, TypeError, OSError, EOFError, CodecError) as exc:
         raise ServiceError("payload_malformed", detail=str(exc)) from exc

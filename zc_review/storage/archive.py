@@ -52,7 +52,13 @@ class ImportedResult(ArchiveBase, table=True):
 
 
 def make_archive_engine(url: str) -> Engine:
-    """Create the archive engine for ``url`` and its tables (SQLite gets WAL and synchronous=FULL)."""
+    """Create the archive engine for ``url`` and its tables (SQLite gets WAL and synchronous=FULL; its file 0600)."""
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        from pathlib import Path
+
+        from zc_review.storage.engine import create_private_file
+
+        create_private_file(Path(url.removeprefix("sqlite:///")))  # 0600, so are its -wal and -shm
     engine = create_engine(url)
     if url.startswith("sqlite"):
         @event.listens_for(engine, "connect")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -26,17 +27,32 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
+def create_private_file(path: Path) -> None:
+    """Create ``path`` (and a missing folder, 0700) as an empty 0600 file unless it exists; an existing
+    file is set to 0600. SQLite gives its ``-wal`` and ``-shm`` files the database file's mode (issue 12 §5).
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def make_engine(path: Path | None) -> Engine:
     """Create the session database engine and its tables.
 
     Args: path: the database file; ``None`` gives a private in-memory database (tests).
     Returns: a SQLAlchemy engine whose every connection runs with WAL, synchronous=FULL,
-        foreign_keys=ON and secure_delete=ON, so a commit is on disk before the screen says so.
+        foreign_keys=ON and secure_delete=ON, so a commit is on disk before the screen says so. The file
+        (and its ``-wal``/``-shm``) is 0600 whatever the umask.
     """
     if path is None:
         engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(path)
         engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False},
                                poolclass=StaticPool)
     event.listen(engine, "connect", _on_connect)

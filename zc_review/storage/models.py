@@ -185,6 +185,21 @@ class Export(SQLModel, table=True):
     exported_at: datetime
 
 
+class SealedBundle(SQLModel, table=True):
+    """The result bundle as first sealed: every later export writes exactly these bytes (issue 12 §5).
+
+    One row: the bytes, the package id they answer (a package re-issued by ``office recover`` seals anew)
+    and their fingerprint. Stored before the first write to the stick, so no second valid bundle of the
+    session can ever come from this database.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    package_id: str
+    fingerprint: str
+    sealed_at: datetime
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 class FlagExplanation(SQLModel, table=True):
     """A reviewer's written explanation of a flagged disagreement (issue 5 §4); never changes a score.
 

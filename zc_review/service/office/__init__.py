@@ -2,13 +2,14 @@
 
 Before: ``keygen`` (the office's root key and age identity), ``load_office_input`` (the input folder,
 docs/INPUT.md), ``pack`` (the sealed session package and the credential letters), ``trust_add`` (a
-laptop trusts the office root), ``recover`` (re-issue a package whose opening secret was lost).
+laptop trusts the office root), ``recover`` (re-issue a package whose opening secret was lost),
+``register_packages`` (re-add issued package files to the register of issued packages, issue 12 §1).
 After: ``verify_bundle`` (every check of :data:`CHECKS`, each a :class:`Check` with a stable id, summed
 up in a :class:`VerifyReport`) and ``import_bundle`` (file a verified bundle in the office archive once).
 
-Modules: packing, input (with files: safe reading of the input folder), recovery, importer, and the
-verifier: verify (the registry of checks and the runner), report (Check, VerifyReport), checks,
-ballot_checks. The verifier imports only domain, seal, i18n and the service error; nothing here imports the
+Modules: packing, input (with files: safe reading of the input folder), recovery, register (the register
+of issued packages, written at pack and recover), importer, and the verifier: verify (the registry of checks
+and the runner), report (Check, VerifyReport), checks, ballot_checks, register_checks. The verifier imports only domain, seal, i18n and the service error; nothing here imports the
 room. Public names load their module on first use, so importing the verifier loads neither the packer
 (reportlab) nor the importer (SQLModel); no module shares a name with a public function.
 """
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from zc_review.service.office.packing import trust_add as trust_add
     from zc_review.service.office.recovery import RecoverResult as RecoverResult
     from zc_review.service.office.recovery import recover as recover
+    from zc_review.service.office.register import register_packages as register_packages
     from zc_review.service.office.verify import CHECK_IDS as CHECK_IDS
     from zc_review.service.office.verify import CHECKS as CHECKS
     from zc_review.service.office.verify import SECTIONS as SECTIONS
@@ -65,6 +67,7 @@ _PUBLIC: dict[str, str] = {
     "load_office_input": "zc_review.service.office.input",
     "pack": "zc_review.service.office.packing",
     "recover": "zc_review.service.office.recovery",
+    "register_packages": "zc_review.service.office.register",
     "session_title": "zc_review.service.office.packing",
     "trust_add": "zc_review.service.office.packing",
     "verify_bundle": "zc_review.service.office.verify",

@@ -24,6 +24,7 @@ from zc_review.seal.bundle import open_bundle, verify_bundle_signature
 from zc_review.seal.certs import cert_sha256, common_name, load_certificate_pem, organizational_unit, user_id
 from zc_review.seal.errors import SealError
 from zc_review.seal.pki import verify_chain
+from zc_review.seal.register import is_rehearsal_package_id
 from zc_review.seal.statements import verify_statement
 from zc_review.service.errors import ServiceError
 from zc_review.service.office.report import (
@@ -116,7 +117,15 @@ def _record_package_id(f: Facts) -> Check:
 
 
 def _structure_line(f: Facts) -> str:
-    return f.parse_error or f.defn.session_id
+    if f.parse_error:
+        return f.parse_error
+    failed = [c.detail for c in f.report.checks if c.id == "record.package_mark" and not c.ok]
+    return "; ".join([f.defn.session_id, *failed])
+
+
+def _device_line(f: Facts) -> str:
+    failed = [c.detail for c in f.report.checks if c.id == "device.rehearsal_mark" and not c.ok]
+    return "; ".join([common_name(f.signer), *failed])
 
 
 # -- the device and the people's certificates ------------------------------------------------------------
@@ -127,8 +136,30 @@ def _device_role(f: Facts) -> Check:
 
 
 def _device_name(f: Facts) -> Check:
-    """The device certificate is the one the office issued for this session (pack names it so)."""
-    return Check("device.name", common_name(f.signer) == device_common_name(f.defn.session_id), common_name(f.signer))
+    """The device certificate is named for this session (pack names it so, official or rehearsal)."""
+    names = {device_common_name(f.defn.session_id), device_common_name(f.defn.session_id, rehearsal=True)}
+    return Check("device.name", common_name(f.signer) in names, common_name(f.signer))
+
+
+def _device_rehearsal_mark(f: Facts) -> Check:
+    """The device certificate's rehearsal mark (its CN, signed by the office root) agrees with the record's flag."""
+    cert_says = common_name(f.signer) == device_common_name(f.defn.session_id, rehearsal=True)
+    ok = cert_says == bool(f.defn.rehearsal)
+    return Check("device.rehearsal_mark", ok, "" if ok else t(
+        "office.mark_device", cert=_kind(cert_says), record=_kind(bool(f.defn.rehearsal))))
+
+
+def _record_package_mark(f: Facts) -> Check:
+    """The package id's rehearsal mark (``rehearsal-`` prefix, signed by the office root) agrees with the record."""
+    package = str(f.record.get("package_id"))
+    id_says = is_rehearsal_package_id(package)
+    ok = id_says == bool(f.defn.rehearsal)
+    return Check("record.package_mark", ok, "" if ok else t(
+        "office.mark_package", package=package, id_kind=_kind(id_says), record=_kind(bool(f.defn.rehearsal))))
+
+
+def _kind(rehearsal: bool) -> str:
+    return t("office.kind_rehearsal") if rehearsal else t("office.kind_official")
 
 
 def _certs_chain(f: Facts) -> Check:
@@ -202,9 +233,10 @@ SEAL = Section("office.check_seal", (Spec("seal.signature", _seal_signature, gat
 STRUCTURE = Section("office.check_structure", (Spec("record.parse", _record_parse, gate=True),
                                         Spec("record.format", _record_format),
                                         Spec("record.session_id", _record_session_id),
-                                        Spec("record.package_id", _record_package_id)), _structure_line)
-DEVICE = Section("office.check_device", (Spec("device.role", _device_role), Spec("device.name", _device_name)),
-                 lambda f: common_name(f.signer))
+                                        Spec("record.package_id", _record_package_id),
+                                        Spec("record.package_mark", _record_package_mark)), _structure_line)
+DEVICE = Section("office.check_device", (Spec("device.role", _device_role), Spec("device.name", _device_name),
+                                         Spec("device.rehearsal_mark", _device_rehearsal_mark)), _device_line)
 CERTS = Section("office.check_certs", (Spec("certs.chain", _certs_chain), Spec("certs.holder", _certs_holder)), _certs_line)
 STATEMENTS = Section("office.check_statements", (Spec("statements.signatures", _statements),),
                      lambda f: ", ".join(f.bad_sigs))

@@ -38,7 +38,8 @@ def import_bundle(bundle: Path, keys_dir: Path, db_url: str, *, key_passphrase: 
         keys_dir: the office keys (the age identity opens the bundle).
         db_url: the archive's SQLAlchemy URL, e.g. ``sqlite:///archive.db``.
         allow_rehearsal: accept a rehearsal (演练) bundle (a rehearsal archive).
-    Raises: ServiceError("import_refused", failures) on any failed check;
+    Raises: ServiceError("import_refused", failures, checks) on any failed check (``checks``: the failed
+        checks' ids, e.g. ``register.official``);
         ServiceError("import_conflict") when a different bundle of the same session was imported
         (an older or altered bundle replayed); ServiceError("rehearsal_refused") for a rehearsal
         bundle in an official archive; what ``verify_bundle`` raises.
@@ -54,7 +55,7 @@ def import_bundle(bundle: Path, keys_dir: Path, db_url: str, *, key_passphrase: 
 
     rep = verify_bundle(bundle, keys_dir, key_passphrase=key_passphrase)
     if not rep.ok or rep.definition is None:
-        raise ServiceError("import_refused", failures="\n".join(rep.failures()))
+        raise ServiceError("import_refused", failures="\n".join(rep.failures()), checks=", ".join(rep.failed_ids()))
     defn, record = rep.definition, rep.record
     if defn.rehearsal and not allow_rehearsal:
         raise ServiceError("rehearsal_refused")

@@ -23,6 +23,9 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.office.verify import device_common_name
 from zc_review.service.payload import Payload, build_payload
 
+#: How long the session device's certificate is valid after packing (docs/FORMATS.md).
+DEVICE_VALIDITY_DAYS = 90
+
 ROLE_LABELS = {CommitteeRole.CHAIR: "common.role_chair", CommitteeRole.VICE_CHAIR: "common.role_vice_chair",
                CommitteeRole.MEMBER: "common.role_reviewer"}
 
@@ -50,6 +53,9 @@ def keygen(keys_dir: Path, name: str, *, passphrase: str | None = None,
 
     if (keys_dir / "root-cert.pem").exists():
         raise ServiceError("keys_exist", path=str(keys_dir))
+    from zc_review.service.atomic import make_private_dir
+
+    make_private_dir(keys_dir)
     keys = generate_office_keys(name, clock())
     save_office_keys(keys, keys_dir, passphrase)
     return cert_fingerprint(keys.root_cert)
@@ -72,7 +78,11 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         secrets_out: also write the secrets as JSON (rehearsals and tests only: the printed letters
             are the real channel).
         fast_kdf: cheap Argon2id parameters (tests only; never for a real session).
-        rehearsal: pack a rehearsal (演练) whatever session.yaml says (issue 4 §7).
+        rehearsal: pack a rehearsal (演练) whatever session.yaml says (issue 4 §7). A rehearsal is marked
+            under the office's signature: the package id starts with ``rehearsal-`` and the device
+            certificate's CN says 演练 (issue 12 §1).
+    The package is added to the office's register of issued packages (``issued-packages.json`` in
+    ``keys_dir``); an official package supersedes the earlier official packages of its session.
     Returns: PackResult.
     Raises: ServiceError("input_invalid", problems) for input that fails the schema or checks;
         ServiceError("composition_fatal", problems) for a committee the room cannot run;
@@ -85,8 +95,10 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     from zc_review.seal.certs import certificate_pem, private_key_der
     from zc_review.seal.credentials import ARGON2_PARAMS, ARGON2_TEST_PARAMS, make_credential, new_secret
     from zc_review.seal.package import verify_package_signature, write_package
-    from zc_review.seal.pki import cert_fingerprint, issue_certificate, load_office_keys
+    from zc_review.seal.pki import cert_fingerprint, cert_sha256, issue_certificate, load_office_keys
+    from zc_review.seal.register import IssuedPackage
     from zc_review.service.office.input import OfficeInputError, load_office_input
+    from zc_review.service.office.register import record_issue
 
     try:
         defn, attachments = load_office_input(input_dir)
@@ -116,14 +128,14 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         key, cert = issue_certificate(keys, name, label, pid, now)
         records[pid] = make_credential(pid, secret, key, cert, params=params).to_dict()
         secrets[pid] = secret
-    device_key, device_cert = issue_certificate(keys, device_common_name(defn.session_id), "device", "device", now,
-                                                validity_days=90)
+    device_key, device_cert = issue_certificate(keys, device_common_name(defn.session_id, defn.rehearsal), "device",
+                                                "device", now, validity_days=DEVICE_VALIDITY_DAYS)
     payload = build_payload(Payload(
         session=definition_to_dict(defn), credentials=records, device_key_der=private_key_der(device_key),
         device_cert_pem=certificate_pem(device_cert), office_root_pem=certificate_pem(keys.root_cert),
         office_recipient=keys.age_recipient, attachments=attachments))
     opening = {"chair": new_secret(), "supervisor": new_secret()}
-    data = write_package(payload, keys, opening["chair"], opening["supervisor"], now)
+    data = write_package(payload, keys, opening["chair"], opening["supervisor"], now, rehearsal=defn.rehearsal)
     header = verify_package_signature(data, [keys.root_cert])
 
     fp = cert_fingerprint(keys.root_cert)
@@ -140,6 +152,9 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     except MissingGlyphError as exc:
         raise ServiceError("glyph_missing", detail=str(exc)) from exc
     write_atomic(out, data)
+    record_issue(keys_dir, keys, IssuedPackage(
+        package_id=header.package_id, session_id=defn.session_id, rehearsal=defn.rehearsal,
+        device_cert_sha256=cert_sha256(device_cert), issued_at=header.created.isoformat(), source="pack"))
     letters_path = out.with_name(f"{out.stem}-credentials.pdf")
     write_atomic(letters_path, letters_pdf, 0o600)
     if secrets_out is not None:
@@ -179,5 +194,8 @@ def trust_add(cert_path: Path, home: Path | None = None) -> str:
         cert = load_certificate_pem(pem)
     except (OSError, SealError) as exc:
         raise ServiceError("cert_invalid", path=str(cert_path)) from exc
+    from zc_review.service.atomic import make_private_dir
+
+    make_private_dir(paths.trust_dir(home))
     add_trusted_root(paths.trust_dir(home), pem)
     return cert_fingerprint(cert)

@@ -18,6 +18,7 @@ from zc_review.domain.model import SessionDefinition
 from zc_review.i18n import t
 from zc_review.seal.bundle import BundleContents
 from zc_review.seal.pki import OfficeKeys
+from zc_review.seal.register import Register
 
 if TYPE_CHECKING:
     from zc_review.seal.pdfsign import PdfSignatureStatus
@@ -79,16 +80,21 @@ class VerifyReport:
         return [c.id for c in self.checks if not c.ok]
 
 
-def device_common_name(session_id: str) -> str:
-    """The CN the office gives the session device's certificate (``"会话设备 <session id>"``); pack uses it."""
-    return t("office.device_common_name", session=session_id)
+def device_common_name(session_id: str, rehearsal: bool = False) -> str:
+    """The CN the office gives the session device's certificate; pack and recover use it.
+
+    ``"会话设备 <session id>"`` for an official session, ``"会话设备（演练） <session id>"`` for a rehearsal:
+    the certificate, signed by the office root, says which it is (issue 12 §1).
+    """
+    return t("office.device_common_name_rehearsal" if rehearsal else "office.device_common_name", session=session_id)
 
 
 @dataclass
 class Facts:
     """What is known about the bundle so far; checks read it and add what later checks need.
 
-    Set by ``verify_bundle``: ``report``, ``size``, ``data`` (the file), ``keys``. Set by the checks, in
+    Set by ``verify_bundle``: ``report``, ``size``, ``data`` (the file), ``keys``, ``register_path`` and
+    ``register_data`` (the office's register of issued packages). Set by the checks, in
     registry order: ``contents`` (seal.contents), the record in ``report`` and ``log``/``minutes``
     (record.parse), ``chained``/``certs`` (certs.*), ``recomputed`` (outcome.recompute), ``statuses``
     (minutes.parse). The derived properties raise on malformed records (the check running fails).
@@ -110,6 +116,10 @@ class Facts:
     recomputed: dict[str, Any] = field(default_factory=dict)
     minutes_error: str = ""
     statuses: list[PdfSignatureStatus] = field(default_factory=list)
+    register_path: str = ""  # the office's register of issued packages (seal.register), as read by verify
+    register_data: bytes | None = None  # its bytes, None when there is no such file
+    register: Register | None = None  # once register.present passed
+    register_error: str = ""
 
     @property
     def record(self) -> dict[str, Any]:

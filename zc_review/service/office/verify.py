@@ -7,9 +7,10 @@ refuses the whole bundle, saying what failed.
 The verification is the registry :data:`SECTIONS` of named checks (:data:`CHECKS`, ids in
 :data:`CHECK_IDS`), each a small function returning a :class:`Check` with a stable ASCII id
 ``<part>.<property>``: ``bundle`` (the file), ``seal`` (signature, encryption), ``record`` (results.json),
-``device``, ``certs``, ``statements``, ``log``, ``ballots``, ``outcome``, ``signoffs``, ``texts`` (the
-authors' signatures of opinions, failure reasons, explanations and returns), ``minutes`` (the PDF
-signatures), ``digest`` (the record equals what the signed minutes print). A section is one line of the printed report (its Chinese name and detail). The verifier (this module,
+``device``, ``register`` (the office's register of issued packages, issue 12 §1), ``certs``, ``statements``,
+``log``, ``ballots``, ``outcome``, ``signoffs``, ``texts`` (the authors' signatures of opinions, failure
+reasons, explanations and returns), ``minutes`` (the PDF signatures), ``digest`` (the record equals what the
+signed minutes print). A section is one line of the printed report (its Chinese name and detail). The verifier (this module,
 ``report``, ``checks``, ``ballot_checks``) imports only domain, seal, i18n and the service error: no SQL,
 no UI, nothing of the room.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from zc_review.i18n import t
 from zc_review.seal.pki import load_office_keys
+from zc_review.seal.register import REGISTER_FILE
 from zc_review.service.errors import ServiceError
 from zc_review.service.office.ballot_checks import BALLOTS
 from zc_review.service.office.checks import (
@@ -38,6 +40,7 @@ from zc_review.service.office.checks import (
     STRUCTURE,
     TEXTS,
 )
+from zc_review.service.office.register_checks import REGISTER
 from zc_review.service.office.report import (
     DATA_ERRORS,
     Check,
@@ -54,8 +57,8 @@ __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec"
 
 # The registry, in run order. A failed gate (the file's size, the seal, the record's parsing, the minutes'
 # parsing) ends the run; the ids are stable (tests/test_office_checks.py lists them).
-SECTIONS: tuple[Section, ...] = (SIZE, SEAL, STRUCTURE, DEVICE, CERTS, STATEMENTS, LOG, BALLOTS, RECOMPUTE,
-                                 SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST)
+SECTIONS: tuple[Section, ...] = (SIZE, SEAL, STRUCTURE, DEVICE, REGISTER, CERTS, STATEMENTS, LOG, BALLOTS,
+                                 RECOMPUTE, SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST)
 CHECKS: tuple[Spec, ...] = tuple(spec for section in SECTIONS for spec in section.checks)
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in CHECKS)
 
@@ -99,7 +102,10 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     Runs :data:`CHECKS` in order; a failed gate (the file's size, the seal, the record's parsing, the
     minutes' parsing) ends the run. Correctly sealed but malformed JSON fails the check that meets it.
     Returns: a VerifyReport; ``report.ok`` is True only if every check passed.
-    Raises: ServiceError("bundle_unreadable") when the file cannot be read; ServiceError("keys_missing").
+    The office's register of issued packages is read from ``keys_dir`` (``issued-packages.json``); without
+    it the ``register.*`` checks fail (issue 12 §1).
+    Raises: ServiceError("bundle_unreadable") when the file cannot be read; ServiceError("keys_missing");
+        ServiceError("register_unreadable") when the register exists but cannot be read.
     Source: RULES.md §4 (scores), §5 (the vote), §6 (the minutes); docs/FORMATS.md "Result bundle".
     """
     rep = VerifyReport()
@@ -114,6 +120,14 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     if not (keys_dir / "root-cert.pem").exists():
         raise ServiceError("keys_missing", path=str(keys_dir))
     f.keys = load_office_keys(keys_dir, key_passphrase)
+    register = keys_dir / REGISTER_FILE
+    f.register_path = str(register)
+    try:
+        f.register_data = register.read_bytes()
+    except FileNotFoundError:
+        f.register_data = None
+    except OSError as exc:
+        raise ServiceError("register_unreadable", path=str(register), error=exc.strerror or str(exc)) from exc
     rep.bundle_sha256 = hashlib.sha256(f.data).hexdigest()
     _run(f, SECTIONS[1:])
     return rep

@@ -91,10 +91,13 @@ class RoomService:
         Raises: ServiceError("no_trust") when no office root is trusted on this laptop;
             ServiceError("unlock_failed") for a wrong secret, a wrong, corrupt or tampered file
             (one opaque message; ``diagnostics`` param says which check failed);
+            ServiceError("unlock_busy") when age refused an opening layer's work factor on this busy
+            machine (never shown as a wrong secret; issue 12 §5);
             ServiceError("package_unreadable") when the file cannot be read;
             ServiceError("other_package_in_progress") when this session is already running from a
             different package file.
         """
+        from zc_review.seal.errors import WorkFactorError
         from zc_review.seal.package import open_package, verify_package_signature
         from zc_review.seal.trust import trusted_roots
         from zc_review.service import journal
@@ -115,10 +118,15 @@ class RoomService:
         except SealError as exc:
             # No session database yet: the failure goes to the laptop's journal (never the secrets).
             journal.record_unlock_failure(home or paths.app_home(), data, exc.diagnostics())
-            raise ServiceError("unlock_failed", diagnostics=exc.diagnostics()) from exc
+            busy = isinstance(exc, WorkFactorError)  # the machine refused the work, the secret was not tried
+            raise ServiceError("unlock_busy" if busy else "unlock_failed", diagnostics=exc.diagnostics()) from exc
         payload = parse_payload(plain)
         session_id = str(payload.session["session_id"])
         workdir = None if in_memory else paths.session_dir(session_id, home)
+        if workdir is not None:
+            from zc_review.service.atomic import make_private_dir
+
+            make_private_dir(workdir)  # 0700: the database holds plaintext scores mid-session (issue 12 §5)
         engine = make_engine(None if workdir is None else workdir / "session.db")
         ctx = RoomContext(payload=payload, package_id=header.package_id, package_sha256=hashlib.sha256(data).hexdigest(),
                           engine=engine, workdir=workdir, clock=clock)

@@ -12,6 +12,7 @@ from zc_review.domain.codec import canonical_json, definition_to_dict
 from zc_review.domain.digest import minutes_digest, results_digest
 from zc_review.domain.outcome import SessionOutcome, declared_numbers
 from zc_review.i18n import join_list, label_of, t
+from zc_review.service.atomic import FILE_MODE, make_private_dir
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.context import Actor, RoomContext
@@ -205,29 +206,27 @@ class Closing:
 
         Writes to a temporary name, flushes and fsyncs the file and its folder, reads the file back
         and checks its signature and digests, then renames it into place. Only then is it safe to
-        remove the USB stick.
+        remove the USB stick. The bundle is sealed once, at the first export, and stored in the session
+        database: every later export writes exactly the same bytes (issue 12 §5; docs/DESIGN.md "Export").
         Returns: (bundle path, bundle fingerprint: SHA-256 hex of the file).
         Raises: ServiceError("minutes_not_signed"), ("export_failed", error) for a full, read-only or
             vanished target (nothing is lost; retry), ("not_permitted").
         Source: issue 2 §7; issue 4 §6.
         """
-        from zc_review.seal.bundle import bundle_fingerprint, verify_bundle_signature, write_bundle
+        from zc_review.seal.bundle import bundle_fingerprint, verify_bundle_signature
 
         self.ctx.require(actor, Action.EXPORT)
         if self.minutes_stage() != "presiding":
             raise ServiceError("minutes_not_signed")
-        with self.ctx.lock:
-            scrub_database(self.ctx.engine)
-        members = self.bundle_members()
-        data = write_bundle(members, session_id=self.ctx.defn.session_id, package_id=self.ctx.package_id,
-                            device_key=self.ctx.device_key, device_cert=self.ctx.device_cert,
-                            office_recipient=self.ctx.payload.office_recipient, now=self.ctx.clock())
+        data = self._sealed_bundle()
         name = f"{self.ctx.defn.session_id}-result.zcb"
         final = out_dir / name
         tmp = out_dir / f".{name}.partial"
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as fh:
+            make_private_dir(out_dir)  # only the folders it creates (a USB stick's own folder is left as it is)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), FILE_MODE)
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -260,6 +259,30 @@ class Closing:
             repo.add_export(session=s, path=str(final), fingerprint=fp, at=self.ctx.clock())
             self.ctx.log(s, actor.person_id, "recorder", "bundle_exported", {"fingerprint": fp})
         return final, fp
+
+    def _sealed_bundle(self) -> bytes:
+        """The session's one sealed bundle: sealed and stored at the first export, the same bytes after.
+
+        A second export (another stick, a retry) writes byte for byte the first bundle, so one session never
+        gives two different valid bundles (issue 12 §5). It is stored before anything is written to a
+        stick; a package re-issued by ``office recover`` (another package id) seals anew.
+        """
+        from zc_review.seal.bundle import bundle_fingerprint, write_bundle
+
+        with self.ctx.read() as s:
+            stored = repo.sealed_bundle(session=s)
+            if stored is not None and stored.package_id == self.ctx.package_id:
+                return bytes(stored.content)
+        with self.ctx.lock:
+            scrub_database(self.ctx.engine)
+        members = self.bundle_members()
+        data = write_bundle(members, session_id=self.ctx.defn.session_id, package_id=self.ctx.package_id,
+                            device_key=self.ctx.device_key, device_cert=self.ctx.device_cert,
+                            office_recipient=self.ctx.payload.office_recipient, now=self.ctx.clock())
+        with self.ctx.tx(outcome_unchanged=True) as s:
+            repo.put_sealed_bundle(session=s, package_id=self.ctx.package_id, content=data,
+                                   fingerprint=bundle_fingerprint(data), at=self.ctx.clock())
+        return data
 
     def last_export(self) -> tuple[Path, str] | None:
         """The newest successful export: (bundle path, fingerprint), or None."""

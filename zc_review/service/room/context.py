@@ -101,6 +101,14 @@ class RoomContext:
                     repo.put(session=s, row=Recusal(reviewer_id=c.reviewer_id, applicant_id=c.applicant_id,
                                                     reason=c.reason, source="predeclared", recorded_at=self.clock()))
                 self.log(s, "system", "system", "session_opened", {"package_id": self.package_id})
+            elif state.package_id != self.package_id and state.package_id in self.payload.supersedes:
+                # The office re-issued the package (``office recover``: new id, new device key, the old
+                # id named under the office's signature); the room carries on under the new one.
+                old = state.package_id
+                state.package_id, state.package_sha256 = self.package_id, package_sha256
+                repo.put(session=s, row=state)
+                self.log(s, "system", "system", "session_resumed",
+                         {"package_reissued": package_sha256, "package_id": self.package_id, "supersedes": old})
             elif state.package_id != self.package_id:
                 raise ServiceError("other_package_in_progress")
             elif state.package_sha256 != package_sha256:
@@ -360,5 +368,5 @@ class RoomContext:
         if self._box_key is None:
             from zc_review.seal.ballotbox import box_key
 
-            self._box_key = box_key(self.payload.device_key_der)
+            self._box_key = box_key(self.payload.box_key_source)
         return self._box_key

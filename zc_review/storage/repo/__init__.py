@@ -23,7 +23,14 @@ from zc_review.storage.repo.ballots import (
     voters_of_round,
 )
 from zc_review.storage.repo.common import flush, get, put
-from zc_review.storage.repo.documents import add_export, document, exports_newest, put_document
+from zc_review.storage.repo.documents import (
+    add_export,
+    document,
+    exports_newest,
+    put_document,
+    put_sealed_bundle,
+    sealed_bundle,
+)
 from zc_review.storage.repo.log import add_log_entry, last_log_entry, log_entries
 from zc_review.storage.repo.recusals import recusals
 from zc_review.storage.repo.roll import attendance, credential_state, session_state
@@ -35,6 +42,6 @@ __all__ = [
     "add_export", "add_log_entry", "add_round", "add_slips", "add_voter", "all_sheets", "attendance",
     "conflicting_signature", "credential_state", "current_sheet", "current_sheets", "document",
     "exports_newest", "failure_reasons", "flag_explanations", "flush", "get", "last_log_entry", "last_round",
-    "log_entries", "open_round", "opinions", "put", "put_document", "recusals", "replace_slips", "round_by_no",
-    "rounds", "session_state", "sheet_versions", "signatures", "slips_of_round", "voted", "voters_of_round",
+    "log_entries", "open_round", "opinions", "put", "put_document", "put_sealed_bundle", "recusals",
+    "replace_slips", "round_by_no", "rounds", "sealed_bundle", "session_state", "sheet_versions", "signatures", "slips_of_round", "voted", "voters_of_round",
 ]

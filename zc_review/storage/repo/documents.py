@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from zc_review.storage.models import Document, Export
+from zc_review.storage.models import Document, Export, SealedBundle
 
 
 def document(*, session: Session, name: str) -> Document | None:
@@ -32,3 +32,18 @@ def add_export(*, session: Session, path: str, fingerprint: str, at: datetime) -
 def exports_newest(*, session: Session) -> Export | None:
     """The newest export, or None."""
     return session.exec(select(Export).order_by(Export.id.desc())).first()  # type: ignore[union-attr]
+
+
+def sealed_bundle(*, session: Session) -> SealedBundle | None:
+    """The result bundle as first sealed, or None before the first export."""
+    return session.get(SealedBundle, 1)
+
+
+def put_sealed_bundle(*, session: Session, package_id: str, content: bytes, fingerprint: str,
+                      at: datetime) -> SealedBundle:
+    """Store (or replace, for a re-issued package) the sealed bundle every export writes."""
+    row = session.get(SealedBundle, 1) or SealedBundle(package_id=package_id, fingerprint=fingerprint, sealed_at=at,
+                                                       content=content)
+    row.package_id, row.fingerprint, row.sealed_at, row.content = package_id, fingerprint, at, content
+    session.add(row)
+    return row

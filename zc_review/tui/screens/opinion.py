@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TextArea
 
 from zc_review.i18n import join_list, t
+from zc_review.service.atomic import write_atomic
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.dossier import inert_text
@@ -187,8 +188,7 @@ class OpinionScreen(RoomScreen[None]):
                 self.show_error(exc)
                 return
             path = self.out_dir / f"{session_id}-{p.panel_id}-leader-sheet.pdf"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(pdf)
+            write_atomic(path, pdf)  # 0600 in a 0700 folder it creates (issue 12 §5)
             paths.append(str(path))
         self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_printed", path=join_list(paths)), style="green"))
 
