@@ -1,6 +1,6 @@
 """The checks of a result bundle, section by section: the seal, the record, the device, the people's
-certificates and signed statements, the log, the recomputed outcome, the sign-offs, the authors'
-signatures of the texts, the minutes PDF and the minutes digest.
+certificates and signed statements, the log, the recomputed outcome, the sign-offs and the minutes PDF
+(the texts' signatures and the minutes digest are in ``text_checks``).
 
 Each check is a small function of the :class:`Facts` returning a :class:`Check` with its stable id; each
 section (one line of the printed report) is a :class:`Section` listing its checks in order. The ballots'
@@ -14,11 +14,8 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from zc_review.domain import signed_texts
 from zc_review.domain.codec import canonical_json, definition_from_dict
-from zc_review.domain.digest import minutes_digest
 from zc_review.domain.outcome import compute_outcome, declared_numbers
-from zc_review.domain.signed_texts import expected_texts
 from zc_review.i18n import label_of, t
 from zc_review.seal.bundle import open_bundle, verify_bundle_signature
 from zc_review.seal.certs import cert_sha256, common_name, load_certificate_pem, organizational_unit, user_id
@@ -383,119 +380,3 @@ def _diff(a: Any, b: Any, path: str = "") -> list[str]:
             out += _diff(a.get(k), b.get(k), f"{path}/{k}")
         return out
     return [] if a == b else [f"{path}: {b!r} ≠ {a!r}"]
-
-
-# -- the authors' signatures of the texts (issue 12 §2) ------------------------------------------------------
-# Every opinion, failure reason, disagreement explanation and returned sheet of the record carries its
-# author's signature (domain/signed_texts.py) over exactly its text; the office rebuilds each statement.
-
-def _text_signature_index(f: Facts) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """(kind, subject, role) → the record's signature of that text in that role."""
-    return {(sg["kind"], sg["subject"], sg["role"]): sg for sg in f.record["text_signatures"]}
-
-
-def _texts_signatures(f: Facts) -> Check:
-    """Every signature of a text verifies under its signer's accepted certificate (certs.holder)."""
-    bad = []
-    for sg in f.record["text_signatures"]:
-        signer = f.certs.get(sg["person_id"])
-        try:
-            if signer is None:
-                raise SealError("no certificate")
-            verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
-        except (SealError, ValueError):
-            bad.append(f"{sg['kind']}:{sg['subject']}:{sg['person_id']}")
-    return Check("texts.signatures", not bad, joined(bad))
-
-
-def _texts_complete_problems(f: Facts) -> list[str]:
-    have = _text_signature_index(f)
-    problems = []
-    for item in expected_texts(f.defn, f.record):
-        want = item.statement.decode("utf-8")
-        for role, _ in item.signers:
-            sg = have.get((item.kind, item.subject, role))
-            if sg is None or sg["statement"] != want:
-                problems.append(f"{item.kind}:{item.subject}:{role} " + ("unsigned" if sg is None else "text differs"))
-    for a, n in sorted(f.recomputed.get("applicants", {}).items()):
-        if n["outcome"] not in (None, "passed") and a not in f.record["failure_reasons"]:
-            problems.append(f"{signed_texts.FAILURE_REASON}:{a} missing")
-    return problems
-
-
-def _texts_complete(f: Facts) -> Check:
-    """Every opinion, failure reason (one per failed applicant), explanation and returned sheet carries a
-    signature, in each required role, whose statement is exactly the one rebuilt from the record's text."""
-    return Check("texts.complete", not (p := _texts_complete_problems(f)), joined(p))
-
-
-def _texts_signers_problems(f: Facts) -> list[str]:
-    have = _text_signature_index(f)
-    problems = []
-    for item in expected_texts(f.defn, f.record):
-        for role, person in item.signers:
-            sg = have.get((item.kind, item.subject, role))
-            if sg is None:
-                continue  # texts.complete reports it
-            in_room = role not in (signed_texts.ROLE_LEADER, signed_texts.ROLE_REVIEWER) or person in f.attending
-            if person is None or sg["person_id"] != person or not in_room:
-                problems.append(f"{item.kind}:{item.subject}:{role} signed by {sg['person_id']}")
-    return problems
-
-
-def _texts_signers(f: Facts) -> Check:
-    """Each text is signed by the person its role names: the attending leader of the applicant's panel
-    (opinion, failure reason, return), the attending reviewer who wrote the explanation, the session's
-    supervisor witnessing a return."""
-    return Check("texts.signers", not (p := _texts_signers_problems(f)), joined(p))
-
-
-def _texts_line(f: Facts) -> str:
-    problems = _texts_complete_problems(f) + _texts_signers_problems(f)
-    if problems:
-        return joined(problems)
-    counts: dict[str, int] = {}
-    for item in expected_texts(f.defn, f.record):
-        counts[item.kind] = counts.get(item.kind, 0) + 1
-    return ", ".join(f"{kind} {counts.get(kind, 0)}" for kind in signed_texts.TEXT_KINDS)
-
-
-TEXTS = Section("office.check_texts", (Spec("texts.signatures", _texts_signatures),
-                                       Spec("texts.complete", _texts_complete),
-                                       Spec("texts.signers", _texts_signers)), _texts_line)
-
-
-# -- the minutes digest (issue 12 §2) ------------------------------------------------------------------------
-
-def _catalog_digest(pdf: bytes) -> str | None:
-    """The minutes digest the minutes carry in their catalog (``/ZCReviewMinutesDigest``), or None."""
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject
-
-    try:
-        root = PdfReader(io.BytesIO(pdf)).trailer["/Root"].get_object()
-        raw = root.get("/ZCReviewMinutesDigest") if isinstance(root, DictionaryObject) else None
-    except Exception:  # noqa: BLE001 - a hostile PDF may raise anything: no digest
-        return None
-    return None if raw is None else str(raw)
-
-
-def _minutes_digest_problems(f: Facts) -> list[str]:
-    try:
-        want = minutes_digest(f.defn, f.record)
-    except (ServiceError, *DATA_ERRORS) as exc:
-        return [f"not recomputed: {type(exc).__name__}: {exc}"]
-    got = _catalog_digest(f.minutes)
-    return [] if got == want else [f"minutes carry {got}, record gives {want}"]
-
-
-def _minutes_digest(f: Facts) -> Check:
-    """The digest of every number and text of the record the minutes print (domain.digest.minutes_digest),
-    recomputed from results.json, equals the one the signed minutes carry (covered by both PDF signatures)."""
-    return Check("digest.minutes", not (p := _minutes_digest_problems(f)), joined(p))
-
-
-DIGEST = Section("office.check_minutes_digest", (Spec("digest.minutes", _minutes_digest),),
-                 lambda f: joined(_minutes_digest_problems(f)))

@@ -28,7 +28,6 @@ from zc_review.service.office.ballot_checks import BALLOTS
 from zc_review.service.office.checks import (
     CERTS,
     DEVICE,
-    DIGEST,
     FINAL,
     LOG,
     MINUTES,
@@ -38,7 +37,6 @@ from zc_review.service.office.checks import (
     SIZE,
     STATEMENTS,
     STRUCTURE,
-    TEXTS,
 )
 from zc_review.service.office.register_checks import REGISTER
 from zc_review.service.office.report import (
@@ -51,6 +49,7 @@ from zc_review.service.office.report import (
     VerifyReport,
     device_common_name,
 )
+from zc_review.service.office.text_checks import DIGEST, TEXTS
 
 __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec", "VerifyReport",
            "device_common_name", "verify_bundle"]
