@@ -335,7 +335,7 @@ def test_minutes_print_and_carry_the_digest_of_the_record(demo: Packed, flagged_
 
     from zc_review.domain.codec import definition_from_dict
     from zc_review.domain.digest import minutes_digest
-    from zc_review.service.office.checks import _catalog_digest
+    from zc_review.service.office.text_checks import _catalog_digest
 
     members = _members(demo, flagged_bundle)
     rec = json.loads(members["results.json"])
