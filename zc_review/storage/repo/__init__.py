@@ -24,7 +24,7 @@ from zc_review.storage.repo.ballots import (
 )
 from zc_review.storage.repo.common import flush, get, put
 from zc_review.storage.repo.documents import add_export, document, exports_newest, put_document
-from zc_review.storage.repo.log import add_log_entry, last_log_entry, log_entries
+from zc_review.storage.repo.log import add_log_entry, last_log_entry, log_entries, log_entries_of
 from zc_review.storage.repo.recusals import recusals
 from zc_review.storage.repo.roll import attendance, credential_state, session_state
 from zc_review.storage.repo.sheets import all_sheets, current_sheet, current_sheets, sheet_versions
@@ -35,6 +35,6 @@ __all__ = [
     "add_export", "add_log_entry", "add_round", "add_slips", "add_voter", "all_sheets", "attendance",
     "conflicting_signature", "credential_state", "current_sheet", "current_sheets", "document",
     "exports_newest", "failure_reasons", "flag_explanations", "flush", "get", "last_log_entry", "last_round",
-    "log_entries", "open_round", "opinions", "put", "put_document", "recusals", "replace_slips", "round_by_no",
+    "log_entries", "log_entries_of", "open_round", "opinions", "put", "put_document", "recusals", "replace_slips", "round_by_no",
     "rounds", "session_state", "sheet_versions", "signatures", "slips_of_round", "voted", "voters_of_round",
 ]
