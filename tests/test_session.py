@@ -163,18 +163,23 @@ def test_wrong_role_refused(room_at: Any) -> None:
     assert err.value.code == "not_permitted"
 
 
-def test_credential_lockout_after_five(room_at: Any) -> None:
+def test_credential_lockout_after_ten(room_at: Any) -> None:
+    """Issue 12 §3: three free misses, then waits (the clock is moved past each), the tenth locks; the
+    chair and the supervisor together lift a reviewer's lock."""
+    from datetime import timedelta
+
     room, runner = room_at("open_poll")
-    for _ in range(4):
+    for n in range(1, 10):
         with pytest.raises(ServiceError) as err:
             room.authenticate("R05", "AAAA-AAAA-AAAA-AAAA")
-        assert err.value.code == "credential_wrong"
+        assert err.value.code == ("credential_wrong" if n <= 3 else "credential_wrong_wait")
+        room.clock.now += timedelta(minutes=10)
     with pytest.raises(ServiceError) as err:
         room.authenticate("R05", "AAAA-AAAA-AAAA-AAAA")
     assert err.value.code == "credential_locked"
     with pytest.raises(ServiceError):  # even the right secret is refused now
         room.authenticate("R05", demo_secret(runner, "R05"))
-    room.unlock_person(runner.actor("R01"), runner.actor("S01"), "R05")
+    room.lift_lock(runner.actor("R01"), runner.actor("S01"), "R05")
     assert room.authenticate("R05", demo_secret(runner, "R05")).person_id == "R05"
 
 

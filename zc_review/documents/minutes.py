@@ -357,6 +357,11 @@ def _section_integrity(v: MinutesView, w: float) -> list[Flowable]:
         out += [Spacer(1, 1.5 * mm), para(v.bundle_fingerprint_note, "small")]
     if v.minutes_digest:
         out += [Spacer(1, 1.5 * mm), para(text.DIGEST_NOTE, "small")]
+    if v.credential_lifts:  # issue 12 §3: a line per lock lifted by two other officers
+        lifts = [_head(["被锁定人", "共同解除人", "解除时间", "说明"])]
+        lifts += [_cells([c.person, c.lifted_by, c.lifted_at, c.note]) for c in v.credential_lifts]
+        out += [Spacer(1, 2 * mm), para("凭证锁定解除记录", "body"),
+                _grid(lifts, _scaled([1.4, 2.6, 1.2, 1.4], w), repeat=True)]
     return out
 
 

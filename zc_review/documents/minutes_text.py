@@ -125,3 +125,13 @@ def rule_values(*, has_defence: bool, material_weight: Decimal, defence_weight: 
         ("评分分歧阈值", f"极差 > {flag_range} 分、标准差 > {flag_stdev} 分或"
                      f"单个评委偏离其他评委平均分 > {flag_distance} 分时标记，须复核说明，分数不自动调整"),
     ) + tuple((f"通过率：{group}", rate) for group, rate in pass_rates)
+
+
+def lift_note(misses: int, locked: bool) -> str:
+    """What a credential lift ended (issue 12 §3): ``"连续输错 10 次后锁定"`` or ``"连续输错 5 次后的等待"``."""
+    return f"连续输错 {misses} 次后锁定" if locked else f"连续输错 {misses} 次后的等待"
+
+
+def with_role(name: str, role: str) -> str:
+    """A person as a line of the minutes names them: ``"崔丽娟（主任委员）"``."""
+    return f"{name}（{role}）"

@@ -216,6 +216,23 @@ class BallotRound:
 
 
 @dataclass(frozen=True)
+class CredentialLift:
+    """A credential lock lifted in the room by two other officers (issue 12 §3).
+
+    Attributes:
+        person: whose lock, with the role, e.g. ``叶博文（评审专家）``.
+        lifted_by: the two officers, e.g. ``崔丽娟（主任委员）、王静（纪检监察人员）``.
+        lifted_at: formatted time.
+        note: what was lifted, e.g. ``连续输错 10 次后锁定``.
+    """
+
+    person: str
+    lifted_by: str
+    lifted_at: str
+    note: str
+
+
+@dataclass(frozen=True)
 class MinutesView:
     """Everything the minutes (会议记录) print (RULES.md §6; 000 第二十八条).
 
@@ -245,6 +262,8 @@ class MinutesView:
         minutes_digest: SHA-256 hex over every number and text of the record the minutes print
             (zc_review.domain.digest.minutes_digest); printed and carried in the PDF's catalog.
         signature_note: text printed above the signature area.
+        credential_lifts: every credential lock lifted in the room, in order (printed with the integrity
+            figures when any).
     """
 
     committee_name: str
@@ -277,6 +296,7 @@ class MinutesView:
     minutes_digest: str = ""  # printed in section 13 and stored in the catalog when given
     disagreement_notes: tuple[DisagreementNote, ...] = ()  # printed under the panel opinions when any
     has_defence: bool = True  # False (education series): no defence column in the results
+    credential_lifts: tuple[CredentialLift, ...] = ()  # issue 12 §3: who lifted whose lock, when
     signature_note: str = field(
         default="本记录经主持人、记录人审阅无误后签字。电子签名以增量方式附加于本文件，签名后任何改动均可被检出。"
     )

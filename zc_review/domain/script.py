@@ -168,6 +168,17 @@ class SignMinutes:
 
 
 @dataclass(frozen=True)
+class UnlockPerson:
+    """Two other officers lift a person's credential lock together (``officers``: their two ids; for the
+    chair the supervisor and a vice-chair, for the supervisor the chair and a vice-chair, for anyone else
+    the chair and the supervisor). Source: issue 12 §3."""
+
+    kind: ClassVar[str] = "unlock_person"
+    person: str
+    officers: tuple[str, str]
+
+
+@dataclass(frozen=True)
 class Export:
     """The recorder exports the sealed result bundle."""
 
@@ -176,11 +187,11 @@ class Export:
 
 Action = (Attendance | CloseRollCall | Pledge | Recuse | SignRubric | ViewDossier | Scores | Opinion | OpenPoll
           | CastBallot | ClosePoll | OpenRunoff | VoidRound | FailureReason | SignOff | GenerateMinutes
-          | SignMinutes | Export)
+          | SignMinutes | UnlockPerson | Export)
 
 ACTION_TYPES: tuple[type, ...] = (Attendance, CloseRollCall, Pledge, Recuse, SignRubric, ViewDossier, Scores,
                                   Opinion, OpenPoll, CastBallot, ClosePoll, OpenRunoff, VoidRound, FailureReason,
-                                  SignOff, GenerateMinutes, SignMinutes, Export)
+                                  SignOff, GenerateMinutes, SignMinutes, UnlockPerson, Export)
 BY_KIND: dict[str, type] = {t.kind: t for t in ACTION_TYPES}  # type: ignore[attr-defined]
 
 
@@ -218,6 +229,9 @@ def parse_action(raw: Mapping[str, Any]) -> Action:
             args["submit"] = bool(raw["submit"])
         elif cls is ClosePoll:
             args["force"] = bool(raw.get("force", False))
+        elif cls is UnlockPerson:
+            first, second = raw["officers"]
+            args["officers"] = (str(first), str(second))
         return cls(**args)  # type: ignore[no-any-return]
     except (KeyError, TypeError, ValueError) as exc:
         raise RuleError("script_invalid", where=kind, problem=str(exc)[:200]) from exc

@@ -29,4 +29,21 @@ MESSAGES: dict[str, str] = {
     "tui.step_minutes": "会议记录与签署",
     "tui.step_export": "封存导出结果包",
     "tui.dash_discussion": "评议顺序、回避提示与通过率预览",
+    # -- lifting a credential lock (issue 12 §3, issue 13 item 1) ------------------------------------------
+    "tui.lift_title": "解除凭证锁定",
+    "tui.lift_rule": ("连续输错凭证 {free} 次后，每次再错都须等待（{first}起逐次加倍，最长{cap}），等待中的输入不核对、不计次数；"
+                      "连续输错 {limit} 次即锁定。锁定须由两名其他负责人各自输入凭证共同解除：主任委员由纪检监察人员与一名副主任委员解除，"
+                      "纪检监察人员由主任委员与一名副主任委员解除，其他人员由主任委员与纪检监察人员解除"
+                      "（主任委员缺席或也被锁定时，由副主任委员代行）。"),
+    "tui.lift_pick": "选择要解除锁定的人员，按 Enter；随后两名负责人依次输入各自的凭证。按 R 刷新。",
+    "tui.lift_person": "{label}：{state}",
+    "tui.lift_state_locked": "已锁定（连续输错 {misses} 次）",
+    "tui.lift_state_waiting": "等待中（连续输错 {misses} 次，还需 {wait}）",
+    "tui.lift_none": "目前没有被锁定或在等待中的人员。",
+    "tui.lift_no_pair": "目前无人能解除 {name} 的锁定：所需的负责人缺席或也被锁定。请先解除负责人的锁定。",
+    "tui.lift_first": "解除 {name} 的锁定：第一位负责人输入凭证",
+    "tui.lift_second": "解除 {name} 的锁定：第二位负责人输入凭证",
+    "tui.lift_done": "已解除 {name} 的凭证锁定，可重新输入凭证。",
+    "tui.lift_refresh": "刷新",
+    "tui.cred_lift_hint": "凭证被锁定时，按 F2 由两名其他负责人共同解除锁定。",
 }

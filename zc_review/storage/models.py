@@ -156,11 +156,17 @@ class Document(SQLModel, table=True):
 
 
 class CredentialState(SQLModel, table=True):
-    """Failed credential attempts per person; five in a row lock the person (issue 3)."""
+    """Wrong credential entries in a row per person, the time of the last one, and the lock (issue 12 §3).
+
+    ``failures`` counts wrong entries since the person's last right one (or the last lift); the wait it
+    imposes runs from ``last_failure_at`` (the room's clock, UTC), so it survives a restart; ``locked`` is
+    set at the limit and cleared only by a lift (service/room/credentials.py has the policy).
+    """
 
     person_id: str = Field(primary_key=True)
     failures: int = 0
     locked: bool = False
+    last_failure_at: datetime | None = None
 
 
 class LogEntry(SQLModel, table=True):

@@ -62,7 +62,7 @@ class ZcReviewApp(App[None]):
 
     def after_unlock(self, room: RoomService) -> None:
         """The package is open: set the rehearsal banner, ask the recorder's credential, then show the
-        dashboard (Escape on the credential quits the app)."""
+        dashboard (Escape on the credential quits the app; F2 there lifts a locked recorder's lock)."""
         self.room = room
         if room.views.session().rehearsal:
             self.sub_title = t("tui.rehearsal_banner")
@@ -77,8 +77,13 @@ class ZcReviewApp(App[None]):
 
             self.push_screen(DashboardScreen())
 
-        self.push_screen(CredentialPrompt(room, t("tui.recorder_login"), [(rec.person_id, f"{t('common.role_recorder')} {rec.name}")]),
-                         done)
+        def lift() -> None:  # a locked recorder: two other officers lift the lock from here (issue 13 item 1)
+            from zc_review.tui.screens.unlock_person import UnlockPersonScreen
+
+            self.push_screen(UnlockPersonScreen(rec.person_id))
+
+        self.push_screen(CredentialPrompt(room, t("tui.recorder_login"), [(rec.person_id, f"{t('common.role_recorder')} {rec.name}")],
+                                          lift=lift), done)
 
 
 def make_app(room: RoomService | None = None, *, package_path: Path | None = None, home: Path | None = None,

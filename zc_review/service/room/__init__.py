@@ -14,6 +14,7 @@ The use cases live in parts that hold the shared context and never inherit from 
 The screens import only from here (and ``zc_review.service``): the names below re-export the domain's
 enums and the parts' types they need (``Choice``, ``Outcome``, ``Role`` ...), so the TUI never imports the
 domain.
+- ``room.credentials``  who is locked or waiting after wrong entries, and lifting a lock (issue 12 §3)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.close import Close
 from zc_review.service.room.closing import Closing
 from zc_review.service.room.context import Actor, RoomContext
+from zc_review.service.room.credentials import Credentials
 from zc_review.service.room.opening import RUBRIC_ROLES, Opening, QuorumStatus
 from zc_review.service.room.panel import Panel, PanelScores
 from zc_review.service.room.permissions import Action, Role
@@ -53,7 +55,8 @@ __all__ = ["RUBRIC_ROLES", "Action", "Actor", "Choice", "CommitteeRole", "Dossie
 
 class RoomService:
     """The sealed room: the context plus its parts (``opening``, ``scoring``, ``panel``, ``ballot``,
-    ``closing``, ``close``) and the screens' read models (``views``). Open one with ``RoomService.open``."""
+    ``closing``, ``close``, ``credentials``) and the screens' read models (``views``). Open one with
+    ``RoomService.open``."""
 
     def __init__(self, ctx: RoomContext) -> None:
         self.ctx = ctx
@@ -64,6 +67,7 @@ class RoomService:
         self.closing = Closing(ctx, self.opening, self.scoring, self.ballot, self.panel)
         self.close = Close(ctx, self.closing)
         self.views = Views(ctx, self.scoring, self.ballot, self.closing)
+        self.credentials = Credentials(ctx)
 
     @classmethod
     def build(cls, *, payload: Any, package_id: str, package_sha256: str, engine: Any, workdir: Path | None,
@@ -182,9 +186,11 @@ class RoomService:
         """Check a person's credential; see ``RoomContext.authenticate``. Source: issue 3 §4."""
         return self.ctx.authenticate(person_id, secret)
 
-    def unlock_person(self, chair: Actor, supervisor: Actor, person_id: str) -> None:
-        """Lift a credential lock with the chair and the supervisor together. Source: issue 3 §4."""
-        self.ctx.unlock_person(chair, supervisor, person_id)
+    def lift_lock(self, first: Actor, second: Actor, person_id: str) -> None:
+        """Lift ``person_id``'s credential lock with two other officers together (for the chair: the
+        supervisor and a vice-chair; for the supervisor: the chair and a vice-chair; for anyone else: the
+        chair and the supervisor); see ``room.credentials``. Source: issue 12 §3."""
+        self.credentials.lift_lock(first, second, person_id)
 
     def person_name(self, person_id: str) -> str:
         """The name of a reviewer or staff member. Raises: ServiceError("unknown_person")."""

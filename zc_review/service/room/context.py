@@ -28,12 +28,11 @@ from zc_review.seal.errors import SealError
 from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
 from zc_review.service.payload import Payload
+from zc_review.service.room import lockout
 from zc_review.service.room.permissions import Action, Role, require
 from zc_review.storage import repo
 from zc_review.storage.engine import reading, transaction
 from zc_review.storage.models import LogEntry, Recusal, SessionState, Signature
-
-MAX_FAILURES = 5  # wrong credential attempts before a person is locked (issue 3)
 
 
 def new_slip_id() -> str:
@@ -193,56 +192,65 @@ class RoomContext:
     def authenticate(self, person_id: str, secret: str) -> Actor:
         """Check a person's credential secret and return an Actor holding their signing key.
 
-        Raises: ServiceError("unknown_person"); ServiceError("credential_locked") after five wrong
-            attempts in a row; ServiceError("credential_wrong", remaining=n) otherwise. Every
-            attempt is logged (never the secret).
-        Source: issue 3 §4.
+        The policy is service/room/lockout.py: after ``FREE_MISSES`` wrong entries in a row each further
+        one makes the person wait (30 s doubling, at most 10 minutes, from the stored time of the last
+        wrong entry on the room's clock); an entry during the wait is refused without checking the secret
+        and without counting; the ``LOCK_AFTER``-th wrong entry in a row locks the person until two other
+        officers lift it (``room.credentials.lift_lock``). A right entry starts the count again.
+        Raises: ServiceError("unknown_person"); ServiceError("credential_locked") when locked (says who
+            lifts it); ServiceError("credential_wait") during a wait (says how long);
+            ServiceError("credential_wrong_wait") for a wrong entry that starts a wait;
+            ServiceError("credential_wrong", remaining=n) otherwise. Every entry is logged (never the secret).
+        Source: issue 12 §3; issue 3 §4.
         """
         record = self.credentials.get(person_id)
         if record is None:
             raise ServiceError("unknown_person", person=person_id)
+        name = self.person_name(person_id)
         with self.tx(outcome_unchanged=True) as s:
             st = repo.credential_state(session=s, person_id=person_id)
+            now = self.clock()
+            wait = lockout.remaining_wait(st.failures, st.last_failure_at, now)
             if st.locked:
                 self.log(s, person_id, "", "credential_refused_locked", {})
                 repo.put(session=s, row=st)
-                raise_after = ServiceError("credential_locked", name=self.person_name(person_id))
+                raise_after = self._locked_error(person_id, st.failures)
+            elif wait > 0:
+                self.log(s, person_id, "", "credential_refused_waiting", {"wait_s": wait})
+                raise_after = ServiceError("credential_wait", name=name, failures=st.failures,
+                                           wait=lockout.fmt_wait(wait))
             else:
                 try:
                     key = check_credential(record, secret)
                 except SealError:
                     st.failures += 1
-                    st.locked = st.failures >= MAX_FAILURES
+                    st.last_failure_at = now
+                    st.locked = st.failures >= lockout.LOCK_AFTER
                     repo.put(session=s, row=st)
-                    self.log(s, person_id, "", "credential_failed", {"failures": st.failures})
-                    raise_after = (ServiceError("credential_locked", name=self.person_name(person_id))
-                                   if st.locked else
-                                   ServiceError("credential_wrong", remaining=MAX_FAILURES - st.failures))
+                    wait = lockout.wait_after(st.failures)
+                    self.log(s, person_id, "", "credential_failed",
+                             {"failures": st.failures, "wait_s": wait, "locked": st.locked})
+                    remaining = lockout.LOCK_AFTER - st.failures
+                    if st.locked:
+                        raise_after = self._locked_error(person_id, st.failures)
+                    elif wait > 0:
+                        raise_after = ServiceError("credential_wrong_wait", failures=st.failures,
+                                                   wait=lockout.fmt_wait(wait), remaining=remaining)
+                    else:
+                        raise_after = ServiceError("credential_wrong", remaining=remaining)
                 else:
-                    st.failures = 0
+                    st.failures, st.last_failure_at = 0, None
                     repo.put(session=s, row=st)
                     self.log(s, person_id, "", "credential_ok", {})
-                    return Actor(person_id, self.person_name(person_id), key, self._load_cert(record.cert_pem),
-                                 self._token)
+                    return Actor(person_id, name, key, self._load_cert(record.cert_pem), self._token)
         raise raise_after
 
-    def unlock_person(self, chair: Actor, supervisor: Actor, person_id: str) -> None:
-        """Lift a credential lock: needs the chair and the supervisor together. Source: issue 3 §4.
-
-        Raises: ServiceError("not_permitted") unless ``chair`` is the chair and ``supervisor`` the supervisor.
-        """
-        self.check_actor(chair)
-        self.check_actor(supervisor)
-        if chair.person_id != self.defn.chair.id:
-            raise ServiceError("not_permitted", action="unlock_person")
-        if supervisor.person_id != self.defn.staff_with_role(StaffRole.SUPERVISOR).id:
-            raise ServiceError("not_permitted", action="unlock_person")
-        with self.tx(outcome_unchanged=True) as s:
-            st = repo.credential_state(session=s, person_id=person_id)
-            st.failures, st.locked = 0, False
-            repo.put(session=s, row=st)
-            self.log(s, chair.person_id, "chair", "credential_unlocked",
-                     {"person": person_id, "witness": supervisor.person_id})
+    def _locked_error(self, person_id: str, failures: int) -> ServiceError:
+        """The refusal shown to a locked person: their name, the count, and who lifts the lock."""
+        supervisor = self.defn.staff_with_role(StaffRole.SUPERVISOR).id
+        officers = lockout.lift_rule(person_id=person_id, chair_id=self.defn.chair.id, supervisor_id=supervisor)
+        return ServiceError("credential_locked", name=self.person_name(person_id), failures=failures,
+                            officers=officers)
 
     def check_actor(self, actor: Actor) -> None:
         """Refuse an Actor not made by this room's ``authenticate``. Raises: ServiceError("not_permitted")."""

@@ -12,6 +12,7 @@ from zc_review.documents.minutes_text import (
 from zc_review.documents.views import (
     ApplicantRow,
     BallotRound,
+    CredentialLift,
     DisagreementNote,
     FailureNote,
     GroupSummary,
@@ -153,7 +154,20 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         minutes_digest=service.minutes_digest(),
         disagreement_notes=_disagreement_notes(service, out),
         has_defence=any(rb.has_defence for rb in d.rubrics),
+        credential_lifts=_credential_lifts(service),
     )
+
+
+def _credential_lifts(service: Closing) -> tuple[CredentialLift, ...]:
+    """A line per credential lock lifted in the room (issue 12 §3): whose, by whom, when, what it ended."""
+    from zc_review.service.room.credentials import Credentials
+
+    def who(pid: str) -> str:
+        return text.with_role(service.ctx.person_name(pid), _committee_role(service, pid))
+
+    return tuple(CredentialLift(who(x.person_id), text.LIST_SEP.join((who(x.first_id), who(x.second_id))),
+                                fmt_time(x.at), text.lift_note(x.misses, x.locked))
+                 for x in Credentials(service.ctx).lifts())
 
 
 def _disagreement_notes(service: Closing, out: SessionOutcome) -> tuple[DisagreementNote, ...]:

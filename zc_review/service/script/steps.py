@@ -87,6 +87,16 @@ def _sign_minutes_done(room: RoomService, a: sc.SignMinutes) -> bool:
     return stage == "presiding"
 
 
+def _unlock_person(r: ScriptRunner, a: sc.UnlockPerson) -> None:
+    first, second = a.officers
+    r.service.lift_lock(r.actor(first), r.actor(second), a.person)
+
+
+def _unlock_person_done(room: RoomService, a: sc.UnlockPerson) -> bool:
+    # the lift's effect: the person can enter their credential again (neither locked nor waiting)
+    return not room.credentials.status(a.person).held
+
+
 def _export(r: ScriptRunner, _a: sc.Export) -> None:
     r.exported = r.service.closing.export_bundle(r.recorder, r.out_dir)
 
@@ -122,6 +132,7 @@ STEPS: dict[type, Step] = {
     sc.GenerateMinutes: Step(lambda r, a: r.service.closing.generate_minutes(r.recorder),
                              lambda room, a: room.closing.minutes_stage() is not None),
     sc.SignMinutes: Step(lambda r, a: r.service.closing.sign_minutes(r.actor(a.person)), _sign_minutes_done),
+    sc.UnlockPerson: Step(_unlock_person, _unlock_person_done),
     sc.Export: Step(_export, _never),
 }
 assert set(STEPS) == set(sc.ACTION_TYPES), "every action type has exactly one step"

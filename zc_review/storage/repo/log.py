@@ -17,6 +17,12 @@ def log_entries(*, session: Session) -> list[LogEntry]:
     return list(session.exec(select(LogEntry).order_by(LogEntry.seq)))  # type: ignore[arg-type]
 
 
+def log_entries_of(*, session: Session, action: str) -> list[LogEntry]:
+    """The log entries whose action is ``action`` (e.g. ``credential_lock_lifted``), in seq order."""
+    query = select(LogEntry).where(LogEntry.action == action).order_by(LogEntry.seq)  # type: ignore[arg-type]
+    return list(session.exec(query))
+
+
 def add_log_entry(*, session: Session, entry: LogEntry) -> LogEntry:
     """Append ``entry`` (its seq and hashes computed by the caller) and flush it."""
     session.add(entry)

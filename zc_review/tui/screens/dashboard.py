@@ -42,11 +42,11 @@ STEPS: list[tuple[str, str, type[Screen[None]]]] = [
 
 class DashboardScreen(RoomScreen[None]):
     """The step list and the quorum. Keys: Enter or the step's number (1–9, 0) opens the step's screen;
-    ``o`` opens the discussion order. On mount, a worker checks the blind materials and posts
-    ``AnonymityFound`` when some name the applicant or employer."""
+    ``o`` opens the discussion order, ``u`` lifts a credential lock. On mount, a worker checks the blind
+    materials and posts ``AnonymityFound`` when some name the applicant or employer."""
 
     BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _ in STEPS]
-    BINDINGS += [Binding("o", "discussion", t("tui.dash_discussion"))]
+    BINDINGS += [Binding("o", "discussion", t("tui.dash_discussion")), Binding("u", "lift_lock", t("tui.lift_title"))]
 
     class AnonymityFound(Message):
         """Blind materials name an applicant or employer: ``text`` is the notice to show (issue 5 §9)."""
@@ -91,6 +91,12 @@ class DashboardScreen(RoomScreen[None]):
     def action_discussion(self) -> None:
         """``o``: the discussion order."""
         self.app.push_screen(DiscussionScreen())
+
+    def action_lift_lock(self) -> None:
+        """``u``: lift a credential lock (two other officers; issue 12 §3)."""
+        from zc_review.tui.screens.unlock_person import UnlockPersonScreen
+
+        self.app.push_screen(UnlockPersonScreen())
 
     def on_screen_resume(self) -> None:
         """Back on the dashboard: refresh the status."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -30,11 +31,14 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
     With several people a list (``#cred-people``) comes first, Enter chooses; the secret is a password field
     (``#cred-secret``), cleared after every attempt. The secret is checked by ``room.authenticate`` in a
     worker thread (Argon2id takes ~0.1 s), which posts ``Accepted`` or ``Refused``; a refusal is shown in
-    ``#cred-error`` (the room's Chinese message) and the prompt stays.
+    ``#cred-error`` (the room's Chinese message, wrapped, never cut off) and the prompt stays.
+
+    ``lift``: when given (the recorder's login), F2 calls it to lift a lock without leaving the prompt
+    (issue 13 item 1), and a hint (``#cred-lift``) says so.
     """
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "cancel", t("common.cancel"))]
+    BINDINGS = [Binding("escape", "cancel", t("common.cancel")), Binding("f2", "lift", show=False)]
 
     class Accepted(Message):
         """The secret was right: ``actor`` is the authenticated person."""
@@ -50,9 +54,11 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
             super().__init__()
             self.message = message
 
-    def __init__(self, room: RoomService, title: str, people: list[tuple[str, str]]) -> None:
+    def __init__(self, room: RoomService, title: str, people: list[tuple[str, str]], *,
+                 lift: Callable[[], None] | None = None) -> None:
         super().__init__()
         self.room = room
+        self.lift = lift
         self.title_text = title
         self.people = people
         self.person_id: str | None = people[0][0] if len(people) == 1 else None
@@ -67,6 +73,8 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
                 yield Label(Text(self.people[0][1]), id="cred-person")
             yield Input(placeholder=t("common.secret_placeholder"), password=True, id="cred-secret")
             yield Label("", id="cred-error")
+            if self.lift is not None:
+                yield Label(Text(t("tui.cred_lift_hint")), id="cred-lift")
 
     def on_mount(self) -> None:
         """Focus the list of people (first highlighted), or the secret when there is one person."""
@@ -108,6 +116,12 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
     @on(Refused)
     def _refused(self, event: Refused) -> None:
         self.query_one("#cred-error", Label).update(Text(event.message))
+
+    def action_lift(self) -> None:
+        """F2 (only with ``lift``): lift a lock; the prompt stays underneath and its error line is cleared."""
+        if self.lift is not None:
+            self.query_one("#cred-error", Label).update("")
+            self.lift()
 
     def action_cancel(self) -> None:
         """Escape: answer None."""
