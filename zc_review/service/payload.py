@@ -156,9 +156,9 @@ def parse_payload(data: bytes) -> Payload:
         office = json.loads(read("office.json"))
         session = json.loads(read("session.json"))
         check_session(session)
-        att_ids = {n.split("/", 1)[1] for n in names if n.startswith("attachments/")}
-        text_ids = {n.split("/", 1)[1] for n in names if n.startswith("texts/")}
-        if att_ids != text_ids:
+        attachments = {n.split("/", 1)[1]: read(n) for n in names if n.startswith("attachments/")}
+        texts = {n.split("/", 1)[1]: AttachmentText.from_json(read(n)) for n in names if n.startswith("texts/")}
+        if set(attachments) != set(texts):
             raise ValueError("attachment without its text, or text without its attachment")
         return Payload(
             session=session,
@@ -167,8 +167,8 @@ def parse_payload(data: bytes) -> Payload:
             device_cert_pem=device["cert"].encode(),
             office_root_pem=office["root_cert"].encode(),
             office_recipient=office["recipient"],
-            attachments={n.split("/", 1)[1]: read(n) for n in names if n.startswith("attachments/")},
-            texts={n.split("/", 1)[1]: AttachmentText.from_json(read(n)) for n in names if n.startswith("texts/")},
+            attachments=attachments,
+            texts=texts,
         )
     except (zipfile.BadZipFile, ValueError, KeyError, TypeError, OSError, EOFError, CodecError) as exc:
         raise ServiceError("payload_malformed", detail=str(exc)) from exc
