@@ -249,8 +249,8 @@ class Extractor:
     def _finish(self, r: Extraction) -> Extraction:
         if self._proc is not None and self._proc.poll() is not None:
             self._stop(gently=False)
-        outcome = r.refusal or ("ok " + ",".join(r.text.marks) if r.text else "ok")
-        self.note(f"==== {outcome} {r.detail} {r.seconds:.2f} s, peak {r.peak_memory // MIB} MiB")
+        outcome = " ".join(x for x in (r.refusal or "ok", ",".join(r.text.marks) if r.text else "", r.detail) if x)
+        self.note(f"==== {outcome}: {r.seconds:.2f} s, peak {r.peak_memory // MIB} MiB")
         return r
 
 

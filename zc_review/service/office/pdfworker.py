@@ -185,16 +185,22 @@ def main(argv: list[str]) -> int:
     warnings.simplefilter("default")
     import pypdf  # noqa: F401  (loaded before the first clock starts)
 
-    answers.write(b"R")
-    answers.flush()
-    requests = sys.stdin.buffer
+    with answers:
+        answers.write(b"R")
+        answers.flush()
+        serve(sys.stdin.buffer, answers, max_pages, max_chars)
+    return 0
+
+
+def serve(requests: BinaryIO, answers: BinaryIO, max_pages: int, max_chars: int) -> None:
+    """Answer requests until ``requests`` ends, or until an attachment ran out of memory."""
     while True:
         head = _read_exact(requests, _LEN.size)
         if head is None:
-            return 0
+            return
         data = _read_exact(requests, _LEN.unpack(head)[0])
         if data is None:
-            return 0
+            return
         try:
             answer = read_pdf(data, max_pages, max_chars)
         except MemoryError:
@@ -206,8 +212,7 @@ def main(argv: list[str]) -> int:
         answers.flush()
         sys.stderr.flush()
         if answer.get("reason") == "memory":
-            return 0  # the parent starts a fresh worker for the next attachment
-
+            return  # the parent starts a fresh worker for the next attachment
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
