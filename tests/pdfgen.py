@@ -2,7 +2,7 @@
 
 Each helper returns the file's bytes. ``slow_pdf`` is the issue 12 §4 attack: pages that all share one
 content stream of many text operators (a few tens of KB compressed); pypdf's text extraction walks every
-operator on every page: ~2.2 s a page here, over 7 minutes for the whole file.
+operator on every page: ~2–3 s a page here, 7–10 minutes for the whole file.
 ``memory_pdf`` is one page whose content stream parses into millions of Python objects.
 """
 
@@ -35,14 +35,14 @@ def _stream(content: bytes) -> bytes:
     return b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
-def shared_stream_pdf(pages: int, ops: int, *, catalog_extra: bytes = b"") -> bytes:
-    """``pages`` pages that all draw the same content stream of ``ops`` text-showing operators."""
+def shared_stream_pdf(pages: int, ops: int, *, op: bytes = b"1 0 Td (a) Tj ") -> bytes:
+    """``pages`` pages that all draw the same content stream of ``ops`` times the operators ``op``."""
     kids = " ".join(f"{5 + i} 0 R" for i in range(pages)).encode()
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
+        b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        _stream(b"BT /F1 1 Tf " + b"1 0 Td (a) Tj " * ops + b"ET\n"),
+        _stream(b"BT /F1 1 Tf " + op * ops + b"ET\n"),
     ]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
                 b"/Contents 4 0 R >>"] * pages
@@ -50,8 +50,11 @@ def shared_stream_pdf(pages: int, ops: int, *, catalog_extra: bytes = b"") -> by
 
 
 def slow_pdf() -> bytes:
-    """200 pages sharing one content stream of 100,000 operators (≈ 35 KB; minutes of pypdf)."""
-    return shared_stream_pdf(200, 100_000)
+    """200 pages sharing one content stream of 100,000 moves that each show an empty string (≈ 35 KB).
+
+    No text comes out, so no text cap stops it early: pypdf spends ~2–3 s on every page, 7–10 minutes in all.
+    """
+    return shared_stream_pdf(200, 100_000, op=b"1 0 Td () Tj ")
 
 
 def memory_pdf() -> bytes:
