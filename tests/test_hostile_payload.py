@@ -177,3 +177,48 @@ def test_duplicate_ids_refused(demo: Packed, what: str) -> None:
 ], ids=["missing", "unknown", "wrong-type", "nan"])
 def test_schema_breaking_fields_refused(demo: Packed, change: Callable[[dict[str, Any]], None]) -> None:
     refused(with_session(demo, change))
+
+
+# -- the attachments' text shipped by the office (issue 12 §4) ---------------------------------------------------
+def _edit_text(demo: Packed, change: Callable[[dict[str, Any]], Any]) -> bytes:
+    first = sorted(demo.payload.texts)[0]
+
+    def edit(items: list[tuple[zipfile.ZipInfo, bytes]]) -> None:
+        for k, (info, body) in enumerate(items):
+            if info.filename == f"texts/{first}":
+                raw = json.loads(body)
+                items[k] = (info, json.dumps(change(raw) or raw, ensure_ascii=False).encode())
+
+    return rezip(genuine(demo), edit)
+
+
+def test_every_attachment_ships_its_text(demo: Packed) -> None:
+    assert demo.payload.texts and set(demo.payload.texts) == set(demo.payload.attachments)
+    names = zipfile.ZipFile(io.BytesIO(genuine(demo))).namelist()
+    assert sorted(n for n in names if n.startswith("texts/")) == [f"texts/{i}" for i in sorted(demo.payload.texts)]
+
+
+def test_attachment_without_text_or_text_without_attachment_refused(demo: Packed) -> None:
+    first = sorted(demo.payload.texts)[0]
+
+    def drop(items: list[tuple[zipfile.ZipInfo, bytes]]) -> None:
+        items[:] = [(i, b) for i, b in items if i.filename != f"texts/{first}"]
+
+    def add(items: list[tuple[zipfile.ZipInfo, bytes]]) -> None:
+        items.append((zipfile.ZipInfo("texts/EXTRA"), b'{"marks": [], "pages": 1, "pages_read": 1, "text": "x"}'))
+
+    assert "without its text" in refused(rezip(genuine(demo), drop))
+    assert "without its text" in refused(rezip(genuine(demo), add))
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: r.update(text="总结\x1b[31m红色"),            # a terminal escape in the shipped text
+    lambda r: r.update(text="a\u202eb"),                     # a bidi override
+    lambda r: r.update(extra=1),                             # a field the format does not have
+    lambda r: r.update(marks=["run_me"]),                    # an unknown mark
+    lambda r: r.update(pages_read=r["pages"] + 1),           # more pages read than the file has
+    lambda r: r.update(text="x" * 1_000_001),                # over MAX_TEXT_CHARS
+    lambda r: r.update(pages="3"),                           # a number as a string
+])
+def test_bad_shipped_text_refused(demo: Packed, change: Callable[[dict[str, Any]], Any]) -> None:
+    assert "attachment text" in refused(_edit_text(demo, change))

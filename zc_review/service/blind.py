@@ -1,53 +1,40 @@
 """The blind-material check over a whole session definition, and its lines, shared by ``office pack`` and the room.
 
 The rule itself (which terms identify an applicant, how a hit is excerpted) is pure and lives in
-``zc_review.domain.panel``; this module extracts the attachments' text (pypdf, in memory) and applies it.
-Source: 003 五、评审办法; RULES.md §4; issue 5 §9.
+``zc_review.domain.panel``; this module applies it to the work summaries and to the attachments' text.
+That text is extracted once, by the office at ``office pack`` (``service/office/extract.py``: bounded in
+time and memory, in a child process) and shipped in the package (``payload.Payload.texts``): nobody here
+parses a PDF. Source: 003 五、评审办法; RULES.md §4; issue 5 §9; issue 12 §4.
 """
 
 from __future__ import annotations
 
-import io
+from collections.abc import Mapping
 
 from zc_review.domain import panel as pr
 from zc_review.domain.model import SessionDefinition
 from zc_review.i18n import label_of, t
 
-MAX_PAGES = 200  # pages of text read per attachment
-
 
 def blind_material_findings(defn: SessionDefinition,
-                            attachments: dict[str, bytes]) -> dict[str, list[pr.BlindFinding]]:
+                            texts: Mapping[str, str]) -> dict[str, list[pr.BlindFinding]]:
     """Applicant id → findings in their work summary or attachments' text naming them or their employer.
 
     Args:
         defn: the session definition (each applicant's name, employer, work summary, attachment ids).
-        attachments: attachment id → PDF bytes (a missing id counts as empty).
+        texts: attachment id → the attachment's extracted text (a missing id counts as empty).
     Returns: only applicants with at least one finding, in definition order; findings as
         ``domain.panel.blind_findings`` gives them ("work_summary" first, then attachment ids).
-    An unreadable attachment is skipped (the room reports it when opened).
     """
     out: dict[str, list[pr.BlindFinding]] = {}
     for a in defn.applicants:
-        texts = {"work_summary": a.dossier.work_summary}
+        found_in = {"work_summary": a.dossier.work_summary}
         for att in a.dossier.attachments:
-            texts[att.id] = pdf_text(attachments.get(att.id, b""))
-        found = pr.blind_findings(a.name, a.employer, texts)
+            found_in[att.id] = texts.get(att.id, "")
+        found = pr.blind_findings(a.name, a.employer, found_in)
         if found:
             out[a.id] = found
     return out
-
-
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF's first ``MAX_PAGES`` pages, pages joined by newlines; "" when empty or unreadable."""
-    if not data:
-        return ""
-    from pypdf import PdfReader
-
-    try:
-        return "\n".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages[:MAX_PAGES])
-    except Exception:  # hostile or broken PDF: nothing to check here, shown as unreadable in the room
-        return ""
 
 
 def anonymity_lines(defn: SessionDefinition, findings: dict[str, list[pr.BlindFinding]]) -> list[str]:

@@ -7,7 +7,7 @@ shared with the room).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from zc_review.service.atomic import write_atomic
 from zc_review.service.blind import anonymity_lines, blind_material_findings
 from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
+from zc_review.service.office.extract import Limits, extract_attachments
 from zc_review.service.office.verify import device_common_name
 from zc_review.service.payload import Payload, build_payload
 
@@ -32,7 +33,9 @@ ROLE_LABELS = {CommitteeRole.CHAIR: "common.role_chair", CommitteeRole.VICE_CHAI
 
 @dataclass(frozen=True)
 class PackResult:
-    """What ``pack`` wrote: the package, the credential letters PDF, and findings (warnings)."""
+    """What ``pack`` wrote: the package, the credential letters PDF, and findings (warnings: composition,
+    attachments marked at extraction, anonymity). ``attachment_log``: the extraction's log file (pypdf's
+    warnings), beside the package."""
 
     package_path: Path
     letters_path: Path
@@ -40,6 +43,7 @@ class PackResult:
     package_id: str
     warnings: list[str]
     definition: SessionDefinition
+    attachment_log: Path | None = None
 
 
 def keygen(keys_dir: Path, name: str, *, passphrase: str | None = None,
@@ -68,7 +72,7 @@ def finding_text(f: Finding) -> str:
 
 def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None = None,
          key_passphrase: str | None = None, fast_kdf: bool = False, rehearsal: bool = False,
-         clock: Callable[[], datetime] = utcnow) -> PackResult:
+         clock: Callable[[], datetime] = utcnow, attachment_limits: Limits | None = None) -> PackResult:
     """Validate the office input and write the encrypted, signed session package and credential letters.
 
     Args:
@@ -81,10 +85,16 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         rehearsal: pack a rehearsal (演练) whatever session.yaml says (issue 4 §7). A rehearsal is marked
             under the office's signature: the package id starts with ``rehearsal-`` and the device
             certificate's CN says 演练 (issue 12 §1).
+        attachment_limits: the per-attachment time, memory and page limits of the text extraction
+            (default ``extract.Limits()``: 20 s, 512 MiB, 200 pages; docs/INPUT.md "Attachments").
     The package is added to the office's register of issued packages (``issued-packages.json`` in
     ``keys_dir``); an official package supersedes the earlier official packages of its session.
+    Every attachment's text is extracted here, in a child process within those limits, and shipped in the
+    package; the log of the extraction (pypdf's warnings) goes beside the package as
+    ``<stem>-attachments.log``, never to the terminal.
     Returns: PackResult.
-    Raises: ServiceError("input_invalid", problems) for input that fails the schema or checks;
+    Raises: ServiceError("input_invalid", problems) for input that fails the schema or checks, or an
+        attachment refused at extraction (time or memory limit, encrypted, not a PDF, cut off, damaged);
         ServiceError("composition_fatal", problems) for a committee the room cannot run;
         ServiceError("keys_missing") when no office keys are found.
     Source: issue 2 §1; RULES.md §1.
@@ -104,6 +114,11 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         defn, attachments = load_office_input(input_dir)
     except OfficeInputError as exc:
         raise ServiceError("input_invalid", problems="\n".join(str(p) for p in exc.problems)) from exc
+    extracted = extract_attachments(defn, attachments, limits=attachment_limits,
+                                    log_path=out.with_name(f"{out.stem}-attachments.log"))
+    notes = [extracted.log_note] if extracted.log_note else []
+    if extracted.problems:
+        raise ServiceError("input_invalid", problems="\n".join([*(str(p) for p in extracted.problems), *notes]))
     if rehearsal:
         import dataclasses
 
@@ -133,7 +148,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     payload = build_payload(Payload(
         session=definition_to_dict(defn), credentials=records, device_key_der=private_key_der(device_key),
         device_cert_pem=certificate_pem(device_cert), office_root_pem=certificate_pem(keys.root_cert),
-        office_recipient=keys.age_recipient, attachments=attachments))
+        office_recipient=keys.age_recipient, attachments=attachments, texts=extracted.texts))
     opening = {"chair": new_secret(), "supervisor": new_secret()}
     data = write_package(payload, keys, opening["chair"], opening["supervisor"], now, rehearsal=defn.rehearsal)
     header = verify_package_signature(data, [keys.root_cert])
@@ -161,8 +176,10 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         write_atomic(secrets_out, json.dumps({
             "warning": t("office.secrets_file_warning"), "package_id": header.package_id, "opening": opening,
             "persons": secrets}, ensure_ascii=False, indent=2).encode(), 0o600)
+    texts = {aid: x.text for aid, x in extracted.texts.items()}
     return PackResult(out, letters_path, secrets_out, header.package_id,
-                      [finding_text(f) for f in findings if not f.fatal] + anonymity_warnings(defn, attachments), defn)
+                      [finding_text(f) for f in findings if not f.fatal] + extracted.warnings + notes
+                      + anonymity_warnings(defn, texts), defn, extracted.log_path)
 
 
 def session_title(defn: SessionDefinition) -> str:
@@ -170,12 +187,13 @@ def session_title(defn: SessionDefinition) -> str:
     return t("office.session_title", year=defn.year, committee=defn.committee_name)
 
 
-def anonymity_warnings(defn: SessionDefinition, attachments: dict[str, bytes]) -> list[str]:
+def anonymity_warnings(defn: SessionDefinition, texts: Mapping[str, str]) -> list[str]:
     """One warning per blind material (work summary, attachment text) naming the applicant or employer.
 
-    Source: 003 五、评审办法; RULES.md §4; issue 5 §9. The room repeats the check for the recorder.
+    ``texts``: attachment id → its extracted text (``extract.extract_attachments``). Source: 003 五、评审办法;
+    RULES.md §4; issue 5 §9. The room repeats the check for the recorder, on the same shipped text.
     """
-    return anonymity_lines(defn, blind_material_findings(defn, attachments))
+    return anonymity_lines(defn, blind_material_findings(defn, texts))
 
 
 def trust_add(cert_path: Path, home: Path | None = None) -> str:

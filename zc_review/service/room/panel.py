@@ -288,9 +288,11 @@ class Panel:
         Run by the room before any dossier is shown (the recorder is told); the office runs the same
         check at pack time. Source: 003 五、评审办法; RULES.md §4; issue 5 §9.
         """
-        # The definition cannot change while the room is open: extract the attachments' text once.
+        # The attachments' text is the one the office extracted and shipped (issue 12 §4); the definition
+        # cannot change while the room is open, so the check runs once.
         if self._anonymity_cache is None:
-            self._anonymity_cache = blind_material_findings(self.ctx.defn, self.ctx.payload.attachments)
+            texts = {aid: shipped.text for aid, shipped in self.ctx.payload.texts.items()}
+            self._anonymity_cache = blind_material_findings(self.ctx.defn, texts)
         return self._anonymity_cache
 
     def anonymity_report(self, actor: Actor) -> dict[str, list[pr.BlindFinding]]:

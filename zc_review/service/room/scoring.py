@@ -103,25 +103,22 @@ class Scoring:
                            a.flags, a.dossier)
 
     def attachment_text(self, actor: Actor, applicant_id: str, attachment_id: str) -> str:
-        """Extract an attachment's text (pypdf), in memory. Errors in the PDF give a clear message.
+        """The attachment's text as the office extracted it at pack time and shipped in the package.
 
-        Raises: ServiceError("attachment_unreadable") when the PDF cannot be parsed.
+        The room never parses a PDF (issue 12 §4): the text was read by ``office pack`` in a child process
+        with a time and memory limit (docs/INPUT.md "Attachments"), cut to the first 200 pages.
+        Raises: ServiceError("attachment_unknown") for an attachment not in this dossier;
+        ServiceError("attachment_unreadable") when the package carries no text for it.
         """
         a = self.require_may_see(actor, applicant_id, Action.VIEW_DOSSIER)
         if attachment_id not in {x.id for x in a.dossier.attachments}:
             raise ServiceError("attachment_unknown")
-        data = self.ctx.payload.attachments.get(attachment_id)
-        if data is None:
+        if attachment_id not in self.ctx.payload.attachments:
             raise ServiceError("attachment_unknown")
-        import io
-
-        from pypdf import PdfReader
-
-        try:
-            reader = PdfReader(io.BytesIO(data))
-            return "\n".join((page.extract_text() or "") for page in reader.pages[:200])
-        except Exception as exc:  # pypdf raises many kinds on hostile input; all mean "unreadable"
-            raise ServiceError("attachment_unreadable", error=type(exc).__name__) from exc
+        shipped = self.ctx.payload.texts.get(attachment_id)
+        if shipped is None:  # parse_payload refuses such a package; kept for a payload built by hand
+            raise ServiceError("attachment_unreadable", error="no text")
+        return shipped.text
 
     # -- score sheets -------------------------------------------------------------------------------
     def rubric_of(self, applicant_id: str) -> Rubric:
