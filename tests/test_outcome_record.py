@@ -17,7 +17,7 @@ Source: RULES.md §4–5; docs/FORMATS.md (results.json).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal as D
 from typing import Any
 
@@ -49,7 +49,7 @@ RUBRIC = Rubric("RB", "测试标准", "1", Series.ENGINEERING, (
 ))
 
 
-def session(reviewers: int, groups: dict[str, tuple[str, ...]], *, rate: str = "0.5",
+def session(reviewers: int, groups: Mapping[str, tuple[str, ...]], *, rate: str = "0.5",
             recusal_base: RecusalBase = RecusalBase.ATTENDING) -> SessionDefinition:
     """Reviewers R1…Rn (R1 chair, R2 vice-chair), one panel P of R1–R3, one group per key with its applicants."""
     roles = [CommitteeRole.CHAIR, CommitteeRole.VICE_CHAIR] + [CommitteeRole.MEMBER] * (reviewers - 2)
