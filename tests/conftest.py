@@ -15,6 +15,15 @@ from typing import Any
 
 import pytest
 
+# no silent skips: the tools marker, require_tool, and ZC_REVIEW_NO_SKIP=1 turning every skip into a failure
+from tests.tooling import (  # noqa: F401
+    pytest_configure,
+    pytest_make_collect_report,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+    require_tool,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
