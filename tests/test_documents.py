@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import shutil
 import subprocess
 import time
 
@@ -176,7 +175,7 @@ def test_markup_in_name_and_reason_prints_literally() -> None:
     assert "李<i>明</i>" in text and "[/]<br/>&amp;" in text
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+@pytest.mark.tools("pdffonts")
 @pytest.mark.parametrize("kind", ["minutes", "letters"])
 def test_every_font_embedded_and_no_helvetica(kind: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     pdf = (render_minutes(make_minutes(5, rehearsal=True)) if kind == "minutes"
@@ -301,7 +300,6 @@ def test_forty_applicants_render_quickly() -> None:
 
 
 def test_signature_boxes_survive_incremental_update() -> None:
-    pytest.importorskip("pyhanko")
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 

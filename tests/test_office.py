@@ -124,7 +124,7 @@ def test_minutes_pdf_holds_the_results_and_two_valid_signatures(sealed: tuple[An
 
     from pypdf import PdfReader
 
-    from zc_review.seal.pdfsign import pdfsig_check, verify_pdf
+    from zc_review.seal.pdfsign import verify_pdf
     from zc_review.seal.pki import load_office_keys
 
     room, _ = sealed
@@ -142,18 +142,24 @@ def test_minutes_pdf_holds_the_results_and_two_valid_signatures(sealed: tuple[An
     statuses = verify_pdf(pdf, root)
     assert [s.field_name for s in statuses] == ["Recorder", "PresidingOfficer"]
     assert all(s.ok for s in statuses) and statuses[-1].covers_whole_file
-    if shutil.which("pdfsig") and shutil.which("certutil"):
-        path = tmp_path / "minutes.pdf"
-        path.write_bytes(pdf)
-        from cryptography.hazmat.primitives import serialization
-
-        lines = pdfsig_check(path, root.public_bytes(serialization.Encoding.PEM))
-        assert lines is not None and len(lines) == 2 and all("Signature is Valid" in x for x in lines), lines
 
 
+@pytest.mark.tools("pdfsig", "certutil")
+def test_minutes_signatures_valid_for_pdfsig(sealed: tuple[Any, Path], demo: Packed, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from zc_review.seal.pdfsign import pdfsig_check
+    from zc_review.seal.pki import load_office_keys
+
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(sealed[0].closing.minutes_pdf())
+    root = load_office_keys(demo.keys).root_cert
+    lines = pdfsig_check(path, root.public_bytes(serialization.Encoding.PEM))
+    assert lines is not None and len(lines) == 2 and all("Signature is Valid" in x for x in lines), lines
+
+
+@pytest.mark.tools("pdffonts")
 def test_minutes_fonts_embedded(sealed: tuple[Any, Path], tmp_path: Path) -> None:
-    if not shutil.which("pdffonts"):
-        pytest.skip("pdffonts not installed")
     path = tmp_path / "m.pdf"
     path.write_bytes(sealed[0].closing.minutes_pdf())
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Packed, _pack, index_of, new_room
+from tests.conftest import EDUCATION_SCORES, ROOT, Packed, _pack, index_of, new_room
 from zc_review.domain import panel as pr
 from zc_review.domain.model import ScorePart
 from zc_review.service.errors import ServiceError
@@ -223,9 +223,11 @@ def test_education_has_no_defence_anywhere(demo_education: Packed, tmp_path: Pat
     runner = ScriptRunner(room, demo_education.secrets, tmp_path / "usb")
     runner.run(demo_education.script["actions"][:index_of(demo_education, "generate_minutes")])
     out = room.outcome()
-    for o in out.applicants.values():
+    assert set(out.applicants) == set(EDUCATION_SCORES)
+    for a, o in out.applicants.items():
         assert o.score is not None and o.score.defence is None
-        assert o.score.composite == o.score.material.quantize(D("0.01"))
+        material, composite = EDUCATION_SCORES[a]  # worked by hand in tests/conftest.py
+        assert o.score.material == D(material) and o.score.composite == D(composite)
         assert all(d is None for _, d in o.score.per_reviewer.values())
     view = build_minutes_view(room.closing, out)
     assert view.has_defence is False and all(r.defence == "—" for r in view.applicants)

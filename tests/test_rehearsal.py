@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Clock, Packed
+from tests.conftest import ROOT, Clock, Packed, require_tool
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,7 @@ def room_on_disk(p: Packed, folder: Path) -> Any:
 
 
 def pdf_pages(pdf: bytes, tmp: Path) -> list[str]:
+    require_tool("pdftotext")
     f = tmp / "doc.pdf"
     f.write_bytes(pdf)
     text = subprocess.run(["pdftotext", "-layout", str(f), "-"], capture_output=True, text=True, check=True).stdout

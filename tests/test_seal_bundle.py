@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 
@@ -156,7 +155,7 @@ def test_format_version_2(sealed, office):
                        [office.root_cert], office.age_identity)
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None or shutil.which("unzip") is None, reason="no openssl/unzip")
+@pytest.mark.tools("openssl", "unzip")
 def test_openssl_verifies_manifest_and_chain(sealed, office, tmp_path):
     (tmp_path / "bundle.zip").write_bytes(sealed)
     (tmp_path / "root-cert.pem").write_bytes(office.root_cert.public_bytes(serialization.Encoding.PEM))
@@ -176,7 +175,7 @@ def test_openssl_verifies_manifest_and_chain(sealed, office, tmp_path):
     assert manifest["payload_sha256"] in out.stdout
 
 
-@pytest.mark.skipif(shutil.which("age") is None, reason="age not installed")
+@pytest.mark.tools("age")
 def test_age_cli_decrypts_payload(sealed, office, tmp_path):
     (tmp_path / "payload.age").write_bytes(dict(members(sealed))["payload.age"])
     (tmp_path / "office-age-identity.txt").write_text(office.age_identity + "\n")

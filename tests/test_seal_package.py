@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import subprocess
 import zipfile
 
@@ -159,7 +158,7 @@ def test_write_refuses_equal_or_malformed_secrets(office, secrets):
         pkg.write_package(b"x", office, *secrets, NOW.replace(tzinfo=None))
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
+@pytest.mark.tools("openssl")
 def test_openssl_verifies_signature(sealed, office, tmp_path):
     for name, body in members(sealed):
         (tmp_path / name).write_bytes(body)
@@ -177,7 +176,7 @@ def test_openssl_verifies_signature(sealed, office, tmp_path):
     assert out.returncode != 0
 
 
-@pytest.mark.skipif(shutil.which("age") is None, reason="age not installed")
+@pytest.mark.tools("age")
 def test_age_cli_recovers_payload(sealed, office, tmp_path):
     for name, body in members(sealed):
         (tmp_path / name).write_bytes(body)

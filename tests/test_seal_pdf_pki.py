@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import shutil
 import stat
 
 import pytest
@@ -68,7 +67,7 @@ def test_garbage_is_seal_error(office):
         pdfsign.verify_pdf(b"not a pdf", office.root_cert)
 
 
-@pytest.mark.skipif(shutil.which("pdfsig") is None or shutil.which("certutil") is None, reason="no pdfsig")
+@pytest.mark.tools("pdfsig", "certutil")
 def test_pdfsig_cross_check(signed, office, tmp_path):
     path = tmp_path / "signed.pdf"
     path.write_bytes(signed)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Packed, index_of, new_room
+from tests.conftest import EDUCATION_SCORES, ROOT, Packed, index_of, new_room
 from zc_review.domain.ballot import Choice
 from zc_review.domain.outcome import declared_numbers
 from zc_review.domain.rules import Outcome
@@ -61,11 +62,12 @@ def test_demo_runoff_hand_checked(demo: Packed, tmp_path: Path) -> None:
 def test_education_composite_is_material_everywhere(demo_education: Packed, tmp_path: Path) -> None:
     room, runner = play(demo_education, tmp_path)
     out = room.outcome()
-    for o in out.applicants.values():
+    assert set(out.applicants) == set(EDUCATION_SCORES)
+    for a, o in out.applicants.items():
         assert o.score.defence is None
-        from zc_review.domain.rules import round_half_up
-
-        assert o.score.composite == round_half_up(o.score.material)
+        material, composite = EDUCATION_SCORES[a]  # worked by hand in tests/conftest.py
+        assert o.score.material == Decimal(material)
+        assert o.score.composite == Decimal(composite) and str(o.score.composite) == composite
     assert runner.exported is not None
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from tests.conftest import ROOT, Packed
 from zc_review.i18n import t
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+pytestmark = pytest.mark.tools("tmux")
 
 PREPARE = """
 import json, sys
@@ -41,28 +42,61 @@ print(json.dumps({{"recorder": room.defn.staff_with_role(StaffRole.RECORDER).id,
 
 # a ballot row on screen: an applicant code, then somewhere a mark
 MARKED_ROW = re.compile(r"\d{3}\s.*(不同|弃权)")
+TALL_TOP = "\u2594"  # ▔: the top edge of a field's or a list's border
 
 
 class Pane:
+    """A tmux pane running the app. Every step waits on what the screen shows, bounded by a timeout; no
+    fixed sleeps."""
+
     def __init__(self, name: str) -> None:
         self.name = name
 
     def keys(self, *keys: str, literal: bool = False) -> None:
+        """Send keys; the caller then waits for what they change on screen."""
         subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
-        time.sleep(0.08)
 
-    def text(self, history: bool = False) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name, *(["-S", "-"] if history else [])],
-                              capture_output=True, text=True, check=True).stdout
+    def text(self, history: bool = False, escapes: bool = False) -> str:
+        """The pane as text (``escapes``: with its colours), ``history``: with the scrollback."""
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name, *(["-e"] if escapes else []),
+                               *(["-S", "-"] if history else [])], capture_output=True, text=True, check=True).stdout
 
-    def wait_for(self, needle: str, timeout: float = 40) -> str:
+    def wait_until(self, what: str, ready: Callable[[str], bool], *, escapes: bool = False,
+                   timeout: float = 40) -> str:
+        """Poll the pane until ``ready(screen)``; returns that screen. Raises AssertionError naming ``what``."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            screen = self.text()
-            if needle in screen:
+            screen = self.text(escapes=escapes)
+            if ready(screen):
                 return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{needle!r} never appeared:\n{self.text()}")
+            time.sleep(0.1)
+        raise AssertionError(f"{what}: not on screen after {timeout} s:\n{self.text()}")
+
+    def wait_for(self, needle: str, timeout: float = 40) -> str:
+        """Wait until ``needle`` is on screen; returns the screen."""
+        return self.wait_until(repr(needle), lambda screen: needle in screen, timeout=timeout)
+
+    def press_moving_focus(self, key: str) -> None:
+        """Press ``key`` (Enter in a field or a list) and wait until the focus has moved to the next widget, so
+        that the next keys reach it: Textual moves the focus in a message handler, after reading the key.
+
+        The focused widget's border is drawn in another colour: the border's top edges (▔), colours
+        included, change exactly when the focus moves (the blinking cursor is not on them)."""
+        def edges(screen: str) -> list[str]:
+            return [line for line in screen.splitlines() if TALL_TOP in line]
+
+        before = edges(self.text(escapes=True))
+        assert before, self.text()
+        self.keys(key)
+        self.wait_until(f"focus moved by {key}", lambda screen: edges(screen) != before, escapes=True)
+
+    def type_secret(self, secret: str, *, typed: tuple[str, ...] = ()) -> None:
+        """Type ``secret`` into the focused password field; wait until it shows as a run of as many dots, beside
+        the fields already ``typed`` on this screen."""
+        self.keys(secret, literal=True)
+        want = Counter(len(x) for x in (*typed, secret))
+        self.wait_until(f"password fields of {sorted(want.elements())} dots",
+                        lambda screen: not want - Counter(len(run) for run in re.findall("•+", screen)))
 
 
 def choose(pane: Pane, name: str, secret: str) -> None:
@@ -73,9 +107,8 @@ def choose(pane: Pane, name: str, secret: str) -> None:
     assert name in listed, (name, listed)
     for _ in range(listed.index(name)):
         pane.keys("Down")
-    pane.keys("Enter")
-    time.sleep(0.5)
-    pane.keys(secret, literal=True)
+    pane.press_moving_focus("Enter")  # from the list of names to the secret field
+    pane.type_secret(secret)
     pane.keys("Enter")
 
 
@@ -96,12 +129,12 @@ def test_next_voter_sees_nothing_of_the_last_ballot(demo_education: Packed, tmp_
     pane = Pane(name)
     try:
         pane.wait_for(t("unlock.open"))
-        pane.keys(p.secrets.chair_opening, literal=True)
-        pane.keys("Enter")
-        pane.keys(p.secrets.supervisor_opening, literal=True)
+        pane.type_secret(p.secrets.chair_opening)
+        pane.press_moving_focus("Enter")  # to the supervisor's field
+        pane.type_secret(p.secrets.supervisor_opening, typed=(p.secrets.chair_opening,))
         pane.keys("Enter")
         pane.wait_for(t("tui.recorder_login"))
-        pane.keys(p.secrets.persons[info["recorder"]], literal=True)
+        pane.type_secret(p.secrets.persons[info["recorder"]])
         pane.keys("Enter")
         pane.wait_for(t("tui.step_ballot"))
         pane.keys("7")
@@ -112,20 +145,22 @@ def test_next_voter_sees_nothing_of_the_last_ballot(demo_education: Packed, tmp_
         pane.wait_for(t("ballot.sheet_of", name=info["names"][a_id]))
         for k in range(info["items"]):
             pane.keys("2" if k % 2 == 0 else "3")
-        during_a = pane.text()
+        during_a = pane.wait_for(t("ballot.sheet_progress", done=info["items"], total=info["items"]))
         assert MARKED_ROW.search(during_a), during_a  # the probe sees marks when they are on screen
         pane.keys("Enter")
         pane.wait_for(t("ballot.cast"))
         pane.keys("Enter")
-        pane.wait_for(t("ballot.voted_next").splitlines()[0])
+        voted = t("ballot.voted_next").splitlines()[0]
+        pane.wait_for(voted)
         pane.keys("Enter")
+        pane.wait_until("the neutral notice closed", lambda screen: voted not in screen)
 
         # reviewer B opens their ballot and marks the first two rows 同意
         choose(pane, info["names"][b_id], p.secrets.persons[b_id])
         pane.wait_for(t("ballot.sheet_of", name=info["names"][b_id]))
         pane.keys("1")
         pane.keys("1")
-        time.sleep(0.5)
+        pane.wait_for(t("ballot.sheet_progress", done=2, total=info["items"]))
         seen = pane.text(history=True)
         assert t("ballot.sheet_of", name=info["names"][b_id]) in seen
         assert info["names"][a_id] not in seen

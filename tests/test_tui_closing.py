@@ -39,7 +39,10 @@ async def notice_shown(pilot: Any, app: Any) -> None:
 
 
 def all_text(app: Any) -> str:
-    """Everything the app's screens hold as text: rendered widgets, table cells, input values."""
+    """Everything the app's screens hold as text: rendered widgets, table cells, input values.
+
+    A widget whose ``render()`` raises fails the test (no exception is swallowed: a probe that skips what it
+    cannot read would report a screen clean of what it never looked at)."""
     parts: list[str] = []
     for screen in app.screen_stack:
         for w in screen.walk_children(with_self=True):
@@ -49,10 +52,7 @@ def all_text(app: Any) -> str:
             elif isinstance(w, Input):
                 parts.append(w.value)
             else:
-                try:
-                    parts.append(str(w.render()))
-                except Exception:  # noqa: BLE001 - a widget that cannot render outside layout
-                    pass
+                parts.append(str(w.render()))
     return "\n".join(parts)
 
 
