@@ -56,8 +56,11 @@ def require_tool(*names: str) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``tools`` marker."""
+    """Register the ``tools`` and ``external_data`` markers."""
     config.addinivalue_line("markers", "tools(*names): the test runs these programs (see tests/tooling.py)")
+    config.addinivalue_line("markers", "external_data(where): the test reads data this repository may not hold "
+                                       "(public material only the steering repo's shared/ may carry); its skip "
+                                       "stays a skip under ZC_REVIEW_NO_SKIP=1, listed by -rs with the reason")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -77,7 +80,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Under ZC_REVIEW_NO_SKIP=1 a skipped test (not an xfail) is reported failed, with the skip's reason."""
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
-    if report.skipped and no_skip() and not hasattr(report, "wasxfail"):
+    if (report.skipped and no_skip() and not hasattr(report, "wasxfail")
+            and item.get_closest_marker("external_data") is None):
         _as_failure(report)
 
 
