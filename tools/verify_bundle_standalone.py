@@ -19,7 +19,7 @@ The age decryption (docs/FORMATS.md: the payload is age-encrypted to the office'
 the age v1 specification (C2SP, https://age-encryption.org/v1) section by section, composing the standard
 primitives of ``cryptography`` exactly as the specification says; nothing else is decrypted. It is tested
 against files written by pyrage (the room's library) and by the ``age`` command-line tool
-(tests/test_standalone_verifier.py).
+(tests/e2e/test_standalone_verifier.py).
 """
 
 from __future__ import annotations

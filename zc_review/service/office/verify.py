@@ -55,7 +55,7 @@ __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec"
            "device_common_name", "verify_bundle"]
 
 # The registry, in run order. A failed gate (the file's size, the seal, the record's parsing, the minutes'
-# parsing) ends the run; the ids are stable (tests/test_office_checks.py lists them).
+# parsing) ends the run; the ids are stable (tests/service/test_office_checks.py lists them).
 SECTIONS: tuple[Section, ...] = (SIZE, SEAL, STRUCTURE, DEVICE, REGISTER, CERTS, STATEMENTS, LOG, BALLOTS,
                                  RECOMPUTE, SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST)
 CHECKS: tuple[Spec, ...] = tuple(spec for section in SECTIONS for spec in section.checks)

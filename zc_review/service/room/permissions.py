@@ -1,6 +1,6 @@
 """Who may do what: the role × action table, checked in one place (``require``) by the service.
 
-The table is documented in docs/SECURITY.md and every cell has a test (tests/test_permissions.py).
+The table is documented in docs/SECURITY.md and every cell has a test (tests/service/test_permissions.py).
 """
 
 from __future__ import annotations

@@ -24,16 +24,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, Packed
-from tests.test_office_checks import _change_one_declared_digit
-from tests.test_rounds import (
+from tests.service.test_office_checks import _change_one_declared_digit
+from tests.service.test_rounds import (
     _drop_void_slip,
     _extra_voter,
     _no_reason,
     _renumbered,
     voided,  # noqa: F401 - a fixture of this module too
 )
-from tests.test_security_verify import reseal
-from tests.test_signed_texts import (
+from tests.service.test_security_verify import reseal
+from tests.service.test_signed_texts import (
     CHAIR,
     FAILED,
     FALSE,

@@ -246,4 +246,4 @@ def test_resume_after_crash_mid_ballot(demo: Packed, tmp_path: Path) -> None:
     assert declared_numbers(room.defn, room.outcome()) == json.loads(EXPECTED.read_text("utf-8"))
 
 
-# The ballot box's secrecy on disk (many trials, open poll and after close) is in tests/test_ballot_secrecy.py.
+# The ballot box's secrecy on disk (many trials, open poll and after close) is in tests/service/test_ballot_secrecy.py.

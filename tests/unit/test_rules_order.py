@@ -1,4 +1,4 @@
-"""Properties of the decision rules added for issue 4 §8 (the others are in tests/test_rules.py)."""
+"""Properties of the decision rules added for issue 4 §8 (the others are in tests/unit/test_rules.py)."""
 
 from __future__ import annotations
 

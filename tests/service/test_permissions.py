@@ -148,9 +148,9 @@ def test_one_rubric_place_per_person(room_at: Any) -> None:
 def test_security_doc_names_only_existing_tests() -> None:
     """Every test docs/SECURITY.md cites (``tests/f.py::name`` or a bare ``test_name``) exists."""
     text = (ROOT / "docs/SECURITY.md").read_text("utf-8")
-    sources = {p.name: p.read_text("utf-8") for p in (ROOT / "tests").glob("test_*.py")}
+    sources = {p.relative_to(ROOT / "tests").as_posix(): p.read_text("utf-8") for p in (ROOT / "tests").rglob("test_*.py")}
     everything = "\n".join(sources.values())
-    cited = re.findall(r"tests/(test_\w+\.py)::(test_\w+)", text)
+    cited = re.findall(r"tests/((?:\w+/)?test_\w+\.py)::(test_\w+)", text)
     assert len(cited) > 40
     for file, name in cited:
         assert re.search(rf"def {name}\(", sources[file]), f"{file}::{name}"

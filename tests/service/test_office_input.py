@@ -18,7 +18,7 @@ from zc_review.domain.committee import composition_findings
 from zc_review.domain.model import ApplicantFlag, ScorePart, Series
 from zc_review.service.office.input import OfficeInputError, load_office_input
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
 EDU = ROOT / "data" / "demo-education"
 

@@ -143,7 +143,7 @@ def test_control_characters_and_escapes_refused(demo: Packed, text: str) -> None
 
 
 def test_markup_in_text_is_kept_as_data(demo: Packed) -> None:
-    """Rich/Textual markup is not refused: it is rendered inert (tests/test_tui_opening.py::
+    """Rich/Textual markup is not refused: it is rendered inert (tests/tui/test_tui_opening.py::
     test_dossier_text_is_inert)."""
     def change(s: dict[str, Any]) -> None:
         s["applicants"][0]["dossier"]["work_summary"] = "[@click=app.quit]点我[/] [red]x[/]"

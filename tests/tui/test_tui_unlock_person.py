@@ -11,7 +11,7 @@ from rich.text import Text
 from tests.conftest import Packed, new_room
 from zc_review.service.errors import ServiceError
 
-LOCK_AFTER, MAX_WAIT_S = 10, 600  # issue 12 §3 (tests/test_credential_lockout.py checks them against the room)
+LOCK_AFTER, MAX_WAIT_S = 10, 600  # issue 12 §3 (tests/service/test_credential_lockout.py checks them against the room)
 SIZE = (80, 24)
 WRONG = "AAAA-AAAA-AAAA-AAAA"
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT, Packed, index_of, new_room, room_from_db
-from tests.test_security_verify import reseal
+from tests.service.test_security_verify import reseal
 
 FALSE = "伪造：申报材料存在弄虚作假情形"  # a text nobody in the room wrote
 FAILED = "A004"  # below 2/3 in the demo; panel P-JZ, leader R02 (not the chair)

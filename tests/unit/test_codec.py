@@ -35,7 +35,7 @@ from zc_review.domain.model import (
     TitleLevel,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 text = st.text(max_size=12)
 ids = st.text(alphabet="ABCRP0123456789-", min_size=1, max_size=6)

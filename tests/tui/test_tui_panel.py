@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from tests.conftest import Packed
-from tests.test_panel_scoring import D80, M50, M80
-from tests.test_tui_opening import SIZE, _login, _open_scoring, _plain
+from tests.service.test_panel_scoring import D80, M50, M80
+from tests.tui.test_tui_opening import SIZE, _login, _open_scoring, _plain
 
 
 async def test_grid_submit_then_see_panel_and_explain(room_at: Any, demo: Packed) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, Packed
-from tests.test_security_verify import reseal
+from tests.service.test_security_verify import reseal
 
 # The ids are part of the office's interface (reports, scripts, issues refer to them): changing one is a
 # deliberate act that changes this list too.
