@@ -77,6 +77,9 @@ def _klass(member: str, path: tuple[Any, ...]) -> str:
     return f"{member}:{head}" if head else member
 
 
+LAST: list[str] = [""]  # what the last mutation changed (path and kind), for the report's examples
+
+
 def mutate_record(rec: dict[str, Any], rng: random.Random) -> tuple[str, dict[str, Any]]:
     """One semantic change to the raw record: (class, mutated copy)."""
     out = copy.deepcopy(rec)
@@ -86,11 +89,13 @@ def mutate_record(rec: dict[str, Any], rng: random.Random) -> tuple[str, dict[st
         if not path:
             return "results:", out
         _get(out, path[:-1])[path[-1]] = _changed(value, rng)
+        LAST[0] = f"edit {'/'.join(map(str, path))}"
         return _klass("results", path), out
     containers = [(p, c) for p, c in _containers(out) if c and (isinstance(c, dict) == (kind == "drop_key"))]
     if not containers:
         return "results:", out
     path, c = rng.choice(containers)
+    LAST[0] = f"{kind} {'/'.join(map(str, path))}"
     if kind == "drop_key":
         del c[rng.choice(list(c))]
     elif kind == "drop_item":
@@ -124,6 +129,7 @@ def semantic_fuzz(bundle: Path, donor: Path, keys_dir: Path, payload: Any, packa
     for _ in range(n):
         ms = dict(members)
         choice = rng.random()
+        LAST[0] = ""
         if choice < 0.75:
             klass, rec = mutate_record(record, rng)
             ms["results.json"] = json.dumps(rec, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
@@ -162,7 +168,7 @@ def semantic_fuzz(bundle: Path, donor: Path, keys_dir: Path, payload: Any, packa
             path.write_bytes(data)
             if verify_bundle(path, keys_dir).ok:
                 stats.accepted[klass] += 1
-                stats.examples.setdefault(klass, klass)
+                stats.examples.setdefault(f"{klass} {LAST[0]}", klass)
         except Exception as exc:  # noqa: BLE001 - a crash is a finding, reported
             from zc_review.seal.errors import SealError
             from zc_review.service.errors import ServiceError
@@ -179,6 +185,7 @@ def semantic_report(stats: SemanticStats) -> str:
              f"{len(stats.crashes)} crashes"]
     for klass, n in stats.tried.most_common():
         lines.append(f"  {klass}: {n} tried, {stats.accepted.get(klass, 0)} accepted")
+    lines += [f"  accepted e.g. {e}" for e in list(stats.examples)[:40]]
     lines += [f"  CRASH {c}" for c in stats.crashes[:5]]
     return "\n".join(lines)
 

@@ -5,9 +5,11 @@ Usage::
 
     python tools/verify_bundle_standalone.py --keys OFFICE_KEYS_DIR BUNDLE [--declared-out FILE] [--json]
 
-Exit status: 0 when the bundle is accepted, 1 when it is refused (the failed checks are named), 2 when the
-command cannot run (no such file, no office identity). It prints one line per check, then the verdict and
-whether the bundle is a rehearsal.
+OFFICE_KEYS_DIR holds the office root certificate, its age identity and its register of issued packages
+(``issued-packages.json``; without it the bundle is refused by ``register.present``). Exit status: 0 when
+the bundle is accepted, 1 when it is refused (the failed checks are named), 2 when the command cannot run
+(no such file, no office identity, a register that exists but cannot be read). It prints one line per
+check, then the verdict and whether the bundle is a rehearsal.
 
 Written from docs/FORMATS.md and /work/shared/RULES.md alone, as an independent verifier is written from a
 published specification: it imports nothing of zc-review, only the Python standard library and the
@@ -317,10 +319,13 @@ def check_chain(cert: x509.Certificate, root: x509.Certificate, at: dt.datetime 
 
 def ecdsa_ok(cert: x509.Certificate, message: bytes, signature: bytes) -> bool:
     """ECDSA P-256 / SHA-256 over ``message`` (DER signature) by the certificate's key."""
+    key = cert.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        return False
     try:
-        cert.public_key().verify(signature, message, ec.ECDSA(hashes.SHA256()))  # type: ignore[union-attr,call-arg]
+        key.verify(signature, message, ec.ECDSA(hashes.SHA256()))
         return True
-    except (InvalidSignature, ValueError, TypeError, AttributeError):
+    except (InvalidSignature, ValueError, TypeError):
         return False
 
 
@@ -442,9 +447,11 @@ class Definition:
         self.groups: list[dict[str, Any]] = self.d["groups"]
         self.rules: dict[str, Any] = self.d["rules"]
         self.names = {p["id"]: p["name"] for p in self.d["reviewers"] + self.d["staff"]}
+        self.rehearsal: bool = self.d["rehearsal"]
 
     def find(self, kind: str, ident: str) -> dict[str, Any]:
-        for x in self.d[kind]:
+        items: list[dict[str, Any]] = self.d[kind]
+        for x in items:
             if x["id"] == ident:
                 return x
         raise KeyError(ident)
@@ -545,6 +552,7 @@ def decide_group(cands: list[tuple[str, int, int, Decimal]], rate: Decimal,
     keyed: list[tuple[str, Any]] = [(a, (agree, comp)) for a, agree, comp in
                                     sorted(qualified, key=lambda q: (-q[1], -q[2], q[0]))]
     slots, held = cap, list(runoffs)
+    tied: list[str]
     while True:
         if slots <= 0:
             better, tied, worse = [], [], [a for a, _ in keyed]
@@ -851,7 +859,7 @@ def read_minutes(pdf: bytes) -> tuple[str | None, list[dict[str, Any]]]:
     catalog = objs[int(roots[-1])]
     m = re.search(rb"/ZCReviewMinutesDigest\s*\(([0-9a-f]{64})\)", catalog)
     digest = m.group(1).decode() if m else None
-    fields = []
+    fields: list[dict[str, Any]] = []
     form_ref = _ref(catalog, b"AcroForm")
     form = objs[form_ref] if form_ref is not None else catalog.split(b"/AcroForm", 1)[-1]
     fm = re.search(rb"/Fields\s*\[([^\]]*)\]", form)
@@ -877,19 +885,73 @@ def read_minutes(pdf: bytes) -> tuple[str | None, list[dict[str, Any]]]:
 
 
 # ======================================================================================================
+# The office's register of issued packages (FORMATS "Register of issued packages"; "The rehearsal mark")
+# ======================================================================================================
+
+REGISTER_FILE = "issued-packages.json"
+MAX_REGISTER_BYTES = 16 << 20  # FORMATS "Register of issued packages": at most 16 MiB
+REHEARSAL_PREFIX = "rehearsal-"  # FORMATS "The rehearsal mark": a rehearsal package's id begins so
+_REGISTER_KEYS = {"entries", "format", "office_root_sha256", "signature", "version"}
+_ENTRY_TEXTS = ("device_cert_sha256", "issued_at", "package_id", "session_id")
+_ENTRY_KEYS = {*_ENTRY_TEXTS, "rehearsal", "source", "superseded_by"}
+
+
+def device_cn(session_id: str, rehearsal: bool) -> str:
+    """FORMATS "Certificates": the device certificate's CN, official or rehearsal (full-width parentheses)."""
+    return f"会话设备\uff08演练\uff09 {session_id}" if rehearsal else f"会话设备 {session_id}"
+
+
+def open_register(data: bytes, root: x509.Certificate) -> list[dict[str, Any]]:
+    """The register's entries, oldest first, once its form and the office root's signature are checked.
+
+    FORMATS "Register of issued packages": a JSON object of exactly five keys; ``format`` and ``version``
+    fixed; every entry exactly seven keys of the stated types; ``office_root_sha256`` the SHA-256 of the
+    root certificate's DER; ``signature`` (standard base64, padded) an ECDSA P-256 / SHA-256 DER signature
+    by the root over the canonical JSON of the object without ``signature``. Raises Refused.
+    """
+    if len(data) > MAX_REGISTER_BYTES:
+        raise Refused("register: file too large")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        if not isinstance(doc, dict) or set(doc) != _REGISTER_KEYS:
+            raise ValueError("keys")
+        if doc["format"] != "zc-review package register" or doc["version"] != 1:
+            raise ValueError("format or version")
+        if not isinstance(doc["entries"], list):
+            raise ValueError("entries")
+        signature = base64.b64decode(doc.pop("signature"), validate=True)
+        for e in doc["entries"]:
+            if not isinstance(e, dict) or set(e) != _ENTRY_KEYS:
+                raise ValueError("entry keys")
+            if not all(isinstance(e[k], str) for k in _ENTRY_TEXTS) or not isinstance(e["rehearsal"], bool) \
+                    or not (e["superseded_by"] is None or isinstance(e["superseded_by"], str)) \
+                    or e["source"] not in ("pack", "recover", "register"):
+                raise ValueError("entry types")
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise Refused(f"register: malformed ({type(exc).__name__}: {exc})") from None
+    if doc["office_root_sha256"] != cert_sha256(root):
+        raise Refused("register: another office root")
+    if not ecdsa_ok(root, canonical_json(doc), signature):
+        raise Refused("register: signature invalid")
+    return list(doc["entries"])
+
+
+# ======================================================================================================
 # The checks (ids as office verify's; FORMATS "An auditor's verifier")
 # ======================================================================================================
 
 class Verifier:
     """Runs the checks in order over one bundle; ``results`` is [(id, ok, detail)]."""
 
-    def __init__(self, data: bytes, root: x509.Certificate, identity: X25519PrivateKey) -> None:
-        self.data, self.root, self.identity = data, root, identity
+    def __init__(self, data: bytes, root: x509.Certificate, identity: X25519PrivateKey,
+                 register: bytes | None = None) -> None:
+        """``register``: the bytes of the office's ``issued-packages.json``, None when there is none."""
+        self.data, self.root, self.identity, self.register_data = data, root, identity, register
+        self.register: list[dict[str, Any]] | None = None
         self.results: list[tuple[str, bool, str]] = []
         self.declared: dict[str, Any] | None = None
         self.per_rev: dict[str, dict[str, Any]] = {}
         self.certs: dict[str, x509.Certificate] = {}
-        self.rehearsal_marks: list[str] = []
 
     def check(self, cid: str, fn: Callable[[], str | None], gate: bool = False) -> bool:
         """Run one check: ``fn`` returns None (pass) or the problem; any exception is a failure."""
@@ -971,16 +1033,27 @@ class Verifier:
         c("seal.signature", self.seal_signature, gate=True)
         c("seal.contents", self.seal_contents, gate=True)
         c("record.parse", self.record_parse, gate=True)
-        rec, defn = self.rec, self.defn
+        rec, defn, sid = self.rec, self.defn, self.defn.session_id
         c("record.format", lambda: None if rec.get("format") == "zc-review-record" and rec.get("version") == 1
           else f"{rec.get('format')!r} {rec.get('version')!r}")
         c("record.session_id", lambda: None if self.manifest["session_id"] == defn.session_id
           else f"manifest {self.manifest['session_id']!r}")
         c("record.package_id", lambda: None if self.manifest["package_id"] == rec.get("package_id")
           else f"manifest {self.manifest['package_id']!r}")
+        c("record.package_mark", lambda: None if self.package_id.startswith(REHEARSAL_PREFIX) == defn.rehearsal
+          else f"package id {self.package_id!r}, definition rehearsal={defn.rehearsal}")
         c("device.role", lambda: None if subject(self.device, NameOID.ORGANIZATIONAL_UNIT_NAME) == "device"
           else subject(self.device, NameOID.ORGANIZATIONAL_UNIT_NAME))
         c("device.name", self.device_name)
+        c("device.rehearsal_mark", lambda: None if (self.device_cn == device_cn(sid, True)) == defn.rehearsal
+          else f"device CN {self.device_cn!r}, definition rehearsal={defn.rehearsal}")
+        c("register.present", self.register_present)
+        c("register.package", self.register_package)
+        c("register.device_cert", lambda: self.register_field(
+            "device_cert_sha256", cert_sha256(self.device), "the device certificate is not the one issued"))
+        c("register.official", lambda: self.register_field(
+            "rehearsal", defn.rehearsal, "the package was issued as another kind (official / rehearsal)"))
+        c("register.latest", lambda: self.register_field("superseded_by", None, "the package was superseded"))
         c("certs.chain", self.certs_chain)
         c("certs.holder", self.certs_holder)
         c("statements.signatures", lambda: self.signatures(rec["signatures"], lambda s: f"{s['kind']}:{s['person_id']}"))
@@ -1003,20 +1076,48 @@ class Verifier:
         c("minutes.coverage", self.minutes_coverage)
         c("digest.minutes", self.digest_minutes)
 
-    # -- the device and the people ---------------------------------------------------------------------------
+    # -- the marks and the register: FORMATS "The rehearsal mark", "Register of issued packages" ------------
+    @property
+    def package_id(self) -> str:
+        """The package the record says it answers (``results.json`` → ``package_id``), as text."""
+        return str(self.rec.get("package_id"))
+
+    @property
+    def device_cn(self) -> str:
+        return subject(self.device, NameOID.COMMON_NAME)
+
     def device_name(self) -> str | None:
-        """FORMATS "Result bundle": CN ``会话设备 <session id>``; a rehearsal package's device may carry a
-        rehearsal mark after it (``演练`` / ``rehearsal``), which is reported, not refused."""
-        cn = subject(self.device, NameOID.COMMON_NAME)
-        want = f"会话设备 {self.defn.session_id}"
-        if cn == want:
-            return None
-        rest = cn[len(want):] if cn.startswith(want) else cn[:-len(want)] if cn.endswith(want) else None
-        if rest is not None and re.fullmatch(r"[\s()（）\[\]【】:：-]*(演练|rehearsal)[\s()（）\[\]【】:：-]*", rest,
-                                             re.IGNORECASE):
-            self.rehearsal_marks.append(f"device certificate CN {cn!r}")
-            return None
-        return cn
+        """FORMATS "Certificates": CN exactly ``会话设备 <session id>`` or ``会话设备（演练） <session id>``."""
+        sid = self.defn.session_id
+        return None if self.device_cn in (device_cn(sid, False), device_cn(sid, True)) else self.device_cn
+
+    def register_present(self) -> str | None:
+        if self.register_data is None:
+            return f"no register of issued packages ({REGISTER_FILE}) in the keys folder"
+        self.register = open_register(self.register_data, self.root)
+        return None
+
+    def register_entry(self) -> dict[str, Any] | None:
+        """The first entry with the record's package id, when it is for the definition's session."""
+        entry = next((e for e in self.register or [] if e["package_id"] == self.package_id), None)
+        return entry if entry is not None and entry["session_id"] == self.defn.session_id else None
+
+    def register_package(self) -> str | None:
+        if self.register is None:
+            return "not checked (no usable register)"
+        entry = next((e for e in self.register if e["package_id"] == self.package_id), None)
+        if entry is None:
+            return f"package {self.package_id!r} not in the register"
+        if entry["session_id"] != self.defn.session_id:
+            return f"package {self.package_id!r} registered for session {entry['session_id']!r}"
+        return None
+
+    def register_field(self, key: str, want: Any, problem: str) -> str | None:
+        """The registered entry's ``key`` equals ``want`` (not checked, so failed, without an entry)."""
+        entry = self.register_entry()
+        if entry is None:
+            return "not checked (no usable register, or the package is not registered for this session)"
+        return None if entry[key] == want else f"{problem}: register {entry[key]!r}, bundle {want!r}"
 
     def certs_chain(self) -> str | None:
         bad = []
@@ -1237,25 +1338,39 @@ class Verifier:
         return [cid for cid, ok, _ in self.results if not ok]
 
     def rehearsal(self) -> list[str]:
-        """Why the bundle is a rehearsal (FORMATS "Rehearsals"), empty when it is not."""
-        marks = list(self.rehearsal_marks)
-        if getattr(self, "defn", None) is not None and self.defn.d.get("rehearsal"):
+        """Which rehearsal marks the bundle carries (FORMATS "Rehearsals"), empty when none."""
+        marks = []
+        if getattr(self, "defn", None) is not None and self.defn.rehearsal:
             marks.append("the session definition says rehearsal: true")
         pid = getattr(self, "manifest", {}).get("package_id", "")
-        if isinstance(pid, str) and re.search(r"rehearsal|演练", pid, re.IGNORECASE):
+        if isinstance(pid, str) and pid.startswith(REHEARSAL_PREFIX):
             marks.append(f"package id {pid!r}")
+        if getattr(self, "defn", None) is None:
+            return marks
+        if self.device_cn == device_cn(self.defn.session_id, True):
+            marks.append(f"device certificate CN {self.device_cn!r}")
+        entry = self.register_entry()
+        if entry is not None and entry["rehearsal"]:
+            marks.append("the register issued the package as a rehearsal")
         return marks
 
 
-def load_keys(keys_dir: Path, identity_file: Path | None) -> tuple[x509.Certificate, X25519PrivateKey]:
-    """FORMATS "Office key files": ``root-cert.pem`` and ``office-age-identity.txt`` (or ``--identity``; a
-    passphrase-protected ``office-age-identity.age`` is first decrypted with ``age -d``)."""
+def load_keys(keys_dir: Path, identity_file: Path | None) -> tuple[x509.Certificate, X25519PrivateKey,
+                                                                  bytes | None]:
+    """FORMATS "Office key files": ``root-cert.pem``, ``office-age-identity.txt`` (or ``--identity``; a
+    passphrase-protected ``office-age-identity.age`` is first decrypted with ``age -d``) and the register
+    ``issued-packages.json`` (None when absent: ``register.present`` then fails). Raises OSError when a file
+    exists but cannot be read, ValueError when the identity is not an age X25519 identity."""
     root = x509.load_pem_x509_certificate((keys_dir / "root-cert.pem").read_bytes())
     path = identity_file or keys_dir / "office-age-identity.txt"
     if not path.exists():
         raise FileNotFoundError(f"{path} (a passphrase-protected identity: run `age -d -o identity.txt "
                                 f"{keys_dir / 'office-age-identity.age'}` and pass --identity identity.txt)")
-    return root, parse_age_identity(path.read_text("utf-8"))
+    try:
+        register: bytes | None = (keys_dir / REGISTER_FILE).read_bytes()
+    except FileNotFoundError:
+        register = None
+    return root, parse_age_identity(path.read_text("utf-8")), register
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -1269,11 +1384,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = ap.parse_args(list(argv) if argv is not None else None)
     try:
         data = args.bundle.read_bytes()
-        root, identity = load_keys(args.keys, args.identity)
+        root, identity, register = load_keys(args.keys, args.identity)
     except (OSError, ValueError) as exc:
         print(f"cannot run: {exc}", file=sys.stderr)
         return 2
-    v = Verifier(data, root, identity)
+    v = Verifier(data, root, identity, register)
     v.run()
     if args.declared_out and v.declared is not None:
         args.declared_out.write_text(json.dumps(v.declared, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

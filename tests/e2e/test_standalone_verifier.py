@@ -2,9 +2,12 @@
 agrees with ``office verify`` on the demo bundle and on every tampered bundle of the test suite, and it is
 what re-derives the demo's golden file.
 
-Tampered bundles are re-sealed with the genuine session device key (``reseal`` of test_security_verify), or
-forged through the room with real credentials (``forge`` of test_signed_texts), so the seal passes and the
-check under test is the one that refuses. Agreement is check by check: the standalone verifier uses the
+Tampered bundles are re-sealed with the genuine session device key (``reseal`` of test_security_verify; a
+rehearsal's bundle with the rehearsal's own key, ``reseal_as`` of test_register), or forged through the room
+with real credentials (``forge`` of test_signed_texts), so the seal passes and the check under test is the one
+that refuses; the office's register of issued packages is tampered with in a copy of the office's keys folder
+(missing, edited, another office's, re-signed by the office root with one entry changed, superseded by
+``office recover``). Agreement is check by check: the standalone verifier uses the
 office's check ids, and the two lists of failed checks must be equal (accept ↔ ``rep.ok`` follows).
 """
 
@@ -25,6 +28,12 @@ import pytest
 
 from tests.conftest import ROOT, Packed
 from tests.service.test_office_checks import _change_one_declared_digit
+from tests.service.test_register import (
+    _official,
+    rehearsal_bundle,  # noqa: F401 - a fixture of this module too
+    rehearsal_of_demo,  # noqa: F401 - a fixture of this module too
+    reseal_as,
+)
 from tests.service.test_rounds import (
     _drop_void_slip,
     _extra_voter,
@@ -211,8 +220,77 @@ def _rehearsal(r: dict[str, Any]) -> None:
     r["session"]["rehearsal"] = True
 
 
-# (name, source bundle, change of the members) — the source is "demo", "flagged" (test_signed_texts) or
-# "voided" (test_rounds); results.json edits take the record (and, for re-signing, the Packed demo).
+# -- the register of issued packages (FORMATS "Register of issued packages"), in a copy of the keys ------
+
+def _register_path(keys: Path) -> Path:
+    from zc_review.seal.register import REGISTER_FILE
+
+    return keys / REGISTER_FILE
+
+
+def _drop_register(keys: Path, demo: Packed) -> None:
+    _register_path(keys).unlink()
+
+
+def _edit_register_unsigned(keys: Path, demo: Packed) -> None:
+    """An edit without the root key (test_register::test_edited_register_fails_register_present)."""
+    doc = json.loads(_register_path(keys).read_text("utf-8"))
+    for e in doc["entries"]:
+        e["superseded_by"] = None
+        e["rehearsal"] = False
+    _register_path(keys).write_text(json.dumps(doc), "utf-8")
+
+
+def _register_not_json(keys: Path, demo: Packed) -> None:
+    _register_path(keys).write_bytes(_register_path(keys).read_bytes()[:-40])
+
+
+def _register_of_another_office(keys: Path, demo: Packed) -> None:
+    """The same entries, signed by another office's root (a register copied from elsewhere)."""
+    from zc_review.seal.pki import cert_sha256, load_office_keys
+    from zc_review.seal.register import Register, open_register, seal_register
+    from zc_review.service.office import keygen
+
+    register = open_register(_register_path(keys).read_bytes(), load_office_keys(keys).root_cert)
+    keygen(keys.parent / "other", "别的单位")
+    other = load_office_keys(keys.parent / "other")
+    forged = Register(cert_sha256(other.root_cert), register.entries)
+    _register_path(keys).write_bytes(seal_register(forged, other))
+
+
+def _resigned(edit: Callable[[dict[str, Any]], None]) -> Callable[[Path, Packed], None]:
+    """The demo package's entry edited (emptied: removed) and the register signed again with the office root
+    key: a register the office itself could have written, saying something else of this package."""
+    def change(keys: Path, demo: Packed) -> None:
+        from zc_review.seal.pki import load_office_keys
+        from zc_review.seal.register import IssuedPackage, Register, open_register, seal_register
+
+        office = load_office_keys(keys)
+        register = open_register(_register_path(keys).read_bytes(), office.root_cert)
+        entries = [e.to_dict() for e in register.entries]
+        for e in entries:
+            if e["package_id"] == demo.package_id:
+                edit(e)
+        kept = tuple(IssuedPackage.from_dict(e) for e in entries if e)
+        _register_path(keys).write_bytes(seal_register(Register(register.office_root_sha256, kept), office))
+    return change
+
+
+def _recover(keys: Path, demo: Packed) -> None:
+    """``office recover`` re-issued the demo package: its genuine bundle now answers a superseded package."""
+    from zc_review.service.office import recover
+
+    recover(demo.package, keys, keys.parent / "new.zcp", secrets_out=keys.parent / "new.json")
+
+
+_ALL_REGISTER = ["register.present", "register.package", "register.device_cert", "register.official",
+                 "register.latest"]
+
+# (name, source bundle, change) — the source is "demo", "flagged" (test_signed_texts) or "voided"
+# (test_rounds), the change one of the members; results.json edits take the record (and, for re-signing,
+# the Packed demo). "rehearsal": the demo's rehearsal bundle (test_register), its record edited and
+# re-sealed with the rehearsal's device key ("rehearsal+official-id": also claiming the official package's
+# id). "keys": the genuine demo bundle, the change made to a copy of the office's keys folder (keys, demo).
 CASES: list[tuple[str, str, Callable[..., None]]] = [
     # test_office_checks, test_security_verify, test_office
     ("declared-digit", "demo", _change_one_declared_digit),
@@ -258,12 +336,44 @@ CASES: list[tuple[str, str, Callable[..., None]]] = [
     ("default-key-dropped", "demo", _rec(_default_key_dropped)),
     ("rehearsal-flag", "demo", _rec(_rehearsal)),
     ("log-missing", "demo", lambda m: m.update({"log.json": b"not json"})),
+    # issue 12 §1: the rehearsal marks and the register of issued packages (test_register)
+    ("rehearsal-as-official", "rehearsal", _official),
+    ("rehearsal-as-official-package", "rehearsal+official-id", _official),
+    ("register-missing", "keys", _drop_register),
+    ("register-edited", "keys", _edit_register_unsigned),
+    ("register-not-json", "keys", _register_not_json),
+    ("register-of-another-office", "keys", _register_of_another_office),
+    ("register-superseded-by-recover", "keys", _recover),
+    ("register-package-unlisted", "keys", _resigned(lambda e: e.clear())),
+    ("register-other-session", "keys", _resigned(lambda e: e.update(session_id="QC-GC-ZJ-2024"))),
+    ("register-other-device", "keys", _resigned(lambda e: e.update(device_cert_sha256="0" * 64))),
+    ("register-issued-as-rehearsal", "keys", _resigned(lambda e: e.update(rehearsal=True))),
 ]
+
+# What exactly fails in the cases of issue 12 §1 (both verifiers: they agree check by check).
+EXPECTED: dict[str, list[str]] = {
+    # the flag flipped in the definition: both signed marks and the register still say rehearsal; the
+    # minutes digest covers the definition
+    "rehearsal-as-official": ["record.package_mark", "device.rehearsal_mark", "register.official",
+                              "digest.minutes"],
+    # the official package's id: its mark and its kind agree, its device certificate is not this one
+    "rehearsal-as-official-package": ["device.rehearsal_mark", "register.device_cert", "digest.minutes"],
+    "register-missing": _ALL_REGISTER,
+    "register-edited": _ALL_REGISTER,
+    "register-not-json": _ALL_REGISTER,
+    "register-of-another-office": _ALL_REGISTER,
+    "register-superseded-by-recover": ["register.latest"],
+    "register-package-unlisted": _ALL_REGISTER[1:],
+    "register-other-session": _ALL_REGISTER[1:],
+    "register-other-device": ["register.device_cert"],
+    "register-issued-as-rehearsal": ["register.official"],
+}
 
 
 @pytest.mark.parametrize(("source", "change"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_tampered_bundle_same_verdict(demo: Packed, demo_bundles: tuple[Path, Path], tmp_path: Path,
                                       request: pytest.FixtureRequest, source: str, change: Callable[..., None]) -> None:
+    keys = demo.keys
     if source == "flagged":
         original = request.getfixturevalue("flagged_bundle")
     elif source == "voided":
@@ -273,14 +383,40 @@ def test_tampered_bundle_same_verdict(demo: Packed, demo_bundles: tuple[Path, Pa
     if source == "demo+key":
         edit = change
         change = _edit(lambda rec: edit(rec, demo))
-    rep, out = assert_agree(reseal(demo, original, tmp_path / "b.zcb", change), demo.keys)
+    if source.startswith("rehearsal"):
+        package_id = demo.package_id if source == "rehearsal+official-id" else None
+        bundle = reseal_as(request.getfixturevalue("rehearsal_of_demo"), demo.keys,
+                           request.getfixturevalue("rehearsal_bundle"), tmp_path / "b.zcb", change,
+                           package_id)
+    elif source == "keys":
+        keys = tmp_path / "keys"
+        shutil.copytree(demo.keys, keys)
+        change(keys, demo)
+        bundle = original
+    else:
+        bundle = reseal(demo, original, tmp_path / "b.zcb", change)
+    rep, out = assert_agree(bundle, keys)
     name = request.node.callspec.id
-    if name == "default-key-dropped":
+    if name in EXPECTED:
+        assert rep.failed_ids() == EXPECTED[name], rep.failures()
+        assert not any(i.startswith("seal.") for i in out["failed"])  # real keys: the seal itself passes
+    elif name == "default-key-dropped":
         assert rep.ok  # the definition decodes to the same one: nothing was changed that counts
     elif name == "rehearsal-flag":
         assert out["rehearsal"] and "digest.minutes" in out["failed"]
     else:
         assert not rep.ok
+
+
+def test_genuine_rehearsal_bundle_accepted_by_both_and_named_a_rehearsal(
+        demo: Packed, request: pytest.FixtureRequest) -> None:
+    """FORMATS "Rehearsals": a genuine rehearsal bundle passes every check; the auditor's verifier names its
+    four marks (the definition's flag, the package id, the device certificate's CN, the register)."""
+    rep, out = assert_agree(request.getfixturevalue("rehearsal_bundle"), demo.keys)
+    assert rep.ok and out["accepted"]
+    assert [c[0] for c in out["checks"]] == [c.id for c in rep.checks]
+    assert len(out["rehearsal"]) == 4, out["rehearsal"]
+    assert request.getfixturevalue("rehearsal_of_demo").package_id in " ".join(out["rehearsal"])
 
 
 def test_damaged_bytes_refused_by_both(demo: Packed, demo_bundles: tuple[Path, Path], tmp_path: Path) -> None:
