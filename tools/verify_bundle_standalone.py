@@ -708,11 +708,12 @@ def minutes_digest(defn: Definition, rec: dict[str, Any], declared: dict[str, An
         if flagged:
             disagreements[a["id"]] = flagged
     content = {
-        "format": "zc-review minutes digest", "version": 1,
+        "format": "zc-review minutes digest", "version": 2,
         "session": hashlib.sha256(canonical_json(defn.d)).hexdigest(),
         "opened_at": rec["opened_at"], "presiding_officer_id": rec["presiding_officer_id"],
         "attendance": {r: bool(v) for r, v in rec["attendance"].items()},
-        "recusals": sorted([x["reviewer_id"], x["applicant_id"], x["reason"], x["source"]] for x in rec["recusals"]),
+        "recusals": sorted([x["reviewer_id"], x["applicant_id"], x["reason"], x["source"], x["recorded_at"]]
+                           for x in rec["recusals"]),
         "declared": declared,
         "disagreements": disagreements,
         "opinions": {a: str(t) for a, t in rec["opinions"].items()},
@@ -721,11 +722,14 @@ def minutes_digest(defn: Definition, rec: dict[str, Any], declared: dict[str, An
         "explanations": sorted([e["applicant_id"], e["reviewer_id"], e["text"]] for e in rec["flag_explanations"]),
         "rounds": [{k: r[k] for k in ("round_no", "kind", "status", "applicants", "group_id", "slots",
                                       "closed_by_role", "forced", "missing_voters", "void_reason", "box_sha256",
-                                      "voters")} for r in rec["rounds"]],
+                                      "voters", "opened_at", "closed_at")} for r in rec["rounds"]],
         "signoffs": [[s["kind"], s["subject"], s["role"], s["person_id"], s["signed_at"]] for s in rec["signatures"]],
         "sheets": sorted([s["reviewer_id"], s["applicant_id"], s["version"], s["status"], s["rubric_id"],
-                          s["rubric_version"], {k: s["values"][k] for k in sorted(s["values"])}, s["return_reason"]]
+                          s["rubric_version"], {k: s["values"][k] for k in sorted(s["values"])}, s["return_reason"],
+                          s["saved_at"], s["submitted_at"]]
                          for s in rec["sheets"]),
+        "text_signed_at": [[s["kind"], s["subject"], s["role"], s["person_id"], s["signed_at"]]
+                           for s in rec.get("text_signatures", [])],
     }
     return hashlib.sha256(canonical_json(content)).hexdigest()
 

@@ -12,8 +12,10 @@ with its reason and source, every declared number (scores, ranks, votes, bases, 
 disagreement flags as printed (part, range, standard deviation, who is concerned), the panels' opinions,
 the failure reasons and guidance, the disagreement explanations, every ballot round (kind, applicants,
 voters, who closed it, forced, missing voters, void reason, box fingerprint) and every pledge, rubric and
-result sign-off (who, in which role, when), and every version of every score sheet (values, status,
-return reason: not printed, but every printed figure comes from them). What it does not cover, because the record cannot hold it
+result sign-off (who, in which role, when), every version of every score sheet (values, status,
+return reason, when saved and submitted: not printed, but every printed figure comes from them), when
+each recusal was recorded, when each round opened and closed, and when each text was signed (version 2:
+semantic fuzzing with the device key found these times otherwise unprotected). What it does not cover, because the record cannot hold it
 before the minutes exist: the minutes' end time (when they were generated) and the log head printed in
 them; both are covered by the two PDF signatures only. Pure: standard library and the domain only.
 """
@@ -31,7 +33,7 @@ from zc_review.domain.model import SessionDefinition
 from zc_review.domain.outcome import SessionOutcome, compute_outcome, declared_numbers
 
 DIGEST_FORMAT = "zc-review minutes digest"
-DIGEST_VERSION = 1
+DIGEST_VERSION = 2  # 2: the record's times too (issue 12 §6 semantic fuzzing found them unprotected)
 
 
 def results_digest(defn: SessionDefinition, out: SessionOutcome) -> str:
@@ -83,7 +85,7 @@ def minutes_content(defn: SessionDefinition, record: dict[str, Any]) -> dict[str
         "opened_at": record["opened_at"],
         "presiding_officer_id": record["presiding_officer_id"],
         "attendance": {r: bool(v) for r, v in record["attendance"].items()},
-        "recusals": sorted([rc["reviewer_id"], rc["applicant_id"], rc["reason"], rc["source"]]
+        "recusals": sorted([rc["reviewer_id"], rc["applicant_id"], rc["reason"], rc["source"], rc["recorded_at"]]
                            for rc in record["recusals"]),
         "declared": declared_numbers(defn, out),
         "disagreements": {a: [{"part": sp.part, "range": _two(sp.range), "stdev": _two(sp.stdev),
@@ -94,15 +96,20 @@ def minutes_content(defn: SessionDefinition, record: dict[str, Any]) -> dict[str
                             for a, fr in record["failure_reasons"].items()},
         "explanations": sorted([e["applicant_id"], e["reviewer_id"], e["text"]] for e in record["flag_explanations"]),
         "rounds": [{k: r[k] for k in ("round_no", "kind", "status", "applicants", "group_id", "slots", "closed_by_role",
-                                      "forced", "missing_voters", "void_reason", "box_sha256", "voters")}
+                                      "forced", "missing_voters", "void_reason", "box_sha256", "voters", "opened_at",
+                                      "closed_at")}
                    for r in record["rounds"]],
         "signoffs": [[sg["kind"], sg["subject"], sg["role"], sg["person_id"], sg["signed_at"]]
                      for sg in record["signatures"]],
         # not printed, but every figure printed comes from them: a changed sheet that keeps every printed
         # number still changes the digest (score sheets carry no reviewer's signature)
         "sheets": sorted([sh["reviewer_id"], sh["applicant_id"], sh["version"], sh["status"], sh["rubric_id"],
-                          sh["rubric_version"], {k: sh["values"][k] for k in sorted(sh["values"])}, sh["return_reason"]]
+                          sh["rubric_version"], {k: sh["values"][k] for k in sorted(sh["values"])}, sh["return_reason"],
+                          sh["saved_at"], sh["submitted_at"]]
                          for sh in record["sheets"]),
+        # when each text was signed (the statement itself is covered by the author's signature)
+        "text_signed_at": [[sg["kind"], sg["subject"], sg["role"], sg["person_id"], sg["signed_at"]]
+                           for sg in record.get("text_signatures", [])],
     }
 
 

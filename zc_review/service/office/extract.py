@@ -103,8 +103,11 @@ class Extractor:
         self.limits = limits or Limits()
         self._log_fd: int | None = None
         if log is not None:
-            log.parent.mkdir(parents=True, exist_ok=True)
+            from zc_review.service.atomic import make_private_dir
+
+            make_private_dir(log.parent)  # 0700, whatever the umask (issue 12 §5)
             self._log_fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+            os.fchmod(self._log_fd, 0o600)
         self._proc: subprocess.Popen[bytes] | None = None
         self.log_lines_written = 0
 
