@@ -19,3 +19,17 @@ def test_fuzz_sample_accepts_nothing_and_never_crashes(demo: Packed, demo_educat
     assert stats.refusals["ServiceError:import_conflict"] == 1
     kinds = {k.split(":")[1] for k in stats.kinds}
     assert {"bitflip", "truncate", "append", "swap_order", "remove", "splice", "resign_foreign"} <= kinds
+
+
+def test_semantic_sample_with_the_device_key_accepts_nothing(demo: Packed, demo_bundles: tuple[Path, Path],
+                                                             tmp_path: Path) -> None:
+    """60 bundles whose record, log or members were changed and re-sealed with the session's own device key
+    (an insider holding both opening secrets): the office refuses every one (issue 12, make fuzz --semantic)."""
+    from tools.fuzz_semantic import semantic_fuzz, semantic_report
+
+    older, newer = demo_bundles
+    stats = semantic_fuzz(newer, older, demo.keys, demo.payload, demo.package_id, tmp_path, 60, seed=7)
+    tried = sum(n for k, n in stats.tried.items() if not k.startswith("equivalent"))
+    assert tried >= 50, semantic_report(stats)
+    assert not stats.accepted and not stats.crashes, semantic_report(stats)
+    assert {k.split(":")[0] for k in stats.tried} >= {"results", "log"}
