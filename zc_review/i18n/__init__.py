@@ -118,6 +118,13 @@ FAMILIES: dict[str, dict[str, str]] = {
         "defence": "common.part_defence",
     },
     # Signature.kind in storage (pledge, rubric, results sign-off)
+    # zc_review.domain.signed_texts TEXT_KINDS (the texts their authors sign, issue 12 §2)
+    "text_kind": {
+        "opinion": "common.opinion",
+        "failure_reason": "common.col_reason",
+        "explanation": "office.text_kind_explanation",
+        "sheet_return": "office.text_kind_sheet_return",
+    },
     "sig_kind": {
         "pledge": "common.pledge",
         "rubric": "office.sig_kind_rubric",

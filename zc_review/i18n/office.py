@@ -196,4 +196,8 @@ MESSAGES: dict[str, str] = {
     "office.attachment_text_cut": "文字超过 {chars} 字，评审室只显示前 {chars} 字",
     "office.attachment_page_errors": "有的页面文字无法读取，评审室只显示其余页面的文字",
     "office.attachment_log": "PDF 解析库的 {n} 行警告已写入 {path}（未显示在屏幕上）。",
+    # -- the kinds of signed texts, as the verify report counts them -------------------------------------------
+    "office.text_kind_explanation": "复核说明",
+    "office.text_kind_sheet_return": "退回理由",
+    "office.text_kind_count": "{kind} {count} 份",
 }

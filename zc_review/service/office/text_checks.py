@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zc_review.domain import signed_texts
 from zc_review.domain.digest import minutes_digest
 from zc_review.domain.signed_texts import expected_texts
+from zc_review.i18n import join_list, label_of, t
 from zc_review.seal.errors import SealError
 from zc_review.seal.statements import verify_statement
 from zc_review.service.errors import ServiceError
@@ -99,7 +100,8 @@ def _texts_line(f: Facts) -> str:
     counts: dict[str, int] = {}
     for item in expected_texts(f.defn, f.record):
         counts[item.kind] = counts.get(item.kind, 0) + 1
-    return ", ".join(f"{kind} {counts.get(kind, 0)}" for kind in signed_texts.TEXT_KINDS)
+    return join_list(t("office.text_kind_count", kind=label_of("text_kind", kind), count=counts.get(kind, 0))
+                     for kind in signed_texts.TEXT_KINDS)
 
 
 TEXTS = Section("office.check_texts", (Spec("texts.signatures", _texts_signatures),
