@@ -1152,7 +1152,7 @@ class Verifier:
             cert = self.certs.get(s["person_id"])
             try:
                 good = cert is not None and ecdsa_ok(cert, s["statement"].encode("utf-8"),
-                                                     base64.b64decode(s["signature"]))
+                                                     base64.b64decode(s["signature"], validate=True))
             except ValueError:
                 good = False
             if not good:
@@ -1280,6 +1280,10 @@ class Verifier:
                 in_room = role not in ("panel_leader", "reviewer") or person in attending
                 if person is None or s["person_id"] != person or not in_room:
                     problems.append(f"{kind}:{subj}:{role} signed by {s['person_id']}")
+        for a, fr in sorted(self.rec["failure_reasons"].items()):  # FORMATS: author_id is the signer
+            s = have.get(("failure_reason", a, "panel_leader"))
+            if s is not None and fr.get("author_id") != s["person_id"]:
+                problems.append(f"failure_reason:{a} author differs")
         return "; ".join(problems[:5]) or None
 
     # -- the minutes --------------------------------------------------------------------------------------

@@ -315,6 +315,13 @@ CASES: list[tuple[str, str, Callable[..., None]]] = [
     ("presiding", "demo", _rec(lambda r: r.update(presiding_officer_id="R02"))),
     ("signoff-time", "demo", _rec(lambda r: r["signatures"][0].update(signed_at="2000-01-01T00:00:00+00:00"))),
     ("sheet-return-reason", "demo", _rec(lambda r: r["sheets"][0].update(return_reason=FALSE))),
+    # found by make fuzz --semantic (the device key held): a reason's author changed, a signature respelt
+    ("reason-author", "demo", _rec(lambda r: next(iter(r["failure_reasons"].values())).update(author_id="S02"))),
+    ("reason-author-dropped", "demo", _rec(lambda r: next(iter(r["failure_reasons"].values())).pop("author_id"))),
+    ("text-signature-respelt", "demo",
+     _rec(lambda r: r["text_signatures"][0].update(signature=r["text_signatures"][0]["signature"] + " "))),
+    ("statement-signature-respelt", "demo",
+     _rec(lambda r: r["signatures"][0].update(signature=r["signatures"][0]["signature"] + "\n"))),
     # test_rounds: forged void rounds
     ("void-slip-dropped", "voided", _rec(lambda r: _drop_void_slip(r, []))),
     ("void-extra-voter", "voided", _rec(lambda r: _extra_voter(r, []))),

@@ -195,7 +195,7 @@ def _statements(f: Facts) -> Check:
         try:
             if signer is None:
                 raise SealError("no certificate")
-            verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
+            verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"], validate=True))
             f.report.signers.append(t("office.signer_statement_named", kind=label_of("sig_kind", sg['kind']),
                                       subject=sg["subject"], role=label_of("role", sg['role']),
                                       name=f.names[sg["person_id"]], person=sg["person_id"]))

@@ -45,7 +45,7 @@ def _texts_signatures(f: Facts) -> Check:
         try:
             if signer is None:
                 raise SealError("no certificate")
-            verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"]))
+            verify_statement(signer, sg["statement"].encode("utf-8"), base64.b64decode(sg["signature"], validate=True))
         except (SealError, ValueError):
             bad.append(f"{sg['kind']}:{sg['subject']}:{sg['person_id']}")
     return Check("texts.signatures", not bad, joined(bad))
@@ -83,6 +83,10 @@ def _texts_signers_problems(f: Facts) -> list[str]:
             in_room = role not in (signed_texts.ROLE_LEADER, signed_texts.ROLE_REVIEWER) or person in f.attending
             if person is None or sg["person_id"] != person or not in_room:
                 problems.append(f"{item.kind}:{item.subject}:{role} signed by {sg['person_id']}")
+    for a, fr in sorted(f.record["failure_reasons"].items()):  # the record names its author: the signer
+        sg = have.get((signed_texts.FAILURE_REASON, a, signed_texts.ROLE_LEADER))
+        if sg is not None and fr.get("author_id") != sg["person_id"]:
+            problems.append(f"{signed_texts.FAILURE_REASON}:{a} author differs")
     return problems
 
 
