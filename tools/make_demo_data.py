@@ -152,6 +152,19 @@ GRASSROOTS_EMPLOYERS = {
     "JT": ("临溪县农村公路养护站", "石门县交通运输服务中心"),
 }
 CONFLICTS = [("R06", "A003"), ("R11", "A015")]  # reviewer and applicant share an employer
+# the draw plan of `office draw` (docs/INPUT.md "The draw plan"); pool ids of data/demo/pool (tools/make_pool_data.py)
+DRAW: dict[str, Any] = {
+    "ratio": 3,
+    "seats": [{"specialty": "建筑工程", "count": 7, "panel": "P-JZ"},
+              {"specialty": "机电工程", "count": 5, "panel": "P-JD"},
+              {"specialty": "交通运输工程", "count": 5, "panel": "P-JT"}],
+    "reappoint": ["E001", "E002", "E003", "E005", "E006", "E010", "E011", "E014"],
+    "drawers": [{"id": "S02", "name": "范家豪"}],
+    "supervisor": {"id": "S01", "name": "孟嘉怡"},
+    "staff": [{"id": "S01", "name": "孟嘉怡", "role": "supervisor", "employer": "青川市人力资源和社会保障局"},
+              {"id": "S02", "name": "范家豪", "role": "recorder", "employer": "青川市职称评审服务中心"}],
+    "complaint_channel": "青川市人力资源和社会保障局专业技术人员管理科，电话 0000-12345678（虚构）",
+}
 
 
 def work_summary(rng: random.Random, key: str, major: str, grad_year: int, years: int) -> list[str]:
@@ -209,7 +222,8 @@ def make_engineering(out: Path, rng: random.Random) -> None:
             {"id": "G-JT", "name": "交通运输工程组", "pass_rate": "0.6"},
             {"id": "G-JC", "name": "基层专业技术人员组", "pass_rate": "0.75"},
         ],
-    }, "评审会议：基本信息、规则设置和分组（见 docs/INPUT.md）")
+        "draw": DRAW,
+    }, "评审会议：基本信息、规则设置、分组和评审专家抽取方案（见 docs/INPUT.md）")
     reviewers = [{"id": i, "name": names(), "employer": e, "title": t, "title_level": lv, "specialty": sp,
                   "committee_role": role} for i, e, t, lv, sp, role in REVIEWERS]
     staff = [{"id": "S01", "name": names(), "role": "supervisor", "employer": "青川市人力资源和社会保障局"},
@@ -392,6 +406,10 @@ def main() -> None:
 
     make_demo_script.main()
     print("wrote data/demo/script.json, data/demo-education/script.json")
+    # the expert pool the demo committee is drawn from (data/demo/pool, issue 11)
+    import make_pool_data
+
+    make_pool_data.main()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 Areas: one module per area of the meeting, each with ``AREA`` (its name) and ``MESSAGES`` (its keys):
 ``common`` (roles, choices, outcomes, flags, parts, column headings, buttons), ``unlock``, ``room``,
 ``opening``, ``scoring``, ``ballot``, ``closing``, ``office``, ``seal`` (the opaque failure, certificate
-names), ``cli``, ``tui``. ``MESSAGES`` below is their merge; a key defined in two areas is refused at
+names), ``cli``, ``tui``, ``pool`` (the office before the room: pool, draw, conflicts, credit). ``MESSAGES`` below is their merge; a key defined in two areas is refused at
 import (``CatalogueError``). A new area is a new module listed in ``AREAS``.
 
 Key dialect (one): a text shown to people is ``<area>.<name>`` (``ballot.open_poll``), the area being the
@@ -36,9 +36,23 @@ import re
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 
-from zc_review.i18n import ballot, cli, closing, common, office, opening, room, scoring, seal, tui, unlock
+from zc_review.i18n import (
+    ballot,
+    cli,
+    closing,
+    common,
+    office,
+    opening,
+    pool,
+    room,
+    scoring,
+    seal,
+    tui,
+    unlock,
+)
 
-AREAS: tuple[ModuleType, ...] = (common, unlock, room, opening, scoring, ballot, closing, office, seal, cli, tui)
+AREAS: tuple[ModuleType, ...] = (common, unlock, room, opening, scoring, ballot, closing, office, seal, cli, tui,
+                                 pool)
 STRICT_ENV = "ZC_REVIEW_I18N_STRICT"
 
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
