@@ -80,7 +80,9 @@ EXTRA = {
 SERVED = {1: [2023, 2024], 2: [2024], 3: [2023, 2024], 4: [2022, 2023, 2024], 5: [2024], 6: [2023, 2024],
           7: [2024], 8: [2024], 9: [2022, 2023, 2024], 10: [2024], 11: [2024], 12: [2023, 2024], 13: [2024],
           14: [2024], 15: [2023, 2024], 16: [2021, 2022], 17: [2023]}
-KEY_OF = {"建筑工程": "JZ", "机电工程": "JD", "交通运输工程": "JT"}
+# the demo's telephone: these pool numbers decline or cannot be reached when called
+REFUSE = {5, 20, 24, 43}
+UNREACHABLE = {34, 56}
 
 
 def main() -> None:
@@ -117,6 +119,20 @@ def main() -> None:
     write_yaml(ROOT / "data" / "demo" / "pool" / "pool.yaml", pool,
                "专家库（不得对外公布；见 docs/INPUT.md「专家库」）：全部为虚构人员")
     print(f"wrote data/demo/pool/pool.yaml ({len(experts)} experts)")
+    # the demo's call sheet: what each expert answers if called (a simulation of the telephone; a real sheet
+    # lists only those called, in the order called)
+    calls = []
+    for i, e in enumerate(experts, start=1):
+        answer = "refused" if i in REFUSE else "unreachable" if i in UNREACHABLE else "confirmed"
+        note = {"refused": "出差在外，不能参加", "unreachable": "两次致电无人接听"}.get(answer, "")
+        calls.append({"expert": e["id"], "answer": answer, **({"note": note} if note else {})})
+    write_yaml(ROOT / "data" / "demo" / "pool" / "demo-calls.yaml",
+               {"calls": calls, "chair": "E001", "vice_chairs": ["E002", "E003"],
+                "panel_leaders": {"P-JZ": {"leader": "E002", "vice_leader": "E006"},
+                                  "P-JD": {"leader": "E010", "vice_leader": "E011"},
+                                  "P-JT": {"leader": "E003", "vice_leader": "E014"}}},
+               "演示用电话确认结果（模拟：每位专家若被联系时的答复）；主任委员、副主任委员由组建单位指定")
+    print("wrote data/demo/pool/demo-calls.yaml")
 
 
 def _committee() -> list[dict[str, str]]:

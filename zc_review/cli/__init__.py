@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     rg = office.add_parser("register", help=t("cli.register"))
     rg.add_argument("packages", type=Path, nargs="+", help=t("cli.register_packages"))
     rg.add_argument("--keys", type=Path, help=t("cli.keys"))
+    from zc_review.cli import office_pool  # issue 11: draw, credit, plan; the before-the-room options of pack
+
+    office_pool.add_parsers(office)
+    office_pool.extend_pack(pk)
 
     trust = sub.add_parser("trust", help=t("cli.trust")).add_subparsers(dest="trust_command", required=True)
     ta = trust.add_parser("add", help=t("cli.trust_add"))
@@ -102,6 +106,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     from zc_review.cli import commands
 
     if args.command == "office":
+        from zc_review.cli import office_pool
+
+        if args.office_command in office_pool.COMMANDS:
+            return office_pool.dispatch(args)
         return {"keygen": commands.keygen, "pack": commands.pack, "verify": commands.verify,
                 "import": commands.import_, "recover": commands.recover,
                 "register": commands.register}[args.office_command](args)

@@ -41,10 +41,12 @@ def pack(args: argparse.Namespace) -> int:
     Returns: 0. Raises: ServiceError("input_invalid"), ("composition_fatal"), ("keys_missing") (see
     ``service.office.pack``). Source: RULES.md §1; issue 2 §1.
     """
+    from zc_review.cli.office_pool import pack_options, print_conflicts
     from zc_review.service.office import pack as do_pack
 
     res = do_pack(args.input, args.out, _keys(args), secrets_out=args.secrets_out, fast_kdf=args.fast_kdf,
-                  rehearsal=args.rehearsal)
+                  rehearsal=args.rehearsal, **pack_options(args))
+    print_conflicts(res)
     for w in res.warnings:
         console.print(Text(w, style="yellow"))
     console.print(t("cli.pack_done", package=str(res.package_path), letters=str(res.letters_path),

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from zc_review.domain.model import TitleLevel
+from zc_review.domain.panel import strip_legal_suffix
 from zc_review.domain.rules import RuleError
 
 ALGORITHM = "zc-review-draw-v1"
@@ -26,8 +27,6 @@ ALGORITHM = "zc-review-draw-v1"
 MIN_TITLE_YEARS = 2
 #: Consecutive years on the same committee after which an expert sits out (000 第二十六条(一)).
 MAX_CONSECUTIVE_YEARS = 3
-#: Legal-form suffixes stripped when comparing employers (longest first; the blind-material check's list).
-LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
 
 ANSWERS = ("confirmed", "refused", "unreachable")
 
@@ -112,19 +111,15 @@ class DrawOutcome:
 # -- normalising employers --------------------------------------------------------------------------------
 
 def normalise_employer(name: str) -> str:
-    """An employer's name reduced for comparison: NFKC, no spaces or brackets' content kept as is, without one
-    trailing legal-form suffix (有限公司 / 有限责任公司 / 股份有限公司 / 集团 / 公司) when at least 2 characters remain.
+    """An employer's name reduced for comparison: NFKC (full-width brackets and letters become ASCII), no
+    spaces, without one trailing legal-form suffix (``domain.panel.strip_legal_suffix``, the blind-material
+    check's list: 股份有限公司 / 有限责任公司 / 有限公司 / 集团 / 公司) when at least 2 characters remain.
 
     ``"青川建工集团有限公司"`` → ``"青川建工集团"``; ``"青川建工集团有限责任公司"`` → ``"青川建工集团"``.
     Source: 000 第四十条(二)4 (same employer); the blind-material check's suffix list (domain.panel).
     """
-    s = unicodedata.normalize("NFKC", name)
-    s = "".join(ch for ch in s if not ch.isspace())
-    s = s.replace("(", "（").replace(")", "）")
-    for suffix in LEGAL_SUFFIXES:
-        if s.endswith(suffix) and len(s) - len(suffix) >= 2:
-            return s[: -len(suffix)]
-    return s
+    s = "".join(ch for ch in unicodedata.normalize("NFKC", name) if not ch.isspace())
+    return strip_legal_suffix(s, keep=2)
 
 
 def employer_forms(employer: str, aliases: Sequence[str] = ()) -> frozenset[str]:
@@ -164,11 +159,11 @@ def draw_order(session_id: str, seed: str, specialty: str, round_no: int,
 
 
 def normalise_seed(text: str) -> str:
-    """The seed as typed, without spaces, commas and dashes (``"3 5 1-6"`` → ``"3516"``).
+    """The seed as typed (NFKC: full-width digits count), without spaces, commas and dashes (``"3 5 1-6"`` → ``"3516"``).
 
     Raises: RuleError("draw_seed_invalid") unless 6–64 decimal digits remain.
     """
-    s = "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch not in " \t,，-、")
+    s = "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch not in " \t\n,-")
     if not (6 <= len(s) <= 64 and s.isascii() and s.isdigit()):
         raise RuleError("draw_seed_invalid")
     return s
@@ -350,3 +345,32 @@ def check_plan(seats: Sequence[Seats], ratio: int) -> None:
     for n in names:
         if names.count(n) > 1:
             raise RuleError("draw_specialty_twice", specialty=n)
+
+
+# -- conflicts found, not typed ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EmployerHit:
+    """A reviewer and an applicant whose employers are the same once normalised (``form``: the shared form)."""
+
+    reviewer: str
+    applicant: str
+    form: str
+
+
+def employer_conflicts(reviewers: Sequence[tuple[str, str, Sequence[str]]],
+                       applicants: Sequence[tuple[str, str]]) -> list[EmployerHit]:
+    """Every (reviewer, applicant) pair sharing a normalised employer, reviewers in order, then applicants.
+
+    ``reviewers``: ``(id, employer, aliases)``; ``applicants``: ``(id, employer)``. The whole committee is
+    compared with every applicant: a reviewer recuses from the applicant whatever the panel (the committee
+    votes on all). Source: 000 第四十条(二)4, (三)3, (六)7; RULES.md §2 (recusal).
+    """
+    out = []
+    for rid, employer, aliases in reviewers:
+        forms = employer_forms(employer, aliases)
+        for aid, emp in applicants:
+            form = same_employer(forms, emp)
+            if form:
+                out.append(EmployerHit(rid, aid, form))
+    return out

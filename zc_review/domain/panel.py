@@ -181,29 +181,43 @@ class BlindFinding:
 
     where: str  # e.g. "work_summary" or an attachment id
     term: str  # the name or employer (form) found
-    kind: str  # "name" | "employer"
+    kind: str  # "name" | "employer" | "region"
     excerpt: str  # a few characters either side
 
 
-def identifying_terms(name: str, employer: str) -> list[tuple[str, str]]:
+def strip_legal_suffix(employer: str, keep: int = 4) -> str:
+    """The employer without one trailing legal-form suffix (股份有限公司, 有限责任公司, 有限公司, 集团, 公司; the longest
+    that fits) when at least ``keep`` characters remain; else the employer as it is (stripped of spaces)."""
+    emp = employer.strip()
+    for suffix in _EMPLOYER_SUFFIXES:
+        if emp.endswith(suffix) and len(emp) - len(suffix) >= keep:
+            return emp[: -len(suffix)]
+    return emp
+
+
+def identifying_terms(name: str, employer: str, region: str = "") -> list[tuple[str, str]]:
     """The strings that identify an applicant: the name, the employer and its core without a legal suffix
-    (青川精工装备制造有限公司 → 青川精工装备制造) when that core keeps at least 4 characters."""
+    (青川精工装备制造有限公司 → 青川精工装备制造) when that core keeps at least 4 characters, and the region
+    (市、县、区) when given (003 五; 三(九))."""
     terms = [("name", name.strip())] if len(name.strip()) >= 2 else []
     emp = employer.strip()
     if emp:
         terms.append(("employer", emp))
-        for suffix in _EMPLOYER_SUFFIXES:
-            if emp.endswith(suffix) and len(emp) - len(suffix) >= 4:
-                terms.append(("employer", emp[: -len(suffix)]))
-                break
+        core = strip_legal_suffix(emp)
+        if core != emp:
+            terms.append(("employer", core))
+    if len(region.strip()) >= 2:
+        terms.append(("region", region.strip()))
     return terms
 
 
-def blind_findings(name: str, employer: str, texts: Mapping[str, str], context: int = 12) -> list[BlindFinding]:
+def blind_findings(name: str, employer: str, texts: Mapping[str, str], context: int = 12,
+                   region: str = "") -> list[BlindFinding]:
     """Find the applicant's name or employer in blind materials. Source: 003 五、评审办法; RULES.md §4.
 
     Args:
-        name, employer: the applicant's, from the dossier's structured fields.
+        name, employer: the applicant's, from the dossier's structured fields; region: the applicant's
+            region (市、县、区; optional in the dossier, checked at ``office pack`` only).
         texts: where → text (work summary, each attachment's extracted text).
         context: characters of excerpt either side of a hit.
     Returns: one finding per (where, term) found, first occurrence, in ``texts`` order; a hit of the
@@ -213,7 +227,7 @@ def blind_findings(name: str, employer: str, texts: Mapping[str, str], context: 
     for where, text in texts.items():
         flat = text.replace("\n", " ")
         seen_spans: list[tuple[int, int]] = []
-        for kind, term in identifying_terms(name, employer):
+        for kind, term in identifying_terms(name, employer, region):
             i = flat.find(term)
             if i < 0 or any(s <= i < e for s, e in seen_spans):
                 continue

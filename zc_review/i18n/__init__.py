@@ -161,6 +161,7 @@ FAMILIES: dict[str, dict[str, str]] = {
     "anonymity_kind": {
         "name": "office.anonymity_kind_name",
         "employer": "office.anonymity_kind_employer",
+        "region": "pool.anonymity_kind_region",
     },
     # a row of the scoring grid (tui scoring screen)
     "scoring_status": {

@@ -16,13 +16,15 @@ from zc_review.domain.model import SessionDefinition
 from zc_review.i18n import label_of, t
 
 
-def blind_material_findings(defn: SessionDefinition,
-                            texts: Mapping[str, str]) -> dict[str, list[pr.BlindFinding]]:
-    """Applicant id → findings in their work summary or attachments' text naming them or their employer.
+def blind_material_findings(defn: SessionDefinition, texts: Mapping[str, str],
+                            regions: Mapping[str, str] | None = None) -> dict[str, list[pr.BlindFinding]]:
+    """Applicant id → findings in their work summary or attachments' text naming them, their employer or region.
 
     Args:
         defn: the session definition (each applicant's name, employer, work summary, attachment ids).
         texts: attachment id → the attachment's extracted text (a missing id counts as empty).
+        regions: applicant id → region (市、县、区) from the dossier (``office pack`` only: the region is not
+            shipped in the package, so the room's repeat of the check covers name and employer).
     Returns: only applicants with at least one finding, in definition order; findings as
         ``domain.panel.blind_findings`` gives them ("work_summary" first, then attachment ids).
     """
@@ -31,7 +33,7 @@ def blind_material_findings(defn: SessionDefinition,
         found_in = {"work_summary": a.dossier.work_summary}
         for att in a.dossier.attachments:
             found_in[att.id] = texts.get(att.id, "")
-        found = pr.blind_findings(a.name, a.employer, found_in)
+        found = pr.blind_findings(a.name, a.employer, found_in, region=(regions or {}).get(a.id, ""))
         if found:
             out[a.id] = found
     return out

@@ -11,6 +11,8 @@ Layout (all names fixed, checked on read, sizes capped before reading):
     texts/<id>          the attachment's text, extracted by the office at ``office pack`` (bounded, in a child
                         process: ``service/office/extract.py``): canonical JSON ``{"marks": [...], "pages": n,
                         "pages_read": k, "text": "..."}``; exactly one per attachment (docs/FORMATS.md)
+    draw-record.json    optional: the signed draw record the committee was drawn by (``office draw``, issue 11),
+                        as the office wrote it; kept for the record, the room does not read it
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one member (an attachment) at most 32 MiB
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # the whole payload at most 512 MiB uncompressed
 MAX_MEMBERS = 10_000
 _FIXED = ("session.json", "credentials.json", "device.json", "office.json")
+DRAW_RECORD = "draw-record.json"
 _ATTACHMENT = re.compile(r"^attachments/[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")  # an attachment id: no dots, no ".."
 _TEXT = re.compile(r"^texts/[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")
 _EPOCH = (2000, 1, 1, 0, 0, 0)
@@ -96,6 +99,7 @@ class Payload:
     texts: dict[str, AttachmentText] = field(default_factory=dict)
     supersedes: tuple[str, ...] = ()
     ballot_key_der: bytes | None = None
+    draw_record: bytes | None = None
 
     @property
     def box_key_source(self) -> bytes:
@@ -131,6 +135,8 @@ def build_payload(p: Payload) -> bytes:
             put(f"attachments/{att_id}", p.attachments[att_id])
         for att_id in sorted(p.texts):
             put(f"texts/{att_id}", p.texts[att_id].to_json())
+        if p.draw_record is not None:
+            put(DRAW_RECORD, p.draw_record)
     return buf.getvalue()
 
 
@@ -152,7 +158,8 @@ def parse_payload(data: bytes) -> Payload:
             raise ValueError("duplicate member")
         total = 0
         for info in infos:
-            if info.filename not in _FIXED and not _ATTACHMENT.match(info.filename) and not _TEXT.match(info.filename):
+            if (info.filename not in _FIXED and info.filename != DRAW_RECORD and not _ATTACHMENT.match(info.filename)
+                    and not _TEXT.match(info.filename)):
                 raise ValueError(f"unexpected member {info.filename!r}")
             if stat.S_ISLNK(info.external_attr >> 16) or info.is_dir():
                 raise ValueError(f"link or folder member {info.filename!r}")
@@ -190,6 +197,7 @@ def parse_payload(data: bytes) -> Payload:
             texts=texts,
             supersedes=tuple(str(x) for x in device.get("supersedes", [])),
             ballot_key_der=base64.b64decode(device["ballot_key"]) if "ballot_key" in device else None,
+            draw_record=read(DRAW_RECORD) if DRAW_RECORD in names else None,
         )
     except (zipfile.BadZipFile, ValueError, KeyError, TypeError, OSError, EOFError, CodecError) as exc:
         raise ServiceError("payload_malformed", detail=str(exc)) from exc

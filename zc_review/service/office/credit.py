@@ -171,3 +171,25 @@ def export_csv(entries: list[CreditEntry]) -> bytes:
         w.writerow([e.ref, t(KIND_LABELS[e.kind]), e.name, e.employer, e.reason, e.source, e.start,
                     e.until or t("pool.credit_life")])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def check_session(entries: list[CreditEntry], defn: Any, day: dt.date) -> None:
+    """The credit check before the review (000 第四十二条(四)): applicants, reviewers and staff of ``defn``
+    (a SessionDefinition) against the entries in force on ``day``.
+
+    Raises: ServiceError("credit_applicant_barred" | "credit_expert_barred" | "credit_staff_barred") naming
+    the first person barred and the entry's reference.
+    """
+    for a in defn.applicants:
+        bar = find_bar(entries, "applicant", day, a.name, a.employer)  # ids change between sessions
+        if bar:
+            raise ServiceError("credit_applicant_barred", name=a.name, id=a.id, ref=bar.ref, start=bar.start,
+                               until=bar.until)
+    for r in defn.reviewers:
+        bar = find_bar(entries, "expert", day, r.name, r.employer, r.id)
+        if bar:
+            raise ServiceError("credit_expert_barred", name=r.name, ref=bar.ref)
+    for s in defn.staff:
+        bar = find_bar(entries, "staff", day, s.name, s.employer)
+        if bar:
+            raise ServiceError("credit_staff_barred", name=s.name, ref=bar.ref, start=bar.start, until=bar.until)

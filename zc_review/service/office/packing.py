@@ -6,20 +6,22 @@ shared with the room).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from zc_review.domain.codec import definition_to_dict
 from zc_review.domain.committee import Finding, composition_findings
 from zc_review.domain.model import CommitteeRole, SessionDefinition, StaffRole
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 from zc_review.service.atomic import write_atomic
 from zc_review.service.blind import anonymity_lines, blind_material_findings
 from zc_review.service.clock import utcnow
 from zc_review.service.errors import ServiceError
+from zc_review.service.office.conflicts import ConflictDecision, Decider
 from zc_review.service.office.extract import Limits, extract_attachments
 from zc_review.service.office.verify import device_common_name
 from zc_review.service.payload import Payload, build_payload
@@ -35,7 +37,7 @@ ROLE_LABELS = {CommitteeRole.CHAIR: "common.role_chair", CommitteeRole.VICE_CHAI
 class PackResult:
     """What ``pack`` wrote: the package, the credential letters PDF, and findings (warnings: composition,
     attachments marked at extraction, anonymity). ``attachment_log``: the extraction's log file (pypdf's
-    warnings), beside the package."""
+    warnings), beside the package; ``conflicts``: every same-employer hit detected and its decision."""
 
     package_path: Path
     letters_path: Path
@@ -44,6 +46,7 @@ class PackResult:
     warnings: list[str]
     definition: SessionDefinition
     attachment_log: Path | None = None
+    conflicts: list[ConflictDecision] = field(default_factory=list)
 
 
 def keygen(keys_dir: Path, name: str, *, passphrase: str | None = None,
@@ -72,7 +75,9 @@ def finding_text(f: Finding) -> str:
 
 def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None = None,
          key_passphrase: str | None = None, fast_kdf: bool = False, rehearsal: bool = False,
-         clock: Callable[[], datetime] = utcnow, attachment_limits: Limits | None = None) -> PackResult:
+         clock: Callable[[], datetime] = utcnow, attachment_limits: Limits | None = None,
+         draw_record: Path | None = None, conflict_decisions: Path | None = None,
+         decide: Decider | None = None, decided_by: str = "", credit_path: Path | None = None) -> PackResult:
     """Validate the office input and write the encrypted, signed session package and credential letters.
 
     Args:
@@ -87,6 +92,16 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
             certificate's CN says 演练 (issue 12 §1).
         attachment_limits: the per-attachment time, memory and page limits of the text extraction
             (default ``extract.Limits()``: 20 s, 512 MiB, 200 pages; docs/INPUT.md "Attachments").
+        draw_record: the signed draw record committee.yaml was drawn by (``office draw``): its signatures
+            are checked, its session and members must be the input's, it goes into the package
+            (``draw-record.json``) and its pool aliases join the conflict detection.
+        conflict_decisions: the staff's decisions on the detected same-employer conflicts (a file, schema
+            ``office-conflict-decisions``); ``decide``: asked for each hit the file does not decide (the
+            CLI's prompt); ``decided_by``: the staff member answering ``decide``. Without either, a hit not
+            already in conflicts.yaml refuses the package (``service.office.conflicts``).
+        credit_path: the credit record (诚信档案, default ``credit.default_path()``), checked for every
+            applicant, reviewer and staff member on the packing day.
+    Also written: ``<stem>-conflicts.json`` beside the package, every detected hit and its decision.
     The package is added to the office's register of issued packages (``issued-packages.json`` in
     ``keys_dir``); an official package supersedes the earlier official packages of its session.
     Every attachment's text is extracted here, in a child process within those limits, and shipped in the
@@ -114,14 +129,16 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         defn, attachments = load_office_input(input_dir)
     except OfficeInputError as exc:
         raise ServiceError("input_invalid", problems="\n".join(str(p) for p in exc.problems)) from exc
+    before = _before_the_room(defn, input_dir, keys_dir, key_passphrase, clock, draw_record=draw_record,
+                              conflict_decisions=conflict_decisions, decide=decide, decided_by=decided_by,
+                              credit_path=credit_path)
+    defn = before.definition
     extracted = extract_attachments(defn, attachments, limits=attachment_limits,
                                     log_path=out.with_name(f"{out.stem}-attachments.log"))
     notes = [extracted.log_note] if extracted.log_note else []
     if extracted.problems:
         raise ServiceError("input_invalid", problems="\n".join([*(str(p) for p in extracted.problems), *notes]))
     if rehearsal:
-        import dataclasses
-
         defn = dataclasses.replace(defn, rehearsal=True)
     findings = composition_findings(defn)
     fatal = [finding_text(f) for f in findings if f.fatal]
@@ -148,7 +165,8 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     payload = build_payload(Payload(
         session=definition_to_dict(defn), credentials=records, device_key_der=private_key_der(device_key),
         device_cert_pem=certificate_pem(device_cert), office_root_pem=certificate_pem(keys.root_cert),
-        office_recipient=keys.age_recipient, attachments=attachments, texts=extracted.texts))
+        office_recipient=keys.age_recipient, attachments=attachments, texts=extracted.texts,
+        draw_record=before.draw_record))
     opening = {"chair": new_secret(), "supervisor": new_secret()}
     data = write_package(payload, keys, opening["chair"], opening["supervisor"], now, rehearsal=defn.rehearsal)
     header = verify_package_signature(data, [keys.root_cert])
@@ -172,6 +190,9 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         device_cert_sha256=cert_sha256(device_cert), issued_at=header.created.isoformat(), source="pack"))
     letters_path = out.with_name(f"{out.stem}-credentials.pdf")
     write_atomic(letters_path, letters_pdf, 0o600)
+    write_atomic(out.with_name(f"{out.stem}-conflicts.json"), json.dumps(
+        {"session_id": defn.session_id, "package_id": header.package_id, "decided_at": now.isoformat(),
+         "hits": [dataclasses.asdict(x) for x in before.conflicts]}, ensure_ascii=False, indent=2).encode(), 0o600)
     if secrets_out is not None:
         write_atomic(secrets_out, json.dumps({
             "warning": t("office.secrets_file_warning"), "package_id": header.package_id, "opening": opening,
@@ -179,7 +200,51 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     texts = {aid: x.text for aid, x in extracted.texts.items()}
     return PackResult(out, letters_path, secrets_out, header.package_id,
                       [finding_text(f) for f in findings if not f.fatal] + extracted.warnings + notes
-                      + anonymity_warnings(defn, texts), defn, extracted.log_path)
+                      + anonymity_warnings(defn, texts, before.regions), defn, extracted.log_path,
+                      conflicts=before.conflicts)
+
+
+@dataclass(frozen=True)
+class _Before:
+    definition: SessionDefinition
+    draw_record: bytes | None
+    conflicts: list[ConflictDecision]
+    regions: dict[str, str]
+
+
+def _before_the_room(defn: SessionDefinition, input_dir: Path, keys_dir: Path, key_passphrase: str | None,
+                     clock: Callable[[], datetime], *, draw_record: Path | None, conflict_decisions: Path | None,
+                     decide: Decider | None, decided_by: str, credit_path: Path | None) -> _Before:
+    """The office's checks before the room (issue 11): the credit record, the draw record, the conflicts."""
+    from zc_review.service.office import conflicts, credit
+    from zc_review.service.office.pool import panel_employers, read_record
+
+    credit.check_session(credit.load(credit_path or credit.default_path()), defn, clock().date())
+    aliases: dict[str, list[str]] = {}
+    blob = None
+    if draw_record is not None:
+        if not (keys_dir / "root-cert.pem").exists():
+            raise ServiceError("keys_missing", path=str(keys_dir))
+        from zc_review.seal.pki import load_office_keys
+
+        rec = read_record(draw_record, load_office_keys(keys_dir, key_passphrase).root_cert)
+        body = rec["body"]
+        if body["session_id"] != defn.session_id:
+            raise ServiceError("draw_record_other_session", record=body["session_id"], session=defn.session_id)
+        drawn = {(m["expert"], m["committee_role"]) for m in body["members"]}
+        given = {(r.id, r.committee_role.value) for r in defn.reviewers}
+        if drawn != given:
+            detail = join_list(sorted({x[0] for x in drawn ^ given}))
+            raise ServiceError("draw_record_members", detail=detail)
+        aliases = {m["expert"]: list(m.get("employer_aliases", ())) for m in body["members"]}
+        blob = draw_record.read_bytes()
+    decisions, who = None, decided_by
+    if conflict_decisions is not None:
+        who, decisions = conflicts.load_decisions(conflict_decisions)
+    defn, record = conflicts.resolve(defn, conflicts.detect(defn, aliases), decisions=decisions,
+                                     decided_by=who, decide=decide)
+    regions = {aid: region for aid, _n, _e, region in panel_employers(input_dir)[1] if region}
+    return _Before(defn, blob, record, regions)
 
 
 def session_title(defn: SessionDefinition) -> str:
@@ -187,13 +252,15 @@ def session_title(defn: SessionDefinition) -> str:
     return t("office.session_title", year=defn.year, committee=defn.committee_name)
 
 
-def anonymity_warnings(defn: SessionDefinition, texts: Mapping[str, str]) -> list[str]:
-    """One warning per blind material (work summary, attachment text) naming the applicant or employer.
+def anonymity_warnings(defn: SessionDefinition, texts: Mapping[str, str],
+                       regions: Mapping[str, str] | None = None) -> list[str]:
+    """One warning per blind material (work summary, attachment text) naming the applicant, employer or region.
 
-    ``texts``: attachment id → its extracted text (``extract.extract_attachments``). Source: 003 五、评审办法;
-    RULES.md §4; issue 5 §9. The room repeats the check for the recorder, on the same shipped text.
+    ``texts``: attachment id → its extracted text (``extract.extract_attachments``); ``regions``: applicant
+    id → region from the dossier (市、县、区). Source: 003 五、评审办法; 三(九); RULES.md §0, §4; issue 5 §9.
+    The room repeats the check for the recorder, on the same shipped text (name and employer).
     """
-    return anonymity_lines(defn, blind_material_findings(defn, texts))
+    return anonymity_lines(defn, blind_material_findings(defn, texts, regions))
 
 
 def trust_add(cert_path: Path, home: Path | None = None) -> str:

@@ -55,6 +55,9 @@ SOURCES = {
     "draw_answer_invalid": "docs/INPUT.md",
     "draw_intermediate_share": "000 第十三条(四)",
     "draw_seed_invalid": "docs/FORMATS.md",
+    "draw_panel_unknown": "docs/INPUT.md",
+    "draw_leader_missing": "000 第二十六条(二)2",
+    "draw_leader_not_member": "000 第二十六条(四)",
     "draw_answer_missing": "000 第二十六条(一)3",
 }
 
@@ -90,11 +93,23 @@ class Pool:
 
 
 @dataclass(frozen=True)
+class Designations:
+    """Who the organizing body designates among the drawn: the chair, the vice-chairs, and per panel its
+    leader and vice-leader (``{panel id: (leader, vice-leader)}``; 000 第二十六条(一), (二)2)."""
+
+    chair: str
+    vice_chairs: list[str]
+    panel_leaders: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class DrawResult:
-    """What ``draw`` wrote: the record and committee.yaml paths, the record, and its warnings."""
+    """What ``draw`` wrote: the record, committee.yaml and (when the input has one) panels.yaml, the record,
+    and its warnings."""
 
     record_path: Path
     committee_path: Path
+    panels_path: Path | None
     record: dict[str, Any]
     warnings: list[str]
 
@@ -168,15 +183,16 @@ def load_plan(session_file: Path) -> Plan:
         staff=tuple(plan["staff"]), raw=plan | {"session": {k: v for k, v in raw.items() if k != "draw"}})
 
 
-def panel_employers(input_dir: Path) -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str, str]]]:
+def panel_employers(input_dir: Path) -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str, str, str]]]:
     """The applicants' employers by panel, read from ``<input_dir>/applicants/<ID>/dossier.yaml``.
 
-    Returns: ``({panel id: [(applicant id, employer)]}, [(applicant id, name, employer)])``.
+    Returns: ``({panel id: [(applicant id, employer)]}, [(applicant id, name, employer, region)])`` (region
+    ``""`` when the dossier gives none).
     Raises: ServiceError("pool_invalid") for dossiers that fail their schema.
     """
     rd = Reader(Path(input_dir))
     by_panel: dict[str, list[tuple[str, str]]] = {}
-    people: list[tuple[str, str, str]] = []
+    people: list[tuple[str, str, str, str]] = []
     folder = Path(input_dir) / "applicants"
     if rd.kind(PurePosixPath("applicants"), "applicants/") != "dir":
         return by_panel, people
@@ -185,7 +201,7 @@ def panel_employers(input_dir: Path) -> tuple[dict[str, list[tuple[str, str]]], 
         if raw is None:
             continue
         by_panel.setdefault(raw["panel"], []).append((raw["id"], raw["employer"]))
-        people.append((raw["id"], raw["name"], raw["employer"]))
+        people.append((raw["id"], raw["name"], raw["employer"], raw.get("region", "")))
     if rd.problems:
         raise _problems(rd)
     return by_panel, people
@@ -228,8 +244,8 @@ def check_seed(first: str, second: str | None) -> str:
     return a
 
 
-def load_calls(path: Path) -> tuple[dict[str, tuple[str, str]], str, list[str]]:
-    """A call sheet (schema ``office-draw-calls``): ``({expert id: (answer, note)}, chair, vice chairs)``.
+def load_calls(path: Path) -> tuple[dict[str, tuple[str, str]], Designations]:
+    """A call sheet (schema ``office-draw-calls``): ``({expert id: (answer, note)}, designations)``.
 
     Raises: ServiceError("pool_invalid") for schema problems or an expert answered twice.
     """
@@ -245,7 +261,8 @@ def load_calls(path: Path) -> tuple[dict[str, tuple[str, str]], str, list[str]]:
         answers[c["expert"]] = (c["answer"], c.get("note", ""))
     if rd.problems:
         raise _problems(rd)
-    return answers, raw["chair"], list(raw["vice_chairs"])
+    leaders = {k: (v["leader"], v["vice_leader"]) for k, v in raw.get("panel_leaders", {}).items()}
+    return answers, Designations(raw["chair"], list(raw["vice_chairs"]), leaders)
 
 
 def _composition(members: list[d.Expert], total: int) -> None:
@@ -255,7 +272,7 @@ def _composition(members: list[d.Expert], total: int) -> None:
 
 
 def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: Any,
-         answer: d.Answerer, designate: Callable[[list[d.Expert]], tuple[str, list[str]]],
+         answer: d.Answerer, designate: Callable[[list[d.Expert]], Designations],
          seed_again: str | None = None, previous: list[Path] = (),  # type: ignore[assignment]
          credit_path: Path | None = None, clock: Callable[[], dt.datetime] = utcnow) -> DrawResult:
     """Draw the committee, sign the record and write ``<out_dir>/draw-record.json`` and ``committee.yaml``.
@@ -267,7 +284,8 @@ def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: 
             second time (compared).
         keys: the office keys (``seal.pki.OfficeKeys``): they issue the signers' certificates and sign.
         answer: asked for each call, in order: ``(expert id, kind)`` → ``(answer, note)``.
-        designate: given the drawn members, returns ``(chair id, [vice-chair ids])``.
+        designate: given the drawn members, returns their ``Designations`` (panel leaders are needed only
+            when panels.yaml is beside session.yaml: it is rewritten with the drawn members).
         previous: earlier draw records (rotation); each is verified first.
         credit_path: the credit record (default ``credit.default_path()``): barred experts are not drawn.
     Nothing is written unless every rule holds.
@@ -280,8 +298,8 @@ def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: 
     the_seed = check_seed(seed, seed_again)
     plan = load_plan(session_file)
     prev = [_read_record(Path(p)) for p in previous]
-    for rec in prev:
-        _verify_signatures(rec, keys.root_cert)
+    for p, rec in zip(previous, prev, strict=True):
+        _verify_signatures(rec, keys.root_cert, p)
     pool = served_with_records(load_pool(pool_dir), prev)
     by_panel, _people = panel_employers(Path(session_file).parent)
     now = clock()
@@ -307,11 +325,12 @@ def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: 
                              experts=list(pool.experts), reappoint=plan.reappoint, excluded=excluded, answer=answer)
         members = [experts[m[0]] for m in outcome.members]
         _composition(members, sum(s.count for s in plan.seats))
-        chair, vices = designate(members)
-        d.check_designations([m.id for m in members], chair, vices)
+        des = designate(members)
+        d.check_designations([m.id for m in members], des.chair, des.vice_chairs)
+        panels = _panels_yaml(Path(session_file).parent, plan, outcome, des)
     except RuleError as exc:
         raise _refuse(exc) from exc
-    body = _body(plan, pool, the_seed, last, excluded, outcome, chair, vices, now)
+    body = _body(plan, pool, the_seed, last, excluded, outcome, des, now)
     signers = [("staff", pid, name) for pid, name in plan.drawers] + [("supervisor", *plan.supervisor)]
     body["signers"], private = issue_signers(keys, signers, now)
     record = {"format": FORMAT, "version": VERSION} | sign_record(body, private, keys)
@@ -320,17 +339,53 @@ def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: 
     record_path, committee_path = out / RECORD_FILE, out / "committee.yaml"
     write_atomic(record_path, (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), 0o600)
     write_atomic(committee_path, committee.encode("utf-8"), 0o600)
+    panels_path = None
+    if panels is not None:
+        panels_path = out / "panels.yaml"
+        head = t("pool.panels_header", session=plan.session_id)
+        write_atomic(panels_path, (f"# {head}\n" + str(yaml.safe_dump(panels, allow_unicode=True, sort_keys=False,
+                                                                      width=1000))).encode("utf-8"), 0o600)
     warnings = []
     total = sum(s.count for s in plan.seats)
     min_size = plan.raw["session"].get("rules", {}).get("min_committee_size", 17)
     if total < min_size:
         warnings.append(t("office.finding_committee_small", size=total, min=min_size))
-    return DrawResult(record_path, committee_path, record, warnings)
+    return DrawResult(record_path, committee_path, panels_path, record, warnings)
+
+
+def _panels_yaml(input_dir: Path, plan: Plan, outcome: d.DrawOutcome, des: Designations) -> dict[str, Any] | None:
+    """panels.yaml with each seat's panel holding the specialty's drawn members (in draw order) and the
+    designated leader and vice-leader; None when there is no panels.yaml beside session.yaml.
+
+    Raises: RuleError("draw_panel_unknown" | "draw_leader_missing" | "draw_leader_not_member").
+    """
+    if not (input_dir / "panels.yaml").is_file():
+        return None
+    rd = Reader(input_dir)
+    raw = rd.read_yaml("panels.yaml", "office-panels")
+    if raw is None:
+        raise _problems(rd)
+    by_id = {p["id"]: p for p in raw["panels"]}
+    out = []
+    for s in plan.seats:
+        if s.panel not in by_id:
+            raise RuleError("draw_panel_unknown", panel=s.panel)
+        members = [m[0] for m in outcome.members if m[1] == s.specialty]
+        if s.panel not in des.panel_leaders:
+            raise RuleError("draw_leader_missing", panel=s.panel)
+        leader, vice = des.panel_leaders[s.panel]
+        for rid in (leader, vice):
+            if rid not in members:
+                raise RuleError("draw_leader_not_member", panel=s.panel, expert=rid)
+        if leader == vice:
+            raise RuleError("draw_leader_not_member", panel=s.panel, expert=vice)
+        out.append(by_id[s.panel] | {"leader": leader, "vice_leader": vice, "members": members})
+    return {"panels": out}
 
 
 def _body(plan: Plan, pool: Pool, seed: str, last: list[str], excluded: list[d.Exclusion],
-          outcome: d.DrawOutcome, chair: str, vices: list[str], now: dt.datetime) -> dict[str, Any]:
-    roles = {chair: "chair", **{v: "vice_chair" for v in vices}}
+          outcome: d.DrawOutcome, des: Designations, now: dt.datetime) -> dict[str, Any]:
+    roles = {des.chair: "chair", **{v: "vice_chair" for v in des.vice_chairs}}
     return {
         "algorithm": d.ALGORITHM, "session_id": plan.session_id, "committee_name": plan.committee_name,
         "year": plan.year, "seed": seed, "ratio": plan.ratio, "pool_id": pool.pool_id, "pool_sha256": pool.sha256,
@@ -343,8 +398,10 @@ def _body(plan: Plan, pool: Pool, seed: str, last: list[str], excluded: list[d.E
         "events": [{"seq": e.seq, "kind": e.kind, "specialty": e.specialty, "round": e.round, "expert": e.expert,
                     "answer": e.answer, "note": e.note} for e in outcome.events],
         "members": [{"expert": eid, "specialty": sp, "how": how, "committee_role": roles.get(eid, "member"),
-                     "title_level": pool.expert(eid).title_level.value} for eid, sp, how in outcome.members],
+                     "title_level": pool.expert(eid).title_level.value,
+                     "employer_aliases": list(pool.expert(eid).employer_aliases)} for eid, sp, how in outcome.members],
         "staff": list(plan.staff),
+        "panel_leaders": {k: list(v) for k, v in sorted(des.panel_leaders.items())},
     }
 
 
@@ -382,7 +439,7 @@ def _read_record(path: Path) -> dict[str, Any]:
     return rec
 
 
-def _verify_signatures(rec: dict[str, Any], root_cert: Any) -> None:
+def _verify_signatures(rec: dict[str, Any], root_cert: Any, path: Path | str) -> None:
     from zc_review.seal.drawsign import verify_record
     from zc_review.seal.errors import SealError
 
@@ -390,8 +447,7 @@ def _verify_signatures(rec: dict[str, Any], root_cert: Any) -> None:
     try:
         verify_record(signed, root_cert)
     except SealError as exc:
-        raise ServiceError("draw_record_tampered", path=rec.get("body", {}).get("session_id", ""),
-                           detail=exc.diagnostics()) from exc
+        raise ServiceError("draw_record_tampered", path=str(path), detail=exc.diagnostics()) from exc
 
 
 def replay(body: dict[str, Any]) -> list[str]:
@@ -496,7 +552,7 @@ def verify_draw(record_path: Path, root_cert: Any, *, pool_dir: Path | None = No
     byte); ServiceError("draw_record_unreadable").
     """
     rec = _read_record(Path(record_path))
-    _verify_signatures(rec, root_cert)
+    _verify_signatures(rec, root_cert, record_path)
     body = rec["body"]
     lines = [t("pool.verify_signatures", signers=join_list(s["name"] for s in body["signers"]))]
     problems = replay(body)
@@ -511,5 +567,5 @@ def verify_draw(record_path: Path, root_cert: Any, *, pool_dir: Path | None = No
 def read_record(path: Path, root_cert: Any) -> dict[str, Any]:
     """A draw record whose signatures hold (for ``office pack``). Raises: as ``verify_draw``."""
     rec = _read_record(Path(path))
-    _verify_signatures(rec, root_cert)
+    _verify_signatures(rec, root_cert, path)
     return rec

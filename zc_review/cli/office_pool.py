@@ -1,0 +1,273 @@
+"""``zc-review office draw | credit | plan`` and the before-the-room options of ``office pack`` (issue 11).
+
+``office draw --pool DIR --session FILE --seed DIGITS --out DIR [--calls FILE]`` draws the committee from the
+expert pool (the telephone answers typed at the prompt in draw order, or read from ``--calls``), prints every
+step and writes the signed draw record and committee.yaml; ``office draw --verify RECORD [--pool DIR --session
+FILE]`` reproduces a record and checks its signatures. ``office credit add|list|export`` keeps the credit
+record (诚信档案). ``office plan`` writes the review plan (评审实施方案) PDF. Every refusal is a
+``ServiceError`` (one Chinese message, exit status 2, nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from zc_review.i18n import t
+from zc_review.service.errors import ServiceError
+
+COMMANDS = ("draw", "credit", "plan")
+_ANSWER_KEYS = {"confirmed": "pool.answer_confirmed", "refused": "pool.answer_refused",
+                "unreachable": "pool.answer_unreachable"}
+_EXCLUDED_KEYS = {"credit": "pool.excluded_credit", "title_years": "pool.excluded_title_years",
+                  "consecutive": "pool.excluded_consecutive", "last_year": "pool.excluded_last_year",
+                  "conflict": "pool.excluded_conflict"}
+_KIND_KEYS = {"reappoint_call": "pool.kind_reappoint", "call": "pool.kind_call"}
+
+
+def add_parsers(office: Any) -> None:
+    """Add ``draw``, ``credit`` and ``plan`` to the ``office`` sub-command parsers."""
+    dr = office.add_parser("draw", help=t("pool.cli_draw"))
+    dr.add_argument("--pool", type=Path, help=t("pool.cli_pool"))
+    dr.add_argument("--session", type=Path, help=t("pool.cli_session"))
+    dr.add_argument("--seed", help=t("pool.cli_seed"))
+    dr.add_argument("--seed-again", help=t("pool.cli_seed_again"))
+    dr.add_argument("--out", type=Path, help=t("pool.cli_out"))
+    dr.add_argument("--calls", type=Path, help=t("pool.cli_calls"))
+    dr.add_argument("--previous", type=Path, action="append", default=[], help=t("pool.cli_previous"))
+    dr.add_argument("--credit", type=Path, help=t("pool.cli_credit"))
+    dr.add_argument("--keys", type=Path, help=t("cli.keys"))
+    dr.add_argument("--verify", type=Path, metavar="RECORD", help=t("pool.cli_verify"))
+    cr = office.add_parser("credit", help=t("pool.cli_credit_cmd")).add_subparsers(dest="credit_command",
+                                                                                   required=True)
+    ca = cr.add_parser("add", help=t("pool.cli_credit_add"))
+    ca.add_argument("--kind", required=True, choices=("expert", "applicant", "staff"))
+    ca.add_argument("--name", required=True)
+    ca.add_argument("--employer", default="")
+    ca.add_argument("--person-id", default="", help=t("pool.cli_person_id"))
+    ca.add_argument("--reason", required=True)
+    ca.add_argument("--source", required=True, help=t("pool.cli_source"))
+    ca.add_argument("--start", required=True, help=t("pool.cli_start"))
+    ca.add_argument("--fraud", action="store_true", help=t("pool.cli_fraud"))
+    for sub in (ca, cr.add_parser("list", help=t("pool.cli_credit_list")),
+                ex := cr.add_parser("export", help=t("pool.cli_credit_export"))):
+        sub.add_argument("--credit", type=Path, help=t("pool.cli_credit"))
+    ex.add_argument("--out", type=Path, required=True)
+    pl = office.add_parser("plan", help=t("pool.cli_plan"))
+    pl.add_argument("--session", type=Path, required=True, help=t("pool.cli_session"))
+    pl.add_argument("--draw-record", type=Path, required=True)
+    pl.add_argument("--out", type=Path, required=True)
+    pl.add_argument("--keys", type=Path, help=t("cli.keys"))
+
+
+def extend_pack(pk: argparse.ArgumentParser) -> None:
+    """The before-the-room options of ``office pack``."""
+    pk.add_argument("--draw-record", type=Path, help=t("pool.cli_pack_draw_record"))
+    pk.add_argument("--conflicts-decisions", type=Path, help=t("pool.cli_conflicts_decisions"))
+    pk.add_argument("--decided-by", default="", help=t("pool.cli_decided_by"))
+    pk.add_argument("--credit", type=Path, help=t("pool.cli_credit"))
+
+
+def pack_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``office pack``'s keyword arguments from those options; at a terminal, undecided hits are asked."""
+    decide = _ask_conflict if sys.stdin.isatty() and args.conflicts_decisions is None else None
+    return {"draw_record": args.draw_record, "conflict_decisions": args.conflicts_decisions,
+            "decided_by": args.decided_by, "credit_path": args.credit, "decide": decide}
+
+
+def print_conflicts(res: Any) -> None:
+    """Print what became of each detected conflict (``PackResult.conflicts``)."""
+    from zc_review.cli.commands import console
+
+    for c in res.conflicts:
+        if c.decision == "dismissed":
+            console.print(Text(t("pool.conflict_dismissed", hit=c.line, reason=c.reason), style="yellow"))
+        else:
+            console.print(t("pool.conflict_confirmed", hit=c.line))
+
+
+def _input(prompt: str) -> str:
+    """One line typed at the terminal. Raises: ServiceError("input_ended") at the end of the input."""
+    try:
+        return input(prompt)
+    except EOFError:
+        raise ServiceError("input_ended") from None
+
+
+def _ask_conflict(line: str) -> tuple[bool, str]:
+    while True:
+        a = _input(t("pool.conflict_prompt", hit=line)).strip().lower()
+        if a in ("y", "n"):
+            break
+    if a == "y":
+        return True, ""
+    return False, _input(t("pool.conflict_reason_prompt")).strip()
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run ``office draw``, ``office credit …`` or ``office plan``. Returns: the exit status."""
+    if args.office_command == "draw":
+        return verify_draw(args) if args.verify else draw(args)
+    if args.office_command == "plan":
+        return plan(args)
+    return credit(args)
+
+
+def _keys(args: argparse.Namespace) -> Any:
+    from zc_review.cli.commands import _keys as keys_dir
+    from zc_review.seal.pki import load_office_keys
+
+    path = keys_dir(args)
+    if not (path / "root-cert.pem").exists():
+        raise ServiceError("keys_missing", path=str(path))
+    return load_office_keys(path)
+
+
+def _require(args: argparse.Namespace, *names: str) -> None:
+    missing = [f"--{n.replace('_', '-')}" for n in names if getattr(args, n) is None]
+    if missing:
+        raise ServiceError("draw_args_missing", options=" ".join(missing))
+
+
+def draw(args: argparse.Namespace) -> int:
+    """``office draw``: prints the seed, who is left out and why, every call in order, the members; writes the
+    record and committee.yaml. Raises: ServiceError (see ``service.office.pool.draw``)."""
+    from zc_review.cli.commands import console
+    from zc_review.service.office import pool as P
+
+    _require(args, "pool", "session", "out")
+    seed, again = args.seed, args.seed_again
+    if seed is None:
+        seed = _input(t("pool.seed_prompt"))
+        again = _input(t("pool.seed_again"))
+    keys = _keys(args)
+    the_pool = P.load_pool(args.pool)
+    names = {e.id: e for e in the_pool.experts}
+    answers: dict[str, tuple[str, str]] | None = None
+    designations: P.Designations | None = None
+    if args.calls is not None:
+        answers, designations = P.load_calls(args.calls)
+    seq = [0]
+
+    def answer(eid: str, kind: str) -> tuple[str, str]:
+        seq[0] += 1
+        if answers is not None:
+            if eid not in answers:
+                raise ServiceError("draw_answer_missing", expert=eid, source=P.SOURCES["draw_answer_missing"])
+            return answers[eid]
+        e = names[eid]
+        prompt = t("pool.call_prompt", seq=seq[0], kind=t(_KIND_KEYS[kind]), name=e.name, employer=e.employer,
+                   title=e.title, specialty=e.specialty)
+        while (a := _input(prompt).strip()) not in ("1", "2", "3"):
+            console.print(t("pool.call_bad"))
+        return ("confirmed", "refused", "unreachable")[int(a) - 1], _input(t("pool.call_note")).strip()
+
+    def designate(members: list[Any]) -> P.Designations:
+        if designations is not None:
+            return designations
+        chair, vices = _input(t("pool.chair_prompt")).strip(), _input(t("pool.vice_prompt")).split()
+        leaders = {}
+        for s in P.load_plan(args.session).seats:
+            ids = _input(t("pool.leader_prompt", panel=s.panel, specialty=s.specialty)).split() + ["", ""]
+            leaders[s.panel] = (ids[0], ids[1])
+        return P.Designations(chair, vices, leaders)
+
+    res = P.draw(pool_dir=args.pool, session_file=args.session, seed=seed, seed_again=again, out_dir=args.out,
+                 keys=keys, answer=answer, designate=designate, previous=args.previous, credit_path=args.credit)
+    print_record(res.record, names)
+    for w in res.warnings:
+        console.print(Text(w, style="yellow"))
+    console.print(t("pool.draw_done", count=len(res.record["body"]["members"]), record=str(res.record_path),
+                    committee=str(res.committee_path)))
+    if res.panels_path is not None:
+        console.print(t("pool.draw_panels", path=str(res.panels_path)))
+    return 0
+
+
+def print_record(record: dict[str, Any], names: dict[str, Any] | None = None) -> None:
+    """Print a draw record: the seed and algorithm, the exclusions, the events in order, the members."""
+    from zc_review.cli.commands import console
+
+    body = record["body"]
+
+    def named(i: str) -> str:
+        return str(names[i].name) if names and i in names else ""
+
+    console.print(t("pool.seed_printed", seed=body["seed"], algorithm=body["algorithm"]))
+    for x in body["excluded"]:
+        key = "pool.excluded_reappoint" if x["expert"] in body["reappoint"] else _EXCLUDED_KEYS[x["reason"]]
+        console.print(t("pool.excluded_line", expert=x["expert"], name=named(x["expert"]),
+                        reason=t(key, detail=x["detail"])))
+    for e in body["events"]:
+        if e["kind"] == "skip_intermediate":
+            what = t("pool.skip_intermediate")
+        elif e["note"]:
+            what = t("pool.answer_with_note", answer=t(_ANSWER_KEYS[e["answer"]]), note=e["note"])
+        else:
+            what = t(_ANSWER_KEYS[e["answer"]])
+        stage = t("pool.stage_reappoint") if e["round"] == 0 else t("pool.stage_round", round=e["round"])
+        console.print(t("pool.event_line", seq=e["seq"], specialty=e["specialty"], stage=stage,
+                        expert=e["expert"], name=named(e["expert"]), what=what))
+    roles = {"chair": "pool.role_chair", "vice_chair": "pool.role_vice_chair"}
+    for m in body["members"]:
+        console.print(t("pool.member_line", expert=m["expert"], name=named(m["expert"]), specialty=m["specialty"],
+                        how=t("pool.how_reappointed" if m["how"] == "reappointed" else "pool.how_drawn"),
+                        role=t(roles[m["committee_role"]]) if m["committee_role"] in roles else ""))
+
+
+def verify_draw(args: argparse.Namespace) -> int:
+    """``office draw --verify RECORD``: signatures, the replay, and with ``--pool`` the eligibility.
+    Returns: 0 when reproduced, 2 otherwise."""
+    from zc_review.cli.commands import console
+    from zc_review.service.office import pool as P
+
+    chk = P.verify_draw(args.verify, _keys(args).root_cert, pool_dir=args.pool, session_file=args.session,
+                        credit_path=args.credit)
+    names = {e.id: e for e in P.load_pool(args.pool).experts} if args.pool else None
+    print_record(chk.record, names)
+    for line in chk.lines:
+        console.print(line)
+    if chk.ok:
+        console.print(Text(t("pool.verify_ok"), style="bold green"))
+        return 0
+    console.print(Text(t("pool.verify_failed") + "\n" + "\n".join(chk.problems), style="bold red"))
+    return 2
+
+
+def credit(args: argparse.Namespace) -> int:
+    """``office credit add|list|export``. Returns: 0."""
+    from zc_review.cli.commands import console
+    from zc_review.service.atomic import write_atomic
+    from zc_review.service.office import credit as C
+
+    path = args.credit or C.default_path()
+    if args.credit_command == "add":
+        e = C.add(path, kind=args.kind, name=args.name, employer=args.employer, source=args.source,
+                  start=args.start, reason=args.reason, person_id=args.person_id, fraud=args.fraud)
+        console.print(t("pool.credit_added", ref=e.ref, kind=t(C.KIND_LABELS[e.kind]), name=e.name, start=e.start,
+                        until=e.until or t("pool.credit_life")))
+        return 0
+    entries = C.load(path)
+    if args.credit_command == "export":
+        write_atomic(args.out, C.export_csv(entries), 0o600)
+        console.print(t("pool.credit_exported", count=len(entries), path=str(args.out)))
+        return 0
+    if not entries:
+        console.print(t("pool.credit_none"))
+    for line in C.export_csv(entries).decode("utf-8-sig").splitlines():
+        console.print(Text(line))
+    return 0
+
+
+def plan(args: argparse.Namespace) -> int:
+    """``office plan``: the review plan (评审实施方案) PDF from session.yaml and the draw record. Returns: 0."""
+    from zc_review.cli.commands import console
+    from zc_review.service.office.review_plan import write_review_plan
+
+    path = write_review_plan(args.session, args.draw_record, args.out, _keys(args).root_cert)
+    console.print(t("pool.plan_done", path=str(path)))
+    return 0
