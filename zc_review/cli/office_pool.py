@@ -11,16 +11,19 @@ record (诚信档案). ``office plan`` writes the review plan (评审实施方�
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from rich.text import Text
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 
 COMMANDS = ("draw", "credit", "plan")
+console = Console(highlight=False, width=max(shutil.get_terminal_size().columns, 150))
 _ANSWER_KEYS = {"confirmed": "pool.answer_confirmed", "refused": "pool.answer_refused",
                 "unreachable": "pool.answer_unreachable"}
 _EXCLUDED_KEYS = {"credit": "pool.excluded_credit", "title_years": "pool.excluded_title_years",
@@ -81,7 +84,6 @@ def pack_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def print_conflicts(res: Any) -> None:
     """Print what became of each detected conflict (``PackResult.conflicts``)."""
-    from zc_review.cli.commands import console
 
     for c in res.conflicts:
         if c.decision == "dismissed":
@@ -118,10 +120,10 @@ def dispatch(args: argparse.Namespace) -> int:
 
 
 def _keys(args: argparse.Namespace) -> Any:
-    from zc_review.cli.commands import _keys as keys_dir
     from zc_review.seal.pki import load_office_keys
+    from zc_review.service import paths
 
-    path = keys_dir(args)
+    path = Path(args.keys) if args.keys else paths.office_keys_dir()
     if not (path / "root-cert.pem").exists():
         raise ServiceError("keys_missing", path=str(path))
     return load_office_keys(path)
@@ -136,7 +138,7 @@ def _require(args: argparse.Namespace, *names: str) -> None:
 def draw(args: argparse.Namespace) -> int:
     """``office draw``: prints the seed, who is left out and why, every call in order, the members; writes the
     record and committee.yaml. Raises: ServiceError (see ``service.office.pool.draw``)."""
-    from zc_review.cli.commands import console
+    from zc_review.service.office import drawing
     from zc_review.service.office import pool as P
 
     _require(args, "pool", "session", "out")
@@ -157,7 +159,7 @@ def draw(args: argparse.Namespace) -> int:
         seq[0] += 1
         if answers is not None:
             if eid not in answers:
-                raise ServiceError("draw_answer_missing", expert=eid, source=P.SOURCES["draw_answer_missing"])
+                raise ServiceError("draw_answer_missing", expert=eid)
             return answers[eid]
         e = names[eid]
         prompt = t("pool.call_prompt", seq=seq[0], kind=t(_KIND_KEYS[kind]), name=e.name, employer=e.employer,
@@ -176,7 +178,7 @@ def draw(args: argparse.Namespace) -> int:
             leaders[s.panel] = (ids[0], ids[1])
         return P.Designations(chair, vices, leaders)
 
-    res = P.draw(pool_dir=args.pool, session_file=args.session, seed=seed, seed_again=again, out_dir=args.out,
+    res = drawing.draw(pool_dir=args.pool, session_file=args.session, seed=seed, seed_again=again, out_dir=args.out,
                  keys=keys, answer=answer, designate=designate, previous=args.previous, credit_path=args.credit)
     print_record(res.record, names)
     for w in res.warnings:
@@ -190,7 +192,6 @@ def draw(args: argparse.Namespace) -> int:
 
 def print_record(record: dict[str, Any], names: dict[str, Any] | None = None) -> None:
     """Print a draw record: the seed and algorithm, the exclusions, the events in order, the members."""
-    from zc_review.cli.commands import console
 
     body = record["body"]
 
@@ -222,10 +223,10 @@ def print_record(record: dict[str, Any], names: dict[str, Any] | None = None) ->
 def verify_draw(args: argparse.Namespace) -> int:
     """``office draw --verify RECORD``: signatures, the replay, and with ``--pool`` the eligibility.
     Returns: 0 when reproduced, 2 otherwise."""
-    from zc_review.cli.commands import console
+    from zc_review.service.office import drawcheck
     from zc_review.service.office import pool as P
 
-    chk = P.verify_draw(args.verify, _keys(args).root_cert, pool_dir=args.pool, session_file=args.session,
+    chk = drawcheck.verify_draw(args.verify, _keys(args).root_cert, pool_dir=args.pool, session_file=args.session,
                         credit_path=args.credit)
     names = {e.id: e for e in P.load_pool(args.pool).experts} if args.pool else None
     print_record(chk.record, names)
@@ -240,7 +241,6 @@ def verify_draw(args: argparse.Namespace) -> int:
 
 def credit(args: argparse.Namespace) -> int:
     """``office credit add|list|export``. Returns: 0."""
-    from zc_review.cli.commands import console
     from zc_review.service.atomic import write_atomic
     from zc_review.service.office import credit as C
 
@@ -265,7 +265,6 @@ def credit(args: argparse.Namespace) -> int:
 
 def plan(args: argparse.Namespace) -> int:
     """``office plan``: the review plan (评审实施方案) PDF from session.yaml and the draw record. Returns: 0."""
-    from zc_review.cli.commands import console
     from zc_review.service.office.review_plan import write_review_plan
 
     path = write_review_plan(args.session, args.draw_record, args.out, _keys(args).root_cert)

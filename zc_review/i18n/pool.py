@@ -3,7 +3,7 @@ reviewers (评审专家抽取), the conflicts found at pack, the credit record (
 (评审实施方案).
 
 Keys: texts are ``pool.<name>``; error codes (``ServiceError``) are bare snake_case names. Parameters in
-{braces}; ``{source}`` names the rule's source document and article.
+{braces}. Each refusal of the draw names its rule's source document and article (依据：…).
 """
 
 from __future__ import annotations
@@ -15,29 +15,28 @@ MESSAGES: dict[str, str] = {
     "pool_invalid": "专家库或抽取材料有问题，未作任何写入：\n{problems}",
     "pool_not_directory": "{path} 不是专家库目录（应含 pool.yaml）。",
     "draw_plan_missing": "{path} 中没有抽取方案（draw: 一节，见 docs/INPUT.md「抽取方案」），无法抽取评审专家。",
-    "draw_seed_invalid": "随机种子应为 6–64 位数字（掷骰或现场报数所得，空格可有可无），请重新输入。（依据：{source}）",
+    "draw_seed_invalid": "随机种子应为 6–64 位数字（掷骰或现场报数所得，空格可有可无），请重新输入。（依据：docs/FORMATS.md）",
     "draw_seed_mismatch": "两次输入的随机种子不一致，未抽取。请在监督人员见证下重新读出并输入。",
-    "draw_pool_too_small": "专业“{specialty}”还需 {needed} 名评审专家，按 1:{ratio} 应预抽取 {want} 人，但专家库中符合条件的只有 {eligible} 人。专家库人数应为所需人数的 3 倍以上，请先补充专家库。未作任何写入。（依据：{source}）",
-    "draw_reappoint_not_last_year": "拟续任专家 {expert} 不是上年度评审专家（或不在专家库中），不能续任。（依据：{source}）",
-    "draw_reappoint_too_many": "拟续任 {count} 人，超过上年度评审专家总数 {last} 人的 2/3（最多 {limit} 人）；每年调整数量应占上年度总数的 1/3 以上。（依据：{source}）",
-    "draw_consecutive": "专家 {expert} 已连续 {years} 年参加本评委会评审，一般不超过 {limit} 年，不能续任。（依据：{source}）",
-    "draw_total_even": "抽取方案的评审专家总数为 {total}，评委会组成人员应当是单数。（依据：{source}）",
-    "draw_ratio_low": "抽取比例 1:{ratio} 低于规定的 1:3。（依据：{source}）",
-    "draw_specialty_twice": "抽取方案中专业“{specialty}”出现了两次。（依据：{source}）",
-    "draw_specialty_unknown": "专家 {expert} 的专业“{specialty}”不在抽取方案中。（依据：{source}）",
-    "draw_reappoint_over_seats": "专业“{specialty}”确认续任的专家超过了该专业名额 {count} 人。（依据：{source}）",
-    "draw_designation_not_member": "{expert} 不是本次确定的评审专家，不能指定为主任委员或副主任委员。（依据：{source}）",
-    "draw_vice_chair_count": "副主任委员应为 1–3 名且不重复，现为 {count} 名。（依据：{source}）",
-    "draw_chair_is_vice": "{expert} 不能同时担任主任委员和副主任委员。（依据：{source}）",
-    "draw_answer_invalid": "专家 {expert} 的电话确认结果“{answer}”无效（应为 confirmed 同意参加、refused 不能参加、unreachable 联系不上）。（依据：{source}）",
-    "draw_answer_missing": "电话确认记录中没有专家 {expert} 的结果：请按抽取顺序逐一电话确认并记录后再抽取。（依据：{source}）",
-    "draw_intermediate_share": "抽取结果中具备中级职称的评审专家 {count} 人，超过总数 {total} 人的 1/3。（依据：{source}）",
-    "draw_panel_unknown": "抽取方案中的评议组 {panel} 不在 panels.yaml 中。（依据：{source}）",
-    "draw_leader_missing": "未指定评议组 {panel} 的组长和副组长（电话确认结果文件的 panel_leaders，或在终端输入）。（依据：{source}）",
-    "draw_leader_not_member": "{expert} 不是评议组 {panel} 本次确定的评审专家，或组长与副组长为同一人。（依据：{source}）",
+    "draw_pool_too_small": "专业“{specialty}”还需 {needed} 名评审专家，按 1:{ratio} 应预抽取 {want} 人，但专家库中符合条件的只有 {eligible} 人。专家库人数应为所需人数的 3 倍以上，请先补充专家库。未作任何写入。（依据：000 第十一条、第二十六条(一)2）",
+    "draw_reappoint_not_last_year": "拟续任专家 {expert} 不是上年度评审专家（或不在专家库中），不能续任。（依据：000 第二十六条(一)1）",
+    "draw_reappoint_too_many": "拟续任 {count} 人，超过上年度评审专家总数 {last} 人的 2/3（最多 {limit} 人）；每年调整数量应占上年度总数的 1/3 以上。（依据：000 第二十六条(一)1）",
+    "draw_consecutive": "专家 {expert} 已连续 {years} 年参加本评委会评审，一般不超过 {limit} 年，不能续任。（依据：000 第二十六条(一)1）",
+    "draw_total_even": "抽取方案的评审专家总数为 {total}，评委会组成人员应当是单数。（依据：000 第十四条）",
+    "draw_ratio_low": "抽取比例 1:{ratio} 低于规定的 1:3。（依据：000 第二十六条(一)2）",
+    "draw_specialty_twice": "抽取方案中专业“{specialty}”出现了两次。（依据：docs/INPUT.md）",
+    "draw_specialty_unknown": "专家 {expert} 的专业“{specialty}”不在抽取方案中。（依据：docs/INPUT.md）",
+    "draw_reappoint_over_seats": "专业“{specialty}”确认续任的专家超过了该专业名额 {count} 人。（依据：000 第二十六条(一)1）",
+    "draw_designation_not_member": "{expert} 不是本次确定的评审专家，不能指定为主任委员或副主任委员。（依据：000 第二十六条(一)）",
+    "draw_vice_chair_count": "副主任委员应为 1–3 名且不重复，现为 {count} 名。（依据：000 第十四条）",
+    "draw_chair_is_vice": "{expert} 不能同时担任主任委员和副主任委员。（依据：000 第十四条）",
+    "draw_answer_invalid": "专家 {expert} 的电话确认结果“{answer}”无效（应为 confirmed 同意参加、refused 不能参加、unreachable 联系不上）。（依据：docs/INPUT.md）",
+    "draw_answer_missing": "电话确认记录中没有专家 {expert} 的结果：请按抽取顺序逐一电话确认并记录后再抽取。（依据：000 第二十六条(一)3）",
+    "draw_intermediate_share": "抽取结果中具备中级职称的评审专家 {count} 人，超过总数 {total} 人的 1/3。（依据：000 第十三条(四)）",
+    "draw_panel_unknown": "抽取方案中的评议组 {panel} 不在 panels.yaml 中。（依据：docs/INPUT.md）",
+    "draw_leader_missing": "未指定评议组 {panel} 的组长和副组长（电话确认结果文件的 panel_leaders，或在终端输入）。（依据：000 第二十六条(二)2）",
+    "draw_leader_not_member": "{expert} 不是评议组 {panel} 本次确定的评审专家，或组长与副组长为同一人。（依据：000 第二十六条(四)）",
     "draw_record_unreadable": "无法读取抽取记录 {path}：{error}",
     "draw_record_tampered": "抽取记录 {path} 不是完整的、经签名的抽取记录，或已被改动（{detail}），不予采信。请使用抽取时生成的原件。",
-    "draw_not_reproduced": "抽取记录不能按公开的算法重现：\n{problems}",
     "draw_record_other_session": "抽取记录属于会议 {record}，而本次打包的会议是 {session}。",
     "draw_record_members": "committee.yaml 中的评审专家与抽取记录确定的评审专家不一致（{detail}）：请使用抽取生成的 committee.yaml。",
     # -- error codes: conflicts at pack -----------------------------------------------------------------
