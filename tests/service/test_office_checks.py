@@ -38,6 +38,7 @@ STABLE_IDS = [
     "register.device_cert",
     "register.official",
     "register.latest",
+    "draw.record",
     "certs.chain",
     "certs.holder",
     "statements.signatures",
@@ -100,7 +101,7 @@ def test_genuine_bundle_passes_every_check(demo: Packed, demo_bundles: tuple[Pat
     assert all(c.ok for c in rep.checks) and rep.failed_ids() == []
     # the printed report keeps its Chinese lines: the file's size is printed only when too large
     assert [ln.name for ln in rep.lines][:2] == ["封装、签名与加密", t("office.check_structure")]
-    assert len(rep.lines) == 14 and all(ln.ok for ln in rep.lines)  # 13 + the register (issue 12 §1)
+    assert len(rep.lines) == 15 and all(ln.ok for ln in rep.lines)  # 13 + the register (issue 12 §1) + the draw (issue 11)
 
 
 def _change_one_declared_digit(members: dict[str, bytes]) -> None:

@@ -200,4 +200,10 @@ MESSAGES: dict[str, str] = {
     "office.text_kind_explanation": "复核说明",
     "office.text_kind_sheet_return": "退回理由",
     "office.text_kind_count": "{kind} {count} 份",
+    # -- the draw record filed at pack (issue 11; verify section draw) ----------------------------------------
+    "office.check_draw": "评审专家抽取记录",
+    "office.draw_none": "本评审包打包时未附抽取记录（评审专家名单由 committee.yaml 直接给出）",
+    "office.draw_ok": "随机种子 {seed}，评审专家 {members} 人，{signers} 人签名，抽取于 {at}（UTC），与本会议的评审专家一致",
+    "office.draw_invalid": "抽取记录 {path} 已被改动或签名无效（{why}）",
+    "office.draw_mismatch": "抽取记录 {path} 不是本会议的，或其评审专家与本会议的评审专家不一致",
 }

@@ -185,6 +185,10 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     except MissingGlyphError as exc:
         raise ServiceError("glyph_missing", detail=str(exc)) from exc
     write_atomic(out, data)
+    if before.draw_record is not None:  # filed beside the register: office verify shows it (section draw)
+        from zc_review.service.office.register_checks import DRAW_RECORDS
+
+        write_atomic(keys_dir / DRAW_RECORDS / f"{header.package_id}.json", before.draw_record, 0o600)
     record_issue(keys_dir, keys, IssuedPackage(
         package_id=header.package_id, session_id=defn.session_id, rehearsal=defn.rehearsal,
         device_cert_sha256=cert_sha256(device_cert), issued_at=header.created.isoformat(), source="pack"))

@@ -7,12 +7,22 @@ A bundle is accepted only when the package it answers is one this office issued 
 (``register.present``: another laptop, a lost or edited file) nothing can be compared and the bundle is
 refused, saying how to re-register the office's own package files (``zc-review office register``).
 The register's format is in ``zc_review.seal.register``; each failed check's detail is a Chinese sentence.
+
+The section ``draw`` (issue 11) shows the draw record filed beside the register when the package was packed
+from a draw (``office pack --draw-record``: ``draw-records/<package id>.json`` in the keys folder):
+``draw.record`` passes when there is none (the committee was given by hand: the line says so), and otherwise
+only when the record carries valid signatures of this office's root, the drawing staff and the supervisor,
+is for the bundle's session, and names exactly the bundle's reviewers and their roles.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from zc_review.i18n import t
 from zc_review.seal.certs import cert_sha256
+from zc_review.seal.drawsign import verify_record
 from zc_review.seal.errors import SealError
 from zc_review.seal.register import IssuedPackage, open_register
 from zc_review.service.office.report import Check, Facts, Section, Spec
@@ -107,3 +117,33 @@ REGISTER = Section("office.check_register", (Spec("register.present", _present),
                                              Spec("register.device_cert", _device_cert),
                                              Spec("register.official", _official),
                                              Spec("register.latest", _latest)), _line)
+
+
+DRAW_RECORDS = "draw-records"
+
+
+def _draw_record(f: Facts) -> Check:
+    """The draw record filed for the bundle's package, if any: signed, of this session, naming its reviewers."""
+    assert f.keys is not None
+    path = Path(f.keys_dir) / DRAW_RECORDS / f"{f.record.get('package_id')}.json"
+    if not path.is_file():
+        return Check("draw.record", True, t("office.draw_none"))
+    try:
+        rec = json.loads(path.read_bytes().decode("utf-8"))
+        verify_record({k: v for k, v in rec.items() if k not in ("format", "version")}, f.keys.root_cert)
+    except (OSError, ValueError, SealError) as exc:
+        return Check("draw.record", False, t("office.draw_invalid", path=str(path), why=str(exc)))
+    body = rec["body"]
+    drawn = sorted((str(m["expert"]), str(m["committee_role"])) for m in body["members"])
+    given = sorted((r.id, r.committee_role.value) for r in f.defn.reviewers)
+    if body["session_id"] != f.defn.session_id or drawn != given:
+        return Check("draw.record", False, t("office.draw_mismatch", path=str(path)))
+    return Check("draw.record", True, t("office.draw_ok", seed=body["seed"], members=len(drawn),
+                                        signers=len(body["signers"]), at=str(body["drawn_at"])[:16]))
+
+
+def _draw_line(f: Facts) -> str:
+    return next(c.detail for c in f.report.checks if c.id == "draw.record")
+
+
+DRAW = Section("office.check_draw", (Spec("draw.record", _draw_record),), _draw_line)

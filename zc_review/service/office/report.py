@@ -120,6 +120,7 @@ class Facts:
     register_data: bytes | None = None  # its bytes, None when there is no such file
     register: Register | None = None  # once register.present passed
     register_error: str = ""
+    keys_dir: str = ""  # the office's keys folder: the draw records filed at pack (draw-records/<package id>.json)
 
     @property
     def record(self) -> dict[str, Any]:

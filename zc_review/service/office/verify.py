@@ -7,7 +7,8 @@ refuses the whole bundle, saying what failed.
 The verification is the registry :data:`SECTIONS` of named checks (:data:`CHECKS`, ids in
 :data:`CHECK_IDS`), each a small function returning a :class:`Check` with a stable ASCII id
 ``<part>.<property>``: ``bundle`` (the file), ``seal`` (signature, encryption), ``record`` (results.json),
-``device``, ``register`` (the office's register of issued packages, issue 12 §1), ``certs``, ``statements``,
+``device``, ``register`` (the office's register of issued packages, issue 12 §1), ``draw`` (the signed draw
+record filed at pack, issue 11), ``certs``, ``statements``,
 ``log``, ``ballots``, ``outcome``, ``signoffs``, ``texts`` (the authors' signatures of opinions, failure
 reasons, explanations and returns), ``minutes`` (the PDF signatures), ``digest`` (the record equals what the
 signed minutes print). A section is one line of the printed report (its Chinese name and detail). The verifier (this module,
@@ -38,7 +39,7 @@ from zc_review.service.office.checks import (
     STATEMENTS,
     STRUCTURE,
 )
-from zc_review.service.office.register_checks import REGISTER
+from zc_review.service.office.register_checks import DRAW, REGISTER
 from zc_review.service.office.report import (
     DATA_ERRORS,
     Check,
@@ -56,7 +57,7 @@ __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec"
 
 # The registry, in run order. A failed gate (the file's size, the seal, the record's parsing, the minutes'
 # parsing) ends the run; the ids are stable (tests/service/test_office_checks.py lists them).
-SECTIONS: tuple[Section, ...] = (SIZE, SEAL, STRUCTURE, DEVICE, REGISTER, CERTS, STATEMENTS, LOG, BALLOTS,
+SECTIONS: tuple[Section, ...] = (SIZE, SEAL, STRUCTURE, DEVICE, REGISTER, DRAW, CERTS, STATEMENTS, LOG, BALLOTS,
                                  RECOMPUTE, SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST)
 CHECKS: tuple[Spec, ...] = tuple(spec for section in SECTIONS for spec in section.checks)
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in CHECKS)
@@ -121,6 +122,7 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     f.keys = load_office_keys(keys_dir, key_passphrase)
     register = keys_dir / REGISTER_FILE
     f.register_path = str(register)
+    f.keys_dir = str(keys_dir)
     try:
         f.register_data = register.read_bytes()
     except FileNotFoundError:
