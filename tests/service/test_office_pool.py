@@ -437,3 +437,14 @@ def test_cli_draw_verify_and_credit(tmp_path: Path, office_keys: Path, capsys: p
     assert main(["office", "credit", "add", "--credit", str(tmp_path / "c.json"), "--kind", "staff", "--name", "王五",
                  "--reason", "x", "--source", "y", "--start", "2025-13-01"]) == 2
     assert "日期" in capsys.readouterr().err
+
+
+def test_the_demo_runs_the_draw_first(tmp_path: Path, office_keys: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from zc_review.cli.office_pool import DEMO_SEED, preliminary_draw
+
+    preliminary_draw(DEMO, tmp_path, office_keys)
+    printed = capsys.readouterr().out
+    assert f"随机种子 {DEMO_SEED}" in printed and "结果一致" in printed and "沿用 data/demo/committee.yaml" in printed
+    assert (tmp_path / "draw" / "review-plan.pdf").read_bytes().startswith(b"%PDF-")
+    chk = drawcheck.verify_draw(tmp_path / "draw" / "draw-record.json", load_office_keys(office_keys).root_cert)
+    assert chk.ok and chk.record["body"]["seed"] == DEMO_SEED

@@ -47,9 +47,13 @@ def run_demo(args: argparse.Namespace) -> int:
     for suffix in ("", "-wal", "-shm"):  # each demo run is a fresh office archive
         (out / f"office-archive.db{suffix}").unlink(missing_ok=True)
     trust_add(keys / "root-cert.pem", home)
+    from zc_review.cli.office_pool import preliminary_draw, print_conflicts
+
+    preliminary_draw(args.input, out, keys)  # issue 11: the draw from the pool, its verification, the plan
     package = out / "session.zcp"
     secrets_path = out / "rehearsal-secrets.json"
-    res = pack(args.input, package, keys, secrets_out=secrets_path)
+    res = pack(args.input, package, keys, secrets_out=secrets_path, credit_path=out / "office-credit.json")
+    print_conflicts(res)
     console.print(t("cli.pack_done", package=str(package), letters=str(res.letters_path), package_id=res.package_id,
                     applicants=len(res.definition.applicants), reviewers=len(res.definition.reviewers)))
     secrets = Secrets.load(secrets_path)

@@ -88,6 +88,8 @@ def print_conflicts(res: Any) -> None:
     for c in res.conflicts:
         if c.decision == "dismissed":
             console.print(Text(t("pool.conflict_dismissed", hit=c.line, reason=c.reason), style="yellow"))
+        elif c.decision == "listed":
+            console.print(t("pool.conflict_listed_line", hit=c.line))
         else:
             console.print(t("pool.conflict_confirmed", hit=c.line))
 
@@ -270,3 +272,48 @@ def plan(args: argparse.Namespace) -> int:
     path = write_review_plan(args.session, args.draw_record, args.out, _keys(args).root_cert)
     console.print(t("pool.plan_done", path=str(path)))
     return 0
+
+
+#: The demo's seed: as if read from dice before the supervisor (printed; docs/INPUT.md "The draw plan").
+DEMO_SEED = "2025112036"
+
+
+def preliminary_draw(input_dir: Path, out: Path, keys_dir: Path) -> None:
+    """``zc-review demo``'s preliminary step (issue 11): draw the committee from ``<input>/pool`` with the fixed,
+    printed seed and the demo call sheet, verify the record (signatures, replay, eligibility), and write the
+    review plan PDF, all under ``<out>/draw``. Nothing when the input has no pool or no draw plan.
+
+    The session that follows keeps the hand-written committee.yaml: the demo script scores and votes as
+    reviewers R01–R17, which a draw (pool ids E001–E064) cannot reproduce; the drawn committee and the pack
+    of it are exercised by tests/service/test_office_pool.py.
+    """
+    import yaml
+
+    from zc_review.seal.pki import load_office_keys
+    from zc_review.service.office import drawcheck, drawing
+    from zc_review.service.office import pool as P
+    from zc_review.service.office.review_plan import write_review_plan
+
+    session = input_dir / "session.yaml"
+    if not (input_dir / "pool" / "pool.yaml").is_file() or "draw" not in (
+            yaml.safe_load(session.read_text("utf-8")) or {}):
+        return
+    keys = load_office_keys(keys_dir)
+    the_pool = P.load_pool(input_dir / "pool")
+    answers, des = P.load_calls(input_dir / "pool" / "demo-calls.yaml")
+    draw_dir = out / "draw"
+    credit_path = out / "office-credit.json"
+    console.print(Text(t("pool.demo_draw_start", seed=DEMO_SEED), style="bold"))
+    res = drawing.draw(pool_dir=input_dir / "pool", session_file=session, seed=DEMO_SEED, seed_again=DEMO_SEED,
+                       out_dir=draw_dir, keys=keys, answer=lambda eid, kind: answers[eid], designate=lambda m: des,
+                       credit_path=credit_path)
+    print_record(res.record, {e.id: e for e in the_pool.experts})
+    chk = drawcheck.verify_draw(res.record_path, keys.root_cert, pool_dir=input_dir / "pool", session_file=session,
+                                credit_path=credit_path)
+    for line in chk.lines:
+        console.print(line)
+    if not chk.ok:
+        raise ServiceError("draw_not_reproduced", problems="\n".join(chk.problems))
+    plan_pdf = write_review_plan(session, res.record_path, draw_dir / "review-plan.pdf", keys.root_cert)
+    console.print(t("pool.demo_draw_done", record=str(res.record_path), committee=str(res.committee_path),
+                    plan=str(plan_pdf)))

@@ -107,6 +107,7 @@ MESSAGES: dict[str, str] = {
     "pool.conflict_reason_prompt": "排除理由：",
     "pool.conflict_reason": "同一工作单位（系统检出，办事机构确认）",
     "pool.conflict_listed": "已在 conflicts.yaml 中申报",
+    "pool.conflict_listed_line": "回避（已在 conflicts.yaml 中申报，系统检出一致）：{hit}",
     "pool.conflict_confirmed": "确认回避：{hit}",
     "pool.conflict_dismissed": "排除：{hit}；理由：{reason}",
     "pool.anonymity_kind_region": "申报人所在地区（市、县、区）",
@@ -147,6 +148,7 @@ MESSAGES: dict[str, str] = {
     "pool.cli_conflicts_decisions": "系统检出的回避关系的处理文件（YAML：decided_by、decisions）",
     "pool.cli_decided_by": "在终端确认或排除回避关系的工作人员姓名",
     "input_ended": "输入已结束，操作未完成，未作任何写入。请在终端中逐项回答，或用文件给出（--calls、--conflicts-decisions）。",
+    "draw_not_reproduced": "抽取记录不能按公开的算法重现：\n{problems}",
     "draw_args_missing": "缺少参数：{options}。抽取须给出 --pool、--session 和 --out。",
     # -- texts: the review plan (评审实施方案) ----------------------------------------------------------------
     "pool.plan_draw_method": "评审专家从本评委会专家库中按专业随机抽取：按所需人数 1:{ratio} 的比例预抽取，由工作人员按抽取顺序逐一电话确认；某专业预抽取人员均不能参加的，按同一比例再次抽取，直至人数足额。抽取全过程由纪检监察人员监督，抽取结果由抽取人员和监督人员签字确认，报组建单位领导审批。",
@@ -154,4 +156,7 @@ MESSAGES: dict[str, str] = {
     "pool.plan_draw_steps": "本次共预抽取 {rounds} 轮，电话确认 {calls} 次，抽取人员 {staff} 名、监督人员 1 名。",
     "pool.plan_draw_seed": "随机种子 {seed}（现场掷骰或报数产生），抽取算法 {algorithm}（SHA-256 排序，公开可重现，见 docs/FORMATS.md「抽取记录」），抽取时间 {drawn_at}（UTC）。",
     "pool.plan_no_channel": "（未填写：请在 session.yaml 的 draw.complaint_channel 中填写投诉举报渠道）",
+    # -- texts: the demo's preliminary draw ------------------------------------------------------------------
+    "pool.demo_draw_start": "预备步骤：从专家库抽取评审专家（随机种子 {seed}，演示中视为现场掷骰所得；电话确认结果取自演示文件）",
+    "pool.demo_draw_done": "抽取记录：{record}\n抽取生成的 committee.yaml：{committee}\n评审实施方案：{plan}\n演示会议沿用 data/demo/committee.yaml 的评审专家（R01–R17，演示脚本按其编写），抽取结果仅作预备步骤演示。",
 }
