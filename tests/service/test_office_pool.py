@@ -448,3 +448,41 @@ def test_the_demo_runs_the_draw_first(tmp_path: Path, office_keys: Path, capsys:
     assert (tmp_path / "draw" / "review-plan.pdf").read_bytes().startswith(b"%PDF-")
     chk = drawcheck.verify_draw(tmp_path / "draw" / "draw-record.json", load_office_keys(office_keys).root_cert)
     assert chk.ok and chk.record["body"]["seed"] == DEMO_SEED
+
+
+def test_cli_draw_at_the_terminal(tmp_path: Path, office_keys: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """What the staff type: the seed twice, then 1/2/3 and a note per call, then the designations."""
+    from zc_review.cli import main
+
+    sheet, des = calls()
+    prompts: list[str] = []
+    typed = iter(["2025 1120 36", "2025112036"])
+
+    def fake_input(prompt: str) -> str:
+        prompts.append(prompt)
+        if "随机种子" in prompt:
+            return next(typed)
+        if "电话确认结果" in prompt:
+            eid = next(e.id for e in P.load_pool(DEMO / "pool").experts if f"：{e.name}，" in prompt)
+            return {"confirmed": "1", "refused": "2", "unreachable": "3"}[sheet[eid][0]]
+        if "备注" in prompt:
+            return ""
+        if "副主任委员" in prompt:
+            return " ".join(des.vice_chairs)
+        if "主任委员" in prompt:
+            return des.chair
+        panel = next(p for p in des.panel_leaders if p in prompt)
+        return " ".join(des.panel_leaders[panel])
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    assert main(["office", "draw", "--pool", str(DEMO / "pool"), "--session", str(DEMO / "session.yaml"),
+                 "--out", str(tmp_path / "out"), "--keys", str(office_keys), "--credit", str(tmp_path / "c.json")]) == 0
+    assert sum("电话确认结果" in p for p in prompts) == 19 and prompts[0].startswith("请输入随机种子")
+    rec = json.loads((tmp_path / "out" / "draw-record.json").read_text("utf-8"))
+    assert rec["body"]["seed"] == SEED and len(rec["body"]["members"]) == 17
+    capsys.readouterr()
+    monkeypatch.setattr("builtins.input", lambda prompt: (_ for _ in ()).throw(EOFError))
+    assert main(["office", "draw", "--pool", str(DEMO / "pool"), "--session", str(DEMO / "session.yaml"),
+                 "--out", str(tmp_path / "out2"), "--keys", str(office_keys)]) == 2
+    assert "输入已结束" in capsys.readouterr().err and not (tmp_path / "out2").exists()

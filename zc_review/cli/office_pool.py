@@ -48,22 +48,22 @@ def add_parsers(office: Any) -> None:
     cr = office.add_parser("credit", help=t("pool.cli_credit_cmd")).add_subparsers(dest="credit_command",
                                                                                    required=True)
     ca = cr.add_parser("add", help=t("pool.cli_credit_add"))
-    ca.add_argument("--kind", required=True, choices=("expert", "applicant", "staff"))
-    ca.add_argument("--name", required=True)
-    ca.add_argument("--employer", default="")
+    ca.add_argument("--kind", required=True, choices=("expert", "applicant", "staff"), help=t("pool.cli_kind"))
+    ca.add_argument("--name", required=True, help=t("common.col_name"))
+    ca.add_argument("--employer", default="", help=t("pool.cli_employer"))
     ca.add_argument("--person-id", default="", help=t("pool.cli_person_id"))
-    ca.add_argument("--reason", required=True)
+    ca.add_argument("--reason", required=True, help=t("pool.cli_reason"))
     ca.add_argument("--source", required=True, help=t("pool.cli_source"))
     ca.add_argument("--start", required=True, help=t("pool.cli_start"))
     ca.add_argument("--fraud", action="store_true", help=t("pool.cli_fraud"))
     for sub in (ca, cr.add_parser("list", help=t("pool.cli_credit_list")),
                 ex := cr.add_parser("export", help=t("pool.cli_credit_export"))):
         sub.add_argument("--credit", type=Path, help=t("pool.cli_credit"))
-    ex.add_argument("--out", type=Path, required=True)
+    ex.add_argument("--out", type=Path, required=True, help=t("pool.cli_export_out"))
     pl = office.add_parser("plan", help=t("pool.cli_plan"))
     pl.add_argument("--session", type=Path, required=True, help=t("pool.cli_session"))
-    pl.add_argument("--draw-record", type=Path, required=True)
-    pl.add_argument("--out", type=Path, required=True)
+    pl.add_argument("--draw-record", type=Path, required=True, help=t("pool.cli_pack_draw_record"))
+    pl.add_argument("--out", type=Path, required=True, help=t("pool.cli_plan_out"))
     pl.add_argument("--keys", type=Path, help=t("cli.keys"))
 
 
