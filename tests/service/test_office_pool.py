@@ -20,6 +20,7 @@ from zc_review.seal.pki import load_office_keys
 from zc_review.service.errors import ServiceError
 from zc_review.service.office import credit, drawcheck, drawing
 from zc_review.service.office import pool as P
+from zc_review.service.office.register_checks import DRAW_RECORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
@@ -38,6 +39,17 @@ def run(tmp: Path, keys_dir: Path, *, session: Path = DEMO / "session.yaml", poo
     return drawing.draw(pool_dir=pool, session_file=session, seed=seed, seed_again=seed_again, out_dir=tmp / "out",
                   keys=load_office_keys(keys_dir), answer=lambda eid, kind: answers[eid], designate=lambda m: des,
                   credit_path=credit_path or tmp / "credit.json", previous=previous or [])
+
+
+@pytest.fixture(scope="module")
+def office_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's own office keys: its official packs of the demo session must not supersede, in the shared
+    register, the package the other modules' demo bundles answer."""
+    from zc_review.service.office import keygen
+
+    keys = tmp_path_factory.mktemp("pool-office") / "keys"
+    keygen(keys, "青川市人力资源和社会保障局")
+    return keys
 
 
 @pytest.fixture(scope="module")
@@ -321,7 +333,7 @@ def test_pack_finds_the_conflicts_and_refuses_them_undecided(tmp_path: Path, dra
         _pack(drawn_input, tmp_path, office_keys, draw_record=drawn.record_path, credit_path=tmp_path / "c.json")
     assert exc.value.code == "conflict_undecided"
     assert "E006" in exc.value.message and "A003" in exc.value.message and "青川建工集团" in exc.value.message
-    assert list(tmp_path.iterdir()) == [] or not (tmp_path / "s.zcp").exists()
+    assert list(tmp_path.iterdir()) == []  # nothing written: not even the attachments log
 
 
 def test_pack_with_decisions_records_both_and_ships_the_draw_record(tmp_path: Path, drawn_input: Path,
@@ -344,6 +356,13 @@ def test_pack_with_decisions_records_both_and_ships_the_draw_record(tmp_path: Pa
     assert log["hits"][1]["reason"] == "已调离该单位" and log["hits"][1]["decided_by"] == "范家豪"
     payload = parse_payload(office_recover_package(res.package_path.read_bytes(), load_office_keys(office_keys)))
     assert payload.draw_record == drawn.record_path.read_bytes()
+    filed = office_keys / DRAW_RECORDS
+    assert (filed / f"{res.package_id}.json").read_bytes() == drawn.record_path.read_bytes()
+    # a package re-issued by office recover keeps its draw record, filed under the new id too
+    from zc_review.service.office import recover
+
+    again = recover(res.package_path, office_keys, tmp_path / "again.zcp")
+    assert (filed / f"{again.package_id}.json").read_bytes() == drawn.record_path.read_bytes()
 
 
 def test_a_dismissal_needs_a_reason(tmp_path: Path, drawn_input: Path, office_keys: Path) -> None:

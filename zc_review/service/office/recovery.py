@@ -103,6 +103,10 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
         package_id=new_header.package_id, issued_at=now.strftime("%Y-%m-%d %H:%M"), rehearsal=defn.rehearsal)
         for pid, name, label, secret in people])
     write_atomic(out, new)
+    if old.draw_record is not None:  # the re-issued package keeps its draw record: file it under the new id too
+        from zc_review.service.office.register_checks import DRAW_RECORDS
+
+        write_atomic(keys_dir / DRAW_RECORDS / f"{new_header.package_id}.json", old.draw_record, 0o600)
     record_issue(keys_dir, keys, IssuedPackage(
         package_id=new_header.package_id, session_id=defn.session_id, rehearsal=defn.rehearsal,
         device_cert_sha256=cert_sha256(device_cert), issued_at=new_header.created.isoformat(), source="recover"),
