@@ -505,3 +505,21 @@ def test_cli_draw_at_the_terminal(tmp_path: Path, office_keys: Path, monkeypatch
     assert main(["office", "draw", "--pool", str(DEMO / "pool"), "--session", str(DEMO / "session.yaml"),
                  "--out", str(tmp_path / "out2"), "--keys", str(office_keys)]) == 2
     assert "输入已结束" in capsys.readouterr().err and not (tmp_path / "out2").exists()
+
+
+def test_cli_pack_asks_each_conflict_at_the_terminal(tmp_path: Path, drawn_input: Path, drawn: drawing.DrawResult,
+                                                     office_keys: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from zc_review.cli import main
+
+    answers = iter(["范家豪", "y", "n", "已调离该单位"])
+    prompts: list[str] = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or next(answers))
+    assert main(["office", "pack", str(drawn_input), "--out", str(tmp_path / "s.zcp"), "--keys", str(office_keys),
+                 "--fast-kdf", "--draw-record", str(drawn.record_path), "--credit", str(tmp_path / "c.json")]) == 0
+    assert "确认人" in prompts[0] and "E006" in prompts[1] and "E011" in prompts[2]
+    out = capsys.readouterr().out
+    assert "确认回避：E006" in out and "排除：E011" in out and "已调离该单位" in out
+    log = json.loads((tmp_path / "s-conflicts.json").read_text("utf-8"))
+    assert [(h["decision"], h["decided_by"]) for h in log["hits"]] == [("confirmed", "范家豪"), ("dismissed", "范家豪")]

@@ -77,7 +77,7 @@ def extend_pack(pk: argparse.ArgumentParser) -> None:
 
 def pack_options(args: argparse.Namespace) -> dict[str, Any]:
     """``office pack``'s keyword arguments from those options; at a terminal, undecided hits are asked."""
-    decide = _ask_conflict if sys.stdin.isatty() and args.conflicts_decisions is None else None
+    decide = _AskConflict(args.decided_by) if sys.stdin.isatty() and args.conflicts_decisions is None else None
     return {"draw_record": args.draw_record, "conflict_decisions": args.conflicts_decisions,
             "decided_by": args.decided_by, "credit_path": args.credit, "decide": decide}
 
@@ -102,14 +102,20 @@ def _input(prompt: str) -> str:
         raise ServiceError("input_ended") from None
 
 
-def _ask_conflict(line: str) -> tuple[bool, str]:
-    while True:
-        a = _input(t("pool.conflict_prompt", hit=line)).strip().lower()
-        if a in ("y", "n"):
-            break
-    if a == "y":
-        return True, ""
-    return False, _input(t("pool.conflict_reason_prompt")).strip()
+class _AskConflict:
+    """The terminal's questions for each detected conflict; asks who decides once, at the first hit."""
+
+    def __init__(self, decided_by: str) -> None:
+        self.decided_by = decided_by.strip()
+
+    def __call__(self, line: str) -> tuple[bool, str, str]:
+        while not self.decided_by:
+            self.decided_by = _input(t("pool.decided_by_prompt")).strip()
+        while (a := _input(t("pool.conflict_prompt", hit=line)).strip().lower()) not in ("y", "n"):
+            pass
+        if a == "y":
+            return True, "", self.decided_by
+        return False, _input(t("pool.conflict_reason_prompt")).strip(), self.decided_by
 
 
 def dispatch(args: argparse.Namespace) -> int:

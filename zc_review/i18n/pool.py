@@ -105,6 +105,7 @@ MESSAGES: dict[str, str] = {
     "pool.conflict_hit": "{reviewer} {reviewer_name}（{reviewer_employer}）与申报人 {applicant}（{applicant_employer}）：同一工作单位（“{form}”）",
     "pool.conflict_prompt": "{hit}\n确认回避请输入 y；排除请输入 n：",
     "pool.conflict_reason_prompt": "排除理由：",
+    "pool.decided_by_prompt": "系统检出需确认的回避关系。请输入确认人（办事机构工作人员）姓名：",
     "pool.conflict_reason": "同一工作单位（系统检出，办事机构确认）",
     "pool.conflict_listed": "已在 conflicts.yaml 中申报",
     "pool.conflict_listed_line": "回避（已在 conflicts.yaml 中申报，系统检出一致）：{hit}",

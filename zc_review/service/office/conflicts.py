@@ -22,8 +22,8 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.office.files import Reader, show
 
-Decider = Callable[[str], tuple[bool, str]]
-"""Asked once per undecided hit with its Chinese line: returns ``(confirmed, reason)``."""
+Decider = Callable[[str], tuple[bool, str, str]]
+"""Asked once per undecided hit with its Chinese line: returns ``(confirmed, reason, who decided)``."""
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ def resolve(defn: SessionDefinition, hits: Sequence[d.EmployerHit], *,
             choice, reason = decisions[key]
             confirmed, who = choice == "confirm", decided_by
         elif decide is not None:
-            confirmed, reason = decide(line)
-            who = decided_by
+            confirmed, reason, who = decide(line)
+            who = who or decided_by
         else:
             undecided.append(line)
             continue
