@@ -9,7 +9,7 @@ rubrics/, applicants/<id>/dossier.yaml, conflicts.yaml) and its script.json: 31 
 vice-chairs, 27 members; none intermediate, RULES.md §1), two staff, six panels of five members with one
 group each (pass rate 0.6), the engineering rubric of data/demo (material 70 % + defence 30 %), one recusal per
 panel declared beforehand, one reviewer absent (quorum still met: 30 of 31), every panel member scoring every
-applicant of the panel, scoring ordered by reviewer (as a panel works), designed agree counts around the 2/3
+applicant of the panel, scoring ordered by reviewer (as a panel works; the builder's order), designed agree counts around the 2/3
 edge and the cap, and the failure reasons found by running the rules (tools/make_demo_script.py's builder).
 ``--attachments K`` gives the first K applicants one small PDF each (the same bytes) for the extraction cost.
 
@@ -113,26 +113,12 @@ def make_input(out: Path, applicants: int, *, seed: int = 9, attachments: int = 
     _dump(out / "conflicts.yaml", {"conflicts": conflicts}, "# 规模测试：预先申报的回避关系")
 
 
-def by_reviewer(script: dict[str, Any]) -> dict[str, Any]:
-    """Order the scoring actions by reviewer (each reviewer's whole turn at once), as a panel works."""
-    acts = script["actions"]
-    idx = [i for i, a in enumerate(acts) if a["action"] in ("view_dossier", "scores")]
-    if not idx:
-        return script
-    block = [acts[i] for i in idx]
-    pairs = [block[i:i + 2] for i in range(0, len(block), 2)]
-    order = {r: k for k, r in enumerate(dict.fromkeys(p[0]["reviewer"] for p in pairs))}
-    pairs.sort(key=lambda p: order[p[0]["reviewer"]])  # stable: within a reviewer, the applicants' order stays
-    script["actions"] = acts[:idx[0]] + [a for p in pairs for a in p] + acts[idx[-1] + 1:]
-    return script
-
-
 def make_scale(out: Path, applicants: int, *, seed: int = 9, attachments: int = 0) -> Path:
     """Input folder and script.json for ``applicants`` applicants; returns ``out``."""
     make_input(out, applicants, seed=seed, attachments=attachments)
     defn, _ = load_office_input(out)
     script = build(defn, absent=["R31"], room_recusal=None, tie_group=None, cap_group=GROUP_IDS[1], seed=seed)
-    script = by_reviewer(resolve_failure_reasons(script, defn))
+    script = resolve_failure_reasons(script, defn)
     (out / "script.json").write_text(json.dumps(script, ensure_ascii=False, indent=0) + "\n", "utf-8")
     return out
 
