@@ -280,7 +280,8 @@ def _signoffs_line(f: Facts) -> str:
 
 def _outcome_final(f: Facts) -> Check:
     """The recomputed outcome is final (no run-off or decision pending)."""
-    return Check("outcome.final", bool(f.recomputed.get("final")))
+    ok = bool(f.recomputed.get("final"))
+    return Check("outcome.final", ok, "" if ok else "not final")
 
 
 RECOMPUTE = Section("office.check_recompute", (Spec("outcome.recompute", _outcome_recompute),
