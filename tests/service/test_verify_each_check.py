@@ -613,10 +613,11 @@ def _signoffs_detail(b: Base) -> str:
 
 
 # When the outcome does not recompute: the checks that compare with the recomputed numbers fail with it
-# (``signoffs.complete`` has no digest to look for, so it cannot tell; it passes).
+# (``signoffs.complete`` has no digest to look for: it fails "not recomputed", never passes on an empty one).
 _NOT_RECOMPUTED: dict[str, Any] = {
-    "failed": ["outcome.recompute", "outcome.declared", "outcome.final", "digest.minutes"],
-    "others": {"outcome.declared": "not recomputed", "outcome.final": "not final", "digest.minutes": "not recomputed"},
+    "failed": ["outcome.recompute", "outcome.declared", "signoffs.complete", "outcome.final", "digest.minutes"],
+    "others": {"outcome.declared": "not recomputed", "signoffs.complete": "not recomputed",
+               "outcome.final": "not final", "digest.minutes": "not recomputed"},
 }
 
 CASES: dict[str, Case] = {

@@ -269,7 +269,12 @@ def _signed_results(f: Facts) -> list[dict[str, Any]]:
 
 
 def _signoffs(f: Facts) -> Check:
-    """Every attending member signed the results whose digest is that of the recomputed numbers."""
+    """Every attending member signed the results whose digest is that of the recomputed numbers.
+
+    Without recomputed numbers there is no digest to look for: the check fails ("not recomputed"), it never
+    passes on an empty digest (which every statement would contain)."""
+    if f.recompute_error or not f.recomputed:
+        return Check("signoffs.complete", False, "not recomputed")
     ok = {sg["person_id"] for sg in _signed_results(f)} == f.attending and bool(f.attending)
     return Check("signoffs.complete", ok, _signoffs_line(f))
 
