@@ -1,7 +1,7 @@
 """``make bench``: the figures of issue 2 on this machine.
 
 1. time from ``zc-review open PACKAGE`` (a real process in tmux) to the first screen, and from typing the
-   opening secrets to the recorder's login prompt (signature check + two age scrypt layers + load);
+   opening secrets to the recorder's login prompt (signature check + two scrypt-derived age layers + load);
 2. keystroke-to-screen on the scoring grid and on the ballot screen (a key event posted to the app until
    the screen has processed it and refreshed), median and worst;
 3. export and import of the demo's sealed bundle;
