@@ -35,7 +35,8 @@ a detail saying they could not be checked:
 
 ``bundle.size`` is refused before the file is read (a sparse file one byte over 1 GiB); the standalone
 verifier reads the whole file first, so it is not run on that case (1 GiB read, for a comparison of
-``len`` with a constant).
+``len`` with a constant). ``draw.record`` reads the draw record the office filed at pack beside its register
+(issue 11), which the auditor's verifier, given only the bundle, does not have: not run through it either.
 """
 
 from __future__ import annotations
@@ -593,6 +594,25 @@ def _no_register(b: Base, out: Path) -> Made:
     return build(b, out, keys=keys)
 
 
+def _draw_record_of_other_roles(b: Base, out: Path) -> Made:
+    """A draw record filed for the demo package, signed by the office root, the staff and the supervisor, in
+    which the chair is a plain member: not the bundle's committee."""
+    from zc_review.seal.drawsign import issue_signers, sign_record
+    from zc_review.service.office.register_checks import DRAW_RECORDS
+
+    keys = _keys_copy(b, out)
+    now = datetime.now(UTC)
+    members = [{"expert": r["id"], "committee_role": r["committee_role"]} for r in b.record["session"]["reviewers"]]
+    members[0]["committee_role"] = "member"
+    body: dict[str, Any] = {"algorithm": "zc-review-draw-v1", "session_id": _sid(b), "seed": "2025112036",
+                            "drawn_at": now.isoformat(), "members": members}
+    body["signers"], private = issue_signers(b.office, [("staff", "S02", "范家豪"), ("supervisor", "S01", "孟嘉怡")], now)
+    record = {"format": "zc-review draw record", "version": 1} | sign_record(body, private, b.office)
+    (keys / DRAW_RECORDS).mkdir()
+    (keys / DRAW_RECORDS / f"{b.demo.package_id}.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    return build(b, out, keys=keys)
+
+
 def _rehearsal_id(b: Base, out: Path) -> Made:
     """The package id given the rehearsal mark in the record, the manifest and the register (re-signed by
     the office root), the definition still official."""
@@ -648,6 +668,7 @@ CASES: dict[str, Case] = {
     "register.official": Case(_with_register(lambda e: e.update(rehearsal=True)),
                               lambda b: _t("office.kind_rehearsal")),
     "register.latest": Case(_with_register(lambda e: e.update(superseded_by="f" * 32)), lambda b: "f" * 32),
+    "draw.record": Case(_draw_record_of_other_roles, lambda b: "不一致", standalone=False),
     "certs.chain": Case(_rec(lambda r: r["certificates"].update({ABSENT: _self_signed_copy(r["certificates"][ABSENT])})),
                         lambda b: ABSENT),
     "certs.holder": Case(_full(lambda b, r, _log: _holder_of_another(b, r)), lambda b: ABSENT),
