@@ -220,6 +220,7 @@ def _session_copy(tmp: Path, edit: Any) -> Path:
     (lambda p: p["reappoint"].append("E020"), "draw_reappoint_not_last_year", "第二十六条(一)1"),
     (lambda p: p["seats"][0].update(count=8), "draw_total_even", "第十四条"),
     (lambda p: p.update(ratio=2), "draw_ratio_low", "第二十六条(一)2"),
+    (lambda p: p["staff"][1].update(role="supervisor"), "draw_staff_roles", "RULES.md §1"),
 ])
 def test_a_plan_that_breaks_rotation_or_composition(tmp_path: Path, office_keys: Path, edit: Any, code: str,
                                                      source: str) -> None:

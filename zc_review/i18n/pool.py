@@ -22,6 +22,7 @@ MESSAGES: dict[str, str] = {
     "draw_reappoint_too_many": "拟续任 {count} 人，超过上年度评审专家总数 {last} 人的 2/3（最多 {limit} 人）；每年调整数量应占上年度总数的 1/3 以上。（依据：000 第二十六条(一)1）",
     "draw_consecutive": "专家 {expert} 已连续 {years} 年参加本评委会评审，一般不超过 {limit} 年，不能续任。（依据：000 第二十六条(一)1）",
     "draw_total_even": "抽取方案的评审专家总数为 {total}，评委会组成人员应当是单数。（依据：000 第十四条）",
+    "draw_staff_roles": "抽取方案的工作人员应有纪检监察人员 1 名、记录人 1 名，现为 {supervisors} 名、{recorders} 名。（依据：RULES.md §1；000 第二十六条(一)）",
     "draw_ratio_low": "抽取比例 1:{ratio} 低于规定的 1:3。（依据：000 第二十六条(一)2）",
     "draw_specialty_twice": "抽取方案中专业“{specialty}”出现了两次。（依据：docs/INPUT.md）",
     "draw_specialty_unknown": "专家 {expert} 的专业“{specialty}”不在抽取方案中。（依据：docs/INPUT.md）",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,7 +100,7 @@ def _composition(members: list[d.Expert], total: int) -> None:
 
 def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: Any,
          answer: d.Answerer, designate: Callable[[list[d.Expert]], Designations],
-         seed_again: str | None = None, previous: list[Path] = (),  # type: ignore[assignment]
+         seed_again: str | None = None, previous: Sequence[Path] = (),
          credit_path: Path | None = None, clock: Callable[[], dt.datetime] = utcnow) -> DrawResult:
     """Draw the committee, sign the record and write ``<out_dir>/draw-record.json`` and ``committee.yaml``.
 
@@ -139,6 +139,9 @@ def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: 
     experts = {e.id: e for e in pool.experts}
     try:
         d.check_plan(plan.seats, plan.ratio)
+        roles = [str(x["role"]) for x in plan.staff]
+        if roles.count("supervisor") != 1 or roles.count("recorder") != 1:
+            raise RuleError("draw_staff_roles", supervisors=roles.count("supervisor"), recorders=roles.count("recorder"))
         for rid in plan.reappoint:
             if rid not in experts:
                 raise RuleError("draw_reappoint_not_last_year", expert=rid)
