@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     rg = office.add_parser("register", help=t("cli.register"))
     rg.add_argument("packages", type=Path, nargs="+", help=t("cli.register_packages"))
     rg.add_argument("--keys", type=Path, help=t("cli.keys"))
+    from zc_review.cli.office_archive import add_parsers as add_archive_parsers
+
+    add_archive_parsers(office)  # db upgrade, sessions, applicant, notice, complaint, filing (issue 10)
 
     trust = sub.add_parser("trust", help=t("cli.trust")).add_subparsers(dest="trust_command", required=True)
     ta = trust.add_parser("add", help=t("cli.trust_add"))
@@ -102,6 +105,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     from zc_review.cli import commands
 
     if args.command == "office":
+        from zc_review.cli import office_archive
+
+        if args.office_command in office_archive.COMMANDS:
+            return office_archive.run(args)
         return {"keygen": commands.keygen, "pack": commands.pack, "verify": commands.verify,
                 "import": commands.import_, "recover": commands.recover,
                 "register": commands.register}[args.office_command](args)
