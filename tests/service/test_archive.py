@@ -19,9 +19,10 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, Packed, _pack, new_room
-from tests.pg import archive_url, pg_server  # noqa: F401  (fixtures)
 from zc_review.service.errors import ServiceError
 from zc_review.service.script import ScriptRunner
+
+pytest_plugins = ["tests.pg"]  # the fixtures pg_server and archive_url
 
 SESSION = "QC-GC-ZJ-2025"
 LAST_YEAR = "QC-GC-ZJ-2024"
@@ -181,7 +182,7 @@ def test_notice_pdf_and_xlsx_without_reviewers(bundles: Bundles, archive_url: st
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "评审结果公示" in text and "2025-10-11" in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "WQY" in fonts and "Helvetica" not in fonts
+    assert "WenQuanYi" in fonts and "Helvetica" not in fonts
     rows = list(load_workbook(xlsx).active.iter_rows(values_only=True))
     assert rows[1][:2] == ("编号", "姓名") and len(rows) == 2 + 36 + 2
     everything = text + json.dumps(rows, ensure_ascii=False, default=str)

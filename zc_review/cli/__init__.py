@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     dm.add_argument("input", type=Path, nargs="?", default=Path("data/demo"))
     dm.add_argument("--out", type=Path, default=Path("reports/demo"))
     dm.add_argument("--no-tui", action="store_true", help=t("cli.no_tui"))
+    from zc_review.cli.office_archive import add_demo_arguments
+
+    add_demo_arguments(dm)  # --as-of: the day the office's filing is judged on (issue 10)
     return p
 
 

@@ -219,3 +219,41 @@ def complaint(args: argparse.Namespace) -> None:
                       Text(t("office.signed_yes"), style="green") if c.signed else
                       Text(t("office.signed_no"), style="bold red") if c.signed is False else "—")
     console.print(table)
+
+
+def add_demo_arguments(dm: argparse.ArgumentParser) -> None:
+    """``demo --as-of DATE``: the office's clock for the weeks after the session (default: the day after the
+    notice period, so the demo can file)."""
+    dm.add_argument("--as-of", type=_date, help=t("office.cli_demo_as_of"))
+
+
+def demo_office(url: str, session_id: str, keys: Path, out: Path, scheduled: str, as_of: date | None) -> None:
+    """The demo's last steps at the office: the public notice, starting the working day after the session,
+    and, judged on ``as_of`` (default: the day after the notice period), the filing pack; prints their paths.
+
+    The filing is skipped with a message when ``as_of`` falls within the notice period (nothing is refused:
+    the demo shows the state). Raises: ServiceError from the notice or the filing.
+    """
+    from datetime import timedelta
+
+    from zc_review.cli.commands import console
+    from zc_review.service.errors import ServiceError
+    from zc_review.service.office.archive_filing import write_filing
+    from zc_review.service.office.archive_notice import draft_notice
+
+    start = date.fromisoformat(scheduled) + timedelta(days=1)
+    first = draft_notice(url, session_id, out, start=start, today=start)
+    day = as_of or first.last_day + timedelta(days=1)
+    n = draft_notice(url, session_id, out, today=day)
+    console.print(t("office.cli_notice_done", session=n.session_id, first=n.first_day.isoformat(),
+                    last=n.last_day.isoformat(), days=n.working_days, state=n.state_label,
+                    files="\n  ".join(str(f) for f in n.files)))
+    try:
+        res = write_filing(url, session_id, out, keys, today=day)
+    except ServiceError as exc:
+        if exc.code != "filing_notice_open":
+            raise
+        console.print(Text(exc.message, style="yellow"))
+        return
+    console.print(t("office.cli_filing_done", session=session_id, folder=str(res.folder),
+                    files="\n  ".join(str(f) for f in res.files), sha=res.manifest_sha256))
