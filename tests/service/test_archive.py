@@ -340,3 +340,22 @@ def test_an_older_schema_is_not_changed_behind_the_office(archive_url: str) -> N
     with pytest.raises(ServiceError) as err:
         list_sessions(archive_url)
     assert err.value.code == "archive_legacy"
+
+
+def test_cli_refusals_are_one_chinese_line_and_exit_2(archive_url: str, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from zc_review.cli import main
+
+    assert main(["office", "db", "upgrade", "--db", archive_url]) == 0
+    assert "0001" in capsys.readouterr().out
+    cases = [(["office", "notice", "QC-NOPE", "--out", str(tmp_path / "n"), "--db", archive_url], "QC-NOPE"),
+             (["office", "filing", "QC-NOPE", "--out", str(tmp_path / "f"), "--db", archive_url], "QC-NOPE"),
+             (["office", "complaint", "add", "QC-NOPE", "A001", "--summary", "x", "--db", archive_url], "QC-NOPE"),
+             (["office", "applicant", "张三", "--db", archive_url], "张三")]
+    for argv, shown in cases:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert shown in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "n").exists() and not (tmp_path / "f").exists()
+    assert main(["office", "sessions", "--db", archive_url]) == 0
+    assert "还没有会议" in capsys.readouterr().out
