@@ -18,6 +18,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,23 +30,28 @@ from tests.tooling import require_tool, tool_path
 PG_USER = "postgres"
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[Any]:
-    """A running PostgreSQL server on 127.0.0.1 (trust authentication, user ``postgres``)."""
-    require_tool("pg_ctl")
+@contextmanager
+def running_server() -> Iterator[Any]:
+    """Start a throw-away PostgreSQL server (pytest-postgresql's executor) and stop and remove it after.
+
+    Yields: the ``PostgreSQLExecutor`` (``host``, ``port``, ``user``). Raises: RuntimeError without pg_ctl,
+    or as root without the ``postgres`` system user. Used by :func:`pg_server` and tests/bench/bench_archive.py.
+    """
     import port_for
     from pytest_postgresql.executors import PostgreSQLExecutor
 
     pg_ctl = tool_path("pg_ctl")
-    assert pg_ctl is not None
+    if pg_ctl is None:
+        raise RuntimeError("pg_ctl not found (apt-get install postgresql)")
     base = Path(tempfile.mkdtemp(prefix="zc-pg-"))
     executable = pg_ctl
     if os.geteuid() == 0:
         try:
             pw = pwd.getpwnam(PG_USER)
         except KeyError:
-            pytest.fail(f"running as root needs the system user {PG_USER!r} (apt-get install postgresql)",
-                        pytrace=False)
+            shutil.rmtree(base)
+            raise RuntimeError(f"running as root needs the system user {PG_USER!r} (apt-get install postgresql)") \
+                from None
         os.chown(base, pw.pw_uid, pw.pw_gid)
         wrapper = base / "pg_ctl-as-postgres"
         wrapper.write_text(f'#!/bin/sh\ncd "{base}" && exec runuser -u {PG_USER} -- "{pg_ctl}" "$@"\n')
@@ -54,26 +60,33 @@ def pg_server() -> Iterator[Any]:
     executor = PostgreSQLExecutor(executable=executable, host="127.0.0.1", port=port_for.select_random(),
                                   datadir=str(base / "data"), unixsocketdir=str(base), logfile=str(base / "server.log"),
                                   startparams="-w", dbname="zc_archive", user=PG_USER)
-    executor.start()
     try:
+        executor.start()
         yield executor
     finally:
         executor.stop()
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _postgresql_url(request: pytest.FixtureRequest) -> Iterator[str]:
+def new_database(server: Any) -> Iterator[str]:
+    """A new, empty database on ``server``, yielded as its SQLAlchemy URL and dropped afterwards."""
     from pytest_postgresql.janitor import DatabaseJanitor
 
-    server = request.getfixturevalue("pg_server")
     name = f"zc_{uuid.uuid4().hex[:12]}"
-    janitor = DatabaseJanitor(user=server.user, host=server.host, port=server.port,
-                              dbname=name, password=None)
+    janitor = DatabaseJanitor(user=server.user, host=server.host, port=server.port, dbname=name, password=None)
     janitor.init()
     try:
         yield f"postgresql+psycopg://{server.user}@{server.host}:{server.port}/{name}"
     finally:
         janitor.drop()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A running PostgreSQL server on 127.0.0.1 (trust authentication, user ``postgres``)."""
+    require_tool("pg_ctl")
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -82,4 +95,4 @@ def archive_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'archive.db'}"
     else:
-        yield from _postgresql_url(request)
+        yield from new_database(request.getfixturevalue("pg_server"))

@@ -359,3 +359,20 @@ def test_cli_refusals_are_one_chinese_line_and_exit_2(archive_url: str, tmp_path
     assert not (tmp_path / "n").exists() and not (tmp_path / "f").exists()
     assert main(["office", "sessions", "--db", archive_url]) == 0
     assert "还没有会议" in capsys.readouterr().out
+
+
+def test_a_concurrent_import_of_the_same_session_is_refused_whole(bundles: Bundles, archive_url: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two offices import the same session at once: the second's check ran before the first committed (the
+    check is made to miss the row), so its insert meets the key: a clear message, nothing of it kept."""
+    from zc_review.service.office import import_bundle
+    from zc_review.storage.archive import make_archive_engine, table_rows
+    from zc_review.storage.repo import archive as repo
+
+    import_bundle(bundles.this_year, bundles.keys, archive_url)
+    before = table_rows(make_archive_engine(archive_url))
+    monkeypatch.setattr(repo, "filed_sha256", lambda **_: None)
+    with pytest.raises(ServiceError) as err:
+        import_bundle(bundles.this_year, bundles.keys, archive_url)
+    assert err.value.code == "archive_write_conflict" and "重新执行" in err.value.message
+    assert table_rows(make_archive_engine(archive_url)) == before

@@ -330,4 +330,5 @@ MESSAGES: dict[str, str] = {
     "office.cli_complaints_title": "投诉与复查（{n} 件）",
     "office.cli_evidence_done": "投诉 {id} 的证据摘录已写入 {path}（申报人 {code}：{scores} 份评分，{recusals} 项回避；不含投票人与选票的对应）。",
     "office.cli_demo_as_of": "演示中办事机构的日期（YYYY-MM-DD；默认公示期满的次日，演示随后生成备案材料）",
+    "archive_write_conflict": "档案库 {url} 中的同一条记录刚被其他人写入（{error}），本次操作未保存任何内容；请重新执行该命令。",
 }

@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, DateTime, LargeBinary, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import registry
 from sqlmodel import Field, Session, SQLModel, create_engine
 
@@ -34,7 +35,8 @@ LEGACY_TABLES = frozenset({"importedbundle", "importedresult"})
 class ArchiveError(Exception):
     """The archive cannot be used: ``kind`` is ``unreachable`` (cannot connect: ``detail`` says why),
     ``outdated`` (schema older than this program: ``detail`` the revision), ``legacy`` (tables of the first
-    importer without migrations) or ``newer`` (schema newer than this program)."""
+    importer without migrations), ``newer`` (schema newer than this program) or ``conflict`` (a write met a
+    row written meanwhile by another user)."""
 
     def __init__(self, kind: str, detail: str = "") -> None:
         super().__init__(f"{kind}: {detail}")
@@ -177,13 +179,19 @@ def _alembic_config(engine: Engine) -> Any:
     return cfg
 
 
-def head_revision() -> str:
-    """The newest migration's revision id (what :func:`upgrade` brings a database to)."""
+@cache
+def _revisions() -> tuple[str, frozenset[str]]:
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    head = scripts.get_current_head()
     assert head is not None
-    return head
+    return head, frozenset(s.revision for s in scripts.walk_revisions())
+
+
+def head_revision() -> str:
+    """The newest migration's revision id (what :func:`upgrade` brings a database to); read once a process."""
+    return _revisions()[0]
 
 
 def current_revision(engine: Engine) -> tuple[str | None, set[str]]:
@@ -239,22 +247,22 @@ def ensure_current(engine: Engine) -> None:
         return
     if rev is None and tables & LEGACY_TABLES:
         raise ArchiveError("legacy", ", ".join(sorted(tables & LEGACY_TABLES)))
-    from alembic.script import ScriptDirectory
-
-    known = {s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
-    raise ArchiveError("outdated" if rev in known or rev is None else "newer", rev or "—")
+    raise ArchiveError("outdated" if rev in _revisions()[1] or rev is None else "newer", rev or "—")
 
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Session]:
     """One committed transaction on the archive (rolled back whole on any error).
 
-    Raises: ArchiveError("unreachable") when the database goes away meanwhile.
+    Raises: ArchiveError("conflict") when a key written meanwhile by someone else refuses this write (nothing
+    of it is kept), ArchiveError("unreachable") when the database goes away meanwhile.
     """
     try:
         with Session(engine, expire_on_commit=False) as s:
             yield s
             s.commit()
+    except IntegrityError as exc:  # another office wrote the same row meanwhile (PostgreSQL, many users)
+        raise ArchiveError("conflict", _first_line(exc)) from None
     except SQLAlchemyError as exc:
         raise ArchiveError("unreachable", _first_line(exc)) from None
 
@@ -277,3 +285,4 @@ def table_rows(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     meta.reflect(bind=engine)
     with engine.connect() as conn:
         return {name: [dict(r._mapping) for r in conn.execute(select(tbl))] for name, tbl in meta.tables.items()}
+

@@ -46,6 +46,8 @@ def archive_error(exc: Any, url: str) -> ServiceError:
         return ServiceError("archive_outdated", url=shown, revision=exc.detail)
     if exc.kind == "newer":
         return ServiceError("archive_newer", url=shown, revision=exc.detail)
+    if exc.kind == "conflict":
+        return ServiceError("archive_write_conflict", url=shown, error=exc.detail)
     if exc.kind == "legacy":
         return ServiceError("archive_legacy", url=shown, tables=exc.detail)
     return ServiceError("archive_unreachable", url=shown, error=exc.detail)
@@ -58,7 +60,8 @@ def archive(url: str, *, write: bool = False) -> Iterator[Any]:
     Yields: a storage session for ``storage.repo.archive``; with ``write`` it is committed when the block
     ends without error and rolled back whole otherwise.
     Raises: ServiceError("archive_unreachable") (cannot connect, wrong URL), ("archive_outdated")
-    (run ``office db upgrade``), ("archive_newer"), ("archive_legacy").
+    (run ``office db upgrade``), ("archive_newer"), ("archive_legacy"), ("archive_write_conflict") (someone
+    else wrote the same record meanwhile: nothing of this write is kept).
     """
     from zc_review.storage.archive import ArchiveError, ensure_current, make_archive_engine, reading, writing
 
@@ -139,7 +142,7 @@ def list_sessions(url: str, *, today: date | None = None) -> list[SessionLine]:
         rows = repo.filed_sessions(session=s)
         notices = repo.notices(session=s)
         counts = repo.complaint_counts(session=s)
-        filed = {r.session_id for r in rows if repo.filing(session=s, session_id=r.session_id) is not None}
+        filed = repo.filed_ids(session=s)
     out = []
     for r in rows:
         n = notices.get(r.session_id)

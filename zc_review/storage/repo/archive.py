@@ -109,6 +109,21 @@ def complaint_counts(*, session: Session) -> dict[str, int]:
     return {sid: int(n) for sid, n in session.exec(stmt)}
 
 
+def filed_ids(*, session: Session) -> set[str]:
+    """The ids of the sessions whose filing pack was written."""
+    return set(session.exec(select(ArchiveFiling.session_id)))
+
+
 def filing(*, session: Session, session_id: str) -> ArchiveFiling | None:
     """The session's filing record, or None before the pack is written."""
     return session.get(ArchiveFiling, session_id)
+
+
+def database_size(*, session: Session) -> int:
+    """The archive's size on disk in bytes: ``pg_database_size`` on PostgreSQL; on SQLite the pages in use
+    (``page_count × page_size``, the WAL not counted)."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one())
+    pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar_one())
+    return pages * int(conn.exec_driver_sql("PRAGMA page_size").scalar_one())
