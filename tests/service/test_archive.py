@@ -376,3 +376,41 @@ def test_a_concurrent_import_of_the_same_session_is_refused_whole(bundles: Bundl
         import_bundle(bundles.this_year, bundles.keys, archive_url)
     assert err.value.code == "archive_write_conflict" and "重新执行" in err.value.message
     assert table_rows(make_archive_engine(archive_url)) == before
+
+
+def test_the_migrations_make_exactly_the_models_schema_and_go_back(archive_url: str) -> None:
+    """Alembic's autogenerate finds nothing to change after ``upgrade`` (the tables, columns, types, keys and
+    indexes the code uses are the ones the revisions made), on SQLite and PostgreSQL; downgrade removes them."""
+    from alembic import command
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from zc_review.storage.archive import (
+        ArchiveBase,
+        _alembic_config,
+        make_archive_engine,
+        table_rows,
+        upgrade,
+    )
+
+    engine = make_archive_engine(archive_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), ArchiveBase.metadata) == []
+    command.downgrade(_alembic_config(engine), "base")
+    assert set(table_rows(engine)) == {"alembic_version"}
+    upgrade(engine)
+    assert len(table_rows(engine)) == 6
+
+
+def test_a_longer_notice_keeps_its_period_when_drafted_again(bundles: Bundles, archive_url: str,
+                                                             tmp_path: Path) -> None:
+    from zc_review.service.office.archive_notice import draft_notice
+
+    _filed(bundles, archive_url)
+    first = draft_notice(archive_url, SESSION, tmp_path, start=date(2026, 2, 12), working_days=7,
+                         today=date(2026, 2, 11))
+    assert (first.first_day, first.last_day) == (date(2026, 2, 12), date(2026, 2, 27))  # 春节 15–23 February
+    again = draft_notice(archive_url, SESSION, tmp_path, start=date(2026, 2, 12), today=date(2026, 2, 28))
+    assert (again.first_day, again.last_day, again.working_days, again.state) == (
+        first.first_day, first.last_day, 7, "over")

@@ -238,10 +238,15 @@ def ensure_current(engine: Engine) -> None:
     Raises: ArchiveError("outdated") (run ``office db upgrade``), ("newer") (a newer zc-review made it),
     ("legacy"), ("unreachable").
     """
+    from alembic.runtime.migration import MigrationContext
+
+    try:
+        with engine.connect() as conn:  # one query when the schema is current (every command's case)
+            if MigrationContext.configure(conn).get_current_revision() == head_revision():
+                return
+    except SQLAlchemyError as exc:
+        raise ArchiveError("unreachable", _first_line(exc)) from None
     rev, tables = current_revision(engine)
-    head = head_revision()
-    if rev == head:
-        return
     if rev is None and not tables:
         upgrade(engine)
         return

@@ -135,8 +135,9 @@ def draft_notice(url: str, session_id: str, out_dir: Path, *, start: date | None
             n = ArchiveNotice(session_id=session_id, first_day=first, last_day=last, working_days=days,
                               drafted_at=datetime.now(UTC), drafted_by=drafted_by or current_user())
         else:
+            days = working_days or n.working_days
             wanted = _period(start, days) if start is not None else (n.first_day, n.last_day)
-            if wanted != (n.first_day, n.last_day) or (working_days is not None and days != n.working_days):
+            if wanted != (n.first_day, n.last_day) or days != n.working_days:
                 raise ServiceError("notice_fixed", session=session_id, first=n.first_day.isoformat(),
                                    last=n.last_day.isoformat())
         results = repo.results_of(session=s, session_id=session_id)
