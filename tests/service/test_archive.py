@@ -414,3 +414,21 @@ def test_a_longer_notice_keeps_its_period_when_drafted_again(bundles: Bundles, a
     again = draft_notice(archive_url, SESSION, tmp_path, start=date(2026, 2, 12), today=date(2026, 2, 28))
     assert (again.first_day, again.last_day, again.working_days, again.state) == (
         first.first_day, first.last_day, 7, "over")
+
+
+def test_demo_office_writes_the_notice_and_files_after_the_period(bundles: Bundles, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """``make demo``'s last steps: the notice from the day after the session; the filing judged on --as-of."""
+    from zc_review.cli.office_archive import demo_office
+    from zc_review.service.office import import_bundle
+
+    url = f"sqlite:///{tmp_path / 'office-archive.db'}"
+    import_bundle(bundles.this_year, bundles.keys, url)
+    demo_office(url, SESSION, bundles.keys, tmp_path / "office", "2025-11-20", date(2025, 11, 25))
+    out = capsys.readouterr().out
+    assert "2025-11-21 至 2025-11-27" in out and "公示中" in out and "尚未期满" in out
+    assert not (tmp_path / "office" / f"{SESSION}-filing").exists()
+    demo_office(url, SESSION, bundles.keys, tmp_path / "office", "2025-11-20", None)
+    out = capsys.readouterr().out
+    assert "公示期满" in out and str(tmp_path / "office" / f"{SESSION}-filing" / "manifest.json") in out
+    assert (tmp_path / "office" / f"{SESSION}-notice.pdf").exists()
