@@ -432,3 +432,24 @@ def test_demo_office_writes_the_notice_and_files_after_the_period(bundles: Bundl
     out = capsys.readouterr().out
     assert "公示期满" in out and str(tmp_path / "office" / f"{SESSION}-filing" / "manifest.json") in out
     assert (tmp_path / "office" / f"{SESSION}-notice.pdf").exists()
+
+
+def test_a_result_edited_in_the_database_stops_the_filing(bundles: Bundles, archive_url: str, tmp_path: Path) -> None:
+    """The roster comes from the rows; before filing, every row is compared with the re-verified bundle."""
+    from zc_review.service.office.archive_filing import write_filing
+    from zc_review.service.office.archive_notice import draft_notice
+    from zc_review.storage.archive import ArchiveResult, make_archive_engine, writing
+
+    _filed(bundles, archive_url)
+    draft_notice(archive_url, SESSION, tmp_path, start=date(2025, 11, 24), today=date(2025, 11, 21))
+    record = json.loads(_results_json(bundles))
+    failed_id = next(a for a, d in sorted(record["declared"]["applicants"].items()) if d["outcome"] != "passed")
+    with writing(make_archive_engine(archive_url)) as s:
+        row = s.get(ArchiveResult, (SESSION, failed_id))
+        assert row is not None
+        row.outcome = "passed"
+        s.add(row)
+    with pytest.raises(ServiceError) as err:
+        write_filing(archive_url, SESSION, tmp_path / "filing", bundles.keys, today=date(2025, 12, 8))
+    assert err.value.code == "archive_rows_differ" and failed_id in err.value.message
+    assert not (tmp_path / "filing").exists()

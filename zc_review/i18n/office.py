@@ -331,4 +331,5 @@ MESSAGES: dict[str, str] = {
     "office.cli_evidence_done": "投诉 {id} 的证据摘录已写入 {path}（申报人 {code}：{scores} 份评分，{recusals} 项回避；不含投票人与选票的对应）。",
     "office.cli_demo_as_of": "演示中办事机构的日期（YYYY-MM-DD；默认公示期满的次日，演示随后生成备案材料）",
     "archive_write_conflict": "档案库 {url} 中的同一条记录刚被其他人写入（{error}），本次操作未保存任何内容；请重新执行该命令。",
+    "archive_rows_differ": "档案库中会议 {session} 的评审结果与密封结果包不一致（申报人 {applicants}），可能在数据库中被改动，已停止备案；请保全该档案库并报告纪检监察人员。",
 }

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 
 MANIFEST = "manifest.json"
@@ -54,6 +54,27 @@ def pass_rates(row: Any, results: list[Any]) -> list[tuple[str, str, int, int, s
     return out
 
 
+def rows_differing(rep: Any, results: list[Any]) -> list[str]:
+    """The applicant ids whose archived row differs from the re-verified bundle (name, employer, group,
+    composite, votes, outcome, reason, guidance) or is missing or extra: a row edited in the database."""
+    defn, record = rep.definition, rep.record
+    declared = record["declared"]["applicants"]
+    rows = {r.applicant_id: r for r in results}
+    out = sorted(set(rows) ^ {a.id for a in defn.applicants})
+    for a in defn.applicants:
+        r = rows.get(a.id)
+        if r is None:
+            continue
+        d, fr = declared[a.id], record["failure_reasons"].get(a.id, {})
+        sealed = (a.code, a.name, a.employer, defn.group(a.group_id).name, d["composite"], d["agree"], d["disagree"],
+                  d["abstain"], d["outcome"], fr.get("reason", ""), fr.get("guidance", ""))
+        kept = (r.code, r.name, r.employer, r.group_name, r.composite, r.agree, r.disagree, r.abstain, r.outcome,
+                r.reason, r.guidance)
+        if sealed != kept:
+            out.append(a.id)
+    return sorted(out)
+
+
 def write_filing(url: str, session_id: str, out_dir: Path, keys_dir: Path, *, today: date | None = None,
                  key_passphrase: str | None = None, filed_by: str | None = None) -> FilingResult:
     """``office filing SESSION --out DIR``: write the filing pack and record the filing in the archive.
@@ -61,7 +82,8 @@ def write_filing(url: str, session_id: str, out_dir: Path, keys_dir: Path, *, to
     ``today`` (default: the real date; ``--as-of``) must be after the notice's last day.
     Raises: ServiceError("archive_session_unknown"), ("filing_rehearsal"), ("filing_no_notice"),
     ("filing_notice_open") (the period is not over: nothing written), ("archive_bundle_invalid") (the kept
-    bundle no longer verifies), ("keys_missing"); what ``archive.archive`` raises.
+    bundle no longer verifies), ("archive_rows_differ") (a result row no longer says what the sealed bundle
+    says: edited in the database), ("keys_missing"); what ``archive.archive`` raises.
     """
     from zc_review.documents.fonts import MissingGlyphError
     from zc_review.documents.tables import Section, TableDocument, render_table_pdf, render_xlsx
@@ -88,6 +110,9 @@ def write_filing(url: str, session_id: str, out_dir: Path, keys_dir: Path, *, to
     if not (keys_dir / "root-cert.pem").exists():
         raise ServiceError("keys_missing", path=str(keys_dir))
     rep, members = verified_record(url, session_id, keys_dir, key_passphrase=key_passphrase)
+    differ = rows_differing(rep, results)
+    if differ:
+        raise ServiceError("archive_rows_differ", session=session_id, applicants=join_list(differ))
     complaints = list_complaints(url, session_id, keys_dir=keys_dir)
 
     passed = [r for r in results if r.outcome == "passed"]
