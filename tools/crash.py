@@ -54,7 +54,7 @@ def child(args: argparse.Namespace) -> int:
     actions = json.loads(Path(args.script).read_text("utf-8"))["actions"]
     secrets = Secrets.load(Path(args.secrets))
     print("B", flush=True)
-    if args.unlocked:  # the payload the parent unlocked once: skips 5 s of scrypt, same constructor as open()
+    if args.unlocked:  # the payload the parent unlocked once: skips the package open (≈ 0.5 s), same constructor as open()
         import hashlib
         import pickle
 
@@ -119,7 +119,7 @@ class Setup:
         self.spawned = 0
 
     def unlock_once(self) -> None:
-        """Open the package for real once (two age layers, ~5 s) and keep the payload for fast restarts."""
+        """Open the package for real once (two scrypt-derived age layers, ≈ 0.5 s) and keep the payload for fast restarts."""
         import pickle
 
         from zc_review.service import RoomService

@@ -1,7 +1,7 @@
 """Write the demo session scripts (data/demo/script.json, data/demo-education/script.json).
 
 Deterministic: the same input gives the same script. The engineering demo is built to exercise every
-rule of RULES.md §2–5: one reviewer absent (quorum still met), two pre-declared recusals and one added
+rule of RULES.md §2–5 (scoring ordered by reviewer, each reviewer's turn at once): one reviewer absent (quorum still met), two pre-declared recusals and one added
 in the room, scores from every panel reviewer, one group where more applicants reach 2/3 than the
 cap allows (one fails "exceeds pass-rate cap"), one group with an exact tie at the cap's edge (a
 run-off ballot decides it), and applicants below the 2/3 threshold.
@@ -97,11 +97,14 @@ def build(defn: SessionDefinition, *, absent: list[str], room_recusal: tuple[str
             src = twins[0] if twins and a.id == twins[1] else a.id
             sheet_rng = random.Random(f"{seed}-{r}-{src}")
             sheets[(r, a.id)] = sheet_values(rubric, quality[src], sheet_rng)
-    for a in sorted(defn.applicants, key=lambda x: x.code):
-        for r in scorers[a.id]:
-            acts.append({"action": "view_dossier", "reviewer": r, "applicant": a.id})
-            acts.append({"action": "scores", "reviewer": r, "applicant": a.id, "values": sheets[(r, a.id)],
-                         "submit": True})
+    # scoring by reviewer, as a panel works: each reviewer's whole turn at the keyboard at once (one
+    # credential check, one grid), the applicants in code order (issue 9)
+    for r in reviewers:
+        for a in sorted(defn.applicants, key=lambda x: x.code):
+            if r in scorers[a.id]:
+                acts.append({"action": "view_dossier", "reviewer": r, "applicant": a.id})
+                acts.append({"action": "scores", "reviewer": r, "applicant": a.id, "values": sheets[(r, a.id)],
+                             "submit": True})
     composite = {a.id: composite_of(defn, a.id, sheets, scorers[a.id]) for a in defn.applicants}
     if twins:
         assert composite[twins[0]] == composite[twins[1]]

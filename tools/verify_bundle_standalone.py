@@ -1071,7 +1071,9 @@ class Verifier:
         c("texts.signatures", lambda: self.signatures(rec["text_signatures"],
                                                       lambda s: f"{s['kind']}:{s['subject']}:{s['person_id']}"))
         c("texts.complete", self.texts_complete)
+        c("texts.reasons", self.texts_reasons)
         c("texts.signers", self.texts_signers)
+        c("texts.authors", self.texts_authors)
         c("minutes.parse", self.minutes_parse, gate=True)
         c("minutes.fields", lambda: None if [f["name"] for f in self.fields] == ["Recorder", "PresidingOfficer"]
           else "fields " + ",".join(f["name"] for f in self.fields))
@@ -1220,10 +1222,14 @@ class Verifier:
                                      and len(r["voters"]) <= len(attending) else [f"round {r['round_no']} voter roll"]))
         c("ballots.casts_logged", rule(lambda r: [] if casts.get(r["round_no"], 0) == len(r["voters"])
                                        else [f"round {r['round_no']} {casts.get(r['round_no'], 0)} casts logged"]))
-        c("ballots.slip_choices", rule(lambda r: [f"round {r['round_no']} foreign slip"] if any(
-            s[1] not in r["applicants"] or s[2] not in ("agree", "disagree", "abstain") for s in r["slips"]) else []))
-        c("ballots.void_revoted", rule(lambda r: [] if r["status"] != "void" or (r["void_reason"].strip() and revoted(r))
-                                       else [f"round {r['round_no']} void without reason or re-vote"]))
+        c("ballots.slip_applicants", rule(lambda r: [f"round {r['round_no']} foreign slip"] if any(
+            s[1] not in r["applicants"] for s in r["slips"]) else []))
+        c("ballots.slip_choices", rule(lambda r: [f"round {r['round_no']} invalid choice"] if any(
+            s[2] not in ("agree", "disagree", "abstain") for s in r["slips"]) else []))
+        c("ballots.void_reason", rule(lambda r: [] if r["status"] != "void" or r["void_reason"].strip()
+                                      else [f"round {r['round_no']} void without reason"]))
+        c("ballots.void_revoted", rule(lambda r: [] if r["status"] != "void" or revoted(r)
+                                       else [f"round {r['round_no']} void without re-vote"]))
         c("ballots.box_fingerprint", rule(lambda r: [] if box(r) == r["box_sha256"]
                                           else [f"round {r['round_no']} fingerprint"]))
         c("ballots.voters_attending", rule(lambda r: [] if set(r["voters"]) <= attending
@@ -1246,7 +1252,9 @@ class Verifier:
     def signoffs(self) -> str | None:
         """FORMATS "Result sign-offs": every attending reviewer signed a statement naming the SHA-256 of the
         canonical recomputed numbers."""
-        digest = hashlib.sha256(canonical_json(self.declared)).hexdigest() if self.declared else ""
+        if not self.declared:  # nothing recomputed: no digest to find (an empty one is in every statement)
+            return "not recomputed"
+        digest = hashlib.sha256(canonical_json(self.declared)).hexdigest()
         attending = {r for r, v in self.rec["attendance"].items() if v}
         signed = [s for s in self.rec["signatures"] if s["kind"] == "results" and digest in s["statement"]]
         ok = {s["person_id"] for s in signed} == attending and bool(attending)
@@ -1264,9 +1272,12 @@ class Verifier:
                 s = have.get((kind, subj, role))
                 if s is None or s["statement"] != want:
                     problems.append(f"{kind}:{subj}:{role} " + ("unsigned" if s is None else "text differs"))
-        for a, n in sorted((self.declared or {}).get("applicants", {}).items()):
-            if n["outcome"] not in (None, "passed") and a not in self.rec["failure_reasons"]:
-                problems.append(f"failure_reason:{a} missing")
+        return "; ".join(problems[:5]) or None
+
+    def texts_reasons(self) -> str | None:
+        """FORMATS "Signed texts": every applicant the recomputed outcome does not pass has a failure reason."""
+        problems = [f"failure_reason:{a} missing" for a, n in sorted((self.declared or {}).get("applicants", {}).items())
+                    if n["outcome"] not in (None, "passed") and a not in self.rec["failure_reasons"]]
         return "; ".join(problems[:5]) or None
 
     def texts_signers(self) -> str | None:
@@ -1280,7 +1291,12 @@ class Verifier:
                 in_room = role not in ("panel_leader", "reviewer") or person in attending
                 if person is None or s["person_id"] != person or not in_room:
                     problems.append(f"{kind}:{subj}:{role} signed by {s['person_id']}")
-        for a, fr in sorted(self.rec["failure_reasons"].items()):  # FORMATS: author_id is the signer
+        return "; ".join(problems[:5]) or None
+
+    def texts_authors(self) -> str | None:
+        """FORMATS "Signed texts": each failure reason's ``author_id`` is the ``person_id`` of its signature."""
+        have, problems = self._text_index(), []
+        for a, fr in sorted(self.rec["failure_reasons"].items()):
             s = have.get(("failure_reason", a, "panel_leader"))
             if s is not None and fr.get("author_id") != s["person_id"]:
                 problems.append(f"failure_reason:{a} author differs")

@@ -1,10 +1,13 @@
 """``make bench``: the figures of issue 2 on this machine.
 
 1. time from ``zc-review open PACKAGE`` (a real process in tmux) to the first screen, and from typing the
-   opening secrets to the recorder's login prompt (signature check + two age scrypt layers + load);
+   opening secrets to the recorder's login prompt (signature check + two scrypt-derived age layers + load);
 2. keystroke-to-screen on the scoring grid and on the ballot screen (a key event posted to the app until
    the screen has processed it and refreshed), median and worst;
-3. export and import of the demo's sealed bundle.
+3. export and import of the demo's sealed bundle;
+4. the whole demo script through the real screens (Pilot, as ``make demo`` plays it) beside the same script
+   through the service (ScriptRunner, as ``--no-tui``), on the same package, in the same run: wall and CPU
+   seconds of each and their ratio (issue 9's target: screens ≤ 1.5× the service).
 
 Results print as a table and go to reports/bench.json. Nothing here asserts a time: machines are noisy.
 """
@@ -158,6 +161,36 @@ def bench_export_import(packed: Any, tmp: Path) -> dict[str, float]:
             "bundle_bytes": float(bundle.stat().st_size)}
 
 
+def bench_demo_screens_vs_service(packed: Any, tmp: Path) -> dict[str, float]:
+    """The demo script through the screens and through the service, same package, same run (issue 9).
+
+    The package is packed here as ``make demo`` packs it: production Argon2id for every person's credential.
+    """
+    from zc_review.demo.autopilot import play_in_tui
+    from zc_review.service import RoomService
+    from zc_review.service.office import pack
+    from zc_review.service.script import ScriptRunner, Secrets
+
+    package, secrets_path = tmp / "demo-production.zcp", tmp / "demo-production-secrets.json"
+    pack(ROOT / "data/demo", package, packed.keys, secrets_out=secrets_path)
+    secrets = Secrets.load(secrets_path)
+    out: dict[str, float] = {}
+    for mode in ("service", "screens"):
+        home = tmp / f"home-{mode}"
+        shutil.copytree(tmp / "home", home, dirs_exist_ok=True)  # the trusted office root, no session yet
+        w0, c0 = time.perf_counter(), time.process_time()
+        if mode == "service":
+            room = RoomService.open(package, secrets.chair_opening, secrets.supervisor_opening, home=home)
+            ScriptRunner(room, secrets, tmp / f"usb-{mode}").run(packed.script["actions"])
+        else:
+            asyncio.run(play_in_tui(package, home, tmp / f"usb-{mode}", packed.script, secrets))
+        out[f"demo_{mode}_wall_s"] = time.perf_counter() - w0
+        out[f"demo_{mode}_cpu_s"] = time.process_time() - c0
+    out["demo_screens_over_service_wall"] = out["demo_screens_wall_s"] / out["demo_service_wall_s"]
+    out["demo_screens_over_service_cpu"] = out["demo_screens_cpu_s"] / out["demo_service_cpu_s"]
+    return out
+
+
 def main() -> None:
     figures: dict[str, Any] = {"machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"}
     with tempfile.TemporaryDirectory() as d:
@@ -168,6 +201,7 @@ def main() -> None:
         figures.update(asyncio.run(bench_unlock(packed, tmp)))
         figures.update(asyncio.run(bench_keys(packed, tmp)))
         figures.update(bench_export_import(packed, tmp))
+        figures.update(bench_demo_screens_vs_service(packed, tmp))
     for k, v in figures.items():
         print(f"{k:36s} {v:.3f}" if isinstance(v, float) else f"{k:36s} {v}")
     out = ROOT / "reports" / "bench.json"

@@ -43,7 +43,7 @@ def members(data):
 def test_layout_and_header(sealed, office):
     ms = members(sealed)
     assert [n for n, _ in ms] == list(pkg.MEMBERS)
-    assert ms[0][1] == b"zc-review session package\nversion: 1\n"
+    assert ms[0][1] == b"zc-review session package\nversion: 2\n"
     with zipfile.ZipFile(io.BytesIO(sealed)) as zf:
         assert all(i.compress_type == zipfile.ZIP_STORED and i.date_time == (1980, 1, 1, 0, 0, 0)
                    for i in zf.infolist())
@@ -51,6 +51,7 @@ def test_layout_and_header(sealed, office):
     assert header.package_id == "01" * 16
     assert header.created == NOW
     assert header.office_root_sha256 == pki.cert_sha256(office.root_cert)
+    assert header.opening_salt == b"\x01" * 16  # from rng, like the package id
     # The header says nothing about the content.
     assert "会议" not in ms[1][1].decode()
 
@@ -86,7 +87,7 @@ def test_untrusted_root_refused_before_decryption(sealed, secrets, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("decryption attempted before the signature was checked")
 
-    monkeypatch.setattr(pkg.pyrage.passphrase, "decrypt", boom)
+    monkeypatch.setattr(pkg, "opening_identity", boom)
     monkeypatch.setattr(pkg.pyrage, "decrypt", boom)
     with pytest.raises(SealError) as info:
         pkg.open_package(sealed, [foreign.root_cert], *secrets)
@@ -141,12 +142,16 @@ def test_compressed_or_bomb_like_members_refused(sealed, office):
         pkg.verify_package_signature(buf.getvalue(), [office.root_cert])
 
 
-def test_format_version_2(sealed, office):
+def test_format_version_3_and_1(sealed, office):
     ms = members(sealed)
-    newer = write_zip([("FORMAT", b"zc-review session package\nversion: 2\n"), *ms[1:]])
+    newer = write_zip([("FORMAT", b"zc-review session package\nversion: 3\n"), *ms[1:]])
     with pytest.raises(FormatVersionError) as info:
         pkg.verify_package_signature(newer, [office.root_cert])
-    assert info.value.version == 2 and "版本为 2" in str(info.value)
+    assert info.value.version == 3 and "版本为 3" in str(info.value) and "请升级程序" in str(info.value)
+    older = write_zip([("FORMAT", b"zc-review session package\nversion: 1\n"), *ms[1:]])
+    with pytest.raises(FormatVersionError) as info:
+        pkg.verify_package_signature(older, [office.root_cert])
+    assert info.value.older and "旧版程序" in str(info.value) and "升级" not in str(info.value)
 
 
 def test_write_refuses_equal_or_malformed_secrets(office, secrets):

@@ -178,7 +178,7 @@ def _resign(demo: Packed, rec: dict[str, Any], kind: str, subject: str, role: st
               signature=base64.b64encode(sign_statement(_key(demo, by), data)).decode())
 
 
-@pytest.mark.parametrize(("as_person", "failed"), [(CHAIR, ["texts.signers", "digest.minutes"]),
+@pytest.mark.parametrize(("as_person", "failed"), [(CHAIR, ["texts.signers", "texts.authors", "digest.minutes"]),
                                                    (LEADER, ["texts.signatures", "digest.minutes"])],
                          ids=["filed-as-chair", "filed-as-leader"])
 def test_chair_signing_a_false_reason_with_his_own_credential_is_refused(

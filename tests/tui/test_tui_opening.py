@@ -305,3 +305,36 @@ async def test_autopilot_whole_opening_and_scoring(demo: Packed) -> None:
     """Every action before the poll opens (424 in the demo), as the demo plays them."""
     room = await _autopilot(demo, demo.script["actions"][:index_of(demo, "open_poll")])
     assert all(room.scoring.scoring_complete(a.id) for a in room.defn.applicants)
+
+
+# -- unlock: a package of the old format -------------------------------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_unlock_screen_says_an_old_package_must_be_packed_again(demo: Packed, tmp_path: Any,
+                                                                      size: tuple[int, int]) -> None:
+    """A version-1 package (work factor chosen by the library) gets its own Chinese message, not a wrong secret."""
+    import io
+    import zipfile
+
+    from zc_review.demo.opening import wait_for
+    from zc_review.i18n import t
+    from zc_review.seal._container import write_zip
+    from zc_review.service.office import trust_add
+    from zc_review.tui.app import make_app
+
+    with zipfile.ZipFile(io.BytesIO(demo.package.read_bytes())) as zf:
+        members = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    old = tmp_path / "old.zcp"
+    old.write_bytes(write_zip([("FORMAT", b"zc-review session package\nversion: 1\n"), *members[1:]]))
+    home = tmp_path / "home"
+    trust_add(demo.keys / "root-cert.pem", home)
+    app = make_app(package_path=old, home=home, out_dir=tmp_path / "usb")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.click("#unlock-chair")
+        await _type_secret(pilot, demo.secrets.chair_opening)
+        await _type_secret(pilot, demo.secrets.supervisor_opening)
+        error = app.screen.query_one("#unlock-error")
+        await wait_for(pilot, lambda: bool(_plain(error)), "unlock error")
+        shown = _plain(error)
+        assert shown == t("package_format_old", version=1, supported=2) and shown != t("unlock_failed")
+        assert app.room is None and app.screen.query_one("#unlock-chair").value == ""

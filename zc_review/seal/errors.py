@@ -31,22 +31,30 @@ class SealError(Exception):
 
 
 class FormatVersionError(SealError):
-    """The file declares a format version this program does not read (a newer program made it)."""
+    """The file declares a format version this program does not read.
+
+    A newer version (a newer program made it) says to upgrade (``seal.format_version``); an older one (e.g. a
+    session package of version 1, whose opening layers had the library's work factor) says the file must be
+    made again by this program (``seal.format_version_old``).
+    """
 
     def __init__(self, version: int, supported: int = 1, kind: str = "file") -> None:
         super().__init__(f"{kind} format version {version} unsupported (supported: {supported})")
         self.version = version
         self.supported = supported
-        self.message = t("seal.format_version", version=version, supported=supported)
+        self.older = version < supported
+        key = "seal.format_version_old" if self.older else "seal.format_version"
+        self.message = t(key, version=version, supported=supported)
 
 
 class WorkFactorError(SealError):
-    """age refused to run scrypt: the passphrase layer's work factor exceeds what this machine allows now.
+    """The machine refused the key derivation's work now, before the secret was tried: not a wrong secret.
 
-    The secret was never tried, so this is not a wrong secret: rage (inside pyrage) times one small scrypt
-    run at every decryption and refuses a layer whose work factor is more than 16 times that budget; a
-    busy machine (CPU load, swapping) can make that one measurement slow. The message says so (catalogue
-    ``seal.work_factor``); ``diagnostics()`` carries age's own text. Source: issue 12 §5.
+    Two causes remain: rage (inside pyrage) refused the scrypt work factor of the office's passphrase-protected
+    age identity (it times one small scrypt run at every decryption and refuses a work factor more than 16
+    times that budget, so a busy machine can make it refuse); or the package's opening layers' scrypt (pinned
+    at 64 MiB, never refused for its work factor) could not get its memory. The message says so (catalogue
+    ``seal.work_factor``); ``diagnostics()`` carries the cause. Source: issue 12 §5.
     """
 
     def __init__(self, reason: str) -> None:

@@ -34,9 +34,19 @@ def _casts_logged(f: Facts, rnd: dict[str, Any]) -> list[str]:
     return [] if n == len(rnd["voters"]) else [f"round {rnd['round_no']} {n} casts logged"]
 
 
-def _slip_choices(f: Facts, rnd: dict[str, Any]) -> list[str]:
-    foreign = any(s[1] not in rnd["applicants"] or s[2] not in _CHOICES for s in rnd["slips"])
+def _slip_applicants(f: Facts, rnd: dict[str, Any]) -> list[str]:
+    foreign = any(s[1] not in rnd["applicants"] for s in rnd["slips"])
     return [f"round {rnd['round_no']} foreign slip"] if foreign else []
+
+
+def _slip_choices(f: Facts, rnd: dict[str, Any]) -> list[str]:
+    invalid = any(s[2] not in _CHOICES for s in rnd["slips"])
+    return [f"round {rnd['round_no']} invalid choice"] if invalid else []
+
+
+def _void_reason(f: Facts, rnd: dict[str, Any]) -> list[str]:
+    ok = rnd["status"] != "void" or bool(rnd["void_reason"].strip())
+    return [] if ok else [f"round {rnd['round_no']} void without reason"]
 
 
 def _void_revoted(f: Facts, rnd: dict[str, Any]) -> list[str]:
@@ -44,8 +54,7 @@ def _void_revoted(f: Facts, rnd: dict[str, Any]) -> list[str]:
         return []
     revoted = any(later["round_no"] > rnd["round_no"] and later["applicants"] == rnd["applicants"]
                   for later in f.record["rounds"])
-    ok = bool(rnd["void_reason"].strip()) and revoted
-    return [] if ok else [f"round {rnd['round_no']} void without reason or re-vote"]
+    return [] if revoted else [f"round {rnd['round_no']} void without re-vote"]
 
 
 def _box_fingerprint(f: Facts, rnd: dict[str, Any]) -> list[str]:
@@ -74,8 +83,10 @@ def _slip_ids(f: Facts, rnd: dict[str, Any]) -> list[str]:
 ROUND_RULES: tuple[tuple[str, RoundRule], ...] = (
     ("ballots.voter_roll", _voter_roll),  # voters unique, no more than attend
     ("ballots.casts_logged", _casts_logged),  # one ballot_cast log entry per voter
-    ("ballots.slip_choices", _slip_choices),  # every slip for an applicant of the round, a valid choice
-    ("ballots.void_revoted", _void_revoted),  # a void round has a reason and a later re-vote
+    ("ballots.slip_applicants", _slip_applicants),  # every slip for an applicant of the round
+    ("ballots.slip_choices", _slip_choices),  # every slip a valid choice (agree, disagree, abstain)
+    ("ballots.void_reason", _void_reason),  # a void round has a reason
+    ("ballots.void_revoted", _void_revoted),  # a void round has a later re-vote of the same applicants
     ("ballots.box_fingerprint", _box_fingerprint),  # the box's SHA-256 as printed in the minutes
     ("ballots.voters_attending", _voters_attending),  # every voter attends
     ("ballots.ballot_count", _ballot_count),  # per applicant one slip per voter not recused

@@ -269,7 +269,12 @@ def _signed_results(f: Facts) -> list[dict[str, Any]]:
 
 
 def _signoffs(f: Facts) -> Check:
-    """Every attending member signed the results whose digest is that of the recomputed numbers."""
+    """Every attending member signed the results whose digest is that of the recomputed numbers.
+
+    Without recomputed numbers there is no digest to look for: the check fails ("not recomputed"), it never
+    passes on an empty digest (which every statement would contain)."""
+    if f.recompute_error or not f.recomputed:
+        return Check("signoffs.complete", False, "not recomputed")
     ok = {sg["person_id"] for sg in _signed_results(f)} == f.attending and bool(f.attending)
     return Check("signoffs.complete", ok, _signoffs_line(f))
 
@@ -280,7 +285,8 @@ def _signoffs_line(f: Facts) -> str:
 
 def _outcome_final(f: Facts) -> Check:
     """The recomputed outcome is final (no run-off or decision pending)."""
-    return Check("outcome.final", bool(f.recomputed.get("final")))
+    ok = bool(f.recomputed.get("final"))
+    return Check("outcome.final", ok, "" if ok else "not final")
 
 
 RECOMPUTE = Section("office.check_recompute", (Spec("outcome.recompute", _outcome_recompute),

@@ -48,7 +48,8 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
     Raises: ServiceError("keys_missing"); ServiceError("recover_failed") when the package is not this
         office's or does not open with its key (``diagnostics`` says which check failed);
         ServiceError("recover_superseded") when the register says a later package replaced it (recover that
-        one); what the register raises (``register_invalid_file``).
+        one); ServiceError("package_format_old") for a package of format version 1 (pack the session again);
+        what the register raises (``register_invalid_file``).
     """
     from zc_review.documents.letters import render_credential_letters
     from zc_review.documents.views import CredentialLetter
@@ -56,7 +57,7 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
     from zc_review.domain.model import StaffRole
     from zc_review.seal.certs import certificate_pem, private_key_der
     from zc_review.seal.credentials import new_secret
-    from zc_review.seal.errors import SealError
+    from zc_review.seal.errors import FormatVersionError, SealError
     from zc_review.seal.package import office_recover_package, verify_package_signature, write_package
     from zc_review.seal.pki import cert_fingerprint, cert_sha256, issue_certificate, load_office_keys
     from zc_review.seal.register import IssuedPackage
@@ -74,6 +75,9 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
         plain = office_recover_package(data, keys)
     except OSError as exc:
         raise ServiceError("package_unreadable", path=str(package), error=exc.strerror or str(exc)) from exc
+    except FormatVersionError as exc:
+        raise ServiceError("package_format_old" if exc.older else "package_format_new", version=exc.version,
+                           supported=exc.supported, diagnostics=exc.diagnostics()) from exc
     except SealError as exc:
         raise ServiceError("recover_failed", diagnostics=exc.diagnostics()) from exc
     old = parse_payload(plain)

@@ -103,11 +103,12 @@ def register_packages(packages: Sequence[Path], keys_dir: Path, *,
     added oldest first, so official packages chain by issue time whatever the order given.
     Returns: one Chinese line per package (added, or already there) and per supersession recorded.
     Raises: ServiceError("keys_missing"), ("package_unreadable"), ("register_foreign") for a file that is not
-        this office's package, ("register_conflict"), ("register_invalid_file").
+        this office's package, ("package_format_old") for a package of format version 1, ("register_conflict"),
+        ("register_invalid_file").
     """
     from zc_review.domain.codec import definition_from_dict
     from zc_review.seal.certs import load_certificate_pem
-    from zc_review.seal.errors import SealError
+    from zc_review.seal.errors import FormatVersionError, SealError
     from zc_review.seal.package import office_recover_package, verify_package_signature
     from zc_review.seal.pki import load_office_keys
     from zc_review.service.payload import parse_payload
@@ -123,6 +124,9 @@ def register_packages(packages: Sequence[Path], keys_dir: Path, *,
             payload = parse_payload(office_recover_package(data, keys))
         except OSError as exc:
             raise ServiceError("package_unreadable", path=str(path), error=exc.strerror or str(exc)) from exc
+        except FormatVersionError as exc:
+            raise ServiceError("package_format_old" if exc.older else "package_format_new", version=exc.version,
+                               supported=exc.supported, diagnostics=exc.diagnostics()) from exc
         except (SealError, ServiceError) as exc:
             raise ServiceError("register_foreign", path=str(path)) from exc
         defn = definition_from_dict(payload.session)

@@ -60,16 +60,24 @@ def _texts_complete_problems(f: Facts) -> list[str]:
             sg = have.get((item.kind, item.subject, role))
             if sg is None or sg["statement"] != want:
                 problems.append(f"{item.kind}:{item.subject}:{role} " + ("unsigned" if sg is None else "text differs"))
-    for a, n in sorted(f.recomputed.get("applicants", {}).items()):
-        if n["outcome"] not in (None, "passed") and a not in f.record["failure_reasons"]:
-            problems.append(f"{signed_texts.FAILURE_REASON}:{a} missing")
     return problems
 
 
 def _texts_complete(f: Facts) -> Check:
-    """Every opinion, failure reason (one per failed applicant), explanation and returned sheet carries a
-    signature, in each required role, whose statement is exactly the one rebuilt from the record's text."""
+    """Every opinion, failure reason, explanation and returned sheet of the record carries a signature, in
+    each required role, whose statement is exactly the one rebuilt from the record's text."""
     return Check("texts.complete", not (p := _texts_complete_problems(f)), joined(p))
+
+
+def _texts_reasons_problems(f: Facts) -> list[str]:
+    return [f"{signed_texts.FAILURE_REASON}:{a} missing" for a, n in sorted(f.recomputed.get("applicants", {}).items())
+            if n["outcome"] not in (None, "passed") and a not in f.record["failure_reasons"]]
+
+
+def _texts_reasons(f: Facts) -> Check:
+    """Every applicant the recomputed outcome does not pass has a failure reason in the record.
+    Source: 000_…txt 第二十六条(六) (未通过人员的原因)."""
+    return Check("texts.reasons", not (p := _texts_reasons_problems(f)), joined(p))
 
 
 def _texts_signers_problems(f: Facts) -> list[str]:
@@ -83,10 +91,6 @@ def _texts_signers_problems(f: Facts) -> list[str]:
             in_room = role not in (signed_texts.ROLE_LEADER, signed_texts.ROLE_REVIEWER) or person in f.attending
             if person is None or sg["person_id"] != person or not in_room:
                 problems.append(f"{item.kind}:{item.subject}:{role} signed by {sg['person_id']}")
-    for a, fr in sorted(f.record["failure_reasons"].items()):  # the record names its author: the signer
-        sg = have.get((signed_texts.FAILURE_REASON, a, signed_texts.ROLE_LEADER))
-        if sg is not None and fr.get("author_id") != sg["person_id"]:
-            problems.append(f"{signed_texts.FAILURE_REASON}:{a} author differs")
     return problems
 
 
@@ -97,8 +101,25 @@ def _texts_signers(f: Facts) -> Check:
     return Check("texts.signers", not (p := _texts_signers_problems(f)), joined(p))
 
 
+def _texts_authors_problems(f: Facts) -> list[str]:
+    have = _text_signature_index(f)
+    problems = []
+    for a, fr in sorted(f.record["failure_reasons"].items()):  # the record names its author: the signer
+        sg = have.get((signed_texts.FAILURE_REASON, a, signed_texts.ROLE_LEADER))
+        if sg is not None and fr.get("author_id") != sg["person_id"]:
+            problems.append(f"{signed_texts.FAILURE_REASON}:{a} author differs")
+    return problems
+
+
+def _texts_authors(f: Facts) -> Check:
+    """Each failure reason's recorded author (``author_id``) is the person who signed it (an unsigned reason
+    is texts.complete's)."""
+    return Check("texts.authors", not (p := _texts_authors_problems(f)), joined(p))
+
+
 def _texts_line(f: Facts) -> str:
-    problems = _texts_complete_problems(f) + _texts_signers_problems(f)
+    problems = (_texts_complete_problems(f) + _texts_reasons_problems(f) + _texts_signers_problems(f)
+                + _texts_authors_problems(f))
     if problems:
         return joined(problems)
     counts: dict[str, int] = {}
@@ -110,7 +131,9 @@ def _texts_line(f: Facts) -> str:
 
 TEXTS = Section("office.check_texts", (Spec("texts.signatures", _texts_signatures),
                                        Spec("texts.complete", _texts_complete),
-                                       Spec("texts.signers", _texts_signers)), _texts_line)
+                                       Spec("texts.reasons", _texts_reasons),
+                                       Spec("texts.signers", _texts_signers),
+                                       Spec("texts.authors", _texts_authors)), _texts_line)
 
 
 # -- the minutes digest (issue 12 §2) ------------------------------------------------------------------------

@@ -95,13 +95,15 @@ class RoomService:
         Raises: ServiceError("no_trust") when no office root is trusted on this laptop;
             ServiceError("unlock_failed") for a wrong secret, a wrong, corrupt or tampered file
             (one opaque message; ``diagnostics`` param says which check failed);
-            ServiceError("unlock_busy") when age refused an opening layer's work factor on this busy
-            machine (never shown as a wrong secret; issue 12 §5);
+            ServiceError("unlock_busy") when this machine could not give an opening layer's key derivation
+            its memory (never shown as a wrong secret; issue 12 §5);
+            ServiceError("package_format_old") / ("package_format_new") for a package of another format
+            version (e.g. version 1, made before the opening layers' work factor was pinned);
             ServiceError("package_unreadable") when the file cannot be read;
             ServiceError("other_package_in_progress") when this session is already running from a
             different package file.
         """
-        from zc_review.seal.errors import WorkFactorError
+        from zc_review.seal.errors import FormatVersionError, WorkFactorError
         from zc_review.seal.package import open_package, verify_package_signature
         from zc_review.seal.trust import trusted_roots
         from zc_review.service import journal
@@ -122,6 +124,9 @@ class RoomService:
         except SealError as exc:
             # No session database yet: the failure goes to the laptop's journal (never the secrets).
             journal.record_unlock_failure(home or paths.app_home(), data, exc.diagnostics())
+            if isinstance(exc, FormatVersionError):
+                raise ServiceError("package_format_old" if exc.older else "package_format_new", version=exc.version,
+                                   supported=exc.supported, diagnostics=exc.diagnostics()) from exc
             busy = isinstance(exc, WorkFactorError)  # the machine refused the work, the secret was not tried
             raise ServiceError("unlock_busy" if busy else "unlock_failed", diagnostics=exc.diagnostics()) from exc
         payload = parse_payload(plain)

@@ -76,7 +76,7 @@ class Closing:
             raise ServiceError("reason_required")
         if self.minutes_stage() is not None:
             raise ServiceError("minutes_made")
-        with self.ctx.tx() as s:
+        with self.ctx.tx(outcome_unchanged=True) as s:  # a text: no derived number changes (issue 9)
             row = repo.get(session=s, model=FailureReason, key=applicant_id) or FailureReason(
                 applicant_id=applicant_id, reason="", guidance="", author_id=actor.person_id, written_at=self.ctx.clock())
             row.reason, row.guidance, row.author_id, row.written_at = (reason.strip(), guidance.strip(),

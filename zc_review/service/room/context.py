@@ -333,6 +333,8 @@ class RoomContext:
     def sign(self, actor: Actor, *, kind: str, subject: str, role: str, text: str) -> Signature:
         """Sign ``text`` (UTF-8) with the actor's key and store it; one signature per person or role.
 
+        A signature changes no derived number (no memoised read: rounds, sheets, attendance, recusals,
+        outcome), so the memo is kept: 30 sign-offs never recompute the outcome (issue 9).
         Raises: ServiceError("already_signed") or ("role_already_signed").
         """
         from zc_review.seal.statements import sign_statement
@@ -340,7 +342,7 @@ class RoomContext:
         statement = text.encode("utf-8")
         sig = Signature(kind=kind, subject=subject, role=role, person_id=actor.person_id, signed_at=self.clock(),
                         statement=statement, signature=sign_statement(actor.key, statement))
-        with self.tx() as s:
+        with self.tx(outcome_unchanged=True) as s:
             dup = repo.conflicting_signature(session=s, kind=kind, subject=subject, person_id=actor.person_id,
                                              role=role)
             if dup is not None:

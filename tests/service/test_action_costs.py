@@ -1,0 +1,114 @@
+"""Nothing quadratic (issue 9): the work of one room action does not grow with the number of applicants.
+
+Two synthetic committees (tools/make_scale_data.py: 31 reviewers in 6 panels) of 6 and 18 applicants play
+their whole session through the service. For every action kind the test counts, per action, the SQL
+statements sent to the session database (an SQLAlchemy event) and the outcome computations
+(``compute_outcome`` from the record, RULES.md §4–5). Three times the applicants may cost the actions that
+touch every applicant (closing a poll, the minutes, the export) more statements; every other action must
+cost the same, and the outcome is computed once per state change that reads it, never once per failure
+reason or per sign-off. This counts work, not seconds: it cannot be made flaky by a busy machine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Packed, _pack, new_room
+
+# actions whose one run reads or writes every applicant (a whole-session operation, once per session)
+WHOLE_SESSION = {"close_poll", "generate_minutes", "export", "open_poll", "attendance"}
+
+
+def _costs(packed: Packed, tmp: Path) -> tuple[dict[str, int], Counter[str], int]:
+    """(worst SQL statements per action, by kind; outcome computations by kind; total outcome computations)."""
+    import sqlalchemy
+
+    import zc_review.service.room.context as room_context
+    from zc_review.service.script import ScriptRunner
+
+    room = new_room(packed)
+    runner = ScriptRunner(room, packed.secrets, tmp / "usb")
+    count = [0]
+
+    def on_execute(*_a: Any, **_k: Any) -> None:
+        count[0] += 1
+
+    outcomes = [0]
+    real = room_context.compute_outcome
+
+    def counted(*a: Any, **k: Any) -> Any:
+        outcomes[0] += 1
+        return real(*a, **k)
+
+    statements: dict[str, int] = defaultdict(int)
+    by_kind: Counter[str] = Counter()
+    mp = pytest.MonkeyPatch()
+    mp.setattr(room_context, "compute_outcome", counted)
+    sqlalchemy.event.listen(room.engine, "before_cursor_execute", on_execute)
+    try:
+        for act in packed.script["actions"]:
+            for who in ("reviewer", "person", "leader"):  # the one credential check per person, not counted
+                if who in act:
+                    runner.actor(act[who])
+            q0, o0 = count[0], outcomes[0]
+            runner.perform(act)
+            statements[act["action"]] = max(statements[act["action"]], count[0] - q0)
+            by_kind[act["action"]] += outcomes[0] - o0
+    finally:
+        sqlalchemy.event.remove(room.engine, "before_cursor_execute", on_execute)
+        mp.undo()
+    assert room.closing.last_export() is not None
+    return dict(statements), by_kind, outcomes[0]
+
+
+@pytest.fixture(scope="module")
+def two_sizes(tmp_path_factory: pytest.TempPathFactory, office_keys: Path) -> dict[int, tuple[Any, ...]]:
+    from tools.make_scale_data import make_scale
+
+    out = {}
+    for n in (6, 18):
+        tmp = tmp_path_factory.mktemp(f"scale-{n}")
+        data = make_scale(tmp / "input", n)
+        packed = _pack(tmp, data, office_keys)
+        out[n] = _costs(packed, tmp)
+    return out
+
+
+def test_the_scale_script_is_the_session_its_docstring_says() -> None:
+    """The generator's script scores by reviewer (each reviewer's turn at once, as a panel works)."""
+    import tempfile
+
+    from tools.make_scale_data import make_scale
+
+    with tempfile.TemporaryDirectory() as d:
+        data = make_scale(Path(d) / "in", 12)
+        acts = json.loads((data / "script.json").read_text("utf-8"))["actions"]
+    scorers = [a["reviewer"] for a in acts if a["action"] == "scores"]
+    turns = [r for i, r in enumerate(scorers) if i == 0 or scorers[i - 1] != r]
+    assert len(turns) == len(set(turns)), "a reviewer's scoring turn is split"
+    assert {a["action"] for a in acts} >= {"ballot", "failure_reason", "sign_off", "export"}
+
+
+def test_statements_per_action_do_not_grow_with_applicants(two_sizes: dict[int, tuple[Any, ...]]) -> None:
+    small, large = two_sizes[6][0], two_sizes[18][0]
+    assert set(small) == set(large)
+    grew = {k: (small[k], large[k]) for k in small if k not in WHOLE_SESSION and large[k] > small[k]}
+    assert not grew, f"SQL statements per action grew with 3× the applicants: {grew}"
+
+
+def test_outcome_is_computed_once_per_state_change_not_per_reason_or_sign_off(
+        two_sizes: dict[int, tuple[Any, ...]]) -> None:
+    """Failure reasons and sign-offs read the outcome but cannot change it: they never recompute it.
+
+    At 6 and at 18 applicants the session computes the outcome the same number of times: once when the
+    poll closes, once for the minutes, once for the export (each after a state change), whatever the number
+    of failure reasons (3 vs 9) and sign-offs (30)."""
+    (_, by_small, total_small), (_, by_large, total_large) = two_sizes[6], two_sizes[18]
+    for kind in ("failure_reason", "sign_off", "ballot", "scores", "opinion", "pledge", "view_dossier"):
+        assert by_large[kind] <= 1 and by_small[kind] <= 1, (kind, by_small[kind], by_large[kind])
+    assert total_large == total_small

@@ -1,0 +1,759 @@
+"""One negative test per verification check (issue 15): for each id of ``CHECK_IDS`` a bundle that breaks
+exactly that rule, re-sealed with real keys, fails exactly that check — with its own id and a detail
+naming the problem — and the auditor's verifier (tools/verify_bundle_standalone.py, imported as a file)
+fails the same checks.
+
+How a tampered bundle is made: the genuine demo bundle (``demo_bundles``) is opened once per module with
+the office's keys; each case edits a copy of its record, log or minutes, then :func:`build` makes the rest
+of the bundle consistent again, as an insider holding every key of the session would: the log re-chained
+(and ``log_head`` set to its new head), ``declared`` set to the numbers recomputed from the edited record,
+every attending reviewer's results sign-off signed again over their digest (each reviewer's own key,
+from the demo's credentials), the minutes signed again by the recorder and the presiding officer over the
+recomputed minutes digest (the first revision of the genuine minutes with the digest in its catalog
+replaced, then both approval signatures with their own keys; the printed pages are not re-rendered, no
+check reads them), and sealed with the session's device key (or, for the device's checks, a device
+certificate issued by the office root key and entered in the register, re-signed by that key). Each step
+is left out when it is what the case breaks (``declared`` for ``outcome.declared``, the sign-offs for
+``signoffs.complete``, the minutes for ``digest.minutes``, the chain for ``log.chain``).
+
+What "exactly that check" means: every check ran and the failed ids are ``[that id]``; for a gate (the
+file's size, the seal, the record's parsing, the minutes' parsing: a failure ends the run) the failed id is
+the last one that ran and the only failure.
+
+Checks that cannot fail alone (docs/DESIGN.md "One negative test per check"), tested as closely as
+possible — the check under test fails first and the others that fail are the ones that depend on it, with
+a detail saying they could not be checked:
+
+- ``register.present``: without a usable register none of the package's entries can be read, so
+  ``register.package``, ``register.device_cert``, ``register.official`` and ``register.latest`` fail too
+  ("未核对").
+- ``register.package``: a package not registered for this session has no entry to compare the device
+  certificate, the kind and the replacement with: the three later ``register.*`` fail too ("未核对").
+- ``outcome.recompute``: when the outcome cannot be recomputed there are no numbers to compare the
+  declared ones with (``outcome.declared``: "not recomputed"), no digest for the sign-offs
+  (``signoffs.complete``), no finality (``outcome.final``) and no minutes digest (``digest.minutes``).
+
+``bundle.size`` is refused before the file is read (a sparse file one byte over 1 GiB); the standalone
+verifier reads the whole file first, so it is not run on that case (1 GiB read, for a comparison of
+``len`` with a constant).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import importlib.util
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, Packed
+from tests.service.test_signed_texts import _key
+
+TOOL = ROOT / "tools" / "verify_bundle_standalone.py"
+FAILED = "A004"  # below 2/3 in the demo: it has a failure reason, written by its panel's leader R02
+ABSENT = "R17"  # the demo's one absent reviewer: no signature of any kind
+_REGISTER_DEPENDENTS = ["register.device_cert", "register.official", "register.latest"]
+_NOT_CHECKED = "未核对"  # the start of the register checks' detail when there is nothing to compare with
+
+
+# -- the decrypted base, once per module ----------------------------------------------------------------------
+
+@dataclass
+class Base:
+    """The genuine demo bundle, decrypted: its members, record and log, and the keys to re-sign them."""
+
+    demo: Packed
+    members: dict[str, bytes]
+    manifest: dict[str, Any]
+    record: dict[str, Any]
+    log: list[dict[str, Any]]
+    office: Any  # OfficeKeys
+
+    def person_key(self, person: str) -> Any:
+        return _person_key(self.demo, person)
+
+    @property
+    def recorder(self) -> str:
+        return next(s["id"] for s in self.record["session"]["staff"] if s["role"] == "recorder")
+
+    @property
+    def presiding(self) -> str:
+        return str(self.record["presiding_officer_id"])
+
+
+_KEYS: dict[str, Any] = {}
+
+
+def _person_key(demo: Packed, person: str) -> Any:
+    if person not in _KEYS:
+        _KEYS[person] = _key(demo, person)
+    return _KEYS[person]
+
+
+@pytest.fixture(scope="module")
+def base(demo: Packed, demo_bundles: tuple[Path, Path]) -> Base:
+    from zc_review.seal.bundle import open_bundle
+    from zc_review.seal.pki import load_office_keys
+
+    office = load_office_keys(demo.keys)
+    contents = open_bundle(demo_bundles[1].read_bytes(), [office.root_cert], office.age_identity)
+    members = dict(contents.members)
+    return Base(demo, members, dict(contents.manifest), json.loads(members["results.json"]),
+                json.loads(members["log.json"]), office)
+
+
+@cache
+def _standalone() -> Any:
+    spec = importlib.util.spec_from_file_location("verify_bundle_standalone", TOOL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- making the rest of the bundle consistent again ------------------------------------------------------------
+
+def _rechain(log: list[dict[str, Any]]) -> str:
+    """Renumber and re-hash the log in place (domain.chain); returns its new head."""
+    from zc_review.domain.chain import GENESIS, entry_body, entry_hash
+
+    prev, first = GENESIS, log[0]["seq"]
+    for i, e in enumerate(log):
+        e["seq"] = first + i
+        body = entry_body(seq=e["seq"], at=e["at"], actor=e["actor"], role=e["role"], action=e["action"],
+                          detail=e["detail"])
+        e["prev_hash"], e["hash"] = prev, entry_hash(prev, body)
+        prev = e["hash"]
+    return prev
+
+
+def _declare(rec: dict[str, Any]) -> None:
+    """``declared`` := the numbers recomputed from the record (left as they are when it does not recompute)."""
+    from zc_review.domain.codec import definition_from_dict
+    from zc_review.domain.outcome import compute_outcome, declared_numbers
+
+    try:
+        numbers = declared_numbers(definition_from_dict(rec["session"]), compute_outcome(
+            definition_from_dict(rec["session"]), rec))
+    except Exception:  # noqa: BLE001 - the case under test makes it unrecomputable: outcome.recompute says so
+        return
+    rec["declared"] = json.loads(json.dumps(numbers))
+
+
+def _sign_off(b: Base, rec: dict[str, Any]) -> None:
+    """Every results sign-off signed again by its reviewer over the digest of the recomputed numbers."""
+    import hashlib
+
+    from zc_review.domain.codec import canonical_json, definition_from_dict
+    from zc_review.domain.outcome import compute_outcome, declared_numbers
+    from zc_review.i18n import t
+    from zc_review.seal.statements import sign_statement
+
+    defn = definition_from_dict(rec["session"])
+    try:
+        numbers = declared_numbers(defn, compute_outcome(defn, rec))
+    except Exception:  # noqa: BLE001 - not recomputable: outcome.recompute says so
+        return
+    digest = hashlib.sha256(canonical_json(numbers)).hexdigest()
+    names = {r["id"]: r["name"] for r in rec["session"]["reviewers"]}
+    for sg in rec["signatures"]:
+        if sg["kind"] == "results" and digest not in sg["statement"]:
+            text = t("closing.results_statement", session=rec["session_id"], digest=digest,
+                     name=names[sg["person_id"]])
+            sg["statement"] = text
+            sg["signature"] = base64.b64encode(sign_statement(b.person_key(sg["person_id"]), text.encode())).decode()
+
+
+def _catalog_digest(pdf: bytes) -> str | None:
+    from zc_review.service.office.text_checks import _catalog_digest as read
+
+    return read(pdf)
+
+
+def sign_minutes(b: Base, rec: dict[str, Any], *, order: tuple[str, ...] = ("Recorder", "PresidingOfficer"),
+                 signer: dict[str, str] | None = None) -> bytes:
+    """The genuine minutes' first revision carrying the record's minutes digest, signed again by the
+    recorder and the presiding officer (``signer``: field → another person who signs it instead)."""
+    from zc_review.documents.minutes import signature_boxes
+    from zc_review.domain.codec import definition_from_dict
+    from zc_review.domain.digest import minutes_digest
+    from zc_review.seal.certs import load_certificate_pem
+    from zc_review.seal.pdfsign import sign_pdf
+
+    genuine = b.members["minutes.pdf"]
+    first = genuine[:genuine.index(b"%%EOF") + len(b"%%EOF\n")]
+    old = _catalog_digest(genuine)
+    assert old is not None and first.count(old.encode()) >= 1
+    pdf = first.replace(old.encode(), minutes_digest(definition_from_dict(rec["session"]), rec).encode())
+    boxes = signature_boxes(pdf)
+    who = {"Recorder": b.recorder, "PresidingOfficer": b.presiding} | (signer or {})
+    names = {p["id"]: p["name"] for p in rec["session"]["reviewers"] + rec["session"]["staff"]}
+    for fld in order:
+        person = who[fld]
+        box = boxes["recorder" if fld == "Recorder" else "presiding"]
+        pdf = sign_pdf(pdf, b.person_key(person), load_certificate_pem(rec["certificates"][person]),
+                       [b.office.root_cert], field_name=fld, reason="签署", location=rec["session"]["venue"],
+                       signer_label=names[person], now=datetime.now(UTC),
+                       box=tuple(int(v) for v in box.box), page=box.page_index)  # type: ignore[arg-type]
+    return pdf
+
+
+@dataclass
+class Seal:
+    """How the bundle is sealed: by default as the session device (its key and certificate, the office's
+    age recipient, the manifest's ids); a case overrides what it breaks."""
+
+    session_id: str | None = None
+    package_id: str | None = None
+    device_key: Any = None
+    device_cert: Any = None
+    recipient: str | None = None
+
+
+@dataclass
+class Made:
+    """A tampered bundle and the office keys folder to verify it with."""
+
+    bundle: Path
+    keys: Path
+
+
+Edit = Callable[["Base", dict[str, Any], list[dict[str, Any]]], None]
+
+
+def build(b: Base, out: Path, edit: Edit | None = None, *, rechain: bool = True, declare: bool = True,
+          sign_off: bool = True, minutes: bool = True, members: Callable[[dict[str, bytes]], None] | None = None,
+          seal: Seal | None = None, keys: Path | None = None) -> Made:
+    """Edit a copy of the base (``edit(base, record, log)``), make the rest consistent (see the module's
+    docstring; each step can be left out), seal with real keys and write ``out/b.zcb``."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import load_der_private_key
+
+    from zc_review.domain.codec import definition_from_dict
+    from zc_review.domain.digest import minutes_digest
+    from zc_review.seal.bundle import write_bundle
+
+    rec, log = copy.deepcopy(b.record), copy.deepcopy(b.log)
+    if edit is not None:
+        edit(b, rec, log)
+    if rechain and log != b.log:
+        rec["log_head"] = _rechain(log)
+    if declare:
+        _declare(rec)
+    if sign_off:
+        _sign_off(b, rec)
+    ms = dict(b.members)
+    if minutes:
+        try:
+            want = minutes_digest(definition_from_dict(rec["session"]), rec)
+        except Exception:  # noqa: BLE001 - not recomputable: digest.minutes says so
+            want = None
+        if want is not None and want != _catalog_digest(ms["minutes.pdf"]):
+            ms["minutes.pdf"] = sign_minutes(b, rec)
+    if rec != b.record:
+        ms["results.json"] = json.dumps(rec, ensure_ascii=False).encode()
+    if log != b.log:
+        ms["log.json"] = json.dumps(log, ensure_ascii=False).encode()
+    if members is not None:
+        members(ms)
+    s = seal or Seal()
+    payload = b.demo.payload
+    data = write_bundle(ms, session_id=s.session_id or b.manifest["session_id"],
+                        package_id=s.package_id or b.manifest["package_id"],
+                        device_key=s.device_key or load_der_private_key(payload.device_key_der, None),
+                        device_cert=s.device_cert or x509.load_pem_x509_certificate(payload.device_cert_pem),
+                        office_recipient=s.recipient or payload.office_recipient, now=datetime.now(UTC))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "b.zcb").write_bytes(data)
+    return Made(out / "b.zcb", keys or b.demo.keys)
+
+
+# -- the office's keys folder: the register re-signed with the office root key ----------------------------------
+
+def _keys_copy(b: Base, out: Path) -> Path:
+    keys = out / "keys"
+    shutil.copytree(b.demo.keys, keys)
+    return keys
+
+
+def register_edit(b: Base, out: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of the office's keys whose register has the demo package's entry edited and is signed again
+    by the office root key (a register the office itself could have written)."""
+    from zc_review.seal.register import REGISTER_FILE, IssuedPackage, Register, open_register, seal_register
+
+    keys = _keys_copy(b, out)
+    register = open_register((keys / REGISTER_FILE).read_bytes(), b.office.root_cert)
+    entries = [e.to_dict() for e in register.entries]
+    hit = [e for e in entries if e["package_id"] == b.demo.package_id]
+    assert len(hit) == 1
+    edit(hit[0])
+    kept = tuple(IssuedPackage.from_dict(e) for e in entries if e)
+    (keys / REGISTER_FILE).write_bytes(seal_register(Register(register.office_root_sha256, kept), b.office))
+    return keys
+
+
+def other_device(b: Base, out: Path, common_name: str, role: str = "device") -> tuple[Seal, Path]:
+    """A device certificate issued by the office root (``common_name``, OU ``role``), entered in the register
+    as the demo package's device: (how to seal with it, the keys folder with that register)."""
+    from zc_review.seal.certs import cert_sha256, load_certificate_pem, user_id
+    from zc_review.seal.pki import issue_certificate
+
+    genuine = load_certificate_pem(b.demo.payload.device_cert_pem)
+    key, cert = issue_certificate(b.office, common_name, role, user_id(genuine), datetime.now(UTC))
+    keys = register_edit(b, out, lambda e: e.update(device_cert_sha256=cert_sha256(cert)))
+    return Seal(device_key=key, device_cert=cert), keys
+
+
+# -- the cases, one per check id ---------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    """How to break one check: ``make(base, tmp)`` → the bundle; ``detail``: text its detail must hold;
+    ``failed``: the failed ids when not only this one (see the module's docstring); ``others``: the detail
+    of each other failed check."""
+
+    make: Callable[[Base, Path], Made]
+    detail: Callable[[Base], str]
+    failed: list[str] | None = None
+    others: dict[str, str] = field(default_factory=dict)
+    standalone: bool = True
+
+
+def _t(key: str, **kw: Any) -> str:
+    from zc_review.i18n import t
+
+    return t(key, **kw)
+
+
+def _sid(b: Base) -> str:
+    return str(b.record["session_id"])
+
+
+def _round(rec: dict[str, Any], n: int) -> dict[str, Any]:
+    return next(r for r in rec["rounds"] if r["round_no"] == n)
+
+
+def _refingerprint(rnd: dict[str, Any]) -> None:
+    from zc_review.domain.ballot import box_fingerprint
+
+    rnd["box_sha256"] = box_fingerprint(rnd["slips"])
+
+
+def _casts(log: list[dict[str, Any]], n: int) -> list[int]:
+    return [i for i, e in enumerate(log) if e["action"] == "ballot_cast" and e["detail"].get("round") == n]
+
+
+def _sparse(b: Base, out: Path) -> Made:
+    from zc_review.service.office.checks import MAX_BUNDLE_BYTES
+
+    made = build(b, out)
+    with made.bundle.open("r+b") as fh:  # the genuine bytes, then a hole: 1 GiB + 1 byte costs no disk
+        fh.truncate(MAX_BUNDLE_BYTES + 1)
+    return made
+
+
+def _signature_over_another_manifest(b: Base, out: Path) -> Made:
+    """The container's signature.der replaced by the device key's own signature over another manifest."""
+    import zipfile
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_der_private_key
+
+    from zc_review.seal._container import write_zip
+
+    made = build(b, out)
+    with zipfile.ZipFile(made.bundle) as zf:
+        parts = [(n, zf.read(n)) for n in zf.namelist()]
+    key: Any = load_der_private_key(b.demo.payload.device_key_der, None)
+    other = b"another manifest: " + dict(parts)["manifest.json"]
+    signature = key.sign(other, ec.ECDSA(hashes.SHA256()))
+    made.bundle.write_bytes(write_zip([(n, signature if n == "signature.der" else d) for n, d in parts]))
+    return made
+
+
+def _another_age_recipient() -> str:
+    import pyrage
+
+    return str(pyrage.x25519.Identity.generate().to_public())
+
+
+def _self_signed_copy(pem: str) -> str:
+    """The same subject and public key, signed by a fresh key that is not the office root."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    cert = x509.load_pem_x509_certificate(pem.encode())
+    key = ec.generate_private_key(ec.SECP256R1())
+    forged = (x509.CertificateBuilder().subject_name(cert.subject).issuer_name(cert.issuer)
+              .public_key(cert.public_key()).serial_number(x509.random_serial_number())
+              .not_valid_before(cert.not_valid_before_utc).not_valid_after(cert.not_valid_after_utc)
+              .sign(key, hashes.SHA256()))
+    return forged.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def _holder_of_another(b: Base, rec: dict[str, Any]) -> None:
+    """R17's certificate swapped for one the office root issued under R17's name to another person id."""
+    from zc_review.seal.certs import certificate_pem
+    from zc_review.seal.pki import issue_certificate
+
+    name = next(r["name"] for r in rec["session"]["reviewers"] if r["id"] == ABSENT)
+    _, cert = issue_certificate(b.office, name, "reviewer", "R99", datetime.now(UTC))
+    rec["certificates"][ABSENT] = certificate_pem(cert).decode()
+
+
+def _resign_statement(b: Base, rec: dict[str, Any]) -> None:
+    """The first pledge's signature: its signer's own key, over another statement."""
+    from zc_review.seal.statements import sign_statement
+
+    sg = next(s for s in rec["signatures"] if s["kind"] == "pledge")
+    sg["signature"] = base64.b64encode(sign_statement(b.person_key(sg["person_id"]), b"another text")).decode()
+
+
+def _log_chain(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """Entry 10 edited without re-hashing; ``log_head`` is the head of the intact part (what replay gives)."""
+    log[9]["detail"] = {"edited": True}
+    rec["log_head"] = log[8]["hash"]
+
+
+def _extra_round(b: Base, rec: dict[str, Any], log: list[dict[str, Any]], status: str, reason: str) -> None:
+    """Round 2 (the run-off) held again as round 3, its copy's status ``status``; casts logged for it."""
+    copy_ = copy.deepcopy(_round(rec, 2)) | {"round_no": 3, "status": status, "void_reason": reason}
+    rec["rounds"].append(copy_)
+    casts = _casts(log, 2)
+    for i in casts:
+        log.insert(casts[-1] + 1, copy.deepcopy(log[i]) | {"detail": {"round": 3}})
+
+
+def _void_then_revote(b: Base, rec: dict[str, Any], log: list[dict[str, Any]], reason: str) -> None:
+    """The run-off voided (round 2, ``reason``) and held again as round 3 with the same slips."""
+    _extra_round(b, rec, log, "closed", "")
+    _round(rec, 2).update(status="void", void_reason=reason)
+
+
+def _absent_voter_in_runoff(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    rnd = _round(rec, 2)
+    recused = {r["reviewer_id"] for r in rec["recusals"] if r["applicant_id"] in rnd["applicants"]}
+    voter = next(v for v in reversed(rnd["voters"]) if v not in recused)
+    rnd["voters"][rnd["voters"].index(voter)] = ABSENT
+
+
+def _voter_not_on_roll(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """A voter's name taken off the run-off's roll (and their cast off the log): their slips stay in the box."""
+    rnd = _round(rec, 2)
+    voter = rnd["voters"].pop()
+    del log[next(i for i in _casts(log, 2) if log[i]["actor"] == voter)]
+
+
+def _voter_twice(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """The run-off's roll names its first voter twice (and the log a second cast by them)."""
+    rnd = _round(rec, 2)
+    rnd["voters"].append(rnd["voters"][0])
+    casts = _casts(log, 2)
+    log.insert(casts[-1] + 1, copy.deepcopy(log[casts[0]]))
+
+
+def _foreign_slip(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """A slip for an applicant who is not in the run-off, added to its box."""
+    rnd = _round(rec, 2)
+    rnd["slips"].append(["f" * 32, "A003", "agree"])
+    rnd["slips"].sort()
+    _refingerprint(rnd)
+
+
+def _invalid_choice(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """An abstention in the main round respelt as a choice that does not exist."""
+    rnd = _round(rec, 1)
+    slip = next(s for s in rnd["slips"] if s[2] == "abstain")
+    slip[2] = "maybe"
+    _refingerprint(rnd)
+
+
+def _duplicate_slip_id(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    rnd = _round(rec, 2)
+    rnd["slips"][1][0] = rnd["slips"][0][0]
+    _refingerprint(rnd)
+
+
+def _drop_runoff(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """The run-off left out of the record (and its casts of the log): the outcome is pending, not final.
+    The tied applicants, now ``runoff_pending`` (not passed), are given a failure reason signed by their
+    panel's leader with his own key (the rule of ``texts.reasons``), as A004's is."""
+    from zc_review.domain.codec import definition_from_dict
+    from zc_review.domain.outcome import compute_outcome, declared_numbers
+    from zc_review.domain.signed_texts import statement
+    from zc_review.seal.statements import sign_statement
+
+    rec["rounds"] = [r for r in rec["rounds"] if r["round_no"] != 2]
+    for i in reversed(_casts(log, 2)):
+        del log[i]
+    defn = definition_from_dict(rec["session"])
+    numbers = declared_numbers(defn, compute_outcome(defn, rec))
+    template = _text_signature(rec, "failure_reason", FAILED)
+    for a in _round(b.record, 2)["applicants"]:
+        if numbers["applicants"][a]["outcome"] not in (None, "passed") and a not in rec["failure_reasons"]:
+            text = {"reason": "与他人同票且超出本组通过率限额，加试表决尚未举行。", "guidance": "待加试表决后确定。"}
+            rec["failure_reasons"][a] = {"author_id": template["person_id"], **text}
+            data = statement(rec["session_id"], "failure_reason", a, text)
+            rec["text_signatures"].append(template | {"subject": a, "statement": data.decode(), "signature":
+                                          base64.b64encode(sign_statement(b.person_key(template["person_id"]),
+                                                                          data)).decode()})
+
+
+def _drop_signoff(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    first = next(i for i, s in enumerate(rec["signatures"]) if s["kind"] == "results")
+    del rec["signatures"][first]
+
+
+def _text_signature(rec: dict[str, Any], kind: str, subject: str) -> dict[str, Any]:
+    return next(s for s in rec["text_signatures"] if (s["kind"], s["subject"]) == (kind, subject))
+
+
+def _text_signed_over_another(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    from zc_review.seal.statements import sign_statement
+
+    sg = _text_signature(rec, "opinion", "A001")
+    sg["signature"] = base64.b64encode(sign_statement(b.person_key(sg["person_id"]), b"another text")).decode()
+
+
+def _text_unsigned(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    rec["text_signatures"].remove(_text_signature(rec, "opinion", "A001"))
+
+
+def _reason_missing(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """A failed applicant's failure reason left out, with its signature."""
+    del rec["failure_reasons"][FAILED]
+    rec["text_signatures"].remove(_text_signature(rec, "failure_reason", FAILED))
+
+
+def _opinion_by_chair(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """A001's opinion signed by the chair with his own key, filed as his (the panel's leader is R02)."""
+    from zc_review.seal.statements import sign_statement
+
+    sg = _text_signature(rec, "opinion", "A001")
+    chair = b.presiding
+    assert sg["person_id"] != chair
+    sg.update(person_id=chair, signature=base64.b64encode(
+        sign_statement(b.person_key(chair), sg["statement"].encode())).decode())
+
+
+def _minutes_tail(ms: dict[str, bytes]) -> None:
+    ms["minutes.pdf"] += b"\n% an unsigned edit\n"
+
+
+def _minutes_byte(ms: dict[str, bytes]) -> None:
+    """One byte of the header's binary comment flipped: covered by both signatures, read by no parser."""
+    pdf = bytearray(ms["minutes.pdf"])
+    pos = pdf.index(b"\n%") + 2
+    assert pdf[pos] >= 0x80
+    pdf[pos] ^= 0x01
+    ms["minutes.pdf"] = bytes(pdf)
+
+
+def _resigned_minutes(**kw: Any) -> Callable[[Base, Path], Made]:
+    def make(b: Base, out: Path) -> Made:
+        pdf = sign_minutes(b, b.record, **kw)
+        return build(b, out, members=lambda ms: ms.update({"minutes.pdf": pdf}))
+    return make
+
+
+def _rec(edit: Callable[[dict[str, Any]], None], **kw: Any) -> Callable[[Base, Path], Made]:
+    return lambda b, out: build(b, out, lambda _b, rec, _log: edit(rec), **kw)
+
+
+def _full(edit: Edit, **kw: Any) -> Callable[[Base, Path], Made]:
+    return lambda b, out: build(b, out, edit, **kw)
+
+
+def _with_device(cn: Callable[[Base], str], role: str = "device") -> Callable[[Base, Path], Made]:
+    def make(b: Base, out: Path) -> Made:
+        seal, keys = other_device(b, out, cn(b), role)
+        return build(b, out, seal=seal, keys=keys)
+    return make
+
+
+def _with_register(edit: Callable[[dict[str, Any]], None]) -> Callable[[Base, Path], Made]:
+    return lambda b, out: build(b, out, keys=register_edit(b, out, edit))
+
+
+def _no_register(b: Base, out: Path) -> Made:
+    from zc_review.seal.register import REGISTER_FILE
+
+    keys = _keys_copy(b, out)
+    (keys / REGISTER_FILE).unlink()
+    return build(b, out, keys=keys)
+
+
+def _rehearsal_id(b: Base, out: Path) -> Made:
+    """The package id given the rehearsal mark in the record, the manifest and the register (re-signed by
+    the office root), the definition still official."""
+    rid = "rehearsal-" + b.demo.package_id
+    keys = register_edit(b, out, lambda e: e.update(package_id=rid))
+    return build(b, out, lambda _b, rec, _log: rec.update(package_id=rid), seal=Seal(package_id=rid), keys=keys)
+
+
+def _device_cn(b: Base, rehearsal: bool = False, session: str | None = None) -> str:
+    from zc_review.service.office import device_common_name
+
+    return device_common_name(session or _sid(b), rehearsal=rehearsal)
+
+
+def _signoffs_detail(b: Base) -> str:
+    attending = sum(1 for v in b.record["attendance"].values() if v)
+    return _t("office.signoffs_count", n=attending - 1, attending=attending)
+
+
+# When the outcome does not recompute: the checks that compare with the recomputed numbers fail with it
+# (``signoffs.complete`` has no digest to look for: it fails "not recomputed", never passes on an empty one).
+_NOT_RECOMPUTED: dict[str, Any] = {
+    "failed": ["outcome.recompute", "outcome.declared", "signoffs.complete", "outcome.final", "digest.minutes"],
+    "others": {"outcome.declared": "not recomputed", "signoffs.complete": "not recomputed",
+               "outcome.final": "not final", "digest.minutes": "not recomputed"},
+}
+
+CASES: dict[str, Case] = {
+    "bundle.size": Case(_sparse, lambda b: "file too large", standalone=False),
+    "seal.signature": Case(_signature_over_another_manifest,
+                           lambda b: "manifest signature invalid"),
+    "seal.contents": Case(lambda b, out: build(b, out, seal=Seal(recipient=_another_age_recipient())),
+                          lambda b: "age decryption failed"),
+    "record.parse": Case(lambda b, out: build(b, out, members=lambda ms: ms.update({"log.json": b"not json"})),
+                         lambda b: "JSONDecodeError"),
+    "record.format": Case(_rec(lambda r: r.update(version=2)), lambda b: "'zc-review-record' 2"),
+    "record.session_id": Case(lambda b, out: build(b, out, seal=Seal(session_id="QC-OTHER-2025")),
+                              lambda b: "QC-OTHER-2025"),
+    "record.package_id": Case(lambda b, out: build(b, out, seal=Seal(package_id="0" * 32)), lambda b: "0" * 32),
+    "record.package_mark": Case(_rehearsal_id, lambda b: "rehearsal-" + b.demo.package_id),
+    "device.role": Case(_with_device(_device_cn, role="chair"), lambda b: "chair"),
+    "device.name": Case(_with_device(lambda b: _device_cn(b, session="QC-OTHER-2025")), lambda b: "QC-OTHER-2025"),
+    "device.rehearsal_mark": Case(_with_device(lambda b: _device_cn(b, rehearsal=True)),
+                                  lambda b: _t("office.kind_rehearsal")),
+    "register.present": Case(_no_register, lambda b: "issued-packages.json",
+                             failed=["register.present", "register.package", *_REGISTER_DEPENDENTS],
+                             others=dict.fromkeys(["register.package", *_REGISTER_DEPENDENTS], _NOT_CHECKED)),
+    "register.package": Case(_with_register(lambda e: e.update(session_id="QC-GC-ZJ-2024")),
+                             lambda b: "QC-GC-ZJ-2024", failed=["register.package", *_REGISTER_DEPENDENTS],
+                             others=dict.fromkeys(_REGISTER_DEPENDENTS, _NOT_CHECKED)),
+    "register.device_cert": Case(_with_register(lambda e: e.update(device_cert_sha256="0" * 64)),
+                                 lambda b: "0" * 16),
+    "register.official": Case(_with_register(lambda e: e.update(rehearsal=True)),
+                              lambda b: _t("office.kind_rehearsal")),
+    "register.latest": Case(_with_register(lambda e: e.update(superseded_by="f" * 32)), lambda b: "f" * 32),
+    "certs.chain": Case(_rec(lambda r: r["certificates"].update({ABSENT: _self_signed_copy(r["certificates"][ABSENT])})),
+                        lambda b: ABSENT),
+    "certs.holder": Case(_full(lambda b, r, _log: _holder_of_another(b, r)), lambda b: ABSENT),
+    "statements.signatures": Case(
+        _full(lambda b, r, _log: _resign_statement(b, r)),
+        lambda b: "pledge:" + next(s["person_id"] for s in b.record["signatures"] if s["kind"] == "pledge")),
+    "log.chain": Case(_full(_log_chain, rechain=False), lambda b: _t("office.log_broken_at", seq=b.log[9]["seq"])),
+    "log.head": Case(_rec(lambda r: r.update(log_head="f" * 64)), lambda b: b.record["log_head"]),
+    "ballots.round_numbers": Case(_rec(lambda r: r["rounds"].reverse()), lambda b: "round numbers"),
+    "ballots.round_status": Case(_full(lambda b, r, log: _extra_round(b, r, log, "open", "")),
+                                 lambda b: "round 3 open"),
+    "ballots.voter_roll": Case(_full(_voter_twice), lambda b: "round 2 voter roll"),
+    "ballots.casts_logged": Case(_full(lambda b, r, log: log.pop(_casts(log, 2)[-1])),
+                                 lambda b: f"round 2 {len(_round(b.record, 2)['voters']) - 1} casts logged"),
+    "ballots.slip_applicants": Case(_full(_foreign_slip), lambda b: "round 2 foreign slip",
+                                    failed=["ballots.slip_applicants", *_NOT_RECOMPUTED["failed"]],
+                                    others=_NOT_RECOMPUTED["others"] | {"outcome.recompute": "ballot_box_corrupt"}),
+    "ballots.slip_choices": Case(_full(_invalid_choice), lambda b: "round 1 invalid choice",
+                                 failed=["ballots.slip_choices", *_NOT_RECOMPUTED["failed"]],
+                                 others=_NOT_RECOMPUTED["others"] | {"outcome.recompute": "ballot_box_corrupt"}),
+    "ballots.void_reason": Case(_full(lambda b, r, log: _void_then_revote(b, r, log, " ")),
+                                lambda b: "round 2 void without reason"),
+    "ballots.void_revoted": Case(_full(lambda b, r, log: _extra_round(b, r, log, "void", "计票有误")),
+                                 lambda b: "round 3 void without re-vote"),
+    "ballots.box_fingerprint": Case(_rec(lambda r: _round(r, 1).update(box_sha256="0" * 64)),
+                                    lambda b: "round 1 fingerprint"),
+    "ballots.voters_attending": Case(_full(_absent_voter_in_runoff), lambda b: "round 2 voter not attending"),
+    "ballots.ballot_count": Case(_full(_voter_not_on_roll),
+                                 lambda b: f"round 2 A001: {len(_round(b.record, 2)['voters'])} ballots"),
+    "ballots.slip_ids": Case(_full(_duplicate_slip_id), lambda b: "round 2 duplicate slip"),
+    "outcome.recompute": Case(_rec(lambda r: r["session"]["groups"][0].update(pass_rate="1.5")),
+                              lambda b: "pass_rate_range", failed=_NOT_RECOMPUTED["failed"],
+                              others=_NOT_RECOMPUTED["others"]),
+    "outcome.declared": Case(
+        _rec(lambda r: r["declared"]["applicants"]["A020"].update(composite="99.99"), declare=False),
+        lambda b: "/applicants/A020/composite: '99.99'"),
+    "signoffs.complete": Case(_full(_drop_signoff, sign_off=False), _signoffs_detail),
+    "outcome.final": Case(_full(_drop_runoff), lambda b: "not final"),
+    "texts.signatures": Case(_full(_text_signed_over_another), lambda b: "opinion:A001:R02"),
+    "texts.complete": Case(_full(_text_unsigned), lambda b: "opinion:A001:panel_leader unsigned"),
+    "texts.reasons": Case(_full(_reason_missing), lambda b: f"failure_reason:{FAILED} missing"),
+    "texts.signers": Case(_full(_opinion_by_chair), lambda b: f"opinion:A001:panel_leader signed by {b.presiding}"),
+    "texts.authors": Case(_rec(lambda r: r["failure_reasons"][FAILED].update(author_id="S02")),
+                          lambda b: f"failure_reason:{FAILED} author differs"),
+    "minutes.parse": Case(lambda b, out: build(b, out, members=lambda ms: ms.update({"minutes.pdf": b"not a pdf"})),
+                          lambda b: "Error"),
+    "minutes.fields": Case(_resigned_minutes(order=("PresidingOfficer", "Recorder")),
+                           lambda b: "fields PresidingOfficer,Recorder"),
+    "minutes.signatures": Case(lambda b, out: build(b, out, members=_minutes_byte),
+                               lambda b: "Recorder invalid; PresidingOfficer invalid"),
+    "minutes.signers": Case(_resigned_minutes(signer={"Recorder": "R01"}), lambda b: "Recorder signer"),
+    "minutes.coverage": Case(lambda b, out: build(b, out, members=_minutes_tail),
+                             lambda b: "unsigned bytes after last signature"),
+    "digest.minutes": Case(_rec(lambda r: r["recusals"][0].update(reason="伪造：无回避事由"), minutes=False),
+                           lambda b: "minutes carry"),
+}
+
+GATES = {"bundle.size", "seal.signature", "seal.contents", "record.parse", "minutes.parse"}
+
+
+def test_every_check_has_its_case() -> None:
+    """A new check id without a negative case here fails this test (and so does a case for no check)."""
+    from zc_review.service.office import CHECK_IDS, CHECKS
+
+    assert sorted(CASES) == sorted(CHECK_IDS)
+    assert {s.id for s in CHECKS if s.gate} == GATES
+
+
+def test_the_base_passes_every_check(base: Base, tmp_path: Path) -> None:
+    """The base rebuilt without a change (re-sealed with the device key) is accepted by both verifiers: what
+    fails below fails because of the case's change."""
+    from zc_review.service.office import CHECK_IDS, verify_bundle
+
+    made = build(base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok and [c.id for c in rep.checks] == list(CHECK_IDS), rep.failures()
+    assert _standalone_failed(made) == []
+
+
+def _standalone_failed(made: Made) -> list[str]:
+    v = _standalone()
+    root, identity, register = v.load_keys(made.keys, None)
+    verifier = v.Verifier(made.bundle.read_bytes(), root, identity, register)
+    verifier.run()
+    return list(verifier.failed())
+
+
+@pytest.mark.parametrize("check_id", list(CASES))
+def test_breaking_one_rule_fails_exactly_its_check(base: Base, tmp_path: Path, check_id: str) -> None:
+    from zc_review.service.office import CHECK_IDS, verify_bundle
+
+    case = CASES[check_id]
+    made = case.make(base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    details = {c.id: c.detail for c in rep.checks if not c.ok}
+    want = case.failed or [check_id]
+    assert rep.failed_ids() == want, f"{check_id}: failed {details}"  # a wrong check failing shows here
+    ran = [c.id for c in rep.checks]
+    if check_id in GATES:
+        assert ran == list(CHECK_IDS[:CHECK_IDS.index(check_id) + 1])  # the gate ended the run
+    else:
+        assert ran == list(CHECK_IDS)  # every check ran; all but ``want`` passed
+    assert case.detail(base) in details[check_id], details[check_id]
+    assert sorted(case.others) == sorted(want[1:])
+    for other, text in case.others.items():
+        assert text in details[other], (other, details[other])
+    assert not rep.ok
+    if case.standalone:
+        assert _standalone_failed(made) == rep.failed_ids()
