@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export ZC_REVIEW_FONT_CHECK ?= 1
 
-.PHONY: all venv demo test bench bench-scale check lint types fuzz crash clean tui
+.PHONY: all venv demo test bench bench-scale bench-archive check lint types fuzz crash clean tui
 
 all: test
 
@@ -33,6 +33,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_bench
 	$(BIN)/python -m tests.bench.bench_grid
+
+# The office archive at 100 sessions on a throw-away PostgreSQL server and on SQLite (tests/bench/bench_archive.py).
+bench-archive: $(STAMP)
+	$(BIN)/python -m tests.bench.bench_archive $(ARGS)
 
 # Province scale (issue 9): a synthetic committee of N applicants × 31 reviewers through the service, per-action
 # costs, growth and peak memory per size (ARGS=--sizes 100,300 to choose; tests/bench/bench_scale.py).

@@ -31,7 +31,23 @@ TOOLS: dict[str, str] = {
     "openssl": "openssl",
     "unzip": "unzip",
     "age": "age",
+    "pg_ctl": "postgresql",  # the archive tests' throw-away server (tests/pg.py)
 }
+
+# Programs Debian installs off PATH: where else to look (the newest version first).
+_OFF_PATH: dict[str, str] = {"pg_ctl": "/usr/lib/postgresql/*/bin/pg_ctl"}
+
+
+def tool_path(name: str) -> str | None:
+    """Where the program ``name`` is: on PATH, or (for pg_ctl) under /usr/lib/postgresql/<version>/bin."""
+    found = shutil.which(name)
+    if found is None and name in _OFF_PATH:
+        import glob
+
+        hits = sorted(glob.glob(_OFF_PATH[name]), key=lambda p: [int(x) for x in p.split("/")[4].split(".")
+                                                                  if x.isdigit()] or [0], reverse=True)
+        found = next((h for h in hits if os.access(h, os.X_OK)), None)
+    return found
 
 
 def no_skip() -> bool:
@@ -46,7 +62,7 @@ def require_tool(*names: str) -> None:
     """
     unknown = [n for n in names if n not in TOOLS]
     assert not unknown, f"add {unknown} to tests/tooling.py TOOLS and .ci/run APT_PACKAGES"
-    missing = [n for n in names if shutil.which(n) is None]
+    missing = [n for n in names if tool_path(n) is None]
     if not missing:
         return
     message = f"missing {', '.join(missing)} (apt-get install {' '.join(sorted({TOOLS[n] for n in missing}))})"

@@ -40,21 +40,18 @@ def test_bundle_verifies_and_every_number_is_recomputed(sealed: tuple[Any, Path]
 
 
 def test_import_once_then_nothing_changes(sealed: tuple[Any, Path], demo: Packed, tmp_path: Path) -> None:
-    from sqlmodel import Session, select
-
     from zc_review.service.office import import_bundle
-    from zc_review.storage.archive import ImportedResult, make_archive_engine
+    from zc_review.storage.archive import make_archive_engine, table_rows
 
     url = f"sqlite:///{tmp_path / 'archive.db'}"
     first = import_bundle(sealed[1], demo.keys, url)
     assert first.created and first.passed == 19 and first.applicants == 36
     again = import_bundle(sealed[1], demo.keys, url)
     assert not again.created
-    with Session(make_archive_engine(url)) as s:
-        rows = list(s.exec(select(ImportedResult)))
+    rows = table_rows(make_archive_engine(url))["archive_result"]
     assert len(rows) == 36
-    failed = [r for r in rows if r.outcome != "passed"]
-    assert failed and all(r.reason and r.guidance for r in failed)
+    failed = [r for r in rows if r["outcome"] != "passed"]
+    assert failed and all(r["reason"] and r["guidance"] for r in failed)
 
 
 def test_changed_byte_in_bundle_is_refused(sealed: tuple[Any, Path], demo: Packed, tmp_path: Path) -> None:

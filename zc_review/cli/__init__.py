@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
 
     office_pool.add_parsers(office)
     office_pool.extend_pack(pk)
+    from zc_review.cli.office_archive import add_parsers as add_archive_parsers
+
+    add_archive_parsers(office)  # db upgrade, sessions, applicant, notice, complaint, filing (issue 10)
 
     trust = sub.add_parser("trust", help=t("cli.trust")).add_subparsers(dest="trust_command", required=True)
     ta = trust.add_parser("add", help=t("cli.trust_add"))
@@ -78,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     dm.add_argument("input", type=Path, nargs="?", default=Path("data/demo"))
     dm.add_argument("--out", type=Path, default=Path("reports/demo"))
     dm.add_argument("--no-tui", action="store_true", help=t("cli.no_tui"))
+    from zc_review.cli.office_archive import add_demo_arguments
+
+    add_demo_arguments(dm)  # --as-of: the day the office's filing is judged on (issue 10)
     return p
 
 
@@ -110,6 +116,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if args.office_command in office_pool.COMMANDS:
             return office_pool.dispatch(args)
+        from zc_review.cli import office_archive
+
+        if args.office_command in office_archive.COMMANDS:
+            return office_archive.run(args)
         return {"keygen": commands.keygen, "pack": commands.pack, "verify": commands.verify,
                 "import": commands.import_, "recover": commands.recover,
                 "register": commands.register}[args.office_command](args)

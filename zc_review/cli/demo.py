@@ -87,5 +87,10 @@ def run_demo(args: argparse.Namespace) -> int:
     print_report(result.report)
     console.print(t("cli.import_done" if result.created else "cli.import_again", session=result.session_id,
                     passed=result.passed, applicants=result.applicants))
+    if not res.definition.rehearsal:
+        from zc_review.cli.office_archive import demo_office
+
+        demo_office(f"sqlite:///{out / 'office-archive.db'}", result.session_id, keys, out / "office",
+                    res.definition.scheduled_date, getattr(args, "as_of", None))
     console.print(t("cli.demo_done", seconds=f"{time.perf_counter() - started:.1f}"))
     return 0

@@ -170,6 +170,28 @@ FAMILIES: dict[str, dict[str, str]] = {
         "draft": "scoring.status_draft",
         "locked": "scoring.status_locked",
     },
+    # zc_review.domain.model.Series (the office archive lists it, issue 10)
+    "series": {
+        "engineering": "office.series_engineering",
+        "education": "office.series_education",
+        "other": "office.series_other",
+    },
+    # zc_review.domain.notice_period.NoticeState
+    "notice_state": {
+        "drafted": "office.notice_drafted",
+        "published": "office.notice_published",
+        "over": "office.notice_over",
+    },
+    # service.office.archive_complaint KINDS and STATUSES
+    "complaint_kind": {
+        "complaint": "office.kind_complaint",
+        "reexamination": "office.kind_reexamination",
+    },
+    "complaint_status": {
+        "received": "office.status_received",
+        "investigating": "office.status_investigating",
+        "concluded": "office.status_concluded",
+    },
 }
 
 KEY_FAMILIES: dict[str, tuple[str, ...]] = {name: tuple(members) for name, members in FAMILIES.items()}

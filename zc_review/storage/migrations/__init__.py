@@ -1,0 +1,1 @@
+"""Alembic migrations of the office archive (``storage.archive``): env.py and versions/."""
