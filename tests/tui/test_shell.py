@@ -116,7 +116,7 @@ async def test_escape_on_every_credential_prompt_keeps_the_app(demo: Packed) -> 
 async def test_escape_on_the_unlock_screen_keeps_the_app(demo: Packed, tmp_path: Path) -> None:
     from zc_review.tui.app import make_app
     from zc_review.tui.screens.unlock import UnlockScreen
-    from zc_review.tui.widgets import QuitConfirm
+    from zc_review.tui.widgets import HelpScreen, QuitConfirm
 
     app = make_app(package_path=demo.package, home=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -126,6 +126,12 @@ async def test_escape_on_the_unlock_screen_keeps_the_app(demo: Packed, tmp_path:
         await pilot.press("tab")
         await _escape(pilot)
         assert _running(app) and isinstance(app.screen, UnlockScreen)
+        await pilot.press("f1")  # the help works before unlock too
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert str(app.screen.query_one("#help-title").render()) == "帮助：打开会议文件包"
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, QuitConfirm)
