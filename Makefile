@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export ZC_REVIEW_FONT_CHECK ?= 1
 
-.PHONY: all venv demo test bench bench-scale bench-archive check lint types fuzz crash clean tui
+.PHONY: all venv demo test bench bench-scale bench-archive check lint types fuzz crash clean tui screenshots
 
 all: test
 
@@ -50,6 +50,11 @@ fuzz: $(STAMP)
 # Crash harness: SIGKILL at ≥100 random moments of the demo session, resume, compare (tools/crash.py; ARGS=--kills N).
 crash: $(STAMP)
 	$(BIN)/python tools/crash.py --report reports/crash.json $(ARGS)
+
+# SVG screenshots of the main screens, played with Pilot through the real app (tests/tui/screenshots.py):
+# docs/screenshots/<screen>-160x45.svg and -80x24.svg, shown in README.md. ARGS: --only NAME, --size 80x24, --text.
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.tui.screenshots --out docs/screenshots $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check zc_review tests

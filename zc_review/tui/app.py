@@ -4,32 +4,56 @@ which unlocks the session package (``UnlockScreen``), logs the recorder in and s
 The app imports the screens; no screen imports the app. A screen reads the app through
 ``zc_review.tui.base.RoomHost`` (``room``, ``operator``, ``out_dir``); the unlock screen answers the
 opened room through ``dismiss``, which the app receives as a callback.
+
+What every screen has (issue 13): F1 help (``zc_review.tui.help``), the command palette in Chinese (Ctrl+P,
+``zc_review.tui.commands``), the projector view (F4), and leaving asks first (Ctrl+Q, Ctrl+C; Escape never
+quits).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from zc_review.i18n import t
-from zc_review.tui.widgets import CredentialPrompt
+from zc_review.tui.base import RoomScreen
+from zc_review.tui.commands import ShellCommand, ShellCommands, ZcCommandPalette
+from zc_review.tui.help import help_for, key_lines, title_of
+from zc_review.tui.widgets import CredentialPrompt, HelpScreen, QuitConfirm
 
 if TYPE_CHECKING:  # the service (SQLModel, cryptography) loads after the first screen is up
     from zc_review.service import RoomService
     from zc_review.service.room import Actor
 
+#: Colour themes offered in the palette: catalogue key of the Chinese name → Textual theme.
+THEMES = (("tui.theme_dark", "textual-dark"), ("tui.theme_light", "textual-light"),
+          ("tui.theme_contrast", "textual-ansi"))
+
 
 class ZcReviewApp(App[None]):
     """The room's application. Holds the room service once unlocked (``room``), the recorder (the operator,
-    logged in after unlock) and the output folder. Key: ctrl+q quits."""
+    logged in after unlock) and the output folder.
+
+    Keys on every screen: F1 help, F4 the projector (on the room's screens once the recorder is in), Ctrl+P
+    the command palette, Ctrl+Q (or Ctrl+C outside a text selection) asks before leaving.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = t("tui.app_title")
-    BINDINGS = [Binding("ctrl+q", "quit", t("tui.quit"), show=True)]
+    COMMANDS = {ShellCommands}  # noqa: RUF012 (Textual's ClassVar): no English system commands
+    BINDINGS = [
+        Binding("ctrl+q", "quit", t("tui.quit"), show=True, priority=True),
+        Binding("ctrl+c", "quit", t("tui.quit"), show=False),
+        Binding("f1", "help", t("tui.key_help"), priority=True),
+        Binding("f4", "projector", t("tui.key_projector"), priority=True),
+        Binding("ctrl+p", "command_palette", t("tui.key_palette"), show=False, priority=True),
+    ]
 
     def __init__(self, room: RoomService | None = None, *, package_path: Path | None = None,
                  home: Path | None = None, out_dir: Path | None = None) -> None:
@@ -48,29 +72,35 @@ class ZcReviewApp(App[None]):
     def on_mount(self) -> None:
         """Show the unlock screen, or (a room given, as in tests) go straight to the recorder's login."""
         if self.room is None:
-            from zc_review.tui.screens.unlock import UnlockScreen
-
-            self.push_screen(UnlockScreen(self.package_path, self.home), self._unlocked)
+            self._show_unlock()
         else:
             self.after_unlock(self.room)
 
+    def _show_unlock(self) -> None:
+        from zc_review.tui.screens.unlock import UnlockScreen
+
+        self.push_screen(UnlockScreen(self.package_path, self.home), self._unlocked)
+
     def _unlocked(self, room: RoomService | None) -> None:
-        if room is None:
-            self.exit()
+        if room is None:  # the unlock screen never ends the app: only Ctrl+Q and a yes do
+            self._show_unlock()
         else:
             self.after_unlock(room)
 
     def after_unlock(self, room: RoomService) -> None:
-        """The package is open: set the rehearsal banner, ask the recorder's credential, then show the
-        dashboard (Escape on the credential quits the app; F2 there lifts a locked recorder's lock)."""
+        """The package is open: set the rehearsal banner, ask the recorder's credential (it cannot be
+        cancelled: Escape there never quits; F2 lifts a locked recorder's lock; the office root fingerprint
+        is shown to compare with the letters), then show the dashboard."""
         self.room = room
         if room.views.session().rehearsal:
             self.sub_title = t("tui.rehearsal_banner")
         rec = room.views.recorder()
+        groups = room.views.shell.package().office_root_fingerprint.split()
+        note = t("tui.fp_on_login", fp=" ".join(groups[:8]) + "\n" + " ".join(groups[8:]))  # never split a group
 
         def done(actor: Actor | None) -> None:
             if actor is None:
-                self.exit()
+                ask()
                 return
             self.operator = actor
             from zc_review.tui.screens.dashboard import DashboardScreen
@@ -82,8 +112,100 @@ class ZcReviewApp(App[None]):
 
             self.push_screen(UnlockPersonScreen(rec.person_id))
 
-        self.push_screen(CredentialPrompt(room, t("tui.recorder_login"), [(rec.person_id, f"{t('common.role_recorder')} {rec.name}")],
-                                          lift=lift), done)
+        def ask() -> None:
+            self.push_screen(CredentialPrompt(room, t("tui.recorder_login"),
+                                              [(rec.person_id, f"{t('common.role_recorder')} {rec.name}")],
+                                              lift=lift, required=True, note=note), done)
+
+        ask()
+
+    # -- leaving -----------------------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Ctrl+Q, Ctrl+C and the palette's 退出: ask (``QuitConfirm``); leave only on a yes."""
+        if isinstance(self.screen, QuitConfirm):
+            return
+        self.push_screen(QuitConfirm(), self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.exit()
+
+    # -- help ----------------------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        """F1: the help of the current screen (a dialog's: of the screen beneath it); F1 again closes it."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        found = help_for(self.screen_stack)
+        if found is None:
+            return
+        screen, entry = found
+        self.push_screen(HelpScreen(title_of(entry), t(entry.about), key_lines(self, screen), t(entry.next)))
+
+    # -- the projector -------------------------------------------------------------------------------------
+    def action_projector(self) -> None:
+        """F4: the projector view over the current room screen; F4 on the projector goes back."""
+        from zc_review.tui.screens.projector import ProjectorScreen
+
+        if isinstance(self.screen, ProjectorScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(ProjectorScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The projector only over a room screen once the recorder is logged in (elsewhere not in the footer)."""
+        if action == "projector":
+            return self.operator is not None and isinstance(self.screen, RoomScreen)
+        return True
+
+    # -- the command palette -------------------------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the Chinese command palette (``ZcCommandPalette``)."""
+        if not isinstance(self.screen, ZcCommandPalette):
+            self.push_screen(ZcCommandPalette())
+
+    def shell_commands(self, screen: Screen[Any] | None = None) -> list[ShellCommand]:
+        """The palette's commands on ``screen`` (default: the current one): the room's commands when the
+        recorder is logged in and ``screen`` is a room screen (who is still due, lift a lock, the fingerprint, the
+        pass-rate preview, the projector, then go to each step); always help, the colours and quit."""
+        screen = screen or self.screen
+        out: list[ShellCommand] = []
+        if self.operator is not None and isinstance(screen, RoomScreen):
+            from zc_review.tui.screens.dashboard import STEPS
+            from zc_review.tui.screens.panel_view import PreviewScreen
+            from zc_review.tui.screens.projector import ProjectorScreen
+            from zc_review.tui.screens.shell import FingerprintScreen, OutstandingScreen
+            from zc_review.tui.screens.unlock_person import UnlockPersonScreen
+
+            out += [
+                ShellCommand(t("tui.cmd_outstanding"), t("tui.cmd_outstanding_help"),
+                             lambda: self.push_screen(OutstandingScreen())),
+                ShellCommand(t("tui.lift_title"), t("tui.cmd_lift_help"), lambda: self.push_screen(UnlockPersonScreen())),
+                ShellCommand(t("tui.cmd_fingerprint"), t("tui.cmd_fingerprint_help"),
+                             lambda: self.push_screen(FingerprintScreen())),
+                ShellCommand(t("scoring.preview_title"), t("tui.cmd_preview_help"), lambda: self.push_screen(PreviewScreen())),
+                ShellCommand(t("tui.cmd_projector"), t("tui.cmd_projector_help"),
+                             lambda: self.push_screen(ProjectorScreen())),
+            ]
+            for key, label, screen_cls in STEPS:
+                out.append(ShellCommand(t("tui.cmd_goto", step=t(label)), t("tui.cmd_goto_help", step=t(label), number=key),
+                                        self._opener(screen_cls)))
+        out.append(ShellCommand(t("tui.cmd_help"), t("tui.cmd_help_help"), self.action_help))
+        for key, theme in THEMES:
+            out.append(ShellCommand(t("tui.cmd_theme", theme=t(key)), t("tui.cmd_theme_help"),
+                                    self._theme_setter(theme)))
+        out.append(ShellCommand(t("tui.quit"), t("tui.cmd_quit_help"), self.action_quit))
+        return out
+
+
+    def _opener(self, screen_cls: type[Screen[Any]]) -> Callable[[], object]:
+        return lambda: self.push_screen(screen_cls())
+
+    def _theme_setter(self, theme: str) -> Callable[[], None]:
+        def set_theme() -> None:
+            self.theme = theme
+
+        return set_theme
 
 
 def make_app(room: RoomService | None = None, *, package_path: Path | None = None, home: Path | None = None,

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.widgets import CredentialPrompt, Notice
 
@@ -81,8 +83,16 @@ class RoomAccess:
         return True
 
 
+#: F1 on every room screen, declared here so that it comes first in every footer (the application's F1
+#: binding, a priority one, does the work: ``ZcReviewApp.action_help``).
+HELP_BINDING = Binding("f1", "app.help", t("tui.key_help"))
+
+
 class RoomScreen(RoomAccess, Screen[ResultT]):
-    """A full screen of the room (every one shows the Header, and so the rehearsal banner)."""
+    """A full screen of the room (every one shows the Header, and so the rehearsal banner). F1 opens its help
+    (``zc_review.tui.help``), shown first in the footer."""
+
+    BINDINGS = [HELP_BINDING]
 
 
 class RoomModal(RoomAccess, ModalScreen[ResultT]):

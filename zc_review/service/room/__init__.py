@@ -43,6 +43,7 @@ from zc_review.service.room.opening import RUBRIC_ROLES, Opening, QuorumStatus
 from zc_review.service.room.panel import Panel, PanelScores
 from zc_review.service.room.permissions import Action, Role
 from zc_review.service.room.scoring import DossierView, Scoring, parse_score
+from zc_review.service.room.shell_views import ShellViews
 from zc_review.service.room.views import Views
 from zc_review.storage.engine import make_engine
 from zc_review.storage.models import Recusal, SessionState
@@ -66,7 +67,8 @@ class RoomService:
         self.ballot = Ballot(ctx, self.opening, self.scoring)
         self.closing = Closing(ctx, self.opening, self.scoring, self.ballot, self.panel)
         self.close = Close(ctx, self.closing)
-        self.views = Views(ctx, self.scoring, self.ballot, self.closing)
+        self.views = Views(ctx, self.scoring, self.ballot, self.closing,
+                           shell=ShellViews(ctx, self.opening, self.panel, self.ballot, self.closing))
         self.credentials = Credentials(ctx)
 
     @classmethod

@@ -23,6 +23,7 @@ from zc_review.service.room.closing import Closing
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.opening import RUBRIC_ROLES
 from zc_review.service.room.scoring import Scoring
+from zc_review.service.room.shell_views import ShellViews
 
 #: The committee office of a reviewer as the roll call shows it. Source: GLOSSARY.md.
 COMMITTEE_ROLE_KEYS = {CommitteeRole.CHAIR: "common.role_chair", CommitteeRole.VICE_CHAIR: "common.role_vice_chair",
@@ -259,13 +260,16 @@ def _rubric_view(panel_id: str, panel_name: str, rubric: Rubric) -> RubricView:
 
 
 class Views:
-    """The read models of the room's screens (``room.views``). Every method reads; none writes."""
+    """The read models of the room's screens (``room.views``). Every method reads; none writes. ``shell``: the
+    application shell's (the package fingerprint, the projector, who is still due; ``ShellViews``)."""
 
-    def __init__(self, ctx: RoomContext, scoring: Scoring, ballot: Ballot, closing: Closing) -> None:
+    def __init__(self, ctx: RoomContext, scoring: Scoring, ballot: Ballot, closing: Closing, *,
+                 shell: ShellViews) -> None:
         self.ctx = ctx
         self.scoring = scoring
         self.ballot = ballot
         self.closing = closing
+        self.shell = shell
 
     # -- the session and its people ----------------------------------------------------------------------
     def session(self) -> SessionHeading:

@@ -34,11 +34,18 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
     ``#cred-error`` (the room's Chinese message, wrapped, never cut off) and the prompt stays.
 
     ``lift``: when given (the recorder's login), F2 calls it to lift a lock without leaving the prompt
-    (issue 13 item 1), and a hint (``#cred-lift``) says so.
+    (issue 13 item 1), and a hint (``#cred-lift``) says so. ``required``: the prompt cannot be cancelled
+    (the recorder's login: there is nothing to go back to); Escape then says how to leave the application
+    instead of answering None (``#cred-required``; issue 13 item 2: Esc never quits). ``note``: a line shown under the title
+    (``#cred-note``; the recorder's login shows the office root fingerprint, issue 13 item 9).
     """
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "cancel", t("common.cancel")), Binding("f2", "lift", show=False)]
+    DEFAULT_CSS = """
+    CredentialPrompt #cred-note { color: $text-muted; width: 100%; margin-bottom: 1; }
+    CredentialPrompt #cred-required { color: $warning; width: 100%; }
+    """
+    BINDINGS = [Binding("escape", "cancel", t("common.cancel")), Binding("f2", "lift", t("tui.lift_title"), show=False)]
 
     class Accepted(Message):
         """The secret was right: ``actor`` is the authenticated person."""
@@ -55,10 +62,12 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
             self.message = message
 
     def __init__(self, room: RoomService, title: str, people: list[tuple[str, str]], *,
-                 lift: Callable[[], None] | None = None) -> None:
+                 lift: Callable[[], None] | None = None, required: bool = False, note: str | None = None) -> None:
         super().__init__()
         self.room = room
         self.lift = lift
+        self.required = required
+        self.note = note
         self.title_text = title
         self.people = people
         self.person_id: str | None = people[0][0] if len(people) == 1 else None
@@ -67,6 +76,8 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
         """The title, the person (or the list of people), the secret field and the error line."""
         with Vertical():
             yield Label(Text(self.title_text), id="cred-title")
+            if self.note is not None:
+                yield Label(Text(self.note), id="cred-note")
             if len(self.people) > 1:
                 yield OptionList(*[Option(Text(label), id=pid) for pid, label in self.people], id="cred-people")
             else:
@@ -75,6 +86,8 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
             yield Label("", id="cred-error")
             if self.lift is not None:
                 yield Label(Text(t("tui.cred_lift_hint")), id="cred-lift")
+            if self.required:
+                yield Label("", id="cred-required")
 
     def on_mount(self) -> None:
         """Focus the list of people (first highlighted), or the secret when there is one person."""
@@ -124,5 +137,8 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
             self.lift()
 
     def action_cancel(self) -> None:
-        """Escape: answer None."""
+        """Escape: answer None; a ``required`` prompt stays and says how to leave the application."""
+        if self.required:
+            self.query_one("#cred-required", Label).update(Text(t("tui.login_required")))
+            return
         self.dismiss(None)
