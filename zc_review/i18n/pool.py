@@ -114,7 +114,6 @@ MESSAGES: dict[str, str] = {
     "pool.conflict_dismissed": "排除：{hit}；理由：{reason}",
     "pool.anonymity_kind_region": "申报人所在地区（市、县、区）",
     # -- texts: credit ------------------------------------------------------------------------------------
-    "pool.credit_kind_applicant": "申报人",
     "pool.credit_kind_staff": "工作人员",
     "pool.credit_col_kind": "对象",
     "pool.credit_col_reason": "事由",

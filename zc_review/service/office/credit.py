@@ -31,7 +31,7 @@ from zc_review.service.errors import ServiceError
 FORMAT = "zc-review credit record"
 VERSION = 1
 KINDS = ("expert", "applicant", "staff")
-KIND_LABELS = {"expert": "common.role_reviewer", "applicant": "pool.credit_kind_applicant",
+KIND_LABELS = {"expert": "common.role_reviewer", "applicant": "office.col_applicant",
                "staff": "pool.credit_kind_staff"}
 _COLUMNS = ("common.col_code", "pool.credit_col_kind", "common.col_name", "office.anonymity_kind_employer",
             "pool.credit_col_reason", "common.col_source", "pool.credit_col_start", "pool.credit_col_until")
