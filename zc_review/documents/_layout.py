@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, TableStyle
 
@@ -88,7 +89,8 @@ def style(name: str, size: float = 10, *, leading: float | None = None, mono: bo
 STYLES = {
     "title": style("title", 17, alignment=TA_CENTER, spaceAfter=4),
     "subtitle": style("subtitle", 10.5, alignment=TA_CENTER, textColor=colors.HexColor("#333333"), spaceAfter=8),
-    "h2": style("h2", 12.5, spaceBefore=9, spaceAfter=4, textColor=colors.HexColor("#1a3d6d")),
+    "h2": style("h2", 12.5, spaceBefore=9, spaceAfter=4, textColor=colors.HexColor("#1a3d6d"), keepWithNext=1),
+    "h3": style("h3", 11, spaceBefore=4, spaceAfter=2, keepWithNext=1),
     "body": style("body", 9.5),
     "small": style("small", 8.5),
     "cell": style("cell", 7.6, leading=9.6),
@@ -106,6 +108,31 @@ def table_style(*commands: tuple[Any, ...]) -> TableStyle:
 def para(text: str, st: str = "body") -> Paragraph:
     """A Paragraph of escaped plain text in one of ``STYLES``."""
     return Paragraph(esc(text), STYLES[st])
+
+
+def nowrap_width(values: Sequence[str], size: float, pad: float, *, floor: float = 0) -> float:
+    """The width (points) a column needs so none of ``values`` wraps at ``size`` with ``pad`` each side."""
+    return float(max([floor, *(stringWidth(v, FONT, size) for v in values)])) + 2 * pad + 1.5
+
+
+def unbroken(text: str, st: str | ParagraphStyle, width: float, seps: str = "、；，–") -> Paragraph:
+    """A Paragraph that breaks lines only after one of ``seps`` (the items of a list), never inside a
+    code, a figure or a fingerprint's group; an item wider than ``width`` alone keeps a line of its own.
+
+    Args:
+        text: plain text (escaped here). st: a ``STYLES`` name or a style. width: the line's room, points.
+    """
+    style_ = STYLES[st] if isinstance(st, str) else st
+    room = width - 1
+    sep = re.escape(seps)
+    tokens = re.findall(rf"[^{sep}]+[{sep}]?|[{sep}]", text)
+    lines: list[str] = []
+    for token in tokens:
+        if lines and stringWidth(lines[-1] + token, style_.fontName, style_.fontSize) <= room:
+            lines[-1] += token
+        else:
+            lines.append(token)
+    return Paragraph("<br/>".join(esc(line) for line in lines), style_)
 
 
 def draw_watermark(canv: Canvas, width: float, height: float) -> None:
