@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
-    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -26,6 +24,7 @@ from reportlab.platypus import (
 from . import minutes_text as text
 from ._layout import (
     STYLES,
+    StampArea,
     check_view_glyphs,
     draw_watermark,
     esc,
@@ -36,7 +35,8 @@ from ._layout import (
     unbroken,
 )
 from .fonts import FONT, register_fonts
-from .views import ApplicantRow, MinutesView
+from .minutes_results import section_results
+from .views import MinutesView
 
 _MARGIN_X = 15 * mm
 _HEAD_BG = colors.HexColor("#1a3d6d")
@@ -138,51 +138,6 @@ class _SignatureArea(Flowable):  # type: ignore[misc]  # reportlab ships no type
         _set_catalog(canv, _CATALOG_KEY, json.dumps(
             {r: [b.page_index, b.x1, b.y1, b.x2, b.y2] for r, b in self._sink.items()}, sort_keys=True
         ))
-
-
-class _StampArea(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
-    """The organizing body's part of the last page: a filing note with blank lines on the left, and on
-    the right a labelled, dashed square for its official stamp (盖章) and the date. Drawn on paper after
-    printing; no electronic signature goes here, so it is not a ``SignatureBox``."""
-
-    _HEIGHT = 56 * mm
-    _STAMP = 42 * mm
-
-    def __init__(self, organizing_body: str) -> None:
-        super().__init__()
-        self._body = organizing_body
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        self.width = availWidth
-        return availWidth, self._HEIGHT
-
-    def draw(self) -> None:
-        canv: Canvas = self.canv
-        half = (self.width - 8 * mm) / 2
-        left = Paragraph(esc("组建单位审核归档意见："), STYLES["body"])
-        _, h = left.wrap(half, self._HEIGHT)
-        left.drawOn(canv, 0, self._HEIGHT - h)
-        canv.saveState()
-        canv.setStrokeColor(_GRID)
-        canv.setLineWidth(0.5)
-        for k in range(1, 4):  # three writing lines
-            y = self._HEIGHT - h - k * 9 * mm
-            canv.line(0, y, half, y)
-        canv.setFont(FONT, 9)
-        canv.drawString(0, 8 * mm, "经办人：____________　归档日期：______年____月____日")
-        x = half + 8 * mm
-        label = Paragraph(esc(f"组建单位（盖章）：{self._body}"), STYLES["body"])
-        _, lh = label.wrap(half, self._HEIGHT)
-        label.drawOn(canv, x, self._HEIGHT - lh)
-        side = min(self._STAMP, self._HEIGHT - lh - 12 * mm)
-        top = self._HEIGHT - lh - 2 * mm
-        canv.setDash(3, 2)
-        canv.rect(x + (half - side) / 2, top - side, side, side, stroke=1, fill=0)
-        canv.setDash()
-        canv.drawString(x, 2 * mm, "日期：______年____月____日")
-        canv.setFont(FONT, 7)
-        canv.drawRightString(x + half, 2 * mm, "虚线框内加盖组建单位公章")
-        canv.restoreState()
 
 
 def _set_catalog(canv: Canvas, key: str, value: str) -> None:
@@ -323,122 +278,6 @@ def _section_recusals(v: MinutesView, w: float) -> list[Flowable]:
                               [1, 2.4, 1.2], w)]
 
 
-_VERDICT_PASS = "● 通过"
-_VERDICT_FAIL = "○ 未通过"
-_PASS_SHADE = colors.HexColor("#dcdcdc")  # a grey that survives greyscale printing and photocopies
-_RESULT_SIZE = 8.2
-
-
-class _Verdict(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
-    """A verdict cell: ``● 通过`` drawn heavy (fill and stroke: the face has no bold) or ``○ 未通过`` plain.
-
-    Pass and fail differ by the marker's shape, the weight and the row's shade, so they stay distinct
-    printed in greyscale or photocopied, never by colour alone (issue 13).
-    """
-
-    def __init__(self, label: str, passed: bool | None, size: float) -> None:
-        super().__init__()
-        self._label, self._passed, self._size = label, passed, size
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        self.width = stringWidth(self._label, FONT, self._size) + 1
-        return self.width, self._size * 1.3
-
-    def draw(self) -> None:
-        canv: Canvas = self.canv
-        text = canv.beginText(0, self._size * 0.3)
-        text.setFont(FONT, self._size)
-        if self._passed:
-            canv.setLineWidth(0.35)
-            text.setTextRenderMode(2)  # fill + stroke: a faux bold in the one embedded face
-        text.textOut(self._label)
-        canv.drawText(text)
-
-
-def _verdict(a: ApplicantRow, size: float) -> _Verdict:
-    if a.passed is None:
-        return _Verdict(a.decision, None, size)
-    return _Verdict(_VERDICT_PASS if a.passed else _VERDICT_FAIL, a.passed, size)
-
-
-def _groups_in_order(v: MinutesView) -> list[tuple[str, list[ApplicantRow]]]:
-    groups: dict[str, list[ApplicantRow]] = {}
-    for a in v.applicants:
-        groups.setdefault(a.group, []).append(a)
-    return list(groups.items())
-
-
-def _section_results(v: MinutesView, w: float) -> list[Flowable]:
-    """Section 七: one table per group, each group from a new page, under its own heading and summary.
-
-    Codes and figures are plain strings in columns as wide as their widest value (never wrapped); the
-    verdict is ``● 通过`` (heavy, row shaded grey) or ``○ 未通过`` with the reason beside it.
-    """
-    out: list[Flowable] = [PageBreak(), para("七、评审结果", "h2"),
-                           para("每个组别单列一表，按组内排名排列。结论栏“● 通过”（粗体，整行灰底）为表决通过；"
-                                "“○ 未通过”为未通过，原因见“说明”栏，详见第十节。", "small"), Spacer(1, 2 * mm)]
-    if not v.applicants:
-        return [*out, _none()]
-    summaries = {g.group: g for g in v.group_summaries}
-    for n, (group, rows) in enumerate(_groups_in_order(v), start=1):
-        if n > 1:
-            out.append(PageBreak())
-        panels = "、".join(dict.fromkeys(a.panel for a in rows))
-        g = summaries.get(group)
-        line = f"评议组：{panels}　申报 {len(rows)} 人"
-        if g is not None:
-            line += f"　通过率上限 {g.pass_rate}（至多通过 {g.cap} 人）　实际通过 {g.passed} 人"
-        out += [para(f"（{_CN_NUMBERS[n - 1] if n <= len(_CN_NUMBERS) else n}）{group}", "h3"),
-                para(line, "body"), Spacer(1, 1.5 * mm), _group_table(v, rows, w)]
-    return out
-
-
-_CN_NUMBERS = "一二三四五六七八九十"
-
-
-def _group_table(v: MinutesView, rows: list[ApplicantRow], w: float) -> Table:
-    size, pad = _RESULT_SIZE, 2.2
-    columns: list[tuple[str, Callable[[ApplicantRow], str]]] = [
-        ("排名", lambda a: a.rank), ("代码", lambda a: a.code), ("材料分M", lambda a: a.material)]
-    if v.has_defence:  # education series: no defence anywhere (RULES.md §4)
-        columns.append(("答辩分D", lambda a: a.defence))
-    columns += [("综合分C", lambda a: a.composite), ("同意", lambda a: a.agree), ("不同意", lambda a: a.disagree),
-                ("弃权", lambda a: a.abstain), ("票数基数", lambda a: a.base)]
-    fixed = [nowrap_width([get(a) for a in rows] + [head], size, pad) for head, get in columns]
-    verdict_w = nowrap_width([_VERDICT_FAIL, *(a.decision for a in rows if a.passed is None)], size, pad)
-    name_w = nowrap_width([a.name for a in rows] + ["姓名"], size, pad)
-    reason_w = w - sum(fixed) - verdict_w - name_w
-    if reason_w < 40 * mm:  # very long names: the name wraps (a Paragraph), never a code or a figure
-        name_w, reason_w = max(20 * mm, name_w - (40 * mm - reason_w)), 40 * mm
-    head_style = STYLES["head"]
-    header = [Paragraph(esc(h), head_style) for h, _ in columns[:2]] + [Paragraph("姓名", head_style)]
-    header += [Paragraph(esc(h), head_style) for h, _ in columns[2:]]
-    header += [Paragraph("结论", head_style), Paragraph("说明", head_style)]
-    body: list[list[Any]] = [header]
-    shade: list[tuple[Any, ...]] = []
-    for i, a in enumerate(rows, start=1):
-        values = [get(a) for _, get in columns]
-        body.append([*values[:2], para(a.name, "cell"), *values[2:], _verdict(a, size),
-                     para(a.reason or "—", "cell")])
-        if a.passed:
-            shade.append(("BACKGROUND", (0, i), (-1, i), _PASS_SHADE))
-    widths = [*fixed[:2], name_w, *fixed[2:], verdict_w, reason_w]
-    table = Table(body, colWidths=widths, repeatRows=1)
-    last_figure = len(columns)  # columns 0..len: rank, code, name, figures
-    table.setStyle(table_style(
-        ("GRID", (0, 0), (-1, -1), 0.4, _GRID),
-        ("LINEBELOW", (0, 0), (-1, 0), 1.0, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("FONTSIZE", (0, 1), (-1, -1), size),
-        ("ALIGN", (0, 1), (last_figure, -1), "CENTER"),
-        *shade,
-    ))
-    return table
-
-
 def _section_groups(v: MinutesView, w: float) -> list[Flowable]:
     out: list[Flowable] = [para("八、分组通过率", "h2")]
     if not v.group_summaries:
@@ -513,7 +352,7 @@ def _section_integrity(v: MinutesView, w: float) -> list[Flowable]:
 
 
 _SECTIONS = (_section_basic, _section_attendance, _section_agenda, _section_rules, _section_panels,
-             _section_recusals, _section_results, _section_groups, _section_opinions, _section_failures,
+             _section_recusals, section_results, _section_groups, _section_opinions, _section_failures,
              _section_ballots, _section_signoffs, _section_integrity)
 
 
@@ -577,7 +416,7 @@ def render_minutes_document(view: MinutesView, reproducible: bool = False) -> Re
     story.append(KeepTogether([
         para("十四、签字", "h2"), para(view.signature_note, "body"), Spacer(1, 3 * mm),
         _SignatureArea(slots, boxes),
-        para("十五、组建单位盖章", "h2"), Spacer(1, 2 * mm), _StampArea(view.organizing_body),
+        para("十五、组建单位盖章", "h2"), Spacer(1, 2 * mm), StampArea(view.organizing_body),
     ]))
     doc.build(story, canvasmaker=numbered_canvas(furniture))
     return RenderedMinutes(pdf=buffer.getvalue(), page_count=len(pages), signature_boxes=dict(boxes))
