@@ -51,8 +51,8 @@ def _applicant(i: int) -> ApplicantRow:
         code=f"A{i:03d}", name="申" + _name(i + 3), group=group, panel="建筑工程评议组",
         material=f"{70 + i % 25}.{i % 10}0", defence="—" if i % 5 == 0 else f"{75 + i % 20}.50",
         composite=f"{72 + i % 23}.35", rank=str(i // 2 + 1), agree=str(20 - i % 9), disagree=str(i % 9),
-        abstain="1", base="25", decision="通过" if passed else "未通过",
-        reason="" if passed else "同意票未达到出席评委的三分之二", passed=passed,
+        abstain="1", base="25", decision="通过" if passed else "同意票未达到出席评委的三分之二",
+        reason="" if passed else "同意票未达到出席评委的三分之二。", passed=passed,
     )
 
 
@@ -414,8 +414,8 @@ def test_minutes_one_table_per_group_and_verdicts_without_colour(tmp_path) -> No
     # the verdict is a marker and a word, not a colour: it survives greyscale printing and photocopies
     assert body.count("●通过") == sum(1 for a in view.applicants if a.passed)
     assert body.count("○未通过") == sum(1 for a in view.applicants if a.passed is False)
-    # the conclusion is short; the reason is said once, in its own column
-    assert "未通过同意票未达到出席评委的三分之二" in body
+    # the conclusion is short; the rule's outcome is said once, in its own column, not repeated by the reason
+    assert "○未通过同意票未达到出席评委的三分之二" in body
     assert body.count("同意票未达到出席评委的三分之二") == sum(1 for a in view.applicants if a.passed is False)
 
 

@@ -63,6 +63,15 @@ def _verdict(a: ApplicantRow, size: float) -> _Verdict:
     return _Verdict(_VERDICT_PASS if a.passed else _VERDICT_FAIL, a.passed, size)
 
 
+def _explanation(a: ApplicantRow) -> str:
+    """The 说明 cell: for a failure the rule's outcome (``a.decision``, e.g. 超出通过率限额), then the
+    written reason unless it only repeats the outcome; for a pass the reason if any, else ``—``."""
+    if a.passed is False:
+        reason = a.reason.strip()
+        return a.decision if not reason or reason.rstrip("。") == a.decision else f"{a.decision}：{reason}"
+    return a.reason or "—"
+
+
 def _groups_in_order(v: MinutesView) -> list[tuple[str, list[ApplicantRow]]]:
     groups: dict[str, list[ApplicantRow]] = {}
     for a in v.applicants:
@@ -78,7 +87,7 @@ def section_results(v: MinutesView, w: float) -> list[Flowable]:
     """
     out: list[Flowable] = [PageBreak(), para("七、评审结果", "h2"),
                            para("每个组别单列一表，按组内排名排列。结论栏“● 通过”（粗体，整行灰底）为表决通过；"
-                                "“○ 未通过”为未通过，原因见“说明”栏，详见第十节。", "small"), Spacer(1, 2 * mm)]
+                                "“○ 未通过”为未通过，“说明”栏为其依据与理由，详见第十节。", "small"), Spacer(1, 2 * mm)]
     if not v.applicants:
         return [*out, para("无。", "body")]
     summaries = {g.group: g for g in v.group_summaries}
@@ -121,7 +130,7 @@ def _group_table(v: MinutesView, rows: list[ApplicantRow], w: float) -> Table:
     for i, a in enumerate(rows, start=1):
         values = [get(a) for _, get in columns]
         body.append([*values[:2], para(a.name, "cell"), *values[2:], _verdict(a, size),
-                     para(a.reason or "—", "cell")])
+                     para(_explanation(a), "cell")])
         if a.passed:
             shade.append(("BACKGROUND", (0, i), (-1, i), _PASS_SHADE))
     widths = [*fixed[:2], name_w, *fixed[2:], verdict_w, reason_w]

@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ._container import format_text, read_zip, write_zip
 from .credentials import Rng, normalize_secret
-from .errors import SealError
+from .errors import OpeningSecretError, SealError, WorkFactorError
 from .pki import OfficeKeys, cert_sha256, parse_age_identity, passphrase_decrypt
 from .register import REHEARSAL_PREFIX
 
@@ -207,7 +207,8 @@ def _decrypt_payload(parts: dict[str, bytes], id_text: bytes) -> bytes:
 
 
 def open_package(
-    data: bytes, trusted_roots: Sequence[x509.Certificate], chair_secret: str, supervisor_secret: str
+    data: bytes, trusted_roots: Sequence[x509.Certificate], chair_secret: str, supervisor_secret: str,
+    on_step: Callable[[str], None] | None = None,
 ) -> bytes:
     """Verify, then decrypt a session package with both opening secrets.
 
@@ -219,6 +220,8 @@ def open_package(
         trusted_roots: Root certificates the room trusts.
         chair_secret: The chair's opening secret as typed (any case, dashes optional).
         supervisor_secret: The supervisor's opening secret as typed.
+        on_step: called with ``"chair"``, ``"supervisor"`` and ``"payload"`` as each step starts (the two
+            scrypt layers take seconds each: the room shows which one is running).
 
     Returns:
         The payload bytes given to :func:`write_package`.
@@ -227,17 +230,31 @@ def open_package(
         FormatVersionError: Newer format version.
         WorkFactorError: age refused a layer's scrypt work factor on this machine now (not a wrong
             secret: see :func:`zc_review.seal.pki.passphrase_decrypt`).
+        OpeningSecretError: The signature is good but an opener's layer did not open (``layer`` names it).
         SealError: Any other failure; ``diagnostics()`` names the failed check.
     """
+    step = on_step or (lambda _name: None)
     _, parts = _verify(data, trusted_roots)
-    try:
-        chair = normalize_secret(chair_secret)
-        supervisor = normalize_secret(supervisor_secret)
-    except ValueError:
-        raise SealError("package: an opening secret is malformed") from None
-    inner = passphrase_decrypt(parts["opening.age"], chair, "package: opening layer 1 (chair secret)")
-    id_text = passphrase_decrypt(inner, supervisor, "package: opening layer 2 (supervisor secret)")
+    step("chair")
+    inner = _open_layer(parts["opening.age"], chair_secret, "chair", "package: opening layer 1 (chair secret)")
+    step("supervisor")
+    id_text = _open_layer(inner, supervisor_secret, "supervisor", "package: opening layer 2 (supervisor secret)")
+    step("payload")
     return _decrypt_payload(parts, id_text)
+
+
+def _open_layer(ciphertext: bytes, typed: str, layer: str, what: str) -> bytes:
+    """One opener's age layer. Raises: OpeningSecretError (malformed or wrong secret), WorkFactorError."""
+    try:
+        secret = normalize_secret(typed)
+    except ValueError:
+        raise OpeningSecretError(layer, f"{what}: secret malformed") from None
+    try:
+        return passphrase_decrypt(ciphertext, secret, what)
+    except WorkFactorError:
+        raise
+    except SealError as exc:
+        raise OpeningSecretError(layer, exc.diagnostics()) from None
 
 
 def office_recover_package(data: bytes, office_keys: OfficeKeys) -> bytes:
