@@ -32,7 +32,7 @@ from zc_review.domain.rules import Outcome
 from zc_review.seal.errors import SealError
 from zc_review.service import paths
 from zc_review.service.clock import utcnow
-from zc_review.service.errors import ServiceError
+from zc_review.service.errors import ServiceError, os_error_text
 from zc_review.service.payload import parse_payload
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.close import Close
@@ -123,7 +123,7 @@ class RoomService:
                 raise ServiceError("unlock_failed", diagnostics="file too large")
             data = package_path.read_bytes()
         except OSError as exc:
-            raise ServiceError("package_unreadable", path=str(package_path), error=exc.strerror or str(exc)) from exc
+            raise ServiceError("package_unreadable", path=str(package_path), error=os_error_text(exc)) from exc
         roots = trusted_roots(paths.trust_dir(home))
         if not roots:
             raise ServiceError("no_trust")
@@ -145,8 +145,9 @@ class RoomService:
             if isinstance(exc, WorkFactorError):  # the machine refused the work, the secret was not tried
                 raise ServiceError("unlock_busy", diagnostics=exc.diagnostics()) from exc
             if isinstance(exc, OpeningSecretError):  # which opener retypes (docs/SECURITY.md)
-                code = "opening_secret_wrong_chair" if exc.layer == "chair" else "opening_secret_wrong_supervisor"
-                raise ServiceError(code, diagnostics=exc.diagnostics()) from exc
+                if exc.layer == "chair":
+                    raise ServiceError("opening_secret_wrong_chair", diagnostics=exc.diagnostics()) from exc
+                raise ServiceError("opening_secret_wrong_supervisor", diagnostics=exc.diagnostics()) from exc
             raise ServiceError("unlock_failed", diagnostics=exc.diagnostics()) from exc
         step("database")
         payload = parse_payload(plain)
