@@ -113,3 +113,13 @@ def test_verify_and_unlock_show_their_steps_with_elapsed_time(demo: Packed, demo
     assert done.returncode == 0, done.stderr
     steps = re.findall(r"✓ (第 \d/5 步)", done.stderr)
     assert steps == [f"第 {i}/5 步" for i in range(1, 6)], done.stderr  # signature, both derivations, payload, db
+
+
+def test_pack_shows_its_step_with_elapsed_time(office_keys: Path, tmp_path: Path) -> None:
+    from tests.conftest import ROOT
+
+    done = _run("office", "pack", str(ROOT / "data/demo"), "--out", str(tmp_path / "s.zcp"), "--keys", str(office_keys),
+                "--fast-kdf", home=tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"✓ 校验 .*data/demo 并制作评审包.*（\d+\.\d 秒）", done.stderr), done.stderr
+    assert "✓" not in done.stdout and "已制作会议文件包" in done.stdout
