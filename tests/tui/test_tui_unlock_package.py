@@ -47,10 +47,16 @@ def _error(app: Any) -> str:
     return str(app.screen.query_one("#unlock-error").render())
 
 
-def _fully_shown(app: Any, size: tuple[int, int], message: str) -> None:
+async def _fully_shown(pilot: Any, size: tuple[int, int], message: str) -> None:
+    """``message`` fits the error line (wrapped, no line lost, once the new text is laid out) inside the terminal."""
+    app = pilot.app
     widget = app.screen.query_one("#unlock-error")
-    lines = Text(message).wrap(app.console, widget.content_size.width)
-    assert widget.content_size.height >= len(lines), (widget.content_size, len(lines))
+
+    def fits() -> bool:
+        lines = Text(message).wrap(app.console, widget.content_size.width)
+        return widget.content_size.height >= len(lines)
+
+    await _until(pilot, fits, "the whole message laid out")
     assert widget.region.right <= size[0] and widget.region.bottom <= size[1]
 
 
@@ -69,7 +75,7 @@ async def test_a_damaged_package_says_so_not_a_wrong_secret(demo: Packed, tmp_pa
         await _until(pilot, lambda: _error(app), "the refusal")
         assert _error(app) == t("package_not_genuine")
         assert "开启口令尚未使用" in _error(app) and t("unlock_failed") != _error(app)
-        _fully_shown(app, size, t("package_not_genuine"))
+        await _fully_shown(pilot, size, t("package_not_genuine"))
         assert not app.screen.query_one("#unlock-loading").display  # no spinner left turning
         assert app.screen.__class__.__name__ == "UnlockScreen"
 
@@ -84,7 +90,7 @@ async def test_a_wrong_secret_names_its_opener_and_keeps_the_other(demo: Packed,
         await _type_and_open(pilot, demo.secrets.chair_opening, demo.secrets.chair_opening)
         await _until(pilot, lambda: _error(app), "the refusal")
         assert _error(app) == t("opening_secret_wrong_supervisor")
-        _fully_shown(app, (80, 24), _error(app))
+        await _fully_shown(pilot, (80, 24), _error(app))
         chair, supervisor = app.screen.query_one("#unlock-chair", Input), app.screen.query_one("#unlock-supervisor", Input)
         assert chair.value == demo.secrets.chair_opening and supervisor.value == ""  # only the supervisor retypes
         assert app.focused is supervisor
