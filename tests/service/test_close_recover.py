@@ -144,7 +144,7 @@ def test_office_recover_reissues_with_new_opening_secrets(demo: Packed, tmp_path
     trust_add(demo.keys / "root-cert.pem", home)
     with pytest.raises(ServiceError) as err:  # the new chair secret with the old supervisor's: refused
         RoomService.open(new, opening["chair"], demo.secrets.supervisor_opening, home=home, in_memory=True)
-    assert err.value.code == "unlock_failed"
+    assert err.value.code == "opening_secret_wrong_supervisor"
     pending = journal.pending_unlock_failures(home)
     assert len(pending) == 1 and "supervisor" in pending[0]["diagnostics"]
     raw = journal.journal_path(home).read_text("utf-8")

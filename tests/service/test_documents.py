@@ -51,8 +51,8 @@ def _applicant(i: int) -> ApplicantRow:
         code=f"A{i:03d}", name="申" + _name(i + 3), group=group, panel="建筑工程评议组",
         material=f"{70 + i % 25}.{i % 10}0", defence="—" if i % 5 == 0 else f"{75 + i % 20}.50",
         composite=f"{72 + i % 23}.35", rank=str(i // 2 + 1), agree=str(20 - i % 9), disagree=str(i % 9),
-        abstain="1", base="25", decision="通过" if passed else "未通过",
-        reason="" if passed else "同意票未达到出席评委的三分之二",
+        abstain="1", base="25", decision="通过" if passed else "同意票未达到出席评委的三分之二",
+        reason="" if passed else "同意票未达到出席评委的三分之二。", passed=passed,
     )
 
 
@@ -152,7 +152,8 @@ def test_minutes_result_row_reads_in_order(minutes_pdf: bytes) -> None:
     a = make_minutes(12).applicants[1]
     text = _flat("\n".join(_pages_text(minutes_pdf)))
     assert _flat(f"{a.code}{a.name}") in text
-    assert f"{a.agree}{a.disagree}{a.abstain}{a.base}{a.decision}" in text
+    assert not a.passed  # the verdict reads with its marker: ○ 未通过 / ● 通过 (distinct without colour)
+    assert f"{a.agree}{a.disagree}{a.abstain}{a.base}○未通过" in text
 
 
 def test_minutes_footer_on_every_page(minutes_pdf: bytes) -> None:
@@ -292,9 +293,9 @@ def test_forty_applicants_render_quickly() -> None:
     text = _flat("\n".join(_pages_text(result.pdf)))
     assert all(f"A{i:03d}" in text for i in range(1, 41))
     assert elapsed < 5, elapsed
-    # Header row repeats on continuation pages of the results table.
+    # Each group's table starts on a page of its own, and its header row repeats on continuation pages.
     pages = [_flat(p) for p in _pages_text(result.pdf)]
-    with_rows = [p for p in pages if "同意票未达到出席评委的三分之二" in p]
+    with_rows = [p for p in pages if "○未通过" in p]  # the verdict marker is printed in the results tables only
     assert len(with_rows) >= 2
     assert all("综合分C" in p and "票数基数" in p for p in with_rows)
 
@@ -346,3 +347,107 @@ def test_panel_sheet_refuses_missing_glyph() -> None:
 
     with pytest.raises(MissingGlyphError):
         render_panel_sheet(_sheet(leader_name="周𬌗"))
+
+
+# -- issue 13, "the documents people file": codes never split, one table per group, verdicts, page numbers ----
+
+def _long_code_minutes() -> MinutesView:
+    """The demo's shape: 11-character codes (GC-2025-006), two groups, a round over the whole range."""
+    view = make_minutes(24)
+    applicants = tuple(dataclasses.replace(a, code=f"GC-2025-{i:03d}") for i, a in enumerate(view.applicants, start=1))
+    codes = [a.code for a in applicants]
+    return dataclasses.replace(
+        view, applicants=applicants,
+        recusals=tuple(dataclasses.replace(r, applicant_code=codes[k]) for k, r in enumerate(view.recusals)),
+        panel_opinions=tuple(dataclasses.replace(o, applicant_code=a.code) for o, a in zip(view.panel_opinions, applicants, strict=True)),
+        failure_notes=tuple(FailureNote(a.code, "同意票未达到出席评委的三分之二。", "补充主持项目的验收与效益证明")
+                            for a in applicants if not a.passed),
+        ballot_rounds=(BallotRound("1", "主投票", f"{codes[0]}–{codes[-1]}（{len(codes)} 人）", "24", "25",
+                                   "王建国（主任委员）", "1"),
+                       BallotRound("2", "加投（并列决选）", "、".join(codes[2:5]), "25", "25", "王建国（主任委员）", "0")),
+    )
+
+
+def _pdftotext_pages(pdf: bytes, tmp_path, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]  # pdftotext ends every page with a form feed
+
+
+def _assert_codes_whole(pages: list[str], codes: list[str]) -> None:
+    """Every run of text that starts like a code (``GC-…``) is a whole code: a code wrapped in its cell
+    comes out of pdftotext as ``GC-202`` on one line and ``5-006`` on another."""
+    import re
+
+    text = "\n".join(pages)
+    prefix = re.escape(codes[0].split("-")[0] + "-")
+    fragments = re.findall(rf"(?<![A-Za-z0-9-]){prefix}[0-9A-Za-z-]*", text)
+    assert set(fragments) <= set(codes), sorted(set(fragments) - set(codes))[:5]
+    assert all(code in text for code in codes)
+
+
+def _assert_numbered(pages: list[str]) -> None:
+    assert pages
+    for n, page in enumerate(pages, start=1):
+        assert f"第{n}页共{len(pages)}页" in _flat(page), (n, page[-200:])  # printed 第 n 页 共 m 页
+
+
+@pytest.mark.tools("pdftotext")
+def test_minutes_never_split_a_code_and_number_every_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view = _long_code_minutes()
+    pages = _pdftotext_pages(render_minutes(view), tmp_path, "minutes.pdf")
+    _assert_codes_whole(pages, [a.code for a in view.applicants])
+    _assert_numbered(pages)
+
+
+@pytest.mark.tools("pdftotext")
+def test_minutes_one_table_per_group_and_verdicts_without_colour(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view = _long_code_minutes()
+    pages = [_flat(p) for p in _pdftotext_pages(render_minutes(view), tmp_path, "minutes.pdf")]
+    group_of = {a.code: a.group for a in view.applicants}
+    result_pages = [p.split("八、分组通过率")[0] for p in pages if "○未通过" in p.replace("“○未通过”", "")]
+    assert len(result_pages) == 2  # two groups: each from a page of its own
+    for page in result_pages:
+        assert len({group_of[c] for c in group_of if c in page}) == 1  # no page mixes two groups' rows
+    body = "".join(result_pages).replace("“●通过”", "").replace("“○未通过”", "")
+    # the verdict is a marker and a word, not a colour: it survives greyscale printing and photocopies
+    assert body.count("●通过") == sum(1 for a in view.applicants if a.passed)
+    assert body.count("○未通过") == sum(1 for a in view.applicants if a.passed is False)
+    # the conclusion is short; the rule's outcome is said once, in its own column, not repeated by the reason
+    assert "○未通过同意票未达到出席评委的三分之二" in body
+    assert body.count("同意票未达到出席评委的三分之二") == sum(1 for a in view.applicants if a.passed is False)
+
+
+@pytest.mark.tools("pdftotext")
+def test_minutes_last_page_has_the_organizing_body_stamp_with_the_signatures(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    view = _long_code_minutes()
+    result = render_minutes_document(view)
+    pages = _pdftotext_pages(result.pdf, tmp_path, "minutes.pdf")
+    last = _flat(pages[-1])
+    assert f"组建单位（盖章）：{view.organizing_body}" in last and "记录人（签名）" in last
+    assert all(b.page_index == len(pages) - 1 for b in result.signature_boxes.values())
+
+
+@pytest.mark.tools("pdftotext")
+def test_letters_and_sheets_numbered_and_never_split_a_code_or_fingerprint_group(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from zc_review.documents.sheets import PanelSheetView, SheetApplicant, SheetCriterion, render_panel_sheet
+
+    fp = "A06A 1884 9A53 8A24 E7D7 0D1E 0513 28AE 1AF1 41E8 AEDB 69B2 5DD7 C897 7600 7323"
+    pages = _pdftotext_pages(render_credential_letters([make_letter(i, office_root_fingerprint=fp) for i in range(3)]),
+                             tmp_path, "letters.pdf")
+    _assert_numbered(pages)
+    for page in pages:  # two balanced lines of eight groups, each group whole
+        assert "A06A 1884 9A53 8A24 E7D7 0D1E 0513 28AE\n1AF1 41E8 AEDB 69B2 5DD7 C897 7600 7323" in page
+    applicants = tuple(SheetApplicant(f"GC-2025-{i:03d}-X", "建筑工程组") for i in range(1, 15))
+    criteria = tuple(SheetCriterion(f"业绩成果{i}", "15") for i in range(8))
+    view = PanelSheetView("青川市工程系列中级评审委员会", "2025年度评审会", "QC-GC-ZJ-2025", "建筑工程评议组", "龙倩",
+                          "建筑工程量化评分标准", "2025.1", criteria, applicants)
+    for results in (False, True):
+        sheet = dataclasses.replace(view, results=results, applicants=tuple(
+            dataclasses.replace(a, material="80.50", composite="80.65", rank="1") for a in applicants) if results else applicants)
+        pages = _pdftotext_pages(render_panel_sheet(sheet), tmp_path, "sheet.pdf")
+        _assert_numbered(pages)
+        _assert_codes_whole(pages, [a.code for a in applicants])
+        if not results:
+            assert "满分 15" in "\n".join(pages)  # a criterion's maximum is never split (满分1 / 5)

@@ -194,11 +194,16 @@ def test_changed_byte_in_package_refused_with_one_message(demo: Packed, tmp_path
         with pytest.raises(ServiceError) as err:
             RoomService.open(path, demo.secrets.chair_opening, demo.secrets.supervisor_opening, home=home,
                              in_memory=True)
-        assert err.value.code == "unlock_failed" and str(err.value) == t("unlock_failed")
-    with pytest.raises(ServiceError) as err:  # one secret only (the other wrong): the same message
+        # the signature is checked before any secret is used: a changed byte is "not from the office or
+        # damaged", never a wrong secret (issue 13 item 8)
+        assert err.value.code == "package_not_genuine" and str(err.value) == t("package_not_genuine")
+    with pytest.raises(ServiceError) as err:  # the supervisor's secret wrong: their layer is named
         RoomService.open(demo.package, demo.secrets.chair_opening, demo.secrets.chair_opening, home=home,
                          in_memory=True)
-    assert str(err.value) == t("unlock_failed")
+    assert err.value.code == "opening_secret_wrong_supervisor"
+    with pytest.raises(ServiceError) as err:  # the chair's secret wrong: the supervisor's is not tried
+        RoomService.open(demo.package, demo.secrets.supervisor_opening, "x" * 16, home=home, in_memory=True)
+    assert err.value.code == "opening_secret_wrong_chair"
     room = RoomService.open(demo.package, demo.secrets.chair_opening, demo.secrets.supervisor_opening, home=home,
                             in_memory=True)
     assert room.defn.session_id == "QC-GC-ZJ-2025"
@@ -218,7 +223,7 @@ def test_package_from_untrusted_office_refused(demo: Packed, tmp_path: Path) -> 
     with pytest.raises(ServiceError) as err:
         RoomService.open(demo.package, demo.secrets.chair_opening, demo.secrets.supervisor_opening, home=home,
                          in_memory=True)
-    assert err.value.code == "unlock_failed"
+    assert err.value.code == "package_not_genuine"  # signed by an office this laptop does not trust
 
 
 def test_pack_refuses_bad_input_naming_file_and_field(office_keys: Path, tmp_path: Path) -> None:

@@ -12,43 +12,62 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import Any
 
+from zc_review.cli._argparse import ZhHelpFormatter, chinese_argparse
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="zc-review", description=t("cli.description"))
-    p.add_argument("--home", type=Path, help=t("cli.home"))
-    sub = p.add_subparsers(dest="command", required=True)
+    """The whole command line, every text Chinese: a help on every argument, an example on every command.
 
-    office = sub.add_parser("office", help=t("cli.office")).add_subparsers(dest="office_command", required=True)
-    kg = office.add_parser("keygen", help=t("cli.keygen"))
-    kg.add_argument("--keys", type=Path, help=t("cli.keys"))
-    kg.add_argument("--name", default=t("cli.default_office_name"), help=t("cli.office_name"))
-    pk = office.add_parser("pack", help=t("cli.pack"))
-    pk.add_argument("input", type=Path)
-    pk.add_argument("--out", type=Path, required=True)
-    pk.add_argument("--keys", type=Path, help=t("cli.keys"))
-    pk.add_argument("--secrets-out", type=Path, help=t("cli.secrets_out"))
+    Build and run it inside ``chinese_argparse()`` (argparse's own texts: usage, titles, errors).
+    """
+    def parser(sub: Any, name: str, help_key: str, example_key: str) -> argparse.ArgumentParser:
+        made: argparse.ArgumentParser = sub.add_parser(name, help=t(help_key), description=t(help_key),
+                                                       epilog=t(example_key), formatter_class=ZhHelpFormatter)
+        return made
+
+    def commands(p: argparse.ArgumentParser, dest: str) -> Any:
+        return p.add_subparsers(dest=dest, required=True, title=t("cli.commands_title"), metavar=t("cli.command"),
+                                help=t("cli.command_help"))
+
+    p = argparse.ArgumentParser(prog="zc-review", description=t("cli.description"), epilog=t("cli.ex_main"),
+                                formatter_class=ZhHelpFormatter)
+    p.add_argument("--home", type=Path, metavar=t("cli.mv_dir"), help=t("cli.home"))
+    sub = commands(p, "command")
+
+    office_p = parser(sub, "office", "cli.office", "cli.ex_office")
+    office = commands(office_p, "office_command")
+    kg = parser(office, "keygen", "cli.keygen", "cli.ex_keygen")
+    kg.add_argument("--keys", type=Path, metavar=t("cli.mv_dir"), help=t("cli.keys"))
+    kg.add_argument("--name", default=t("cli.default_office_name"), metavar=t("cli.mv_name"), help=t("cli.office_name"))
+    pk = parser(office, "pack", "cli.pack", "cli.ex_pack")
+    pk.add_argument("input", type=Path, metavar=t("cli.mv_input"), help=t("cli.pack_input"))
+    pk.add_argument("--out", type=Path, required=True, metavar=t("cli.mv_file"), help=t("cli.pack_out"))
+    pk.add_argument("--keys", type=Path, metavar=t("cli.mv_dir"), help=t("cli.keys"))
+    pk.add_argument("--secrets-out", type=Path, metavar=t("cli.mv_file"), help=t("cli.secrets_out"))
     pk.add_argument("--fast-kdf", action="store_true", help=argparse.SUPPRESS)
     pk.add_argument("--rehearsal", action="store_true", help=t("cli.pack_rehearsal"))
-    vf = office.add_parser("verify", help=t("cli.verify"))
-    vf.add_argument("bundle", type=Path)
-    vf.add_argument("--keys", type=Path, help=t("cli.keys"))
-    im = office.add_parser("import", help=t("cli.import"))
-    im.add_argument("bundle", type=Path)
-    im.add_argument("--keys", type=Path, help=t("cli.keys"))
-    im.add_argument("--db", help=t("cli.db"))
+    vf = parser(office, "verify", "cli.verify", "cli.ex_verify")
+    vf.add_argument("bundle", type=Path, metavar=t("cli.mv_bundle"), help=t("cli.bundle_arg"))
+    vf.add_argument("--keys", type=Path, metavar=t("cli.mv_dir"), help=t("cli.keys"))
+    vf.add_argument("--details", action="store_true", help=t("cli.details"))
+    im = parser(office, "import", "cli.import", "cli.ex_import")
+    im.add_argument("bundle", type=Path, metavar=t("cli.mv_bundle"), help=t("cli.bundle_arg"))
+    im.add_argument("--keys", type=Path, metavar=t("cli.mv_dir"), help=t("cli.keys"))
+    im.add_argument("--db", metavar=t("cli.mv_url"), help=t("cli.db"))
     im.add_argument("--rehearsal", action="store_true", help=t("cli.rehearsal_archive"))
-    rc = office.add_parser("recover", help=t("cli.recover"))
-    rc.add_argument("package", type=Path)
-    rc.add_argument("--keys", type=Path, help=t("cli.keys"))
-    rc.add_argument("--out", type=Path, required=True, help=t("cli.new_out"))
-    rc.add_argument("--secrets-out", type=Path, help=t("cli.secrets_out"))
-    rg = office.add_parser("register", help=t("cli.register"))
-    rg.add_argument("packages", type=Path, nargs="+", help=t("cli.register_packages"))
-    rg.add_argument("--keys", type=Path, help=t("cli.keys"))
+    im.add_argument("--details", action="store_true", help=t("cli.details"))
+    rc = parser(office, "recover", "cli.recover", "cli.ex_recover")
+    rc.add_argument("package", type=Path, metavar=t("cli.mv_package"), help=t("cli.package_arg"))
+    rc.add_argument("--keys", type=Path, metavar=t("cli.mv_dir"), help=t("cli.keys"))
+    rc.add_argument("--out", type=Path, required=True, metavar=t("cli.mv_file"), help=t("cli.new_out"))
+    rc.add_argument("--secrets-out", type=Path, metavar=t("cli.mv_file"), help=t("cli.secrets_out"))
+    rg = parser(office, "register", "cli.register", "cli.ex_register")
+    rg.add_argument("packages", type=Path, nargs="+", metavar=t("cli.mv_package"), help=t("cli.register_packages"))
+    rg.add_argument("--keys", type=Path, metavar=t("cli.mv_dir"), help=t("cli.keys"))
     from zc_review.cli import office_pool  # issue 11: draw, credit, plan; the before-the-room options of pack
 
     office_pool.add_parsers(office)
@@ -57,29 +76,31 @@ def _parser() -> argparse.ArgumentParser:
 
     add_archive_parsers(office)  # db upgrade, sessions, applicant, notice, complaint, filing (issue 10)
 
-    trust = sub.add_parser("trust", help=t("cli.trust")).add_subparsers(dest="trust_command", required=True)
-    ta = trust.add_parser("add", help=t("cli.trust_add"))
-    ta.add_argument("cert", type=Path)
-    trust.add_parser("list", help=t("cli.trust_list"))
+    trust_p = parser(sub, "trust", "cli.trust", "cli.ex_trust")
+    trust = commands(trust_p, "trust_command")
+    ta = parser(trust, "add", "cli.trust_add", "cli.ex_trust_add")
+    ta.add_argument("cert", type=Path, metavar=t("cli.mv_cert"), help=t("cli.cert_arg"))
+    parser(trust, "list", "cli.trust_list", "cli.ex_trust_list")
 
-    op = sub.add_parser("open", help=t("cli.open"))
-    op.add_argument("package", type=Path)
-    op.add_argument("--out", type=Path, default=Path("reports"), help=t("cli.out"))
+    op = parser(sub, "open", "cli.open", "cli.ex_open")
+    op.add_argument("package", type=Path, metavar=t("cli.mv_package"), help=t("cli.package_arg"))
+    op.add_argument("--out", type=Path, default=Path("reports"), metavar=t("cli.mv_dir"), help=t("cli.out"))
 
-    cl = sub.add_parser("close", help=t("cli.close"))
-    cl.add_argument("package", type=Path)
-    cl.add_argument("--bundle", type=Path, help=t("cli.bundle"))
-    cl.add_argument("--secrets", type=Path, help=t("cli.close_secrets"))
-    rs = sub.add_parser("run-script", help=t("cli.run_script"))
-    rs.add_argument("package", type=Path)
-    rs.add_argument("script", type=Path)
-    rs.add_argument("--secrets", type=Path, required=True, help=t("cli.secrets"))
-    rs.add_argument("--out", type=Path, default=Path("reports"), help=t("cli.out"))
-    rs.add_argument("--results-json", type=Path, help=t("cli.results_json"))
+    cl = parser(sub, "close", "cli.close", "cli.ex_close")
+    cl.add_argument("package", type=Path, metavar=t("cli.mv_package"), help=t("cli.package_arg"))
+    cl.add_argument("--bundle", type=Path, metavar=t("cli.mv_bundle"), help=t("cli.bundle"))
+    cl.add_argument("--secrets", type=Path, metavar=t("cli.mv_file"), help=t("cli.close_secrets"))
+    rs = parser(sub, "run-script", "cli.run_script", "cli.ex_run_script")
+    rs.add_argument("package", type=Path, metavar=t("cli.mv_package"), help=t("cli.package_arg"))
+    rs.add_argument("script", type=Path, metavar=t("cli.mv_script"), help=t("cli.script_arg"))
+    rs.add_argument("--secrets", type=Path, required=True, metavar=t("cli.mv_file"), help=t("cli.secrets"))
+    rs.add_argument("--out", type=Path, default=Path("reports"), metavar=t("cli.mv_dir"), help=t("cli.out"))
+    rs.add_argument("--results-json", type=Path, metavar=t("cli.mv_file"), help=t("cli.results_json"))
 
-    dm = sub.add_parser("demo", help=t("cli.demo"))
-    dm.add_argument("input", type=Path, nargs="?", default=Path("data/demo"))
-    dm.add_argument("--out", type=Path, default=Path("reports/demo"))
+    dm = parser(sub, "demo", "cli.demo", "cli.ex_demo")
+    dm.add_argument("input", type=Path, nargs="?", default=Path("data/demo"), metavar=t("cli.mv_input"),
+                    help=t("cli.demo_input"))
+    dm.add_argument("--out", type=Path, default=Path("reports/demo"), metavar=t("cli.mv_dir"), help=t("cli.demo_out"))
     dm.add_argument("--no-tui", action="store_true", help=t("cli.no_tui"))
     from zc_review.cli.office_archive import add_demo_arguments
 
@@ -88,8 +109,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point. Returns the process exit status (0 ok, 2 refused, 3 internal error)."""
-    args = _parser().parse_args(argv)
+    """Entry point. Returns the process exit status (0 ok, 2 refused, 3 internal error).
+
+    With no arguments it prints the Chinese help (status 2); a wrong argument prints the Chinese usage,
+    what was wrong and where to read more (status 2, by argparse).
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    with chinese_argparse():
+        parser = _parser()
+        if not argv:
+            parser.print_help(sys.stderr)
+            return 2
+        args = parser.parse_args(argv)
     if args.home:
         os.environ["ZC_REVIEW_HOME"] = str(args.home)
     try:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import Flowable, Paragraph, TableStyle
 
 from .fonts import FONT, FONT_MONO, require_glyphs
 from .views import iter_strings
@@ -88,7 +90,8 @@ def style(name: str, size: float = 10, *, leading: float | None = None, mono: bo
 STYLES = {
     "title": style("title", 17, alignment=TA_CENTER, spaceAfter=4),
     "subtitle": style("subtitle", 10.5, alignment=TA_CENTER, textColor=colors.HexColor("#333333"), spaceAfter=8),
-    "h2": style("h2", 12.5, spaceBefore=9, spaceAfter=4, textColor=colors.HexColor("#1a3d6d")),
+    "h2": style("h2", 12.5, spaceBefore=9, spaceAfter=4, textColor=colors.HexColor("#1a3d6d"), keepWithNext=1),
+    "h3": style("h3", 11, spaceBefore=4, spaceAfter=2, keepWithNext=1),
     "body": style("body", 9.5),
     "small": style("small", 8.5),
     "cell": style("cell", 7.6, leading=9.6),
@@ -106,6 +109,31 @@ def table_style(*commands: tuple[Any, ...]) -> TableStyle:
 def para(text: str, st: str = "body") -> Paragraph:
     """A Paragraph of escaped plain text in one of ``STYLES``."""
     return Paragraph(esc(text), STYLES[st])
+
+
+def nowrap_width(values: Sequence[str], size: float, pad: float, *, floor: float = 0) -> float:
+    """The width (points) a column needs so none of ``values`` wraps at ``size`` with ``pad`` each side."""
+    return float(max([floor, *(stringWidth(v, FONT, size) for v in values)])) + 2 * pad + 1.5
+
+
+def unbroken(text: str, st: str | ParagraphStyle, width: float, seps: str = "、；，–") -> Paragraph:
+    """A Paragraph that breaks lines only after one of ``seps`` (the items of a list), never inside a
+    code, a figure or a fingerprint's group; an item wider than ``width`` alone keeps a line of its own.
+
+    Args:
+        text: plain text (escaped here). st: a ``STYLES`` name or a style. width: the line's room, points.
+    """
+    style_ = STYLES[st] if isinstance(st, str) else st
+    room = width - 1
+    sep = re.escape(seps)
+    tokens = re.findall(rf"[^{sep}]+[{sep}]?|[{sep}]", text)
+    lines: list[str] = []
+    for token in tokens:
+        if lines and stringWidth(lines[-1] + token, style_.fontName, style_.fontSize) <= room:
+            lines[-1] += token
+        else:
+            lines.append(token)
+    return Paragraph("<br/>".join(esc(line) for line in lines), style_)
 
 
 def draw_watermark(canv: Canvas, width: float, height: float) -> None:
@@ -146,3 +174,53 @@ def numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
             super().save()
 
     return _Numbered
+
+
+_STAMP_GRID = colors.HexColor("#8a8a8a")
+
+
+class StampArea(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """The organizing body's part of the last page: a filing note with blank lines on the left, and on
+    the right a labelled, dashed square for its official stamp (盖章) and the date. Drawn on paper after
+    printing; no electronic signature goes here, so it is not a ``SignatureBox``."""
+
+    _HEIGHT = 56 * mm
+    _STAMP = 42 * mm
+
+    def __init__(self, organizing_body: str) -> None:
+        super().__init__()
+        self._body = organizing_body
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        """Take the frame's width and a fixed height (points)."""
+        self.width = availWidth
+        return availWidth, self._HEIGHT
+
+    def draw(self) -> None:
+        """Draw the filing note and the dashed stamp square with its label and date line."""
+        canv: Canvas = self.canv
+        half = (self.width - 8 * mm) / 2
+        left = Paragraph(esc("组建单位审核归档意见："), STYLES["body"])
+        _, h = left.wrap(half, self._HEIGHT)
+        left.drawOn(canv, 0, self._HEIGHT - h)
+        canv.saveState()
+        canv.setStrokeColor(_STAMP_GRID)
+        canv.setLineWidth(0.5)
+        for k in range(1, 4):  # three writing lines
+            y = self._HEIGHT - h - k * 9 * mm
+            canv.line(0, y, half, y)
+        canv.setFont(FONT, 9)
+        canv.drawString(0, 8 * mm, "经办人：____________　归档日期：______年____月____日")
+        x = half + 8 * mm
+        label = Paragraph(esc(f"组建单位（盖章）：{self._body}"), STYLES["body"])
+        _, lh = label.wrap(half, self._HEIGHT)
+        label.drawOn(canv, x, self._HEIGHT - lh)
+        side = min(self._STAMP, self._HEIGHT - lh - 12 * mm)
+        top = self._HEIGHT - lh - 2 * mm
+        canv.setDash(3, 2)
+        canv.rect(x + (half - side) / 2, top - side, side, side, stroke=1, fill=0)
+        canv.setDash()
+        canv.drawString(x, 2 * mm, "日期：______年____月____日")
+        canv.setFont(FONT, 7)
+        canv.drawRightString(x + half, 2 * mm, "虚线框内加盖组建单位公章")
+        canv.restoreState()

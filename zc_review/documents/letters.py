@@ -8,6 +8,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -19,7 +20,16 @@ from reportlab.platypus import (
     Table,
 )
 
-from ._layout import check_view_glyphs, draw_watermark, esc, numbered_canvas, para, style, table_style
+from ._layout import (
+    check_view_glyphs,
+    draw_watermark,
+    esc,
+    numbered_canvas,
+    para,
+    style,
+    table_style,
+    unbroken,
+)
 from .fonts import FONT, register_fonts
 from .views import CredentialLetter
 
@@ -50,6 +60,17 @@ def _boxed(content: Flowable | list[Flowable], width: float, border: colors.Colo
     return table
 
 
+def _fingerprint(fp: str, width: float) -> Paragraph:
+    """The fingerprint in balanced lines (8 + 8 groups, not 13 + 3), breaking only between groups."""
+    groups = fp.split()
+    for lines in range(1, len(groups) + 1):
+        per = -(-len(groups) // lines)
+        rows = [" ".join(groups[i:i + per]) for i in range(0, len(groups), per)]
+        if all(stringWidth(r, _FINGERPRINT.fontName, _FINGERPRINT.fontSize) <= width for r in rows):
+            break
+    return Paragraph("<br/>".join(esc(r) for r in rows), _FINGERPRINT)
+
+
 def _letter_story(letter: CredentialLetter, width: float) -> list[Flowable]:
     rows = [
         ("评委会", letter.committee_name),
@@ -75,12 +96,13 @@ def _letter_story(letter: CredentialLetter, width: float) -> list[Flowable]:
         info,
         Spacer(1, 7 * mm),
         para("您的登录凭据", "h2"),
-        _boxed(Paragraph(esc(letter.secret), _SECRET), width, colors.HexColor("#1a3d6d")),
+        _boxed(unbroken(letter.secret, _SECRET, width - 12, seps="- "), width, colors.HexColor("#1a3d6d")),
     ]
     if letter.opening_secret is not None:
         story += [
             para("您的评审包开封凭据（两人开封之一）", "h2"),
-            _boxed(Paragraph(esc(letter.opening_secret), _OPENING), width, colors.HexColor("#8a1c1c")),
+            _boxed(unbroken(letter.opening_secret, _OPENING, width - 12, seps="- "), width,
+                   colors.HexColor("#8a1c1c")),
             Spacer(1, 2 * mm),
             para(_OPENING_NOTE, "small"),
         ]
@@ -88,7 +110,8 @@ def _letter_story(letter: CredentialLetter, width: float) -> list[Flowable]:
         para("使用须知", "h2"),
         *[para(f"{i}. {text}", "body") for i, text in enumerate(_INSTRUCTIONS, start=1)],
         para("办事机构根指纹（首次开启时核对）", "h2"),
-        _boxed(Paragraph(esc(letter.office_root_fingerprint), _FINGERPRINT), width, colors.HexColor("#555555")),
+        # Lines break between the groups people compare one by one, never inside a group.
+        _boxed(_fingerprint(letter.office_root_fingerprint, width - 12), width, colors.HexColor("#555555")),
     ]
     if letter.rehearsal:
         story += [Spacer(1, 4 * mm), para("本函为演练用凭据，仅用于演练会议，不得用于正式评审。", "body")]
@@ -129,7 +152,8 @@ def render_credential_letters(letters: list[CredentialLetter], reproducible: boo
         canv.saveState()
         canv.setFont(FONT, 8)
         canv.setFillColor(colors.HexColor("#666666"))
-        canv.drawCentredString(A4[0] / 2, 10 * mm, f"凭据函 {number}/{total} · 请勿折叠、请勿复印")
+        canv.drawCentredString(A4[0] / 2, 10 * mm, f"第 {number} 页 共 {total} 页")
+        canv.drawRightString(A4[0] - _MARGIN, 10 * mm, "凭据函 · 请勿折叠、请勿复印")
         canv.restoreState()
 
     buffer = io.BytesIO()

@@ -22,8 +22,20 @@ from reportlab.platypus import (
 )
 
 from . import minutes_text as text
-from ._layout import STYLES, check_view_glyphs, draw_watermark, esc, numbered_canvas, para, table_style
+from ._layout import (
+    STYLES,
+    StampArea,
+    check_view_glyphs,
+    draw_watermark,
+    esc,
+    nowrap_width,
+    numbered_canvas,
+    para,
+    table_style,
+    unbroken,
+)
 from .fonts import FONT, register_fonts
+from .minutes_results import section_results
 from .views import MinutesView
 
 _MARGIN_X = 15 * mm
@@ -170,6 +182,17 @@ def _scaled(fractions: Sequence[float], width: float) -> list[float]:
     return [width * f / total for f in fractions]
 
 
+def _code_table(v_codes: Sequence[str], head: Sequence[str], rows: Sequence[Sequence[str]],
+                rest: Sequence[float], w: float, st: str = "cell") -> Table:
+    """A table whose first column holds applicant codes, as wide as the widest code (never wrapped);
+    the other columns share the rest of ``w`` in the proportions ``rest``."""
+    size = STYLES[st].fontSize
+    code_w = nowrap_width([*v_codes, head[0]], size, 3)
+    body: list[list[Any]] = [_head(head)]
+    body += [[para(r[0], st), *_cells(r[1:], st)] for r in rows]
+    return _grid(body, [code_w, *_scaled(rest, w - code_w)], repeat=True)
+
+
 def _none() -> Paragraph:
     return para("无。", "body")
 
@@ -249,46 +272,10 @@ def _section_recusals(v: MinutesView, w: float) -> list[Flowable]:
     out: list[Flowable] = [para("六、回避情况", "h2")]
     if not v.recusals:
         return [*out, _none()]
-    rows = [_head(["申报人代码", "回避专家", "回避原因", "提出方式"])]
-    rows += [_cells([r.applicant_code, r.reviewer_name, r.reason, "组建单位事先申报" if r.pre_declared else "会上提出"])
-             for r in v.recusals]
-    return [*out, _grid(rows, _scaled([0.9, 1, 2.4, 1.2], w), repeat=True)]
-
-
-_RESULT_HEAD = ["代码", "姓名", "组别", "评议组", "材料分M", "答辩分D", "综合分C", "组内排名",
-                "同意", "不同意", "弃权", "票数基数", "结论", "原因"]
-_RESULT_WIDTHS = [32, 40, 46, 58, 30, 30, 32, 24, 22, 24, 22, 24, 30, 96]
-
-
-def _section_results(v: MinutesView, w: float) -> list[Flowable]:
-    out: list[Flowable] = [para("七、评审结果", "h2")]
-    if not v.applicants:
-        return [*out, _none()]
-    if not v.has_defence:  # education series: no defence anywhere (RULES.md §4)
-        return [*out, *_results_without_defence(v, w)]
-    rows: list[list[Any]] = [_head(_RESULT_HEAD)]
-    for a in v.applicants:
-        # Figures go in as plain strings (drawn as-is, never parsed as markup): a Paragraph per cell
-        # costs ~60 µs to wrap, which dominated the time of a long table.
-        rows.append(
-            _cells([a.code, a.name, a.group, a.panel], "cell")
-            + [a.material, a.defence, a.composite, a.rank, a.agree, a.disagree, a.abstain, a.base]
-            + _cells([a.decision], "cellc") + _cells([a.reason or "—"], "cell")
-        )
-    figures = [("FONTSIZE", (4, 1), (11, -1), STYLES["cell"].fontSize), ("ALIGN", (4, 1), (11, -1), "CENTER")]
-    return [*out, _grid(rows, _scaled(_RESULT_WIDTHS, w), pad=1.8, repeat=True, extra=figures)]
-
-
-def _results_without_defence(v: MinutesView, w: float) -> list[Flowable]:
-    head = [h for h in _RESULT_HEAD if h != "答辩分D"]
-    widths = [x for i, x in enumerate(_RESULT_WIDTHS) if i != 5]
-    rows: list[list[Any]] = [_head(head)]
-    for a in v.applicants:
-        rows.append(_cells([a.code, a.name, a.group, a.panel], "cell")
-                    + [a.material, a.composite, a.rank, a.agree, a.disagree, a.abstain, a.base]
-                    + _cells([a.decision], "cellc") + _cells([a.reason or "—"], "cell"))
-    figures = [("FONTSIZE", (4, 1), (10, -1), STYLES["cell"].fontSize), ("ALIGN", (4, 1), (10, -1), "CENTER")]
-    return [_grid(rows, _scaled(widths, w), pad=1.8, repeat=True, extra=figures)]
+    rows = [(r.applicant_code, r.reviewer_name, r.reason, "组建单位事先申报" if r.pre_declared else "会上提出")
+            for r in v.recusals]
+    return [*out, _code_table([r[0] for r in rows], ["申报人代码", "回避专家", "回避原因", "提出方式"], rows,
+                              [1, 2.4, 1.2], w)]
 
 
 def _section_groups(v: MinutesView, w: float) -> list[Flowable]:
@@ -305,14 +292,13 @@ def _section_opinions(v: MinutesView, w: float) -> list[Flowable]:
     out: list[Flowable] = [para("九、评议意见", "h2")]
     if not v.panel_opinions:
         return [*out, _none()]
-    rows = [_head(["申报人代码", "评议组", "评议意见"])]
-    rows += [_cells([o.applicant_code, o.panel, o.opinion]) for o in v.panel_opinions]
-    out.append(_grid(rows, _scaled([0.8, 1, 5], w), repeat=True))
+    rows = [(o.applicant_code, o.panel, o.opinion) for o in v.panel_opinions]
+    out.append(_code_table([r[0] for r in rows], ["申报人代码", "评议组", "评议意见"], rows, [1, 5], w))
     if v.disagreement_notes:  # issue 5 §4: flags and the reviewers' explanations
-        notes = [_head(["申报人代码", "评议组", "评分分歧", "复核说明"])]
-        notes += [_cells([n.applicant_code, n.panel, n.spread, n.explanations]) for n in v.disagreement_notes]
+        notes = [(n.applicant_code, n.panel, n.spread, n.explanations) for n in v.disagreement_notes]
         out += [Spacer(1, 2 * mm), para("评分分歧标记与复核说明（分数未作任何自动调整）", "body"),
-                _grid(notes, _scaled([0.8, 1, 2, 3.2], w), repeat=True)]
+                _code_table([n[0] for n in notes], ["申报人代码", "评议组", "评分分歧", "复核说明"], notes,
+                            [1, 2, 3.2], w)]
     return out
 
 
@@ -320,9 +306,8 @@ def _section_failures(v: MinutesView, w: float) -> list[Flowable]:
     out: list[Flowable] = [para("十、未通过原因与努力方向", "h2")]
     if not v.failure_notes:
         return [*out, _none()]
-    rows = [_head(["申报人代码", "未通过原因", "努力方向"])]
-    rows += [_cells([f.applicant_code, f.reason, f.guidance]) for f in v.failure_notes]
-    return [*out, _grid(rows, _scaled([0.8, 2.6, 3.4], w), repeat=True)]
+    rows = [(f.applicant_code, f.reason, f.guidance) for f in v.failure_notes]
+    return [*out, _code_table([r[0] for r in rows], ["申报人代码", "未通过原因", "努力方向"], rows, [2.6, 3.4], w)]
 
 
 def _section_ballots(v: MinutesView, w: float) -> list[Flowable]:
@@ -330,11 +315,12 @@ def _section_ballots(v: MinutesView, w: float) -> list[Flowable]:
     if not v.ballot_rounds:
         return [*out, _none()]
     rows = [_head(["轮次", "类型", "投票对象", "收回票数", "应投票人数", "截止宣布人", "未投票人数", "说明"])]
-    rows += [_cells([b.number, b.kind], "cellc") + _cells([b.applicants], "cell")
+    widths = _scaled([0.45, 0.6, 1.9, 0.7, 0.7, 1.2, 0.7, 1.9], w)
+    rows += [_cells([b.number, b.kind], "cellc") + [unbroken(b.applicants, "cell", widths[2] - 6)]
              + _cells([b.ballots_cast, b.voters_on_roll], "cellc") + _cells([b.closed_by], "cell")
              + _cells([b.missing_voters], "cellc") + _cells([b.note or "—"], "cell")
              for b in v.ballot_rounds]
-    return [*out, _grid(rows, _scaled([0.45, 0.6, 1.4, 0.7, 0.7, 1.2, 0.7, 2.4], w), repeat=True)]
+    return [*out, _grid(rows, widths, repeat=True)]
 
 
 def _section_signoffs(v: MinutesView, w: float) -> list[Flowable]:
@@ -346,7 +332,7 @@ def _section_signoffs(v: MinutesView, w: float) -> list[Flowable]:
 
 
 def _section_integrity(v: MinutesView, w: float) -> list[Flowable]:
-    rows = [_cells(["投票箱指纹"], "body") + _cells([v.ballot_box_fingerprint], "mono"),
+    rows = [_cells(["投票箱指纹"], "body") + [unbroken(v.ballot_box_fingerprint, "mono", w - 30 * mm - 6)],
             _cells(["日志链头"], "body") + _cells([v.log_head_hash], "mono")]
     if v.minutes_digest:
         rows.append(_cells([text.DIGEST_LABEL], "body") + _cells([v.minutes_digest], "mono"))
@@ -366,7 +352,7 @@ def _section_integrity(v: MinutesView, w: float) -> list[Flowable]:
 
 
 _SECTIONS = (_section_basic, _section_attendance, _section_agenda, _section_rules, _section_panels,
-             _section_recusals, _section_results, _section_groups, _section_opinions, _section_failures,
+             _section_recusals, section_results, _section_groups, _section_opinions, _section_failures,
              _section_ballots, _section_signoffs, _section_integrity)
 
 
@@ -430,6 +416,7 @@ def render_minutes_document(view: MinutesView, reproducible: bool = False) -> Re
     story.append(KeepTogether([
         para("十四、签字", "h2"), para(view.signature_note, "body"), Spacer(1, 3 * mm),
         _SignatureArea(slots, boxes),
+        para("十五、组建单位盖章", "h2"), Spacer(1, 2 * mm), StampArea(view.organizing_body),
     ]))
     doc.build(story, canvasmaker=numbered_canvas(furniture))
     return RenderedMinutes(pdf=buffer.getvalue(), page_count=len(pages), signature_boxes=dict(boxes))

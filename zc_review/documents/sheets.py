@@ -12,7 +12,17 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from ._layout import STYLES, check_view_glyphs, draw_watermark, esc, numbered_canvas, para, table_style
+from ._layout import (
+    STYLES,
+    check_view_glyphs,
+    draw_watermark,
+    esc,
+    nowrap_width,
+    numbered_canvas,
+    para,
+    table_style,
+    unbroken,
+)
 from .fonts import FONT, register_fonts
 
 _PAGE = landscape(A4)
@@ -72,6 +82,11 @@ class PanelSheetView:
     has_defence: bool = True  # False: no defence column (education series)
 
 
+def _code_width(view: PanelSheetView) -> float:
+    """The code column: at least 22 mm, and as wide as the longest code so that none wraps."""
+    return max(float(22 * mm), nowrap_width([a.code for a in view.applicants], float(STYLES["cell"].fontSize), 6))
+
+
 def render_panel_sheet(view: PanelSheetView, reproducible: bool = False) -> bytes:
     """Render the panel leader's sheet on landscape A4.
 
@@ -119,14 +134,15 @@ def render_panel_sheet(view: PanelSheetView, reproducible: bool = False) -> byte
     ]
     if view.results:
         return _render_results(view, doc, story, furniture, buffer)
-    head = ["申报人代码", "组别", "标记"]
-    head += [f"{c.label}（{c.part}，满分{c.max_points}）" for c in view.criteria]
-    head += ["材料分", "答辩分", "评议意见"]
-    rows: list[list[object]] = [[Paragraph(esc(h), STYLES["head"]) for h in head]]
+    head: list[object] = [Paragraph(esc(h), STYLES["head"]) for h in ("申报人代码", "组别", "标记")]
+    # A criterion's heading breaks between its name, its part and its maximum, never inside a number.
+    head += [Paragraph("<br/>".join((esc(c.label), esc(f"（{c.part}）"), esc(f"满分 {c.max_points}"))),
+                       STYLES["head"]) for c in view.criteria]
+    head += [Paragraph(esc(h), STYLES["head"]) for h in ("材料分", "答辩分", "评议意见")]
+    rows: list[list[object]] = [head]
     blanks = [""] * (len(view.criteria) + 3)
-    rows += [[para(a.code, "cell"), para(a.group, "cell"), para(a.flags or "—", "cell"), *blanks]
-             for a in view.applicants]
-    fixed = [22 * mm, 24 * mm, 16 * mm, 18 * mm, 18 * mm]
+    rows += [[a.code, para(a.group, "cell"), para(a.flags or "—", "cell"), *blanks] for a in view.applicants]
+    fixed = [_code_width(view), 24 * mm, 16 * mm, 18 * mm, 18 * mm]
     opinion = 60 * mm
     per_criterion = max(14 * mm, (doc.width - sum(fixed) - opinion) / max(1, len(view.criteria)))
     widths = fixed[:3] + [per_criterion] * len(view.criteria) + fixed[3:] + [opinion]
@@ -137,6 +153,7 @@ def render_panel_sheet(view: PanelSheetView, reproducible: bool = False) -> byte
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("FONTSIZE", (0, 1), (0, -1), STYLES["cell"].fontSize),
     ))
     story += [table, Spacer(1, 8 * mm),
               para("评议组组长（签字）：________________　　日期：______年____月____日", "body")]
@@ -152,16 +169,18 @@ def _render_results(view: PanelSheetView, doc: SimpleDocTemplate, story: list[Fl
     rows: list[list[object]] = [[Paragraph(esc(h), STYLES["head"]) for h in head]]
     for a in view.applicants:
         figures = [a.material] + ([a.defence] if view.has_defence else []) + [a.composite, a.rank]
-        rows.append([para(a.code, "cell"), para(a.group, "cell"), para(a.flags or "—", "cell"),
-                     *[para(x or "—", "cell") for x in figures], para(a.disagreement or "—", "cell"),
-                     para(a.opinion or "—", "cell")])
-    fixed = [24 * mm, 26 * mm, 18 * mm] + [17 * mm] * (4 if view.has_defence else 3) + [48 * mm]
+        # Codes and figures are plain strings in columns wide enough for them: never wrapped.
+        rows.append([a.code, para(a.group, "cell"), para(a.flags or "—", "cell"), *[x or "—" for x in figures],
+                     unbroken(a.disagreement or "—", "cell", 48 * mm - 12), para(a.opinion or "—", "cell")])
+    fixed = [_code_width(view), 26 * mm, 18 * mm] + [17 * mm] * (4 if view.has_defence else 3) + [48 * mm]
     widths = fixed + [max(40 * mm, doc.width - sum(fixed))]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(table_style(
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a8a8a")),
         ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTSIZE", (0, 1), (-1, -1), STYLES["cell"].fontSize),
+        ("ALIGN", (3, 1), (-3, -1), "CENTER"),
     ))
     story += [table, Spacer(1, 8 * mm),
               para("评议组组长（签字）：________________　　日期：______年____月____日", "body")]

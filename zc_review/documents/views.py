@@ -131,6 +131,8 @@ class ApplicantRow:
         base: the base of the 2/3 rule for this applicant.
         decision: decision label, e.g. ``通过`` / ``未通过``.
         reason: short reason, e.g. ``同意票未达三分之二`` / ``超出通过率``; empty when passed.
+        passed: True passed, False not passed, None not decided yet: the minutes print the verdict
+            as ``● 通过`` (heavy, shaded row) or ``○ 未通过``, distinct in greyscale (issue 13).
     """
 
     code: str
@@ -147,6 +149,7 @@ class ApplicantRow:
     base: str
     decision: str
     reason: str = ""
+    passed: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -338,4 +338,17 @@ MESSAGES: dict[str, str] = {
     "office.cli_demo_as_of": "演示中办事机构的日期（YYYY-MM-DD；默认公示期满的次日，演示随后生成备案材料）",
     "archive_write_conflict": "档案库 {url} 中的同一条记录刚被其他人写入（{error}），本次操作未保存任何内容；请重新执行该命令。",
     "archive_rows_differ": "档案库中会议 {session} 的评审结果与密封结果包不一致（申报人 {applicants}），可能在数据库中被改动，已停止备案；请保全该档案库并报告纪检监察人员。",
+    # -- issue 13 item 8: file-system errors in Chinese (zc_review/service/errors.py: os_error_text) and the office keys --
+    "office.os_not_found": "文件或目录不存在",
+    "office.os_is_folder": "这是一个文件夹，不是文件",
+    "office.os_not_folder": "路径中有一段不是文件夹",
+    "office.os_no_permission": "没有访问权限",
+    "office.os_disk_full": "磁盘已满",
+    "office.os_read_only": "该磁盘只读",
+    "office.os_io_error": "读写出错（U盘或磁盘可能损坏）",
+    "office.os_name_too_long": "文件名过长",
+    "office.os_other": "操作系统错误（错误号 {number}）",
+    "office_keys_not_found": "{where}没有组建单位密钥（root-cert.pem）。核验、导入、恢复与登记只能使用签发该评审包时的那套办事机构密钥：请用 --keys 指定保存它的目录（通常在办事机构的加密U盘或保险柜中），例如：{example}。不要为此执行 office keygen：新生成的密钥永远无法核验已有的结果包，也打不开已签发的评审包。",
+    "cert_missing": "找不到根证书文件 {path}（{error}）。请检查路径是否正确、U盘是否插好；根证书即组建单位提供的 root-cert.pem（办事机构密钥目录中）。",
+    "import_refused_shown": "结果包未通过核验（见上表），已整体拒绝导入，档案库未作任何改动。",
 }

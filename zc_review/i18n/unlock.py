@@ -25,4 +25,16 @@ MESSAGES: dict[str, str] = {
     "unlock.open": "核验并打开",
     "unlock.working": "正在核验签名并解密……",
     "unlock.both_needed": "请两位开启人分别输入各自的开启口令。",
+    # -- issue 13 item 8: a damaged package is not a wrong secret -----------------------------------------
+    "package_not_genuine": "此文件未通过签名核验：不是本机信任的组建单位签发的评审包，或文件已损坏、被改动。开启口令尚未使用，不是口令错误。请重新从组建单位取得评审包文件（或重新完整复制U盘上的文件）后再打开。",
+    "opening_secret_wrong_chair": "文件签名核验无误，但主任委员的开启口令不正确（纪检监察人员的开启口令尚未核对）。请主任委员核对本人信封中的开启口令后重新输入；如确认无误，请核对此文件是否为本次会议的评审包。",
+    "opening_secret_wrong_supervisor": "文件签名核验无误，主任委员的开启口令正确，但纪检监察人员的开启口令不正确。请纪检监察人员核对本人信封中的开启口令后重新输入。",
+    "package_is_folder": "{path} 是一个文件夹，不是评审包文件。请指定组建单位签发的评审包文件本身（以 .zcp 结尾），例如：zc-review open {example}",
+    "unlock.step_signature": "第 1/5 步：核验组建单位签名",
+    "unlock.step_chair": "第 2/5 步：以主任委员的开启口令解密（密钥派生）",
+    "unlock.step_supervisor": "第 3/5 步：以纪检监察人员的开启口令解密（密钥派生）",
+    "unlock.step_payload": "第 4/5 步：解密会议资料",
+    "unlock.step_database": "第 5/5 步：打开本机会议数据",
+    "unlock.elapsed": "{step}……已用 {seconds} 秒",
+    "unlock.done": "已打开（用时 {seconds} 秒）。",
 }

@@ -60,3 +60,17 @@ class WorkFactorError(SealError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.message = t("seal.work_factor")
+
+
+class OpeningSecretError(SealError):
+    """One opener's layer of a package that passed its signature check did not open with the secret typed.
+
+    ``layer`` is ``"chair"`` (the outer layer: the supervisor's secret was not tried) or ``"supervisor"``
+    (the inner layer: the chair's secret was right). Naming the layer tells nothing the file does not: the
+    layers are age files, keyed by a pinned scrypt of the secret, that anyone holding the package can try offline (docs/SECURITY.md "Which
+    opening secret was wrong"). ``str(e)`` stays the generic text; the room words it (catalogue ``unlock``).
+    """
+
+    def __init__(self, layer: str, reason: str) -> None:
+        super().__init__(reason)
+        self.layer = layer

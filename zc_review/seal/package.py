@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from ._container import format_text, read_zip, write_zip
 from .credentials import Rng, normalize_secret
-from .errors import SealError
+from .errors import OpeningSecretError, SealError
 from .opening import OPENING_SCRYPT, SALT_BYTES, Role, opening_identity
 from .pki import OfficeKeys, cert_sha256, parse_age_identity
 from .register import REHEARSAL_PREFIX
@@ -242,7 +242,8 @@ def _decrypt_payload(parts: dict[str, bytes], id_text: bytes) -> bytes:
 
 
 def open_package(
-    data: bytes, trusted_roots: Sequence[x509.Certificate], chair_secret: str, supervisor_secret: str
+    data: bytes, trusted_roots: Sequence[x509.Certificate], chair_secret: str, supervisor_secret: str,
+    on_step: Callable[[str], None] | None = None,
 ) -> bytes:
     """Verify, then decrypt a session package with both opening secrets.
 
@@ -255,34 +256,44 @@ def open_package(
         trusted_roots: Root certificates the room trusts.
         chair_secret: The chair's opening secret as typed (any case, dashes optional).
         supervisor_secret: The supervisor's opening secret as typed.
+        on_step: called with ``"chair"``, ``"supervisor"`` and ``"payload"`` as each step starts (the two
+            scrypt layers take seconds each: the room shows which one is running).
 
     Returns:
         The payload bytes given to :func:`write_package`.
 
     Raises:
-        FormatVersionError: Newer format version.
+        FormatVersionError: Another format version (``older`` for a version-1 package).
         WorkFactorError: scrypt could not get its 64 MiB on this machine now (not a wrong secret).
-        SealError: Any other failure; ``diagnostics()`` names the failed check (a wrong secret: the layer).
+        OpeningSecretError: The signature is good but an opener's layer did not open (``layer`` names it).
+        SealError: Any other failure; ``diagnostics()`` names the failed check.
     """
+    step = on_step or (lambda _name: None)
     header, parts = _verify(data, trusted_roots)
-    try:
-        chair = normalize_secret(chair_secret)
-        supervisor = normalize_secret(supervisor_secret)
-    except ValueError:
-        raise SealError("package: an opening secret is malformed") from None
-    inner = _open_layer(parts["opening.age"], chair, "chair", header.opening_salt,
+    step("chair")
+    inner = _open_layer(parts["opening.age"], chair_secret, "chair", header.opening_salt,
                         "package: opening layer 1 (chair secret)")
-    id_text = _open_layer(inner, supervisor, "supervisor", header.opening_salt,
+    step("supervisor")
+    id_text = _open_layer(inner, supervisor_secret, "supervisor", header.opening_salt,
                           "package: opening layer 2 (supervisor secret)")
+    step("payload")
     return _decrypt_payload(parts, id_text)
 
 
-def _open_layer(ciphertext: bytes, secret: str, role: Role, salt: bytes, what: str) -> bytes:
+def _open_layer(ciphertext: bytes, typed: str, role: Role, salt: bytes, what: str) -> bytes:
+    """One opener's age layer, its key derived from the secret typed (seal/opening.py).
+
+    Raises: OpeningSecretError (malformed or wrong secret; ``layer`` is the role), WorkFactorError.
+    """
+    try:
+        secret = normalize_secret(typed)
+    except ValueError:
+        raise OpeningSecretError(role, f"{what}: secret malformed") from None
     identity = opening_identity(secret, role, salt)
     try:
         return bytes(pyrage.decrypt(ciphertext, [identity]))
     except Exception:  # noqa: BLE001 - pyrage.DecryptError (no matching identity: a wrong secret) and header errors
-        raise SealError(f"{what} age decryption failed") from None
+        raise OpeningSecretError(role, f"{what} age decryption failed") from None
 
 
 def office_recover_package(data: bytes, office_keys: OfficeKeys) -> bytes:

@@ -17,6 +17,7 @@ import jsonschema
 import yaml
 
 from zc_review.i18n import t
+from zc_review.service.errors import os_error_text
 
 MIB = 1024 * 1024
 MAX_YAML_BYTES = 1 * MIB  # per YAML file
@@ -118,7 +119,7 @@ class Reader:
                 self.problem(file, field, t("office.not_found", path="/".join(rel.parts[: i + 1])))
                 return None
             except OSError as exc:
-                self.problem(file, field, t("office.unreadable", path="/".join(rel.parts[: i + 1]), error=exc.strerror))
+                self.problem(file, field, t("office.unreadable", path="/".join(rel.parts[: i + 1]), error=os_error_text(exc)))
                 return None
             if stat.S_ISLNK(st.st_mode):
                 self.problem(file, field, t("office.symlink", path="/".join(rel.parts[: i + 1])))
@@ -145,7 +146,7 @@ class Reader:
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError as exc:
-            self.problem(file, field, t("office.cannot_open", path=rel, error=exc.strerror))
+            self.problem(file, field, t("office.cannot_open", path=rel, error=os_error_text(exc)))
             return None
         with os.fdopen(fd, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size

@@ -22,7 +22,7 @@ from pathlib import Path
 from zc_review.i18n import t
 from zc_review.service.atomic import write_atomic
 from zc_review.service.clock import utcnow
-from zc_review.service.errors import ServiceError
+from zc_review.service.errors import ServiceError, os_error_text
 from zc_review.service.office.packing import session_title
 
 
@@ -74,7 +74,7 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
         header = verify_package_signature(data, [keys.root_cert])
         plain = office_recover_package(data, keys)
     except OSError as exc:
-        raise ServiceError("package_unreadable", path=str(package), error=exc.strerror or str(exc)) from exc
+        raise ServiceError("package_unreadable", path=str(package), error=os_error_text(exc)) from exc
     except FormatVersionError as exc:
         raise ServiceError("package_format_old" if exc.older else "package_format_new", version=exc.version,
                            supported=exc.supported, diagnostics=exc.diagnostics()) from exc

@@ -23,7 +23,7 @@ from zc_review.i18n import t
 from zc_review.seal.pki import OfficeKeys, cert_sha256
 from zc_review.seal.register import REGISTER_FILE, IssuedPackage, Register, open_register, seal_register
 from zc_review.service.atomic import write_atomic
-from zc_review.service.errors import ServiceError
+from zc_review.service.errors import ServiceError, os_error_text
 
 
 def register_path(keys_dir: Path) -> Path:
@@ -45,7 +45,7 @@ def load_register(keys_dir: Path, keys: OfficeKeys) -> Register:
     except FileNotFoundError:
         return Register(cert_sha256(keys.root_cert))
     except OSError as exc:
-        raise ServiceError("register_unreadable", path=str(path), error=exc.strerror or str(exc)) from exc
+        raise ServiceError("register_unreadable", path=str(path), error=os_error_text(exc)) from exc
     try:
         return open_register(data, keys.root_cert)
     except SealError as exc:
@@ -123,7 +123,7 @@ def register_packages(packages: Sequence[Path], keys_dir: Path, *,
             header = verify_package_signature(data, [keys.root_cert])
             payload = parse_payload(office_recover_package(data, keys))
         except OSError as exc:
-            raise ServiceError("package_unreadable", path=str(path), error=exc.strerror or str(exc)) from exc
+            raise ServiceError("package_unreadable", path=str(path), error=os_error_text(exc)) from exc
         except FormatVersionError as exc:
             raise ServiceError("package_format_old" if exc.older else "package_format_new", version=exc.version,
                                supported=exc.supported, diagnostics=exc.diagnostics()) from exc

@@ -24,7 +24,7 @@ from pathlib import Path
 from zc_review.i18n import t
 from zc_review.seal.pki import load_office_keys
 from zc_review.seal.register import REGISTER_FILE
-from zc_review.service.errors import ServiceError
+from zc_review.service.errors import ServiceError, os_error_text
 from zc_review.service.office.ballot_checks import BALLOTS
 from zc_review.service.office.checks import (
     CERTS,
@@ -116,7 +116,7 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
             return rep
         f.data = bundle.read_bytes()
     except OSError as exc:
-        raise ServiceError("bundle_unreadable", path=str(bundle), error=exc.strerror or str(exc)) from exc
+        raise ServiceError("bundle_unreadable", path=str(bundle), error=os_error_text(exc)) from exc
     if not (keys_dir / "root-cert.pem").exists():
         raise ServiceError("keys_missing", path=str(keys_dir))
     f.keys = load_office_keys(keys_dir, key_passphrase)
@@ -128,7 +128,7 @@ def verify_bundle(bundle: Path, keys_dir: Path, *, key_passphrase: str | None = 
     except FileNotFoundError:
         f.register_data = None
     except OSError as exc:
-        raise ServiceError("register_unreadable", path=str(register), error=exc.strerror or str(exc)) from exc
+        raise ServiceError("register_unreadable", path=str(register), error=os_error_text(exc)) from exc
     rep.bundle_sha256 = hashlib.sha256(f.data).hexdigest()
     _run(f, SECTIONS[1:])
     return rep

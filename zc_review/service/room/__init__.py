@@ -32,7 +32,7 @@ from zc_review.domain.rules import Outcome
 from zc_review.seal.errors import SealError
 from zc_review.service import paths
 from zc_review.service.clock import utcnow
-from zc_review.service.errors import ServiceError
+from zc_review.service.errors import ServiceError, os_error_text
 from zc_review.service.payload import parse_payload
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.close import Close
@@ -85,7 +85,7 @@ class RoomService:
     @classmethod
     def open(cls, package_path: Path, chair_secret: str, supervisor_secret: str, *,
              home: Path | None = None, clock: Callable[[], datetime] = utcnow,
-             in_memory: bool = False) -> RoomService:
+             in_memory: bool = False, progress: Callable[[str], None] | None = None) -> RoomService:
         """Verify and unlock a session package, then open (or resume) its session database.
 
         Args:
@@ -93,44 +93,68 @@ class RoomService:
             chair_secret, supervisor_secret: the two opening secrets (both needed: two-person rule).
             home: data directory (default ``$ZC_REVIEW_HOME`` or the user data dir).
             in_memory: keep the database in memory (tests only).
+            progress: called with each step's name as it starts, in order: ``signature``, ``chair``,
+                ``supervisor`` (the two key derivations, seconds each), ``payload``, ``database``
+                (``zc_review.service.unlock_steps.UNLOCK_STEPS``); the room and the CLI show it with the elapsed time.
         Returns: a RoomService.
         Raises: ServiceError("no_trust") when no office root is trusted on this laptop;
-            ServiceError("unlock_failed") for a wrong secret, a wrong, corrupt or tampered file
-            (one opaque message; ``diagnostics`` param says which check failed);
+            ServiceError("package_is_folder") when ``package_path`` is a folder;
+            ServiceError("package_not_genuine") when the file fails its signature check (damaged,
+            changed, or not from an office this laptop trusts), checked before any secret is used;
+            ServiceError("package_format_old") / ("package_format_new") for a package of another format
+            version (e.g. version 1, made before the opening layers' work factor was pinned), also before
+            any secret is used;
+            ServiceError("opening_secret_wrong_chair") / ("opening_secret_wrong_supervisor") when the
+            signature is good but that opener's layer did not open (docs/SECURITY.md);
+            ServiceError("unlock_failed") for anything else (``diagnostics`` param says which check failed);
             ServiceError("unlock_busy") when this machine could not give an opening layer's key derivation
             its memory (never shown as a wrong secret; issue 12 §5);
-            ServiceError("package_format_old") / ("package_format_new") for a package of another format
-            version (e.g. version 1, made before the opening layers' work factor was pinned);
             ServiceError("package_unreadable") when the file cannot be read;
             ServiceError("other_package_in_progress") when this session is already running from a
             different package file.
         """
-        from zc_review.seal.errors import FormatVersionError, WorkFactorError
+        from zc_review.seal.errors import FormatVersionError, OpeningSecretError, WorkFactorError
         from zc_review.seal.package import open_package, verify_package_signature
         from zc_review.seal.trust import trusted_roots
         from zc_review.service import journal
 
+        step = progress or (lambda _name: None)
+        if package_path.is_dir():
+            raise ServiceError("package_is_folder", path=str(package_path), example=str(package_path / "session.zcp"))
         try:
             size = package_path.stat().st_size
             if size > MAX_PACKAGE_BYTES:
                 raise ServiceError("unlock_failed", diagnostics="file too large")
             data = package_path.read_bytes()
         except OSError as exc:
-            raise ServiceError("package_unreadable", path=str(package_path), error=exc.strerror or str(exc)) from exc
+            raise ServiceError("package_unreadable", path=str(package_path), error=os_error_text(exc)) from exc
         roots = trusted_roots(paths.trust_dir(home))
         if not roots:
             raise ServiceError("no_trust")
         try:
+            # The signature first, before any secret is used: a file that fails it is not from an office
+            # this laptop trusts, or is damaged, whatever was typed; saying so helps no one forge one.
+            step("signature")
             header = verify_package_signature(data, roots)
-            plain = open_package(data, roots, chair_secret, supervisor_secret)
         except SealError as exc:
-            # No session database yet: the failure goes to the laptop's journal (never the secrets).
             journal.record_unlock_failure(home or paths.app_home(), data, exc.diagnostics())
             if isinstance(exc, FormatVersionError):
                 raise ServiceError("package_format_old" if exc.older else "package_format_new", version=exc.version,
                                    supported=exc.supported, diagnostics=exc.diagnostics()) from exc
-            busy = isinstance(exc, WorkFactorError)  # the machine refused the work, the secret was not tried
-            raise ServiceError("unlock_busy" if busy else "unlock_failed", diagnostics=exc.diagnostics()) from exc
+            raise ServiceError("package_not_genuine", diagnostics=exc.diagnostics()) from exc
+        try:
+            plain = open_package(data, roots, chair_secret, supervisor_secret, on_step=step)
+        except SealError as exc:
+            # No session database yet: the failure goes to the laptop's journal (never the secrets).
+            journal.record_unlock_failure(home or paths.app_home(), data, exc.diagnostics())
+            if isinstance(exc, WorkFactorError):  # the machine refused the work, the secret was not tried
+                raise ServiceError("unlock_busy", diagnostics=exc.diagnostics()) from exc
+            if isinstance(exc, OpeningSecretError):  # which opener retypes (docs/SECURITY.md)
+                if exc.layer == "chair":
+                    raise ServiceError("opening_secret_wrong_chair", diagnostics=exc.diagnostics()) from exc
+                raise ServiceError("opening_secret_wrong_supervisor", diagnostics=exc.diagnostics()) from exc
+            raise ServiceError("unlock_failed", diagnostics=exc.diagnostics()) from exc
+        step("database")
         payload = parse_payload(plain)
         session_id = str(payload.session["session_id"])
         workdir = None if in_memory else paths.session_dir(session_id, home)

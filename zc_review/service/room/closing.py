@@ -13,7 +13,7 @@ from zc_review.domain.digest import minutes_digest, results_digest
 from zc_review.domain.outcome import SessionOutcome, declared_numbers
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.atomic import FILE_MODE, make_private_dir
-from zc_review.service.errors import ServiceError
+from zc_review.service.errors import ServiceError, os_error_text
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.opening import Opening
@@ -249,7 +249,7 @@ class Closing:
                 tmp.unlink(missing_ok=True)
             except OSError:
                 pass
-            raise ServiceError("export_failed", error=exc.strerror or str(exc)) from exc
+            raise ServiceError("export_failed", error=os_error_text(exc)) from exc
         fp = bundle_fingerprint(data)
         with self.ctx.tx() as s:
             st = repo.session_state(session=s)

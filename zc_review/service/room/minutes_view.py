@@ -93,7 +93,8 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
                 decision=label_of("outcome", o.outcome.value) if o.outcome else "—",
                 reason="" if o.outcome is rules.Outcome.PASSED or o.outcome is None else
                 (reasons[a.id].reason if a.id in reasons else label_of("outcome", o.outcome.value))
-                + text.runoff_note(o.runoff_agree)))
+                + text.runoff_note(o.runoff_agree),
+                passed=None if o.outcome is None else o.outcome is rules.Outcome.PASSED))
     groups = []
     for g in d.groups:
         dec = out.groups.get(g.id)
