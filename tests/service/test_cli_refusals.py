@@ -116,9 +116,13 @@ def test_verify_and_unlock_show_their_steps_with_elapsed_time(demo: Packed, demo
 
 
 def test_pack_shows_its_step_with_elapsed_time(office_keys: Path, tmp_path: Path) -> None:
+    import shutil
+
     from tests.conftest import ROOT
 
-    done = _run("office", "pack", str(ROOT / "data/demo"), "--out", str(tmp_path / "s.zcp"), "--keys", str(office_keys),
+    keys = tmp_path / "keys"  # a private copy: an official pack into the shared keys would supersede the demo's
+    shutil.copytree(office_keys, keys)  # package in the run's register of issued packages
+    done = _run("office", "pack", str(ROOT / "data/demo"), "--out", str(tmp_path / "s.zcp"), "--keys", str(keys),
                 "--fast-kdf", home=tmp_path / "home")
     assert done.returncode == 0, done.stderr
     assert re.search(r"✓ 校验 .*data/demo 并制作评审包.*（\d+\.\d 秒）", done.stderr), done.stderr

@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
     "tui.quit_question": "确定要退出 zc-review 吗？\n已保存的内容不会丢失，重新打开会议文件包并由两位开封人输入凭据后可继续。",
     "tui.login_required": "记录人须先登录，Esc 不会退出程序。要退出程序，请按 Ctrl+Q 并确认。",
     "tui.key_help": "帮助",
-    "tui.key_palette": "命令",
+    "tui.key_palette": "命令面板",
     "tui.key_projector": "投影",
     "tui.palette_placeholder": "输入命令名称查找（如：投影、指纹、锁定、步骤）…",
     "tui.palette_no_match": "没有匹配的命令",
