@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export ZC_REVIEW_FONT_CHECK ?= 1
 
-.PHONY: all venv demo test bench check lint types fuzz crash clean tui
+.PHONY: all venv demo test bench check lint types fuzz crash mutate clean tui
 
 all: test
 
@@ -41,6 +41,12 @@ fuzz: $(STAMP)
 # Crash harness: SIGKILL at ≥100 random moments of the demo session, resume, compare (tools/crash.py; ARGS=--kills N).
 crash: $(STAMP)
 	$(BIN)/python tools/crash.py --report reports/crash.json $(ARGS)
+
+# Mutation testing: mutmut over the rules, the outcome and the verifier, one worker under nice -n 10; prints
+# killed / non-equivalent mutants per target (≥ 90 %), writes reports/mutate.json (tools/mutate.py, docs/MUTATION.md;
+# ARGS=--sample 05 runs every fifth mutant, ARGS="--keep --survivors" only last run's survivors).
+mutate: $(STAMP)
+	$(BIN)/python tools/mutate.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check zc_review tests
