@@ -1,0 +1,240 @@
+"""Kills of the mutants of the rules that survived ``make mutate`` (docs/MUTATION.md): edges and error details.
+
+Each test pins one edge of a rule that a one-character change of the code moved without any test noticing
+(``<`` for ``<=``, a constant off by one, a dropped default), or the code and parameters of a refusal (the
+room and ``office pack`` show them to people through the catalogue, so a wrong parameter is a wrong message).
+Numbers are worked by hand in the docstrings. Source: RULES.md §2–5.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal as D
+
+import pytest
+
+from zc_review.domain import rules
+from zc_review.domain.ballot import Tally, box_fingerprint, tally_slips
+from zc_review.domain.codec import CodecError, definition_from_dict, percent_text
+from zc_review.domain.model import Aggregation, Criterion, Rubric, RuleSettings, ScorePart, Series
+from zc_review.domain.rules import Outcome, RuleError
+from zc_review.domain.scoring import aggregate_scores, parse_score
+
+
+def _refused(fn: object, *args: object) -> RuleError:
+    with pytest.raises(RuleError) as err:
+        fn(*args)  # type: ignore[operator]
+    return err.value
+
+
+# -- RuleError -------------------------------------------------------------------------------------------
+
+def test_rule_error_carries_its_code_and_parameters() -> None:
+    """The catalogue key and the parameters of the message are kept, also as the exception's args."""
+    err = RuleError("score_out_of_range", criterion="业绩", max=D(60), value=D(61))
+    assert err.code == "score_out_of_range"
+    assert err.params == {"criterion": "业绩", "max": D(60), "value": D(61)}
+    assert err.args == ("score_out_of_range", {"criterion": "业绩", "max": D(60), "value": D(61)})
+
+
+# -- quorum and the 2/3 vote (RULES.md §2, §5) ----------------------------------------------------------------
+
+def test_committee_of_one_has_a_quorum_of_one_and_none_is_refused() -> None:
+    """⌈2/3 × 1⌉ = 1: a committee of one is a committee; a committee of 0 is refused with its size."""
+    assert rules.quorum_required(1) == 1
+    assert rules.has_quorum(1, 1) and not rules.has_quorum(0, 1)
+    err = _refused(rules.quorum_required, 0)
+    assert (err.code, err.params, err.args) == ("committee_size", {"size": 0}, ("committee_size", {"size": 0}))
+
+
+def test_base_of_one_passes_with_one_agree() -> None:
+    """Base 1: 3·1 ≥ 2·1, one agree vote is 2/3 of one; no agree vote is not. Only a base of 0 never passes."""
+    assert rules.meets_two_thirds(1, 1)
+    assert not rules.meets_two_thirds(0, 1)
+    assert not rules.meets_two_thirds(1, 0)
+
+
+# -- scores (RULES.md §3–4) -----------------------------------------------------------------------------------
+
+CRIT = Criterion("M1", "业绩", ScorePart.MATERIAL, D(60))
+NA_RUBRIC = Rubric("R", "标准", "1", Series.ENGINEERING, (
+    Criterion("M1", "业绩", ScorePart.MATERIAL, D(60), allow_na=True),
+    Criterion("M2", "安全生产", ScorePart.MATERIAL, D(40), allow_na=True),
+    Criterion("D1", "答辩", ScorePart.DEFENCE, D(100)),
+))
+
+
+def test_score_exactly_at_the_maximum_is_accepted() -> None:
+    """0 ≤ 60 ≤ 60 and 60 is a multiple of 0.5: accepted; 60.5 is above the maximum."""
+    rules.validate_score(CRIT, D(60))
+    rules.validate_score(CRIT, D(0))
+    err = _refused(rules.validate_score, CRIT, D("60.5"))
+    assert (err.code, err.params) == ("score_out_of_range", {"criterion": "业绩", "max": D(60), "value": D("60.5")})
+
+
+def test_refusals_of_a_score_name_the_criterion_and_the_limit() -> None:
+    """N/A where not allowed names the criterion; a bad step names the step (0.5) and the value (10.3)."""
+    err = _refused(rules.validate_score, CRIT, None)
+    assert (err.code, err.params) == ("score_na_not_allowed", {"criterion": "业绩"})
+    err = _refused(rules.validate_score, CRIT, D("10.3"))
+    assert (err.code, err.params) == ("score_bad_step", {"criterion": "业绩", "step": D("0.5"), "value": D("10.3")})
+    err = _refused(rules.part_score, NA_RUBRIC, ScorePart.MATERIAL, {"M1": D(30)})
+    assert (err.code, err.params) == ("score_missing", {"criterion": "安全生产"})
+
+
+def test_a_part_with_every_criterion_not_applicable_scores_zero() -> None:
+    """M1 and M2 both N/A: no applicable points, the material part is 0 (not 0/0); M1 = 30, M2 N/A: 30/60·100 = 50;
+    M1 = 1, M2 N/A: 1/60·100 = 5/3 = 1.666…667 to 40 significant digits."""
+    assert rules.part_score(NA_RUBRIC, ScorePart.MATERIAL, {"M1": None, "M2": None}) == D(0)
+    assert rules.part_score(NA_RUBRIC, ScorePart.MATERIAL, {"M1": D(30), "M2": None}) == D(50)
+    # M1 = 1, M2 N/A: 1/60·100 = 5/3, exact to 40 significant digits (the rules' working precision)
+    five_thirds = D("1." + "6" * 38 + "7")
+    assert rules.part_score(NA_RUBRIC, ScorePart.MATERIAL, {"M1": D(1), "M2": None}) == five_thirds
+
+
+def test_trimmed_mean_defaults_to_five_scores_and_needs_three() -> None:
+    """Trimmed mean, default N = 5: 70 80 85 90 99 → drop 70 and 99 → (80 + 85 + 90)/3 = 85.
+    With N = 3 and 3 scores 70 80 99 → 80; N = 2 still needs 3 scores: 70 80 → plain mean 75."""
+    assert rules.aggregate([D(70), D(80), D(85), D(90), D(99)], Aggregation.TRIMMED_MEAN) == D(85)
+    assert rules.aggregate([D(99), D(70), D(80)], Aggregation.TRIMMED_MEAN, 3) == D(80)
+    assert rules.aggregate([D(70), D(80)], Aggregation.TRIMMED_MEAN, 2) == D(75)
+    err = _refused(rules.aggregate, [], Aggregation.MEAN)
+    assert (err.code, err.params) == ("no_scores", {})
+
+
+def test_rank_is_by_score_not_by_id() -> None:
+    """a 80, b 90, c 85: b first, c second, a third, whatever the alphabetical order."""
+    assert rules.rank({"a": D(80), "b": D(90), "c": D(85)}) == {"b": 1, "c": 2, "a": 3}
+
+
+# -- the pass-rate cap (RULES.md §5) --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rate", ["1.5", "1.01", "-0.1"])
+def test_pass_rate_outside_0_1_is_refused_with_the_rate(rate: str) -> None:
+    """A pass rate is a share of 1: 1.5, 1.01 and −0.1 are refused naming the rate; 1 and 0 are the edges."""
+    err = _refused(rules.pass_cap, D(rate), 10)
+    assert (err.code, err.params) == ("pass_rate_range", {"rate": D(rate)})
+    assert rules.pass_cap(D(1), 10) == 10 and rules.pass_cap(D(0), 10) == 0
+
+
+def test_ballot_agree_limit_names_group_cap_and_count_and_a_group_without_cap_allows_none() -> None:
+    """Cap 2 in G1, 3 agree → refused (G1, 2, 3); a group missing from the caps has cap 0: 1 agree is over it,
+    0 agree is not."""
+    err = _refused(rules.check_ballot_agree_limit, {"G1": 3}, {"G1": 2})
+    assert (err.code, err.params) == ("ballot_agree_limit", {"group": "G1", "cap": 2, "agree": 3})
+    err = _refused(rules.check_ballot_agree_limit, {"G2": 1}, {})
+    assert (err.code, err.params) == ("ballot_agree_limit", {"group": "G2", "cap": 0, "agree": 1})
+    rules.check_ballot_agree_limit({"G2": 0}, {})
+    rules.check_ballot_agree_limit({"G1": 2}, {"G1": 2})
+
+
+# -- the ballot box (RULES.md §5; docs/FORMATS.md) ---------------------------------------------------------------
+
+def test_a_slip_for_an_applicant_not_on_the_round_is_corrupt_even_with_a_good_mark() -> None:
+    """A1 is on the round, A9 is not: (A9, agree) is refused; (A1, maybe) too; the good box counts 1 agree."""
+    for bad in [("A9", "agree"), ("A1", "maybe")]:
+        err = _refused(tally_slips, [("A1", "agree"), bad], ["A1"])
+        assert (err.code, err.params) == ("ballot_box_corrupt", {})
+    assert tally_slips([("A1", "agree")], ["A1", "A2"]) == {"A1": Tally(1, 0, 0), "A2": Tally(0, 0, 0)}
+
+
+def test_box_fingerprint_is_the_sha256_of_the_sorted_lines() -> None:
+    """Slips s2 (A1 disagree) and s1 (A1 agree): lines "s1:A1:agree\\n" + "s2:A1:disagree\\n", SHA-256 in hex."""
+    want = hashlib.sha256(b"s1:A1:agree\ns2:A1:disagree\n").hexdigest()
+    assert box_fingerprint([("s2", "A1", "disagree"), ("s1", "A1", "agree")]) == want
+    assert box_fingerprint([]) == hashlib.sha256(b"").hexdigest()
+
+
+# -- typed scores and a panel's aggregate (RULES.md §3–4) --------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "value"), [(" 18.5 ", D("18.5")), ("na", None), ("n/a", None), ("-", None),
+                                             ("不适用", None), ("0", D(0))])
+def test_parse_score_reads_numbers_and_not_applicable(text: str, value: D | None) -> None:
+    assert parse_score(text) == value
+
+
+@pytest.mark.parametrize(("text", "shown"), [("abc", "abc"), ("NaN", "NaN"), ("-Infinity", "-Infinity"),
+                                             ("x" * 25, "x" * 20), (" 1,5 ", "1,5")])
+def test_parse_score_refuses_with_the_first_20_characters(text: str, shown: str) -> None:
+    err = _refused(parse_score, text)
+    assert (err.code, err.params) == ("score_not_number", {"value": shown})
+
+
+def test_aggregate_scores_uses_the_settings_trimmed_mean_for_both_parts() -> None:
+    """Trimmed mean with N = 4 and four reviewers (M, D): (60,50) (70,70) (80,80) (99,100).
+    M: drop 60 and 99 → (70 + 80)/2 = 75;  D: drop 50 and 100 → (70 + 80)/2 = 75;
+    C = 0.7·75 + 0.3·75 = 75.00. (The default N = 5 would not trim: M = 77.25, D = 75.)"""
+    per = {"R1": (D(60), D(50)), "R2": (D(70), D(70)), "R3": (D(80), D(80)), "R4": (D(99), D(100))}
+    s = aggregate_scores("A1", per, RuleSettings(aggregation=Aggregation.TRIMMED_MEAN, trimmed_min_scores=4), True)
+    assert s is not None
+    assert (s.applicant_id, s.material, s.defence, s.composite) == ("A1", D(75), D(75), D("75.00"))
+    assert s.per_reviewer == per
+
+
+def test_aggregate_scores_without_defence_is_the_material_mean() -> None:
+    """Education: (80, –) (85, –) → M = 82.5, no defence, C = M = 82.50."""
+    s = aggregate_scores("A2", {"R1": (D(80), None), "R2": (D(85), None)}, RuleSettings(), False)
+    assert s is not None
+    assert (s.applicant_id, s.material, s.defence, s.composite) == ("A2", D("82.5"), None, D("82.50"))
+    assert aggregate_scores("A3", {}, RuleSettings(), True) is None
+
+
+# -- the codec --------------------------------------------------------------------------------------------------
+
+def test_percent_text_by_hand() -> None:
+    """0.7 → 70%, 0.125 → 12.5%, 1 → 100%, 0 → 0%."""
+    assert [percent_text(D(x)) for x in ("0.7", "0.125", "1", "0")] == ["70%", "12.5%", "100%", "0%"]
+
+
+def test_codec_error_names_the_field_and_the_type_found() -> None:
+    """A list where an object is expected: the message says where (``$`` for the top) and what came."""
+    with pytest.raises(CodecError) as err:
+        definition_from_dict([])  # type: ignore[arg-type]
+    assert str(err.value) == "$: expected object, got list"
+    assert (err.value.path, err.value.problem) == ("", "expected object, got list")
+    e = CodecError("rules.pass_rate", "expected decimal string, got int")
+    assert str(e) == "rules.pass_rate: expected decimal string, got int" and e.path == "rules.pass_rate"
+
+
+# -- the cap's edge and the run-offs (RULES.md §5; 000 第二十六条(五)(六)) -------------------------------------------
+
+def _cand(a: str, agree: int, composite: str, base: int = 3) -> rules.Candidate:
+    return rules.Candidate(a, agree, base, D(composite))
+
+
+def test_a_cap_of_zero_lets_no_one_pass_even_a_single_qualified_applicant() -> None:
+    """Rate 0.4, two applicants: cap ⌊0.4 × 2⌋ = 0. A1 reaches 2/3 (3 of 3), A2 does not (1 of 3, 3 < 6):
+    A1 exceeds the cap (no run-off: there is no slot to fight for), A2 is below the threshold."""
+    d = rules.decide_group([_cand("A1", 3, "80"), _cand("A2", 1, "90")], D("0.4"))
+    assert (d.cap, d.outcomes, d.runoff, d.order) == (0, {"A1": Outcome.EXCEEDS_CAP, "A2": Outcome.BELOW_THRESHOLD},
+                                                      (), ("A1",))
+
+
+def test_a_cap_of_zero_with_two_equal_qualified_applicants_needs_no_runoff() -> None:
+    """Rate 0.3, three applicants: cap ⌊0.9⌋ = 0. A1 and A2 both 3 agree and composite 80 (tied), A3 3 agree 70:
+    all three exceed the cap; nothing is pending."""
+    d = rules.decide_group([_cand("A1", 3, "80"), _cand("A2", 3, "80"), _cand("A3", 3, "70")], D("0.3"))
+    assert d.outcomes == {a: Outcome.EXCEEDS_CAP for a in ("A1", "A2", "A3")}
+    assert (d.runoff, d.runoff_slots) == ((), 0)
+
+
+def test_a_tie_at_the_edge_leaves_the_clearly_worse_beyond_the_cap() -> None:
+    """Rate 0.25, four applicants: cap 1. A1 and A2 3 agree, composite 80 (tied at the edge), A3 2 agree 90,
+    A4 0 agree. Ordered by agree votes then composite: A1 = A2 > A3. A1 and A2 await a run-off for 1 slot,
+    A3 exceeds the cap, A4 is below 2/3 (0 < 6); the cap order is A1, A2, A3."""
+    d = rules.decide_group([_cand("A3", 2, "90"), _cand("A2", 3, "80"), _cand("A1", 3, "80"), _cand("A4", 0, "99")],
+                           D("0.25"))
+    assert d.outcomes == {"A1": Outcome.RUNOFF_PENDING, "A2": Outcome.RUNOFF_PENDING, "A3": Outcome.EXCEEDS_CAP,
+                          "A4": Outcome.BELOW_THRESHOLD}
+    assert (d.cap, d.runoff, d.runoff_slots, d.order) == (1, ("A1", "A2"), 1, ("A1", "A2", "A3"))
+
+
+def test_a_runoff_naming_an_applicant_outside_the_tie_is_refused_with_both_sets() -> None:
+    """Tied at the edge: A1 and A2. A run-off naming A1, A2 and A3 is refused, naming the tie and the round."""
+    cands = [_cand("A1", 3, "80"), _cand("A2", 3, "80"), _cand("A3", 2, "90"), _cand("A4", 0, "99")]
+    err = _refused(rules.decide_group, cands, D("0.25"), [{"A1": 2, "A2": 1, "A3": 0}])
+    assert (err.code, err.params) == ("runoff_mismatch", {"expected": ["A1", "A2"], "got": ["A1", "A2", "A3"]})
+    d = rules.decide_group(cands, D("0.25"), [{"A1": 1, "A2": 2}])
+    assert d.outcomes == {"A1": Outcome.EXCEEDS_CAP, "A2": Outcome.PASSED, "A3": Outcome.EXCEEDS_CAP,
+                          "A4": Outcome.BELOW_THRESHOLD}
+    assert (d.runoff, d.order) == ((), ("A1", "A2", "A3"))
