@@ -385,3 +385,142 @@ def test_a_voter_not_attending(altered: Any) -> None:
                              "ballots.voters_attending": "round 1 voter not attending; round 2 voter not attending"}
     assert _bad_lines(rep)[BALLOTS_LINE] == ("round 1 voter roll; round 1 voter not attending; "
                                              "round 2 voter roll; round 2 voter not attending")
+
+
+def _respelt(signature: str) -> str:
+    """The base64 signature with a character inserted that a lenient decoder skips ("!" is not base64)."""
+    return signature[:4] + "!" + signature[4:]
+
+
+def test_a_statement_signature_respelt_with_a_character_base64_ignores(altered: Any, demo: Packed,
+                                                                        demo_bundles: tuple[Path, Path]) -> None:
+    """The first signed statement (R01's pledge) with "!" inserted in its base64: a lenient decoder would
+    read the same bytes and the signature would verify; the strict one refuses it, naming kind and person."""
+    first = _genuine(demo, demo_bundles)["signatures"][0]
+    assert (first["kind"], first["person_id"]) == ("pledge", "R01")
+    rep = altered(lambda rec: rec["signatures"][0].update(signature=_respelt(rec["signatures"][0]["signature"])))
+    assert _failed(rep) == {"statements.signatures": "pledge:R01"}
+    assert _bad_lines(rep) == {"承诺书、评分标准与结果签字": "pledge:R01"}
+
+
+def test_a_text_signature_respelt_with_a_character_base64_ignores(altered: Any) -> None:
+    """The signature of A001's opinion by R02 with "!" inserted: refused by the strict decoder."""
+    def respell(rec: dict[str, Any]) -> None:
+        sg = rec["text_signatures"][0]
+        sg["signature"] = _respelt(sg["signature"])
+
+    rep = altered(respell)
+    assert _failed(rep) == {"texts.signatures": "opinion:A001:R02"}
+
+
+def test_a_bundle_without_its_log_stops_at_the_record(demo: Packed, demo_bundles: tuple[Path, Path],
+                                                     tmp_path: Path) -> None:
+    """log.json left out of a re-sealed bundle: record.parse fails (a gate: nothing after it runs) with the
+    missing member named; the seal's line still names the device."""
+    from zc_review.service.office import verify_bundle
+
+    rep = verify_bundle(reseal(demo, demo_bundles[1], tmp_path / "b.zcb", lambda m: m.pop("log.json")), demo.keys)
+    assert [(c.id, c.ok, c.detail) for c in rep.checks] == [
+        ("bundle.size", True, ""), ("seal.signature", True, ""), ("seal.contents", True, ""),
+        ("record.parse", False, "KeyError: 'log.json'")]
+    sid = _genuine(demo, demo_bundles)["session_id"]
+    assert [tuple(ln) for ln in rep.lines] == [("封装、签名与加密", True, f"设备证书 会话设备 {sid}，链至组建单位根证书"),
+                                               ("结果数据结构", False, "KeyError: 'log.json'")]
+
+
+def test_a_bundle_sealed_for_another_office_stops_at_its_contents(demo: Packed, demo_bundles: tuple[Path, Path],
+                                                                 tmp_path: Path) -> None:
+    """The same members signed by the session's device but encrypted to another office's age key: the
+    signature verifies, the contents do not open (seal.contents, a gate), and the seal's line says why."""
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import load_der_private_key
+
+    from zc_review.seal.bundle import write_bundle
+    from zc_review.seal.pki import generate_office_keys
+    from zc_review.service.office import verify_bundle
+
+    contents = _open(demo, demo_bundles[1])
+    other = generate_office_keys("另一个组建单位", datetime.now(UTC))
+    data = write_bundle(dict(contents.members), session_id=contents.manifest["session_id"],
+                        package_id=contents.manifest["package_id"],
+                        device_key=load_der_private_key(demo.payload.device_key_der, None),  # type: ignore[arg-type]
+                        device_cert=x509.load_pem_x509_certificate(demo.payload.device_cert_pem),
+                        office_recipient=other.age_recipient, now=datetime.now(UTC))
+    (tmp_path / "b.zcb").write_bytes(data)
+    rep = verify_bundle(tmp_path / "b.zcb", demo.keys)
+    assert [(c.id, c.ok) for c in rep.checks] == [("bundle.size", True), ("seal.signature", True),
+                                                  ("seal.contents", False)]
+    detail = rep.checks[-1].detail
+    assert detail and rep.lines == [("封装、签名与加密", False, detail)]
+    assert rep.signers == [] and rep.fingerprint == ""
+
+
+def test_minutes_presided_by_someone_else_with_bytes_appended(demo: Packed, demo_bundles: tuple[Path, Path],
+                                                              tmp_path: Path) -> None:
+    """The record names R02 as presiding officer (R01 signed the minutes as such) and the minutes PDF has bytes
+    appended after its last signature: the presiding officer's field is not signed by R02 (minutes.signers),
+    the last signature no longer covers the file (minutes.coverage); the line lists both, in that order, and
+    only the recorder is named among the signers of the minutes."""
+    from zc_review.service.office import verify_bundle
+
+    genuine = _genuine(demo, demo_bundles)
+    assert genuine["presiding_officer_id"] == "R01"
+
+    def change(members: dict[str, bytes]) -> None:
+        _edit_record(lambda rec: rec.update(presiding_officer_id="R02"))(members)
+        members["minutes.pdf"] += b"\n% appended\n"
+
+    rep = verify_bundle(reseal(demo, demo_bundles[1], tmp_path / "b.zcb", change), demo.keys)
+    failed = _failed(rep)
+    assert {i: failed[i] for i in failed if i.startswith("minutes.")} == {
+        "minutes.signers": "PresidingOfficer signer", "minutes.coverage": "unsigned bytes after last signature"}
+    assert _bad_lines(rep)["会议记录 PDF 签名（记录人、主持人）"] == (
+        "PresidingOfficer signer; unsigned bytes after last signature")
+    assert [s for s in rep.signers if s.startswith("会议记录")] == [
+        s for s in verify_bundle(demo_bundles[1], demo.keys).signers if s.startswith("会议记录") and "记录人" in s]
+
+
+def _status(field: str) -> Any:
+    from zc_review.seal.pdfsign import PdfSignatureStatus
+
+    return PdfSignatureStatus(field, "x", True, True, True, True, True, None, "")
+
+
+def test_the_minutes_fields_must_be_the_recorder_then_the_presiding_officer() -> None:
+    """minutes.fields: exactly [Recorder, PresidingOfficer]; one field, or both in the other order, are named."""
+    from zc_review.service.office.checks import _minutes_fields
+    from zc_review.service.office.report import Check, Facts, VerifyReport
+
+    f = Facts(report=VerifyReport())
+    f.statuses = [_status("Recorder"), _status("PresidingOfficer")]
+    assert _minutes_fields(f) == Check("minutes.fields", True, "")
+    f.statuses = [_status("PresidingOfficer"), _status("Recorder")]
+    assert _minutes_fields(f) == Check("minutes.fields", False, "fields PresidingOfficer,Recorder")
+    f.statuses = [_status("Recorder")]
+    assert _minutes_fields(f) == Check("minutes.fields", False, "fields Recorder")
+
+
+def test_a_check_that_meets_malformed_json_fails_with_the_error(altered: Any) -> None:
+    """The record without its "certificates": certs.chain meets a KeyError and fails with it (verify goes on),
+    and the certificates' line, which meets it too, prints it."""
+    rep = altered(lambda rec: rec.pop("certificates"))
+    assert _failed(rep)["certs.chain"] == "KeyError: 'certificates'"
+    assert _bad_lines(rep)["人员证书链"] == "KeyError: 'certificates'"
+
+
+def test_an_unreadable_bundle_or_keys_without_the_root_are_errors(demo: Packed, tmp_path: Path) -> None:
+    """A bundle path that is not there: bundle_unreadable naming it; an office keys folder without root-cert.pem:
+    keys_missing naming the folder (both clear Chinese errors of the service, not a report)."""
+    from zc_review.service.errors import ServiceError
+    from zc_review.service.office import verify_bundle
+
+    with pytest.raises(ServiceError) as err:
+        verify_bundle(tmp_path / "none.zcb", demo.keys)
+    assert err.value.code == "bundle_unreadable" and err.value.params["path"] == str(tmp_path / "none.zcb")
+    (tmp_path / "b.zcb").write_bytes(b"x")
+    (tmp_path / "keys").mkdir()
+    with pytest.raises(ServiceError) as err:
+        verify_bundle(tmp_path / "b.zcb", tmp_path / "keys")
+    assert (err.value.code, err.value.params) == ("keys_missing", {"path": str(tmp_path / "keys")})
