@@ -238,3 +238,93 @@ def test_a_runoff_naming_an_applicant_outside_the_tie_is_refused_with_both_sets(
     assert d.outcomes == {"A1": Outcome.EXCEEDS_CAP, "A2": Outcome.PASSED, "A3": Outcome.EXCEEDS_CAP,
                           "A4": Outcome.BELOW_THRESHOLD}
     assert (d.runoff, d.order) == ((), ("A1", "A2", "A3"))
+
+
+# -- the codec's strictness, type by type (docs/FORMATS.md: the session definition travels as this JSON) -----------
+
+def _decode_error(tp: object, value: object, path: str) -> str:
+    from zc_review.domain import codec
+
+    with pytest.raises(CodecError) as err:
+        codec._decode(tp, value, path)
+    return str(err.value)
+
+
+@pytest.mark.parametrize(("tp", "value", "want"), [
+    (int | None, None, None), (int | None, 3, 3), (tuple[int, str], [1, "a"], (1, "a")),
+    (tuple[int, ...], [1, 2, 3], (1, 2, 3)), (tuple[int, ...], [], ()), (D, "12.50", D("12.50")),
+])
+def test_decode_accepts_each_type_it_knows(tp: object, value: object, want: object) -> None:
+    """Optional values, fixed and variable tuples, exact decimals (12.50 keeps its two places)."""
+    from zc_review.domain import codec
+
+    got = codec._decode(tp, value, "p")
+    assert got == want and type(got) is type(want)
+    if isinstance(want, D):
+        assert str(got) == "12.50"
+
+
+@pytest.mark.parametrize(("tp", "value", "path", "message"), [
+    (int | None, "x", "p", "p: expected int, got str"),
+    (int | str, 1, "p", "p: unsupported union int | str"),
+    (tuple[int, str], [1], "p", "p: expected 2 items, got 1"),
+    (tuple[int, str], ["a", "b"], "p", "p[0]: expected int, got str"),
+    (tuple[int, ...], {}, "p", "p: expected list, got dict"),
+    (tuple[int, ...], [1, "x"], "p", "p[1]: expected int, got str"),
+    (Series, "x", "series", "series: 'x' is not a valid Series"),
+    (bool, 1, "rehearsal", "rehearsal: expected bool, got int"),
+    (int, True, "year", "year: expected int, got bool"),
+    (int, "1", "year", "year: expected int, got str"),
+    (str, 1, "venue", "venue: expected str, got int"),
+    (D, 1, "rate", "rate: expected decimal string, got int"),
+    (D, "abc", "rate", "rate: 'abc' is not a decimal"),
+    (D, "NaN", "rate", "rate: non-finite decimal 'NaN'"),
+    (float, 1.0, "x", "x: unsupported type <class 'float'>"),
+    (str, None, "", "$: expected str, got NoneType"),
+])
+def test_decode_refuses_naming_the_field_and_what_came(tp: object, value: object, path: str, message: str) -> None:
+    """Each refusal says where (the field's path, ``$`` for the top) and what was expected and found."""
+    assert _decode_error(tp, value, path) == message
+
+
+def test_decode_of_a_dataclass_names_missing_and_unknown_keys() -> None:
+    """A group without its name: ``g.name: missing required key``; a list for an object; unknown keys sorted
+    as text (even a non-text key of a dict built in Python)."""
+    from zc_review.domain.model import Group
+
+    assert _decode_error(Group, {"id": "G"}, "g") == "g.name: missing required key"
+    assert _decode_error(Group, [], "groups[0]") == "groups[0]: expected object, got list"
+    assert _decode_error(Group, {"id": "G", "name": "组", "pass_rate": "0.5", "zz": 1, 1: 2}, "g") == \
+        "g: unknown keys [1, 'zz']"
+
+
+def test_type_hints_are_read_once_per_class() -> None:
+    """The codec reads a dataclass's type hints once and keeps them: the same dict on every call."""
+    from zc_review.domain import codec
+    from zc_review.domain.model import Group
+
+    codec._HINTS.pop(Group, None)
+    hints = codec._hints(Group)
+    assert hints == {"id": str, "name": str, "pass_rate": D} and codec._hints(Group) is hints
+    assert codec._HINTS[Group] is hints
+
+
+def test_encode_refuses_a_non_finite_decimal_or_a_foreign_type_naming_the_field() -> None:
+    """A pass rate of NaN in the first group, a set where the venue goes, a set among the reviewers."""
+    import dataclasses
+
+    from tests.unit.test_outcome_record import session
+    from zc_review.domain.codec import definition_to_dict
+    from zc_review.domain.model import Group
+
+    defn = session(3, {"G": ("A1",)})
+    cases = [
+        (dataclasses.replace(defn, groups=(Group("G", "组G", D("NaN")),)), "groups[0].pass_rate: non-finite decimal NaN"),
+        (dataclasses.replace(defn, venue={"会议室"}), "venue: cannot encode set"),
+        (dataclasses.replace(defn, reviewers=(defn.reviewers[0], {"x"})), "reviewers[1]: cannot encode set"),
+    ]
+    for bad, message in cases:
+        with pytest.raises(CodecError) as err:
+            definition_to_dict(bad)
+        assert str(err.value) == message
+    assert definition_to_dict(defn)["groups"] == [{"id": "G", "name": "组G", "pass_rate": "0.5"}]
