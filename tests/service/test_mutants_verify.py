@@ -524,3 +524,98 @@ def test_an_unreadable_bundle_or_keys_without_the_root_are_errors(demo: Packed, 
     with pytest.raises(ServiceError) as err:
         verify_bundle(tmp_path / "b.zcb", tmp_path / "keys")
     assert (err.value.code, err.value.params) == ("keys_missing", {"path": str(tmp_path / "keys")})
+
+
+def _with_register(demo: Packed, tmp_path: Path, change: Any) -> Path:
+    """A copy of the office keys whose register's entry of the demo package is ``change(entry)``, signed again
+    with the office root (seal.register)."""
+    import dataclasses
+    import shutil
+
+    from zc_review.seal.pki import load_office_keys
+    from zc_review.seal.register import REGISTER_FILE, open_register, seal_register
+
+    keys_dir = tmp_path / "keys"
+    shutil.copytree(demo.keys, keys_dir)
+    keys = load_office_keys(keys_dir)
+    reg = open_register((keys_dir / REGISTER_FILE).read_bytes(), keys.root_cert)
+    entries = tuple(change(e) if e.package_id == demo.package_id else e for e in reg.entries)
+    (keys_dir / REGISTER_FILE).write_bytes(seal_register(dataclasses.replace(reg, entries=entries), keys))
+    return keys_dir
+
+
+def _register_failures(demo: Packed, demo_bundles: tuple[Path, Path], keys_dir: Path) -> tuple[dict[str, str], str]:
+    from zc_review.service.office import verify_bundle
+
+    rep = verify_bundle(demo_bundles[1], keys_dir)
+    return _failed(rep), _bad_lines(rep).get(REGISTER_LINE, "")
+
+
+def test_a_package_superseded_in_the_register(demo: Packed, demo_bundles: tuple[Path, Path], tmp_path: Path) -> None:
+    """The register says the demo package was replaced by P-NEWER (office recover): only register.latest fails,
+    naming both packages; the register's line says the same."""
+    import dataclasses
+
+    from zc_review.i18n import t
+
+    keys = _with_register(demo, tmp_path, lambda e: dataclasses.replace(e, superseded_by="P-NEWER"))
+    want = t("office.register_superseded", package=demo.package_id, by="P-NEWER")
+    assert _register_failures(demo, demo_bundles, keys) == ({"register.latest": want}, want)
+
+
+def test_a_register_naming_another_device_certificate(demo: Packed, demo_bundles: tuple[Path, Path],
+                                                     tmp_path: Path) -> None:
+    """The register's entry names another device certificate (abab…): register.device_cert shows the first 16
+    hex digits of the certificate that sealed the bundle and of the registered one."""
+    import dataclasses
+
+    from zc_review.i18n import t
+    from zc_review.seal.certs import cert_sha256
+
+    signer = _open(demo, demo_bundles[1]).signer_cert
+    keys = _with_register(demo, tmp_path, lambda e: dataclasses.replace(e, device_cert_sha256="ab" * 32))
+    want = t("office.register_device_cert", package=demo.package_id, got=cert_sha256(signer)[:16],
+             issued="ab" * 8)
+    assert _register_failures(demo, demo_bundles, keys) == ({"register.device_cert": want}, want)
+
+
+def test_a_package_registered_for_another_session(demo: Packed, demo_bundles: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    """The register has the package for session OTHER-S: register.package names the package, the registered
+    session and the bundle's; the checks that need the entry are not made."""
+    import dataclasses
+
+    from zc_review.i18n import t
+
+    keys = _with_register(demo, tmp_path, lambda e: dataclasses.replace(e, session_id="OTHER-S"))
+    sid = _genuine(demo, demo_bundles)["session_id"]
+    want = t("office.register_other_session", package=demo.package_id, registered="OTHER-S", session=sid)
+    not_checked = t("office.register_not_checked")
+    assert _register_failures(demo, demo_bundles, keys) == (
+        {"register.package": want, **{i: not_checked for i in REGISTER_LATER}}, want)
+
+
+def test_the_register_line_of_a_rehearsal_says_rehearsal() -> None:
+    """All register checks passed for a rehearsal package: the line says 演练 (rehearsal), not 正式."""
+    import dataclasses
+
+    from tests.unit.test_outcome_record import session
+    from zc_review.i18n import t
+    from zc_review.seal.register import IssuedPackage, Register
+    from zc_review.service.office.register_checks import _line
+    from zc_review.service.office.report import Facts, VerifyReport
+
+    defn = dataclasses.replace(session(3, {"G": ("A1",)}), rehearsal=True)
+    f = Facts(report=VerifyReport(record={"package_id": "rehearsal-p1"}, definition=defn))
+    f.register = Register("0" * 64, (IssuedPackage("rehearsal-p1", defn.session_id, True, "0" * 64, "t"),))
+    assert _line(f) == t("office.register_ok", package="rehearsal-p1", kind="演练")
+
+
+def test_a_bundle_above_one_gibibyte_is_refused_before_it_is_read() -> None:
+    """bundle.size: 1 GiB (1,073,741,824 bytes) is accepted, one byte more is "file too large"."""
+    from zc_review.service.office.checks import _bundle_size
+    from zc_review.service.office.report import Check, Facts, VerifyReport
+
+    assert _bundle_size(Facts(report=VerifyReport(), size=1024 ** 3)) == Check("bundle.size", True, "")
+    assert _bundle_size(Facts(report=VerifyReport(), size=1024 ** 3 + 1)) == Check("bundle.size", False,
+                                                                                   "file too large")
