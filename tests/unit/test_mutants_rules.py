@@ -154,17 +154,18 @@ def test_parse_score_reads_numbers_and_not_applicable(text: str, value: D | None
 
 
 @pytest.mark.parametrize(("text", "shown"), [("abc", "abc"), ("NaN", "NaN"), ("-Infinity", "-Infinity"),
-                                             ("x" * 25, "x" * 20), (" 1,5 ", "1,5")])
+                                             ("x" * 25, "x" * 20), (" 1,5 ", "1,5"),
+                                             ("NaN" + "1" * 22, "NaN" + "1" * 17)])
 def test_parse_score_refuses_with_the_first_20_characters(text: str, shown: str) -> None:
     err = _refused(parse_score, text)
     assert (err.code, err.params) == ("score_not_number", {"value": shown})
 
 
 def test_aggregate_scores_uses_the_settings_trimmed_mean_for_both_parts() -> None:
-    """Trimmed mean with N = 4 and four reviewers (M, D): (60,50) (70,70) (80,80) (99,100).
-    M: drop 60 and 99 → (70 + 80)/2 = 75;  D: drop 50 and 100 → (70 + 80)/2 = 75;
-    C = 0.7·75 + 0.3·75 = 75.00. (The default N = 5 would not trim: M = 77.25, D = 75.)"""
-    per = {"R1": (D(60), D(50)), "R2": (D(70), D(70)), "R3": (D(80), D(80)), "R4": (D(99), D(100))}
+    """Trimmed mean with N = 4 and four reviewers (M, D): (60,50) (70,70) (80,80) (99,96).
+    M: drop 60 and 99 → (70 + 80)/2 = 75;  D: drop 50 and 96 → (70 + 80)/2 = 75;
+    C = 0.7·75 + 0.3·75 = 75.00. (Untrimmed: M = 309/4 = 77.25, D = 296/4 = 74.)"""
+    per = {"R1": (D(60), D(50)), "R2": (D(70), D(70)), "R3": (D(80), D(80)), "R4": (D(99), D(96))}
     s = aggregate_scores("A1", per, RuleSettings(aggregation=Aggregation.TRIMMED_MEAN, trimmed_min_scores=4), True)
     assert s is not None
     assert (s.applicant_id, s.material, s.defence, s.composite) == ("A1", D(75), D(75), D("75.00"))
@@ -328,3 +329,81 @@ def test_encode_refuses_a_non_finite_decimal_or_a_foreign_type_naming_the_field(
             definition_to_dict(bad)
         assert str(err.value) == message
     assert definition_to_dict(defn)["groups"] == [{"id": "G", "name": "组G", "pass_rate": "0.5"}]
+
+
+# -- the panel's rules: disagreement flags, discussion order, blind materials (RULES.md §4; issue 5 §4, §7, §9) ------
+
+def test_spread_of_no_score_one_score_and_two_scores() -> None:
+    """No score: all zero, nothing flagged. One score (70): mean 70, range 0, stdev 0, no distance (no others).
+    Two scores 60 and 80: mean 70, range 20 (not > 20), stdev √((100 + 100)/2) = 10 > 8, each 20 > 15 from the
+    other: flagged for the stdev and the distance, both concerned."""
+    from zc_review.domain import panel as pr
+
+    assert pr.spread("defence", {}, pr.Thresholds()) == pr.PartSpread("defence", 0, D(0), D(0), D(0), {}, (), ())
+    one = pr.spread("defence", {"R1": D(70)}, pr.Thresholds())
+    assert (one.part, one.n, one.mean, one.range, one.stdev, one.distance, one.reasons, one.concerned) == (
+        "defence", 1, D(70), D(0), D(0), {}, (), ())
+    two = pr.spread("material", {"R1": D(60), "R2": D(80)}, pr.Thresholds())
+    assert (two.part, two.n, two.mean, two.range, two.stdev) == ("material", 2, D(70), D(20), D(10))
+    assert two.distance == {"R1": D(20), "R2": D(20)}
+    assert (two.reasons, two.concerned) == (("stdev", "distance"), ("R1", "R2"))  # 10 > 8, 20 > 15
+    assert pr.concerned_reviewers([pr.PartSpread("m", 3, D(0), D(0), D(0), {}, ("range",), ("R3", "R1")),
+                                   pr.PartSpread("d", 3, D(0), D(0), D(0), {}, ("range",), ("R2", "R1"))]) == (
+        "R1", "R2", "R3")
+
+
+# Found by search (every non-empty subset of six reviewers a–f): instances where the nearest-next tour is
+# longer than the shortest one. Each applicant xi must have the reviewers of set i out of the room.
+TEN = ["bef", "c", "acf", "aef", "abcdef", "a", "be", "adf", "bcdf", "bcd"]
+ELEVEN = ["bc", "bcde", "bce", "aef", "def", "cef", "adef", "abcdef", "ab", "ade", "df"]
+
+
+def _order_moves(sets: list[str]) -> int:
+    from zc_review.domain import panel as pr
+
+    out = {f"x{i}": frozenset(s) for i, s in enumerate(sets)}
+    order = pr.discussion_order(list(out), out)
+    assert sorted(order) == sorted(out)
+    return pr.movements(order, out)
+
+
+def test_discussion_order_is_exact_up_to_ten_sets_and_greedy_beyond() -> None:
+    """Ten distinct sets: the exact tour, 20 moves (nearest-next would take 22). Eleven: nearest-next, 24 moves
+    (the exact tour would take 20; the listing order 30)."""
+    assert _order_moves(TEN) == 20
+    assert _order_moves(ELEVEN) == 24
+
+
+def test_discussion_order_of_one_and_two_sets() -> None:
+    """One set: a2 (nobody out) first, then a1. Two sets {X}, {Y}: both tours cost 4 (∅→X→Y→∅); the exact tour
+    keeps the one that ends on the lower index: Y first, then X."""
+    from zc_review.domain import panel as pr
+
+    x, y = frozenset({"X"}), frozenset({"Y"})
+    assert pr.discussion_order(["a1", "a2"], {"a1": x}) == ["a2", "a1"]
+    assert pr.discussion_order(["a1", "a2"], {"a1": x, "a2": y}) == ["a2", "a1"]
+
+
+def test_identifying_terms_edges() -> None:
+    """A one-character name is not searched; an employer's core is kept when it has 4 characters or more:
+    青川精工有限公司 → 青川精工 (4), 甲公司 → no core (1)."""
+    from zc_review.domain import panel as pr
+
+    assert pr.identifying_terms("梁", "甲公司") == [("employer", "甲公司")]
+    assert pr.identifying_terms(" 梁健 ", "青川精工有限公司") == [("name", "梁健"), ("employer", "青川精工有限公司"),
+                                                          ("employer", "青川精工")]
+
+
+def test_blind_findings_excerpts_and_positions() -> None:
+    """The name at the very start, the employer right after it (not hidden by the name's span), the first
+    occurrence only, newlines shown as spaces, 12 characters of context either side by default."""
+    from zc_review.domain import panel as pr
+
+    text = "梁健青川精工有限公司\n" + "一二三四五六七八九十甲乙丙丁" + "梁健"
+    found = pr.blind_findings("梁健", "青川精工有限公司", {"w": text})
+    flat = text.replace("\n", " ")
+    assert [(f.where, f.kind, f.term, f.excerpt) for f in found] == [
+        ("w", "name", "梁健", flat[:2 + 12]), ("w", "employer", "青川精工有限公司", flat[:2 + 8 + 12])]
+    assert flat[:14] == "梁健青川精工有限公司 一二三" and flat[:22] == "梁健青川精工有限公司 一二三四五六七八九十甲"
+    mid = pr.blind_findings("梁健", "", {"w": "甲" * 20 + "梁健" + "乙" * 20}, context=3)
+    assert [f.excerpt for f in mid] == ["甲甲甲梁健乙乙乙"]
