@@ -107,13 +107,17 @@ def test_a_not_applicable_value_in_a_sheet_is_rescaled() -> None:
 
 
 def test_without_a_defence_no_defence_score_is_computed() -> None:
-    """Education rubric (M1 0–100 only). R1 80, R2 85 → M = 82.5, no defence (None, not 0), C = M = 82.50."""
+    """Education rubric (M1 0–100 only). R1 80, R2 85 → M = 82.5, no defence (None, not 0), C = M = 82.50;
+    declared: material "82.50", defence none, composite "82.50"."""
     rubric = Rubric("RB", "测试标准", "1", Series.EDUCATION, (Criterion("M1", "业绩", ScorePart.MATERIAL, D(100)),))
     defn = dataclasses.replace(session(3, {"G": ("A1",)}), rubrics=(rubric,))
     rec = record(["R1", "R2", "R3"], sheets=[
         {"reviewer_id": r, "applicant_id": "A1", "version": 1, "status": "submitted", "values": {"M1": m}}
         for r, m in (("R1", "80"), ("R2", "85"))])
-    s = compute_outcome(defn, rec).applicants["A1"].score
+    out = compute_outcome(defn, rec)
+    s = out.applicants["A1"].score
     assert s is not None
     assert s.per_reviewer == {"R1": (D(80), None), "R2": (D(85), None)}
+    declared = declared_numbers(defn, out)["applicants"]["A1"]
+    assert (declared["material"], declared["defence"], declared["composite"]) == ("82.50", None, "82.50")
     assert (s.applicant_id, s.material, s.defence, s.composite) == ("A1", D("82.5"), None, D("82.50"))

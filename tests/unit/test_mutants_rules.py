@@ -381,6 +381,9 @@ def test_discussion_order_of_one_and_two_sets() -> None:
 
     x, y = frozenset({"X"}), frozenset({"Y"})
     assert pr.discussion_order(["a1", "a2"], {"a1": x}) == ["a2", "a1"]
+    # those with nobody out come first even when listed first: their "set" is not a stop of the tour
+    assert pr.discussion_order(["a2", "a1"], {"a1": x}) == ["a2", "a1"]
+    assert pr.discussion_order(["a2", "a1", "a3"], {"a1": x, "a3": y}) == ["a2", "a3", "a1"]
     assert pr.discussion_order(["a1", "a2"], {"a1": x, "a2": y}) == ["a2", "a1"]
 
 
