@@ -106,6 +106,8 @@ def _edit_record(change: Any) -> Any:
 
 
 def _failed(rep: Any) -> dict[str, str]:
+    """The failed checks' details by id; every verdict is a bool (the JSON report prints it)."""
+    assert all(type(c.ok) is bool for c in rep.checks), [c for c in rep.checks if type(c.ok) is not bool]
     return {c.id: c.detail for c in rep.checks if not c.ok}
 
 
