@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export ZC_REVIEW_FONT_CHECK ?= 1
 
-.PHONY: all venv demo test bench bench-scale bench-archive check lint types fuzz crash clean tui screenshots
+.PHONY: all venv demo test bench bench-scale bench-archive check lint types fuzz crash mutate clean tui screenshots
 
 all: test
 
@@ -55,6 +55,12 @@ crash: $(STAMP)
 # docs/screenshots/<screen>-160x45.svg and -80x24.svg, shown in README.md. ARGS: --only NAME, --size 80x24, --text.
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.tui.screenshots --out docs/screenshots $(ARGS)
+
+# Mutation testing: mutmut over the rules, the outcome and the verifier, one worker under nice -n 10; prints
+# killed / non-equivalent mutants per target (≥ 90 %), writes reports/mutate.json (tools/mutate.py, docs/MUTATION.md;
+# ARGS=--sample 05 runs every fifth mutant, ARGS="--keep --survivors" only last run's survivors).
+mutate: $(STAMP)
+	$(BIN)/python tools/mutate.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check zc_review tests

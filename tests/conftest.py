@@ -7,6 +7,8 @@ pointed at a temporary folder for the whole run.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -109,19 +111,120 @@ def _pack(tmp: Path, input_dir: Path, keys: Path) -> Packed:
     return Packed(input_dir, package, keys, secrets_path, Secrets.load(secrets_path), payload, res.package_id, script)
 
 
+# ``make mutate`` (tools/mutate.py) runs the verifier's tests once per mutant, each time in a new pytest
+# session: ZC_REVIEW_TEST_CACHE=DIR lets those sessions reuse the office keys, the demo packed and its two
+# bundles that the first session of the run made (with the unchanged code) instead of playing the demo
+# again. Each session works on its own copy; without the variable nothing is cached.
+_CACHE = Path(os.environ["ZC_REVIEW_TEST_CACHE"]) if os.environ.get("ZC_REVIEW_TEST_CACHE") else None
+
+
+def _from_cache(name: str, dest: Path) -> Path | None:
+    """A private copy of the cached ``name`` (a file or a folder) at ``dest``, or None if not cached."""
+    if _CACHE is None or not (_CACHE / name).exists():
+        return None
+    src = _CACHE / name
+    if src.is_dir():
+        shutil.copytree(src, dest)
+    else:
+        shutil.copyfile(src, dest)
+    return dest
+
+
+def _to_cache(name: str, src: Path) -> None:
+    """Store ``src`` as the cached ``name`` (atomically: a half-written cache is never read)."""
+    if _CACHE is None or (_CACHE / name).exists():
+        return
+    _CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = _CACHE / f".{name}.{os.getpid()}"
+    if src.is_dir():
+        shutil.copytree(src, tmp)
+    else:
+        shutil.copyfile(src, tmp)
+    tmp.rename(_CACHE / name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remembered_pdf_signatures() -> Iterator[None]:
+    """With ZC_REVIEW_TEST_CACHE, pyHanko's validation of a PDF's signatures (``seal.pdfsign.verify_pdf``, which
+    ``make mutate`` does not mutate and which depends only on its arguments) is remembered in the cache by the
+    SHA-256 of the PDF, the root certificate and the time, so each mutant's run of the verifier's tests does not
+    validate the same minutes again (1.5 s each). A call that raises is not remembered."""
+    if _CACHE is None:
+        yield
+        return
+    import hashlib
+    import pickle
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from zc_review.seal import pdfsign
+
+    real = pdfsign.verify_pdf
+    folder = _CACHE / "verify-pdf"
+
+    def remembered(pdf: bytes, root_cert: Any, at: datetime | None = None) -> Any:
+        key = hashlib.sha256(pdf + root_cert.public_bytes(Encoding.DER) + repr(at).encode()).hexdigest()
+        path = folder / f"{key}.pickle"
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        statuses = real(pdf, root_cert, at)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}"
+        tmp.write_bytes(pickle.dumps(statuses))
+        tmp.rename(path)
+        return statuses
+
+    pdfsign.verify_pdf = remembered  # type: ignore[assignment]
+    yield
+    pdfsign.verify_pdf = real  # type: ignore[assignment]
+
+
+def _load_packed(tmp: Path, input_dir: Path, keys: Path) -> Packed | None:
+    """The cached packing of ``input_dir`` (package, secrets, package id) as a Packed, or None."""
+    from zc_review.seal.package import office_recover_package
+    from zc_review.seal.pki import load_office_keys
+    from zc_review.service.payload import parse_payload
+    from zc_review.service.script import Secrets
+
+    folder = _from_cache(f"pack-{input_dir.name}", tmp / "cached")
+    if folder is None:
+        return None
+    package = folder / f"{input_dir.name}.zcp"
+    secrets_path = folder / f"{input_dir.name}-secrets.json"
+    payload = parse_payload(office_recover_package(package.read_bytes(), load_office_keys(keys)))
+    script_file = input_dir / "script.json"
+    script = json.loads(script_file.read_text("utf-8")) if script_file.exists() else {"actions": []}
+    package_id = (folder / "package-id").read_text("utf-8")
+    return Packed(input_dir, package, keys, secrets_path, Secrets.load(secrets_path), payload, package_id, script)
+
+
 @pytest.fixture(scope="session")
 def office_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from zc_review.service.office import keygen
 
     keys = tmp_path_factory.mktemp("office") / "keys"
-    keygen(keys, "青川市人力资源和社会保障局")
+    if _from_cache("office-keys", keys) is None:
+        keygen(keys, "青川市人力资源和社会保障局")
     return keys
 
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory, office_keys: Path) -> Packed:
     """data/demo packed once (cheap Argon2id for tests)."""
-    return _pack(tmp_path_factory.mktemp("pack"), ROOT / "data/demo", office_keys)
+    tmp = tmp_path_factory.mktemp("pack")
+    cached = _load_packed(tmp, ROOT / "data/demo", office_keys)
+    if cached is not None:
+        return cached
+    packed = _pack(tmp, ROOT / "data/demo", office_keys)
+    if _CACHE is not None:
+        (tmp / "package-id").write_text(packed.package_id, "utf-8")
+        folder = tmp / "to-cache"
+        folder.mkdir()
+        for f in (packed.package, packed.secrets_path, tmp / "package-id"):
+            shutil.copyfile(f, folder / f.name)
+        _to_cache("office-keys", office_keys)  # with the demo in its register of issued packages
+        _to_cache("pack-demo", folder)
+    return packed
 
 
 @pytest.fixture(scope="session")
@@ -193,13 +296,18 @@ def room_from_db(packed: Packed, template: Path, home: Path) -> tuple[Any, Any]:
 
 
 @pytest.fixture(scope="session")
-def demo_bundles(demo: Packed, minutes_ready_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def demo_bundles(demo: Packed, request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Two genuine, different result bundles of the demo session, exported one after the other: (older, newer).
 
     One room exports one bundle only (a second export re-writes the same bytes, issue 12 §5), so the two
     come from two copies of the room's database (two laptops with the same package), each signing and
     exporting once.
     """
+    cached = _from_cache("demo-bundles", tmp_path_factory.mktemp("bundles-cached") / "b")
+    if cached is not None:
+        return cached / "older.zcb", cached / "newer.zcb"
+    minutes_ready_db: Path = request.getfixturevalue("minutes_ready_db")
     out = []
     for name in ("older", "newer"):
         home = tmp_path_factory.mktemp(f"bundles-{name}")
@@ -208,4 +316,9 @@ def demo_bundles(demo: Packed, minutes_ready_db: Path, tmp_path_factory: pytest.
         path, _ = room.closing.export_bundle(runner.recorder, home / name)
         out.append(path)
         room.engine.dispose()
+    if _CACHE is not None:
+        folder = tmp_path_factory.mktemp("bundles-to-cache")
+        for name, path in zip(("older", "newer"), out, strict=True):
+            shutil.copyfile(path, folder / f"{name}.zcb")
+        _to_cache("demo-bundles", folder)
     return out[0], out[1]
