@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from zc_review.domain import rules
 from zc_review.domain.model import ScorePart, StaffRole
 from zc_review.i18n import t
@@ -24,11 +26,21 @@ def test_results_view_carries_the_cap_and_hides_names_until_final(room_at: Any) 
     assert [g.group_id for g in view.groups] == [g.group_id for g in room.views.groups()]
 
 
-def test_results_view_once_final(room_at: Any) -> None:
+def test_results_view_once_final(room_at: Any, demo: Any) -> None:
     room, _ = room_at()
     view = room.views.results()
     out = room.outcome()
-    assert view.final and view.voted
+    assert view.final and view.voted and not view.declared
+    # final but not yet declared by the presiding officer: codes only (RULES.md §4; issue 13 item 5)
+    assert all(r.name is None for g in view.groups for r in g.rows)
+    recorder = room.defn.staff_with_role(StaffRole.RECORDER).id
+    with pytest.raises(ServiceError) as refused:
+        room.closing.declare_results(room.authenticate(recorder, demo.secrets.persons[recorder]))
+    assert refused.value.code == "not_permitted"
+    presiding = room.presiding_officer_id()
+    room.closing.declare_results(room.authenticate(presiding, demo.secrets.persons[presiding]))
+    view = room.views.results()
+    assert view.declared
     for g in view.groups:
         assert g.cap == out.groups[g.group_id].cap
         ranks = [r.rank or 10**6 for r in g.rows]

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.widgets import DataTable, Input, Static
 
-from zc_review.demo.closing import burst, key, login, on_top, play, to_dashboard, until
+from zc_review.demo.closing import burst, confirm, key, login, on_top, play, to_dashboard, until
 from zc_review.domain.model import StaffRole
 from zc_review.i18n import t
 from zc_review.tui.app import make_app
@@ -16,7 +16,7 @@ from zc_review.tui.screens.ballot import BallotScreen, VotedNotice, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.export import ExportScreen
 from zc_review.tui.screens.results import ResultsScreen
-from zc_review.tui.widgets import Confirm, Notice
+from zc_review.tui.widgets import Confirm, Notice, Pick
 
 SIZE = (120, 40)
 CHOICE_WORDS = ("同意", "弃权")  # "不同意" contains "同意"
@@ -110,12 +110,12 @@ async def test_ballot_by_keyboard_leaves_no_trace(room_at: Any, demo: Any) -> No
             assert leftover._marks == {} and leftover._items == [] and leftover._actor is None
             assert not leftover.is_attached and not list(leftover.walk_children())
 
-        # the same reviewer again: refused
+        # the same reviewer is not offered again (only those still due are, issue 13 item 7)
         await key(pilot, "enter")
         await key(pilot, "n")
-        await login(pilot, "R04", demo.secrets.persons["R04"])
-        await notice_shown(pilot, app)
-        assert "已在本轮投票" in app.screen.message
+        await until(pilot, lambda: on_top(app, Pick), "voter picker")
+        offered = [oid for oid, _ in app.screen.options]
+        assert "R04" not in offered and offered == [r for r in room.ballot.entitled_voters() if r != "R04"]
         assert room.ballot.voters_done(1) == {"R04"}
 
 
@@ -180,9 +180,9 @@ async def test_results_counts_match_tally(room_at: Any, demo: Any) -> None:
             row = [str(c) for c in screen.query_one(f"#tbl-{a.group_id}", DataTable).get_row(applicant_id)]
             tl = tally[applicant_id]
             assert row[0] == a.code
-            assert row[1] == "—"  # no names before the results are final
-            assert row[4:7] == [str(tl.agree), str(tl.disagree), str(tl.abstain)]
-            assert row[7] == str(room.outcome().applicants[applicant_id].base)
+            assert len(row) == 8 and a.name not in row  # no names before the results are declared
+            assert row[3:6] == [str(tl.agree), str(tl.disagree), str(tl.abstain)]
+            assert row[6] == str(room.outcome().applicants[applicant_id].base)
         text = all_text(app)
         assert "通过名额" in text and "待加投" in text and "并列" in text
         await key(pilot, "b")
@@ -222,6 +222,7 @@ async def _failed_export_then_retry_possible(pilot: Any, app: Any, tmp_path: Pat
     assert field.value == str(app.out_dir)
     field.value = str(blocker / "sub")
     await key(pilot, "enter")
+    await confirm(pilot)  # export asks first
     await until(pilot, lambda: screen.query_one("#export-status").has_class("error"), "export error")
     assert "导出失败" in str(screen.query_one("#export-status", Static).render())
     assert t("closing.export_safe") not in all_text(app)

@@ -39,7 +39,7 @@ async def _type_secret(pilot: Any, secret: str) -> None:
 async def test_roll_call_marks_quorum_and_refusal(demo: Packed) -> None:
     from zc_review.tui.app import make_app
     from zc_review.tui.screens.rollcall import RollCallScreen
-    from zc_review.tui.widgets import Notice
+    from zc_review.tui.widgets import Confirm, Notice
 
     room = new_room(demo)
     app = make_app(room)
@@ -61,7 +61,9 @@ async def test_roll_call_marks_quorum_and_refusal(demo: Packed) -> None:
         await pilot.press("space", "up", "space")  # R17 (the cursor stays on the last row), then R16: attending
         assert room.opening.quorum().attending == 12
         assert "已达到法定人数" in _plain(app.screen.query_one("#roll-quorum"))
-        await pilot.press("c")
+        await pilot.press("c")  # asks first (irreversible)
+        assert isinstance(app.screen, Confirm) and not room.opening.roll_call_closed()
+        await pilot.press("y")
         assert room.opening.roll_call_closed()
         assert isinstance(app.screen, RollCallScreen)
 
@@ -72,7 +74,7 @@ async def test_pledge_wrong_then_right_secret(room_at: Any, demo: Packed) -> Non
 
     from zc_review.tui.app import make_app
     from zc_review.tui.screens.pledge import PledgeScreen
-    from zc_review.tui.widgets import CredentialPrompt
+    from zc_review.tui.widgets import Confirm, CredentialPrompt
 
     room, _ = room_at("pledge")
     app = make_app(room)
@@ -80,7 +82,7 @@ async def test_pledge_wrong_then_right_secret(room_at: Any, demo: Packed) -> Non
         await _login(pilot, app, demo)
         await pilot.press("2")
         assert isinstance(app.screen, PledgeScreen)
-        await pilot.press("down", "enter")  # R02
+        await pilot.press("home", "down", "enter")  # R02 (the cursor starts on the first still to sign)
         assert isinstance(app.screen, CredentialPrompt)
         await _type_secret(pilot, "WRONG-WRONG-WRONG")
         await app.workers.wait_for_complete()
@@ -90,6 +92,8 @@ async def test_pledge_wrong_then_right_secret(room_at: Any, demo: Packed) -> Non
         await _type_secret(pilot, demo.secrets.persons["R02"])
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert isinstance(app.screen, Confirm) and room.opening.pledged_ids() == set()  # asks first
+        await pilot.press("y")
         assert isinstance(app.screen, PledgeScreen)
         assert room.opening.pledged_ids() == {"R02"}
         assert "已签署" in _plain(app.screen.query_one("#pledge-count"))
@@ -112,6 +116,8 @@ async def test_recusal_added_by_code(room_at: Any, demo: Packed) -> None:
         await pilot.press("enter")
         await keys(pilot, *"同一工作单位")
         await pilot.press("enter")
+        assert not room.is_recused("R05", "A010")  # asks first: a recusal cannot be undone
+        await pilot.press("y")
         assert room.is_recused("R05", "A010")
         assert len(room.recusals()) == before + 1
         assert room.recusals()[-1].source == "room"
@@ -123,7 +129,7 @@ async def test_recusal_added_by_code(room_at: Any, demo: Packed) -> None:
 async def test_rubric_signed_in_role(room_at: Any, demo: Packed) -> None:
     from zc_review.tui.app import make_app
     from zc_review.tui.screens.rubric import RubricSignScreen
-    from zc_review.tui.widgets import CredentialPrompt, Notice
+    from zc_review.tui.widgets import Confirm, CredentialPrompt, Notice
 
     room, _ = room_at("sign_rubric")
     app = make_app(room)
@@ -132,14 +138,17 @@ async def test_rubric_signed_in_role(room_at: Any, demo: Packed) -> None:
         await pilot.press("4")
         assert isinstance(app.screen, RubricSignScreen)
         assert "M1" in str(app.screen.query_one("#rub-criteria").get_row_at(0)[0])
+        assert "Enter 由本人输入凭证签署" in _plain(app.screen.query_one("#rub-keys"))  # the keys are named
         await pilot.press("enter", "enter")  # panel P-JZ, role panel leader
         assert isinstance(app.screen, CredentialPrompt)
         await _type_secret(pilot, demo.secrets.persons["R02"])
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert isinstance(app.screen, Confirm) and not room.signatures("rubric", "P-JZ")  # asks first
+        await pilot.press("y")
         assert [(s.role, s.person_id) for s in room.signatures("rubric", "P-JZ")] == [("panel_leader", "R02")]
         assert "已签署 1 / 5" in _plain(app.screen.query_one("#rub-state"))
-        await pilot.press("enter")  # the panel leader's place again: refused, in Chinese
+        await pilot.press("up", "enter")  # the panel leader's place again (the cursor moved on): refused
         await _type_secret(pilot, demo.secrets.persons["R02"])
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -160,6 +169,7 @@ async def test_scoring_grid_keyboard(room_at: Any, demo: Packed) -> None:
 
     from zc_review.tui.app import make_app
     from zc_review.tui.screens.scoring import ScoreGrid
+    from zc_review.tui.widgets import Confirm
 
     room, _ = room_at("view_dossier")
     app = make_app(room)
@@ -185,9 +195,9 @@ async def test_scoring_grid_keyboard(room_at: Any, demo: Packed) -> None:
         assert str(grid.get_cell("A001", "material")) == "78"
         assert str(grid.get_cell("A001", "defence")) == "78"
         await pilot.press("up", "ctrl+t")  # the cursor wrapped to the next row; back to A001
-        assert "再按 Ctrl+T 确认提交" in _plain(screen.query_one("#score-msg", Static))
+        assert isinstance(app.screen, Confirm) and "提交后锁定" in app.screen.question
         assert room.scoring.current_sheet("R02", "A001").status == "draft"
-        await pilot.press("ctrl+t")
+        await pilot.press("y")
         sheet = room.scoring.current_sheet("R02", "A001")
         assert sheet.status == "submitted"
         assert "A001" in grid.locked_rows

@@ -29,7 +29,7 @@ async def test_grid_submit_then_see_panel_and_explain(room_at: Any, demo: Packed
         await pilot.press("enter")
         for value in ("5", "20", "7.5", "7.5", "5", "5", "32", "32", "16"):  # material 50, defence 80
             await keys(pilot, *value, "tab")
-        await pilot.press("up", "ctrl+t", "ctrl+t")
+        await pilot.press("up", "ctrl+t", "y")  # submit asks first (Confirm)
         assert room.scoring.current_sheet("R08", "A001").status == "submitted"
         await pilot.press("v")
         assert isinstance(app.screen, PanelScoresScreen)
@@ -83,7 +83,7 @@ async def test_leader_returns_sheet_with_witness_and_reviewer_resubmits(room_at:
         assert str(grid.get_cell("A001", "material")) == "50"
         await keys(pilot, *"8", "tab", *"32", "tab", *"12", "tab", *"12", "tab", *"8", "tab", *"8", "tab")
         assert str(grid.get_cell("A001", "material")) == "80"
-        await pilot.press("up", "ctrl+t", "ctrl+t")
+        await pilot.press("up", "ctrl+t", "y")  # submit asks first (Confirm)
         assert [(s.version, s.status) for s in room.panel.sheet_versions("R08", "A001")] == [(1, "returned"),
                                                                                        (2, "submitted")]
         assert room.scoring.applicant_score("A001").material == Decimal(80)

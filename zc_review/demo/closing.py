@@ -99,9 +99,44 @@ async def retype(pilot: Pilot[Any], field: Input, text: str) -> None:
     await until(pilot, lambda: field.value == text, f"type {field.id}")
 
 
-async def login(pilot: Pilot[Any], person_id: str, secret: str) -> None:
-    """Answer the CredentialPrompt on top: choose ``person_id``, type the secret, wait for it to go."""
+async def pick(pilot: Pilot[Any], option_id: str) -> None:
+    """Answer the Pick on top with ``option_id``: type it into the find field (type-to-find), move to it if
+    the filter left others above it, press Enter. Raises AutopilotError when it is not offered."""
     app = pilot.app
+    await until(pilot, lambda: on_top(app, Pick), "pick")
+    dialog = app.screen
+    assert isinstance(dialog, Pick)
+    if option_id not in [oid for oid, _ in dialog.options]:
+        raise AutopilotError(f"{option_id} not offered in {dialog.title_text}")
+    await burst(pilot, option_id)
+    await until(pilot, lambda: option_id in dialog.shown and dialog.query_one("#pick-find", Input).value == option_id,
+                "find")
+    ol = dialog.query_one(OptionList)
+    await burst(pilot, ["down"] * (dialog.shown.index(option_id) - (ol.highlighted or 0)))
+    await until(pilot, lambda: ol.highlighted == dialog.shown.index(option_id), "highlight")
+    await key(pilot, "enter")
+    await until(pilot, lambda: app.screen is not dialog, "picked")
+
+
+async def confirm(pilot: Pilot[Any]) -> None:
+    """Answer the Confirm on top yes (``y``); a blocked one raises AutopilotError with what blocks it."""
+    app = pilot.app
+    await until(pilot, lambda: on_top(app, Confirm), "confirm")
+    dialog = app.screen
+    assert isinstance(dialog, Confirm)
+    if dialog.blocked is not None:
+        raise AutopilotError(dialog.blocked)
+    await key(pilot, "y")
+    await until(pilot, lambda: app.screen is not dialog, "confirmed")
+
+
+async def login(pilot: Pilot[Any], person_id: str, secret: str) -> None:
+    """Answer the CredentialPrompt on top (after the Pick of people, when several are offered): choose
+    ``person_id``, type the secret, wait for it to go."""
+    app = pilot.app
+    await until(pilot, lambda: on_top(app, CredentialPrompt) or on_top(app, Pick), "credential prompt")
+    if isinstance(app.screen, Pick):
+        await pick(pilot, person_id)
     await until(pilot, lambda: on_top(app, CredentialPrompt), "credential prompt")
     prompt = app.screen
     assert isinstance(prompt, CredentialPrompt)
@@ -172,17 +207,17 @@ async def play(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any
 async def _do_open_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "o")
+    await confirm(pilot)
     await until(pilot, lambda: app.room.ballot.open_round() is not None, "open poll")
 
 
 async def _do_open_runoff(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
     await open_step(pilot, "ballot", BallotScreen)
     await key(pilot, "r")
-    await until(pilot, lambda: on_top(app, Pick) or app.room.ballot.open_round() is not None, "run-off")
+    await until(pilot, lambda: on_top(app, Pick) or on_top(app, Confirm), "run-off")
     if isinstance(app.screen, Pick):
-        ids = [oid for oid, _ in app.screen.options]
-        await burst(pilot, ["down"] * ids.index(action["group"]))
-        await key(pilot, "enter")
+        await pick(pilot, action["group"])
+    await confirm(pilot)
     await until(pilot, lambda: app.room.ballot.open_round() is not None, "open run-off")
 
 
@@ -216,6 +251,7 @@ async def _do_close_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], se
         await login(pilot, by, secrets.persons[by])
     else:
         await key(pilot, "c")
+        await confirm(pilot)
     await until(pilot, lambda: app.room.ballot.open_round() is None, "close poll")
 
 
@@ -260,6 +296,7 @@ async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secr
     await key(pilot, "enter")
     reviewer = action["reviewer"]
     await login(pilot, reviewer, secrets.persons[reviewer])
+    await confirm(pilot)
     await until(pilot, lambda: reviewer not in app.room.closing.sign_offs_missing(), "sign-off")
 
 
@@ -275,6 +312,7 @@ async def _do_sign_minutes(pilot: Pilot[Any], app: Any, action: dict[str, Any], 
     before = app.room.closing.minutes_stage()
     await key(pilot, "s")
     await login(pilot, action["person"], secrets.persons[action["person"]])
+    await confirm(pilot)
     # the stage changes in the worker before the screen hears of it: wait for both
     await until(pilot, lambda: app.room.closing.minutes_stage() != before and not screen.busy, "sign minutes",
                 timeout=120)
@@ -285,6 +323,7 @@ async def _do_export(pilot: Pilot[Any], app: Any, action: dict[str, Any], secret
     if screen.query_one("#export-dir", Input).value != str(Path(app.out_dir)):
         raise AutopilotError("export folder is not the app's out_dir")
     await key(pilot, "enter")
+    await confirm(pilot)
     await until(pilot, lambda: screen.exported is not None, "export", timeout=120)
     if t("closing.export_safe") not in str(screen.query_one("#export-safe", Static).render()):
         raise AutopilotError("export finished without the safe-to-remove message")

@@ -37,7 +37,7 @@ from zc_review.tui.screens.recusal import RecusalScreen
 from zc_review.tui.screens.rollcall import RollCallScreen
 from zc_review.tui.screens.rubric import RubricSignScreen
 from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
-from zc_review.tui.widgets import Confirm, CredentialPrompt, Notice
+from zc_review.tui.widgets import Confirm, CredentialPrompt, Notice, Pick
 
 KINDS = frozenset({"attendance", "close_roll_call", "pledge", "recuse", "sign_rubric", "view_dossier", "scores",
                    "opinion"})
@@ -96,12 +96,41 @@ async def _open_step(pilot: Any, key: str, screen_cls: type) -> Any:
 
 
 def _prompt(app: Any) -> Any:
-    return app.screen if isinstance(app.screen, CredentialPrompt) else None
+    """The credential prompt on top, or the Pick of people that comes before it when several are offered."""
+    return app.screen if isinstance(app.screen, (CredentialPrompt, Pick)) else None
+
+
+async def choose(pilot: Any, person_id: str) -> None:
+    """Answer the Pick of people on top: type ``person_id`` (type-to-find), move to it, Enter."""
+    dialog = pilot.app.screen
+    assert isinstance(dialog, Pick)
+    if person_id not in [oid for oid, _ in dialog.options]:
+        dialog.dismiss(None)
+        raise ServiceError("not_permitted", action=f"{person_id}@{dialog.title_text}")
+    await keys(pilot, *person_id)
+    await wait_for(pilot, lambda: person_id in dialog.shown, "Pick")
+    ol = dialog.query_one(OptionList)
+    await keys(pilot, *(["down"] * (dialog.shown.index(person_id) - (ol.highlighted or 0))), "enter")
+
+
+async def confirm(pilot: Any) -> None:
+    """Answer the Confirm on top yes; a blocked one is the room's refusal (raised)."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, Confirm), "Confirm")
+    dialog = pilot.app.screen
+    if dialog.blocked is not None:
+        dialog.dismiss(False)
+        raise ServiceError("tui_refused", message=dialog.blocked)
+    await keys(pilot, "y")
+    await wait_for(pilot, lambda: pilot.app.screen is not dialog, "Confirm")
 
 
 async def credential(pilot: Any, person_id: str, secrets: Secrets) -> None:
-    """Answer the credential prompt on top: choose ``person_id`` (if offered a list), type their secret."""
+    """Answer the credential prompt on top (after the Pick of people when several are offered): choose
+    ``person_id`` (if offered a list), type their secret."""
     await wait_for(pilot, lambda: _prompt(pilot.app) is not None, "CredentialPrompt")
+    if isinstance(pilot.app.screen, Pick):
+        await choose(pilot, person_id)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, CredentialPrompt), "CredentialPrompt")
     prompt = pilot.app.screen
     ids = [pid for pid, _ in prompt.people]
     if person_id not in ids:
@@ -202,6 +231,9 @@ async def _roll_call(pilot: Any, app: Any, action: dict[str, Any]) -> None:
     if action["action"] == "close_roll_call":
         await keys(pilot, "c")
         await _check(pilot)
+        if isinstance(app.screen, Confirm):
+            await confirm(pilot)
+            await _check(pilot)
         return
     table = screen.query_one(DataTable)
     attending, absent = set(action["attending"]), set(action["absent"])
@@ -222,6 +254,7 @@ async def _pledge(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets
     await keys(pilot, "enter")
     await wait_for(pilot, lambda: app.screen is not screen, "CredentialPrompt")
     await credential(pilot, rid, secrets)
+    await confirm(pilot)
     await wait_for(pilot, lambda: app.screen is screen, "PledgeScreen")
     await _check(pilot)
 
@@ -236,6 +269,9 @@ async def _recuse(pilot: Any, app: Any, action: dict[str, Any]) -> None:
     await keys(pilot, *action["reason"].replace("\n", " "))
     await keys(pilot, "enter")
     await _check(pilot)
+    if isinstance(app.screen, Confirm):
+        await confirm(pilot)
+        await _check(pilot)
 
 
 async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -> None:
@@ -253,6 +289,8 @@ async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Se
     await keys(pilot, "enter")
     await wait_for(pilot, lambda: app.screen is not screen, "CredentialPrompt")
     await credential(pilot, action["person"], secrets)
+    if not isinstance(app.screen, Notice):  # a role not theirs is refused before any question
+        await confirm(pilot)
     await wait_for(pilot, lambda: app.screen is screen, "RubricSignScreen")
     await _check(pilot)
 
@@ -316,8 +354,9 @@ async def _scores(pilot: Any, app: Any, screen: Any, action: dict[str, Any]) -> 
     if screen.bad.get(aid):
         raise ServiceError("tui_refused", message=str(screen.query_one("#score-msg").render()))
     if action["submit"]:
-        await keys(pilot, "ctrl+t")  # asks inline
-        await keys(pilot, "ctrl+t")  # confirms
+        await keys(pilot, "ctrl+t")  # asks (Confirm)
+        await _check(pilot)
+        await confirm(pilot)
         await _check(pilot)
         if aid not in grid.locked_rows:
             raise ServiceError("tui_timeout", what=f"submit {aid}")

@@ -46,4 +46,14 @@ MESSAGES: dict[str, str] = {
     "ballot.back_to_edit": "返回修改",
     "ballot.cancel_q": "放弃本次投票？已作的选择将全部清除，可稍后重新投票。",
     "ballot.voted_next": "已投票，请下一位评委。\n\n（按 Enter 继续）",
+    # -- issue 13: the room's screens ------------------------------------------------------------------------
+    "ballot.open_q": "开启投票？开启后评分冻结，不能再修改或撤回。",
+    "ballot.open_runoff_q": "开启加投？{text}",
+    "ballot.close_q": "截止第 {round} 轮投票？已投 {done} / 应投 {total}。截止后不能再投，即行计票。",
+    "ballot.outstanding": "尚未投票（{n} 人）：{names}",
+    "ballot.all_voted": "应投评委均已投票：按 C 截止本轮。",
+    "ballot.voter_note": "已投票的 {n} 位评委不再列出。",
+    "ballot.nobody_due": "本轮应投评委均已投票。",
+    "ballot.review_missing": "还有 {count} 位申报人未选择：{codes}\n按 Enter 或 Esc 返回，光标移到第一个未选择的申报人。",
+    "ballot.review_back_key": "返回补选",
 }

@@ -73,4 +73,7 @@ MESSAGES: dict[str, str] = {
     "common.col_distance": "偏离他人均分",
     "common.col_disagreement": "评分分歧",
     "common.col_step_out": "须离场回避",
+    "common.find_placeholder": "输入编号或姓名查找（↑↓ 选择，Enter 确定）",
+    "common.find_count": "共 {total} 项，显示 {n} 项",
+    "common.and_more": " 等，另有 {n} 项",
 }

@@ -57,4 +57,12 @@ MESSAGES: dict[str, str] = {
     "opening.rubric_credential_title": "{panel}评分标准：以“{role}”身份签署，请输入本人凭证",
     "opening.rubric_no_candidate": "当前没有可以“{role}”身份签署的人员（可能未出席）。",
     "opening.rubric_role_not_yours": "{name} 不能以“{role}”身份签署本评分标准（可签署：{roles}）。",
+    # -- issue 13: the room's screens ------------------------------------------------------------------------
+    "opening.rollcall_close_q": "结束点名？出席 {attending} / 应到 {size}。结束后出席情况不能再修改。",
+    "opening.pledge_outstanding": "尚未签署（{n} 人）：{names}",
+    "opening.pledge_all": "出席评委均已签署诚信承诺书。",
+    "opening.pledge_q": "{name} 签署诚信承诺书？签署后不能撤销。",
+    "opening.recusal_q": "登记回避：{reviewer} 回避申报人 {code}（{reason}）？登记后不能撤销。",
+    "opening.rubric_keys": "↑↓ 选择评议组，Enter 进入签署栏；↑↓ 选择签署角色，Enter 由本人输入凭证签署；Tab 切换；Esc 返回",
+    "opening.rubric_sign_q": "{name} 以“{role}”身份签署{panel}的量化评分标准？签署后不能撤销。",
 }

@@ -41,7 +41,7 @@ MESSAGES: dict[str, str] = {
     "scoring.saved": "已保存草稿 {n} 份。",
     "scoring.invalid_not_saved": "有 {n} 个无效分数（红色）未保存。",
     "scoring.fix_invalid": "{code} 有无效分数（红色），请更正后再提交。",
-    "scoring.confirm_submit": "提交 {code} 的评分？提交后锁定，不能再修改。再按 Ctrl+T 确认提交，或继续修改以取消。",
+    "scoring.confirm_submit": "提交 {code} 的评分？提交后锁定，不能再修改。",
     "scoring.submitted": "{code} 的评分已提交并锁定。",
     "scoring.unsaved_leave": "有未保存的评分，离开将丢失这些修改。确定离开？",
     "scoring.key_save": "保存草稿",

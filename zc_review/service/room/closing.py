@@ -53,6 +53,28 @@ class Closing:
         """True once the command that closed the last round declared the results final."""
         return self.ctx.state().results_final_at is not None
 
+    def results_declared(self) -> bool:
+        """True once the presiding officer has declared the final results in the room (``declare_results``):
+        from then on the room's screens show applicants' names beside their codes. Source: RULES.md §4–5."""
+        with self.ctx.read() as s:
+            return bool(repo.log_entries_of(session=s, action="results_declared"))
+
+    def declare_results(self, actor: Actor) -> None:
+        """The presiding officer (主持人) declares the final results to the room (宣布表决结果): a log entry;
+        the numbers are unchanged. Until then the room sees applicants by code only.
+
+        Raises: ServiceError("results_not_final") before the last round closed, ("not_permitted") for anyone
+        but the presiding officer; declaring twice is a no-op. Source: RULES.md §5 (the chair announces the
+        result); 000 第二十六条(六).
+        """
+        self._require_final()
+        if actor.person_id != self.ctx.presiding_officer_id():
+            raise ServiceError("not_permitted", action=t("closing.declare"))
+        if self.results_declared():
+            return
+        with self.ctx.tx(outcome_unchanged=True) as s:
+            self.ctx.log(s, actor.person_id, "presiding", "results_declared", {})
+
     def _require_final(self) -> SessionOutcome:
         if not self.results_final():
             raise ServiceError("results_not_final")

@@ -2,7 +2,8 @@
 
 ``room.views`` (a ``Views``) answers frozen dataclasses; a screen draws them and never reads the session
 definition, calls a rule of the domain or computes a figure (the pass-rate cap, a rounding) itself.
-Applicants appear by code, with their names only in the results once they are final (RULES.md §4–5).
+Applicants appear by code, with their names only in the results once the presiding officer has declared
+them final (RULES.md §4–5).
 Nothing here writes: every method is a read (the anonymity notice, which is logged, is a command of the
 panel part: ``room.panel.anonymity_lines``).
 """
@@ -22,6 +23,7 @@ from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.closing import Closing
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.opening import RUBRIC_ROLES
+from zc_review.service.room.progress import Progress, session_progress
 from zc_review.service.room.scoring import Scoring
 from zc_review.service.room.shell_views import ShellViews
 
@@ -197,7 +199,7 @@ class PendingRunoff:
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One applicant's results: ``name`` None until the results are final; ``tally`` (agree, disagree,
+    """One applicant's results: ``name`` None until the presiding officer has declared the results final; ``tally`` (agree, disagree,
     abstain) None before the vote; ``base`` the vote base; ``outcome`` None before the vote;
     ``runoff_agree`` the agree votes of each run-off. Source: RULES.md §5."""
 
@@ -226,12 +228,14 @@ class GroupResults:
 
 @dataclass(frozen=True)
 class ResultsView:
-    """The results screen: final or not, whether the main vote has closed, pending run-offs, the groups."""
+    """The results screen: final or not, declared by the presiding officer or not (names are shown only
+    then), whether the main vote has closed, pending run-offs, the groups."""
 
     final: bool
     voted: bool
     pending: tuple[PendingRunoff, ...]
     groups: tuple[GroupResults, ...]
+    declared: bool = False
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,10 @@ class Views:
         a = d.applicant(applicant_id)
         return ApplicantRow(a.id, a.code, a.panel_id, d.panel(a.panel_id).name, a.group_id, d.group(a.group_id).name)
 
+    def applicants(self) -> list[ApplicantRow]:
+        """Every applicant by code, in definition order."""
+        return [self.applicant(a.id) for a in self.ctx.defn.applicants]
+
     def applicant_by_code(self, code: str) -> ApplicantRow | None:
         """The applicant whose code is ``code`` (case-insensitive), or None."""
         wanted = code.upper()
@@ -399,9 +407,11 @@ class Views:
         return tuple(out)
 
     def results(self) -> ResultsView:
-        """Every group's results, ranked (rank, then code), with the cap; names once final. Source: RULES.md §5."""
+        """Every group's results, ranked (rank, then code), with the cap; names once the presiding officer has
+        declared the results final (``Closing.declare_results``), codes only before. Source: RULES.md §4–5."""
         d = self.ctx.defn
         final = self.closing.results_final()
+        declared = final and self.closing.results_declared()
         out = self.ctx.outcome()
         groups = []
         for g in d.groups:
@@ -412,11 +422,11 @@ class Views:
             for a in members:
                 o = out.applicants[a.id]
                 tl = o.tally
-                rows.append(ResultRow(a.id, a.code, a.name if final else None, o.score.composite if o.score else None,
+                rows.append(ResultRow(a.id, a.code, a.name if declared else None, o.score.composite if o.score else None,
                                       o.rank, (tl.agree, tl.disagree, tl.abstain) if tl else None, o.base, o.outcome,
                                       tuple(o.runoff_agree)))
             groups.append(GroupResults(g.id, g.name, cap, len(members), tuple(rows)))
-        return ResultsView(final, out.main_round is not None, self.pending_runoffs(), tuple(groups))
+        return ResultsView(final, out.main_round is not None, self.pending_runoffs(), tuple(groups), declared)
 
     def failed(self) -> list[FailedRow]:
         """The applicants who did not pass (below 2/3, beyond the cap, run-off pending), by code."""
@@ -428,6 +438,11 @@ class Views:
             p = d.panel(a.panel_id)
             rows.append(FailedRow(a.id, a.code, p.id, p.name, p.leader_id, out.applicants[aid].outcome))
         return sorted(rows, key=lambda r: r.code)
+
+    # -- the dashboard ------------------------------------------------------------------------------------------
+    def progress(self) -> Progress:
+        """Each step's state with its counts and the next step (``progress.session_progress``)."""
+        return session_progress(self)
 
     # -- documents ----------------------------------------------------------------------------------------------
     def minutes_summary(self, pdf: bytes) -> str:

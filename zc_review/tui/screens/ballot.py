@@ -24,7 +24,9 @@ from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm, Pick
+from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 
 if TYPE_CHECKING:
     from zc_review.service.room.views import BallotItem, PendingRunoff
@@ -36,24 +38,41 @@ T = TypeVar("T")
 
 
 class BallotReview(ModalScreen[bool]):
-    """The review step: counts of the reviewer's own marks, then Enter casts, Esc goes back."""
+    """The review step: counts of the reviewer's own marks, then Enter casts, Esc goes back.
+
+    With applicants unmarked it never offers to cast (issue 13 item 7): the footer has no "核对投出"/cast key,
+    the dialog lists the unmarked codes, and Enter, like Esc, goes back to the ballot (which moves to the first
+    unmarked row).
+    """
 
     CSS_PATH = "closing.tcss"
     BINDINGS = [Binding("enter,y", "cast", t("ballot.cast"), priority=True),
+                Binding("enter", "back_missing", t("ballot.review_back_key"), priority=True),
                 Binding("escape,n", "back", t("ballot.back_to_edit"))]
 
-    def __init__(self, counts: dict[Choice, int], unmarked: int) -> None:
+    def __init__(self, counts: dict[Choice, int], unmarked: int | list[str]) -> None:
         super().__init__()
         self._text = t("ballot.review", agree=counts[Choice.AGREE], disagree=counts[Choice.DISAGREE],
                        abstain=counts[Choice.ABSTAIN])
-        self._unmarked = unmarked
+        self._missing = list(unmarked) if isinstance(unmarked, list) else []
+        self._unmarked = len(unmarked) if isinstance(unmarked, list) else unmarked
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Cast only when every row is marked; Enter goes back (shown as 返回补选) otherwise."""
+        if action == "cast":
+            return not self._unmarked
+        if action == "back_missing":
+            return bool(self._unmarked)
+        return True
 
     def compose(self) -> ComposeResult:
-        """The counts of the reviewer's own marks, then the keys' hint or, with unmarked rows, the refusal."""
+        """The counts of the reviewer's own marks, then the keys' hint or, with unmarked rows, what is missing."""
         with Vertical():
             yield Static(Text(self._text), classes="title")
             if self._unmarked:
-                yield Static(Text(t("ballot_incomplete", count=self._unmarked)), classes="error")
+                text = (t("ballot.review_missing", count=self._unmarked, codes=codes_line(self._missing))
+                        if self._missing else t("ballot_incomplete", count=self._unmarked))
+                yield Message(Unbroken(text, style="bold red"), classes="error", id="review-missing")
             else:
                 yield Static(Text(t("ballot.review_keys")), classes="hint")
         yield Footer()
@@ -65,6 +84,10 @@ class BallotReview(ModalScreen[bool]):
 
     def action_back(self) -> None:
         """Escape or ``n``: back to the ballot (answers False)."""
+        self.dismiss(False)
+
+    def action_back_missing(self) -> None:
+        """Enter while rows are unmarked: back to the ballot, to the first unmarked row (answers False)."""
         self.dismiss(False)
 
 
@@ -90,6 +113,7 @@ class VotingScreen(RoomScreen[bool]):
         self._rows = items
         self._composites = composites
         self._marks: dict[str, Choice] = {}
+        self._codes: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         """The reviewer's name, the help line, the ballot table (``#vote-table``) and the progress."""
@@ -103,12 +127,18 @@ class VotingScreen(RoomScreen[bool]):
     def on_mount(self) -> None:
         """Fill the table: code, group, panel, composite and an empty mark per applicant."""
         table = self.query_one(DataTable)
-        table.add_columns(t("common.col_code"), t("common.col_group"), t("common.col_panel"), t("common.col_composite"))
+        comps = {a.applicant_id: ("—" if (c := self._composites.get(a.applicant_id)) is None else str(c))
+                 for a in self._rows}
+        # every column as wide as its widest cell from the first frame (never a cut code: issue 13 item 3)
+        add_fitted_column(table, t("common.col_code"), "code", [a.code for a in self._rows])
+        add_fitted_column(table, t("common.col_group"), "group", [a.group_name for a in self._rows])
+        add_fitted_column(table, t("common.col_panel"), "panel", [a.panel_name for a in self._rows])
+        add_fitted_column(table, t("common.col_composite"), "composite", comps.values())
         table.add_column(t("common.col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
+        self._codes = {a.applicant_id: a.code for a in self._rows}
         for a in self._rows:
-            comp = self._composites.get(a.applicant_id)
             table.add_row(Text(a.code), Text(a.group_name), Text(a.panel_name),
-                          Text("—" if comp is None else str(comp), justify="right"), Text("—"), key=a.applicant_id)
+                          Text(comps[a.applicant_id], justify="right"), Text("—"), key=a.applicant_id)
         self._rows = []
         table.focus()
         self._show_progress()
@@ -134,10 +164,14 @@ class VotingScreen(RoomScreen[bool]):
     def action_review(self) -> None:
         """Enter: the review step (``BallotReview``); casting follows its answer."""
         counts = {c: sum(1 for m in self._marks.values() if m is c) for c in Choice}
-        self.app.push_screen(BallotReview(counts, len(self._items) - len(self._marks)), self._reviewed)
+        missing = [self._codes[a] for a in self._items if a not in self._marks]
+        self.app.push_screen(BallotReview(counts, missing), self._reviewed)
 
     def _reviewed(self, cast: bool | None) -> None:
         if not cast or self._actor is None:
+            unmarked = [i for i, a in enumerate(self._items) if a not in self._marks]
+            if unmarked:  # back to the first applicant still to mark
+                self.query_one(DataTable).move_cursor(row=unmarked[0])
             return
         room = self.room
         choices = dict(self._marks)
@@ -171,6 +205,7 @@ class VotingScreen(RoomScreen[bool]):
         self.query_one(DataTable).clear(columns=True)
         self.query_one("#vote-progress", Static).update("")
         self._items = []
+        self._codes = {}
         self._actor = None
 
     def _finish(self, cast: bool, error: ServiceError | None = None) -> None:
@@ -213,7 +248,8 @@ class BallotScreen(RoomScreen[None]):
         yield Header()
         yield Static(Text(t("tui.step_ballot")), classes="title")
         yield Static(Text(""), id="ballot-status", classes="big")
-        yield Static(Text(""), id="ballot-pending")
+        yield Message(Text(""), id="ballot-outstanding")
+        yield Message(Text(""), id="ballot-pending")
         yield Static(Text(t("ballot.keys")), classes="hint")
         yield Footer()
 
@@ -245,7 +281,23 @@ class BallotScreen(RoomScreen[None]):
                        done=len(room.ballot.voters_done(rnd.round_no)), total=len(self.entitled()),
                        applicants=len(room.ballot.round_applicants(rnd)))
         self.query_one("#ballot-status", Static).update(Text(status))
-        self.query_one("#ballot-pending", Static).update(Text("\n".join(p.text for p in self.pending())))
+        outstanding = self.query_one("#ballot-outstanding", Static)
+        if rnd is None:
+            outstanding.update("")
+        else:
+            due = self.due()
+            outstanding.update(Unbroken(
+                t("ballot.outstanding", n=len(due), names=codes_line(f"{r} {room.person_name(r)}" for r in due))
+                if due else t("ballot.all_voted"), style="bold yellow" if due else "bold green"))
+        self.query_one("#ballot-pending", Static).update(Unbroken("\n".join(p.text for p in self.pending())))
+
+    def due(self) -> list[str]:
+        """Reviewers entitled in the open round who have not voted yet, in roster order (who, never how)."""
+        rnd = self.room.ballot.open_round()
+        if rnd is None:
+            return []
+        done = self.room.ballot.voters_done(rnd.round_no)
+        return [r for r in self.entitled() if r not in done]
 
     def pending(self) -> tuple[PendingRunoff, ...]:
         """The run-offs still to hold (``room.views.pending_runoffs``); empty before any round closed."""
@@ -265,10 +317,18 @@ class BallotScreen(RoomScreen[None]):
 
     # -- opening ----------------------------------------------------------------------------------
     def action_open_poll(self) -> None:
-        """``o``: open the main poll (a refusal is shown)."""
+        """``o``: open the main poll after a ``Confirm`` (scores freeze: irreversible); a refusal is shown."""
         operator = self.operator
         assert operator is not None
-        self._guard(lambda: self.room.ballot.open_poll(operator))
+        if self.room.ballot.open_round() is not None:
+            self._guard(lambda: self.room.ballot.open_poll(operator))  # the service's refusal, no question
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._guard(lambda: self.room.ballot.open_poll(operator))
+
+        self.app.push_screen(Confirm(t("ballot.open_q")), answer)
 
     def action_open_runoff(self) -> None:
         """``r``: open the run-off of the one pending group, or pick the group (``Pick``)."""
@@ -283,24 +343,34 @@ class BallotScreen(RoomScreen[None]):
         self.app.push_screen(Pick(t("ballot.open_runoff"), options), self._open_runoff)
 
     def _open_runoff(self, group_id: str | None) -> None:
-        if group_id is not None:
-            operator = self.operator
-            assert operator is not None
-            self._guard(lambda: self.room.ballot.open_runoff(operator, group_id))
+        if group_id is None:
+            return
+        operator = self.operator
+        assert operator is not None
+        text = next((p.text for p in self.pending() if p.group_id == group_id), "")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._guard(lambda: self.room.ballot.open_runoff(operator, group_id))
+
+        self.app.push_screen(Confirm(t("ballot.open_runoff_q", text=text)), answer)
 
     # -- voting ---------------------------------------------------------------------------------------
     def action_next_voter(self) -> None:
-        """``n``: ask the next voter's credential (everyone entitled, in roster order), then
-        show their ballot."""
+        """``n``: choose the next voter among those still due (type-to-find; those who voted are not
+        offered, issue 13 item 7), ask their credential, then show their ballot."""
         room = self.room
         rnd = room.ballot.open_round()
         if rnd is None:
             self.show_error(ServiceError("poll_not_open"))
             return
-        # Everyone entitled, in roster order: neither the list nor its order tells the room who has
-        # voted; a reviewer who already voted is refused by the service ("已在本轮投票").
-        people = [(r, room.person_name(r)) for r in self.entitled()]
-        self.ask_credential(t("ballot.voter_login", round=rnd.round_no), people, self._voter_in)
+        due = self.due()
+        if not due:
+            self.show_error(t("ballot.nobody_due"))
+            return
+        voted = len(self.entitled()) - len(due)
+        ask_person(self, t("ballot.voter_login", round=rnd.round_no), [(r, f"{r} {room.person_name(r)}") for r in due],
+                   self._voter_in, note=t("ballot.voter_note", n=voted) if voted else "")
 
     def _voter_in(self, actor: Actor | None) -> None:
         if actor is None:
@@ -319,11 +389,22 @@ class BallotScreen(RoomScreen[None]):
 
     # -- closing -----------------------------------------------------------------------------------------
     def action_close_poll(self) -> None:
-        """``c``: close the open round once everyone entitled has voted (a refusal is shown)."""
+        """``c``: close the open round once everyone entitled has voted, after a ``Confirm`` (irreversible);
+        while some are still due the service's refusal is shown at once."""
         operator = self.operator
         assert operator is not None
-        if self._guard(lambda: self.room.ballot.close_poll(operator)) is not None:
-            self._after_close()
+        rnd = self.room.ballot.open_round()
+        if rnd is None or self.due():
+            if self._guard(lambda: self.room.ballot.close_poll(operator)) is not None:
+                self._after_close()
+            return
+        total = len(self.entitled())
+
+        def answer(yes: bool | None) -> None:
+            if yes and self._guard(lambda: self.room.ballot.close_poll(operator)) is not None:
+                self._after_close()
+
+        self.app.push_screen(Confirm(t("ballot.close_q", round=rnd.round_no, done=total, total=total)), answer)
 
     def action_force_close(self) -> None:
         """``f``: the presiding officer closes the round early: confirm (``Confirm``), then

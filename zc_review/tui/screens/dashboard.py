@@ -1,7 +1,9 @@
-"""The recorder's dashboard: the session's steps in order, each with its state, one key each."""
+"""The recorder's dashboard: the session's steps in order, each with its state and counts, the next step,
+one key each. Source: issue 13 item 6."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,6 +14,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
+from zc_review.service.room.progress import STEPS as VIEW_STEPS
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.ballot import BallotScreen
 from zc_review.tui.screens.export import ExportScreen
@@ -40,8 +43,15 @@ STEPS: list[tuple[str, str, type[Screen[None]]]] = [
 ]
 
 
+#: The view model's name of each step, in STEPS' order (``room.views.progress``).
+STEP_NAMES = list(VIEW_STEPS)
+STATE_KEYS = {"todo": "tui.dash_todo", "doing": "tui.dash_doing", "done": "tui.dash_done"}
+STATE_STYLES = {"todo": "dim", "doing": "bold yellow", "done": "bold green"}
+
+
 class DashboardScreen(RoomScreen[None]):
-    """The step list and the quorum. Keys: Enter or the step's number (1–9, 0) opens the step's screen;
+    """The step list, each step with its state (未开始 / 进行中 with counts / 已完成, from
+    ``room.views.progress``: a resumed session shows where it stands) and the next step; the quorum. Keys: Enter or the step's number (1–9, 0) opens the step's screen;
     ``o`` opens the discussion order, ``u`` lifts a credential lock. On mount, a worker checks the blind
     materials and posts ``AnonymityFound`` when some name the applicant or employer."""
 
@@ -63,6 +73,7 @@ class DashboardScreen(RoomScreen[None]):
             yield Static(t("tui.rehearsal_banner"), classes="rehearsal")
         yield Static(Text(f"{heading.committee_name}  {heading.session_id}"), classes="title")
         yield Static(Text(""), id="dash-status", classes="hint")
+        yield Static(Text(""), id="dash-next", classes="title")
         yield OptionList(id="dash-steps")
         yield Footer()
 
@@ -108,11 +119,33 @@ class DashboardScreen(RoomScreen[None]):
         self.query_one("#dash-status", Static).update(Text(t(
             "tui.dash_status", attending=q.attending, size=q.committee_size, required=q.required,
             quorum=t("opening.quorum_met") if q.met else t("opening.quorum_not_met"))))
+        progress = self.room.views.progress()
+        states = {p.step: p for p in progress.steps}
+        keys = {name: (k, label) for (k, label, _), name in zip(STEPS, STEP_NAMES, strict=True)}
+        width = max(cell_len(t(label)) for _, label, _ in STEPS)
         ol = self.query_one(OptionList)
         highlighted = ol.highlighted
         ol.clear_options()
-        ol.add_options([Option(Text(f"[{k}] {t(label)}"), id=k) for k, label, _ in STEPS])
-        ol.highlighted = highlighted if highlighted is not None else 0
+        options = []
+        for name in STEP_NAMES:
+            k, label = keys[name]
+            p = states[name]
+            line = Text(f"[{k}] {t(label)}" + " " * (width - cell_len(t(label))) + "  ")
+            line.append(f"{t(STATE_KEYS[p.state])}", style=STATE_STYLES[p.state])
+            if p.detail:
+                line.append(f"  {p.detail}", style="" if p.state == "doing" else "dim")
+            options.append(Option(line, id=k))
+        ol.add_options(options)
+        nxt = self.query_one("#dash-next", Static)
+        if progress.next_step is None:
+            nxt.update(Text(t("tui.dash_finished"), style="bold green"))
+            default = 0
+        else:
+            k, label = keys[progress.next_step]
+            nxt.update(Text(t("tui.dash_next", step_key=k, step=t(label)), style="bold"))
+            default = STEP_NAMES.index(progress.next_step)
+        # first visit: the next step is highlighted, so Enter goes on with the session
+        ol.highlighted = highlighted if highlighted is not None else default
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a step opens it."""

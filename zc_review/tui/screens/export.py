@@ -20,6 +20,7 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.widgets import Confirm
 
 
 class ExportScreen(RoomScreen[None]):
@@ -64,7 +65,19 @@ class ExportScreen(RoomScreen[None]):
 
     @on(Input.Submitted, "#export-dir")
     def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in the folder: a ``Confirm`` naming the folder (the bundle seals the record), then export."""
         if self.busy or not event.value.strip():
+            return
+        target = event.value.strip()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._start(target)
+
+        self.app.push_screen(Confirm(t("closing.export_q", path=target)), answer)
+
+    def _start(self, target: str) -> None:
+        if self.busy:
             return
         self.busy = True
         self.exported = None
@@ -74,7 +87,7 @@ class ExportScreen(RoomScreen[None]):
         status.remove_class("error")
         status.update(Text(t("closing.export_working")))
         assert self.operator is not None
-        self._export(self.operator, Path(event.value.strip()))
+        self._export(self.operator, Path(target))
 
     @work(thread=True, exclusive=True, group="export")
     def _export(self, operator: Actor, target: Path) -> None:

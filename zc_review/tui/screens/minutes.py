@@ -16,6 +16,7 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.widgets import Confirm
 
 STAGE_KEYS = {None: "closing.minutes_none", "unsigned": "closing.minutes_unsigned",
               "recorder": "closing.minutes_recorder", "presiding": "closing.minutes_presiding"}
@@ -141,8 +142,19 @@ class MinutesScreen(RoomScreen[None]):
         self.ask_credential(t("closing.minutes_sign_login"), [(person, label)], self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
+        """The signer is identified: a ``Confirm`` naming them and the PDF (a signature cannot be undone),
+        then the signature."""
         if actor is None:
             return
+        summary = self.room.views.minutes_summary(self.room.closing.minutes_pdf())
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._start_sign(actor)
+
+        self.app.push_screen(Confirm(t("closing.minutes_sign_q", who=actor.name, summary=summary)), answer)
+
+    def _start_sign(self, actor: Actor) -> None:
         self.busy = True
         self._error("")
         self.show_stage(t("closing.minutes_working"))

@@ -13,6 +13,7 @@ from zc_review.i18n import join_list, t
 from zc_review.service.atomic import write_atomic
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.screens.dossier import inert_text
 from zc_review.tui.widgets import Pick, TextPrompt
 
@@ -56,7 +57,7 @@ class OpinionScreen(RoomScreen[None]):
                                   panel=p.name))
                   for p in room.views.panels() if p.leader_id in attending]
         self.query_one(TextArea).disabled = True
-        self.ask_credential(t("scoring.opinion_credential_title"), people, self._identified)
+        ask_person(self, t("scoring.opinion_credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -70,8 +71,9 @@ class OpinionScreen(RoomScreen[None]):
         room = self.room
         panels = [p for p in room.views.panels() if p.leader_id == actor.person_id]
         table = self.query_one(DataTable)
-        table.add_column(t("common.col_code"), key="code")
-        table.add_column(t("common.col_panel"), key="panel")
+        sheets = {p.panel_id: room.panel.leader_sheet(p.panel_id) for p in panels}
+        add_fitted_column(table, t("common.col_code"), "code", [r.code for rows in sheets.values() for r in rows])
+        add_fitted_column(table, t("common.col_panel"), "panel", [p.name for p in panels])
         table.add_column(t("common.opinion"), key="opinion")
         table.add_column(t("common.col_composite"), key="composite")
         table.add_column(t("common.col_rank"), key="rank")
@@ -80,7 +82,7 @@ class OpinionScreen(RoomScreen[None]):
             self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_not_leader", name=actor.name), style="red"))
             return
         for p in panels:
-            for row in room.panel.leader_sheet(p.panel_id):  # the leader's sheet: composite, rank in group, flags
+            for row in sheets[p.panel_id]:  # the leader's sheet: composite, rank in group, flags
                 table.add_row(Text(row.code), Text(p.name), self._preview(row.opinion), Text(row.composite),
                               Text(row.rank), Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
                               key=row.applicant_id)

@@ -16,6 +16,7 @@ from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.views import fmt2
 from zc_review.tui.base import RoomModal, RoomScreen
+from zc_review.tui.screens.common import add_fitted_column
 from zc_review.tui.screens.dossier import inert_text
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ class PanelScoresScreen(RoomModal[None]):
         """Fill the table and the lines; focus the explanation input when there is one."""
         v, room = self.view, self.room
         table = self.query_one("#ps-table", DataTable)
-        table.add_column(t("scoring.panel_reviewer"), key="who")
+        add_fitted_column(table, t("scoring.panel_reviewer"), "who",
+                          [f"{rid} {room.person_name(rid)}{t('scoring.panel_own')}" for rid in v.per_reviewer])
         table.add_column(t("common.col_material"), key="m")
         if self._has_d:
             table.add_column(t("common.col_defence"), key="d")
@@ -144,11 +146,15 @@ class DiscussionScreen(RoomScreen[None]):
         self.query_one("#disc-head", Static).update(
             Text(t("scoring.discussion_heading", moves=room.panel.movements(order), naive=room.panel.movements(naive))))
         table = self.query_one(DataTable)
-        table.add_columns("#", t("common.col_code"), t("common.col_panel"), t("common.col_step_out"))
+        outs = {aid: join_list(room.person_name(r) for r in room.panel.must_step_out(aid)) or "—" for aid in order}
+        # every column as wide as its widest cell from the first frame (never a cut code: issue 13 item 3)
+        add_fitted_column(table, "#", "n", [str(len(order))])
+        add_fitted_column(table, t("common.col_code"), "code", [rows[a].code for a in order])
+        add_fitted_column(table, t("common.col_panel"), "panel", [rows[a].panel_name for a in order])
+        table.add_column(t("common.col_step_out"), key="out")
         for i, aid in enumerate(order, 1):
             a = rows[aid]
-            out = join_list(room.person_name(r) for r in room.panel.must_step_out(aid)) or "—"
-            table.add_row(Text(str(i)), Text(a.code), Text(a.panel_name), Text(out), key=aid)
+            table.add_row(Text(str(i)), Text(a.code), Text(a.panel_name), Text(outs[aid]), key=aid)
         table.focus()
 
     @on(DataTable.RowHighlighted, "#disc-table")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +14,11 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens.common import add_fitted_column
+from zc_review.tui.widgets import Confirm
+
+if TYPE_CHECKING:
+    from zc_review.service.room import Actor
 
 
 class RecusalScreen(RoomScreen[None]):
@@ -44,7 +51,7 @@ class RecusalScreen(RoomScreen[None]):
         """Fill the table, focus the reviewer field."""
         table = self.query_one(DataTable)
         table.add_column(t("common.role_reviewer"), key="reviewer")
-        table.add_column(t("common.col_code"), key="code")
+        add_fitted_column(table, t("common.col_code"), "code", [a.code for a in self.room.views.applicants()])
         table.add_column(t("opening.recusal_reason"), key="reason")
         table.add_column(t("common.col_source"), key="source")
         self._fill()
@@ -91,8 +98,8 @@ class RecusalScreen(RoomScreen[None]):
     @on(Input.Submitted, "#rec-reason")
     @on(Button.Pressed, "#rec-add")
     def action_add(self) -> None:
-        """``ctrl+s``, Enter in the reason or the button: add the recusal (a refusal is shown),
-        clear the form."""
+        """``ctrl+s``, Enter in the reason or the button: a ``Confirm`` naming the reviewer, the applicant's
+        code and the reason (a recusal cannot be undone), then add it (a refusal is shown) and clear the form."""
         operator = self.operator
         if operator is None:
             return
@@ -104,6 +111,20 @@ class RecusalScreen(RoomScreen[None]):
             self.show_error(t("opening.recusal_no_applicant"))
             return
         reason = self.query_one("#rec-reason", Input).value
+        if not reason.strip():  # the service's refusal, before any question
+            self._add(operator, rid, aid, reason)
+            return
+        question = t("opening.recusal_q", reviewer=f"{rid} {self.room.person_name(rid)}",
+                     code=self.room.views.applicant(aid).code, reason=reason.strip())
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._add(operator, rid, aid, reason)
+
+        self.app.push_screen(Confirm(question), answer)
+
+    def _add(self, operator: Actor, rid: str, aid: str, reason: str) -> None:
+        """Add the recusal (a refusal is shown), clear the form."""
         try:
             self.room.opening.add_recusal(operator, rid, aid, reason)
         except ServiceError as exc:

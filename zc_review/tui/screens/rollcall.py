@@ -12,9 +12,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.widgets import Confirm
 
 if TYPE_CHECKING:
-    from zc_review.service.room import QuorumStatus
+    from zc_review.service.room import Actor, QuorumStatus
+
 
 def quorum_text(q: QuorumStatus) -> Text:
     """"出席 n / 应到 N，法定人数 q（已达到）" in green when met, red otherwise."""
@@ -107,11 +109,26 @@ class RollCallScreen(RoomScreen[None]):
         self.action_mark(not self._marks().get(rid, False))
 
     def action_close_roll_call(self) -> None:
-        """``c``: close the roll call (a refusal, e.g. no quorum, is shown)."""
+        """``c``: close the roll call after a ``Confirm`` naming the attendance (irreversible); a refusal
+        (e.g. no quorum, already closed) is shown."""
         if self.operator is None:
             return
+        operator = self.operator
+        if self.room.opening.roll_call_closed() or not self.room.opening.quorum().met:
+            self._close(operator)  # the service's refusal, shown at once
+            return
+        q = self.room.opening.quorum()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._close(operator)
+
+        self.app.push_screen(Confirm(t("opening.rollcall_close_q", attending=q.attending, size=q.committee_size)),
+                             answer)
+
+    def _close(self, operator: Actor) -> None:
         try:
-            self.room.opening.close_roll_call(self.operator)
+            self.room.opening.close_roll_call(operator)
         except ServiceError as exc:
             self.show_error(exc)
             return

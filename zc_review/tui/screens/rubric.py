@@ -15,6 +15,8 @@ from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Role
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens.common import ask_person
+from zc_review.tui.widgets import Confirm
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -28,8 +30,9 @@ def fmt_points(value: object) -> str:
 class RubricSignScreen(RoomScreen[None]):
     """Panels on the left; the highlighted panel's criteria and signatures on the right.
 
-    Enter on a panel moves to its signature list; Enter on a role asks the credential of a person who
-    may sign in that role, then signs.
+    Enter on a panel moves to its signature list; Enter on a role chooses a person who may sign in that role
+    (type-to-find when several may), asks their credential and a confirmation, then signs; the cursor moves
+    to the next unsigned place. The keys are named under the panels (``#rub-keys``, issue 13 item 10).
     """
 
     CSS_PATH = "opening.tcss"
@@ -46,6 +49,7 @@ class RubricSignScreen(RoomScreen[None]):
                 yield DataTable(id="rub-criteria", cursor_type="none", zebra_stripes=True)
                 yield Static(Text(""), id="rub-state")
                 yield DataTable(id="rub-sigs", cursor_type="row")
+        yield Static(Text(t("opening.rubric_keys")), id="rub-keys", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -124,6 +128,7 @@ class RubricSignScreen(RoomScreen[None]):
         if not people:
             self.show_error(t("opening.rubric_no_candidate", role=label_of("role", role.value)))
             return
+        panel_name = self.room.views.panel(panel_id).name
 
         def signed(actor: Actor | None) -> None:
             if actor is None:
@@ -134,16 +139,29 @@ class RubricSignScreen(RoomScreen[None]):
                 self.show_error(t("opening.rubric_role_not_yours", name=actor.name, role=label_of("role", role.value),
                                          roles=names))
                 return
-            try:
-                self.room.opening.sign_rubric(actor, panel_id, role)
-            except ServiceError as exc:
-                self.show_error(exc)
-                return
-            self._refresh_sigs(panel_id)
 
-        panel_name = self.room.views.panel(panel_id).name
-        self.ask_credential(t("opening.rubric_credential_title", panel=panel_name, role=label_of("role", role.value)),
-                            people, signed)
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._sign(actor, panel_id, role)
+
+            self.app.push_screen(Confirm(t("opening.rubric_sign_q", name=actor.name, role=label_of("role", role.value),
+                                           panel=panel_name)), answer)
+
+        ask_person(self, t("opening.rubric_credential_title", panel=panel_name, role=label_of("role", role.value)),
+                   people, signed)
+
+    def _sign(self, actor: Actor, panel_id: str, role: Role) -> None:
+        """Sign (a refusal is shown), redraw the places and move to the next unsigned one."""
+        try:
+            self.room.opening.sign_rubric(actor, panel_id, role)
+        except ServiceError as exc:
+            self.show_error(exc)
+            return
+        self._refresh_sigs(panel_id)
+        places = self.room.views.rubric_signatures(panel_id)
+        nxt = next((i for i, p in enumerate(places) if p.signer_id is None), None)
+        if nxt is not None:
+            self.query_one("#rub-sigs", DataTable).move_cursor(row=nxt)
 
     def action_back(self) -> None:
         """Escape: back to the dashboard."""

@@ -19,9 +19,10 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.panel_view import PanelScoresScreen
 from zc_review.tui.screens.rubric import fmt_points
@@ -43,7 +44,8 @@ class ScoreGrid(DataTable[Text]):
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        # the code column stays in view when the grid scrolls sideways (80 columns)
+        super().__init__(cursor_type="cell", zebra_stripes=True, fixed_columns=1, **kwargs)  # type: ignore[arg-type]
         self.editable_columns: list[str] = []
         self.locked_rows: set[str] = set()
         self.buffer: str | None = None
@@ -117,7 +119,8 @@ class ScoreGrid(DataTable[Text]):
 
 
 class ScoringScreen(RoomScreen[None]):
-    """One reviewer's scoring. ``ctrl+s`` saves drafts, ``ctrl+t`` submits the current row (then locked),
+    """One reviewer's scoring. ``ctrl+s`` saves drafts, ``ctrl+t`` submits the current row after a
+    confirmation (then locked),
     ``d`` opens the dossier, ``f2`` hands the laptop to the next reviewer. Leaving the screen, or
     handing it over, forgets the reviewer's credential."""
 
@@ -139,7 +142,7 @@ class ScoringScreen(RoomScreen[None]):
         self.values: dict[str, dict[str, Decimal | None]] = {}
         self.bad: dict[str, dict[str, str]] = {}
         self.dirty: set[str] = set()
-        self.pending_submit: str | None = None  # the row whose submission awaits the second Ctrl+T
+        self.pending_submit: str | None = None  # the row whose submission awaits its confirmation
 
     def compose(self) -> ComposeResult:
         """The heading, the rubric banner, the grid (``#score-grid``), the message and criterion lines."""
@@ -158,7 +161,7 @@ class ScoringScreen(RoomScreen[None]):
     def _ask_reviewer(self) -> None:
         room = self.room
         people = [(rid, f"{rid} {room.person_name(rid)}") for rid in room.views.scorer_ids()]
-        self.ask_credential(t("scoring.credential_title"), people, self._identified)
+        ask_person(self, t("scoring.credential_title"), people, self._identified)
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -201,7 +204,8 @@ class ScoringScreen(RoomScreen[None]):
             self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=rubric.panel_name)))
         grid = self.query_one(ScoreGrid)
         grid.on_edit, grid.on_refused = self._edited, self._refused
-        grid.add_column(t("common.col_code"), key="code")
+        rows = room.views.scoring_rows(actor.person_id)
+        add_fitted_column(grid, t("common.col_code"), "code", [r.code for r in rows])  # never "GC-2" (item 3)
         ordered = rubric.grid
         for c in ordered:
             grid.add_column(Text(f"{c.criterion_id}/{fmt_points(c.max_points)}"), key=c.criterion_id)
@@ -210,7 +214,7 @@ class ScoringScreen(RoomScreen[None]):
             grid.add_column(t("common.col_defence"), key="defence", width=7)
         grid.add_column(t("common.col_status"), key="status", width=14)
         grid.editable_columns = [c.criterion_id for c in ordered]
-        for row in room.views.scoring_rows(actor.person_id):
+        for row in rows:
             aid = row.applicant_id
             self.values[aid], self.bad[aid], self.codes[aid] = dict(row.values), {}, row.code
             if row.status == "locked":
@@ -342,11 +346,8 @@ class ScoringScreen(RoomScreen[None]):
                  style="yellow" if invalid else "green"))
 
     def action_submit(self) -> None:
-        """Submit the current row; the first Ctrl+T asks, the second (with no edit between) submits.
-
-        An inline question rather than a dialog: it costs the reviewer one key and no screen change,
-        and any edit or move in between cancels it. A submitted sheet is locked.
-        """
+        """``ctrl+t``: submit the current row after a ``Confirm`` (y or Enter submits, n or Esc goes back to
+        the grid). A submitted sheet is locked: it cannot be changed again (RULES.md §4)."""
         grid = self.query_one(ScoreGrid)
         grid.commit()
         aid = self._row_id()
@@ -360,11 +361,22 @@ class ScoringScreen(RoomScreen[None]):
         if self.bad[aid]:
             msg.update(Text(t("scoring.fix_invalid", code=code)))
             return
-        if self.pending_submit != aid:
-            self.pending_submit = aid
-            msg.update(Text(t("scoring.confirm_submit", code=code), style="bold yellow"))
-            return
-        self.pending_submit = None
+        assert self.rubric is not None
+        missing = [f"{c.criterion_id} {c.name}" for c in self.rubric.grid if c.criterion_id not in self.values[aid]]
+        blocked = t("score_missing", criterion=join_list(missing)) if missing else None  # the service's refusal
+        self.pending_submit = aid
+
+        def answer(yes: bool | None) -> None:
+            self.pending_submit = None
+            if yes:
+                self._submit(aid)
+
+        self.app.push_screen(Confirm(t("scoring.confirm_submit", code=code), blocked=blocked), answer)
+
+    def _submit(self, aid: str) -> None:
+        assert self.actor is not None and self.rubric is not None
+        grid = self.query_one(ScoreGrid)
+        code = self.codes[aid]
         try:
             self.room.scoring.save_scores(self.actor, aid, self.values[aid], submit=True)
         except ServiceError as exc:
@@ -372,11 +384,10 @@ class ScoringScreen(RoomScreen[None]):
             return
         grid.locked_rows.add(aid)
         self.dirty.discard(aid)
-        assert self.rubric is not None
         for c in self.rubric.criteria:
             grid.update_cell(aid, c.criterion_id, self._cell(aid, c.criterion_id))
         grid.update_cell(aid, "status", self._status_cell("locked"))
-        msg.update(Text(t("scoring.submitted", code=code), style="green"))
+        self.query_one("#score-msg", Static).update(Text(t("scoring.submitted", code=code), style="green"))
 
     def action_dossier(self) -> None:
         """``d``: the current row's dossier (``DossierScreen``); a refusal is shown."""

@@ -1,0 +1,55 @@
+"""What the room's screens share: choosing a person before their credential (type-to-find, only those still
+due), and table columns as wide as their widest cell from the first frame on.
+
+A ``DataTable`` measures its auto-width columns only when it is idle: a frame drawn before that (the scoring
+grid, filled the moment the reviewer's credential is accepted) caches every cell at the header's width, so
+``GC-2025-001`` showed as ``GC-2`` until a cell was edited (issue 13 item 3). ``add_fitted_column`` gives the
+column its width up front, from every value it will hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widgets import DataTable
+
+from zc_review.tui.widgets import Pick
+
+if TYPE_CHECKING:
+    from zc_review.service.room import Actor
+    from zc_review.tui.base import RoomAccess
+
+
+def add_fitted_column(table: DataTable[Any], label: str | Text, key: str, values: Iterable[str | Text],
+                      *, minimum: int = 0) -> None:
+    """Add column ``key`` to ``table`` with a fixed width: the widest of its label, ``values`` (every value the
+    column will show: codes, names, figures) and ``minimum``. Never narrower than a code it holds."""
+    widths = [cell_len(str(label)), minimum, *(cell_len(str(v)) for v in values)]
+    table.add_column(label, key=key, width=max(widths))
+
+
+def ask_person(screen: RoomAccess, title: str, people: list[tuple[str, str]],
+               callback: Callable[[Actor | None], None], *, note: str = "") -> None:
+    """Choose one of ``people`` ((person id, label); only those still due), then ask their credential.
+
+    One person goes straight to the credential; several are offered in a ``Pick`` with type-to-find (typing
+    part of an id or a name narrows the list, Enter chooses), then that person's credential is asked.
+    ``callback`` receives the authenticated Actor, or None when either step was cancelled. ``note`` is shown
+    under the list (e.g. how many are no longer offered). Source: issue 13 item 7.
+    """
+    if len(people) <= 1:
+        screen.ask_credential(title, people, callback)
+        return
+    labels = dict(people)
+
+    def chosen(person_id: str | None) -> None:
+        if person_id is None:
+            callback(None)
+            return
+        screen.ask_credential(title, [(person_id, labels[person_id])], callback)
+
+    screen_app = screen.app  # type: ignore[attr-defined]
+    screen_app.push_screen(Pick(title, people, note=note), chosen)
