@@ -55,7 +55,8 @@ def test_genuine_report_check_by_check_line_by_line(demo: Packed, demo_bundles: 
     rep = verify_bundle(demo_bundles[1], demo.keys)
     details = {"record.session_id": f"manifest {sid!r}", "record.package_id": f"manifest {pid!r}",
                "device.role": "device", "device.name": cn, "log.head": log[-1]["hash"],
-               "signoffs.complete": f"{attending}/{attending}"}
+               "signoffs.complete": f"{attending}/{attending}",
+               "draw.record": t("office.draw_none")}  # the demo's committee is hand-written: no draw record
     assert _checks(rep) == {i: (True, details.get(i, "")) for i in CHECK_IDS}
     assert all(c.ok is True for c in rep.checks)
     assert rep.ok and rep.failures() == [] and rep.failed_ids() == []
@@ -67,6 +68,7 @@ def test_genuine_report_check_by_check_line_by_line(demo: Packed, demo_bundles: 
         ("结果数据结构", True, sid),
         ("封装签名设备为本会议的会话设备", True, cn),
         ("评审包签发登记（设备证书、正式或演练、是否最新）", True, f"评审包 {pid}：正式，为该会议最新签发，设备证书相符"),
+        (t("office.check_draw"), True, t("office.draw_none")),
         ("人员证书链", True, ""),
         ("承诺书、评分标准与结果签字", True, ""),
         ("操作日志哈希链", True, log[-1]["hash"]),
@@ -195,7 +197,7 @@ def test_a_failure_reason_naming_another_author(altered: Any) -> None:
         rec["failure_reasons"]["A002"]["author_id"] = "R16"
 
     rep = altered(author)
-    assert _failed(rep) == {"texts.signers": "failure_reason:A002 author differs"}
+    assert _failed(rep) == {"texts.authors": "failure_reason:A002 author differs"}  # split from texts.signers
     assert _bad_lines(rep) == {TEXTS_LINE: "failure_reason:A002 author differs"}
 
 
@@ -209,7 +211,8 @@ def test_a_failed_recompute_leaves_the_texts_checks_standing(altered: Any) -> No
 
     rep = altered(bad)
     why = "InvalidOperation: [<class 'decimal.ConversionSyntax'>]"
-    assert _failed(rep) == {"outcome.recompute": why, "outcome.declared": "not recomputed", "outcome.final": "",
+    assert _failed(rep) == {"outcome.recompute": why, "outcome.declared": "not recomputed",
+                            "signoffs.complete": "not recomputed", "outcome.final": "not final",
                             "digest.minutes": f"not recomputed: {why}"}
 
 
@@ -317,8 +320,8 @@ def test_a_voided_round_needs_a_reason_and_a_revote(altered: Any) -> None:
         rec["rounds"][0].update(status="void", void_reason="计票有误")
 
     rep = altered(void)
-    assert _ballots(rep) == {"ballots.void_revoted": "round 1 void without reason or re-vote"}
-    assert _bad_lines(rep)[BALLOTS_LINE] == "round 1 void without reason or re-vote"
+    assert _ballots(rep) == {"ballots.void_revoted": "round 1 void without re-vote"}  # the reason: void_reason
+    assert _bad_lines(rep)[BALLOTS_LINE] == "round 1 void without re-vote"
 
 
 def test_a_voided_round_with_its_revote_passes_and_the_revote_needs_its_casts(altered: Any) -> None:
@@ -357,7 +360,7 @@ def test_a_slip_for_an_applicant_outside_the_round_and_a_repeated_slip_id(altere
     first = _genuine(demo, demo_bundles)["rounds"][1]["slips"][0][1]
     assert first in ("A001", "A002")
     rep = altered(spoil)
-    assert _ballots(rep) == {"ballots.slip_choices": "round 2 foreign slip",
+    assert _ballots(rep) == {"ballots.slip_applicants": "round 2 foreign slip",
                              "ballots.box_fingerprint": "round 2 fingerprint",
                              "ballots.ballot_count": f"round 2 {first}: 15 ballots",
                              "ballots.slip_ids": "round 2 duplicate slip"}
