@@ -84,11 +84,11 @@ async def test_escape_never_quits_the_recorder_login(demo: Packed, size: tuple[i
 
 async def test_escape_on_every_credential_prompt_keeps_the_app(demo: Packed) -> None:
     """The pledge's, the scorer's and the lock-lifter's prompts: Esc goes back, never out of the app."""
-    from zc_review.demo.opening import keys, wait_for
+    from zc_review.demo.opening import choose, keys, wait_for
     from zc_review.service.errors import ServiceError
     from zc_review.tui.app import make_app
     from zc_review.tui.screens.dashboard import DashboardScreen
-    from zc_review.tui.widgets import CredentialPrompt
+    from zc_review.tui.widgets import CredentialPrompt, Pick
 
     room = _room_until(demo, "pledge")
     for _ in range(10):  # lock a reviewer so the lift screen has someone to unlock
@@ -102,6 +102,9 @@ async def test_escape_on_every_credential_prompt_keeps_the_app(demo: Packed) -> 
         await _login(pilot, app, demo)
         for step in (["2", "enter"], ["5"], ["u", "enter"]):
             await keys(pilot, *step)
+            await wait_for(pilot, lambda: isinstance(app.screen, (CredentialPrompt, Pick)), f"prompt after {step}")
+            if isinstance(app.screen, Pick):  # scoring: the reviewer is picked first, then types the credential
+                await choose(pilot, app.screen.options[0][0])
             await wait_for(pilot, lambda: isinstance(app.screen, CredentialPrompt), f"prompt after {step}")
             below = app.screen_stack[:-1]
             await pilot.press("escape")
@@ -258,7 +261,7 @@ async def test_the_palette_offers_the_rooms_commands_in_chinese(demo: Packed, si
     async with app.run_test(size=size) as pilot:
         await _login(pilot, app, demo)
         footer = [k.description for k in app.screen.query(FooterKey)]
-        assert footer[0] == "帮助" and "退出" in footer and "命令" in footer
+        assert footer[0] == "帮助" and "退出" in footer and "命令面板" in footer
         assert all(not ENGLISH_WORD.search(d) for d in footer), footer
         expected = [c.name for c in app.shell_commands(app.screen)]
         await pilot.press("ctrl+p")

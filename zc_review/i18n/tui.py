@@ -214,4 +214,7 @@ MESSAGES: dict[str, str] = {
     "tui.dash_results": "原因 {reasons} / {failed}，签字 {signed} / {total}",
     "tui.dash_round_runoff": "已截止 {rounds} 轮，待加投",
     "tui.dash_exported": "已导出",
+    # -- the person picker's keys (help lists them) -------------------------------------------------------
+    "tui.pick_previous": "上一位",
+    "tui.pick_next": "下一位",
 }

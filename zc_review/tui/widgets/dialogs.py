@@ -203,10 +203,10 @@ class Pick(ModalScreen["str | None"]):
     CSS_PATH = CSS
     DEFAULT_CSS = "Pick #pick-find { margin: 0 0 1 0; } Pick #pick-count { height: auto; }"
     BINDINGS = [Binding("escape", "cancel", t("common.cancel")),
-                Binding("up", "move(-1)", show=False, priority=True),
-                Binding("down", "move(1)", show=False, priority=True),
-                Binding("pageup", "move(-10)", show=False, priority=True),
-                Binding("pagedown", "move(10)", show=False, priority=True)]
+                Binding("up", "move(-1)", t("tui.pick_previous"), show=False, priority=True),
+                Binding("down", "move(1)", t("tui.pick_next"), show=False, priority=True),
+                Binding("pageup", "move(-10)", t("tui.palette_page_up"), show=False, priority=True),
+                Binding("pagedown", "move(10)", t("tui.palette_page_down"), show=False, priority=True)]
 
     def __init__(self, title: str, options: list[tuple[str, str]], *, compact: bool = False,
                  note: str = "") -> None:
