@@ -301,6 +301,8 @@ def test_filing_only_after_the_notice_period(bundles: Bundles, archive_url: str,
     wb = load_workbook(res.folder / "roster.xlsx")
     assert wb.sheetnames == ["花名册", "通过率统计", "投诉处理"]
     assert wb["花名册"].max_row == 2 + 19
+    headings = [c.value for row in wb["投诉处理"].iter_rows() for c in row]
+    assert "状态" in headings and not [h for h in headings if str(h).startswith(("office.", "common."))]
     assert list_sessions(archive_url, today=date(2025, 12, 8))[0].filed
 
 

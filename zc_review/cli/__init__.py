@@ -12,9 +12,8 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Any
 
-from zc_review.cli._argparse import ZhHelpFormatter, chinese_argparse
+from zc_review.cli._argparse import ZhHelpFormatter, chinese_argparse, command_group, subcommand
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 
@@ -24,15 +23,7 @@ def _parser() -> argparse.ArgumentParser:
 
     Build and run it inside ``chinese_argparse()`` (argparse's own texts: usage, titles, errors).
     """
-    def parser(sub: Any, name: str, help_key: str, example_key: str) -> argparse.ArgumentParser:
-        made: argparse.ArgumentParser = sub.add_parser(name, help=t(help_key), description=t(help_key),
-                                                       epilog=t(example_key), formatter_class=ZhHelpFormatter)
-        return made
-
-    def commands(p: argparse.ArgumentParser, dest: str) -> Any:
-        return p.add_subparsers(dest=dest, required=True, title=t("cli.commands_title"), metavar=t("cli.command"),
-                                help=t("cli.command_help"))
-
+    parser, commands = subcommand, command_group
     p = argparse.ArgumentParser(prog="zc-review", description=t("cli.description"), epilog=t("cli.ex_main"),
                                 formatter_class=ZhHelpFormatter)
     p.add_argument("--home", type=Path, metavar=t("cli.mv_dir"), help=t("cli.home"))

@@ -8,7 +8,9 @@ parser is built and run inside it, and argparse is left as it was afterwards (ot
 in the process, such as pytest, are untouched). A text argparse has that is not in ``_ARGPARSE`` is
 never shown to a user of ``zc-review`` (it is a programming error of the parser's definition).
 
-``ZhHelpFormatter`` keeps the line breaks of descriptions and examples (``epilog``).
+``ZhHelpFormatter`` keeps the line breaks of descriptions and examples (``epilog``). ``subcommand()`` and
+``command_group()`` make every command and group of commands the same way (its Chinese help as help and
+description, its example as epilog), wherever the module that adds it lives.
 """
 
 from __future__ import annotations
@@ -105,3 +107,17 @@ class ZhHelpFormatter(argparse.RawDescriptionHelpFormatter):
             if first[end:].strip() and spaces - extra >= 2:  # the help is on this line: pull it back
                 first = first[:end] + " " * (spaces - extra) + first[end + spaces:]
         return first + sep + rest
+
+
+def subcommand(sub: Any, name: str, help_key: str, example_key: str) -> argparse.ArgumentParser:
+    """A command ``name`` under ``sub`` (argparse's ``_SubParsersAction``): the catalogue text ``help_key`` as its
+    help and description, ``example_key`` (``cli.ex_*``: "示例：" and real command lines) as its epilog."""
+    made: argparse.ArgumentParser = sub.add_parser(name, help=t(help_key), description=t(help_key),
+                                                   epilog=t(example_key), formatter_class=ZhHelpFormatter)
+    return made
+
+
+def command_group(p: argparse.ArgumentParser, dest: str) -> Any:
+    """The (required) commands of ``p``, their name stored in ``dest``; titled, named and helped in Chinese."""
+    return p.add_subparsers(dest=dest, required=True, title=t("cli.commands_title"), metavar=t("cli.command"),
+                            help=t("cli.command_help"))

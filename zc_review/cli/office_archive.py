@@ -16,6 +16,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
+from zc_review.cli._argparse import command_group, subcommand
 from zc_review.i18n import t
 from zc_review.service import paths
 
@@ -28,67 +29,72 @@ def _date(text: str) -> date:
 
 
 def _db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", help=t("office.cli_db"))
+    p.add_argument("--db", metavar=t("cli.mv_url"), help=t("office.cli_db"))
 
 
 def add_parsers(office: Any) -> None:
     """Add the archive's subcommands to the ``office`` subparsers (``office`` is argparse's
-    ``_SubParsersAction``)."""
-    db = office.add_parser("db", help=t("office.cli_db_group")).add_subparsers(dest="db_command", required=True)
-    _db(db.add_parser("upgrade", help=t("office.cli_db_upgrade")))
+    ``_SubParsersAction``), each with its Chinese help and example, a Chinese name for every value
+    (``cli.mv_*``, or the column header of the same thing) and a Chinese help on every argument."""
+    day, out, keys = t("cli.mv_date"), t("cli.mv_dir"), t("cli.mv_dir")
+    session, complaint = t("office.col_session"), t("office.col_complaint_no")
+    db = command_group(subcommand(office, "db", "office.cli_db_group", "cli.ex_db"), "db_command")
+    _db(subcommand(db, "upgrade", "office.cli_db_upgrade", "cli.ex_db_upgrade"))
 
-    ss = office.add_parser("sessions", help=t("office.cli_sessions"))
+    ss = subcommand(office, "sessions", "office.cli_sessions", "cli.ex_sessions")
     _db(ss)
-    ss.add_argument("--as-of", type=_date, help=t("office.cli_as_of"))
+    ss.add_argument("--as-of", type=_date, metavar=day, help=t("office.cli_as_of"))
 
-    ap = office.add_parser("applicant", help=t("office.cli_applicant"))
-    ap.add_argument("query", help=t("office.cli_query"))
+    ap = subcommand(office, "applicant", "office.cli_applicant", "cli.ex_applicant")
+    ap.add_argument("query", metavar=t("cli.mv_query"), help=t("office.cli_query"))
     _db(ap)
 
-    nt = office.add_parser("notice", help=t("office.cli_notice"))
-    nt.add_argument("session", help=t("office.cli_session"))
-    nt.add_argument("--out", type=Path, required=True, help=t("office.cli_out"))
-    nt.add_argument("--start", type=_date, help=t("office.cli_start"))
-    nt.add_argument("--days", type=int, help=t("office.cli_days"))
-    nt.add_argument("--as-of", type=_date, help=t("office.cli_as_of"))
+    nt = subcommand(office, "notice", "office.cli_notice", "cli.ex_notice")
+    nt.add_argument("session", metavar=session, help=t("office.cli_session"))
+    nt.add_argument("--out", type=Path, required=True, metavar=out, help=t("office.cli_out"))
+    nt.add_argument("--start", type=_date, metavar=day, help=t("office.cli_start"))
+    nt.add_argument("--days", type=int, metavar=t("cli.mv_days"), help=t("office.cli_days"))
+    nt.add_argument("--as-of", type=_date, metavar=day, help=t("office.cli_as_of"))
     _db(nt)
 
-    cp = office.add_parser("complaint", help=t("office.cli_complaint")).add_subparsers(dest="complaint_command",
-                                                                                       required=True)
-    ca = cp.add_parser("add", help=t("office.cli_complaint_add"))
-    ca.add_argument("session", help=t("office.cli_session"))
-    ca.add_argument("applicant", help=t("office.cli_applicant_id"))
-    ca.add_argument("--summary", required=True, help=t("office.cli_summary"))
-    ca.add_argument("--kind", choices=("complaint", "reexamination"), default="complaint", help=t("office.cli_kind"))
-    ca.add_argument("--received", type=_date, help=t("office.cli_received"))
-    ca.add_argument("--handler", default="", help=t("office.cli_handler"))
+    cp = command_group(subcommand(office, "complaint", "office.cli_complaint", "cli.ex_complaint"),
+                       "complaint_command")
+    ca = subcommand(cp, "add", "office.cli_complaint_add", "cli.ex_complaint_add")
+    ca.add_argument("session", metavar=session, help=t("office.cli_session"))
+    ca.add_argument("applicant", metavar=t("office.col_applicant"), help=t("office.cli_applicant_id"))
+    ca.add_argument("--summary", required=True, metavar=t("cli.mv_text"), help=t("office.cli_summary"))
+    ca.add_argument("--kind", choices=("complaint", "reexamination"), default="complaint",
+                    metavar=t("office.col_kind"), help=t("office.cli_kind"))
+    ca.add_argument("--received", type=_date, metavar=day, help=t("office.cli_received"))
+    ca.add_argument("--handler", default="", metavar=t("common.col_name"), help=t("office.cli_handler"))
     _db(ca)
-    cu = cp.add_parser("update", help=t("office.cli_complaint_update"))
-    cu.add_argument("id", type=int)
-    cu.add_argument("--status", choices=("received", "investigating"), help=t("office.cli_status"))
-    cu.add_argument("--handler", help=t("office.cli_handler"))
+    cu = subcommand(cp, "update", "office.cli_complaint_update", "cli.ex_complaint_update")
+    cu.add_argument("id", type=int, metavar=complaint, help=t("cli.complaint_id"))
+    cu.add_argument("--status", choices=("received", "investigating"), metavar=t("common.col_status"),
+                    help=t("office.cli_status"))
+    cu.add_argument("--handler", metavar=t("common.col_name"), help=t("office.cli_handler"))
     _db(cu)
-    cc = cp.add_parser("conclude", help=t("office.cli_complaint_conclude"))
-    cc.add_argument("id", type=int)
-    cc.add_argument("--finding", required=True, help=t("office.cli_finding"))
-    cc.add_argument("--on", type=_date, help=t("office.cli_finding_on"))
-    cc.add_argument("--keys", type=Path, help=t("office.cli_keys"))
+    cc = subcommand(cp, "conclude", "office.cli_complaint_conclude", "cli.ex_complaint_conclude")
+    cc.add_argument("id", type=int, metavar=complaint, help=t("cli.complaint_id"))
+    cc.add_argument("--finding", required=True, metavar=t("office.col_finding"), help=t("office.cli_finding"))
+    cc.add_argument("--on", type=_date, metavar=day, help=t("office.cli_finding_on"))
+    cc.add_argument("--keys", type=Path, metavar=keys, help=t("office.cli_keys"))
     _db(cc)
-    cl = cp.add_parser("list", help=t("office.cli_complaint_list"))
-    cl.add_argument("session", nargs="?", help=t("office.cli_session"))
-    cl.add_argument("--keys", type=Path, help=t("office.cli_keys"))
+    cl = subcommand(cp, "list", "office.cli_complaint_list", "cli.ex_complaint_list")
+    cl.add_argument("session", nargs="?", metavar=session, help=t("cli.complaint_list_session"))
+    cl.add_argument("--keys", type=Path, metavar=keys, help=t("office.cli_keys"))
     _db(cl)
-    ce = cp.add_parser("evidence", help=t("office.cli_complaint_evidence"))
-    ce.add_argument("id", type=int)
-    ce.add_argument("--out", type=Path, required=True, help=t("office.cli_out"))
-    ce.add_argument("--keys", type=Path, help=t("office.cli_keys"))
+    ce = subcommand(cp, "evidence", "office.cli_complaint_evidence", "cli.ex_complaint_evidence")
+    ce.add_argument("id", type=int, metavar=complaint, help=t("cli.complaint_id"))
+    ce.add_argument("--out", type=Path, required=True, metavar=out, help=t("office.cli_out"))
+    ce.add_argument("--keys", type=Path, metavar=keys, help=t("office.cli_keys"))
     _db(ce)
 
-    fl = office.add_parser("filing", help=t("office.cli_filing"))
-    fl.add_argument("session", help=t("office.cli_session"))
-    fl.add_argument("--out", type=Path, required=True, help=t("office.cli_out"))
-    fl.add_argument("--keys", type=Path, help=t("office.cli_keys"))
-    fl.add_argument("--as-of", type=_date, help=t("office.cli_as_of"))
+    fl = subcommand(office, "filing", "office.cli_filing", "cli.ex_filing")
+    fl.add_argument("session", metavar=session, help=t("office.cli_session"))
+    fl.add_argument("--out", type=Path, required=True, metavar=out, help=t("office.cli_out"))
+    fl.add_argument("--keys", type=Path, metavar=keys, help=t("office.cli_keys"))
+    fl.add_argument("--as-of", type=_date, metavar=day, help=t("office.cli_as_of"))
     _db(fl)
 
 
@@ -224,7 +230,7 @@ def complaint(args: argparse.Namespace) -> None:
 def add_demo_arguments(dm: argparse.ArgumentParser) -> None:
     """``demo --as-of DATE``: the office's clock for the weeks after the session (default: the day after the
     notice period, so the demo can file)."""
-    dm.add_argument("--as-of", type=_date, help=t("office.cli_demo_as_of"))
+    dm.add_argument("--as-of", type=_date, metavar=t("cli.mv_date"), help=t("office.cli_demo_as_of"))
 
 
 def demo_office(url: str, session_id: str, keys: Path, out: Path, scheduled: str, as_of: date | None) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from zc_review.cli._argparse import command_group, subcommand
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 
@@ -33,46 +34,49 @@ _KIND_KEYS = {"reappoint_call": "pool.kind_reappoint", "call": "pool.kind_call"}
 
 
 def add_parsers(office: Any) -> None:
-    """Add ``draw``, ``credit`` and ``plan`` to the ``office`` sub-command parsers."""
-    dr = office.add_parser("draw", help=t("pool.cli_draw"))
-    dr.add_argument("--pool", type=Path, help=t("pool.cli_pool"))
-    dr.add_argument("--session", type=Path, help=t("pool.cli_session"))
-    dr.add_argument("--seed", help=t("pool.cli_seed"))
-    dr.add_argument("--seed-again", help=t("pool.cli_seed_again"))
-    dr.add_argument("--out", type=Path, help=t("pool.cli_out"))
-    dr.add_argument("--calls", type=Path, help=t("pool.cli_calls"))
-    dr.add_argument("--previous", type=Path, action="append", default=[], help=t("pool.cli_previous"))
-    dr.add_argument("--credit", type=Path, help=t("pool.cli_credit"))
-    dr.add_argument("--keys", type=Path, help=t("cli.keys"))
-    dr.add_argument("--verify", type=Path, metavar="RECORD", help=t("pool.cli_verify"))
-    cr = office.add_parser("credit", help=t("pool.cli_credit_cmd")).add_subparsers(dest="credit_command",
-                                                                                   required=True)
-    ca = cr.add_parser("add", help=t("pool.cli_credit_add"))
-    ca.add_argument("--kind", required=True, choices=("expert", "applicant", "staff"), help=t("pool.cli_kind"))
-    ca.add_argument("--name", required=True, help=t("common.col_name"))
-    ca.add_argument("--employer", default="", help=t("pool.cli_employer"))
-    ca.add_argument("--person-id", default="", help=t("pool.cli_person_id"))
-    ca.add_argument("--reason", required=True, help=t("pool.cli_reason"))
-    ca.add_argument("--source", required=True, help=t("pool.cli_source"))
-    ca.add_argument("--start", required=True, help=t("pool.cli_start"))
+    """Add ``draw``, ``credit`` and ``plan`` to the ``office`` sub-command parsers, each with its Chinese help and
+    example, a Chinese name for every value (``cli.mv_*``) and a Chinese help on every argument."""
+    d, f, rec = t("cli.mv_dir"), t("cli.mv_file"), t("cli.mv_draw_record")
+    dr = subcommand(office, "draw", "pool.cli_draw", "cli.ex_draw")
+    dr.add_argument("--pool", type=Path, metavar=d, help=t("pool.cli_pool"))
+    dr.add_argument("--session", type=Path, metavar=f, help=t("pool.cli_session"))
+    dr.add_argument("--seed", metavar=t("cli.mv_seed"), help=t("pool.cli_seed"))
+    dr.add_argument("--seed-again", metavar=t("cli.mv_seed"), help=t("pool.cli_seed_again"))
+    dr.add_argument("--out", type=Path, metavar=d, help=t("pool.cli_out"))
+    dr.add_argument("--calls", type=Path, metavar=f, help=t("pool.cli_calls"))
+    dr.add_argument("--previous", type=Path, action="append", default=[], metavar=rec, help=t("pool.cli_previous"))
+    dr.add_argument("--credit", type=Path, metavar=f, help=t("pool.cli_credit"))
+    dr.add_argument("--keys", type=Path, metavar=d, help=t("cli.keys"))
+    dr.add_argument("--verify", type=Path, metavar=rec, help=t("pool.cli_verify"))
+    cr = command_group(subcommand(office, "credit", "pool.cli_credit_cmd", "cli.ex_credit"), "credit_command")
+    ca = subcommand(cr, "add", "pool.cli_credit_add", "cli.ex_credit_add")
+    ca.add_argument("--kind", required=True, choices=("expert", "applicant", "staff"),
+                    metavar=t("pool.credit_col_kind"), help=t("pool.cli_kind"))
+    ca.add_argument("--name", required=True, metavar=t("common.col_name"), help=t("cli.credit_name"))
+    ca.add_argument("--employer", default="", metavar=t("cli.mv_employer"), help=t("pool.cli_employer"))
+    ca.add_argument("--person-id", default="", metavar=t("cli.mv_person_id"), help=t("pool.cli_person_id"))
+    ca.add_argument("--reason", required=True, metavar=t("pool.credit_col_reason"), help=t("pool.cli_reason"))
+    ca.add_argument("--source", required=True, metavar=t("common.col_source"), help=t("pool.cli_source"))
+    ca.add_argument("--start", required=True, metavar=t("cli.mv_date"), help=t("pool.cli_start"))
     ca.add_argument("--fraud", action="store_true", help=t("pool.cli_fraud"))
-    for sub in (ca, cr.add_parser("list", help=t("pool.cli_credit_list")),
-                ex := cr.add_parser("export", help=t("pool.cli_credit_export"))):
-        sub.add_argument("--credit", type=Path, help=t("pool.cli_credit"))
-    ex.add_argument("--out", type=Path, required=True, help=t("pool.cli_export_out"))
-    pl = office.add_parser("plan", help=t("pool.cli_plan"))
-    pl.add_argument("--session", type=Path, required=True, help=t("pool.cli_session"))
-    pl.add_argument("--draw-record", type=Path, required=True, help=t("pool.cli_pack_draw_record"))
-    pl.add_argument("--out", type=Path, required=True, help=t("pool.cli_plan_out"))
-    pl.add_argument("--keys", type=Path, help=t("cli.keys"))
+    for sub in (ca, subcommand(cr, "list", "pool.cli_credit_list", "cli.ex_credit_list"),
+                ex := subcommand(cr, "export", "pool.cli_credit_export", "cli.ex_credit_export")):
+        sub.add_argument("--credit", type=Path, metavar=f, help=t("pool.cli_credit"))
+    ex.add_argument("--out", type=Path, required=True, metavar=f, help=t("pool.cli_export_out"))
+    pl = subcommand(office, "plan", "pool.cli_plan", "cli.ex_plan")
+    pl.add_argument("--session", type=Path, required=True, metavar=f, help=t("pool.cli_session"))
+    pl.add_argument("--draw-record", type=Path, required=True, metavar=rec, help=t("pool.cli_pack_draw_record"))
+    pl.add_argument("--out", type=Path, required=True, metavar=f, help=t("pool.cli_plan_out"))
+    pl.add_argument("--keys", type=Path, metavar=d, help=t("cli.keys"))
 
 
 def extend_pack(pk: argparse.ArgumentParser) -> None:
-    """The before-the-room options of ``office pack``."""
-    pk.add_argument("--draw-record", type=Path, help=t("pool.cli_pack_draw_record"))
-    pk.add_argument("--conflicts-decisions", type=Path, help=t("pool.cli_conflicts_decisions"))
-    pk.add_argument("--decided-by", default="", help=t("pool.cli_decided_by"))
-    pk.add_argument("--credit", type=Path, help=t("pool.cli_credit"))
+    """The before-the-room options of ``office pack`` (Chinese value names and helps, as the others)."""
+    pk.add_argument("--draw-record", type=Path, metavar=t("cli.mv_draw_record"), help=t("pool.cli_pack_draw_record"))
+    pk.add_argument("--conflicts-decisions", type=Path, metavar=t("cli.mv_file"),
+                    help=t("pool.cli_conflicts_decisions"))
+    pk.add_argument("--decided-by", default="", metavar=t("common.col_name"), help=t("pool.cli_decided_by"))
+    pk.add_argument("--credit", type=Path, metavar=t("cli.mv_file"), help=t("pool.cli_credit"))
 
 
 def pack_options(args: argparse.Namespace) -> dict[str, Any]:

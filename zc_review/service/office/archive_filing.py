@@ -129,7 +129,7 @@ def write_filing(url: str, session_id: str, out_dir: Path, keys_dir: Path, *, to
                     tuple((g, lv, str(a), str(p), rate) for g, lv, a, p, rate in pass_rates(row, results)))
     cases = Section(t("office.complaints_section"),
                     tuple(t(k) for k in ("office.col_complaint_no", "office.col_applicant", "office.col_kind",
-                                         "office.col_received", "office.col_status", "office.col_handler",
+                                         "office.col_received", "common.col_status", "office.col_handler",
                                          "office.col_finding", "office.col_signed")),
                     tuple((str(c.id), c.applicant, c.kind, c.received_on.isoformat(), c.status, c.handler,
                            c.finding or "—", t("office.signed_yes") if c.signed else
