@@ -6,7 +6,9 @@ Usage::
     python tools/verify_bundle_standalone.py --keys OFFICE_KEYS_DIR BUNDLE [--declared-out FILE] [--json]
 
 OFFICE_KEYS_DIR holds the office root certificate, its age identity and its register of issued packages
-(``issued-packages.json``; without it the bundle is refused by ``register.present``). Exit status: 0 when
+(``issued-packages.json``; without it the bundle is refused by ``register.present``) and, when the committee
+was drawn, the signed draw record filed at pack (``draw-records/<package id>.json``, check ``draw.record``;
+none: the check passes). Exit status: 0 when
 the bundle is accepted, 1 when it is refused (the failed checks are named), 2 when the command cannot run
 (no such file, no office identity, a register that exists but cannot be read). It prints one line per
 check, then the verdict and whether the bundle is a rehearsal.
@@ -940,6 +942,46 @@ def open_register(data: bytes, root: x509.Certificate) -> list[dict[str, Any]]:
     return list(doc["entries"])
 
 
+DRAW_RECORDS = "draw-records"  # FORMATS "Draw record": filed at pack as <keys>/draw-records/<package id>.json
+DRAW_ROLES = {"staff": "draw_staff", "supervisor": "draw_supervisor"}  # FORMATS "Draw record", step 5: the OU
+
+
+def verify_draw_record(data: bytes, root: x509.Certificate) -> dict[str, Any]:
+    """The draw record's body once its signatures are checked: FORMATS "Draw record", steps 1–5.
+
+    ``format`` and ``version`` are dropped (not signed); ``office_root_sha256`` is the root's fingerprint;
+    the root signs the canonical JSON of the rest without ``office_signature``; one signature per
+    ``body.signers`` entry (at least one), each by that signer's certificate — issued directly by the root,
+    valid (with the root) at ``body.drawn_at``, OU ``draw_staff``/``draw_supervisor`` as its role says, UID its
+    id — over ``canonical_json(body)``. Raises Refused.
+    """
+    try:
+        rest = {k: v for k, v in json.loads(data.decode("utf-8")).items() if k not in ("format", "version")}
+        office = base64.b64decode(rest.pop("office_signature"), validate=True)
+        body = rest["body"]
+        sigs = [base64.b64decode(s, validate=True) for s in rest["signatures"]]
+        signers = body["signers"]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise Refused(f"draw record: malformed ({type(exc).__name__})") from None
+    if rest.get("office_root_sha256") != cert_sha256(root):
+        raise Refused("draw record: another office root")
+    if not ecdsa_ok(root, canonical_json(rest), office):
+        raise Refused("draw record: office signature invalid")
+    if len(sigs) != len(signers) or not signers:
+        raise Refused("draw record: signatures do not match signers")
+    signed = canonical_json(body)
+    at = dt.datetime.fromisoformat(str(body["drawn_at"]))
+    for entry, sig in zip(signers, sigs, strict=True):
+        cert = x509.load_pem_x509_certificate(str(entry["cert_pem"]).encode("ascii"))
+        check_chain(cert, root, at)
+        if subject(cert, NameOID.ORGANIZATIONAL_UNIT_NAME) != DRAW_ROLES.get(str(entry["role"])) \
+                or subject(cert, NameOID.USER_ID) != entry["id"]:
+            raise Refused("draw record: signer certificate does not match")
+        if not ecdsa_ok(cert, signed, sig):
+            raise Refused(f"draw record: signature of {entry['id']} invalid")
+    return dict(body)
+
+
 # ======================================================================================================
 # The checks (ids as office verify's; FORMATS "An auditor's verifier")
 # ======================================================================================================
@@ -948,9 +990,11 @@ class Verifier:
     """Runs the checks in order over one bundle; ``results`` is [(id, ok, detail)]."""
 
     def __init__(self, data: bytes, root: x509.Certificate, identity: X25519PrivateKey,
-                 register: bytes | None = None) -> None:
-        """``register``: the bytes of the office's ``issued-packages.json``, None when there is none."""
+                 register: bytes | None = None, draw_records: Path | None = None) -> None:
+        """``register``: the bytes of the office's ``issued-packages.json``, None when there is none;
+        ``draw_records``: the office's ``draw-records`` folder (None: no draw record is looked for)."""
         self.data, self.root, self.identity, self.register_data = data, root, identity, register
+        self.draw_records = draw_records
         self.register: list[dict[str, Any]] | None = None
         self.results: list[tuple[str, bool, str]] = []
         self.declared: dict[str, Any] | None = None
@@ -1058,6 +1102,7 @@ class Verifier:
         c("register.official", lambda: self.register_field(
             "rehearsal", defn.rehearsal, "the package was issued as another kind (official / rehearsal)"))
         c("register.latest", lambda: self.register_field("superseded_by", None, "the package was superseded"))
+        c("draw.record", self.draw_record)
         c("certs.chain", self.certs_chain)
         c("certs.holder", self.certs_holder)
         c("statements.signatures", lambda: self.signatures(rec["signatures"], lambda s: f"{s['kind']}:{s['person_id']}"))
@@ -1124,6 +1169,23 @@ class Verifier:
         if entry is None:
             return "not checked (no usable register, or the package is not registered for this session)"
         return None if entry[key] == want else f"{problem}: register {entry[key]!r}, bundle {want!r}"
+
+    def draw_record(self) -> str | None:
+        """FORMATS "Draw record", "Checking a bundle against it": no file passes; else signed (steps 1–5), of
+        this session, with the definition's reviewers in their committee roles."""
+        path = None if self.draw_records is None else self.draw_records / f"{self.package_id}.json"
+        if path is None or not path.is_file():
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return f"draw record {path}: cannot be read ({exc})"
+        body = verify_draw_record(data, self.root)
+        drawn = sorted((str(m["expert"]), str(m["committee_role"])) for m in body["members"])
+        given = sorted((r["id"], r["committee_role"]) for r in self.defn.d["reviewers"])
+        if body["session_id"] != self.defn.session_id or drawn != given:
+            return f"draw record {path}: another session or other members / committee roles"
+        return None
 
     def certs_chain(self) -> str | None:
         bad = []
@@ -1412,7 +1474,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"cannot run: {exc}", file=sys.stderr)
         return 2
-    v = Verifier(data, root, identity, register)
+    v = Verifier(data, root, identity, register, args.keys / DRAW_RECORDS)
     v.run()
     if args.declared_out and v.declared is not None:
         args.declared_out.write_text(json.dumps(v.declared, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

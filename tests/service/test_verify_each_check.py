@@ -36,7 +36,8 @@ a detail saying they could not be checked:
 ``bundle.size`` is refused before the file is read (a sparse file one byte over 1 GiB); the standalone
 verifier reads the whole file first, so it is not run on that case (1 GiB read, for a comparison of
 ``len`` with a constant). ``draw.record`` reads the draw record the office filed at pack beside its register
-(issue 11), which the auditor's verifier, given only the bundle, does not have: not run through it either.
+(issue 11, ``<keys>/draw-records/<package id>.json``); the auditor's verifier reads the same file from the keys
+folder it is given (docs/FORMATS.md "Draw record") and must agree.
 """
 
 from __future__ import annotations
@@ -594,23 +595,32 @@ def _no_register(b: Base, out: Path) -> Made:
     return build(b, out, keys=keys)
 
 
-def _draw_record_of_other_roles(b: Base, out: Path) -> Made:
-    """A draw record filed for the demo package, signed by the office root, the staff and the supervisor, in
-    which the chair is a plain member: not the bundle's committee."""
+def _draw_record(b: Base, out: Path, chair_as_member: bool = False,
+                 edit: Callable[[bytes], bytes] | None = None) -> Made:
+    """A draw record filed for the demo package, signed by the office root, the staff and the supervisor, with
+    the bundle's reviewers in their roles (``chair_as_member``: the chair a plain member instead); ``edit``
+    changes the file's bytes after signing."""
     from zc_review.seal.drawsign import issue_signers, sign_record
     from zc_review.service.office.register_checks import DRAW_RECORDS
 
     keys = _keys_copy(b, out)
     now = datetime.now(UTC)
     members = [{"expert": r["id"], "committee_role": r["committee_role"]} for r in b.record["session"]["reviewers"]]
-    members[0]["committee_role"] = "member"
+    if chair_as_member:
+        members[0]["committee_role"] = "member"
     body: dict[str, Any] = {"algorithm": "zc-review-draw-v1", "session_id": _sid(b), "seed": "2025112036",
                             "drawn_at": now.isoformat(), "members": members}
     body["signers"], private = issue_signers(b.office, [("staff", "S02", "范家豪"), ("supervisor", "S01", "孟嘉怡")], now)
     record = {"format": "zc-review draw record", "version": 1} | sign_record(body, private, b.office)
+    data = json.dumps(record, ensure_ascii=False).encode("utf-8")
     (keys / DRAW_RECORDS).mkdir()
-    (keys / DRAW_RECORDS / f"{b.demo.package_id}.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    (keys / DRAW_RECORDS / f"{b.demo.package_id}.json").write_bytes(edit(data) if edit else data)
     return build(b, out, keys=keys)
+
+
+def _draw_record_of_other_roles(b: Base, out: Path) -> Made:
+    """A signed draw record in which the chair is a plain member: not the bundle's committee."""
+    return _draw_record(b, out, chair_as_member=True)
 
 
 def _rehearsal_id(b: Base, out: Path) -> Made:
@@ -668,7 +678,7 @@ CASES: dict[str, Case] = {
     "register.official": Case(_with_register(lambda e: e.update(rehearsal=True)),
                               lambda b: _t("office.kind_rehearsal")),
     "register.latest": Case(_with_register(lambda e: e.update(superseded_by="f" * 32)), lambda b: "f" * 32),
-    "draw.record": Case(_draw_record_of_other_roles, lambda b: "不一致", standalone=False),
+    "draw.record": Case(_draw_record_of_other_roles, lambda b: "不一致"),
     "certs.chain": Case(_rec(lambda r: r["certificates"].update({ABSENT: _self_signed_copy(r["certificates"][ABSENT])})),
                         lambda b: ABSENT),
     "certs.holder": Case(_full(lambda b, r, _log: _holder_of_another(b, r)), lambda b: ABSENT),
@@ -751,7 +761,7 @@ def test_the_base_passes_every_check(base: Base, tmp_path: Path) -> None:
 def _standalone_failed(made: Made) -> list[str]:
     v = _standalone()
     root, identity, register = v.load_keys(made.keys, None)
-    verifier = v.Verifier(made.bundle.read_bytes(), root, identity, register)
+    verifier = v.Verifier(made.bundle.read_bytes(), root, identity, register, made.keys / v.DRAW_RECORDS)
     verifier.run()
     return list(verifier.failed())
 
@@ -778,3 +788,24 @@ def test_breaking_one_rule_fails_exactly_its_check(base: Base, tmp_path: Path, c
     assert not rep.ok
     if case.standalone:
         assert _standalone_failed(made) == rep.failed_ids()
+
+
+def _one_byte_edited(data: bytes) -> bytes:
+    """The seed's last digit changed (``2025112036`` → ``2025112037``): still JSON, one byte different."""
+    assert data.count(b'"2025112036"') == 1
+    return data.replace(b'"2025112036"', b'"2025112037"')
+
+
+@pytest.mark.parametrize("edit", [None, _one_byte_edited], ids=["genuine", "one_byte_edited"])
+def test_draw_record_verdict_agrees(base: Base, tmp_path: Path, edit: Callable[[bytes], bytes] | None) -> None:
+    """A genuine draw record of the bundle's committee passes ``draw.record`` in both verifiers; the same file
+    with one byte changed after signing fails it in both (the signatures no longer verify), and only it."""
+    from zc_review.service.office import verify_bundle
+
+    made = _draw_record(base, tmp_path, edit=edit)
+    rep = verify_bundle(made.bundle, made.keys)
+    want = [] if edit is None else ["draw.record"]
+    assert rep.failed_ids() == want, rep.failures()
+    draw = next(c for c in rep.checks if c.id == "draw.record")
+    assert ("随机种子 2025112036" if edit is None else "已被改动或签名无效") in draw.detail, draw.detail
+    assert _standalone_failed(made) == want
