@@ -28,6 +28,10 @@ from tests.tooling import (  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Every catalogue lookup is strict in the tests: a missing key or a parameter that does not fit its text raises
+# (zc_review/i18n; at run time the room shows the key instead of stopping). Subprocesses inherit it.
+os.environ.setdefault("ZC_REVIEW_I18N_STRICT", "1")
+
 
 # data/demo-education: each applicant's material score M (the mean of its reviewers' sheet totals, every sheet
 # submitted once, mean aggregation) and composite C = M rounded half-up to 2 places (no defence), worked by hand

@@ -152,6 +152,11 @@ async def test_close_with_voters_missing_then_force_close(room_at: Any, demo: An
         assert app.screen.message == t("voters_missing", count=13)
         assert room.ballot.open_round() is not None
         await key(pilot, "enter")
+        for _ in range(600):  # a loaded machine: the notice is gone before F is pressed (until() fails on a notice)
+            if on_top(app, BallotScreen):
+                break
+            await pilot.pause(0.05)
+        assert on_top(app, BallotScreen)
         await key(pilot, "f")
         await until(pilot, lambda: on_top(app, Confirm), "force question")
         assert "13" in all_text(app) and "不同意" in all_text(app)
