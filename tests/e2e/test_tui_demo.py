@@ -1,23 +1,74 @@
-"""The whole demo session played through the real screens (Pilot), from unlock to export, as `make demo` does."""
+"""The whole demo session played through the real screens (Pilot), from unlock to export, as `make demo` does.
+
+This is the suite's one replay of the demo script through the screens (issue 9: no script played twice). It
+carries the assertions of the two partial replays it replaced: every applicant scored when the poll opens,
+the results final, every sign-off and failure reason there, the minutes signed by both, an export to a folder
+that cannot be written refused on screen (no "safe to remove"), then the real export, and the office import.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from tests.conftest import ROOT, Packed
+from tests.conftest import ROOT, Packed, index_of
+
+
+async def _failed_export_then_retry_possible(pilot: Any, app: Any, tmp_path: Path) -> None:
+    """A target that cannot be written shows the error and no safe-to-remove message."""
+    from textual.widgets import Input, Static
+
+    from zc_review.demo.closing import confirm, key, on_top, to_dashboard, until
+    from zc_review.i18n import t
+    from zc_review.tui.screens.export import ExportScreen
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    await to_dashboard(pilot)
+    await key(pilot, "0")
+    await until(pilot, lambda: on_top(app, ExportScreen), "export screen")
+    screen = app.screen
+    field = screen.query_one("#export-dir", Input)
+    assert field.value == str(app.out_dir)
+    field.value = str(blocker / "sub")
+    await key(pilot, "enter")
+    await confirm(pilot)  # export asks first
+    await until(pilot, lambda: screen.query_one("#export-status").has_class("error"), "export error")
+    status = str(screen.query_one("#export-status", Static).render())
+    assert "导出失败" in status and t("closing.export_safe") not in status
+    assert screen.exported is None
+    await to_dashboard(pilot)
 
 
 async def test_full_session_through_the_screens(demo: Packed, tmp_path: Path) -> None:
-    from zc_review.demo.autopilot import play_in_tui
+    from zc_review.demo import closing as autopilot_closing
+    from zc_review.demo.autopilot import play_actions, unlock_and_login
     from zc_review.domain.outcome import declared_numbers
     from zc_review.service.office import import_bundle, trust_add
+    from zc_review.tui.app import make_app
 
-    home = tmp_path / "laptop"
+    home, out = tmp_path / "laptop", tmp_path / "usb"
     trust_add(demo.keys / "root-cert.pem", home)
-    service, exported = await play_in_tui(demo.package, home, tmp_path / "usb", demo.script, demo.secrets)
+    actions = demo.script["actions"]
+    poll, export = index_of(demo, "open_poll"), index_of(demo, "export")
+    app = make_app(package_path=demo.package, home=home, out_dir=out)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_and_login(pilot, app, demo.secrets)
+        await play_actions(pilot, app, actions[:poll], demo.secrets)
+        service = app.room
+        assert all(service.scoring.scoring_complete(a.id) for a in service.defn.applicants)
+        await play_actions(pilot, app, actions[poll:export], demo.secrets)
+        assert service.closing.results_final() and service.closing.minutes_stage() == "presiding"
+        assert not service.closing.sign_offs_missing()
+        assert set(service.closing.failure_reasons()) == set(service.outcome().failed())
+        await _failed_export_then_retry_possible(pilot, app, tmp_path)
+        await play_actions(pilot, app, actions[export:], demo.secrets)
+        assert await autopilot_closing.play(pilot, app, {"action": "attendance"}, demo.secrets) is False
+        exported = service.closing.last_export()
     expected = json.loads((ROOT / "data/demo/expected-results.json").read_text("utf-8"))
     assert declared_numbers(service.defn, service.outcome()) == expected
-    assert exported is not None and exported[0].exists()
+    assert exported is not None and exported[0] == out / f"{service.defn.session_id}-result.zcb"
+    assert exported[0].is_file()
     result = import_bundle(exported[0], demo.keys, f"sqlite:///{tmp_path / 'archive.db'}")
     assert result.created and result.report.ok and result.passed == 19

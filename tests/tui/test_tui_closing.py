@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import gc
-from pathlib import Path
 from typing import Any
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
-from zc_review.demo.closing import burst, confirm, key, login, on_top, play, to_dashboard, until
+from zc_review.demo.closing import burst, key, login, on_top, play, to_dashboard, until
 from zc_review.domain.model import StaffRole
 from zc_review.i18n import t
 from zc_review.tui.app import make_app
 from zc_review.tui.screens.ballot import BallotScreen, VotedNotice, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
-from zc_review.tui.screens.export import ExportScreen
 from zc_review.tui.screens.results import ResultsScreen
 from zc_review.tui.widgets import Confirm, Notice, Pick
 
@@ -192,44 +190,3 @@ async def test_results_counts_match_tally(room_at: Any, demo: Any) -> None:
         assert "通过名额" in text and "待加投" in text and "并列" in text
         await key(pilot, "b")
         await until(pilot, lambda: on_top(app, BallotScreen), "ballot from results")
-
-
-async def test_autopilot_runs_the_closing_to_export(room_at: Any, demo: Any, tmp_path: Path) -> None:
-    room, runner = room_at("open_poll")
-    out = tmp_path / "usb-tui"
-    app = make_app(room, out_dir=out)
-    start_at = action(demo, "open_poll")[0]
-    actions = demo.script["actions"][start_at:]
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, app, demo.secrets)
-        for act in actions:
-            if act["action"] == "export":
-                await _failed_export_then_retry_possible(pilot, app, tmp_path)
-            assert await play(pilot, app, act, demo.secrets), act["action"]
-            assert isinstance(app.screen, DashboardScreen)
-        assert room.closing.results_final() and room.closing.minutes_stage() == "presiding"
-        bundle = out / f"{room.defn.session_id}-result.zcb"
-        assert bundle.is_file()
-        assert not room.closing.sign_offs_missing()
-        assert set(room.closing.failure_reasons()) == set(room.outcome().failed())
-    assert await play(pilot, app, {"action": "attendance"}, demo.secrets) is False
-
-
-async def _failed_export_then_retry_possible(pilot: Any, app: Any, tmp_path: Path) -> None:
-    """A target that cannot be written shows the error and no safe-to-remove message."""
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    await to_dashboard(pilot)
-    await key(pilot, "0")
-    await until(pilot, lambda: on_top(app, ExportScreen), "export screen")
-    screen = app.screen
-    field = screen.query_one("#export-dir", Input)
-    assert field.value == str(app.out_dir)
-    field.value = str(blocker / "sub")
-    await key(pilot, "enter")
-    await confirm(pilot)  # export asks first
-    await until(pilot, lambda: screen.query_one("#export-status").has_class("error"), "export error")
-    assert "导出失败" in str(screen.query_one("#export-status", Static).render())
-    assert t("closing.export_safe") not in all_text(app)
-    assert screen.exported is None
-    await to_dashboard(pilot)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Packed, index_of, new_room
+from tests.conftest import Packed, new_room
 from zc_review.domain.model import StaffRole
 
 SIZE = (120, 40)
@@ -311,12 +311,6 @@ async def test_autopilot_opening_some_scores_and_opinions(demo: Packed) -> None:
 
 
 @pytest.mark.slow
-async def test_autopilot_whole_opening_and_scoring(demo: Packed) -> None:
-    """Every action before the poll opens (424 in the demo), as the demo plays them."""
-    room = await _autopilot(demo, demo.script["actions"][:index_of(demo, "open_poll")])
-    assert all(room.scoring.scoring_complete(a.id) for a in room.defn.applicants)
-
-
 # -- unlock: a package of the old format -------------------------------------------------------------
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 async def test_unlock_screen_says_an_old_package_must_be_packed_again(demo: Packed, tmp_path: Any,
