@@ -27,8 +27,10 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m zc_review demo data/demo --out reports/demo $(ARGS)
 
+# The suite on every core (pytest-xdist, -n auto: 2 workers on a 2-core machine); each worker has its own
+# temporary home, office keys and throw-away PostgreSQL server, tmux sessions are named by process.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_bench
