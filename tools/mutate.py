@@ -149,7 +149,7 @@ def prepare(target: str) -> Path:
     pytest options and [tool.mutmut] narrowed to the target's files and tests."""
     work = _work(target)
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("zc_review", "tests", "data"):
+    for name in ("zc_review", "tests", "data", "tools"):  # tools: the auditor's verifier, compared in tests
         link = work / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name, target_is_directory=True)

@@ -592,9 +592,15 @@ def recompute(defn: Definition, rec: dict[str, Any]) -> tuple[dict[str, Any], di
     for rc in rec["recusals"]:
         recused.setdefault(rc["applicant_id"], set()).add(rc["reviewer_id"])
     latest: dict[tuple[str, str], dict[str, Any]] = {}
+    seen: set[tuple[str, str, Any]] = set()
     for sh in rec["sheets"]:  # the highest-version submitted sheet of each (reviewer, applicant)
         k = (sh["reviewer_id"], sh["applicant_id"])
-        if sh["status"] == "submitted" and (k not in latest or sh["version"] > latest[k]["version"]):
+        if sh["status"] != "submitted":
+            continue
+        if (*k, sh["version"]) in seen:  # FORMATS step 1: which of the two counts would depend on their order
+            raise ValueError(f"two submitted sheets of version {sh['version']} for {k[0]} / {k[1]}")
+        seen.add((*k, sh["version"]))
+        if k not in latest or sh["version"] > latest[k]["version"]:
             latest[k] = sh
     rules = defn.rules
     scores: dict[str, tuple[Decimal, Decimal | None, Decimal] | None] = {}

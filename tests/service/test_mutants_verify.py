@@ -624,3 +624,63 @@ def test_a_bundle_above_one_gibibyte_is_refused_before_it_is_read() -> None:
     assert _bundle_size(Facts(report=VerifyReport(), size=1024 ** 3)) == Check("bundle.size", True, "")
     assert _bundle_size(Facts(report=VerifyReport(), size=1024 ** 3 + 1)) == Check("bundle.size", False,
                                                                                    "file too large")
+
+
+def test_a_check_reporting_another_id_is_a_programming_error() -> None:
+    """The registry runs each check under its own id: a check function that returns a Check with another id
+    is a bug in the verifier, raised (not turned into a failed check) with both ids named; a check that
+    raises a data error becomes a failed check whose detail is the error's type and text."""
+    from zc_review.service.office.report import Check, Facts, Spec, VerifyReport
+    from zc_review.service.office.verify import _run_check
+
+    facts = Facts(report=VerifyReport())
+    with pytest.raises(AssertionError, match=r"^check log\.head reported as log\.chain$"):
+        _run_check(Spec("log.head", lambda f: Check("log.chain", True)), facts)
+
+    def broken(f: Any) -> Check:
+        raise KeyError("rounds")
+
+    assert _run_check(Spec("log.head", broken), facts) == Check("log.head", False, "KeyError: 'rounds'")
+
+
+def test_the_draw_records_detail_in_full_and_an_unreadable_register(demo: Packed, demo_bundles: tuple[Path, Path],
+                                                                    tmp_path: Path) -> None:
+    """``draw.record``'s detail, word for word: a genuine record of the demo's 17 reviewers signed by 2 (staff,
+    supervisor) says seed, 17, 2 and the minute of drawing (``drawn_at``'s first 16 characters, UTC); the same
+    file with one byte changed fails with ``ok is False`` (not merely falsy) and names the file and why.
+    A register that exists but cannot be read (a folder in its place) is ``register_unreadable`` naming it."""
+    from tests.service.test_verify_each_check import _draw_record, _one_byte_edited, base
+    from zc_review.i18n import t
+    from zc_review.service.errors import ServiceError
+    from zc_review.service.office import verify_bundle
+    from zc_review.service.office.register_checks import DRAW_RECORDS
+
+    b = base.__wrapped__(demo, demo_bundles)  # type: ignore[attr-defined]
+    made = _draw_record(b, tmp_path / "ok")
+    body = json.loads((made.keys / DRAW_RECORDS / f"{demo.package_id}.json").read_bytes())["body"]
+    assert len(body["members"]) == 17 and len(body["signers"]) == 2
+    draw = next(c for c in verify_bundle(made.bundle, made.keys).checks if c.id == "draw.record")
+    assert (draw.ok, draw.detail) == (True, t("office.draw_ok", seed="2025112036", members=17, signers=2,
+                                                at=body["drawn_at"][:16]))
+    edited = _draw_record(b, tmp_path / "edited", edit=_one_byte_edited)
+    draw = next(c for c in verify_bundle(edited.bundle, edited.keys).checks if c.id == "draw.record")
+    path = edited.keys / DRAW_RECORDS / f"{demo.package_id}.json"
+    assert draw.ok is False and draw.detail.startswith(f"抽取记录 {path} 已被改动或签名无效（"), draw.detail
+    assert "（None）" not in draw.detail and "（）" not in draw.detail
+
+    keys = made.keys
+    register = keys / "issued-packages.json"
+    register.unlink()
+    register.mkdir()
+    with pytest.raises(ServiceError) as err:
+        verify_bundle(made.bundle, keys)
+    assert err.value.code == "register_unreadable" and err.value.params["path"] == str(register)
+
+
+def test_a_declared_number_replaced_by_a_text_is_named_with_both_values(altered: Any) -> None:
+    """``declared.applicants.A020`` replaced by the text "x" (not an object): ``outcome.declared`` fails naming
+    that path, the text declared and the recomputed object (the comparison descends only where both sides are
+    objects; it does not break on the text)."""
+    rep = altered(lambda r: r["declared"]["applicants"].update(A020="x"))
+    detail = _failed(rep)["outcome.declared"]
+    assert detail.startswith("/applicants/A020: 'x' ≠ {"), detail

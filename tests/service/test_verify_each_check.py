@@ -809,3 +809,28 @@ def test_draw_record_verdict_agrees(base: Base, tmp_path: Path, edit: Callable[[
     draw = next(c for c in rep.checks if c.id == "draw.record")
     assert ("随机种子 2025112036" if edit is None else "已被改动或签名无效") in draw.detail, draw.detail
     assert _standalone_failed(made) == want
+
+
+def test_two_submitted_sheets_of_one_version_fail_the_recomputation(base: Base, tmp_path: Path) -> None:
+    """A forged record holds, before a reviewer's submitted sheet for an applicant, a second submitted sheet of
+    the same version with another reviewer's values for that applicant; the rest made consistent (sign-offs
+    and minutes follow what the old code counted: the first listed). The room cannot write this (its database
+    has one sheet per reviewer, applicant and version), so which sheet counts would be the forger's choice:
+    both verifiers refuse it with ``outcome.recompute`` (code ``sheet_version_twice``) and its dependents."""
+    from zc_review.service.office import verify_bundle
+
+    def forge(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+        subs = [s for s in rec["sheets"] if s["status"] == "submitted"]
+        first = subs[0]
+        other = next(s for s in subs if s["applicant_id"] == first["applicant_id"]
+                     and s["reviewer_id"] != first["reviewer_id"] and s["values"] != first["values"])
+        rec["sheets"].insert(rec["sheets"].index(first), dict(copy.deepcopy(first), values=dict(other["values"])))
+
+    made = build(base, tmp_path, forge)
+    rep = verify_bundle(made.bundle, made.keys)
+    details = {c.id: c.detail for c in rep.checks if not c.ok}
+    assert rep.failed_ids() == _NOT_RECOMPUTED["failed"], details
+    assert "sheet_version_twice" in details["outcome.recompute"], details
+    for other_id, text in _NOT_RECOMPUTED["others"].items():
+        assert text in details[other_id], (other_id, details[other_id])
+    assert _standalone_failed(made) == rep.failed_ids()

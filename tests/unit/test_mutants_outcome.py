@@ -121,3 +121,25 @@ def test_without_a_defence_no_defence_score_is_computed() -> None:
     declared = declared_numbers(defn, out)["applicants"]["A1"]
     assert (declared["material"], declared["defence"], declared["composite"]) == ("82.50", None, "82.50")
     assert (s.applicant_id, s.material, s.defence, s.composite) == ("A1", D("82.5"), None, D("82.50"))
+
+
+def test_two_submitted_sheets_of_one_version_are_refused() -> None:
+    """Reviewer R1's two submitted sheets for applicant A1 both of version 1 (values 8 and 2): which one counts
+    would depend on their order in the record, so the recomputation refuses it, naming reviewer, applicant
+    and version. Versions 1 and 2, or a draft beside a submitted sheet of the same version, are fine
+    (version 2 counts: 2). Source: docs/FORMATS.md "Recomputing the outcome" step 1."""
+    import pytest
+
+    from zc_review.domain.outcome import latest_submitted
+    from zc_review.domain.rules import RuleError
+
+    def sh(version: int, value: str, status: str = "submitted") -> dict[str, object]:
+        return {"reviewer_id": "R1", "applicant_id": "A1", "version": version, "status": status,
+                "values": {"c": value}}
+
+    with pytest.raises(RuleError) as err:
+        latest_submitted([sh(1, "8"), sh(1, "2")])
+    assert err.value.code == "sheet_version_twice"
+    assert err.value.params == {"reviewer": "R1", "applicant": "A1", "version": 1}
+    assert latest_submitted([sh(1, "8"), sh(2, "2")])[("R1", "A1")]["values"] == {"c": "2"}
+    assert latest_submitted([sh(1, "8", "draft"), sh(1, "2")])[("R1", "A1")]["values"] == {"c": "2"}

@@ -51,12 +51,22 @@ class SessionOutcome:
 
 
 def latest_submitted(sheets: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(reviewer, applicant) → the highest-version submitted sheet."""
+    """(reviewer, applicant) → the highest-version submitted sheet.
+
+    Raises: RuleError("sheet_version_twice", reviewer=, applicant=, version=) when two submitted sheets of one
+    reviewer for one applicant have the same version: which one counts would be a matter of their order (the
+    room's database cannot hold them, a forged record can). Source: RULES.md §4; docs/FORMATS.md
+    "Recomputing the outcome" step 1.
+    """
     out: dict[tuple[str, str], dict[str, Any]] = {}
+    seen: set[tuple[str, str, Any]] = set()
     for sh in sheets:
         if sh["status"] != "submitted":
             continue
         key = (sh["reviewer_id"], sh["applicant_id"])
+        if (*key, sh["version"]) in seen:
+            raise rules.RuleError("sheet_version_twice", reviewer=key[0], applicant=key[1], version=sh["version"])
+        seen.add((*key, sh["version"]))
         if key not in out or sh["version"] > out[key]["version"]:
             out[key] = sh
     return out

@@ -23,6 +23,7 @@ MESSAGES: dict[str, str] = {
     "not_permitted": "当前身份无权进行此操作（{action}）。",
     "reason_required": "请填写理由。",
     "committee_size": "评委会人数必须至少为 1 人（现为 {size} 人）。",
+    "sheet_version_twice": "评审专家 {reviewer} 对申报人 {applicant} 有两张同为第 {version} 版的已提交评分表，无法确定哪一张计分；记录不可信，请退回评审室重新导出。",
     "no_scores": "没有可汇总的已提交评分。",
     "pass_rate_range": "通过率必须在 0 到 1 之间（现为 {rate}）。请组建单位改正 session.yaml 后重新制作文件包。",
     "runoff_mismatch": "加投轮次的申报人与并列名单不一致，票箱记录异常。请联系组建单位核查。",
