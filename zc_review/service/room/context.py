@@ -150,6 +150,12 @@ class RoomContext:
             self._memo[name] = (gen, value)
             return value
 
+    def memo_peek(self, name: str) -> Any:
+        """The memoised value of ``name`` if it is still current, else None (never computes it)."""
+        with self.lock:
+            hit = self._memo.get(name)
+            return hit[1] if hit is not None and hit[0] == self.generation else None
+
     def log(self, s: Any, actor_id: str, role: str, action: str, detail: dict[str, Any]) -> None:
         """Append one entry to the hash-chained log inside the caller's transaction ``s``.
 

@@ -127,8 +127,16 @@ class Scoring:
         return self.ctx.defn.rubric(self.ctx.defn.panel(a.panel_id).rubric_id)
 
     def current_sheet(self, reviewer_id: str, applicant_id: str) -> ScoreSheet | None:
-        """The newest version of a reviewer's sheet for an applicant, or None."""
-        return self.current_sheets().get((reviewer_id, applicant_id))
+        """The newest version of a reviewer's sheet for an applicant, or None.
+
+        From the memoised map when it is current, else one row by its key: saving a score never reloads
+        every sheet of the session (that made scoring quadratic in the applicants; issue 9).
+        """
+        cached = self.ctx.memo_peek("current_sheets")
+        if cached is not None:
+            return cached.get((reviewer_id, applicant_id))  # type: ignore[no-any-return]
+        with self.ctx.read() as s:
+            return repo.current_sheet(session=s, reviewer_id=reviewer_id, applicant_id=applicant_id)
 
     def current_sheets(self) -> dict[tuple[str, str], ScoreSheet]:
         """(reviewer id, applicant id) → newest sheet version, for every sheet (memoised per state change)."""
@@ -272,8 +280,9 @@ class Scoring:
         scorers = self.scorers_of(applicant_id)
         if not scorers:
             return False
+        sheets = self.current_sheets()  # one query, memoised: callers ask for every applicant in turn
         for r in scorers:
-            sheet = self.current_sheet(r, applicant_id)
+            sheet = sheets.get((r, applicant_id))
             if sheet is None or sheet.status != "submitted":
                 return False
         return True
@@ -286,8 +295,9 @@ class Scoring:
         """
         rubric = self.rubric_of(applicant_id)
         per: dict[str, tuple[Decimal, Decimal | None]] = {}
+        sheets = self.current_sheets()  # one query, memoised: the results read every applicant in turn
         for r in self.scorers_of(applicant_id):
-            sheet = self.current_sheet(r, applicant_id)
+            sheet = sheets.get((r, applicant_id))
             if sheet is None or sheet.status != "submitted":
                 continue
             vals = self.sheet_values(sheet)

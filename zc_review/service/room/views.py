@@ -373,8 +373,9 @@ class Views:
     def scoring_rows(self, reviewer_id: str) -> list[ScoringRow]:
         """The applicants ``reviewer_id`` scores (not recused), by code, with their current sheet's values."""
         rows = []
+        sheets = self.scoring.current_sheets()  # one query for the whole grid
         for a in self.scoring.applicants_for_reviewer(reviewer_id):
-            sheet = self.scoring.current_sheet(reviewer_id, a.id)
+            sheet = sheets.get((reviewer_id, a.id))
             values = self.scoring.sheet_values(sheet) if sheet is not None else {}
             status = "empty" if sheet is None else ("locked" if sheet.status == "submitted" else "draft")
             rows.append(ScoringRow(a.id, a.code, values, status))
