@@ -82,7 +82,10 @@ def render_table_pdf(doc: TableDocument) -> bytes:
     story: list[Flowable] = [para(doc.title, "title")]
     story += [para(x, "subtitle") for x in doc.lines]
     for s in doc.sections:
-        story.append(para(s.heading, "h2"))
+        heading = para(s.heading, "h2")
+        if s.rows:  # kept with a long table, the heading would push the whole table to the next page
+            heading.keepWithNext = 0
+        story.append(heading)
         if s.rows:
             from reportlab.platypus import Paragraph
 
