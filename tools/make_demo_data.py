@@ -319,7 +319,9 @@ def make_engineering(out: Path, rng: random.Random) -> None:
             }, f"申报人 {aid}（会场只显示编码）")
     for r, a in CONFLICTS:
         conflicts.append({"reviewer": r, "applicant": a, "reason": "同一工作单位"})
-    write_yaml(out / "conflicts.yaml", {"conflicts": conflicts}, "预先申报的回避关系")
+    write_yaml(out / "conflicts.yaml", {"conflicts": conflicts},
+               "回避关系：即制作评审包时系统检出、办事机构确认的结果（data/demo/pool/demo-conflict-decisions.yaml；"
+               "make demo 按抽取结果重新检出并确认），测试直接用本目录制作评审包时作为预先申报的回避关系")
 
 
 # -- education ----------------------------------------------------------------------------------
@@ -409,7 +411,8 @@ def main() -> None:
     # the expert pool the demo committee is drawn from (data/demo/pool, issue 11)
     import make_pool_data
 
-    make_pool_data.main()
+    make_pool_data.main()  # also draws data/demo/committee.yaml and panels.yaml from the pool
+    make_demo_script.main()
 
 
 if __name__ == "__main__":

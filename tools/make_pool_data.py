@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import demo_texts as T  # noqa: E402
-from make_demo_data import REVIEWERS, write_yaml  # noqa: E402
+from make_demo_data import CONFLICTS, REVIEWERS, write_yaml  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = ("东城区", "西岭区", "北湖区", "临溪县", "石门县")
@@ -76,12 +76,19 @@ EXTRA = {
         ("北湖区公路建设服务站", [], "高级工程师", "associate_senior", False),
     ],
 }
-# the demo committee's years on the committee before 2025: last year's (2024) committee is E001–E015
-SERVED = {1: [2023, 2024], 2: [2024], 3: [2023, 2024], 4: [2022, 2023, 2024], 5: [2024], 6: [2023, 2024],
-          7: [2024], 8: [2024], 9: [2022, 2023, 2024], 10: [2024], 11: [2024], 12: [2023, 2024], 13: [2024],
-          14: [2024], 15: [2023, 2024], 16: [2021, 2022], 17: [2023]}
-# the demo's telephone: these pool numbers decline or cannot be reached when called
-REFUSE = {5, 20, 24, 43}
+# the demo committee's years on the committee before 2025. Last year's (2024) committee had 17 members: the 8
+# proposed for reappointment this year (E001–E003, E005, E006, E010, E011, E014: 8 ≤ ⌊2/3 × 17⌋ = 11) and 9 of
+# the other experts (EXTRA_SERVED), who rotate off (3 of them after 3 years in a row); the other 9 of this
+# year's committee sat out 2024 and come back through the random draw.
+SERVED = {1: [2023, 2024], 2: [2024], 3: [2023, 2024], 4: [2021, 2022], 5: [2024], 6: [2023, 2024],
+          7: [2022], 8: [], 9: [2022, 2023], 10: [2024], 11: [2024], 12: [2021], 13: [], 14: [2024],
+          15: [2022, 2023], 16: [2021, 2022], 17: [2023]}
+EXTRA_SERVED = {20: [2024], 23: [2022, 2023, 2024], 30: [2023, 2024], 37: [2024], 41: [2022, 2023, 2024],
+                44: [2024], 53: [2024], 57: [2022, 2023, 2024], 60: [2023, 2024]}
+# the demo's telephone: these pool numbers decline or cannot be reached when called. With the demo's seed
+# (zc_review/cli/office_pool.py DEMO_SEED) E031, E047 and E056 are pre-drawn and called before the last of
+# the demo committee's people in their specialty, so each is replaced by the next pre-drawn (a substitute).
+REFUSE = {20, 24, 31, 43, 47}
 UNREACHABLE = {34, 56}
 
 
@@ -112,7 +119,7 @@ def main() -> None:
                 "id": f"E{n:03d}", "name": name, "employer": employer, "employer_aliases": aliases,
                 "title": title, "title_level": level, "title_since": since, "specialty": SPECIALTY[key],
                 "region": REGIONS[n % len(REGIONS)], "private_enterprise": private,
-                "years_served": [2022] if n % 7 == 0 else [],
+                "years_served": EXTRA_SERVED.get(n, [2022] if n % 7 == 0 else []),
             })
     pool = {"pool_id": "QC-GC-ZJ-POOL", "committee_name": "青川市工程系列中级职称评审委员会", "series": "engineering",
             "reviewed_on": "2025-09-01", "experts": experts}
@@ -128,11 +135,45 @@ def main() -> None:
         calls.append({"expert": e["id"], "answer": answer, **({"note": note} if note else {})})
     write_yaml(ROOT / "data" / "demo" / "pool" / "demo-calls.yaml",
                {"calls": calls, "chair": "E001", "vice_chairs": ["E002", "E003"],
-                "panel_leaders": {"P-JZ": {"leader": "E002", "vice_leader": "E006"},
-                                  "P-JD": {"leader": "E010", "vice_leader": "E011"},
+                "panel_leaders": {"P-JZ": {"leader": "E002", "vice_leader": "E004"},
+                                  "P-JD": {"leader": "E009", "vice_leader": "E010"},
                                   "P-JT": {"leader": "E003", "vice_leader": "E014"}}},
                "演示用电话确认结果（模拟：每位专家若被联系时的答复）；主任委员、副主任委员由组建单位指定")
     print("wrote data/demo/pool/demo-calls.yaml")
+    # what the office staff decide on the same-employer conflicts office pack detects for the drawn committee
+    write_yaml(ROOT / "data" / "demo" / "pool" / "demo-conflict-decisions.yaml",
+               {"decided_by": "范家豪", "decisions": [
+                   {"reviewer": r, "applicant": a, "decision": "confirm", "reason": "同一工作单位"}
+                   for r, a in CONFLICTS]},
+               "演示用：办事机构对制作评审包时检出的回避关系的确认（与 data/demo/conflicts.yaml 一致）")
+    print("wrote data/demo/pool/demo-conflict-decisions.yaml")
+    draw_committee()
+
+
+def draw_committee() -> None:
+    """Draw the demo committee from the pool with the demo's seed and call sheet (office keys made for the
+    occasion in a temporary folder: the signatures are not kept) and write its committee.yaml and panels.yaml
+    into data/demo: the files the demo script is written for and ``make demo`` draws again."""
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from zc_review.cli.office_pool import DEMO_SEED, DRAWN_FILES
+    from zc_review.seal.pki import load_office_keys
+    from zc_review.service.office import drawing, keygen
+    from zc_review.service.office import pool as P
+
+    demo = ROOT / "data" / "demo"
+    answers, des = P.load_calls(demo / "pool" / "demo-calls.yaml")
+    with tempfile.TemporaryDirectory() as tmp:
+        keygen(Path(tmp) / "keys", "演示")
+        res = drawing.draw(pool_dir=demo / "pool", session_file=demo / "session.yaml", seed=DEMO_SEED,
+                           seed_again=DEMO_SEED, out_dir=Path(tmp) / "draw", keys=load_office_keys(Path(tmp) / "keys"),
+                           answer=lambda eid, kind: answers[eid], designate=lambda m: des,
+                           credit_path=Path(tmp) / "credit.json")
+        for name in DRAWN_FILES:
+            shutil.copyfile(res.record_path.parent / name, demo / name)
+    print("wrote data/demo/committee.yaml, data/demo/panels.yaml (drawn with seed " + DEMO_SEED + ")")
 
 
 def _committee() -> list[dict[str, str]]:

@@ -1187,7 +1187,7 @@ class Verifier:
         except OSError as exc:
             return f"draw record {path}: cannot be read ({exc})"
         body = verify_draw_record(data, self.root)
-        drawn = sorted((str(m["expert"]), str(m["committee_role"])) for m in body["members"])
+        drawn = sorted((str(m.get("reviewer", m["expert"])), str(m["committee_role"])) for m in body["members"])
         given = sorted((r["id"], r["committee_role"]) for r in self.defn.d["reviewers"])
         if body["session_id"] != self.defn.session_id or drawn != given:
             return f"draw record {path}: another session or other members / committee roles"

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from tests.tooling import require_tool
+from zc_review.cli.office_pool import DEMO_SEED
 from zc_review.seal.pki import load_office_keys
 from zc_review.service.errors import ServiceError
 from zc_review.service.office import credit, drawcheck, drawing
@@ -24,11 +25,25 @@ from zc_review.service.office.register_checks import DRAW_RECORDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
-SEED = "2025112036"
+SEED = DEMO_SEED
 
 
 def calls() -> tuple[dict[str, tuple[str, str]], P.Designations]:
     return P.load_calls(DEMO / "pool" / "demo-calls.yaml")
+
+
+def designate(des: P.Designations, members: list[Any]) -> P.Designations:
+    """The demo's designations when every one of them was drawn, else (another seed, a barred expert): the
+    first three drawn as chair and vice-chairs, each panel's first two others as leader and vice-leader."""
+    ids = [m.id for m in members]
+    named = [des.chair, *des.vice_chairs, *(i for pair in des.panel_leaders.values() for i in pair)]
+    if all(i in ids for i in named):
+        return des
+    leaders = {}
+    for s in P.load_plan(DEMO / "session.yaml").seats:
+        own = [m.id for m in members if m.specialty == s.specialty and m.id != ids[0]]
+        leaders[s.panel] = (own[0], own[1])
+    return P.Designations(ids[0], ids[1:3], leaders)
 
 
 def run(tmp: Path, keys_dir: Path, *, session: Path = DEMO / "session.yaml", pool: Path = DEMO / "pool",
@@ -37,8 +52,9 @@ def run(tmp: Path, keys_dir: Path, *, session: Path = DEMO / "session.yaml", poo
     got, des = calls()
     answers = answers or got
     return drawing.draw(pool_dir=pool, session_file=session, seed=seed, seed_again=seed_again, out_dir=tmp / "out",
-                  keys=load_office_keys(keys_dir), answer=lambda eid, kind: answers[eid], designate=lambda m: des,
-                  credit_path=credit_path or tmp / "credit.json", previous=previous or [])
+                  keys=load_office_keys(keys_dir), answer=lambda eid, kind: answers[eid],
+                  designate=lambda m: designate(des, m), credit_path=credit_path or tmp / "credit.json",
+                  previous=previous or [])
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +146,11 @@ def test_the_draw_follows_the_published_algorithm(drawn: drawing.DrawResult) -> 
     first_calls = [e for e in body["events"] if e["kind"] == "call"]
     assert first_calls[0]["expert"] == body["rounds"][0]["drawn"][0]["expert"]
     committee = yaml.safe_load(drawn.committee_path.read_text("utf-8"))
-    assert [r["id"] for r in committee["reviewers"]] == [m["expert"] for m in body["members"]]
-    assert [r["committee_role"] for r in committee["reviewers"]].count("chair") == 1
+    numbers = {m["expert"]: m["reviewer"] for m in body["members"]}
+    assert [r["id"] for r in committee["reviewers"]] == [f"R{i:02d}" for i in range(1, 18)] == sorted(numbers.values())
+    pool = P.load_pool(DEMO / "pool")
+    assert [r["name"] for r in committee["reviewers"]] == [pool.expert(e).name for e in sorted(numbers, key=numbers.get)]
+    assert [r["committee_role"] for r in committee["reviewers"]][:3] == ["chair", "vice_chair", "vice_chair"]
 
 
 def test_the_record_reproduces(drawn: drawing.DrawResult, office_keys: Path) -> None:
@@ -188,6 +207,26 @@ def test_a_signed_record_whose_draw_is_not_the_algorithms_is_caught(tmp_path: Pa
     assert not chk.ok and any("预抽取的顺序" in p for p in chk.problems)
 
 
+def test_a_signed_record_whose_reviewer_numbers_are_not_the_rules_is_caught(tmp_path: Path, drawn: drawing.DrawResult,
+                                                                             office_keys: Path) -> None:
+    """Reviewer numbers follow the published rule (chair, vice-chairs, others; by seat, then pool id): a record
+    re-signed with two members' numbers exchanged replays to a difference."""
+    from zc_review.seal.drawsign import issue_signers, sign_record
+
+    keys = load_office_keys(office_keys)
+    body = json.loads(json.dumps(drawn.record["body"]))
+    m = [x for x in body["members"] if x["committee_role"] == "member"]
+    m[0]["reviewer"], m[1]["reviewer"] = m[1]["reviewer"], m[0]["reviewer"]
+    body["signers"], private = issue_signers(keys, [("staff", "S02", "范家豪"), ("supervisor", "S01", "孟嘉怡")],
+                                             dt.datetime.now(dt.UTC))
+    path = tmp_path / "renumbered.json"
+    path.write_text(json.dumps({"format": P.FORMAT, "version": P.VERSION} | sign_record(body, private, keys),
+                               ensure_ascii=False), "utf-8")
+    chk = drawcheck.verify_draw(path, keys.root_cert)
+    assert not chk.ok and any("评委编号" in p for p in chk.problems)
+    assert drawcheck.verify_draw(drawn.record_path, keys.root_cert).ok
+
+
 def test_a_record_signed_by_another_office_is_refused(tmp_path: Path, drawn: drawing.DrawResult) -> None:
     from zc_review.service.office import keygen
 
@@ -199,10 +238,11 @@ def test_a_record_signed_by_another_office_is_refused(tmp_path: Path, drawn: dra
 
 def test_a_seed_typed_twice_differently(tmp_path: Path, office_keys: Path) -> None:
     with pytest.raises(ServiceError) as exc:
-        run(tmp_path, office_keys, seed="2025112036", seed_again="2025112063")
+        run(tmp_path, office_keys, seed=SEED, seed_again=SEED[:-2] + SEED[-1] + SEED[-2])
     assert exc.value.code == "draw_seed_mismatch" and "不一致" in exc.value.message
     assert not (tmp_path / "out").exists()
-    assert run(tmp_path, office_keys, seed="2025 1120 36", seed_again="2025112036").record["body"]["seed"] == SEED
+    spaced = f"{SEED[:4]} {SEED[4:8]} {SEED[8:]}"
+    assert run(tmp_path, office_keys, seed=spaced, seed_again=SEED).record["body"]["seed"] == SEED
 
 
 def _session_copy(tmp: Path, edit: Any) -> Path:
@@ -214,10 +254,10 @@ def _session_copy(tmp: Path, edit: Any) -> Path:
 
 
 @pytest.mark.parametrize(("edit", "code", "source"), [
-    (lambda p: p.update(reappoint=[f"E{i:03d}" for i in (1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 14)]),
-     "draw_reappoint_too_many", "第二十六条(一)1"),  # 11 of last year's 15: the limit is 10
-    (lambda p: p["reappoint"].append("E004"), "draw_consecutive", "第二十六条(一)1"),  # 2022–2024
-    (lambda p: p["reappoint"].append("E020"), "draw_reappoint_not_last_year", "第二十六条(一)1"),
+    (lambda p: p.update(reappoint=[f"E{i:03d}" for i in (1, 2, 3, 5, 6, 10, 11, 14, 20, 30, 37, 44)]),
+     "draw_reappoint_too_many", "第二十六条(一)1"),  # 12 of last year's 17: the limit is 11
+    (lambda p: p["reappoint"].append("E023"), "draw_consecutive", "第二十六条(一)1"),  # 2022–2024
+    (lambda p: p["reappoint"].append("E004"), "draw_reappoint_not_last_year", "第二十六条(一)1"),  # sat out 2024
     (lambda p: p["seats"][0].update(count=8), "draw_total_even", "第十四条"),
     (lambda p: p.update(ratio=2), "draw_ratio_low", "第二十六条(一)2"),
     (lambda p: p["staff"][1].update(role="supervisor"), "draw_staff_roles", "RULES.md §1"),
@@ -231,11 +271,12 @@ def test_a_plan_that_breaks_rotation_or_composition(tmp_path: Path, office_keys:
     assert not (tmp_path / "out").exists()
 
 
-def test_ten_of_fifteen_reappointed_is_allowed(tmp_path: Path, office_keys: Path) -> None:
+def test_eleven_of_seventeen_reappointed_is_allowed(tmp_path: Path, office_keys: Path) -> None:
+    """The edge of 2/3: last year's committee had 17, ⌊2/3 × 17⌋ = 11 may be proposed (12 are refused above)."""
     session = _session_copy(tmp_path, lambda p: p.update(
-        reappoint=[f"E{i:03d}" for i in (1, 2, 3, 5, 6, 7, 8, 10, 11, 14)]))
+        reappoint=[f"E{i:03d}" for i in (1, 2, 3, 5, 6, 10, 11, 14, 20, 30, 37)]))
     res = run(tmp_path, office_keys, session=session)
-    assert sum(1 for m in res.record["body"]["members"] if m["how"] == "reappointed") == 9  # E005 declines
+    assert sum(1 for m in res.record["body"]["members"] if m["how"] == "reappointed") == 10  # E020 declines
 
 
 @pytest.mark.parametrize(("reappoint", "code"), [(12, "draw_reappoint_too_many"), (0, "draw_consecutive")])
@@ -333,7 +374,7 @@ def test_pack_finds_the_conflicts_and_refuses_them_undecided(tmp_path: Path, dra
     with pytest.raises(ServiceError) as exc:
         _pack(drawn_input, tmp_path, office_keys, draw_record=drawn.record_path, credit_path=tmp_path / "c.json")
     assert exc.value.code == "conflict_undecided"
-    assert "E006" in exc.value.message and "A003" in exc.value.message and "青川建工集团" in exc.value.message
+    assert "R06" in exc.value.message and "A003" in exc.value.message and "青川建工集团" in exc.value.message
     assert list(tmp_path.iterdir()) == []  # nothing written: not even the attachments log
 
 
@@ -344,14 +385,14 @@ def test_pack_with_decisions_records_both_and_ships_the_draw_record(tmp_path: Pa
 
     decisions = tmp_path / "decisions.yaml"
     decisions.write_text(yaml.safe_dump({"decided_by": "范家豪", "decisions": [
-        {"reviewer": "E006", "applicant": "A003", "decision": "confirm"},
-        {"reviewer": "E011", "applicant": "A015", "decision": "dismiss", "reason": "已调离该单位"}]},
+        {"reviewer": "R06", "applicant": "A003", "decision": "confirm"},
+        {"reviewer": "R11", "applicant": "A015", "decision": "dismiss", "reason": "已调离该单位"}]},
         allow_unicode=True), "utf-8")
     res = _pack(drawn_input, tmp_path, office_keys, draw_record=drawn.record_path, conflict_decisions=decisions,
                 credit_path=tmp_path / "c.json")
     assert [(c.reviewer, c.applicant, c.decision) for c in res.conflicts] == [
-        ("E006", "A003", "confirmed"), ("E011", "A015", "dismissed")]
-    assert [(c.reviewer_id, c.applicant_id) for c in res.definition.conflicts] == [("E006", "A003")]
+        ("R06", "A003", "confirmed"), ("R11", "A015", "dismissed")]
+    assert [(c.reviewer_id, c.applicant_id) for c in res.definition.conflicts] == [("R06", "A003")]
     log = json.loads((tmp_path / "s-conflicts.json").read_text("utf-8"))
     assert [h["decision"] for h in log["hits"]] == ["confirmed", "dismissed"]
     assert log["hits"][1]["reason"] == "已调离该单位" and log["hits"][1]["decided_by"] == "范家豪"
@@ -369,8 +410,8 @@ def test_pack_with_decisions_records_both_and_ships_the_draw_record(tmp_path: Pa
 def test_a_dismissal_needs_a_reason(tmp_path: Path, drawn_input: Path, office_keys: Path) -> None:
     decisions = tmp_path / "d.yaml"
     decisions.write_text(yaml.safe_dump({"decided_by": "范家豪", "decisions": [
-        {"reviewer": "E006", "applicant": "A003", "decision": "dismiss"},
-        {"reviewer": "E011", "applicant": "A015", "decision": "confirm"}]}, allow_unicode=True), "utf-8")
+        {"reviewer": "R06", "applicant": "A003", "decision": "dismiss"},
+        {"reviewer": "R11", "applicant": "A015", "decision": "confirm"}]}, allow_unicode=True), "utf-8")
     with pytest.raises(ServiceError) as exc:
         _pack(drawn_input, tmp_path, office_keys, conflict_decisions=decisions, credit_path=tmp_path / "c.json")
     assert exc.value.code == "conflict_dismiss_no_reason"
@@ -459,17 +500,6 @@ def test_cli_draw_verify_and_credit(tmp_path: Path, office_keys: Path, capsys: p
     assert "日期" in capsys.readouterr().err
 
 
-def test_the_demo_runs_the_draw_first(tmp_path: Path, office_keys: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from zc_review.cli.office_pool import DEMO_SEED, preliminary_draw
-
-    preliminary_draw(DEMO, tmp_path, office_keys)
-    printed = capsys.readouterr().out
-    assert f"随机种子 {DEMO_SEED}" in printed and "结果一致" in printed and "沿用 data/demo/committee.yaml" in printed
-    assert (tmp_path / "draw" / "review-plan.pdf").read_bytes().startswith(b"%PDF-")
-    chk = drawcheck.verify_draw(tmp_path / "draw" / "draw-record.json", load_office_keys(office_keys).root_cert)
-    assert chk.ok and chk.record["body"]["seed"] == DEMO_SEED
-
-
 def test_cli_draw_at_the_terminal(tmp_path: Path, office_keys: Path, monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     """What the staff type: the seed twice, then 1/2/3 and a note per call, then the designations."""
@@ -477,7 +507,7 @@ def test_cli_draw_at_the_terminal(tmp_path: Path, office_keys: Path, monkeypatch
 
     sheet, des = calls()
     prompts: list[str] = []
-    typed = iter(["2025 1120 36", "2025112036"])
+    typed = iter([f"{SEED[:4]} {SEED[4:8]} {SEED[8:]}", SEED])
 
     def fake_input(prompt: str) -> str:
         prompts.append(prompt)
@@ -498,7 +528,7 @@ def test_cli_draw_at_the_terminal(tmp_path: Path, office_keys: Path, monkeypatch
     monkeypatch.setattr("builtins.input", fake_input)
     assert main(["office", "draw", "--pool", str(DEMO / "pool"), "--session", str(DEMO / "session.yaml"),
                  "--out", str(tmp_path / "out"), "--keys", str(office_keys), "--credit", str(tmp_path / "c.json")]) == 0
-    assert sum("电话确认结果" in p for p in prompts) == 19 and prompts[0].startswith("请输入随机种子")
+    assert sum("电话确认结果" in p for p in prompts) == 20 and prompts[0].startswith("请输入随机种子")
     rec = json.loads((tmp_path / "out" / "draw-record.json").read_text("utf-8"))
     assert rec["body"]["seed"] == SEED and len(rec["body"]["members"]) == 17
     capsys.readouterr()
@@ -519,8 +549,8 @@ def test_cli_pack_asks_each_conflict_at_the_terminal(tmp_path: Path, drawn_input
     monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or next(answers))
     assert main(["office", "pack", str(drawn_input), "--out", str(tmp_path / "s.zcp"), "--keys", str(office_keys),
                  "--fast-kdf", "--draw-record", str(drawn.record_path), "--credit", str(tmp_path / "c.json")]) == 0
-    assert "确认人" in prompts[0] and "E006" in prompts[1] and "E011" in prompts[2]
+    assert "确认人" in prompts[0] and "R06" in prompts[1] and "R11" in prompts[2]
     out = capsys.readouterr().out
-    assert "确认回避：E006" in out and "排除：E011" in out and "已调离该单位" in out
+    assert "确认回避：R06" in out and "排除：R11" in out and "已调离该单位" in out
     log = json.loads((tmp_path / "s-conflicts.json").read_text("utf-8"))
     assert [(h["decision"], h["decided_by"]) for h in log["hits"]] == [("confirmed", "范家豪"), ("dismissed", "范家豪")]

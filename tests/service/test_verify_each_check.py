@@ -596,7 +596,7 @@ def _no_register(b: Base, out: Path) -> Made:
 
 
 def _draw_record(b: Base, out: Path, chair_as_member: bool = False,
-                 edit: Callable[[bytes], bytes] | None = None) -> Made:
+                 edit: Callable[[bytes], bytes] | None = None, numbered: str = "") -> Made:
     """A draw record filed for the demo package, signed by the office root, the staff and the supervisor, with
     the bundle's reviewers in their roles (``chair_as_member``: the chair a plain member instead); ``edit``
     changes the file's bytes after signing."""
@@ -608,6 +608,11 @@ def _draw_record(b: Base, out: Path, chair_as_member: bool = False,
     members = [{"expert": r["id"], "committee_role": r["committee_role"]} for r in b.record["session"]["reviewers"]]
     if chair_as_member:
         members[0]["committee_role"] = "member"
+    if numbered:  # pool ids, the reviewer numbers beside them ("swapped": the first two numbers exchanged)
+        for i, m in enumerate(members, start=1):
+            m["reviewer"], m["expert"] = m["expert"], f"E{i:03d}"
+        if numbered == "swapped":
+            members[0]["reviewer"], members[1]["reviewer"] = members[1]["reviewer"], members[0]["reviewer"]
     body: dict[str, Any] = {"algorithm": "zc-review-draw-v1", "session_id": _sid(b), "seed": "2025112036",
                             "drawn_at": now.isoformat(), "members": members}
     body["signers"], private = issue_signers(b.office, [("staff", "S02", "范家豪"), ("supervisor", "S01", "孟嘉怡")], now)
@@ -808,6 +813,19 @@ def test_draw_record_verdict_agrees(base: Base, tmp_path: Path, edit: Callable[[
     assert rep.failed_ids() == want, rep.failures()
     draw = next(c for c in rep.checks if c.id == "draw.record")
     assert ("随机种子 2025112036" if edit is None else "已被改动或签名无效") in draw.detail, draw.detail
+    assert _standalone_failed(made) == want
+
+
+@pytest.mark.parametrize("numbered", ["right", "swapped"])
+def test_a_numbered_draw_record_is_checked_by_reviewer_number(base: Base, tmp_path: Path, numbered: str) -> None:
+    """A record of a draw (pool ids ``E001``… beside the reviewer numbers ``R01``… the committee is known by)
+    passes ``draw.record`` in both verifiers when each number holds its committee role, and fails it in both
+    when two numbers are exchanged (the chair's number on a vice-chair)."""
+    from zc_review.service.office import verify_bundle
+
+    made = _draw_record(base, tmp_path, numbered=numbered)
+    want = [] if numbered == "right" else ["draw.record"]
+    assert verify_bundle(made.bundle, made.keys).failed_ids() == want
     assert _standalone_failed(made) == want
 
 

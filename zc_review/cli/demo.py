@@ -1,6 +1,7 @@
 """``zc-review demo``: the whole session on the bundled demo, from office keys to the verified import.
 
-Steps: office keys (made on first run), trust provisioning of the laptop, pack, the sealed-room
+Steps: office keys (made on first run), trust provisioning of the laptop, the draw of the committee from the
+expert pool (when the input has one: ``cli.office_pool.preliminary_draw``), pack, the sealed-room
 session played through the real TUI headlessly with Textual's Pilot from the demo script (or
 straight through the service with ``--no-tui``), the results table, then the office's verify and import.
 """
@@ -49,10 +50,14 @@ def run_demo(args: argparse.Namespace) -> int:
     trust_add(keys / "root-cert.pem", home)
     from zc_review.cli.office_pool import preliminary_draw, print_conflicts
 
-    preliminary_draw(args.input, out, keys)  # issue 11: the draw from the pool, its verification, the plan
+    # issue 11: the committee drawn from the pool (verified, with the review plan), packed with its record and
+    # the conflicts detected at pack confirmed; an input without a pool is packed as it is
+    drawn = preliminary_draw(args.input, out, keys)
     package = out / "session.zcp"
     secrets_path = out / "rehearsal-secrets.json"
-    res = pack(args.input, package, keys, secrets_out=secrets_path, credit_path=out / "office-credit.json")
+    res = pack(drawn.input_dir if drawn else args.input, package, keys, secrets_out=secrets_path,
+               credit_path=out / "office-credit.json", draw_record=drawn.record_path if drawn else None,
+               conflict_decisions=drawn.decisions if drawn else None)
     print_conflicts(res)
     console.print(t("cli.pack_done", package=str(package), letters=str(res.letters_path), package_id=res.package_id,
                     applicants=len(res.definition.applicants), reviewers=len(res.definition.reviewers)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -226,8 +227,9 @@ def print_record(record: dict[str, Any], names: dict[str, Any] | None = None) ->
         console.print(t("pool.event_line", seq=e["seq"], specialty=e["specialty"], stage=stage,
                         expert=e["expert"], name=named(e["expert"]), what=what))
     roles = {"chair": "pool.role_chair", "vice_chair": "pool.role_vice_chair"}
-    for m in body["members"]:
-        console.print(t("pool.member_line", expert=m["expert"], name=named(m["expert"]), specialty=m["specialty"],
+    for m in sorted(body["members"], key=lambda m: str(m.get("reviewer", ""))):
+        console.print(t("pool.member_line_numbered" if "reviewer" in m else "pool.member_line",
+                        reviewer=m.get("reviewer", ""), expert=m["expert"], name=named(m["expert"]), specialty=m["specialty"],
                         how=t("pool.how_reappointed" if m["how"] == "reappointed" else "pool.how_drawn"),
                         role=t(roles[m["committee_role"]]) if m["committee_role"] in roles else ""))
 
@@ -285,29 +287,54 @@ def plan(args: argparse.Namespace) -> int:
 
 
 #: The demo's seed: as if read from dice before the supervisor (printed; docs/INPUT.md "The draw plan").
-DEMO_SEED = "2025112036"
+DEMO_SEED = "2025128397"
 
 
-def preliminary_draw(input_dir: Path, out: Path, keys_dir: Path) -> None:
-    """``zc-review demo``'s preliminary step (issue 11): draw the committee from ``<input>/pool`` with the fixed,
-    printed seed and the demo call sheet, verify the record (signatures, replay, eligibility), and write the
-    review plan PDF, all under ``<out>/draw``. Nothing when the input has no pool or no draw plan.
+#: The files of the demo's pack input that the draw and the confirmations at pack produce (docs/DESIGN.md
+#: "The demo starts from the pool").
+DRAWN_FILES = ("committee.yaml", "panels.yaml")
 
-    The session that follows keeps the hand-written committee.yaml: the demo script scores and votes as
-    reviewers R01–R17, which a draw (pool ids E001–E064) cannot reproduce; the drawn committee and the pack
-    of it are exercised by tests/service/test_office_pool.py.
+
+@dataclass(frozen=True)
+class DemoDraw:
+    """What the demo's draw step made: the pack input (``<out>/input``: the demo input with the drawn
+    committee.yaml and panels.yaml, and no conflict typed in advance), the signed draw record, the staff's
+    decisions on the conflicts pack detects, the review plan PDF."""
+
+    input_dir: Path
+    record_path: Path
+    decisions: Path
+    plan_pdf: Path
+
+
+def preliminary_draw(input_dir: Path, out: Path, keys_dir: Path) -> DemoDraw | None:
+    """``zc-review demo``'s first step (issue 11): draw the committee from ``<input>/pool`` with the fixed,
+    printed seed and the demo call sheet, verify the record (signatures, replay, eligibility), write the
+    review plan PDF (all under ``<out>/draw``), and build the pack input ``<out>/input`` from the draw.
+
+    The pack input is the demo input with the drawn committee.yaml and panels.yaml, and an empty
+    conflicts.yaml: every same-employer conflict is found at pack and confirmed from
+    ``<input>/pool/demo-conflict-decisions.yaml``. The demo script is written for the committee this seed
+    draws (data/demo/committee.yaml and panels.yaml are that draw's committed output, checked byte for byte
+    by tests/service/test_demo_draw.py); a draw that differs refuses the demo. None when the input has no
+    pool or no draw plan. Raises: ServiceError("draw_not_reproduced" | "demo_draw_differs") and whatever the
+    draw refuses.
     """
+    import hashlib
+
     import yaml
 
     from zc_review.seal.pki import load_office_keys
+    from zc_review.service.atomic import make_private_dir, write_atomic
     from zc_review.service.office import drawcheck, drawing
     from zc_review.service.office import pool as P
+    from zc_review.service.office.archive import grouped_fingerprint
     from zc_review.service.office.review_plan import write_review_plan
 
     session = input_dir / "session.yaml"
     if not (input_dir / "pool" / "pool.yaml").is_file() or "draw" not in (
             yaml.safe_load(session.read_text("utf-8")) or {}):
-        return
+        return None
     keys = load_office_keys(keys_dir)
     the_pool = P.load_pool(input_dir / "pool")
     answers, des = P.load_calls(input_dir / "pool" / "demo-calls.yaml")
@@ -325,5 +352,25 @@ def preliminary_draw(input_dir: Path, out: Path, keys_dir: Path) -> None:
     if not chk.ok:
         raise ServiceError("draw_not_reproduced", problems="\n".join(chk.problems))
     plan_pdf = write_review_plan(session, res.record_path, draw_dir / "review-plan.pdf", keys.root_cert)
-    console.print(t("pool.demo_draw_done", record=str(res.record_path), committee=str(res.committee_path),
-                    plan=str(plan_pdf)))
+    drawn = {name: (draw_dir / name).read_bytes() for name in DRAWN_FILES}
+    for name, data in drawn.items():
+        if (input_dir / name).read_bytes() != data:
+            raise ServiceError("demo_draw_differs", file=name, drawn=str(draw_dir / name))
+    pack_input = out / "input"
+    shutil.rmtree(pack_input, ignore_errors=True)
+    make_private_dir(pack_input)
+    for src in sorted(input_dir.iterdir()):  # the rest of the input as it is, but the office's own files
+        if src.name in (*DRAWN_FILES, "conflicts.yaml", "pool", "script.json", "expected-results.json"):
+            continue
+        if src.is_dir():
+            shutil.copytree(src, pack_input / src.name)
+        else:
+            shutil.copyfile(src, pack_input / src.name)
+    for name, data in drawn.items():
+        write_atomic(pack_input / name, data, 0o600)
+    write_atomic(pack_input / "conflicts.yaml", f"# {t('pool.demo_conflicts_header')}\nconflicts: []\n".encode(),
+                 0o600)
+    fp = grouped_fingerprint(hashlib.sha256(res.record_path.read_bytes()).hexdigest())
+    console.print(t("pool.demo_draw_done", record=str(res.record_path), fp=fp, committee=str(res.committee_path),
+                    plan=str(plan_pdf), input=str(pack_input)))
+    return DemoDraw(pack_input, res.record_path, input_dir / "pool" / "demo-conflict-decisions.yaml", plan_pdf)

@@ -330,6 +330,21 @@ def check_designations(members: Sequence[str], chair: str, vice_chairs: Sequence
         raise RuleError("draw_chair_is_vice", expert=chair)
 
 
+def reviewer_numbers(members: Sequence[tuple[str, str, str]], seats: Sequence[Seats]) -> dict[str, str]:
+    """The committee's reviewer numbers (评委编号) for this session: pool id → ``R01``, ``R02``, ….
+
+    ``members``: ``(pool id, specialty, committee role)``. Numbered in this order: the chair, then the
+    vice-chairs, then the other members; within each, by the specialty's place in ``seats``, then by pool id.
+    Two digits (three from 100 members). The room and its documents know the reviewers by these numbers
+    only; the draw record keeps which pool id each one is (docs/FORMATS.md "Draw record").
+    """
+    place = {s.specialty: i for i, s in enumerate(seats)}
+    rank = {"chair": 0, "vice_chair": 1}
+    order = sorted(members, key=lambda m: (rank.get(m[2], 2), place.get(m[1], len(place)), m[0]))
+    width = max(2, len(str(len(order))))
+    return {m[0]: f"R{i:0{width}d}" for i, m in enumerate(order, start=1)}
+
+
 def check_plan(seats: Sequence[Seats], ratio: int) -> None:
     """The plan's numbers: an odd total (000 第十四条), each specialty at least 1 place, ratio ≥ 3
     (000 第二十六条(一)2: 1:3), specialties and panels each once.

@@ -156,7 +156,7 @@ MESSAGES: dict[str, str] = {
     "cli.credit_name": "被记入诚信档案者的姓名",
     "cli.complaint_id": "投诉编号（见 zc-review office complaint list）",
     "cli.complaint_list_session": "只列出此会议的投诉（会议编号；不给则列出全部）",
-    "cli.ex_draw": "示例：\n  zc-review office draw --pool data/demo/pool --session data/demo/session.yaml --seed 2025112036 --seed-again 2025112036 --calls data/demo/pool/demo-calls.yaml --out draw\n  zc-review office draw --verify draw/draw-record.json --pool data/demo/pool --session data/demo/session.yaml\n不给 --seed 时在终端输入两次；不给 --calls 时按抽取顺序逐一输入电话确认结果。",
+    "cli.ex_draw": "示例：\n  zc-review office draw --pool data/demo/pool --session data/demo/session.yaml --seed 2025128397 --seed-again 2025128397 --calls data/demo/pool/demo-calls.yaml --out draw\n  zc-review office draw --verify draw/draw-record.json --pool data/demo/pool --session data/demo/session.yaml\n不给 --seed 时在终端输入两次；不给 --calls 时按抽取顺序逐一输入电话确认结果。",
     "cli.ex_credit": "示例：\n  zc-review office credit add --kind expert --name 张某 --person-id E900 --reason 评审中泄露评审情况 --source 青人社函〔2025〕3号 --start 2025-03-01\n  zc-review office credit list\n  zc-review office credit export --out 诚信档案.csv",
     "cli.ex_credit_add": "示例：\n  zc-review office credit add --kind expert --name 张某 --person-id E900 --reason 评审中泄露评审情况 --source 青人社函〔2025〕3号 --start 2025-03-01\n  zc-review office credit add --kind applicant --name 李某 --employer 青川市某建设公司 --reason 伪造业绩材料 --source 核查结论 --start 2025-06-10 --fraud",
     "cli.ex_credit_list": "示例：\n  zc-review office credit list\n  zc-review office credit list --credit reports/demo/office-credit.json",

@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "pool.replay_eligible": "符合条件的专家名单与重放的不一致",
     "pool.replay_events": "电话确认的顺序或结果与重放的不一致",
     "pool.replay_members": "确定的评审专家与重放的不一致",
+    "pool.replay_numbers": "评委编号与按公布规则（主任委员、副主任委员、其他委员，各按专业顺序和专家库编号）重排的不一致",
     "pool.replay_pool_changed": "专家库已不是抽取当日的版本（摘要不同），无法核对符合条件的名单",
     "pool.replay_excluded": "按专家库重新核定的排除名单与记录不一致",
     "pool.verify_signatures": "签名有效：组建单位根证书，以及抽取人员和监督人员（{signers}）",
@@ -91,6 +92,7 @@ MESSAGES: dict[str, str] = {
     "pool.excluded_reappoint": "上年度评审专家，拟续任，单独电话确认",
     "pool.draw_panels": "评议组 panels.yaml：{path}",
     "pool.member_line": "{expert} {name}（{specialty}，{how}{role}）",
+    "pool.member_line_numbered": "评委 {reviewer}：{expert} {name}（{specialty}，{how}{role}）",
     "pool.how_reappointed": "续任",
     "pool.how_drawn": "抽取",
     "pool.role_chair": "，主任委员",
@@ -164,5 +166,7 @@ MESSAGES: dict[str, str] = {
     "pool.plan_no_channel": "（未填写：请在 session.yaml 的 draw.complaint_channel 中填写投诉举报渠道）",
     # -- texts: the demo's preliminary draw ------------------------------------------------------------------
     "pool.demo_draw_start": "预备步骤：从专家库抽取评审专家（随机种子 {seed}，演示中视为现场掷骰所得；电话确认结果取自演示文件）",
-    "pool.demo_draw_done": "抽取记录：{record}\n抽取生成的 committee.yaml：{committee}\n评审实施方案：{plan}\n演示会议沿用 data/demo/committee.yaml 的评审专家（R01–R17，演示脚本按其编写），抽取结果仅作预备步骤演示。",
+    "pool.demo_draw_done": "抽取记录：{record}\n抽取记录指纹（SHA-256）：{fp}\n抽取生成的 committee.yaml：{committee}\n评审实施方案：{plan}\n本次会议按抽取结果制作评审包（资料目录 {input}；回避关系在制作评审包时检出并确认）。",
+    "pool.demo_conflicts_header": "预先申报的回避关系：演示中无；同一工作单位的回避关系在制作评审包时由系统检出、办事机构确认（data/demo/pool/demo-conflict-decisions.yaml）",
+    "demo_draw_differs": "演示抽取得到的 {file}（{drawn}）与 data/demo 中的不同：演示脚本是按 data/demo 的评审专家编写的。请运行 tools/make_demo_data.py 重新生成演示资料和脚本。",
 }

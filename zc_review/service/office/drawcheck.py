@@ -72,6 +72,11 @@ def replay(body: dict[str, Any]) -> list[str]:
         problems.append(t("pool.replay_events"))
     if [(m[0], m[2]) for m in got.members] != [(m["expert"], m["how"]) for m in body["members"]]:
         problems.append(t("pool.replay_members"))
+    if any("reviewer" in m for m in body["members"]):
+        numbers = d.reviewer_numbers([(m["expert"], m["specialty"], m["committee_role"]) for m in body["members"]],
+                                     seats)
+        if [m.get("reviewer") for m in body["members"]] != [numbers[m["expert"]] for m in body["members"]]:
+            problems.append(t("pool.replay_numbers"))
     return problems
 
 

@@ -184,13 +184,15 @@ def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: 
 
 
 def _panels_yaml(input_dir: Path, plan: Plan, outcome: d.DrawOutcome, des: Designations) -> dict[str, Any] | None:
-    """panels.yaml with each seat's panel holding the specialty's drawn members (in draw order) and the
-    designated leader and vice-leader; None when there is no panels.yaml beside session.yaml.
+    """panels.yaml with each seat's panel holding the specialty's drawn members but the chair (who presides
+    over the whole committee), by reviewer number, and the designated leader and vice-leader; None when
+    there is no panels.yaml beside session.yaml.
 
     Raises: RuleError("draw_panel_unknown" | "draw_leader_missing" | "draw_leader_not_member").
     """
     if not (input_dir / "panels.yaml").is_file():
         return None
+    numbers = _numbers(plan, outcome, des)
     rd = Reader(input_dir)
     raw = rd.read_yaml("panels.yaml", "office-panels")
     if raw is None:
@@ -200,7 +202,7 @@ def _panels_yaml(input_dir: Path, plan: Plan, outcome: d.DrawOutcome, des: Desig
     for s in plan.seats:
         if s.panel not in by_id:
             raise RuleError("draw_panel_unknown", panel=s.panel)
-        members = [m[0] for m in outcome.members if m[1] == s.specialty]
+        members = [m[0] for m in outcome.members if m[1] == s.specialty and m[0] != des.chair]
         if s.panel not in des.panel_leaders:
             raise RuleError("draw_leader_missing", panel=s.panel)
         leader, vice = des.panel_leaders[s.panel]
@@ -209,13 +211,21 @@ def _panels_yaml(input_dir: Path, plan: Plan, outcome: d.DrawOutcome, des: Desig
                 raise RuleError("draw_leader_not_member", panel=s.panel, expert=rid)
         if leader == vice:
             raise RuleError("draw_leader_not_member", panel=s.panel, expert=vice)
-        out.append(by_id[s.panel] | {"leader": leader, "vice_leader": vice, "members": members})
+        out.append(by_id[s.panel] | {"leader": numbers[leader], "vice_leader": numbers[vice],
+                                     "members": sorted(numbers[m] for m in members)})
     return {"panels": out}
+
+
+def _numbers(plan: Plan, outcome: d.DrawOutcome, des: Designations) -> dict[str, str]:
+    """Pool id → reviewer number (``domain.draw.reviewer_numbers``) for the drawn members."""
+    roles = {des.chair: "chair", **{v: "vice_chair" for v in des.vice_chairs}}
+    return d.reviewer_numbers([(eid, sp, roles.get(eid, "member")) for eid, sp, _how in outcome.members], plan.seats)
 
 
 def _body(plan: Plan, pool: Pool, seed: str, last: list[str], excluded: list[d.Exclusion],
           outcome: d.DrawOutcome, des: Designations, now: dt.datetime) -> dict[str, Any]:
     roles = {des.chair: "chair", **{v: "vice_chair" for v in des.vice_chairs}}
+    numbers = _numbers(plan, outcome, des)
     return {
         "algorithm": d.ALGORITHM, "session_id": plan.session_id, "committee_name": plan.committee_name,
         "year": plan.year, "seed": seed, "ratio": plan.ratio, "pool_id": pool.pool_id, "pool_sha256": pool.sha256,
@@ -227,7 +237,7 @@ def _body(plan: Plan, pool: Pool, seed: str, last: list[str], excluded: list[d.E
                     "drawn": [{"expert": e, "key": k} for e, k in r.drawn]} for r in outcome.rounds],
         "events": [{"seq": e.seq, "kind": e.kind, "specialty": e.specialty, "round": e.round, "expert": e.expert,
                     "answer": e.answer, "note": e.note} for e in outcome.events],
-        "members": [{"expert": eid, "specialty": sp, "how": how, "committee_role": roles.get(eid, "member"),
+        "members": [{"expert": eid, "reviewer": numbers[eid], "specialty": sp, "how": how, "committee_role": roles.get(eid, "member"),
                      "title_level": pool.expert(eid).title_level.value,
                      "employer_aliases": list(pool.expert(eid).employer_aliases)} for eid, sp, how in outcome.members],
         "staff": list(plan.staff),
@@ -236,12 +246,13 @@ def _body(plan: Plan, pool: Pool, seed: str, last: list[str], excluded: list[d.E
 
 
 def committee_yaml(record: dict[str, Any], pool: Pool) -> str:
-    """committee.yaml (docs/INPUT.md) for the record's members (reviewer id = pool id) and staff."""
+    """committee.yaml (docs/INPUT.md) for the record's members and staff: each reviewer under their number
+    (``reviewer``; the pool id for a record without numbers), in number order."""
     body = record["body"]
     reviewers = []
-    for m in body["members"]:
+    for m in sorted(body["members"], key=lambda m: str(m.get("reviewer", m["expert"]))):
         e = pool.expert(m["expert"])
-        reviewers.append({"id": e.id, "name": e.name, "employer": e.employer, "title": e.title,
+        reviewers.append({"id": m.get("reviewer", e.id), "name": e.name, "employer": e.employer, "title": e.title,
                           "title_level": e.title_level.value, "specialty": e.specialty,
                           "committee_role": m["committee_role"]})
     head = t("pool.committee_header", session=body["session_id"], seed=body["seed"])

@@ -235,12 +235,12 @@ def _before_the_room(defn: SessionDefinition, input_dir: Path, keys_dir: Path, k
         body = rec["body"]
         if body["session_id"] != defn.session_id:
             raise ServiceError("draw_record_other_session", record=body["session_id"], session=defn.session_id)
-        drawn = {(m["expert"], m["committee_role"]) for m in body["members"]}
+        drawn = {(m.get("reviewer", m["expert"]), m["committee_role"]) for m in body["members"]}
         given = {(r.id, r.committee_role.value) for r in defn.reviewers}
         if drawn != given:
             detail = join_list(sorted({x[0] for x in drawn ^ given}))
             raise ServiceError("draw_record_members", detail=detail)
-        aliases = {m["expert"]: list(m.get("employer_aliases", ())) for m in body["members"]}
+        aliases = {m.get("reviewer", m["expert"]): list(m.get("employer_aliases", ())) for m in body["members"]}
         blob = draw_record.read_bytes()
     decisions, who = None, decided_by
     if conflict_decisions is not None:

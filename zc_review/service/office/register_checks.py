@@ -134,7 +134,7 @@ def _draw_record(f: Facts) -> Check:
     except (OSError, ValueError, SealError) as exc:
         return Check("draw.record", False, t("office.draw_invalid", path=str(path), why=str(exc)))
     body = rec["body"]
-    drawn = sorted((str(m["expert"]), str(m["committee_role"])) for m in body["members"])
+    drawn = sorted((str(m.get("reviewer", m["expert"])), str(m["committee_role"])) for m in body["members"])
     given = sorted((r.id, r.committee_role.value) for r in f.defn.reviewers)
     if body["session_id"] != f.defn.session_id or drawn != given:
         return Check("draw.record", False, t("office.draw_mismatch", path=str(path)))
