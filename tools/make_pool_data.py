@@ -170,7 +170,7 @@ def draw_committee() -> None:
         res = drawing.draw(pool_dir=demo / "pool", session_file=demo / "session.yaml", seed=DEMO_SEED,
                            seed_again=DEMO_SEED, out_dir=Path(tmp) / "draw", keys=load_office_keys(Path(tmp) / "keys"),
                            answer=lambda eid, kind: answers[eid], designate=lambda m: des,
-                           credit_path=Path(tmp) / "credit.json")
+                           archive_url=f"sqlite:///{Path(tmp) / 'archive.db'}")
         for name in DRAWN_FILES:
             shutil.copyfile(res.record_path.parent / name, demo / name)
     print("wrote data/demo/committee.yaml, data/demo/panels.yaml (drawn with seed " + DEMO_SEED + ")")

@@ -32,6 +32,11 @@ def calls() -> tuple[dict[str, tuple[str, str]], P.Designations]:
     return P.load_calls(DEMO / "pool" / "demo-calls.yaml")
 
 
+def db(tmp: Path) -> str:
+    """A new office archive (SQLite) in ``tmp``: its pool, credit record and past committees."""
+    return f"sqlite:///{tmp / 'archive.db'}"
+
+
 def designate(des: P.Designations, members: list[Any]) -> P.Designations:
     """The demo's designations when every one of them was drawn, else (another seed, a barred expert): the
     first three drawn as chair and vice-chairs, each panel's first two others as leader and vice-leader."""
@@ -47,13 +52,13 @@ def designate(des: P.Designations, members: list[Any]) -> P.Designations:
 
 
 def run(tmp: Path, keys_dir: Path, *, session: Path = DEMO / "session.yaml", pool: Path = DEMO / "pool",
-        seed: str = SEED, seed_again: str | None = None, credit_path: Path | None = None,
+        seed: str = SEED, seed_again: str | None = None, archive_url: str | None = None,
         answers: dict[str, tuple[str, str]] | None = None, previous: list[Path] | None = None) -> drawing.DrawResult:
     got, des = calls()
     answers = answers or got
     return drawing.draw(pool_dir=pool, session_file=session, seed=seed, seed_again=seed_again, out_dir=tmp / "out",
                   keys=load_office_keys(keys_dir), answer=lambda eid, kind: answers[eid],
-                  designate=lambda m: designate(des, m), credit_path=credit_path or tmp / "credit.json",
+                  designate=lambda m: designate(des, m), archive_url=archive_url or db(tmp),
                   previous=previous or [])
 
 
@@ -156,7 +161,7 @@ def test_the_draw_follows_the_published_algorithm(drawn: drawing.DrawResult) -> 
 def test_the_record_reproduces(drawn: drawing.DrawResult, office_keys: Path) -> None:
     root = load_office_keys(office_keys).root_cert
     chk = drawcheck.verify_draw(drawn.record_path, root, pool_dir=DEMO / "pool", session_file=DEMO / "session.yaml",
-                        credit_path=drawn.record_path.parent / "none.json")
+                        archive_url=db(drawn.record_path.parent))
     assert chk.ok, chk.problems
     assert len(chk.lines) == 3
 
@@ -299,16 +304,16 @@ def test_a_previous_record_counts_for_rotation(tmp_path: Path, drawn: drawing.Dr
 def test_a_barred_expert_is_never_drawn(tmp_path: Path, drawn: drawing.DrawResult, office_keys: Path) -> None:
     first = next(m["expert"] for m in drawn.record["body"]["members"] if m["how"] == "drawn")
     e = P.load_pool(DEMO / "pool").expert(first)
-    path = tmp_path / "credit.json"
+    path = db(tmp_path)
     credit.add(path, kind="expert", name=e.name, employer=e.employer, person_id=e.id, source="青人社通报〔2025〕3号",
                start="2025-03-01", reason="评审中违反纪律")
-    res = run(tmp_path, office_keys, credit_path=path)
+    res = run(tmp_path, office_keys, archive_url=path)
     assert first not in [m["expert"] for m in res.record["body"]["members"]]
     assert {"expert": first, "reason": "credit", "detail": "XY-2025-001"} in res.record["body"]["excluded"]
     credit.add(path, kind="expert", name="崔丽娟", employer="青川市建筑设计研究院有限公司", source="通报",
                start="2025-03-02", reason="违规")
     with pytest.raises(ServiceError) as exc:  # E001, proposed for reappointment
-        run(tmp_path / "b", office_keys, credit_path=path)
+        run(tmp_path / "b", office_keys, archive_url=path)
     assert exc.value.code == "credit_expert_barred" and "XY-2025-002" in exc.value.message
 
 
@@ -318,7 +323,7 @@ def test_a_barred_expert_is_never_drawn(tmp_path: Path, drawn: drawing.DrawResul
                                                       ("applicant", True, "2030-03-01"), ("staff", False, "2028-03-01"),
                                                       ("staff", True, "2028-03-01")])
 def test_credit_periods(tmp_path: Path, kind: str, fraud: bool, until: str | None) -> None:
-    e = credit.add(tmp_path / "c.json", kind=kind, name="张三", employer="某单位", source="通报", start="2025-03-01",
+    e = credit.add(db(tmp_path), kind=kind, name="张三", employer="某单位", source="通报", start="2025-03-01",
                    reason="事由", fraud=fraud)
     assert e.until == until
     assert e.active_on(dt.date(2025, 3, 1)) and not e.active_on(dt.date(2025, 2, 28))
@@ -334,18 +339,17 @@ def test_a_leap_day_start() -> None:
 
 
 def test_credit_export_is_a_chinese_csv(tmp_path: Path) -> None:
-    path = tmp_path / "c.json"
+    path = db(tmp_path)
     credit.add(path, kind="applicant", name="李四", employer="青川某公司", source="核查结论", start="2025-01-02",
                reason="申报材料不实", fraud=True)
     text = credit.export_csv(credit.load(path)).decode("utf-8-sig").splitlines()
     assert text[0].startswith("编号,对象,姓名") and "申报人" in text[1] and "2030-01-02" in text[1]
 
 
-def test_a_damaged_credit_file_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "c.json").write_text("{", "utf-8")
+def test_an_unreachable_credit_archive_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ServiceError) as exc:
-        credit.load(tmp_path / "c.json")
-    assert exc.value.code == "credit_unreadable"
+        credit.load(f"sqlite:///{tmp_path}")  # a folder, not a database file
+    assert exc.value.code == "archive_unreachable" and "档案库" in exc.value.message
 
 
 # -- at pack: the draw record, conflicts found, credit -------------------------------------------------------------
@@ -371,11 +375,13 @@ def _pack(input_dir: Path, out: Path, keys: Path, **kw: Any) -> Any:
 
 def test_pack_finds_the_conflicts_and_refuses_them_undecided(tmp_path: Path, drawn_input: Path, drawn: drawing.DrawResult,
                                                              office_keys: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
     with pytest.raises(ServiceError) as exc:
-        _pack(drawn_input, tmp_path, office_keys, draw_record=drawn.record_path, credit_path=tmp_path / "c.json")
+        _pack(drawn_input, out, office_keys, draw_record=drawn.record_path, archive_url=db(tmp_path))
     assert exc.value.code == "conflict_undecided"
     assert "R06" in exc.value.message and "A003" in exc.value.message and "青川建工集团" in exc.value.message
-    assert list(tmp_path.iterdir()) == []  # nothing written: not even the attachments log
+    assert list(out.iterdir()) == []  # nothing written: not even the attachments log
 
 
 def test_pack_with_decisions_records_both_and_ships_the_draw_record(tmp_path: Path, drawn_input: Path,
@@ -389,7 +395,7 @@ def test_pack_with_decisions_records_both_and_ships_the_draw_record(tmp_path: Pa
         {"reviewer": "R11", "applicant": "A015", "decision": "dismiss", "reason": "已调离该单位"}]},
         allow_unicode=True), "utf-8")
     res = _pack(drawn_input, tmp_path, office_keys, draw_record=drawn.record_path, conflict_decisions=decisions,
-                credit_path=tmp_path / "c.json")
+                archive_url=db(tmp_path))
     assert [(c.reviewer, c.applicant, c.decision) for c in res.conflicts] == [
         ("R06", "A003", "confirmed"), ("R11", "A015", "dismissed")]
     assert [(c.reviewer_id, c.applicant_id) for c in res.definition.conflicts] == [("R06", "A003")]
@@ -398,6 +404,16 @@ def test_pack_with_decisions_records_both_and_ships_the_draw_record(tmp_path: Pa
     assert log["hits"][1]["reason"] == "已调离该单位" and log["hits"][1]["decided_by"] == "范家豪"
     payload = parse_payload(office_recover_package(res.package_path.read_bytes(), load_office_keys(office_keys)))
     assert payload.draw_record == drawn.record_path.read_bytes()
+    # the pool stays in the office: an expert who was not drawn appears nowhere in the package
+    drawn_ids = {m["expert"] for m in drawn.record["body"]["members"]}
+    others = [e for e in P.load_pool(DEMO / "pool").experts if e.id not in drawn_ids]
+    shipped = json.dumps(payload.session, ensure_ascii=False) + payload.draw_record.decode("utf-8")
+    assert len(others) == 47 and not [e.name for e in others if e.name in shipped]
+    # the official package's committee is filed in the archive, for the rotation of later draws
+    from zc_review.service.office.pool_archive import past_committees
+
+    assert [r["body"]["session_id"] for r in past_committees(db(tmp_path), "青川市工程系列中级职称评审委员会", 2026)] == [
+        "QC-GC-ZJ-2025"]
     filed = office_keys / DRAW_RECORDS
     assert (filed / f"{res.package_id}.json").read_bytes() == drawn.record_path.read_bytes()
     # a package re-issued by office recover keeps its draw record, filed under the new id too
@@ -413,7 +429,7 @@ def test_a_dismissal_needs_a_reason(tmp_path: Path, drawn_input: Path, office_ke
         {"reviewer": "R06", "applicant": "A003", "decision": "dismiss"},
         {"reviewer": "R11", "applicant": "A015", "decision": "confirm"}]}, allow_unicode=True), "utf-8")
     with pytest.raises(ServiceError) as exc:
-        _pack(drawn_input, tmp_path, office_keys, conflict_decisions=decisions, credit_path=tmp_path / "c.json")
+        _pack(drawn_input, tmp_path, office_keys, conflict_decisions=decisions, archive_url=db(tmp_path))
     assert exc.value.code == "conflict_dismiss_no_reason"
     assert not (tmp_path / "s.zcp").exists()
 
@@ -426,7 +442,7 @@ def test_a_committee_that_is_not_the_drawn_one_is_refused(tmp_path: Path, drawn_
     text = text.replace("committee_role: vice_chair", "committee_role: chair", 1)
     (bad / "committee.yaml").write_text(text, "utf-8")
     with pytest.raises(ServiceError) as exc:
-        _pack(bad, tmp_path, office_keys, draw_record=drawn.record_path, credit_path=tmp_path / "c.json")
+        _pack(bad, tmp_path, office_keys, draw_record=drawn.record_path, archive_url=db(tmp_path))
     assert exc.value.code == "draw_record_members"
     assert not (tmp_path / "s.zcp").exists()
 
@@ -438,17 +454,17 @@ def test_a_committee_that_is_not_the_drawn_one_is_refused(tmp_path: Path, drawn_
 ])
 def test_pack_refuses_the_barred(tmp_path: Path, kind: str, name: str, employer: str, code: str,
                                  office_keys: Path) -> None:
-    path = tmp_path / "c.json"
+    path = db(tmp_path)
     today = dt.date.today()
     e = credit.add(path, kind=kind, name=name, employer=employer, source="通报", start=today.isoformat(), reason="违规")
     with pytest.raises(ServiceError) as exc:
-        _pack(DEMO, tmp_path, office_keys, credit_path=path)
+        _pack(DEMO, tmp_path, office_keys, archive_url=path)
     assert exc.value.code == code and e.ref in exc.value.message
     assert not (tmp_path / "s.zcp").exists()
 
 
 def test_an_expired_applicant_entry_does_not_bar(tmp_path: Path) -> None:
-    path = tmp_path / "c.json"
+    path = db(tmp_path)
     credit.add(path, kind="applicant", name="梁健", employer="青川市恒泰建设工程有限公司", source="通报",
                start="2021-01-01", reason="承诺不实")
     assert credit.find_bar(credit.load(path), "applicant", dt.date(2023, 12, 31), "梁健", "青川市恒泰建设工程有限公司")
@@ -479,23 +495,23 @@ def test_cli_draw_verify_and_credit(tmp_path: Path, office_keys: Path, capsys: p
     out = tmp_path / "out"
     args = ["office", "draw", "--pool", str(DEMO / "pool"), "--session", str(DEMO / "session.yaml"), "--seed", SEED,
             "--out", str(out), "--keys", str(office_keys), "--calls", str(DEMO / "pool" / "demo-calls.yaml"),
-            "--credit", str(tmp_path / "c.json")]
+            "--db", db(tmp_path)]
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert f"随机种子：{SEED}" in printed and "抽取完成：评审专家 17 人" in printed
     assert main(["office", "draw", "--verify", str(out / "draw-record.json"), "--keys", str(office_keys),
                  "--pool", str(DEMO / "pool"), "--session", str(DEMO / "session.yaml"),
-                 "--credit", str(tmp_path / "c.json")]) == 0
+                 "--db", db(tmp_path)]) == 0
     assert "抽取记录核验通过" in capsys.readouterr().out
     assert main([*args[:-4], "--seed-again", "2025112063", "--calls", str(DEMO / "pool" / "demo-calls.yaml")]) == 2
     assert "不一致" in capsys.readouterr().err
-    assert main(["office", "credit", "add", "--credit", str(tmp_path / "c.json"), "--kind", "staff", "--name", "王五",
+    assert main(["office", "credit", "add", "--db", db(tmp_path), "--kind", "staff", "--name", "王五",
                  "--reason", "泄露评审信息", "--source", "纪检通报", "--start", "2025-05-01"]) == 0
     assert "XY-2025-001" in capsys.readouterr().out
-    assert main(["office", "credit", "export", "--credit", str(tmp_path / "c.json"), "--out",
+    assert main(["office", "credit", "export", "--db", db(tmp_path), "--out",
                  str(tmp_path / "c.csv")]) == 0
     assert "王五" in (tmp_path / "c.csv").read_text("utf-8-sig")
-    assert main(["office", "credit", "add", "--credit", str(tmp_path / "c.json"), "--kind", "staff", "--name", "王五",
+    assert main(["office", "credit", "add", "--db", db(tmp_path), "--kind", "staff", "--name", "王五",
                  "--reason", "x", "--source", "y", "--start", "2025-13-01"]) == 2
     assert "日期" in capsys.readouterr().err
 
@@ -527,7 +543,7 @@ def test_cli_draw_at_the_terminal(tmp_path: Path, office_keys: Path, monkeypatch
 
     monkeypatch.setattr("builtins.input", fake_input)
     assert main(["office", "draw", "--pool", str(DEMO / "pool"), "--session", str(DEMO / "session.yaml"),
-                 "--out", str(tmp_path / "out"), "--keys", str(office_keys), "--credit", str(tmp_path / "c.json")]) == 0
+                 "--out", str(tmp_path / "out"), "--keys", str(office_keys), "--db", db(tmp_path)]) == 0
     assert sum("电话确认结果" in p for p in prompts) == 20 and prompts[0].startswith("请输入随机种子")
     rec = json.loads((tmp_path / "out" / "draw-record.json").read_text("utf-8"))
     assert rec["body"]["seed"] == SEED and len(rec["body"]["members"]) == 17
@@ -548,7 +564,7 @@ def test_cli_pack_asks_each_conflict_at_the_terminal(tmp_path: Path, drawn_input
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or next(answers))
     assert main(["office", "pack", str(drawn_input), "--out", str(tmp_path / "s.zcp"), "--keys", str(office_keys),
-                 "--fast-kdf", "--draw-record", str(drawn.record_path), "--credit", str(tmp_path / "c.json")]) == 0
+                 "--fast-kdf", "--draw-record", str(drawn.record_path), "--db", db(tmp_path)]) == 0
     assert "确认人" in prompts[0] and "R06" in prompts[1] and "R11" in prompts[2]
     out = capsys.readouterr().out
     assert "确认回避：R06" in out and "排除：R11" in out and "已调离该单位" in out

@@ -48,6 +48,7 @@ ALL = {
     "office keygen", "office pack", "office verify", "office import", "office recover", "office register",
     # before the room (issue 11, cli/office_pool.py)
     "office draw", "office credit", "office credit add", "office credit list", "office credit export", "office plan",
+    "office pool", "office pool import", "office pool list",
     # after the room (issue 10, cli/office_archive.py)
     "office db", "office db upgrade", "office sessions", "office applicant", "office notice", "office complaint",
     "office complaint add", "office complaint update", "office complaint conclude", "office complaint list",

@@ -201,3 +201,27 @@ def test_blind_material_check_finds_the_region() -> None:
                            region="西岭区")
     assert [(f.kind, f.term) for f in found] == [("region", "西岭区")]
     assert blind_findings("梁健", "青川市恒泰建设工程有限公司", {"work_summary": "本人在西岭区负责道路改造。"}) == []
+
+
+@pytest.mark.parametrize(("mid", "total", "ok"), [(5, 17, True), (6, 17, False), (3, 9, True), (4, 11, False),
+                                                  (0, 1, True), (1, 1, False)])
+def test_intermediate_reviewers_at_most_one_third_of_the_committee(mid: int, total: int, ok: bool) -> None:
+    """The 1/3 cap on the members as drawn (reappointments included): 5 of 17 is the most (3·5 = 15 ≤ 17)."""
+    levels = [TitleLevel.INTERMEDIATE] * mid + [TitleLevel.ASSOCIATE_SENIOR] * (total - mid)
+    if ok:
+        d.check_intermediate_share(levels, total)
+    else:
+        with pytest.raises(RuleError) as exc:
+            d.check_intermediate_share(levels, total)
+        assert exc.value.code == "draw_intermediate_share" and exc.value.params == {"count": mid, "total": total}
+
+
+def test_reviewer_numbers_chair_vice_chairs_then_by_seat_and_pool_id() -> None:
+    seats = [d.Seats("建筑工程", 3, "P-JZ"), d.Seats("交通运输工程", 2, "P-JT")]
+    members = [("E009", "建筑工程", "member"), ("E030", "交通运输工程", "vice_chair"), ("E002", "交通运输工程", "member"),
+               ("E050", "建筑工程", "chair"), ("E001", "建筑工程", "member")]
+    assert d.reviewer_numbers(members, seats) == {"E050": "R01", "E030": "R02", "E001": "R03", "E009": "R04",
+                                                  "E002": "R05"}
+    many = [(f"E{i:03d}", "建筑工程", "member") for i in range(1, 101)]
+    numbers = d.reviewer_numbers(many, [d.Seats("建筑工程", 100, "P-JZ")])
+    assert numbers["E001"] == "R001" and numbers["E100"] == "R100"  # three digits from 100 members

@@ -52,11 +52,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
     # issue 11: the committee drawn from the pool (verified, with the review plan), packed with its record and
     # the conflicts detected at pack confirmed; an input without a pool is packed as it is
-    drawn = preliminary_draw(args.input, out, keys)
+    archive_url = f"sqlite:///{out / 'office-archive.db'}"  # the pool, the credit record, then the results
+    drawn = preliminary_draw(args.input, out, keys, archive_url)
     package = out / "session.zcp"
     secrets_path = out / "rehearsal-secrets.json"
     res = pack(drawn.input_dir if drawn else args.input, package, keys, secrets_out=secrets_path,
-               credit_path=out / "office-credit.json", draw_record=drawn.record_path if drawn else None,
+               archive_url=archive_url, draw_record=drawn.record_path if drawn else None,
                conflict_decisions=drawn.decisions if drawn else None)
     print_conflicts(res)
     console.print(t("cli.pack_done", package=str(package), letters=str(res.letters_path), package_id=res.package_id,
@@ -87,7 +88,7 @@ def run_demo(args: argparse.Namespace) -> int:
     minutes_path = out / "minutes.pdf"
     write_atomic(minutes_path, service.closing.minutes_pdf())
     console.print(t("cli.demo_paths", minutes=str(minutes_path), bundle=str(bundle), fp=fp))
-    result = import_bundle(bundle, keys, f"sqlite:///{out / 'office-archive.db'}",
+    result = import_bundle(bundle, keys, archive_url,
                            allow_rehearsal=res.definition.rehearsal)
     print_report(result.report)
     console.print(t("cli.import_done" if result.created else "cli.import_again", session=result.session_id,

@@ -21,10 +21,11 @@ from rich.console import Console
 from rich.text import Text
 
 from zc_review.cli._argparse import command_group, subcommand
-from zc_review.i18n import t
+from zc_review.i18n import join_list, t
+from zc_review.service import paths
 from zc_review.service.errors import ServiceError
 
-COMMANDS = ("draw", "credit", "plan")
+COMMANDS = ("draw", "credit", "plan", "pool")
 console = Console(highlight=False, width=max(shutil.get_terminal_size().columns, 150))
 _ANSWER_KEYS = {"confirmed": "pool.answer_confirmed", "refused": "pool.answer_refused",
                 "unreachable": "pool.answer_unreachable"}
@@ -46,7 +47,7 @@ def add_parsers(office: Any) -> None:
     dr.add_argument("--out", type=Path, metavar=d, help=t("pool.cli_out"))
     dr.add_argument("--calls", type=Path, metavar=f, help=t("pool.cli_calls"))
     dr.add_argument("--previous", type=Path, action="append", default=[], metavar=rec, help=t("pool.cli_previous"))
-    dr.add_argument("--credit", type=Path, metavar=f, help=t("pool.cli_credit"))
+    dr.add_argument("--db", metavar=t("cli.mv_url"), help=t("pool.cli_db"))
     dr.add_argument("--keys", type=Path, metavar=d, help=t("cli.keys"))
     dr.add_argument("--verify", type=Path, metavar=rec, help=t("pool.cli_verify"))
     cr = command_group(subcommand(office, "credit", "pool.cli_credit_cmd", "cli.ex_credit"), "credit_command")
@@ -62,13 +63,20 @@ def add_parsers(office: Any) -> None:
     ca.add_argument("--fraud", action="store_true", help=t("pool.cli_fraud"))
     for sub in (ca, subcommand(cr, "list", "pool.cli_credit_list", "cli.ex_credit_list"),
                 ex := subcommand(cr, "export", "pool.cli_credit_export", "cli.ex_credit_export")):
-        sub.add_argument("--credit", type=Path, metavar=f, help=t("pool.cli_credit"))
+        sub.add_argument("--db", metavar=t("cli.mv_url"), help=t("pool.cli_db"))
     ex.add_argument("--out", type=Path, required=True, metavar=f, help=t("pool.cli_export_out"))
     pl = subcommand(office, "plan", "pool.cli_plan", "cli.ex_plan")
     pl.add_argument("--session", type=Path, required=True, metavar=f, help=t("pool.cli_session"))
     pl.add_argument("--draw-record", type=Path, required=True, metavar=rec, help=t("pool.cli_pack_draw_record"))
     pl.add_argument("--out", type=Path, required=True, metavar=f, help=t("pool.cli_plan_out"))
     pl.add_argument("--keys", type=Path, metavar=d, help=t("cli.keys"))
+    po = command_group(subcommand(office, "pool", "pool.cli_pool_cmd", "cli.ex_pool"), "pool_command")
+    pi = subcommand(po, "import", "pool.cli_pool_import", "cli.ex_pool_import")
+    pi.add_argument("--pool", type=Path, required=True, metavar=d, help=t("pool.cli_pool"))
+    pli = subcommand(po, "list", "pool.cli_pool_list", "cli.ex_pool_list")
+    pli.add_argument("--pool-id", metavar=t("cli.mv_person_id"), help=t("pool.cli_pool_id"))
+    for sub in (pi, pli):
+        sub.add_argument("--db", metavar=t("cli.mv_url"), help=t("pool.cli_db"))
 
 
 def extend_pack(pk: argparse.ArgumentParser) -> None:
@@ -77,14 +85,14 @@ def extend_pack(pk: argparse.ArgumentParser) -> None:
     pk.add_argument("--conflicts-decisions", type=Path, metavar=t("cli.mv_file"),
                     help=t("pool.cli_conflicts_decisions"))
     pk.add_argument("--decided-by", default="", metavar=t("common.col_name"), help=t("pool.cli_decided_by"))
-    pk.add_argument("--credit", type=Path, metavar=t("cli.mv_file"), help=t("pool.cli_credit"))
+    pk.add_argument("--db", metavar=t("cli.mv_url"), help=t("pool.cli_db"))
 
 
 def pack_options(args: argparse.Namespace) -> dict[str, Any]:
     """``office pack``'s keyword arguments from those options; at a terminal, undecided hits are asked."""
     decide = _AskConflict(args.decided_by) if sys.stdin.isatty() and args.conflicts_decisions is None else None
     return {"draw_record": args.draw_record, "conflict_decisions": args.conflicts_decisions,
-            "decided_by": args.decided_by, "credit_path": args.credit, "decide": decide}
+            "decided_by": args.decided_by, "archive_url": args.db, "decide": decide}
 
 
 def print_conflicts(res: Any) -> None:
@@ -129,12 +137,13 @@ def dispatch(args: argparse.Namespace) -> int:
         return verify_draw(args) if args.verify else draw(args)
     if args.office_command == "plan":
         return plan(args)
+    if args.office_command == "pool":
+        return pool_command(args)
     return credit(args)
 
 
 def _keys(args: argparse.Namespace) -> Any:
     from zc_review.seal.pki import load_office_keys
-    from zc_review.service import paths
 
     path = Path(args.keys) if args.keys else paths.office_keys_dir()
     if not (path / "root-cert.pem").exists():
@@ -154,13 +163,19 @@ def draw(args: argparse.Namespace) -> int:
     from zc_review.service.office import drawing
     from zc_review.service.office import pool as P
 
-    _require(args, "pool", "session", "out")
+    _require(args, "session", "out")
     seed, again = args.seed, args.seed_again
     if seed is None:
         seed = _input(t("pool.seed_prompt"))
         again = _input(t("pool.seed_again"))
     keys = _keys(args)
-    the_pool = P.load_pool(args.pool)
+    if args.pool is None:
+        from zc_review.service.office.pool_archive import current_pool
+
+        the_pool = current_pool(args.db or paths.office_archive_url(),
+                                committee_name=P.load_plan(args.session).committee_name)
+    else:
+        the_pool = P.load_pool(args.pool)
     names = {e.id: e for e in the_pool.experts}
     answers: dict[str, tuple[str, str]] | None = None
     designations: P.Designations | None = None
@@ -192,7 +207,8 @@ def draw(args: argparse.Namespace) -> int:
         return P.Designations(chair, vices, leaders)
 
     res = drawing.draw(pool_dir=args.pool, session_file=args.session, seed=seed, seed_again=again, out_dir=args.out,
-                 keys=keys, answer=answer, designate=designate, previous=args.previous, credit_path=args.credit)
+                 keys=keys, answer=answer, designate=designate, previous=args.previous,
+                 archive_url=args.db or paths.office_archive_url())
     print_record(res.record, names)
     for w in res.warnings:
         console.print(Text(w, style="yellow"))
@@ -240,9 +256,17 @@ def verify_draw(args: argparse.Namespace) -> int:
     from zc_review.service.office import drawcheck
     from zc_review.service.office import pool as P
 
+    url = args.db or paths.office_archive_url()
     chk = drawcheck.verify_draw(args.verify, _keys(args).root_cert, pool_dir=args.pool, session_file=args.session,
-                        credit_path=args.credit)
-    names = {e.id: e for e in P.load_pool(args.pool).experts} if args.pool else None
+                                archive_url=url, from_archive=args.pool is None and args.session is not None)
+    names = None
+    if args.pool:
+        names = {e.id: e for e in P.load_pool(args.pool).experts}
+    elif args.session is not None:
+        from zc_review.service.office.pool_archive import pool_version
+
+        found = pool_version(url, chk.record["body"]["pool_sha256"])
+        names = {e.id: e for e in found.experts} if found else None
     print_record(chk.record, names)
     for line in chk.lines:
         console.print(line)
@@ -254,18 +278,18 @@ def verify_draw(args: argparse.Namespace) -> int:
 
 
 def credit(args: argparse.Namespace) -> int:
-    """``office credit add|list|export``. Returns: 0."""
+    """``office credit add|list|export`` on the archive's credit record. Returns: 0."""
     from zc_review.service.atomic import write_atomic
     from zc_review.service.office import credit as C
 
-    path = args.credit or C.default_path()
+    url = args.db or paths.office_archive_url()
     if args.credit_command == "add":
-        e = C.add(path, kind=args.kind, name=args.name, employer=args.employer, source=args.source,
+        e = C.add(url, kind=args.kind, name=args.name, employer=args.employer, source=args.source,
                   start=args.start, reason=args.reason, person_id=args.person_id, fraud=args.fraud)
         console.print(t("pool.credit_added", ref=e.ref, kind=t(C.KIND_LABELS[e.kind]), name=e.name, start=e.start,
                         until=e.until or t("pool.credit_life")))
         return 0
-    entries = C.load(path)
+    entries = C.load(url)
     if args.credit_command == "export":
         write_atomic(args.out, C.export_csv(entries), 0o600)
         console.print(t("pool.credit_exported", count=len(entries), path=str(args.out)))
@@ -274,6 +298,32 @@ def credit(args: argparse.Namespace) -> int:
         console.print(t("pool.credit_none"))
     for line in C.export_csv(entries).decode("utf-8-sig").splitlines():
         console.print(Text(line))
+    return 0
+
+
+def pool_command(args: argparse.Namespace) -> int:
+    """``office pool import|list``: the expert pool in the office archive. Returns: 0."""
+    from zc_review.service.office import pool_archive as PA
+
+    url = args.db or paths.office_archive_url()
+    if args.pool_command == "import":
+        res = PA.import_pool(url, args.pool)
+        key = "pool.pool_imported" if res.created else "pool.pool_again"
+        console.print(t(key, pool=res.pool.pool_id, committee=res.pool.committee_name, experts=len(res.pool.experts),
+                        sha=res.pool.sha256[:16]))
+        return 0
+    if args.pool_id:
+        for e in PA.current_pool(url, pool_id=args.pool_id).experts:
+            console.print(Text(t("pool.pool_expert_line", id=e.id, name=e.name, specialty=e.specialty, title=e.title,
+                                 employer=e.employer, years=join_list(map(str, e.years_served)) or "—")))
+        return 0
+    versions = PA.pool_versions(url)
+    if not versions:
+        console.print(t("pool.pool_none"))
+    for v in versions:
+        console.print(Text(t("pool.pool_version_line", pool=v.pool_id, committee=v.committee_name, experts=v.experts,
+                             reviewed=v.reviewed_on, sha=v.sha256[:16], at=v.imported_at.strftime("%Y-%m-%d %H:%M"),
+                             by=v.imported_by)))
     return 0
 
 
@@ -307,10 +357,11 @@ class DemoDraw:
     plan_pdf: Path
 
 
-def preliminary_draw(input_dir: Path, out: Path, keys_dir: Path) -> DemoDraw | None:
-    """``zc-review demo``'s first step (issue 11): draw the committee from ``<input>/pool`` with the fixed,
-    printed seed and the demo call sheet, verify the record (signatures, replay, eligibility), write the
-    review plan PDF (all under ``<out>/draw``), and build the pack input ``<out>/input`` from the draw.
+def preliminary_draw(input_dir: Path, out: Path, keys_dir: Path, archive_url: str) -> DemoDraw | None:
+    """``zc-review demo``'s first step (issue 11): import ``<input>/pool`` into the office archive at
+    ``archive_url``, draw the committee from it with the fixed, printed seed and the demo call sheet, verify
+    the record (signatures, replay, eligibility against the archived pool), write the review plan PDF (all
+    under ``<out>/draw``), and build the pack input ``<out>/input`` from the draw.
 
     The pack input is the demo input with the drawn committee.yaml and panels.yaml, and an empty
     conflicts.yaml: every same-employer conflict is found at pack and confirmed from
@@ -329,6 +380,7 @@ def preliminary_draw(input_dir: Path, out: Path, keys_dir: Path) -> DemoDraw | N
     from zc_review.service.office import drawcheck, drawing
     from zc_review.service.office import pool as P
     from zc_review.service.office.archive import grouped_fingerprint
+    from zc_review.service.office.pool_archive import import_pool
     from zc_review.service.office.review_plan import write_review_plan
 
     session = input_dir / "session.yaml"
@@ -336,17 +388,18 @@ def preliminary_draw(input_dir: Path, out: Path, keys_dir: Path) -> DemoDraw | N
             yaml.safe_load(session.read_text("utf-8")) or {}):
         return None
     keys = load_office_keys(keys_dir)
-    the_pool = P.load_pool(input_dir / "pool")
+    the_pool = import_pool(archive_url, input_dir / "pool").pool
+    console.print(t("pool.pool_imported", pool=the_pool.pool_id, committee=the_pool.committee_name,
+                    experts=len(the_pool.experts), sha=the_pool.sha256[:16]))
     answers, des = P.load_calls(input_dir / "pool" / "demo-calls.yaml")
     draw_dir = out / "draw"
-    credit_path = out / "office-credit.json"
     console.print(Text(t("pool.demo_draw_start", seed=DEMO_SEED), style="bold"))
-    res = drawing.draw(pool_dir=input_dir / "pool", session_file=session, seed=DEMO_SEED, seed_again=DEMO_SEED,
-                       out_dir=draw_dir, keys=keys, answer=lambda eid, kind: answers[eid], designate=lambda m: des,
-                       credit_path=credit_path)
+    res = drawing.draw(pool_dir=None, session_file=session, seed=DEMO_SEED, seed_again=DEMO_SEED, out_dir=draw_dir,
+                       keys=keys, answer=lambda eid, kind: answers[eid], designate=lambda m: des,
+                       archive_url=archive_url)
     print_record(res.record, {e.id: e for e in the_pool.experts})
-    chk = drawcheck.verify_draw(res.record_path, keys.root_cert, pool_dir=input_dir / "pool", session_file=session,
-                                credit_path=credit_path)
+    chk = drawcheck.verify_draw(res.record_path, keys.root_cert, session_file=session, archive_url=archive_url,
+                                from_archive=True)
     for line in chk.lines:
         console.print(line)
     if not chk.ok:

@@ -330,6 +330,17 @@ def check_designations(members: Sequence[str], chair: str, vice_chairs: Sequence
         raise RuleError("draw_chair_is_vice", expert=chair)
 
 
+def check_intermediate_share(levels: Sequence[TitleLevel], total: int) -> None:
+    """Intermediate-title reviewers are at most 1/3 of the committee's ``total`` places (reappointments
+    included: the calls skip intermediate experts at the cap, a reappointment is called by name).
+
+    Raises: RuleError("draw_intermediate_share", count, total). Source: 000 第十三条(四); RULES.md §0.
+    """
+    mid = sum(1 for lv in levels if lv is TitleLevel.INTERMEDIATE)
+    if 3 * mid > total:
+        raise RuleError("draw_intermediate_share", count=mid, total=total)
+
+
 def reviewer_numbers(members: Sequence[tuple[str, str, str]], seats: Sequence[Seats]) -> dict[str, str]:
     """The committee's reviewer numbers (评委编号) for this session: pool id → ``R01``, ``R02``, ….
 

@@ -143,6 +143,62 @@ class ArchiveFiling(ArchiveBase, table=True):
     manifest_sha256: str = Field(max_length=64)
 
 
+class ArchivePool(ArchiveBase, table=True):
+    """One version of an expert pool (专家库) as the office imported it (issue 11; ``office pool import``).
+
+    ``document``: the pool's canonical JSON (``pool.yaml`` as loaded and validated), from which a draw reads
+    it; ``sha256``: of that document (what a draw record names as ``pool_sha256``). Every version is kept,
+    so a draw record can be re-derived from the pool of its day. Never in a package or a public output
+    (000 第十一条).
+    """
+
+    __tablename__ = "archive_pool"
+    id: int | None = Field(default=None, primary_key=True)
+    pool_id: str = Field(index=True, max_length=64)
+    committee_name: str
+    reviewed_on: str = Field(max_length=10)
+    sha256: str = Field(unique=True, index=True, max_length=64)
+    experts: int
+    document: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    imported_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    imported_by: str
+
+
+class ArchiveCredit(ArchiveBase, table=True):
+    """One entry of the credit record (诚信档案, ``office credit add``; 000 第四十二条): who is barred, from
+    ``start`` to the day before ``until`` (None: for life), on what source. ``person_id``: an expert's pool id."""
+
+    __tablename__ = "archive_credit"
+    ref: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(max_length=16)
+    name: str = Field(index=True)
+    employer: str
+    person_id: str = Field(default="", max_length=64)
+    reason: str
+    source: str
+    start: date
+    until: date | None = None
+    fraud: bool = False
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    recorded_by: str
+
+
+class ArchiveCommittee(ArchiveBase, table=True):
+    """A session's committee as drawn (the signed draw record filed at ``office pack`` of an official
+    package): what the rotation checks of later draws read (000 第二十六条(一)1). Pool ids only, in the
+    record; no link to any result, ballot or score."""
+
+    __tablename__ = "archive_committee"
+    session_id: str = Field(primary_key=True, max_length=128)
+    committee_name: str
+    year: int = Field(index=True)
+    pool_id: str = Field(max_length=64)
+    package_id: str = Field(max_length=64)
+    record: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    filed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    filed_by: str
+
+
 def make_archive_engine(url: str) -> Engine:
     """The archive engine for ``url`` (no table is created here: see :func:`ensure_current`).
 

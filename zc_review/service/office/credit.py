@@ -1,8 +1,7 @@
 """The office's credit record (诚信档案): who is barred, from when, until when, on what source.
 
-One JSON file in the office's data directory (``<home>/office/credit.json``, mode 0600; docs/FORMATS.md
-"Credit record"), kept there rather than in the office archive database for now (the archive's Alembic
-schema is being built in parallel). Periods (000 第四十二条(一)–(三); 001 二、5):
+Kept in the office archive database (table ``archive_credit``; the archive of issue 10: SQLite by default,
+PostgreSQL with ``--db``; docs/FORMATS.md "Credit record"), never in a package or a public output. Periods (000 第四十二条(一)–(三); 001 二、5):
 
 - an expert (评审专家) with a recorded violation never again enters the pool: barred for life;
 - an applicant (申报人): 3 years from the entry's start (a pledge proved untrue, a recorded violation);
@@ -18,24 +17,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from zc_review.domain.draw import normalise_employer
 from zc_review.i18n import t
-from zc_review.service.atomic import write_atomic
 from zc_review.service.errors import ServiceError
 
-FORMAT = "zc-review credit record"
-VERSION = 1
 KINDS = ("expert", "applicant", "staff")
 KIND_LABELS = {"expert": "common.role_reviewer", "applicant": "office.col_applicant",
                "staff": "pool.credit_kind_staff"}
 _COLUMNS = ("common.col_code", "pool.credit_col_kind", "common.col_name", "office.anonymity_kind_employer",
             "pool.credit_col_reason", "common.col_source", "pool.credit_col_start", "pool.credit_col_until")
-MAX_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -81,53 +74,50 @@ def period_end(kind: str, start: dt.date, *, fraud: bool = False) -> dt.date | N
         return start.replace(year=start.year + years, day=28)
 
 
-def default_path(home: Path | None = None) -> Path:
-    """``<home>/office/credit.json``."""
+def default_url() -> str | None:
+    """The office archive's URL when none is given, or None when that archive does not exist yet (then the
+    credit record is empty: reading never creates a database)."""
     from zc_review.service import paths
 
-    return (home or paths.app_home()) / "office" / "credit.json"
+    path = paths.app_home() / "office" / "archive.db"
+    return f"sqlite:///{path}" if path.exists() else None
 
 
-def load(path: Path) -> list[CreditEntry]:
-    """The entries of the credit file (none when it does not exist).
+def _entry(row: Any) -> CreditEntry:
+    return CreditEntry(ref=row.ref, kind=row.kind, name=row.name, employer=row.employer, source=row.source,
+                       start=row.start.isoformat(), until=row.until.isoformat() if row.until else None,
+                       reason=row.reason, person_id=row.person_id, fraud=row.fraud)
 
-    Raises: ServiceError("credit_unreadable") for a file that is not a credit record.
+
+def load(url: str | None) -> list[CreditEntry]:
+    """The credit record's entries in the archive at ``url`` (``None``: the default archive, empty when it
+    does not exist), in reference order.
+
+    Raises: the archive's refusals (``archive_unreachable``, ``archive_outdated``, …).
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    from zc_review.service.office.archive import archive
+    from zc_review.storage.repo import archive_pool as repo
+
+    url = url or default_url()
+    if url is None:
         return []
-    except OSError as exc:
-        raise ServiceError("credit_unreadable", path=str(path), error=exc.strerror or str(exc)) from exc
-    try:
-        if len(data) > MAX_BYTES:
-            raise ValueError("too large")
-        doc = json.loads(data.decode("utf-8"))
-        if doc.get("format") != FORMAT or doc.get("version") != VERSION:
-            raise ValueError("format")
-        return [CreditEntry(**_entry(e)) for e in doc["entries"]]
-    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError) as exc:
-        raise ServiceError("credit_unreadable", path=str(path), error=f"{type(exc).__name__}: {exc}") from exc
+    with archive(url) as s:
+        return [_entry(r) for r in repo.credit_entries(session=s)]
 
 
-def _entry(e: Any) -> dict[str, Any]:
-    keys = set(CreditEntry.__dataclass_fields__)
-    if not isinstance(e, dict) or not set(e) <= keys or e.get("kind") not in KINDS:
-        raise ValueError("entry")
-    return e
+def add(url: str | None, *, kind: str, name: str, employer: str, source: str, start: str, reason: str,
+        person_id: str = "", fraud: bool = False, recorded_by: str | None = None) -> CreditEntry:
+    """Add one entry to the archive at ``url`` (``None``: the default archive, created if need be); its
+    reference is ``XY-<start year>-<n>`` (n counting the archive's entries of that year).
 
-
-def _save(path: Path, entries: list[CreditEntry]) -> None:
-    doc = {"format": FORMAT, "version": VERSION, "entries": [asdict(e) for e in entries]}
-    write_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), 0o600)
-
-
-def add(path: Path, *, kind: str, name: str, employer: str, source: str, start: str, reason: str,
-        person_id: str = "", fraud: bool = False) -> CreditEntry:
-    """Add one entry; its reference is ``XY-<start year>-<n>`` (n counting the file's entries of that year).
-
-    Raises: ServiceError("credit_bad_kind" | "credit_bad_date" | "credit_field_empty").
+    Raises: ServiceError("credit_bad_kind" | "credit_bad_date" | "credit_field_empty") (nothing written);
+    ServiceError("archive_write_conflict") when another office added the same reference meanwhile.
     """
+    from zc_review.service import paths
+    from zc_review.service.office.archive import archive, current_user
+    from zc_review.storage.archive import ArchiveCredit
+    from zc_review.storage.repo import archive_pool as repo
+
     if kind not in KINDS:
         raise ServiceError("credit_bad_kind", kind=kind)
     try:
@@ -137,14 +127,15 @@ def add(path: Path, *, kind: str, name: str, employer: str, source: str, start: 
     for value in (name, source, reason):
         if not value.strip():
             raise ServiceError("credit_field_empty")
-    entries = load(path)
-    n = 1 + sum(1 for e in entries if e.ref.startswith(f"XY-{day.year}-"))
     end = period_end(kind, day, fraud=fraud)
-    entry = CreditEntry(ref=f"XY-{day.year}-{n:03d}", kind=kind, name=name.strip(), employer=employer.strip(),
-                        source=source.strip(), start=day.isoformat(), until=end.isoformat() if end else None,
-                        reason=reason.strip(), person_id=person_id.strip(), fraud=fraud and kind == "applicant")
-    _save(path, [*entries, entry])
-    return entry
+    with archive(url or paths.office_archive_url(), write=True) as s:
+        n = 1 + len(repo.credit_refs(session=s, prefix=f"XY-{day.year}-"))
+        row = ArchiveCredit(ref=f"XY-{day.year}-{n:03d}", kind=kind, name=name.strip(), employer=employer.strip(),
+                            person_id=person_id.strip(), reason=reason.strip(), source=source.strip(), start=day,
+                            until=end, fraud=fraud and kind == "applicant", recorded_at=dt.datetime.now(dt.UTC),
+                            recorded_by=recorded_by or current_user())
+        repo.add_row(session=s, row=row)
+    return _entry(row)
 
 
 def active(entries: list[CreditEntry], kind: str, day: dt.date) -> list[CreditEntry]:
@@ -173,10 +164,12 @@ def export_csv(entries: list[CreditEntry]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def check_session(entries: list[CreditEntry], defn: Any, day: dt.date) -> None:
+def check_session(entries: list[CreditEntry], defn: Any, day: dt.date,
+                  pool_ids: dict[str, str] | None = None) -> None:
     """The credit check before the review (000 第四十二条(四)): applicants, reviewers and staff of ``defn``
     (a SessionDefinition) against the entries in force on ``day``.
 
+    ``pool_ids``: reviewer id → pool id (from the draw record), matched against an expert entry's pool id.
     Raises: ServiceError("credit_applicant_barred" | "credit_expert_barred" | "credit_staff_barred") naming
     the first person barred and the entry's reference.
     """
@@ -186,7 +179,7 @@ def check_session(entries: list[CreditEntry], defn: Any, day: dt.date) -> None:
             raise ServiceError("credit_applicant_barred", name=a.name, id=a.id, ref=bar.ref, start=bar.start,
                                until=bar.until)
     for r in defn.reviewers:
-        bar = find_bar(entries, "expert", day, r.name, r.employer, r.id)
+        bar = find_bar(entries, "expert", day, r.name, r.employer, (pool_ids or {}).get(r.id, r.id))
         if bar:
             raise ServiceError("credit_expert_barred", name=r.name, ref=bar.ref)
     for s in defn.staff:

@@ -122,10 +122,12 @@ class DrawCheck:
 
 
 def verify_draw(record_path: Path, root_cert: Any, *, pool_dir: Path | None = None,
-                session_file: Path | None = None, credit_path: Path | None = None) -> DrawCheck:
+                session_file: Path | None = None, archive_url: str | None = None,
+                from_archive: bool = False) -> DrawCheck:
     """Check a draw record: its signatures (``seal.drawsign``), then replay the draw from its own data
-    (``replay``); with ``pool_dir`` (office side) also re-derive who was excluded and eligible (``rederive``;
-    the applicants from ``applicants/`` beside ``session_file``, the credit record as it is now).
+    (``replay``); with ``pool_dir``, or ``from_archive`` (the pool version the record names, from the office
+    archive ``archive_url``), also re-derive who was excluded and eligible (``rederive``; the applicants from
+    ``applicants/`` beside ``session_file``, the archive's credit record as it is now).
 
     Raises: ServiceError("draw_record_tampered") when the file is not a record or a signature fails (an edited
     byte); ServiceError("draw_record_unreadable").
@@ -136,8 +138,18 @@ def verify_draw(record_path: Path, root_cert: Any, *, pool_dir: Path | None = No
     lines = [t("pool.verify_signatures", signers=join_list(s["name"] for s in body["signers"]))]
     problems = replay(body)
     lines.append(t("pool.verify_replay", rounds=len(body["rounds"]), events=len(body["events"])))
-    if pool_dir is not None and not problems:
+    if (pool_dir is not None or from_archive) and not problems:
+        from zc_review.service.office import pool_archive
+
+        url = archive_url or credit.default_url()
         by_panel = panel_employers(Path(session_file).parent)[0] if session_file else {}
-        problems += rederive(body, load_pool(pool_dir), credit.load(credit_path or credit.default_path()), by_panel)
+        if pool_dir is not None:
+            pool: Pool | None = load_pool(pool_dir)
+        else:
+            pool = pool_archive.pool_version(url, body["pool_sha256"]) if url else None
+        if pool is None:
+            problems.append(t("pool.replay_pool_changed"))
+        else:
+            problems += rederive(body, pool, credit.load(url), by_panel)
         lines.append(t("pool.verify_rederive"))
     return DrawCheck(rec, lines, problems)

@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from zc_review.domain import draw as d
-from zc_review.domain.model import TitleLevel
 from zc_review.domain.rules import RuleError
 from zc_review.i18n import t
 from zc_review.service.atomic import write_atomic
@@ -74,7 +73,7 @@ def served_with_records(pool: Pool, previous: list[dict[str, Any]]) -> Pool:
     experts = tuple(
         d.Expert(**{**e.__dict__, "years_served": tuple(sorted(set(e.years_served) | extra.get(e.id, set())))})
         for e in pool.experts)
-    return Pool(pool.pool_id, pool.committee_name, experts, pool.sha256)
+    return Pool(pool.pool_id, pool.committee_name, experts, pool.sha256, pool.document)
 
 
 def check_seed(first: str, second: str | None) -> str:
@@ -92,20 +91,15 @@ def check_seed(first: str, second: str | None) -> str:
 
 
 
-def _composition(members: list[d.Expert], total: int) -> None:
-    mid = sum(1 for e in members if e.title_level is TitleLevel.INTERMEDIATE)
-    if 3 * mid > total:
-        raise RuleError("draw_intermediate_share", count=mid, total=total)
-
-
-def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: Any,
+def draw(*, pool_dir: Path | None, session_file: Path, seed: str, out_dir: Path, keys: Any,
          answer: d.Answerer, designate: Callable[[list[d.Expert]], Designations],
          seed_again: str | None = None, previous: Sequence[Path] = (),
-         credit_path: Path | None = None, clock: Callable[[], dt.datetime] = utcnow) -> DrawResult:
+         archive_url: str | None = None, clock: Callable[[], dt.datetime] = utcnow) -> DrawResult:
     """Draw the committee, sign the record and write ``<out_dir>/draw-record.json`` and ``committee.yaml``.
 
     Args:
-        pool_dir: the folder holding pool.yaml. session_file: session.yaml with its ``draw:`` plan; the
+        pool_dir: the folder holding pool.yaml; None: the newest version of the committee's pool imported
+            into the archive (``office pool import``). session_file: session.yaml with its ``draw:`` plan; the
             applicants are read from ``applicants/`` beside it (for the recusal constraint).
         seed: the digits typed in the room (6–64 digits; spaces ignored); ``seed_again``: the same typed a
             second time (compared).
@@ -113,24 +107,39 @@ def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: 
         answer: asked for each call, in order: ``(expert id, kind)`` → ``(answer, note)``.
         designate: given the drawn members, returns their ``Designations`` (panel leaders are needed only
             when panels.yaml is beside session.yaml: it is rewritten with the drawn members).
-        previous: earlier draw records (rotation); each is verified first.
-        credit_path: the credit record (default ``credit.default_path()``): barred experts are not drawn.
+        previous: earlier draw records (rotation), besides the committee's past draws kept in the archive
+            (``pool_archive.past_committees``); each is verified first.
+        archive_url: the office archive (default: the user's SQLite archive, when it exists): its pool, its
+            past committees and its credit record (barred experts are not drawn).
     Nothing is written unless every rule holds.
     Raises: ServiceError with the broken rule's code and source (``SOURCES``), e.g. ``draw_pool_too_small``,
         ``draw_reappoint_too_many``, ``draw_seed_mismatch``, ``draw_intermediate_share``; ``pool_invalid``.
     Source: 000 第二十六条(一)1–4; RULES.md §0–1.
     """
     from zc_review.seal.drawsign import issue_signers, sign_record
+    from zc_review.service.office import pool_archive
 
     the_seed = check_seed(seed, seed_again)
     plan = load_plan(session_file)
+    url = archive_url or credit.default_url()
     prev = [read_record_file(Path(p)) for p in previous]
     for p, rec in zip(previous, prev, strict=True):
         check_record_signatures(rec, keys.root_cert, p)
-    pool = served_with_records(load_pool(pool_dir), prev)
+    if url is not None:
+        kept = pool_archive.past_committees(url, plan.committee_name, plan.year)
+        for rec in kept:
+            check_record_signatures(rec, keys.root_cert, t("pool.archive_record", session=rec["body"]["session_id"]))
+        prev = kept + [r for r in prev if r["body"]["session_id"] not in {k["body"]["session_id"] for k in kept}]
+    if pool_dir is None:
+        if url is None:
+            raise ServiceError("pool_not_imported", what=plan.committee_name, url="—")
+        loaded = pool_archive.current_pool(url, committee_name=plan.committee_name)
+    else:
+        loaded = load_pool(pool_dir)
+    pool = served_with_records(loaded, prev)
     by_panel, _people = panel_employers(Path(session_file).parent)
     now = clock()
-    entries = credit.load(credit_path or credit.default_path())
+    entries = credit.load(url)
     barred = {}
     for e in pool.experts:
         bar = credit.find_bar(entries, "expert", now.date(), e.name, e.employer, e.id)
@@ -154,7 +163,7 @@ def draw(*, pool_dir: Path, session_file: Path, seed: str, out_dir: Path, keys: 
         outcome = d.run_draw(session_id=plan.session_id, seed=the_seed, ratio=plan.ratio, seats=plan.seats,
                              experts=list(pool.experts), reappoint=plan.reappoint, excluded=excluded, answer=answer)
         members = [experts[m[0]] for m in outcome.members]
-        _composition(members, sum(s.count for s in plan.seats))
+        d.check_intermediate_share([m.title_level for m in members], sum(s.count for s in plan.seats))
         des = designate(members)
         d.check_designations([m.id for m in members], des.chair, des.vice_chairs)
         panels = _panels_yaml(Path(session_file).parent, plan, outcome, des)

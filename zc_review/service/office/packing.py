@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from zc_review.domain.codec import definition_to_dict
 from zc_review.domain.committee import Finding, composition_findings
@@ -77,7 +78,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
          key_passphrase: str | None = None, fast_kdf: bool = False, rehearsal: bool = False,
          clock: Callable[[], datetime] = utcnow, attachment_limits: Limits | None = None,
          draw_record: Path | None = None, conflict_decisions: Path | None = None,
-         decide: Decider | None = None, decided_by: str = "", credit_path: Path | None = None) -> PackResult:
+         decide: Decider | None = None, decided_by: str = "", archive_url: str | None = None) -> PackResult:
     """Validate the office input and write the encrypted, signed session package and credential letters.
 
     Args:
@@ -99,8 +100,10 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
             ``office-conflict-decisions``); ``decide``: asked for each hit the file does not decide (the
             CLI's prompt); ``decided_by``: the staff member answering ``decide``. Without either, a hit not
             already in conflicts.yaml refuses the package (``service.office.conflicts``).
-        credit_path: the credit record (诚信档案, default ``credit.default_path()``), checked for every
-            applicant, reviewer and staff member on the packing day.
+        archive_url: the office archive (default: the user's SQLite archive, when it exists): its credit record
+            (诚信档案) is checked for every applicant, reviewer and staff member on the packing day, and an
+            official package's draw record is filed there as the session's committee (the rotation of
+            later draws reads it: ``pool_archive.past_committees``).
     Also written: ``<stem>-conflicts.json`` beside the package, every detected hit and its decision.
     The package is added to the office's register of issued packages (``issued-packages.json`` in
     ``keys_dir``); an official package supersedes the earlier official packages of its session.
@@ -122,6 +125,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     from zc_review.seal.package import verify_package_signature, write_package
     from zc_review.seal.pki import cert_fingerprint, cert_sha256, issue_certificate, load_office_keys
     from zc_review.seal.register import IssuedPackage
+    from zc_review.service.office import credit
     from zc_review.service.office.input import OfficeInputError, load_office_input
     from zc_review.service.office.register import record_issue
 
@@ -131,7 +135,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         raise ServiceError("input_invalid", problems="\n".join(str(p) for p in exc.problems)) from exc
     before = _before_the_room(defn, input_dir, keys_dir, key_passphrase, clock, draw_record=draw_record,
                               conflict_decisions=conflict_decisions, decide=decide, decided_by=decided_by,
-                              credit_path=credit_path)
+                              archive_url=archive_url)
     defn = before.definition
     extracted = extract_attachments(defn, attachments, limits=attachment_limits,
                                     log_path=out.with_name(f"{out.stem}-attachments.log"))
@@ -189,6 +193,11 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         from zc_review.service.office.register_checks import DRAW_RECORDS
 
         write_atomic(keys_dir / DRAW_RECORDS / f"{header.package_id}.json", before.draw_record, 0o600)
+        url = archive_url or credit.default_url()
+        if not defn.rehearsal and before.record is not None and url is not None:  # the committee, for rotation
+            from zc_review.service.office.pool_archive import file_committee
+
+            file_committee(url, before.record, before.draw_record, header.package_id)
     record_issue(keys_dir, keys, IssuedPackage(
         package_id=header.package_id, session_id=defn.session_id, rehearsal=defn.rehearsal,
         device_cert_sha256=cert_sha256(device_cert), issued_at=header.created.isoformat(), source="pack"))
@@ -214,18 +223,20 @@ class _Before:
     draw_record: bytes | None
     conflicts: list[ConflictDecision]
     regions: dict[str, str]
+    record: dict[str, Any] | None = None
 
 
 def _before_the_room(defn: SessionDefinition, input_dir: Path, keys_dir: Path, key_passphrase: str | None,
                      clock: Callable[[], datetime], *, draw_record: Path | None, conflict_decisions: Path | None,
-                     decide: Decider | None, decided_by: str, credit_path: Path | None) -> _Before:
-    """The office's checks before the room (issue 11): the credit record, the draw record, the conflicts."""
+                     decide: Decider | None, decided_by: str, archive_url: str | None) -> _Before:
+    """The office's checks before the room (issue 11): the draw record, the credit record, the conflicts."""
     from zc_review.service.office import conflicts, credit
     from zc_review.service.office.pool import panel_employers, read_record
 
-    credit.check_session(credit.load(credit_path or credit.default_path()), defn, clock().date())
     aliases: dict[str, list[str]] = {}
+    pool_ids: dict[str, str] = {}
     blob = None
+    rec: dict[str, Any] | None = None
     if draw_record is not None:
         if not (keys_dir / "root-cert.pem").exists():
             raise ServiceError("keys_missing", path=str(keys_dir))
@@ -241,14 +252,16 @@ def _before_the_room(defn: SessionDefinition, input_dir: Path, keys_dir: Path, k
             detail = join_list(sorted({x[0] for x in drawn ^ given}))
             raise ServiceError("draw_record_members", detail=detail)
         aliases = {m.get("reviewer", m["expert"]): list(m.get("employer_aliases", ())) for m in body["members"]}
+        pool_ids = {m.get("reviewer", m["expert"]): m["expert"] for m in body["members"]}
         blob = draw_record.read_bytes()
+    credit.check_session(credit.load(archive_url), defn, clock().date(), pool_ids)
     decisions, who = None, decided_by
     if conflict_decisions is not None:
         who, decisions = conflicts.load_decisions(conflict_decisions)
     defn, record = conflicts.resolve(defn, conflicts.detect(defn, aliases), decisions=decisions,
                                      decided_by=who, decide=decide)
     regions = {aid: region for aid, _n, _e, region in panel_employers(input_dir)[1] if region}
-    return _Before(defn, blob, record, regions)
+    return _Before(defn, blob, record, regions, rec)
 
 
 def session_title(defn: SessionDefinition) -> str:

@@ -2,8 +2,9 @@
 
 ``load_pool`` reads ``pool/pool.yaml`` (docs/INPUT.md "The expert pool"; schema ``office-pool``), ``load_plan``
 session.yaml's ``draw:`` section, ``load_calls`` a call sheet, ``read_record`` a signed draw record. The draw
-itself is ``drawing.draw``; its verification ``drawcheck.verify_draw``. The pool and the credit record stay
-in the office's files; neither goes into a package or a public output (000 第十一条).
+itself is ``drawing.draw``; its verification ``drawcheck.verify_draw``. The office keeps the pool and the
+credit record in its archive database (``pool_archive``, ``credit``); neither goes into a package or a
+public output (000 第十一条).
 
 Source: RULES.md §0–1; 000_8448819e6fcc71aa.txt 第十一条–第十四条, 第二十六条(一), 第四十条, 第四十二条.
 """
@@ -55,6 +56,7 @@ class Pool:
     committee_name: str
     experts: tuple[d.Expert, ...]
     sha256: str
+    document: bytes = b""  # the canonical JSON the digest is of (what the office archive keeps)
 
     def expert(self, eid: str) -> d.Expert:
         """The expert with this id. Raises: KeyError."""
@@ -95,6 +97,13 @@ def load_pool(pool_dir: Path) -> Pool:
     raw = rd.read_yaml("pool.yaml", "office-pool")
     if raw is None:
         raise problems_error(rd)
+    return pool_from_raw(raw, rd)
+
+
+def pool_from_raw(raw: dict[str, Any], rd: Reader | None = None) -> Pool:
+    """The Pool of a pool document already valid against the schema (``load_pool``; the office archive's
+    copy). Raises: ServiceError("pool_invalid") for an expert listed twice."""
+    rd = rd or Reader(Path("."))
     seen_ids: dict[str, int] = {}
     seen_people: dict[tuple[str, str], int] = {}
     experts = []
@@ -115,7 +124,8 @@ def load_pool(pool_dir: Path) -> Pool:
             employer_aliases=tuple(x.get("employer_aliases", ())), years_served=tuple(sorted(x.get("years_served", ())))))
     if rd.problems:
         raise problems_error(rd)
-    return Pool(raw["pool_id"], raw["committee_name"], tuple(experts), hashlib.sha256(canonical_json(raw)).hexdigest())
+    doc = canonical_json(raw)
+    return Pool(raw["pool_id"], raw["committee_name"], tuple(experts), hashlib.sha256(doc).hexdigest(), doc)
 
 
 def load_plan(session_file: Path) -> Plan:
