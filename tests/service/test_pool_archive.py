@@ -153,7 +153,7 @@ def test_rotation_reads_the_archives_past_committees(archive_url: str, tmp_path:
     assert json.loads(_rows(archive_url)["archive_committee"][0]["record"])["body"]["session_id"] == "QC-GC-ZJ-2025"
 
 
-def test_cli_pool_and_credit_on_the_archive(archive_url: str, tmp_path: Path,
+def test_cli_pool_and_credit_on_the_archive(archive_url: str, tmp_path: Path, office_keys: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     from zc_review.cli import main
 
@@ -166,6 +166,15 @@ def test_cli_pool_and_credit_on_the_archive(archive_url: str, tmp_path: Path,
     assert main(["office", "pool", "list", "--pool-id", "QC-GC-ZJ-POOL", "--db", archive_url]) == 0
     out = capsys.readouterr().out
     assert "E001 崔丽娟" in out and out.count("\n") == 64
+    draw = ["office", "draw", "--session", str(DEMO / "session.yaml"), "--seed", DEMO_SEED, "--out",
+            str(tmp_path / "draw"), "--keys", str(office_keys), "--calls", str(DEMO / "pool" / "demo-calls.yaml"),
+            "--db", archive_url]
+    assert main(draw) == 0  # no --pool: the archive's
+    assert "评委 R01：E001 崔丽娟" in capsys.readouterr().out
+    assert main(["office", "draw", "--verify", str(tmp_path / "draw" / "draw-record.json"), "--keys", str(office_keys),
+                 "--session", str(DEMO / "session.yaml"), "--db", archive_url]) == 0
+    out = capsys.readouterr().out
+    assert "抽取记录核验通过" in out and "按专家库重新核定" in out and "E031 邱子涵" in out
     assert main(["office", "credit", "add", "--db", archive_url, "--kind", "staff", "--name", "王五",
                  "--reason", "泄露评审信息", "--source", "纪检通报", "--start", "2025-05-01"]) == 0
     assert "XY-2025-001" in capsys.readouterr().out
