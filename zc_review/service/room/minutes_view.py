@@ -19,6 +19,7 @@ from zc_review.documents.views import (
     MinutesView,
     PanelOpinion,
     PanelView,
+    PaperSheetRow,
     Person,
     Quorum,
     RecusalView,
@@ -30,7 +31,7 @@ from zc_review.domain.codec import percent_text
 from zc_review.domain.digest import flagged_spreads
 from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
 from zc_review.domain.outcome import SessionOutcome
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 
 if TYPE_CHECKING:
     from zc_review.service.room.closing import Closing
@@ -156,7 +157,25 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         disagreement_notes=_disagreement_notes(service, out),
         has_defence=any(rb.has_defence for rb in d.rubrics),
         credential_lifts=_credential_lifts(service),
+        paper_sheets=_paper_sheets(service),
     )
+
+
+def _paper_sheets(service: Closing) -> tuple[PaperSheetRow, ...]:
+    """The minutes' rows of the sheets transcribed from paper (issue 14), by applicant code and reviewer."""
+    from zc_review.domain.paper import paper_settled_count
+    from zc_review.service.room.record import paper_entries
+
+    d = service.ctx.defn
+    rows = []
+    for e in paper_entries(service.ctx):
+        c = e.get("confirmation")
+        who = "—" if c is None else t("sheets.person_role", name=service.ctx.person_name(c["person_id"]),
+                                         role=label_of("role", c["role"]))
+        rows.append(PaperSheetRow(e["reviewer_id"], d.applicant(e["applicant_id"]).code,
+                                  join_list(service.ctx.person_name(k["keyer"]) for k in e["keyings"]),
+                                  str(paper_settled_count(e)), who))
+    return tuple(sorted(rows, key=lambda r: (r.applicant_code, r.reviewer_code)))
 
 
 def _credential_lifts(service: Closing) -> tuple[CredentialLift, ...]:
