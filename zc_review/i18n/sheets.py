@@ -41,6 +41,8 @@ MESSAGES: dict[str, str] = {
     "sheets.tui_pick_line": "{sheet}　申报人 {code}　评审专家 {reviewer}　{state}",
     "sheets.state_blank": "未录入",
     "sheets.state_first": "待第二次录入",
+    "sheets.state_mismatched": "待核对不一致项",
+    "sheets.state_settled": "待确认",
     "sheets.tui_check_code": "评分表 {sheet}：请输入表上的校验码",
     "sheets.tui_sheet_line": "表号 {sheet}　申报人 {code}　评审专家 {reviewer}　{rubric}（版本 {version}）",
     "sheets.tui_keying": "第 {n} 次录入：按纸质表逐项输入得分（“-”为不适用），Enter 下一项，Ctrl+S 保存。",
