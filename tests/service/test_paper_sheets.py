@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -217,3 +218,43 @@ def test_keyed_composite_matches_rules_by_hand(room_at: Any, demo_education: Pac
     score = room.scoring.applicant_score("A001")
     assert score is not None and score.composite == Decimal("65.50")
     assert len(score.per_reviewer) == 5
+
+
+def test_sheets_print_on_the_command_line(demo_education: Packed, tmp_path: Path) -> None:
+    """``zc-review sheets print``: one page per panel reviewer per applicant (no recusal in this demo), codes and
+    check codes, never an applicant's name; an unknown panel is refused in Chinese."""
+    import io
+    import os
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    from zc_review.documents.score_sheets import format_check_code
+    from zc_review.service.office import trust_add
+
+    home = tmp_path / "home"
+    trust_add(demo_education.keys / "root-cert.pem", home)
+    exe = Path(sys.executable).parent / "zc-review"
+    env = {**os.environ, "ZC_REVIEW_HOME": str(home), "ZC_REVIEW_I18N_STRICT": "1", "COLUMNS": "200"}
+    out = tmp_path / "sheets.pdf"
+    done = subprocess.run([str(exe), "sheets", "print", str(demo_education.package), "--secrets",
+                           str(demo_education.secrets_path), "--out", str(out)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "已生成 60 张空白评分表" in done.stdout  # 12 applicants × 5 panel reviewers
+    pages = PdfReader(io.BytesIO(out.read_bytes())).pages
+    text = "".join(p.extract_text() or "" for p in pages)
+    assert len(pages) == 60 and "第 60 页 共 60 页" in text
+    defn = json.loads(json.dumps(demo_education.payload.session))
+    for a in defn["applicants"]:
+        assert a["code"] in text and a["name"] not in text
+    from zc_review.seal.paper import sheet_check_code
+
+    sid = paper.sheet_id(defn["applicants"][0]["code"], "R02")
+    assert format_check_code(sheet_check_code(defn["session_id"], sid, "RB-JY", "2025.1")) in text
+    assert "师德师风" in text and "满分" in text and "步长" in text and "优：13–15 分" in text and "2025.1" in text
+    bad = subprocess.run([str(exe), "sheets", "print", str(demo_education.package), "--secrets",
+                          str(demo_education.secrets_path), "--panel", "P-XX", "--out", str(tmp_path / "x.pdf")],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert bad.returncode == 2 and "没有评议组“P-XX”" in bad.stderr and "Traceback" not in bad.stderr

@@ -26,10 +26,21 @@ MESSAGES: dict[str, str] = {
     "paper_confirmed_already": "评分表 {sheet} 已确认并计入评分。",
     "paper_unsettled": "评分表 {sheet} 尚有不一致项未核对：{cells}。请两名录入人对照纸质表逐项确定后再确认。",
     "paper_confirmer_wrong": "评分表 {sheet} 须由{who}凭证确认。",
+    "paper_panel_unknown": "没有评议组“{panel}”。本会议的评议组：{panels}",
     # -- texts --------------------------------------------------------------------------------------------
     "sheets.confirmer_reviewer": "评审专家 {reviewer} 本人",
     "sheets.confirmer_supervisor": "纪检监察人员（见证）",
     "sheets.person_role": "{name}（{role}）",
+    # the command line (cli/paper_sheets.py)
+    "sheets.cli_group": "纸质评分表：打印空白评分表（每位评议组评审专家对每位申报人一张）",
+    "sheets.cli_ex_group": "示例：\n  zc-review sheets print session.zcp --out 评分表.pdf",
+    "sheets.cli_print": "打印空白纸质评分表：开启评审包，由记录人凭证生成 PDF（申报人仅列代码，含评分项、满分、步长、等级说明、"
+                        "评分标准版本、表号与校验码）",
+    "sheets.cli_ex_print": "示例：\n  zc-review sheets print session.zcp --out 评分表.pdf\n"
+                           "  zc-review sheets print session.zcp --panel P-JZ --out 建筑组评分表.pdf",
+    "sheets.cli_out": "PDF 写入的文件（默认 reports/<会议编号>-paper-sheets.pdf）",
+    "sheets.cli_panel": "只打印这个评议组的评分表（评议组编号，默认全部）",
+    "sheets.cli_done": "已生成 {sheets} 张空白评分表：{path}",
     # the keying screen (tui/screens/paper_keying.py)
     "sheets.tui_open": "纸质评分表录入",
     "sheets.tui_title": "纸质评分表双人录入",
