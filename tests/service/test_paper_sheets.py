@@ -258,3 +258,27 @@ def test_sheets_print_on_the_command_line(demo_education: Packed, tmp_path: Path
                           str(demo_education.secrets_path), "--panel", "P-XX", "--out", str(tmp_path / "x.pdf")],
                          capture_output=True, text=True, env=env, timeout=300)
     assert bad.returncode == 2 and "没有评议组“P-XX”" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_minutes_say_which_scores_were_transcribed_from_paper(room_at: Any, demo_education: Packed) -> None:
+    """The minutes' table of paper sheets (reviewer id, applicant code, the keyers, settled cells, confirmer) and
+    the confirmer rule among the rule values; the minutes digest covers the table (issue 14)."""
+    from zc_review.domain.digest import minutes_content
+    from zc_review.service.room.minutes_view import build_minutes_view
+
+    room, runner = room_at("key_sheet", packed=demo_education)
+    before = minutes_content(room.defn, room.record())
+    assert "paper_sheets" not in before  # a session without paper sheets keeps its digest
+    acts = [a for a in demo_education.script["actions"] if a["action"] in ("key_sheet", "confirm_sheet")
+            and a["reviewer"] == "R02"]
+    runner.run(acts)
+    view = build_minutes_view(room.closing, room.outcome())
+    rows = [(r.reviewer_code, r.applicant_code, r.keyed_by, r.settled, r.confirmed_by) for r in view.paper_sheets]
+    assert len(rows) == sum(1 for a in acts if a["action"] == "key_sheet")
+    names = {s.id: s.name for s in room.defn.staff}
+    first = next(r for r in rows if r[1] == room.defn.applicant("A001").code)
+    assert first == ("R02", room.defn.applicant("A001").code, f"{names['S02']}、{names['S01']}", "1",
+                     f"{room.person_name('R02')}（评审专家）")
+    assert ("纸质评分表确认", "两人录入核对后，由评审专家本人凭证确认") in view.rule_values
+    content = minutes_content(room.defn, room.record())
+    assert [r[0] for r in content["paper_sheets"]] == sorted(e["sheet_id"] for e in room.record()["paper_sheets"])

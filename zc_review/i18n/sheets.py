@@ -31,6 +31,9 @@ MESSAGES: dict[str, str] = {
     "sheets.confirmer_reviewer": "评审专家 {reviewer} 本人",
     "sheets.confirmer_supervisor": "纪检监察人员（见证）",
     "sheets.person_role": "{name}（{role}）",
+    "sheets.rule_confirmation": "纸质评分表确认",
+    "sheets.rule_confirmation_reviewer": "两人录入核对后，由评审专家本人凭证确认",
+    "sheets.rule_confirmation_supervisor": "两人录入核对后，由纪检监察人员凭证见证确认",
     # the command line (cli/paper_sheets.py)
     "sheets.cli_group": "纸质评分表：打印空白评分表（每位评议组评审专家对每位申报人一张）",
     "sheets.cli_ex_group": "示例：\n  zc-review sheets print session.zcp --out 评分表.pdf",

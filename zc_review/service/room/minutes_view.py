@@ -29,7 +29,7 @@ from zc_review.domain import panel as panel_rules
 from zc_review.domain import rules
 from zc_review.domain.codec import percent_text
 from zc_review.domain.digest import flagged_spreads
-from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
+from zc_review.domain.model import Aggregation, CommitteeRole, PaperConfirmation, RecusalBase, StaffRole
 from zc_review.domain.outcome import SessionOutcome
 from zc_review.i18n import join_list, label_of, t
 
@@ -133,6 +133,11 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         quorum_required=q.required, agree_limited=d.rules.ballot_agree_limit, flag_range=d.rules.flag_range,
         flag_stdev=d.rules.flag_stdev, flag_distance=d.rules.flag_distance,
         pass_rates=[(g.name, percent_text(g.pass_rate)) for g in d.groups])
+    paper = _paper_sheets(service)
+    if paper:  # the configurable confirmer of paper score sheets, where it mattered (issue 14)
+        by_reviewer = d.rules.paper_sheet_confirmation is PaperConfirmation.REVIEWER
+        rule_values = (*rule_values, (t("sheets.rule_confirmation"), t("sheets.rule_confirmation_reviewer")
+                                      if by_reviewer else t("sheets.rule_confirmation_supervisor")))
     return MinutesView(
         committee_name=d.committee_name, organizing_body=d.organizing_body, session_id=d.session_id,
         session_title=text.session_title(d.year, d.committee_name), rehearsal=d.rehearsal,
@@ -157,7 +162,7 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         disagreement_notes=_disagreement_notes(service, out),
         has_defence=any(rb.has_defence for rb in d.rubrics),
         credential_lifts=_credential_lifts(service),
-        paper_sheets=_paper_sheets(service),
+        paper_sheets=paper,
     )
 
 
