@@ -210,3 +210,25 @@ async def test_autopilot_plays_keyed_sheets_through_the_screen(room_at: Any, dem
     for a in (x for x in mine if x["action"] == "key_sheet"):
         sheet = room.scoring.current_sheet(reviewer, a["applicant"])
         assert sheet.status == "submitted" and __import__("json").loads(sheet.values_json) == a["values"]
+
+
+async def test_print_blank_sheets_from_the_keying_screen(room_at: Any, demo: Any, tmp_path: Any) -> None:
+    """``p`` on the keying screen writes the blank sheets of every panel (the recorder logged in at unlock)."""
+    room, _ = room_at("view_dossier")
+    app = make_app(room, out_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app, demo.secrets)
+        await key(pilot, "k")
+        await until(pilot, lambda: on_top(app, Pick), "who keys")
+        await key(pilot, "escape")  # nobody keys yet: printing needs no keyer
+        await until(pilot, lambda: on_top(app, PaperKeyingScreen), "keying screen")
+        await key(pilot, "p")
+        pdf = tmp_path / f"{room.defn.session_id}-paper-sheets.pdf"
+        await until(pilot, lambda: pdf.exists(), "printed")
+        assert "空白评分表已生成" in screen_text(app)
+    import io
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(pdf.read_bytes())).pages) == len(room.paper.printable())
+    assert any(e["action"] == "paper_sheets_printed" for e in room.record(with_log=True)["log"])
