@@ -852,6 +852,30 @@ def test_a_sheet_keyed_twice_by_one_person_fails(base: Base, tmp_path: Path) -> 
     assert _standalone_failed(made) == ["paper.keyed_twice"]
 
 
+@pytest.mark.parametrize(("signer", "failed"), [("S01", []), ("reviewer", ["paper.confirmations"])],
+                         ids=["supervisor_witness", "reviewer_when_the_supervisor_is_named"])
+def test_supervisor_as_witness_confirms(base: Base, tmp_path: Path, signer: str, failed: list[str]) -> None:
+    """``paper_sheet_confirmation: supervisor``: the supervisor's confirmation passes both verifiers; the
+    reviewer's own is then not the one the session names (``paper.confirmations``)."""
+    from zc_review.domain import paper
+    from zc_review.seal.statements import sign_statement
+    from zc_review.service.office import verify_bundle
+
+    def edit(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+        paper_edit()(b, rec, log)
+        rec["session"]["rules"]["paper_sheet_confirmation"] = "supervisor"
+        entry = rec["paper_sheets"][0]
+        if signer == "S01":
+            statement = paper.confirmation_statement(rec["session_id"], entry)
+            entry["confirmation"].update(person_id="S01", role="supervisor", signature=base64.b64encode(
+                sign_statement(b.person_key("S01"), statement)).decode())
+
+    made = build(base, tmp_path, edit)
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.failed_ids() == failed, rep.failures()
+    assert _standalone_failed(made) == failed
+
+
 def _standalone_failed(made: Made) -> list[str]:
     v = _standalone()
     root, identity, register = v.load_keys(made.keys, None)
