@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "sheets.confirmer_reviewer": "评审专家 {reviewer} 本人",
     "sheets.confirmer_supervisor": "纪检监察人员（见证）",
     "sheets.person_role": "{name}（{role}）",
+    "sheets.signer_confirmation": "纸质评分表 {sheet} 确认：{role} {name}（{person}）",
     "sheets.rule_confirmation": "纸质评分表确认",
     "sheets.rule_confirmation_reviewer": "两人录入核对后，由评审专家本人凭证确认",
     "sheets.rule_confirmation_supervisor": "两人录入核对后，由纪检监察人员凭证见证确认",

@@ -11,7 +11,7 @@ import base64
 
 from zc_review.domain import paper
 from zc_review.domain.model import PaperConfirmation, StaffRole
-from zc_review.i18n import t
+from zc_review.i18n import label_of, t
 from zc_review.seal.errors import SealError
 from zc_review.seal.paper import sheet_check_code
 from zc_review.seal.statements import verify_statement
@@ -61,7 +61,8 @@ def _settled(f: Facts) -> Check:
     return Check("paper.settled", not (p := _settled_problems(f)), joined(p))
 
 
-def _confirmations_problems(f: Facts) -> list[str]:
+def _confirmations_problems(f: Facts, signed: list[dict[str, str]] | None = None) -> list[str]:
+    """Problems of the confirmations; each confirmation whose signature verifies is added to ``signed``."""
     supervisors = [s.id for s in f.defn.staff if s.role is StaffRole.SUPERVISOR]
     mode = f.defn.rules.paper_sheet_confirmation
     problems = []
@@ -85,13 +86,21 @@ def _confirmations_problems(f: Facts) -> list[str]:
             verify_statement(signer, c["statement"].encode("utf-8"), base64.b64decode(c["signature"], validate=True))
         except (SealError, ValueError):
             problems.append(f"{sh['sheet_id']} signature invalid")
+        else:
+            if signed is not None:
+                signed.append({"sheet": sh["sheet_id"], "person": c["person_id"], "role": c["role"]})
     return problems
 
 
 def _confirmations(f: Facts) -> Check:
     """Each confirmation is signed by the person ``paper_sheet_confirmation`` names (the attending reviewer,
     or the session's supervisor), over exactly the statement rebuilt from the record (domain.paper)."""
-    return Check("paper.confirmations", not (p := _confirmations_problems(f)), joined(p))
+    signed: list[dict[str, str]] = []
+    problems = _confirmations_problems(f, signed)
+    for sg in signed:  # who signed what, as the other checks list their signers
+        f.report.signers.append(t("sheets.signer_confirmation", sheet=sg["sheet"], role=label_of("role", sg["role"]),
+                                  name=f.names.get(sg["person"], "?"), person=sg["person"]))
+    return Check("paper.confirmations", not problems, joined(problems))
 
 
 def _paper_line(f: Facts) -> str:
