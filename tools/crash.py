@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 # kinds of kill point, so the report can say where the plug was pulled
 from zc_review.service.script.progress import ack, read_acks  # noqa: E402  (one implementation)
 
-CATEGORY = {"scores": "mid-score", "ballot": "mid-ballot", "close_poll": "mid-close/tally",
+CATEGORY = {"scores": "mid-score", "key_sheet": "mid-score", "ballot": "mid-ballot",
+            "close_poll": "mid-close/tally",
             "open_poll": "mid-open-poll", "open_runoff": "mid-open-poll", "generate_minutes": "mid-PDF",
             "sign_minutes": "mid-signature", "sign_off": "mid-signature", "pledge": "mid-signature",
             "sign_rubric": "mid-signature", "export": "mid-export", "failure_reason": "mid-close/tally"}

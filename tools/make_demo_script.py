@@ -4,7 +4,9 @@ Deterministic: the same input gives the same script. The engineering demo is bui
 rule of RULES.md §2–5 (scoring ordered by reviewer, each reviewer's turn at once): one reviewer absent (quorum still met), two pre-declared recusals and one added
 in the room, scores from every panel reviewer, one group where more applicants reach 2/3 than the
 cap allows (one fails "exceeds pass-rate cap"), one group with an exact tie at the cap's edge (a
-run-off ballot decides it), and applicants below the 2/3 threshold.
+run-off ballot decides it), and applicants below the 2/3 threshold. The engineering demo keeps typed score
+sheets; the education demo's sheets are paper score sheets, double-keyed by the recorder and the supervisor
+(two of them with a deliberate mismatch, settled) and confirmed by each reviewer (issue 14).
 
 Run: .venv/bin/python tools/make_demo_script.py
 """
@@ -58,8 +60,39 @@ def composite_of(defn: SessionDefinition, a_id: str, sheets: dict[tuple[str, str
     return score.composite
 
 
+#: Sheets keyed with a deliberate mismatch (every MISMATCH_EVERY-th, from the first): the second keyer types one
+#: cell one step off, and both keyers settle it to the value on the paper (issue 14).
+MISMATCH_EVERY = 25
+
+
+def paper_scoring(defn: SessionDefinition, reviewers: list[str], scorers: dict[str, list[str]],
+                  sheets: dict[tuple[str, str], dict[str, str]], *, recorder: str, supervisor: str) -> list[dict[str, object]]:
+    """Paper score sheets (issue 14): per reviewer, each sheet keyed by the recorder and again by the supervisor
+    (``key_sheet``), some with a deliberate mismatch settled to the paper's value, then the reviewer confirms
+    each keyed sheet with their credential (``confirm_sheet``). The values are the typed demo's."""
+    acts: list[dict[str, object]] = []
+    n = 0
+    for r in reviewers:
+        mine = [a for a in sorted(defn.applicants, key=lambda x: x.code) if r in scorers[a.id]]
+        for a in mine:
+            values = sheets[(r, a.id)]
+            act: dict[str, object] = {"action": "key_sheet", "reviewer": r, "applicant": a.id, "keyer": recorder,
+                                      "second_keyer": supervisor, "values": values}
+            if n % MISMATCH_EVERY == 0:
+                rubric = defn.rubric(defn.panel(a.panel_id).rubric_id)
+                c = rubric.criteria[1 + (n // MISMATCH_EVERY) % (len(rubric.criteria) - 1)]
+                true = Decimal(values[c.id])
+                wrong = true - c.step if true >= c.step else true + c.step
+                act["second_values"] = {c.id: f"{wrong:f}"}
+                act["settle"] = {c.id: values[c.id]}
+            acts.append(act)
+            n += 1
+        acts += [{"action": "confirm_sheet", "reviewer": r, "applicant": a.id, "by": r} for a in mine]
+    return acts
+
+
 def build(defn: SessionDefinition, *, absent: list[str], room_recusal: tuple[str, str, str] | None,
-          tie_group: str | None, cap_group: str | None, seed: int) -> dict[str, object]:
+          tie_group: str | None, cap_group: str | None, seed: int, paper_sheets: bool = False) -> dict[str, object]:
     rng = random.Random(seed)
     acts: list[dict[str, object]] = []
     reviewers = [r.id for r in defn.reviewers]
@@ -99,7 +132,9 @@ def build(defn: SessionDefinition, *, absent: list[str], room_recusal: tuple[str
             sheets[(r, a.id)] = sheet_values(rubric, quality[src], sheet_rng)
     # scoring by reviewer, as a panel works: each reviewer's whole turn at the keyboard at once (one
     # credential check, one grid), the applicants in code order (issue 9)
-    for r in reviewers:
+    if paper_sheets:
+        acts += paper_scoring(defn, reviewers, scorers, sheets, recorder=recorder, supervisor=supervisor)
+    for r in reviewers if not paper_sheets else ():
         for a in sorted(defn.applicants, key=lambda x: x.code):
             if r in scorers[a.id]:
                 acts.append({"action": "view_dossier", "reviewer": r, "applicant": a.id})
@@ -205,6 +240,7 @@ def simulate(defn: SessionDefinition, acts: list[dict[str, object]]) -> dict[str
     record: dict[str, object] = {"attendance": {}, "recusals": [], "sheets": [], "rounds": []}
     recusals = [{"reviewer_id": c.reviewer_id, "applicant_id": c.applicant_id} for c in defn.conflicts]
     rounds: list[dict[str, object]] = []
+    keyed: dict[tuple[object, object], object] = {}
     slip = 0
     for a in acts:
         k = a["action"]
@@ -215,6 +251,11 @@ def simulate(defn: SessionDefinition, acts: list[dict[str, object]]) -> dict[str
         elif k == "scores":
             record["sheets"].append({"reviewer_id": a["reviewer"], "applicant_id": a["applicant"], "version": 1,  # type: ignore[union-attr]
                                      "status": "submitted", "values": a["values"]})
+        elif k == "key_sheet":  # settled to the paper's value: the first keyer's values (issue 14)
+            keyed[(a["reviewer"], a["applicant"])] = a["values"]  # type: ignore[index]
+        elif k == "confirm_sheet":
+            record["sheets"].append({"reviewer_id": a["reviewer"], "applicant_id": a["applicant"], "version": 1,  # type: ignore[union-attr]
+                                     "status": "submitted", "values": keyed[(a["reviewer"], a["applicant"])]})  # type: ignore[index]
         elif k in ("open_poll", "open_runoff"):
             ids = sorted({x.id for x in defn.applicants}) if k == "open_poll" else None
             rounds.append({"round_no": len(rounds) + 1, "kind": "main" if k == "open_poll" else "runoff",
@@ -240,7 +281,8 @@ def main() -> None:
     script = resolve_failure_reasons(script, eng)
     (ROOT / "data/demo/script.json").write_text(json.dumps(script, ensure_ascii=False, indent=1) + "\n", "utf-8")
     edu, _ = load_office_input(ROOT / "data/demo-education")
-    script = build(edu, absent=["R11"], room_recusal=None, tie_group=None, cap_group=None, seed=2026)
+    script = build(edu, absent=["R11"], room_recusal=None, tie_group=None, cap_group=None, seed=2026,
+                   paper_sheets=True)
     script = resolve_failure_reasons(script, edu)
     (ROOT / "data/demo-education/script.json").write_text(json.dumps(script, ensure_ascii=False, indent=1) + "\n",
                                                           "utf-8")

@@ -381,7 +381,8 @@ _SCHEMA: dict[str, Any] = {
                "aggregation": (_enum("mean", "trimmed_mean"), "mean"), "trimmed_min_scores": (INT, 5),
                "material_weight": (DEC, "0.7"), "defence_weight": (DEC, "0.3"), "ballot_agree_limit": (BOOL, False),
                "min_committee_size": (INT, 17), "flag_range": (DEC, "20"), "flag_stdev": (DEC, "8"),
-               "flag_distance": (DEC, "15")}, {}),
+               "flag_distance": (DEC, "15"),
+               "paper_sheet_confirmation": (_enum("reviewer", "supervisor"), "reviewer")}, {}),
     "rehearsal": (BOOL, False),
 }
 
@@ -739,6 +740,11 @@ def minutes_digest(defn: Definition, rec: dict[str, Any], declared: dict[str, An
         "text_signed_at": [[s["kind"], s["subject"], s["role"], s["person_id"], s["signed_at"]]
                            for s in rec.get("text_signatures", [])],
     }
+    if rec.get("paper_sheets"):  # FORMATS "Paper score sheets": the minutes' table of transcribed sheets
+        content["paper_sheets"] = [[p["sheet_id"], p["reviewer_id"], p["applicant_id"], [k["keyer"] for k in p["keyings"]],
+                                    sum(1 for m in p["mismatches"] if m.get("settled_at") is not None),
+                                    (p.get("confirmation") or {}).get("person_id")]
+                                   for p in sorted(rec["paper_sheets"], key=lambda p: p["sheet_id"])]
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
@@ -1132,6 +1138,10 @@ class Verifier:
         c("minutes.signers", self.minutes_signers)
         c("minutes.coverage", self.minutes_coverage)
         c("digest.minutes", self.digest_minutes)
+        c("paper.keyed_twice", self.paper_keyed_twice)
+        c("paper.check_codes", self.paper_check_codes)
+        c("paper.settled", self.paper_settled)
+        c("paper.confirmations", self.paper_confirmations)
 
     # -- the marks and the register: FORMATS "The rehearsal mark", "Register of issued packages" ------------
     @property
@@ -1421,10 +1431,118 @@ class Verifier:
         got = self.catalog_digest
         return None if got == want else f"minutes carry {got}, record gives {want}"
 
+    # -- paper score sheets: FORMATS "Paper score sheets" ------------------------------------------------------
+    def _paper(self) -> list[dict[str, Any]]:
+        return list(self.rec.get("paper_sheets", []))
+
+    @staticmethod
+    def _paper_values_sha256(values: dict[str, Any]) -> str:
+        return hashlib.sha256(canonical_json(values)).hexdigest()
+
+    @staticmethod
+    def _paper_diff(first: dict[str, Any], second: dict[str, Any], criteria: list[str]) -> list[str]:
+        def same(a: Any, b: Any) -> bool:
+            if a is None or b is None:
+                return a is b
+            return bool(Decimal(a) == Decimal(b))
+        return [c for c in criteria if (c in first) != (c in second) or not same(first.get(c), second.get(c))]
+
+    def paper_keyed_twice(self) -> str | None:
+        staff = {s["id"] for s in self.defn.d["staff"]}
+        logged: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        for e in self.log:
+            if e["action"] == "paper_sheet_keyed":
+                logged.setdefault((e["detail"]["sheet"], int(e["detail"]["keying"])), []).append(e)
+        problems = []
+        for sh in self._paper():
+            sid, keyings = sh["sheet_id"], sh["keyings"]
+            if len(keyings) != 2:
+                problems.append(f"{sid} keyed {len(keyings)} times")
+                continue
+            if keyings[0]["keyer"] == keyings[1]["keyer"]:
+                problems.append(f"{sid} keyed twice by {keyings[0]['keyer']}")
+            problems += [f"{sid} keyer {k['keyer']} is not staff" for k in keyings if k["keyer"] not in staff]
+            for n, k in enumerate(keyings, start=1):
+                es = logged.get((sid, n), [])
+                if len(es) != 1 or es[0]["actor"] != k["keyer"] or \
+                        es[0]["detail"].get("values_sha256") != self._paper_values_sha256(k["values"]):
+                    problems.append(f"{sid} keying {n} differs from the log")
+        return "; ".join(problems[:5]) or None
+
+    def paper_check_codes(self) -> str | None:
+        problems = []
+        for sh in self._paper():
+            a = self.defn.find("applicants", sh["applicant_id"])
+            rubric = self.defn.find("rubrics", self.defn.find("panels", a["panel_id"])["rubric_id"])
+            sid = f"{a['code']}-{sh['reviewer_id']}"
+            msg = "\n".join((sid, rubric["id"], rubric["version"])).encode()
+            mac = hmac.new(self.defn.session_id.encode(), msg, hashlib.sha256).digest()
+            code = base64.b32encode(mac[:5]).decode()[:8]
+            if sh["sheet_id"] != sid or sh["check_code"] != code or \
+                    (sh["rubric_id"], sh["rubric_version"]) != (rubric["id"], rubric["version"]):
+                problems.append(f"{sh['sheet_id']} check code or rubric differs")
+        return "; ".join(problems[:5]) or None
+
+    def paper_settled(self) -> str | None:
+        sheets = {(s["reviewer_id"], s["applicant_id"], s["version"]): s for s in self.rec["sheets"]}
+        problems = []
+        for sh in self._paper():
+            sid, keyings = sh["sheet_id"], sh["keyings"]
+            if len(keyings) != 2:
+                continue
+            criteria = [c["id"] for c in self.defn.find("rubrics", sh["rubric_id"])["criteria"]]
+            want = self._paper_diff(keyings[0]["values"], keyings[1]["values"], criteria)
+            have = [m["criterion"] for m in sh["mismatches"]]
+            if sorted(want) != sorted(have):
+                problems.append(f"{sid} mismatches {have} but keyings differ in {want}")
+            for m in sh["mismatches"]:
+                if m.get("settled_at") is None or sorted(m.get("settled_by") or []) != sorted(k["keyer"] for k in keyings):
+                    problems.append(f"{sid} {m['criterion']} not settled by both keyers")
+            final = dict(keyings[0]["values"]) | {m["criterion"]: m.get("settled") for m in sh["mismatches"]}
+            if sh.get("confirmation") is None:
+                problems.append(f"{sid} not confirmed")
+                continue
+            target = sheets.get((sh["reviewer_id"], sh["applicant_id"], sh["sheet_version"]))
+            if target is None or target["status"] not in ("submitted", "returned"):
+                problems.append(f"{sid} has no submitted sheet")
+            elif target["values"] != final or (target["rubric_id"], target["rubric_version"]) != \
+                    (sh["rubric_id"], sh["rubric_version"]):
+                problems.append(f"{sid} submitted sheet differs from the keyed values")
+        return "; ".join(problems[:5]) or None
+
+    def paper_confirmations(self) -> str | None:
+        attending = {r for r, v in self.rec["attendance"].items() if v}
+        supervisors = self.defn.staff_ids("supervisor")
+        problems = []
+        for sh in self._paper():
+            c = sh.get("confirmation")
+            if c is None:
+                continue
+            if self.defn.rules["paper_sheet_confirmation"] == "reviewer":
+                ok = c["person_id"] == sh["reviewer_id"] and c["role"] == "reviewer" and c["person_id"] in attending
+            else:
+                ok = c["person_id"] in supervisors and c["role"] == "supervisor"
+            if not ok:
+                problems.append(f"{sh['sheet_id']} confirmed by {c['person_id']}")
+            settled = {m["criterion"]: m["settled"] for m in sh["mismatches"]}
+            want = canonical_json({
+                "format": "zc-review paper sheet", "version": 1, "session": self.defn.session_id,
+                "sheet": sh["sheet_id"], "reviewer": sh["reviewer_id"], "applicant": sh["applicant_id"],
+                "rubric": sh["rubric_id"], "rubric_version": sh["rubric_version"],
+                "keyers": [k["keyer"] for k in sh["keyings"]],
+                "values": dict(sh["keyings"][0]["values"]) | settled, "settled": settled}).decode()
+            if c["statement"] != want:
+                problems.append(f"{sh['sheet_id']} statement differs")
+                continue
+            cert = self.certs.get(c["person_id"])
+            if cert is None or not ecdsa_ok(cert, c["statement"].encode(), base64.b64decode(c["signature"], validate=True)):
+                problems.append(f"{sh['sheet_id']} signature invalid")
+        return "; ".join(problems[:5]) or None
+
     # -- the verdict ------------------------------------------------------------------------------------------
     @property
     def ok(self) -> bool:
-        return bool(self.results) and all(ok for _, ok, _ in self.results) and self.results[-1][0] == "digest.minutes"
+        return bool(self.results) and all(ok for _, ok, _ in self.results) and self.results[-1][0] == "paper.confirmations"
 
     def failed(self) -> list[str]:
         return [cid for cid, ok, _ in self.results if not ok]

@@ -79,6 +79,7 @@ def test_genuine_report_check_by_check_line_by_line(demo: Packed, demo_bundles: 
         ("评议意见、未通过原因、复核说明与退回理由的本人签名", True, "评议意见 36 份、未通过原因 17 份、复核说明 0 份、退回理由 0 份"),
         ("会议记录 PDF 签名（记录人、主持人）", True, ""),
         ("会议记录内容摘要与结果数据一致", True, ""),
+        ("纸质评分表双人录入、核对与确认签名", True, "纸质评分表 0 张，核对不一致项 0 处"),  # typed sheets only
     ]
 
     names = {p["id"]: p["name"] for p in rec["session"]["reviewers"] + rec["session"]["staff"]}

@@ -71,6 +71,10 @@ STABLE_IDS = [
     "minutes.signers",
     "minutes.coverage",
     "digest.minutes",
+    "paper.keyed_twice",
+    "paper.check_codes",
+    "paper.settled",
+    "paper.confirmations",
 ]
 
 
@@ -105,7 +109,8 @@ def test_genuine_bundle_passes_every_check(demo: Packed, demo_bundles: tuple[Pat
     assert all(c.ok for c in rep.checks) and rep.failed_ids() == []
     # the printed report keeps its Chinese lines: the file's size is printed only when too large
     assert [ln.name for ln in rep.lines][:2] == ["封装、签名与加密", t("office.check_structure")]
-    assert len(rep.lines) == 15 and all(ln.ok for ln in rep.lines)  # 13 + the register (issue 12 §1) + the draw (issue 11)
+    # 13 + the register (issue 12 §1) + the draw (issue 11) + the paper sheets (issue 14)
+    assert len(rep.lines) == 16 and all(ln.ok for ln in rep.lines)
 
 
 def _change_one_declared_digit(members: dict[str, bytes]) -> None:
@@ -201,7 +206,7 @@ def test_importing_the_verifier_loads_no_ui_and_no_sql() -> None:
 ALLOWED = ("zc_review.domain", "zc_review.seal", "zc_review.i18n", "zc_review.service.errors")
 
 
-VERIFIER = ("verify", "report", "checks", "ballot_checks", "register_checks", "text_checks")  # the verifier's modules
+VERIFIER = ("verify", "report", "checks", "ballot_checks", "register_checks", "text_checks", "paper_checks")  # the verifier's modules
 
 
 @pytest.mark.parametrize("module", VERIFIER)

@@ -647,6 +647,67 @@ def _signoffs_detail(b: Base) -> str:
     return _t("office.signoffs_count", n=attending - 1, attending=attending)
 
 
+# -- paper score sheets (issue 14): one typed sheet of the demo turned into a double-keyed paper sheet ----------
+
+KEYERS = ("S02", "S01")  # the demo's recorder keys first, the supervisor second
+
+
+def paper_edit(tweak: Callable[[dict[str, Any], list[dict[str, Any]]], None] | None = None,
+               sign_as: str | None = None) -> Edit:
+    """An edit that makes the record's first submitted sheet a paper sheet keyed by the recorder and the
+    supervisor, the second keying differing in one cell settled to the sheet's value, both keyings logged
+    (``paper_sheet_keyed`` with the values' SHA-256) and confirmed by the reviewer (their own key, over the
+    statement rebuilt from the entry: domain.paper). ``tweak(entry, log_entries)`` changes the entry or its
+    two log entries before the confirmation is signed; ``sign_as``: another person's key signs instead."""
+    def edit(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+        from zc_review.domain import paper
+        from zc_review.seal.paper import sheet_check_code
+        from zc_review.seal.statements import sign_statement
+
+        sh = next(x for x in rec["sheets"] if x["status"] == "submitted")
+        session = rec["session"]
+        a = next(x for x in session["applicants"] if x["id"] == sh["applicant_id"])
+        sid = paper.sheet_id(a["code"], sh["reviewer_id"])
+        first = dict(sh["values"])
+        cell = sorted(first)[0]
+        second = dict(first, **{cell: "0"})
+        at = log[-1]["at"]
+        entry: dict[str, Any] = {
+            "sheet_id": sid, "reviewer_id": sh["reviewer_id"], "applicant_id": sh["applicant_id"],
+            "rubric_id": sh["rubric_id"], "rubric_version": sh["rubric_version"],
+            "check_code": sheet_check_code(rec["session_id"], sid, sh["rubric_id"], sh["rubric_version"]),
+            "keyings": [{"keyer": KEYERS[0], "at": at, "values": first}, {"keyer": KEYERS[1], "at": at, "values": second}],
+            "mismatches": [{"criterion": cell, "first": first[cell], "second": "0", "settled": first[cell],
+                            "settled_by": sorted(KEYERS), "settled_at": at}],
+            "sheet_version": sh["version"]}
+        logged = [{"seq": 0, "at": at, "actor": k["keyer"], "role": "staff", "action": paper.LOG_KEYED,
+                   "detail": {"sheet": sid, "keying": n, "reviewer": sh["reviewer_id"], "applicant": sh["applicant_id"],
+                              "values_sha256": paper.values_digest(k["values"])}, "prev_hash": "", "hash": ""}
+                  for n, k in enumerate(entry["keyings"], start=1)]
+        if tweak is not None:
+            tweak(entry, logged)
+        log += logged
+        statement = paper.confirmation_statement(rec["session_id"], entry)
+        signer = sign_as or sh["reviewer_id"]
+        entry["confirmation"] = {"person_id": sh["reviewer_id"], "role": "reviewer", "signed_at": at,
+                                 "statement": statement.decode(),
+                                 "signature": base64.b64encode(sign_statement(b.person_key(signer), statement)).decode()}
+        rec["paper_sheets"] = [entry]
+    return edit
+
+
+def _second_keying_changed(entry: dict[str, Any], _log: list[dict[str, Any]]) -> None:
+    """The second keying's value of the differing cell changed after it was logged (the mismatch stays)."""
+    cell = entry["mismatches"][0]["criterion"]
+    entry["keyings"][1]["values"][cell] = "1"
+
+
+def _settled_to_the_second(entry: dict[str, Any], _log: list[dict[str, Any]]) -> None:
+    """The differing cell settled to the second keyer's value: the submitted sheet no longer holds it."""
+    m = entry["mismatches"][0]
+    m["settled"] = m["second"]
+
+
 # When the outcome does not recompute: the checks that compare with the recomputed numbers fail with it
 # (``signoffs.complete`` has no digest to look for: it fails "not recomputed", never passes on an empty one).
 _NOT_RECOMPUTED: dict[str, Any] = {
@@ -739,6 +800,12 @@ CASES: dict[str, Case] = {
                              lambda b: "unsigned bytes after last signature"),
     "digest.minutes": Case(_rec(lambda r: r["recusals"][0].update(reason="伪造：无回避事由"), minutes=False),
                            lambda b: "minutes carry"),
+    "paper.keyed_twice": Case(_full(paper_edit(_second_keying_changed)), lambda b: "keying 2 differs from the log"),
+    "paper.check_codes": Case(_full(paper_edit(lambda e, _log: e.update(check_code="AAAAAAAA"))),
+                              lambda b: "check code or rubric differs"),
+    "paper.settled": Case(_full(paper_edit(_settled_to_the_second)),
+                          lambda b: "submitted sheet differs from the keyed values"),
+    "paper.confirmations": Case(_full(paper_edit(sign_as="S01")), lambda b: "signature invalid"),
 }
 
 GATES = {"bundle.size", "seal.signature", "seal.contents", "record.parse", "minutes.parse"}
@@ -761,6 +828,57 @@ def test_the_base_passes_every_check(base: Base, tmp_path: Path) -> None:
     rep = verify_bundle(made.bundle, made.keys)
     assert rep.ok and [c.id for c in rep.checks] == list(CHECK_IDS), rep.failures()
     assert _standalone_failed(made) == []
+
+
+def test_a_genuine_paper_sheet_passes_every_check(base: Base, tmp_path: Path) -> None:
+    """The paper sheet the ``paper.*`` cases start from, unbroken, passes both verifiers: each case fails only
+    because of its own change."""
+    from zc_review.service.office import verify_bundle
+
+    made = build(base, tmp_path, paper_edit())
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok, rep.failures()
+    assert _standalone_failed(made) == []
+
+
+def test_a_sheet_keyed_twice_by_one_person_fails(base: Base, tmp_path: Path) -> None:
+    """Both keyings by the recorder (log and settlement made to agree, the confirmation signed over it):
+    ``paper.keyed_twice`` says so, in both verifiers."""
+    from zc_review.service.office import verify_bundle
+
+    def same(entry: dict[str, Any], log: list[dict[str, Any]]) -> None:
+        entry["keyings"][1]["keyer"] = log[1]["actor"] = KEYERS[0]
+        entry["mismatches"][0]["settled_by"] = [KEYERS[0], KEYERS[0]]
+
+    made = build(base, tmp_path, paper_edit(same))
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.failed_ids() == ["paper.keyed_twice"]
+    assert "keyed twice by S02" in next(c.detail for c in rep.checks if c.id == "paper.keyed_twice")
+    assert _standalone_failed(made) == ["paper.keyed_twice"]
+
+
+@pytest.mark.parametrize(("signer", "failed"), [("S01", []), ("reviewer", ["paper.confirmations"])],
+                         ids=["supervisor_witness", "reviewer_when_the_supervisor_is_named"])
+def test_supervisor_as_witness_confirms(base: Base, tmp_path: Path, signer: str, failed: list[str]) -> None:
+    """``paper_sheet_confirmation: supervisor``: the supervisor's confirmation passes both verifiers; the
+    reviewer's own is then not the one the session names (``paper.confirmations``)."""
+    from zc_review.domain import paper
+    from zc_review.seal.statements import sign_statement
+    from zc_review.service.office import verify_bundle
+
+    def edit(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+        paper_edit()(b, rec, log)
+        rec["session"]["rules"]["paper_sheet_confirmation"] = "supervisor"
+        entry = rec["paper_sheets"][0]
+        if signer == "S01":
+            statement = paper.confirmation_statement(rec["session_id"], entry)
+            entry["confirmation"].update(person_id="S01", role="supervisor", signature=base64.b64encode(
+                sign_statement(b.person_key("S01"), statement)).decode())
+
+    made = build(base, tmp_path, edit)
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.failed_ids() == failed, rep.failures()
+    assert _standalone_failed(made) == failed
 
 
 def _standalone_failed(made: Made) -> list[str]:

@@ -1,4 +1,5 @@
-"""The ``zc-review`` command line: office keygen/pack/verify/import, trust, open (the TUI), run-script, demo.
+"""The ``zc-review`` command line: office keygen/pack/verify/import, trust, open (the TUI), run-script, sheets
+print (the blank paper score sheets), demo.
 
 Every refusal prints one Chinese message and exits with status 2; an unexpected error prints a short
 Chinese message and writes the technical details to a file (never a traceback on the screen).
@@ -88,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     rs.add_argument("--out", type=Path, default=Path("reports"), metavar=t("cli.mv_dir"), help=t("cli.out"))
     rs.add_argument("--results-json", type=Path, metavar=t("cli.mv_file"), help=t("cli.results_json"))
 
+    from zc_review.cli import paper_sheets  # issue 14: the blank paper score sheets
+
+    paper_sheets.add_parsers(sub)
+
     dm = parser(sub, "demo", "cli.demo", "cli.ex_demo")
     dm.add_argument("input", type=Path, nargs="?", default=Path("data/demo"), metavar=t("cli.mv_input"),
                     help=t("cli.demo_input"))
@@ -153,6 +158,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return commands.close(args)
     if args.command == "run-script":
         return commands.run_script(args)
+    if args.command == "sheets":
+        from zc_review.cli import paper_sheets
+
+        return paper_sheets.run(args)
     if args.command == "demo":
         from zc_review.cli.demo import run_demo
 

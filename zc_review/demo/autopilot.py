@@ -2,7 +2,7 @@
 
 Each action is performed by pressing keys on the same screens a recorder and the reviewers use:
 unlock (both opening secrets typed), the recorder's login, then every script action dispatched to
-the screens' drivers (``zc_review.demo.opening``, ``zc_review.demo.closing``). A refusal shown on screen stops the run
+the screens' drivers (``zc_review.demo.opening``, ``zc_review.demo.closing``, ``zc_review.demo.paper``). A refusal shown on screen stops the run
 with the same message.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from zc_review.demo import closing, opening
+from zc_review.demo import closing, opening, paper
 from zc_review.service.errors import ServiceError
 from zc_review.service.script import Secrets
 from zc_review.tui.app import make_app
@@ -53,7 +53,8 @@ async def play_actions(pilot: Any, app: Any, actions: list[dict[str, Any]], secr
         if progress is not None:
             progress(i, len(actions), act["action"])
         try:
-            handled = (await opening.play(pilot, app, act, secrets)
+            handled = (await paper.play(pilot, app, act, secrets)  # the keying screen stays open for the next
+                       or await opening.play(pilot, app, act, secrets)
                        or await closing.play(pilot, app, act, secrets))
         except ServiceError as exc:
             raise ServiceError("script_step_failed", index=i + 1, action=act["action"], message=exc.message) from exc

@@ -278,6 +278,18 @@ def _section_recusals(v: MinutesView, w: float) -> list[Flowable]:
                               [1, 2.4, 1.2], w)]
 
 
+def _section_paper(v: MinutesView, w: float) -> list[Flowable]:
+    """The scores transcribed from paper score sheets by double keying (issue 14); nothing when there are none."""
+    if not v.paper_sheets:
+        return []
+    out: list[Flowable] = [para("六（续）、由纸质评分表录入的评分", "h2"),
+                           para(f"以下 {len(v.paper_sheets)} 张评分表由评审专家手工填写签字，经两名工作人员分别录入、"
+                                "对照原件核对不一致项后确认计入；纸质原件随会议记录归档。", "small")]
+    rows = [(r.applicant_code, r.reviewer_code, r.keyed_by, r.settled, r.confirmed_by) for r in v.paper_sheets]
+    return [*out, _code_table([r[0] for r in rows], ["申报人代码", "评审专家编号", "录入人", "核对不一致项", "确认人"],
+                              rows, [0.7, 1.6, 0.7, 1.6], w)]
+
+
 def _section_groups(v: MinutesView, w: float) -> list[Flowable]:
     out: list[Flowable] = [para("八、分组通过率", "h2")]
     if not v.group_summaries:
@@ -352,7 +364,7 @@ def _section_integrity(v: MinutesView, w: float) -> list[Flowable]:
 
 
 _SECTIONS = (_section_basic, _section_attendance, _section_agenda, _section_rules, _section_panels,
-             _section_recusals, section_results, _section_groups, _section_opinions, _section_failures,
+             _section_recusals, _section_paper, section_results, _section_groups, _section_opinions, _section_failures,
              _section_ballots, _section_signoffs, _section_integrity)
 
 

@@ -103,6 +103,18 @@ class PanelView:
 
 
 @dataclass(frozen=True)
+class PaperSheetRow:
+    """A score sheet transcribed from paper (issue 14): the reviewer's id, the applicant's code, who keyed it
+    (both keyers, 「、」-joined names), how many differing cells were settled, who confirmed it."""
+
+    reviewer_code: str
+    applicant_code: str
+    keyed_by: str
+    settled: str
+    confirmed_by: str
+
+
+@dataclass(frozen=True)
 class RecusalView:
     """A recusal (回避): the reviewer took no part for this applicant (RULES.md §2).
 
@@ -300,6 +312,7 @@ class MinutesView:
     disagreement_notes: tuple[DisagreementNote, ...] = ()  # printed under the panel opinions when any
     has_defence: bool = True  # False (education series): no defence column in the results
     credential_lifts: tuple[CredentialLift, ...] = ()  # issue 12 §3: who lifted whose lock, when
+    paper_sheets: tuple[PaperSheetRow, ...] = ()  # issue 14: the scores transcribed from paper sheets
     signature_note: str = field(
         default="本记录经主持人、记录人审阅无误后签字。电子签名以增量方式附加于本文件，签名后任何改动均可被检出。"
     )

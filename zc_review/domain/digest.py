@@ -31,6 +31,7 @@ from zc_review.domain import rules
 from zc_review.domain.codec import canonical_json, definition_to_dict
 from zc_review.domain.model import SessionDefinition
 from zc_review.domain.outcome import SessionOutcome, compute_outcome, declared_numbers
+from zc_review.domain.paper import paper_settled_count
 
 DIGEST_FORMAT = "zc-review minutes digest"
 DIGEST_VERSION = 2  # 2: the record's times too (issue 12 §6 semantic fuzzing found them unprotected)
@@ -79,7 +80,7 @@ def minutes_content(defn: SessionDefinition, record: dict[str, Any]) -> dict[str
     Source: RULES.md §6; 000 第二十八条; issue 12 §2.
     """
     out = compute_outcome(defn, record)
-    return {
+    content = {
         "format": DIGEST_FORMAT, "version": DIGEST_VERSION,
         "session": hashlib.sha256(canonical_json(definition_to_dict(defn))).hexdigest(),
         "opened_at": record["opened_at"],
@@ -111,6 +112,18 @@ def minutes_content(defn: SessionDefinition, record: dict[str, Any]) -> dict[str
         "text_signed_at": [[sg["kind"], sg["subject"], sg["role"], sg["person_id"], sg["signed_at"]]
                            for sg in record.get("text_signatures", [])],
     }
+    if record.get("paper_sheets"):  # the minutes' table of sheets transcribed from paper (issue 14)
+        content["paper_sheets"] = paper_rows(record)
+    return content
+
+
+def paper_rows(record: dict[str, Any]) -> list[list[Any]]:
+    """The minutes' rows of the sheets transcribed from paper, by sheet id: ``[sheet id, reviewer id,
+    applicant id, [keyer ids], settled mismatches, confirmer id or None]``. Source: issue 14."""
+    return [[p["sheet_id"], p["reviewer_id"], p["applicant_id"], [k["keyer"] for k in p["keyings"]],
+             paper_settled_count(p),
+             (p.get("confirmation") or {}).get("person_id")]
+            for p in sorted(record["paper_sheets"], key=lambda p: p["sheet_id"])]
 
 
 def minutes_digest(defn: SessionDefinition, record: dict[str, Any]) -> str:

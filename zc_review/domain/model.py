@@ -57,6 +57,14 @@ class RecusalBase(StrEnum):
     ATTENDING_MINUS_RECUSED = "attending_minus_recused"
 
 
+class PaperConfirmation(StrEnum):
+    """Who confirms a double-keyed paper score sheet with their credential (issue 14). Configurable in
+    session.yaml as ``paper_sheet_confirmation``; default the reviewer who filled the sheet."""
+
+    REVIEWER = "reviewer"  # 评审专家本人确认
+    SUPERVISOR = "supervisor"  # 纪检监察人员见证确认
+
+
 class Aggregation(StrEnum):
     """How a panel's per-reviewer scores become one score. Source: RULES.md §4."""
 
@@ -239,6 +247,8 @@ class RuleSettings:
     flag_range: Decimal = Decimal(20)
     flag_stdev: Decimal = Decimal(8)
     flag_distance: Decimal = Decimal(15)
+    # Who confirms a double-keyed paper score sheet (issue 14): the reviewer, or the supervisor as witness.
+    paper_sheet_confirmation: PaperConfirmation = PaperConfirmation.REVIEWER
 
 
 @dataclass(frozen=True)

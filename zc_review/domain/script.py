@@ -80,6 +80,38 @@ class Scores:
 
 
 @dataclass(frozen=True)
+class KeySheet:
+    """Two staff members key a reviewer's paper score sheet (双人录入), then settle every differing cell.
+
+    ``values``: criterion id → the text the first keyer types; ``second_values``: the cells the second keyer
+    typed differently (the others as ``values``); ``settle``: criterion id → the value read on the paper
+    for each differing cell, settled by both keyers together. ``check_code``: as typed (default: the
+    printed sheet's own). Source: issue 14.
+    """
+
+    kind: ClassVar[str] = "key_sheet"
+    reviewer: str
+    applicant: str
+    keyer: str
+    second_keyer: str
+    values: Mapping[str, str]
+    second_values: Mapping[str, str] = field(default_factory=dict)
+    settle: Mapping[str, str] = field(default_factory=dict)
+    check_code: str = ""
+
+
+@dataclass(frozen=True)
+class ConfirmSheet:
+    """The reviewer (or the supervisor as witness, ``paper_sheet_confirmation``) confirms a keyed paper sheet
+    with their credential: it becomes the reviewer's submitted sheet. Source: issue 14."""
+
+    kind: ClassVar[str] = "confirm_sheet"
+    reviewer: str
+    applicant: str
+    by: str
+
+
+@dataclass(frozen=True)
 class Opinion:
     """The panel leader writes the panel opinion on an applicant."""
 
@@ -187,11 +219,11 @@ class Export:
 
 Action = (Attendance | CloseRollCall | Pledge | Recuse | SignRubric | ViewDossier | Scores | Opinion | OpenPoll
           | CastBallot | ClosePoll | OpenRunoff | VoidRound | FailureReason | SignOff | GenerateMinutes
-          | SignMinutes | UnlockPerson | Export)
+          | SignMinutes | UnlockPerson | Export | KeySheet | ConfirmSheet)
 
 ACTION_TYPES: tuple[type, ...] = (Attendance, CloseRollCall, Pledge, Recuse, SignRubric, ViewDossier, Scores,
                                   Opinion, OpenPoll, CastBallot, ClosePoll, OpenRunoff, VoidRound, FailureReason,
-                                  SignOff, GenerateMinutes, SignMinutes, UnlockPerson, Export)
+                                  SignOff, GenerateMinutes, SignMinutes, UnlockPerson, Export, KeySheet, ConfirmSheet)
 BY_KIND: dict[str, type] = {t.kind: t for t in ACTION_TYPES}  # type: ignore[attr-defined]
 
 
@@ -227,6 +259,9 @@ def parse_action(raw: Mapping[str, Any]) -> Action:
         elif cls is Scores:
             args["values"] = {k: str(v) for k, v in raw["values"].items()}
             args["submit"] = bool(raw["submit"])
+        elif cls is KeySheet:
+            for name in ("values", "second_values", "settle"):
+                args[name] = {k: str(v) for k, v in raw.get(name, {}).items()}
         elif cls is ClosePoll:
             args["force"] = bool(raw.get("force", False))
         elif cls is UnlockPerson:
@@ -252,6 +287,8 @@ def to_dict(act: Action) -> dict[str, Any]:
         elif isinstance(v, Mapping):
             v = {k: (x.value if isinstance(x, Choice) else x) for k, x in v.items()}
         if f.name in ("force", "by") and not v:
+            continue
+        if f.name in ("second_values", "settle", "check_code") and not v:
             continue
         out[f.name] = v
     return out

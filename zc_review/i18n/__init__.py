@@ -3,7 +3,7 @@
 Areas: one module per area of the meeting, each with ``AREA`` (its name) and ``MESSAGES`` (its keys):
 ``common`` (roles, choices, outcomes, flags, parts, column headings, buttons), ``unlock``, ``room``,
 ``opening``, ``scoring``, ``ballot``, ``closing``, ``office``, ``seal`` (the opaque failure, certificate
-names), ``cli``, ``tui``, ``pool`` (the office before the room: pool, draw, conflicts, credit). ``MESSAGES`` below is their merge; a key defined in two areas is refused at
+names), ``cli``, ``tui``, ``pool`` (the office before the room: pool, draw, conflicts, credit), ``sheets`` (paper score sheets and double keying). ``MESSAGES`` below is their merge; a key defined in two areas is refused at
 import (``CatalogueError``). A new area is a new module listed in ``AREAS``.
 
 Key dialect (one): a text shown to people is ``<area>.<name>`` (``ballot.open_poll``), the area being the
@@ -47,12 +47,13 @@ from zc_review.i18n import (
     room,
     scoring,
     seal,
+    sheets,
     tui,
     unlock,
 )
 
 AREAS: tuple[ModuleType, ...] = (common, unlock, room, opening, scoring, ballot, closing, office, seal, cli, tui,
-                                 pool)
+                                 pool, sheets)
 STRICT_ENV = "ZC_REVIEW_I18N_STRICT"
 
 _ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")

@@ -38,6 +38,8 @@ MESSAGES: dict[str, str] = {
     "office.check_minutes": "会议记录 PDF 签名（记录人、主持人）",
     "office.check_texts": "评议意见、未通过原因、复核说明与退回理由的本人签名",
     "office.check_minutes_digest": "会议记录内容摘要与结果数据一致",
+    "office.check_paper": "纸质评分表双人录入、核对与确认签名",
+    "office.paper_count": "纸质评分表 {sheets} 张，核对不一致项 {settled} 处",
     "office.signer_device": "封装：会话设备（{cn}）",
     "office.sig_kind_rubric": "评分标准",
     "office.sig_kind_results": "结果签字",

@@ -216,3 +216,32 @@ class FlagExplanation(SQLModel, table=True):
     reviewer_id: str = Field(primary_key=True)
     text: str
     written_at: datetime
+
+
+class PaperSheet(SQLModel, table=True):
+    """A paper score sheet being double-keyed (issue 14): one reviewer's sheet for one applicant.
+
+    ``first_*`` and ``second_*``: each keying's staff member, values (canonical JSON {criterion_id: "18.5"
+    | null}) and time. ``mismatches_json``: every differing cell, [{criterion, first, second, settled,
+    settled_by [two ids], settled_at}] (settled null until settled). ``confirmed_*``: who confirmed (the
+    reviewer or the supervisor) and when; ``sheet_version``: the ScoreSheet version it became. A keyed
+    value is never overwritten: a settlement adds its value beside the two keyed ones.
+    """
+
+    sheet_id: str = Field(primary_key=True)
+    reviewer_id: str = Field(index=True)
+    applicant_id: str = Field(index=True)
+    rubric_id: str
+    rubric_version: str
+    check_code: str
+    first_keyer: str
+    first_values_json: str
+    first_at: datetime
+    second_keyer: str | None = None
+    second_values_json: str | None = None
+    second_at: datetime | None = None
+    mismatches_json: str = "[]"
+    confirmed_by: str | None = None
+    confirmed_role: str | None = None
+    confirmed_at: datetime | None = None
+    sheet_version: int | None = None

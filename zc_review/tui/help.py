@@ -53,6 +53,7 @@ HELP: dict[str, HelpEntry] = {
     "ExportScreen": HelpEntry("tui.step_export", "tui.help_export_about", "tui.help_export_next"),
     "UnlockPersonScreen": HelpEntry("tui.lift_title", "tui.help_lift_about", "tui.help_lift_next"),
     "ProjectorScreen": HelpEntry("tui.cmd_projector", "tui.help_projector_about", "tui.help_projector_next"),
+    "PaperKeyingScreen": HelpEntry("sheets.tui_open", "sheets.help_about", "sheets.help_next"),
 }
 
 

@@ -26,6 +26,7 @@ from zc_review.domain.model import (
     Dossier,
     Group,
     Panel,
+    PaperConfirmation,
     RecusalBase,
     Reviewer,
     Rubric,
@@ -267,6 +268,8 @@ def _build_rules(raw: dict[str, Any]) -> RuleSettings:
         flag_range=_dec(raw.get("flag_range", base.flag_range)),
         flag_stdev=_dec(raw.get("flag_stdev", base.flag_stdev)),
         flag_distance=_dec(raw.get("flag_distance", base.flag_distance)),
+        paper_sheet_confirmation=PaperConfirmation(raw.get("paper_sheet_confirmation",
+                                                           base.paper_sheet_confirmation.value)),
     )
 
 

@@ -14,6 +14,7 @@ The use cases live in parts that hold the shared context and never inherit from 
 The screens import only from here (and ``zc_review.service``): the names below re-export the domain's
 enums and the parts' types they need (``Choice``, ``Outcome``, ``Role`` ...), so the TUI never imports the
 domain.
+- ``room.paper``   printed paper score sheets and their double keying (issue 14; room/paper_sheets.py)
 - ``room.credentials``  who is locked or waiting after wrong entries, and lifting a lock (issue 12 §3)
 """
 
@@ -41,6 +42,7 @@ from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.credentials import Credentials
 from zc_review.service.room.opening import RUBRIC_ROLES, Opening, QuorumStatus
 from zc_review.service.room.panel import Panel, PanelScores
+from zc_review.service.room.paper_sheets import PaperSheets
 from zc_review.service.room.permissions import Action, Role
 from zc_review.service.room.scoring import DossierView, Scoring, parse_score
 from zc_review.service.room.shell_views import ShellViews
@@ -64,6 +66,7 @@ class RoomService:
         self.opening = Opening(ctx)
         self.scoring = Scoring(ctx, self.opening)
         self.panel = Panel(ctx, self.scoring)
+        self.paper = PaperSheets(ctx, self.opening, self.scoring)
         self.ballot = Ballot(ctx, self.opening, self.scoring)
         self.closing = Closing(ctx, self.opening, self.scoring, self.ballot, self.panel)
         self.close = Close(ctx, self.closing)

@@ -19,6 +19,7 @@ from zc_review.documents.views import (
     MinutesView,
     PanelOpinion,
     PanelView,
+    PaperSheetRow,
     Person,
     Quorum,
     RecusalView,
@@ -28,9 +29,9 @@ from zc_review.domain import panel as panel_rules
 from zc_review.domain import rules
 from zc_review.domain.codec import percent_text
 from zc_review.domain.digest import flagged_spreads
-from zc_review.domain.model import Aggregation, CommitteeRole, RecusalBase, StaffRole
+from zc_review.domain.model import Aggregation, CommitteeRole, PaperConfirmation, RecusalBase, StaffRole
 from zc_review.domain.outcome import SessionOutcome
-from zc_review.i18n import label_of, t
+from zc_review.i18n import join_list, label_of, t
 
 if TYPE_CHECKING:
     from zc_review.service.room.closing import Closing
@@ -132,6 +133,11 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         quorum_required=q.required, agree_limited=d.rules.ballot_agree_limit, flag_range=d.rules.flag_range,
         flag_stdev=d.rules.flag_stdev, flag_distance=d.rules.flag_distance,
         pass_rates=[(g.name, percent_text(g.pass_rate)) for g in d.groups])
+    paper = _paper_sheets(service)
+    if paper:  # the configurable confirmer of paper score sheets, where it mattered (issue 14)
+        by_reviewer = d.rules.paper_sheet_confirmation is PaperConfirmation.REVIEWER
+        rule_values = (*rule_values, (t("sheets.rule_confirmation"), t("sheets.rule_confirmation_reviewer")
+                                      if by_reviewer else t("sheets.rule_confirmation_supervisor")))
     return MinutesView(
         committee_name=d.committee_name, organizing_body=d.organizing_body, session_id=d.session_id,
         session_title=text.session_title(d.year, d.committee_name), rehearsal=d.rehearsal,
@@ -156,7 +162,25 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         disagreement_notes=_disagreement_notes(service, out),
         has_defence=any(rb.has_defence for rb in d.rubrics),
         credential_lifts=_credential_lifts(service),
+        paper_sheets=paper,
     )
+
+
+def _paper_sheets(service: Closing) -> tuple[PaperSheetRow, ...]:
+    """The minutes' rows of the sheets transcribed from paper (issue 14), by applicant code and reviewer."""
+    from zc_review.domain.paper import paper_settled_count
+    from zc_review.service.room.record import paper_entries
+
+    d = service.ctx.defn
+    rows = []
+    for e in paper_entries(service.ctx):
+        c = e.get("confirmation")
+        who = "—" if c is None else t("sheets.person_role", name=service.ctx.person_name(c["person_id"]),
+                                         role=label_of("role", c["role"]))
+        rows.append(PaperSheetRow(e["reviewer_id"], d.applicant(e["applicant_id"]).code,
+                                  join_list(service.ctx.person_name(k["keyer"]) for k in e["keyings"]),
+                                  str(paper_settled_count(e)), who))
+    return tuple(sorted(rows, key=lambda r: (r.applicant_code, r.reviewer_code)))
 
 
 def _credential_lifts(service: Closing) -> tuple[CredentialLift, ...]:

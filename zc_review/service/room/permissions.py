@@ -46,6 +46,8 @@ class Action(StrEnum):
     SIGN_MINUTES_RECORDER = "sign_minutes_recorder"
     SIGN_MINUTES_PRESIDING = "sign_minutes_presiding"
     EXPORT = "export"
+    PRINT_PAPER_SHEETS = "print_paper_sheets"  # issue 14: the blank paper score sheets
+    KEY_PAPER_SHEET = "key_paper_sheet"  # issue 14: a staff member keys (or settles) a paper score sheet
 
 
 # The table: an action is allowed when the actor holds at least one of the listed roles in context.
@@ -71,6 +73,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SIGN_MINUTES_RECORDER: frozenset({Role.RECORDER}),
     Action.SIGN_MINUTES_PRESIDING: frozenset({Role.PRESIDING}),
     Action.EXPORT: frozenset({Role.RECORDER}),
+    Action.PRINT_PAPER_SHEETS: frozenset({Role.RECORDER}),
+    Action.KEY_PAPER_SHEET: frozenset({Role.RECORDER, Role.SUPERVISOR}),
 }
 
 

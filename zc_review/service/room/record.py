@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from zc_review.domain.signed_texts import TEXT_KINDS
 from zc_review.storage import repo
-from zc_review.storage.models import Signature
+from zc_review.storage.models import PaperSheet, Signature
 
 if TYPE_CHECKING:
     from zc_review.service.room.context import RoomContext
@@ -28,6 +28,38 @@ def _signature(sg: Signature) -> dict[str, str]:
             "signature": base64.b64encode(sg.signature).decode()}
 
 
+def paper_entry(row: PaperSheet) -> dict[str, Any]:
+    """The record's entry of one keyed paper sheet, without its confirmation: sheet id, reviewer, applicant,
+    rubric and version, check code, keyings [{keyer, at, values}], mismatches, the sheet version it became."""
+    keyings = [{"keyer": row.first_keyer, "at": row.first_at.isoformat(), "values": json.loads(row.first_values_json)}]
+    if row.second_keyer is not None and row.second_values_json is not None and row.second_at is not None:
+        keyings.append({"keyer": row.second_keyer, "at": row.second_at.isoformat(),
+                        "values": json.loads(row.second_values_json)})
+    return {"sheet_id": row.sheet_id, "reviewer_id": row.reviewer_id, "applicant_id": row.applicant_id,
+            "rubric_id": row.rubric_id, "rubric_version": row.rubric_version, "check_code": row.check_code,
+            "keyings": keyings, "mismatches": json.loads(row.mismatches_json), "sheet_version": row.sheet_version}
+
+
+def paper_entries(ctx: RoomContext) -> list[dict[str, Any]]:
+    """The record's ``paper_sheets`` (issue 14): every keyed sheet by id, with its keyings, mismatches and
+    confirmation (``{person_id, role, signed_at, statement, signature}`` or None). Source: docs/FORMATS.md."""
+    from zc_review.domain.paper import SIGNATURE_KIND
+
+    with ctx.read() as s:
+        rows = repo.paper_sheets(session=s)
+        sigs = {sg.subject: sg for sg in repo.signatures(session=s, kind=SIGNATURE_KIND)}
+    out = []
+    for row in rows:
+        entry = paper_entry(row)
+        sg = sigs.get(row.sheet_id)
+        entry["confirmation"] = None if sg is None else _signature(sg) | {"role": sg.role}
+        if entry["confirmation"] is not None:
+            for k in ("kind", "subject"):
+                del entry["confirmation"][k]
+        out.append(entry)
+    return out
+
+
 def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
     """The raw record of ``ctx``'s session (results.json in the bundle, minus "declared").
 
@@ -36,7 +68,7 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
         attendance, recusals, sheets, rounds (an open round's slips never listed), signatures (pledges,
         rubric and result sign-offs), text_signatures (the authors' signatures of the opinions, failure
         reasons, flag explanations and returned sheets: domain/signed_texts.py), opinions,
-        failure_reasons, certificates, log, flag_explanations.
+        failure_reasons, certificates, log, flag_explanations, paper_sheets (room/paper_sheets.py).
     """
     with ctx.read() as s:
         rounds = []
@@ -92,4 +124,6 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
                          for pid, rec in sorted(ctx.credentials.items())},
         "log": log,
         "flag_explanations": [{"applicant_id": a, "reviewer_id": r, "text": txt} for a, r, txt in explanations],
+        # paper score sheets and their double keying (issue 14): keyings, mismatches, confirmation
+        "paper_sheets": paper_entries(ctx),
     }

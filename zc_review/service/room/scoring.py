@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from zc_review.domain import rules
 from zc_review.domain import signed_texts as signed
@@ -164,7 +165,26 @@ class Scoring:
             ("recused"), ("not_on_panel"), ("pledge_missing").
         Source: RULES.md §3–4; 000 第二十六条(三).
         """
-        a = self.require_may_see(actor, applicant_id, Action.SCORE)
+        self.require_may_see(actor, applicant_id, Action.SCORE)
+        rubric, current = self.check_sheet(actor.person_id, applicant_id, values, submit=submit)
+        with self.ctx.tx() as s:
+            sheet = self.write_sheet(s, actor.person_id, applicant_id, rubric, current, values, submit=submit)
+            self.ctx.log(s, actor.person_id, "reviewer", "scores_submitted" if submit else "scores_saved",
+                      {"applicant": applicant_id, "version": sheet.version})
+        return sheet
+
+    def check_sheet(self, reviewer_id: str, applicant_id: str, values: ScoreValues, *,
+                    submit: bool) -> tuple[Rubric, ScoreSheet | None]:
+        """Every rule a sheet's values must meet before they are saved, for typed and keyed paper sheets
+        alike: the rubric in force, no poll opened, known criteria, range and step (N/A where allowed),
+        every criterion on submit, the reviewer's sheet not locked. Nothing is stored.
+
+        Returns: the rubric and the reviewer's current sheet (or None).
+        Raises: ServiceError("rubric_not_in_force"), ("poll_started"), ("criterion_unknown"),
+            ("score_invalid") and the other range/step codes, ("score_missing"), ("sheet_locked").
+        Source: RULES.md §3–4; 000 第二十六条(三).
+        """
+        a = self.ctx.defn.applicant(applicant_id)
         if not self.opening.rubric_in_force(a.panel_id):
             raise ServiceError("rubric_not_in_force", panel=self.ctx.defn.panel(a.panel_id).name)
         if self.ctx.state().poll_opened_at is not None:
@@ -182,27 +202,49 @@ class Scoring:
             missing = [c.name for c in rubric.criteria if c.id not in values]
             if missing:
                 raise ServiceError("score_missing", criterion=join_list(missing))
-        current = self.current_sheet(actor.person_id, applicant_id)
+        current = self.current_sheet(reviewer_id, applicant_id)
         if current is not None and current.status == "submitted":
             raise ServiceError("sheet_locked", code=a.code)
+        return rubric, current
+
+    def write_sheet(self, s: Any, reviewer_id: str, applicant_id: str, rubric: Rubric, current: ScoreSheet | None,
+                    values: ScoreValues, *, submit: bool) -> ScoreSheet:
+        """Store values already checked by ``check_sheet`` as the reviewer's sheet, in the caller's
+        transaction ``s``: a new draft, the current draft updated, or (``submit``) locked as submitted."""
         now = self.ctx.clock()
         values_json = json.dumps({k: (None if v is None else decimal_text(v)) for k, v in sorted(values.items())})
-        with self.ctx.tx() as s:
-            if current is None:
-                sheet = ScoreSheet(reviewer_id=actor.person_id, applicant_id=applicant_id, version=1,
-                                   status="draft", rubric_id=rubric.id, rubric_version=rubric.version,
-                                   values_json=values_json, saved_at=now)
-            else:
-                found = repo.get(session=s, model=ScoreSheet, key=current.id)
-                assert found is not None
-                sheet = found
-                sheet.values_json, sheet.saved_at = values_json, now
-            if submit:
-                sheet.status, sheet.submitted_at = "submitted", now
-            repo.put(session=s, row=sheet)
-            self.ctx.log(s, actor.person_id, "reviewer", "scores_submitted" if submit else "scores_saved",
-                      {"applicant": applicant_id, "version": sheet.version})
+        if current is None:
+            sheet = ScoreSheet(reviewer_id=reviewer_id, applicant_id=applicant_id, version=1,
+                               status="draft", rubric_id=rubric.id, rubric_version=rubric.version,
+                               values_json=values_json, saved_at=now)
+        else:
+            found = repo.get(session=s, model=ScoreSheet, key=current.id)
+            assert found is not None
+            sheet = found
+            sheet.values_json, sheet.saved_at = values_json, now
+        if submit:
+            sheet.status, sheet.submitted_at = "submitted", now
+        repo.put(session=s, row=sheet)
         return sheet
+
+    def check_scorer(self, reviewer_id: str, applicant_id: str) -> Applicant:
+        """Refuse unless ``reviewer_id`` may score the applicant now: roll call closed, attending, pledged,
+        on the applicant's panel, not recused (a keyed paper sheet confirmed by the supervisor as witness
+        meets the same rules as the reviewer typing it).
+
+        Raises: ServiceError("roll_call_open"), ("paper_reviewer_absent"), ("pledge_missing"), ("not_on_panel"),
+        ("recused"). Source: RULES.md §2; 000 第二十六条(二)4, 第四十条(二)4.
+        """
+        self.opening.require_roll_call()
+        a = self.ctx.defn.applicant(applicant_id)
+        if reviewer_id not in self.ctx.attending_ids():
+            raise ServiceError("paper_reviewer_absent", reviewer=reviewer_id)
+        self.opening.require_pledged(reviewer_id)
+        if reviewer_id not in self.ctx.defn.panel(a.panel_id).member_ids:
+            raise ServiceError("not_on_panel")
+        if self.ctx.is_recused(reviewer_id, applicant_id):
+            raise ServiceError("recused", code=a.code)
+        return a
 
     def return_sheet(self, leader: Actor, witness: Actor, reviewer_id: str, applicant_id: str, reason: str) -> None:
         """The panel leader returns a submitted sheet with a written reason, witnessed by the supervisor.

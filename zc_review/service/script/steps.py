@@ -97,6 +97,36 @@ def _unlock_person_done(room: RoomService, a: sc.UnlockPerson) -> bool:
     return not room.credentials.status(a.person).held
 
 
+def _paper_sheet_id(room: RoomService, reviewer: str, applicant: str) -> str:
+    from zc_review.domain.paper import sheet_id
+
+    return sheet_id(room.defn.applicant(applicant).code, reviewer)
+
+
+def _key_sheet(r: ScriptRunner, a: sc.KeySheet) -> None:
+    """Whatever of the keying is not yet recorded: the first keying, the second, then the settlement."""
+    room = r.service
+    sid = _paper_sheet_id(room, a.reviewer, a.applicant)
+    code = a.check_code or room.paper.find(sid).check_code
+    view = room.paper.view(sid)
+    if view.status == "blank":
+        view = room.paper.key(r.actor(a.keyer), sid, code, dict(a.values))
+    if view.status == "first":
+        view = room.paper.key(r.actor(a.second_keyer), sid, code, {**a.values, **a.second_values})
+    if view.status == "mismatched":
+        open_cells = {c.criterion_id for c in view.cells if c.settled is None}
+        room.paper.settle(r.actor(a.keyer), r.actor(a.second_keyer), sid,
+                          {k: v for k, v in a.settle.items() if k in open_cells})
+
+
+def _key_sheet_done(room: RoomService, a: sc.KeySheet) -> bool:
+    return room.paper.view(_paper_sheet_id(room, a.reviewer, a.applicant)).status in ("settled", "confirmed")
+
+
+def _confirm_sheet_done(room: RoomService, a: sc.ConfirmSheet) -> bool:
+    return room.paper.view(_paper_sheet_id(room, a.reviewer, a.applicant)).status == "confirmed"
+
+
 def _export(r: ScriptRunner, _a: sc.Export) -> None:
     r.exported = r.service.closing.export_bundle(r.recorder, r.out_dir)
 
@@ -134,5 +164,9 @@ STEPS: dict[type, Step] = {
     sc.SignMinutes: Step(lambda r, a: r.service.closing.sign_minutes(r.actor(a.person)), _sign_minutes_done),
     sc.UnlockPerson: Step(_unlock_person, _unlock_person_done),
     sc.Export: Step(_export, _never),
+    sc.KeySheet: Step(_key_sheet, _key_sheet_done),
+    sc.ConfirmSheet: Step(lambda r, a: r.service.paper.confirm(r.actor(a.by), _paper_sheet_id(r.service, a.reviewer,
+                                                                                               a.applicant)),
+                          _confirm_sheet_done),
 }
 assert set(STEPS) == set(sc.ACTION_TYPES), "every action type has exactly one step"

@@ -32,6 +32,7 @@ from zc_review.storage.repo.documents import (
     sealed_bundle,
 )
 from zc_review.storage.repo.log import add_log_entry, last_log_entry, log_entries, log_entries_of
+from zc_review.storage.repo.paper import paper_sheet, paper_sheets
 from zc_review.storage.repo.recusals import recusals
 from zc_review.storage.repo.roll import attendance, credential_state, session_state
 from zc_review.storage.repo.sheets import all_sheets, current_sheet, current_sheets, sheet_versions
@@ -42,7 +43,7 @@ __all__ = [
     "add_export", "add_log_entry", "add_round", "add_slips", "add_voter", "all_sheets", "attendance",
     "conflicting_signature", "credential_state", "current_sheet", "current_sheets", "document",
     "exports_newest", "failure_reasons", "flag_explanations", "flush", "get", "last_log_entry", "last_round",
-    "log_entries", "log_entries_of", "open_round", "opinions", "put", "put_document", "put_sealed_bundle",
+    "log_entries", "log_entries_of", "open_round", "opinions", "paper_sheet", "paper_sheets", "put", "put_document", "put_sealed_bundle",
     "recusals", "replace_slips", "round_by_no", "rounds", "sealed_bundle", "session_state", "sheet_versions",
     "signatures", "slips_of_round", "voted", "voters_of_round",
 ]

@@ -52,11 +52,12 @@ STATE_STYLES = {"todo": "dim", "doing": "bold yellow", "done": "bold green"}
 class DashboardScreen(RoomScreen[None]):
     """The step list, each step with its state (未开始 / 进行中 with counts / 已完成, from
     ``room.views.progress``: a resumed session shows where it stands) and the next step; the quorum. Keys: Enter or the step's number (1–9, 0) opens the step's screen;
-    ``o`` opens the discussion order, ``u`` lifts a credential lock. On mount, a worker checks the blind
+    ``o`` opens the discussion order, ``u`` lifts a credential lock, ``k`` keys paper score sheets. On mount, a worker checks the blind
     materials and posts ``AnonymityFound`` when some name the applicant or employer."""
 
     BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _ in STEPS]
     BINDINGS += [Binding("o", "discussion", t("tui.dash_discussion")), Binding("u", "lift_lock", t("tui.lift_title"))]
+    BINDINGS += [Binding("k", "paper_keying", t("sheets.tui_open"), show=False)]  # issue 14 (in F1 and the palette)
 
     class AnonymityFound(Message):
         """Blind materials name an applicant or employer: ``text`` is the notice to show (issue 5 §9)."""
@@ -102,6 +103,12 @@ class DashboardScreen(RoomScreen[None]):
     def action_discussion(self) -> None:
         """``o``: the discussion order."""
         self.app.push_screen(DiscussionScreen())
+
+    def action_paper_keying(self) -> None:
+        """``k``: key paper score sheets (双人录入; issue 14)."""
+        from zc_review.tui.screens.paper_keying import PaperKeyingScreen
+
+        self.app.push_screen(PaperKeyingScreen())
 
     def action_lift_lock(self) -> None:
         """``u``: lift a credential lock (two other officers; issue 12 §3)."""
