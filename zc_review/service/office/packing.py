@@ -123,6 +123,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     from zc_review.seal.pki import cert_fingerprint, cert_sha256, issue_certificate, load_office_keys
     from zc_review.seal.register import IssuedPackage
     from zc_review.service.office.input import OfficeInputError, load_office_input
+    from zc_review.service.office.person_ids import file_person_keys, input_numbers
     from zc_review.service.office.register import record_issue
 
     try:
@@ -189,6 +190,8 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
         from zc_review.service.office.register_checks import DRAW_RECORDS
 
         write_atomic(keys_dir / DRAW_RECORDS / f"{header.package_id}.json", before.draw_record, 0o600)
+    # the identity-card numbers stay at the office: only their keyed hashes, beside the register (person_ids)
+    file_person_keys(keys_dir, header.package_id, defn.session_id, input_numbers(input_dir))
     record_issue(keys_dir, keys, IssuedPackage(
         package_id=header.package_id, session_id=defn.session_id, rehearsal=defn.rehearsal,
         device_cert_sha256=cert_sha256(device_cert), issued_at=header.created.isoformat(), source="pack"))
