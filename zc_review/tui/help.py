@@ -53,6 +53,13 @@ HELP: dict[str, HelpEntry] = {
     "ExportScreen": HelpEntry("tui.step_export", "tui.help_export_about", "tui.help_export_next"),
     "UnlockPersonScreen": HelpEntry("tui.lift_title", "tui.help_lift_about", "tui.help_lift_next"),
     "ProjectorScreen": HelpEntry("tui.cmd_projector", "tui.help_projector_about", "tui.help_projector_next"),
+    # the office TUI (zc_review/tui/office, issue 10)
+    "OfficeSessionsScreen": HelpEntry("office.tui_help_sessions_title", "office.tui_help_sessions_about",
+                                      "office.tui_help_sessions_next"),
+    "OfficeSessionScreen": HelpEntry("office.tui_help_session_title", "office.tui_help_session_about",
+                                     "office.tui_help_session_next"),
+    "ApplicantScreen": HelpEntry("office.tui_help_applicant_title", "office.tui_help_applicant_about",
+                                 "office.tui_help_applicant_next"),
 }
 
 
