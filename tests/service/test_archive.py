@@ -674,3 +674,23 @@ def test_a_legacy_archive_is_upgraded_without_losing_a_result(bundles: Bundles, 
     assert all(r["person_key"] for r in this)
     assert {ln.session_id for ln in applicant_history(archive_url, _numbers()["A001"], keys_dir=bundles.keys).lines} \
         == {SESSION}  # 2024's bundle not imported again yet: its results have no person key
+
+
+def test_an_id_number_in_a_blind_material_is_a_pack_warning(demo: Packed) -> None:
+    """The applicant's own number written into a blind material (the work summary) identifies them as surely
+    as the name: ``office pack`` warns of it, like the name, employer and region (003 五、评审办法)."""
+    import dataclasses
+
+    from zc_review.domain.codec import definition_from_dict
+    from zc_review.service.office import anonymity_warnings
+
+    defn = definition_from_dict(demo.payload.session)
+    a = defn.applicants[4]
+    number = _numbers()[a.id]
+    told = dataclasses.replace(a, dossier=dataclasses.replace(a.dossier, work_summary=a.dossier.work_summary
+                                                              + f"\n身份证号：{number}"))
+    defn = dataclasses.replace(defn, applicants=(*defn.applicants[:4], told, *defn.applicants[5:]))
+    lines = anonymity_warnings(defn, {}, None, _numbers())
+    mine = [ln for ln in lines if a.code in ln and "居民身份证号码" in ln]
+    assert len(mine) == 1 and number in mine[0]
+    assert not [ln for ln in anonymity_warnings(defn, {}, None, {}) if "居民身份证号码" in ln]

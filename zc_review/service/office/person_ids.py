@@ -1,7 +1,7 @@
 """Applicants' identity-card numbers (居民身份证号码) at the office: checked, turned into person keys, filed.
 
 Where a number travels (docs/SECURITY.md "Identity-card numbers"): it is written by the office in
-``applicants/<ID>/dossier.yaml`` (``id_number``, optional) and checked by ``office check`` / ``office pack``
+``applicants/<ID>/dossier.yaml`` (``id_number``, optional) and checked by ``office pack``
 (python-stdnum's ``stdnum.cn.ric``: 18 characters, a real birth date and place, the check digit). It is never
 put in the session definition, so it is not in the package, the room, the reviewers' blind materials, the
 sealed bundle or the public notice. At pack the office files, beside its register, one keyed hash per
