@@ -54,6 +54,7 @@ class OfficeSessionsScreen(OfficeScreen):
         self.lines: list[SessionLine] = []
         self.error_code: str | None = None
         self.loading = False
+        self.opened = False  # a session screen was pushed: read the list again when it is popped
 
     def compose(self) -> ComposeResult:
         """The title (``#sessions-title``), the status line (``#sessions-status``), the loading indicator and
@@ -75,8 +76,10 @@ class OfficeSessionsScreen(OfficeScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        """Back from a session: read the list again (its notice, complaints, filing may have changed)."""
-        if self.lines or self.error_code:
+        """Back from a session: read the list again (its notice, complaints, filing may have changed); not
+        after a dialog closes."""
+        if self.opened:
+            self.opened = False
             self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -149,6 +152,7 @@ class OfficeSessionsScreen(OfficeScreen):
         """Enter: open the highlighted session."""
         sid = self._current()
         if sid is not None:
+            self.opened = True
             self.app.push_screen(OfficeSessionScreen(sid))
 
     def action_import_bundle(self) -> None:
