@@ -99,6 +99,18 @@ class Names:
                 return name
 
 
+def id_number(region: str, birth_year: int, n: int) -> str:
+    """A fictional but valid 居民身份证号码 (stdnum.cn.ric): ``region`` (a real county code, so the birth
+    place checks), a birth date in ``birth_year`` and a sequence from ``n`` (no random draw: the other data
+    stay the same bytes), then its check digit."""
+    from stdnum.cn import ric
+
+    body = f"{region}{birth_year:04d}{1 + n % 12:02d}{1 + (n * 7) % 28:02d}{(n * 37) % 1000:03d}"
+    number = body + ric.calc_check_digit(body + "0")  # it reads the number with a check digit, ignoring it
+    assert ric.is_valid(number), number
+    return number
+
+
 def levels(max_points: int) -> list[str]:
     """Level descriptors 优/良/中/差 as point ranges (85% / 70% / 60% of the maximum)."""
     a, b, c = (round(max_points * f * 2) / 2 for f in (0.85, 0.70, 0.60))
@@ -299,7 +311,8 @@ def make_engineering(out: Path, rng: random.Random) -> None:
             (adir / "attachments").mkdir(parents=True, exist_ok=True)
             (adir / "attachments" / att_file).write_bytes(pdf)
             write_yaml(adir / "dossier.yaml", {
-                "id": aid, "code": f"GC-2025-{n:03d}", "name": name, "employer": employer, "panel": pid,
+                "id": aid, "code": f"GC-2025-{n:03d}", "name": name,
+                "id_number": id_number("330102", grad_year - 22, n), "employer": employer, "panel": pid,
                 "group": "G-JC" if grassroots else f"G-{key}", "flags": flags,
                 "dossier": {
                     "education": f"{degree}，{school}，{major}专业，{grad_year}年毕业",
@@ -380,7 +393,8 @@ def make_education(out: Path, rng: random.Random) -> None:
         (adir / "attachments").mkdir(parents=True, exist_ok=True)
         (adir / "attachments" / "teaching-case.pdf").write_bytes(pdf)
         write_yaml(adir / "dossier.yaml", {
-            "id": aid, "code": f"JY-2025-{n:03d}", "name": names(), "employer": employers[n % len(employers)],
+            "id": aid, "code": f"JY-2025-{n:03d}", "name": names(),
+            "id_number": id_number("330104", 2025 - years - 22, 100 + n), "employer": employers[n % len(employers)],
             "panel": "P-YW" if key == "YW" else "P-SX", "group": "G-ALL", "flags": [],
             "dossier": {
                 "education": f"本科，青川师范学院，{rng.choice(majors)}专业，{2025 - years}年毕业",

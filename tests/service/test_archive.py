@@ -341,16 +341,20 @@ def test_an_older_schema_is_not_changed_behind_the_office(archive_url: str) -> N
         conn.exec_driver_sql("CREATE TABLE importedbundle (session_id VARCHAR(128) PRIMARY KEY)")
     with pytest.raises(ServiceError) as err:
         list_sessions(archive_url)
-    assert err.value.code == "archive_legacy"
+    assert err.value.code == "archive_foreign"  # half of the first importer's tables: not an archive it made
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE importedresult (session_id VARCHAR(128) PRIMARY KEY)")
+    with pytest.raises(ServiceError) as err:
+        list_sessions(archive_url)
+    assert err.value.code == "archive_legacy" and "office db upgrade" in err.value.message
 
 
 def test_cli_refusals_are_one_chinese_line_and_exit_2(archive_url: str, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     from zc_review.cli import main
-
-    assert main(["office", "db", "upgrade", "--db", archive_url]) == 0
     from zc_review.storage.archive import head_revision
 
+    assert main(["office", "db", "upgrade", "--db", archive_url]) == 0
     assert head_revision() in capsys.readouterr().out
     cases = [(["office", "notice", "QC-NOPE", "--out", str(tmp_path / "n"), "--db", archive_url], "QC-NOPE"),
              (["office", "filing", "QC-NOPE", "--out", str(tmp_path / "f"), "--db", archive_url], "QC-NOPE"),
@@ -457,3 +461,236 @@ def test_a_result_edited_in_the_database_stops_the_filing(bundles: Bundles, arch
         write_filing(archive_url, SESSION, tmp_path / "filing", bundles.keys, today=date(2025, 12, 8))
     assert err.value.code == "archive_rows_differ" and failed_id in err.value.message
     assert not (tmp_path / "filing").exists()
+
+
+# -- identity-card numbers (居民身份证号码): cross-year matching by a keyed hash ------------------------------
+
+def _numbers() -> dict[str, str]:
+    """Applicant id → the identity-card number data/demo gives (fictional, valid)."""
+    out = {}
+    for f in sorted((ROOT / "data/demo/applicants").glob("*/dossier.yaml")):
+        raw = yaml.safe_load(f.read_text("utf-8"))
+        out[raw["id"]] = raw["id_number"]
+    return out
+
+
+def test_the_same_person_across_two_years_is_found_by_id_number(bundles: Bundles, archive_url: str) -> None:
+    """The 2024 and 2025 sessions have the same applicants (the same numbers): ``office applicant <号码>``
+    finds both years (and the rehearsal), flags the failure the year before, and shows only the number's tail."""
+    from zc_review.service.office.archive import applicant_history
+
+    _filed(bundles, archive_url)
+    record = json.loads(_results_json(bundles))
+    failed_id = next(a for a, d in sorted(record["declared"]["applicants"].items()) if d["outcome"] != "passed")
+    number = _numbers()[failed_id]
+    h = applicant_history(archive_url, number, keys_dir=bundles.keys)
+    assert [(ln.session_id, ln.applicant_id) for ln in h.lines] == \
+        [(LAST_YEAR, failed_id), (SESSION, failed_id), (REHEARSAL, failed_id)]
+    assert all(ln.identified for ln in h.lines)
+    assert [ln.failed_year_before for ln in h.lines] == [False, True, False] and len(h.warnings) == 1
+    assert number not in h.query and number[-4:] in h.query
+    assert applicant_history(archive_url, number.lower() if number.endswith("X") else f" {number} ",
+                             keys_dir=bundles.keys).lines == h.lines
+    # a valid number of nobody in the archive
+    other = _with_check_digit("11010519491231002")
+    with pytest.raises(ServiceError) as err:
+        applicant_history(archive_url, other, keys_dir=bundles.keys)
+    assert err.value.code == "applicant_not_found" and other not in err.value.message
+
+
+def test_two_applicants_of_the_same_name_are_told_apart(bundles: Bundles, archive_url: str) -> None:
+    """A namesake at the same employer (another person key) is listed by name but is not the same person: the
+    number finds only its owner, and the namesake is not warned of the other's failure the year before."""
+    from zc_review.service.office.archive import applicant_history
+    from zc_review.storage.archive import ArchiveResult, make_archive_engine, writing
+
+    _filed(bundles, archive_url)
+    record = json.loads(_results_json(bundles))
+    declared = sorted(record["declared"]["applicants"].items())
+    failed_id = next(a for a, d in declared if d["outcome"] != "passed")
+    passed_id = next(a for a, d in declared if d["outcome"] == "passed")
+    failed = next(a for a in record["session"]["applicants"] if a["id"] == failed_id)
+    with writing(make_archive_engine(archive_url)) as s:  # this year, another person of the same name and employer
+        row = s.get(ArchiveResult, (SESSION, passed_id))
+        assert row is not None and row.person_key
+        row.name, row.employer = failed["name"], failed["employer"]
+        s.add(row)
+    by_name = applicant_history(archive_url, failed["name"], keys_dir=bundles.keys)
+    assert {(ln.session_id, ln.applicant_id) for ln in by_name.lines} >= {(SESSION, passed_id), (SESSION, failed_id)}
+    namesake = next(ln for ln in by_name.lines if ln.applicant_id == passed_id and ln.session_id == SESSION)
+    assert namesake.failed_year_before is False  # name and employer alone would have said True
+    assert len(by_name.warnings) == 1
+    by_number = applicant_history(archive_url, _numbers()[failed_id], keys_dir=bundles.keys)
+    assert {ln.applicant_id for ln in by_number.lines} == {failed_id}
+    assert {ln.applicant_id for ln in applicant_history(archive_url, _numbers()[passed_id],
+                                                         keys_dir=bundles.keys).lines} == {passed_id}
+
+
+def test_the_id_number_never_reaches_the_package_the_bundle_the_notice_or_the_archive(
+        demo: Packed, bundles: Bundles, archive_url: str, tmp_path: Path) -> None:
+    """SECURITY.md "Identity-card numbers": only keyed hashes leave the input (beside the register)."""
+    from openpyxl import load_workbook
+
+    from zc_review.seal.office_sign import bundle_members
+    from zc_review.seal.package import office_recover_package
+    from zc_review.seal.pki import load_office_keys
+    from zc_review.service.office.archive_notice import draft_notice
+    from zc_review.storage.archive import make_archive_engine, table_rows
+
+    numbers = set(_numbers().values())
+    assert len(numbers) == 36
+    plain = office_recover_package(demo.package.read_bytes(), load_office_keys(demo.keys))
+    assert not {n for n in numbers if n.encode() in plain}
+    for member in bundle_members(bundles.this_year.read_bytes(), bundles.keys).values():
+        assert not {n for n in numbers if n.encode() in member}
+    _filed(bundles, archive_url)
+    n = draft_notice(archive_url, SESSION, tmp_path, start=date(2025, 11, 24), today=date(2025, 11, 24))
+    xlsx = next(f for f in n.files if f.suffix == ".xlsx")
+    cells = {str(c.value) for row in load_workbook(xlsx).active.iter_rows() for c in row}
+    assert not numbers & cells
+    rows = table_rows(make_archive_engine(archive_url))
+    text = json.dumps(rows, default=str)
+    assert not {x for x in numbers if x in text}
+    keys = {r["person_key"] for r in rows["archive_result"]}
+    assert None not in keys and len(keys) == 36 and all(len(k) == 64 for k in keys)
+    filed = json.loads((demo.keys / "person-keys" / f"{demo.package_id}.json").read_text("utf-8"))
+    assert set(filed["keys"].values()) == keys and not {x for x in numbers if x in json.dumps(filed)}
+    assert (demo.keys / "person-key.bin").stat().st_mode & 0o777 == 0o600
+
+
+def _with_check_digit(body: str) -> str:
+    from stdnum.cn import ric
+
+    return body + ric.calc_check_digit(body + "0")
+
+
+@pytest.mark.parametrize(("value", "why"), [("330102199802080378", "校验码"), ("33010219980208037", "18 位"),
+                                            (_with_check_digit("33010219980230037"), "出生日期"),
+                                            ("dup", "相同")])
+def test_an_invalid_id_number_is_refused_at_pack(office_keys: Path, tmp_path: Path, value: str, why: str) -> None:
+    from zc_review.service.office import pack
+
+    src = _variant(ROOT / "data/demo", tmp_path / "in", session_id="QC-GC-ZJ-2025-X")
+    f = src / "applicants/A003/dossier.yaml"
+    raw = yaml.safe_load(f.read_text("utf-8"))
+    raw["id_number"] = _numbers()["A001"] if value == "dup" else value
+    f.write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    with pytest.raises(ServiceError) as err:
+        pack(src, tmp_path / "x.zcp", office_keys, fast_kdf=True)
+    assert err.value.code == "input_invalid"
+    assert "applicants/A003/dossier.yaml" in err.value.message and "id_number" in err.value.message
+    assert why in err.value.message and "居民身份证号码" in err.value.message
+    assert not (tmp_path / "x.zcp").exists()
+
+
+# -- an archive of the first importer (before the migrations) -------------------------------------------
+
+def _legacy_archive(url: str, bundles: Bundles) -> dict[str, Any]:
+    """An archive as the first importer made it (its models and ``create_all``, git show 4b29441:
+    zc_review/storage/archive.py), holding the two official sessions filed its way. Returns the records."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session, create_engine
+
+    from tests.service.legacy_archive import ImportedBundle, ImportedResult, OldBase
+    from zc_review.service.office.verify import verify_bundle
+
+    engine = create_engine(url)
+    OldBase.metadata.create_all(engine)
+    records = {}
+    with Session(engine) as s:
+        for path in (bundles.last_year, bundles.this_year):  # what the first import_bundle did
+            rep = verify_bundle(path, bundles.keys)
+            assert rep.ok and rep.definition is not None
+            defn, record = rep.definition, rep.record
+            declared = record["declared"]["applicants"]
+            s.add(ImportedBundle(
+                session_id=defn.session_id, bundle_sha256=rep.bundle_sha256, package_id=record["package_id"],
+                committee_name=defn.committee_name, rehearsal=defn.rehearsal, imported_at=datetime.now(UTC),
+                applicants=len(defn.applicants), passed=sum(1 for v in declared.values() if v["outcome"] == "passed"),
+                log_head=record["log_head"], results_json=json.dumps(record, ensure_ascii=False, sort_keys=True)))
+            for a in defn.applicants:
+                d, fr = declared[a.id], record["failure_reasons"].get(a.id, {})
+                s.add(ImportedResult(session_id=defn.session_id, applicant_id=a.id, code=a.code, name=a.name,
+                                     employer=a.employer, group_name=defn.group(a.group_id).name,
+                                     composite=d["composite"], agree=d["agree"], disagree=d["disagree"],
+                                     abstain=d["abstain"], outcome=d["outcome"], reason=fr.get("reason", ""),
+                                     guidance=fr.get("guidance", "")))
+            records[defn.session_id] = record
+        s.commit()
+    engine.dispose()
+    return records
+
+
+def test_a_legacy_archive_is_upgraded_without_losing_a_result(bundles: Bundles, archive_url: str, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """The first importer's tables are refused until ``office db upgrade``, which adopts every session and
+    result (the same rows a new import files), drops the plain record (reviewers' names: RULES.md §1); the
+    evidence asks for the bundle, and importing the same bundle again gives it (and the person keys)."""
+    from zc_review.cli import main
+    from zc_review.service.office import archive_complaint as svc
+    from zc_review.service.office import import_bundle
+    from zc_review.service.office.archive import applicant_history, list_sessions
+    from zc_review.storage.archive import head_revision, make_archive_engine, table_rows
+
+    _legacy_archive(archive_url, bundles)
+    with pytest.raises(ServiceError) as err:
+        list_sessions(archive_url)
+    assert err.value.code == "archive_legacy" and "office db upgrade" in err.value.message
+    assert main(["office", "db", "upgrade", "--db", archive_url]) == 0
+    assert head_revision() in capsys.readouterr().out
+    rows = table_rows(make_archive_engine(archive_url))
+    assert "importedbundle" not in rows and "importedresult" not in rows
+    assert not {s for s in _reviewer_strings() if s in json.dumps(rows, default=str)}
+    assert [ln.session_id for ln in list_sessions(archive_url)] == [SESSION, LAST_YEAR]
+
+    # the same rows a new archive files from the same bundles (the sealed bundle, importer and keys apart)
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    import_bundle(bundles.last_year, bundles.keys, fresh)
+    import_bundle(bundles.this_year, bundles.keys, fresh)
+    want = table_rows(make_archive_engine(fresh))
+    skip = {"bundle", "imported_at", "imported_by", "person_key"}
+
+    def same(table: str, got: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        return sorted(({k: v for k, v in r.items() if k not in skip} for r in got[table]),
+                      key=lambda r: (r["session_id"], r.get("applicant_id", "")))
+
+    assert same("archive_result", rows) == same("archive_result", want)
+    assert same("archive_session", rows) == same("archive_session", want)
+    assert all(r["bundle"] is None and r["imported_by"] == "—" for r in rows["archive_session"])
+    with pytest.raises(ServiceError) as err:  # the first importer kept no person keys
+        applicant_history(archive_url, _numbers()["A001"], keys_dir=bundles.keys)
+    assert err.value.code == "applicant_not_found"
+
+    c = svc.record_complaint(archive_url, SESSION, "A020", kind="complaint", summary="对综合得分有异议")
+    with pytest.raises(ServiceError) as err:
+        svc.write_evidence(archive_url, c.id, bundles.keys, tmp_path / "ev")
+    assert err.value.code == "archive_bundle_missing" and "office import" in err.value.message
+    assert import_bundle(bundles.this_year, bundles.keys, archive_url).created is False  # fills the bundle in
+    path, ex = svc.write_evidence(archive_url, c.id, bundles.keys, tmp_path / "ev")
+    assert path.exists() and ex["code"]
+    after = table_rows(make_archive_engine(archive_url))
+    this = [r for r in after["archive_result"] if r["session_id"] == SESSION]
+    assert all(r["person_key"] for r in this)
+    assert {ln.session_id for ln in applicant_history(archive_url, _numbers()["A001"], keys_dir=bundles.keys).lines} \
+        == {SESSION}  # 2024's bundle not imported again yet: its results have no person key
+
+
+def test_an_id_number_in_a_blind_material_is_a_pack_warning(demo: Packed) -> None:
+    """The applicant's own number written into a blind material (the work summary) identifies them as surely
+    as the name: ``office pack`` warns of it, like the name, employer and region (003 五、评审办法)."""
+    import dataclasses
+
+    from zc_review.domain.codec import definition_from_dict
+    from zc_review.service.office import anonymity_warnings
+
+    defn = definition_from_dict(demo.payload.session)
+    a = defn.applicants[4]
+    number = _numbers()[a.id]
+    told = dataclasses.replace(a, dossier=dataclasses.replace(a.dossier, work_summary=a.dossier.work_summary
+                                                              + f"\n身份证号：{number}"))
+    defn = dataclasses.replace(defn, applicants=(*defn.applicants[:4], told, *defn.applicants[5:]))
+    lines = anonymity_warnings(defn, {}, None, _numbers())
+    mine = [ln for ln in lines if a.code in ln and "居民身份证号码" in ln]
+    assert len(mine) == 1 and number in mine[0]
+    assert not [ln for ln in anonymity_warnings(defn, {}, None, {}) if "居民身份证号码" in ln]

@@ -52,7 +52,7 @@ ALL = {
     # after the room (issue 10, cli/office_archive.py)
     "office db", "office db upgrade", "office sessions", "office applicant", "office notice", "office complaint",
     "office complaint add", "office complaint update", "office complaint conclude", "office complaint list",
-    "office complaint evidence", "office filing",
+    "office complaint evidence", "office filing", "office tui",
     "trust add", "trust list",
     "sheets", "sheets print",  # issue 14: the blank paper score sheets (cli/paper_sheets.py)
 }
@@ -99,7 +99,8 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(("args", "says"), [
     ((), "可用命令"),                                              # no arguments: the whole help
     (("bogus",), "没有 'bogus' 这个命令"),                          # a wrong command
-    (("office",), "缺少必需的参数：命令"),                            # a group without its command
+    (("office", "complaint"), "缺少必需的参数：命令"),                # a group without its command (``office``
+                                                                   # alone opens the office TUI)
     (("office", "pack"), "缺少必需的参数：资料目录, --out"),           # a command without its arguments
     (("open", "a.zcp", "--colour"), "无法识别的参数：--colour"),     # an option that does not exist
     (("office", "verify", "--keys"), "需要一个值"),                 # an option without its value

@@ -145,7 +145,8 @@ def test_families_cover_every_member_of_the_domain() -> None:
     assert set(KEY_FAMILIES["outcome"]) == {o.value for o in Outcome}
     assert set(KEY_FAMILIES["flag"]) == {f.value for f in ApplicantFlag}
     assert set(KEY_FAMILIES["part"]) == {p.value for p in ScorePart}
-    assert {k for k, _ in identifying_terms("张三", "青川精工装备制造有限公司", "西岭区")} == set(KEY_FAMILIES["anonymity_kind"])
+    assert {k for k, _ in identifying_terms("张三", "青川精工装备制造有限公司", "西岭区", "11010519491231002X")} == \
+        set(KEY_FAMILIES["anonymity_kind"])
     findings = {a.value for node in ast.walk(ast.parse((SRC / "domain" / "committee.py").read_text(encoding="utf-8")))
                 if isinstance(node, ast.Call) and _name(node) == "Finding" and node.args
                 for a in [node.args[0]] if isinstance(a, ast.Constant)}

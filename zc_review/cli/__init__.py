@@ -145,7 +145,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return office_pool.dispatch(args)
         from zc_review.cli import office_archive
 
-        if args.office_command in office_archive.COMMANDS:
+        if args.office_command is None or args.office_command in office_archive.COMMANDS:
             return office_archive.run(args)
         return {"keygen": commands.keygen, "pack": commands.pack, "verify": commands.verify,
                 "import": commands.import_, "recover": commands.recover,

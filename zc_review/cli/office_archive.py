@@ -38,6 +38,14 @@ def add_parsers(office: Any) -> None:
     (``cli.mv_*``, or the column header of the same thing) and a Chinese help on every argument."""
     day, out, keys = t("cli.mv_date"), t("cli.mv_dir"), t("cli.mv_dir")
     session, complaint = t("office.col_session"), t("office.col_complaint_no")
+    office.required = False  # ``zc-review office`` alone opens the office TUI (``office tui``)
+    tu = subcommand(office, "tui", "office.cli_tui", "cli.ex_office_tui")
+    _db(tu)
+    tu.add_argument("--keys", type=Path, metavar=keys, help=t("office.cli_keys"))
+    tu.add_argument("--out", type=Path, metavar=out, help=t("office.cli_tui_out"))
+    tu.add_argument("--as-of", type=_date, metavar=day, help=t("office.cli_as_of"))
+    tu.add_argument("--rehearsal", action="store_true", help=t("cli.rehearsal_archive"))
+
     db = command_group(subcommand(office, "db", "office.cli_db_group", "cli.ex_db"), "db_command")
     _db(subcommand(db, "upgrade", "office.cli_db_upgrade", "cli.ex_db_upgrade"))
 
@@ -47,6 +55,7 @@ def add_parsers(office: Any) -> None:
 
     ap = subcommand(office, "applicant", "office.cli_applicant", "cli.ex_applicant")
     ap.add_argument("query", metavar=t("cli.mv_query"), help=t("office.cli_query"))
+    ap.add_argument("--keys", type=Path, metavar=keys, help=t("office.cli_keys_person"))
     _db(ap)
 
     nt = subcommand(office, "notice", "office.cli_notice", "cli.ex_notice")
@@ -98,8 +107,11 @@ def add_parsers(office: Any) -> None:
     _db(fl)
 
 
-#: the ``office`` subcommands this module runs
-COMMANDS = frozenset({"db", "sessions", "applicant", "notice", "complaint", "filing"})
+#: the ``office`` subcommands this module runs (and ``office`` alone: the TUI)
+COMMANDS = frozenset({"tui", "db", "sessions", "applicant", "notice", "complaint", "filing"})
+
+#: where the office TUI writes notices, evidence extracts and filing packs when ``--out`` is not given
+TUI_OUT = Path("reports/office")
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -116,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
     from zc_review.cli.commands import console
 
     cmd = args.office_command
-    if cmd == "db":
+    if cmd in (None, "tui"):
+        run_tui(args)
+    elif cmd == "db":
         from zc_review.service.office.archive import db_upgrade, display_url
 
         before, after = db_upgrade(_url(args))
@@ -145,6 +159,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         raise AssertionError(cmd)
     return 0
+
+
+def run_tui(args: argparse.Namespace) -> None:
+    """``zc-review office`` / ``office tui``: the office TUI on the archive (``--db``), until the user quits.
+    Nothing is read before the first screen is up: an unreachable database is shown there, in Chinese."""
+    from zc_review.tui.office import make_office_app
+
+    make_office_app(_url(args), _keys(args), getattr(args, "out", None) or TUI_OUT,
+                    today=getattr(args, "as_of", None), rehearsal=bool(getattr(args, "rehearsal", False))).run()
 
 
 def print_sessions(args: argparse.Namespace) -> None:
@@ -177,7 +200,7 @@ def print_history(args: argparse.Namespace) -> None:
     from zc_review.cli.commands import console
     from zc_review.service.office.archive import applicant_history
 
-    h = applicant_history(_url(args), args.query)
+    h = applicant_history(_url(args), args.query, keys_dir=_keys(args))
     table = Table(title=t("office.cli_history_title", query=h.query, n=len(h.lines)))
     for key in ("office.col_year", "office.col_session", "common.col_code", "common.col_name", "office.anonymity_kind_employer",
                 "common.col_group", "common.col_composite", "common.col_votes", "common.col_decision",

@@ -195,10 +195,10 @@ def strip_legal_suffix(employer: str, keep: int = 4) -> str:
     return emp
 
 
-def identifying_terms(name: str, employer: str, region: str = "") -> list[tuple[str, str]]:
+def identifying_terms(name: str, employer: str, region: str = "", id_number: str = "") -> list[tuple[str, str]]:
     """The strings that identify an applicant: the name, the employer and its core without a legal suffix
-    (青川精工装备制造有限公司 → 青川精工装备制造) when that core keeps at least 4 characters, and the region
-    (市、县、区) when given (003 五; 三(九))."""
+    (青川精工装备制造有限公司 → 青川精工装备制造) when that core keeps at least 4 characters, the region
+    (市、县、区) when given (003 五; 三(九)), and the identity-card number when given (``office pack`` only)."""
     terms = [("name", name.strip())] if len(name.strip()) >= 2 else []
     emp = employer.strip()
     if emp:
@@ -208,16 +208,19 @@ def identifying_terms(name: str, employer: str, region: str = "") -> list[tuple[
             terms.append(("employer", core))
     if len(region.strip()) >= 2:
         terms.append(("region", region.strip()))
+    if id_number.strip():
+        terms.append(("id_number", id_number.strip()))
     return terms
 
 
 def blind_findings(name: str, employer: str, texts: Mapping[str, str], context: int = 12,
-                   region: str = "") -> list[BlindFinding]:
+                   region: str = "", id_number: str = "") -> list[BlindFinding]:
     """Find the applicant's name or employer in blind materials. Source: 003 五、评审办法; RULES.md §4.
 
     Args:
         name, employer: the applicant's, from the dossier's structured fields; region: the applicant's
-            region (市、县、区; optional in the dossier, checked at ``office pack`` only).
+            region (市、县、区; optional in the dossier, checked at ``office pack`` only); id_number: the
+            identity-card number (``office pack`` only: it is not in the package).
         texts: where → text (work summary, each attachment's extracted text).
         context: characters of excerpt either side of a hit.
     Returns: one finding per (where, term) found, first occurrence, in ``texts`` order; a hit of the
@@ -227,7 +230,7 @@ def blind_findings(name: str, employer: str, texts: Mapping[str, str], context: 
     for where, text in texts.items():
         flat = text.replace("\n", " ")
         seen_spans: list[tuple[int, int]] = []
-        for kind, term in identifying_terms(name, employer, region):
+        for kind, term in identifying_terms(name, employer, region, id_number):
             i = flat.find(term)
             if i < 0 or any(s <= i < e for s, e in seen_spans):
                 continue

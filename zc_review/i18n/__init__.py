@@ -163,6 +163,7 @@ FAMILIES: dict[str, dict[str, str]] = {
         "name": "office.anonymity_kind_name",
         "employer": "office.anonymity_kind_employer",
         "region": "pool.anonymity_kind_region",
+        "id_number": "office.anonymity_kind_id_number",
     },
     # a row of the scoring grid (tui scoring screen)
     "scoring_status": {

@@ -177,4 +177,5 @@ MESSAGES: dict[str, str] = {
     "cli.ex_complaint_list": "示例：\n  zc-review office complaint list --db sqlite:///reports/demo/office-archive.db\n  zc-review office complaint list QC-GC-ZJ-2025 --keys reports/demo/office-keys --db sqlite:///reports/demo/office-archive.db",
     "cli.ex_complaint_evidence": "示例：\n  zc-review office complaint evidence 1 --out reports/complaint --keys reports/demo/office-keys --db sqlite:///reports/demo/office-archive.db",
     "cli.ex_filing": "示例：\n  zc-review office filing QC-GC-ZJ-2025 --out reports/filing --keys reports/demo/office-keys --db sqlite:///reports/demo/office-archive.db\n公示期满后才能生成；--as-of 可指定判断公示状态的日期。",
+    "cli.ex_office_tui": "示例：\n  zc-review office\n  zc-review office tui --db postgresql+psycopg://office@db.example/zc_archive --keys /media/usb/office-keys\n  zc-review office tui --db sqlite:///reports/demo/office-archive.db --keys reports/demo/office-keys --as-of 2025-12-01",
 }

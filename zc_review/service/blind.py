@@ -17,7 +17,8 @@ from zc_review.i18n import label_of, t
 
 
 def blind_material_findings(defn: SessionDefinition, texts: Mapping[str, str],
-                            regions: Mapping[str, str] | None = None) -> dict[str, list[pr.BlindFinding]]:
+                            regions: Mapping[str, str] | None = None,
+                            id_numbers: Mapping[str, str] | None = None) -> dict[str, list[pr.BlindFinding]]:
     """Applicant id → findings in their work summary or attachments' text naming them, their employer or region.
 
     Args:
@@ -25,6 +26,7 @@ def blind_material_findings(defn: SessionDefinition, texts: Mapping[str, str],
         texts: attachment id → the attachment's extracted text (a missing id counts as empty).
         regions: applicant id → region (市、县、区) from the dossier (``office pack`` only: the region is not
             shipped in the package, so the room's repeat of the check covers name and employer).
+        id_numbers: applicant id → identity-card number (``office pack`` only, for the same reason).
     Returns: only applicants with at least one finding, in definition order; findings as
         ``domain.panel.blind_findings`` gives them ("work_summary" first, then attachment ids).
     """
@@ -33,7 +35,8 @@ def blind_material_findings(defn: SessionDefinition, texts: Mapping[str, str],
         found_in = {"work_summary": a.dossier.work_summary}
         for att in a.dossier.attachments:
             found_in[att.id] = texts.get(att.id, "")
-        found = pr.blind_findings(a.name, a.employer, found_in, region=(regions or {}).get(a.id, ""))
+        found = pr.blind_findings(a.name, a.employer, found_in, region=(regions or {}).get(a.id, ""),
+                                  id_number=(id_numbers or {}).get(a.id, ""))
         if found:
             out[a.id] = found
     return out

@@ -35,7 +35,8 @@ LEGACY_TABLES = frozenset({"importedbundle", "importedresult"})
 class ArchiveError(Exception):
     """The archive cannot be used: ``kind`` is ``unreachable`` (cannot connect: ``detail`` says why),
     ``outdated`` (schema older than this program: ``detail`` the revision), ``legacy`` (tables of the first
-    importer without migrations), ``newer`` (schema newer than this program) or ``conflict`` (a write met a
+    importer without migrations: ``office db upgrade`` adopts them), ``foreign`` (only part of those tables),
+    ``newer`` (schema newer than this program) or ``conflict`` (a write met a
     row written meanwhile by another user)."""
 
     def __init__(self, kind: str, detail: str = "") -> None:
@@ -51,8 +52,9 @@ class ArchiveBase(SQLModel, registry=registry()):
 class ArchiveSession(ArchiveBase, table=True):
     """One filed session (one verified bundle); a session is filed once (the same file again changes nothing).
 
-    ``bundle``: the sealed bundle's bytes as imported (encrypted to the office); ``imported_by``: the office
-    user who imported it (login name or ``--by``).
+    ``bundle``: the sealed bundle's bytes as imported (encrypted to the office), None for a session adopted
+    from the first importer's tables until its bundle is imported again (revision 0003); ``imported_by``: the
+    office user who imported it (login name or ``--by``; ``"—"`` when not recorded).
     """
 
     __tablename__ = "archive_session"
@@ -71,7 +73,7 @@ class ArchiveSession(ArchiveBase, table=True):
     log_head: str = Field(max_length=64)
     imported_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     imported_by: str
-    bundle: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    bundle: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 class ArchiveResult(ArchiveBase, table=True):
@@ -95,6 +97,9 @@ class ArchiveResult(ArchiveBase, table=True):
     opinion: str = ""
     reason: str = ""
     guidance: str = ""
+    #: HMAC-SHA256 hex of the identity-card number under the office's person key (``seal.person_key``), or
+    #: None when the package carried none; the number itself is never stored (SECURITY.md).
+    person_key: str | None = Field(default=None, index=True, max_length=64)
 
 
 class ArchiveNotice(ArchiveBase, table=True):
@@ -270,15 +275,17 @@ def _first_line(exc: BaseException) -> str:
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Bring the archive's schema to the newest revision (``office db upgrade``); (revision before, after).
 
-    Raises: ArchiveError("legacy") for a database holding the first importer's tables without a
-    revision (re-import its bundles into a new archive: DESIGN.md "The office archive"),
-    ArchiveError("unreachable").
+    A database holding the first importer's tables without a revision (``LEGACY_TABLES``) is adopted: the
+    revisions create the archive's tables beside them and revision 0003 copies every session and result
+    across, then drops the old tables, all in one transaction (DESIGN.md "Office TUI": legacy archives).
+    Raises: ArchiveError("unreachable"); ("foreign") when only one of the old tables is there (not an archive
+    this program made: nothing is changed).
     """
     from alembic import command
 
     before, tables = current_revision(engine)
-    if before is None and tables & LEGACY_TABLES:
-        raise ArchiveError("legacy", ", ".join(sorted(tables & LEGACY_TABLES)))
+    if before is None and tables & LEGACY_TABLES and not LEGACY_TABLES <= tables:
+        raise ArchiveError("foreign", ", ".join(sorted(tables & LEGACY_TABLES)))
     try:
         command.upgrade(_alembic_config(engine), "head")
     except SQLAlchemyError as exc:
@@ -292,7 +299,7 @@ def ensure_current(engine: Engine) -> None:
     An empty database (no table yet: a new SQLite file, a new PostgreSQL database) is brought to the newest
     revision at once; a database at an older revision is not changed behind the office's back.
     Raises: ArchiveError("outdated") (run ``office db upgrade``), ("newer") (a newer zc-review made it),
-    ("legacy"), ("unreachable").
+    ("legacy") (the first importer's tables: run ``office db upgrade``), ("foreign"), ("unreachable").
     """
     from alembic.runtime.migration import MigrationContext
 
@@ -307,7 +314,7 @@ def ensure_current(engine: Engine) -> None:
         upgrade(engine)
         return
     if rev is None and tables & LEGACY_TABLES:
-        raise ArchiveError("legacy", ", ".join(sorted(tables & LEGACY_TABLES)))
+        raise ArchiveError("legacy" if LEGACY_TABLES <= tables else "foreign", ", ".join(sorted(tables & LEGACY_TABLES)))
     raise ArchiveError("outdated" if rev in _revisions()[1] or rev is None else "newer", rev or "—")
 
 

@@ -72,8 +72,9 @@ class ZcCommandPalette(CommandPalette):
         Binding("up", "command_list('cursor_up')", t("tui.palette_previous"), show=False),
     ]
 
-    def __init__(self) -> None:
-        super().__init__(placeholder=t("tui.palette_placeholder"), id="--command-palette")
+    def __init__(self, placeholder: str | None = None) -> None:
+        """``placeholder``: the search field's hint (default: the room's, ``tui.palette_placeholder``)."""
+        super().__init__(placeholder=placeholder or t("tui.palette_placeholder"), id="--command-palette")
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         """As Textual's, with the Chinese line (the palette adds it when a search found nothing)."""

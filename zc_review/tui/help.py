@@ -54,6 +54,13 @@ HELP: dict[str, HelpEntry] = {
     "UnlockPersonScreen": HelpEntry("tui.lift_title", "tui.help_lift_about", "tui.help_lift_next"),
     "ProjectorScreen": HelpEntry("tui.cmd_projector", "tui.help_projector_about", "tui.help_projector_next"),
     "PaperKeyingScreen": HelpEntry("sheets.tui_open", "sheets.help_about", "sheets.help_next"),
+    # the office TUI (zc_review/tui/office, issue 10)
+    "OfficeSessionsScreen": HelpEntry("office.tui_help_sessions_title", "office.tui_help_sessions_about",
+                                      "office.tui_help_sessions_next"),
+    "OfficeSessionScreen": HelpEntry("office.tui_help_session_title", "office.tui_help_session_about",
+                                     "office.tui_help_session_next"),
+    "ApplicantScreen": HelpEntry("office.tui_help_applicant_title", "office.tui_help_applicant_about",
+                                 "office.tui_help_applicant_next"),
 }
 
 

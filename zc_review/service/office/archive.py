@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from zc_review.i18n import label_of, t
@@ -50,6 +51,8 @@ def archive_error(exc: Any, url: str) -> ServiceError:
         return ServiceError("archive_write_conflict", url=shown, error=exc.detail)
     if exc.kind == "legacy":
         return ServiceError("archive_legacy", url=shown, tables=exc.detail)
+    if exc.kind == "foreign":
+        return ServiceError("archive_foreign", url=shown, tables=exc.detail)
     return ServiceError("archive_unreachable", url=shown, error=exc.detail)
 
 
@@ -83,7 +86,8 @@ def db_upgrade(url: str) -> tuple[str | None, str]:
     """``office db upgrade``: bring the archive at ``url`` to the newest schema (Alembic).
 
     Returns: (revision before or None for a new database, revision now). Idempotent.
-    Raises: ServiceError("archive_unreachable"), ("archive_legacy").
+    An archive of the first importer (no revision) is adopted: its sessions and results are kept.
+    Raises: ServiceError("archive_unreachable"), ("archive_foreign").
     """
     from zc_review.storage.archive import ArchiveError, make_archive_engine, upgrade
 
@@ -134,7 +138,6 @@ def list_sessions(url: str, *, today: date | None = None) -> list[SessionLine]:
 
     ``today`` (default: the real date) decides each notice's state. Raises: what :func:`archive` raises.
     """
-    from zc_review.domain.notice_period import notice_state
     from zc_review.storage.repo import archive as repo
 
     day = today or date.today()
@@ -143,16 +146,20 @@ def list_sessions(url: str, *, today: date | None = None) -> list[SessionLine]:
         notices = repo.notices(session=s)
         counts = repo.complaint_counts(session=s)
         filed = repo.filed_ids(session=s)
-    out = []
-    for r in rows:
-        n = notices.get(r.session_id)
-        state = (label_of("notice_state", notice_state(n.first_day, n.last_day, day).value) if n
-                 else t("office.notice_none"))
-        out.append(SessionLine(r.session_id, r.scheduled_date, r.committee_name, label_of("series", r.series),
-                               r.title_level, r.applicants, r.passed, r.rehearsal, grouped_fingerprint(r.bundle_sha256),
-                               r.imported_at, r.imported_by, state, counts.get(r.session_id, 0),
-                               r.session_id in filed))
-    return out
+    return [session_line(r, notices.get(r.session_id), counts.get(r.session_id, 0), r.session_id in filed, day)
+            for r in rows]
+
+
+def session_line(r: Any, n: Any, complaints: int, filed: bool, day: date) -> SessionLine:
+    """The :class:`SessionLine` of archive row ``r`` with its notice row ``n`` (or None), its complaint count
+    and filing, the notice's state judged on ``day``."""
+    from zc_review.domain.notice_period import notice_state
+
+    state = (label_of("notice_state", notice_state(n.first_day, n.last_day, day).value) if n
+             else t("office.notice_none"))
+    return SessionLine(r.session_id, r.scheduled_date, r.committee_name, label_of("series", r.series),
+                       r.title_level, r.applicants, r.passed, r.rehearsal, grouped_fingerprint(r.bundle_sha256),
+                       r.imported_at, r.imported_by, state, complaints, filed)
 
 
 @dataclass(frozen=True)
@@ -160,8 +167,9 @@ class HistoryLine:
     """One application of an applicant, as ``office applicant`` shows it.
 
     ``votes``: ``"agree/disagree/abstain"`` or ``"—"``; ``outcome``: the Chinese outcome or ``"—"``;
-    ``failed_year_before``: the same person (name and employer) failed an official session of the previous
-    year (seed 003 七(二)).
+    ``failed_year_before``: the same person (person key, else name and employer) failed an official session of
+    the previous year (seed 003 七(二)); ``identified``: the result carries a person key (an identity-card
+    number was given at pack).
     """
 
     session_id: str
@@ -182,6 +190,7 @@ class HistoryLine:
     reason: str
     guidance: str
     failed_year_before: bool
+    identified: bool = False
 
 
 @dataclass(frozen=True)
@@ -194,36 +203,53 @@ class History:
     warnings: list[str]
 
 
-def applicant_history(url: str, query: str) -> History:
-    """``office applicant QUERY``: every result of the applicant named ``query`` (or with that applicant id
-    or code) across sessions and years, and a warning for an application the year after a failure.
+def applicant_history(url: str, query: str, *, keys_dir: Path | None = None) -> History:
+    """``office applicant QUERY``: every result of the applicant ``query`` names across sessions and years,
+    and a warning for an application the year after a failure.
 
-    The same person is the same name and employer (the input has no identity-card number).
-    Raises: ServiceError("applicant_query_empty") for a blank query, ("applicant_not_found") when no
-    result matches; what :func:`archive` raises. Source: seed 003 七(二); RULES.md §0.
+    ``query``: an identity-card number (matched by its person key under the office's secret in ``keys_dir``,
+    default the office keys folder: ``person_ids``), or a name, an applicant id or a code (exact). The same
+    person is the same person key when both results have one, else the same name and employer (names
+    repeat: a key tells two people of one name apart).
+    Raises: ServiceError("applicant_query_empty") for a blank query, ("applicant_number_no_key") for a
+    number when the office has no person-key secret, ("applicant_not_found") when no result matches; what
+    :func:`archive` raises. Source: seed 003 七(二); RULES.md §0.
     """
+    from zc_review.service import paths
+    from zc_review.service.office.person_ids import looks_like_number, query_key
     from zc_review.storage.repo import archive as repo
 
     if not query.strip():
         raise ServiceError("applicant_query_empty")
+    keys = keys_dir or paths.office_keys_dir()
+    key = query_key(keys, query)
+    is_number = looks_like_number(query) is not None
+    if is_number and key is None:
+        raise ServiceError("applicant_number_no_key", path=str(keys))
     with archive(url) as s:
-        found = repo.history(session=s, query=query)
+        found = repo.history(session=s, query=query, person_key=key)
     if not found:
-        raise ServiceError("applicant_not_found", query=query.strip())
-    failed: dict[tuple[str, str], set[int]] = {}
+        raise ServiceError("applicant_not_found", query=t("office.ric_masked", tail=query.strip()[-4:])
+                           if is_number else query.strip())
+
+    def person(r: Any) -> tuple[str, ...]:
+        return (r.person_key,) if r.person_key else (r.name, r.employer)
+
+    failed: dict[tuple[str, ...], set[int]] = {}
     for r, sess in found:
         if not sess.rehearsal and r.outcome is not None and r.outcome != "passed":
-            failed.setdefault((r.name, r.employer), set()).add(sess.year)
+            failed.setdefault(person(r), set()).add(sess.year)
     lines, warnings = [], []
     for r, sess in found:
-        before = not sess.rehearsal and (sess.year - 1) in failed.get((r.name, r.employer), set())
+        before = not sess.rehearsal and (sess.year - 1) in failed.get(person(r), set())
         votes = f"{r.agree}/{r.disagree}/{r.abstain}" if r.agree is not None else "—"
         lines.append(HistoryLine(sess.session_id, sess.year, sess.scheduled_date, sess.committee_name,
                                  sess.rehearsal, r.applicant_id, r.code, r.name, r.employer, r.group_name,
                                  r.target_title, r.composite or "—", votes,
                                  label_of("outcome", r.outcome) if r.outcome else "—", r.outcome == "passed",
-                                 r.reason, r.guidance, before))
+                                 r.reason, r.guidance, before, r.person_key is not None))
         if before:
             warnings.append(t("office.applicant_failed_last_year", name=r.name, employer=r.employer,
                               year=sess.year - 1, session=sess.session_id))
-    return History(query.strip(), lines, warnings)
+    shown = t("office.ric_masked", tail=query.strip()[-4:]) if is_number else query.strip()
+    return History(shown, lines, warnings)

@@ -191,13 +191,15 @@ def verified_record(url: str, session_id: str, keys_dir: Path, *,
     """The filed bundle of ``session_id`` verified again: (VerifyReport, its plaintext members).
 
     Raises: ServiceError("archive_session_unknown"), ("archive_bundle_invalid") when the kept bundle no
-    longer verifies or is not the one filed (its SHA-256); what ``verify_bundle`` and ``archive`` raise.
+    longer verifies or is not the one filed (its SHA-256), ("archive_bundle_missing") for a session adopted
+    from the first importer's tables before its bundle is imported again; what ``verify_bundle`` and
+    ``archive`` raise.
     """
     import hashlib
 
     from zc_review.seal.errors import SealError
     from zc_review.seal.office_sign import bundle_members
-    from zc_review.service.office.archive import archive
+    from zc_review.service.office.archive import archive, grouped_fingerprint
     from zc_review.service.office.verify import verify_bundle
     from zc_review.storage.repo import archive as repo
 
@@ -206,6 +208,8 @@ def verified_record(url: str, session_id: str, keys_dir: Path, *,
         if row is None:
             raise ServiceError("archive_session_unknown", session=session_id)
         data, sha = row.bundle, row.bundle_sha256
+    if data is None:  # adopted from the first importer's tables, which kept no sealed bundle
+        raise ServiceError("archive_bundle_missing", session=session_id, fingerprint=grouped_fingerprint(sha))
     if hashlib.sha256(data).hexdigest() != sha:
         raise ServiceError("archive_bundle_invalid", session=session_id, failures=t("office.bundle_digest_differs"))
     with tempfile.TemporaryDirectory(prefix="zc-archive-") as tmp:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from zc_review.service.errors import ServiceError
+from zc_review.service.office.person_ids import read_person_keys
 from zc_review.service.office.verify import VerifyReport, verify_bundle
 
 
@@ -47,7 +48,10 @@ def import_bundle(bundle: Path, keys_dir: Path, db_url: str, *, key_passphrase: 
         (an older or altered bundle replayed); ServiceError("rehearsal_refused") for a rehearsal
         bundle in an official archive; what ``verify_bundle`` and ``archive.archive`` raise (an
         unreachable database: nothing is filed).
-    Importing the same bundle again changes nothing and returns created=False. What is filed: the session's
+    Importing the same bundle again changes nothing and returns created=False (a session adopted from the
+    first importer's tables gets its sealed bundle and its person keys then). Each result's person key is
+    read from the keyed hashes ``office pack`` filed beside the register for the bundle's package
+    (``person_ids``; none for a package without identity-card numbers). What is filed: the session's
     facts, each applicant's result, opinion, reason and guidance, and the sealed bundle as it came (so the
     evidence and the signed minutes are read from it again, verified); never a reviewer (RULES.md §1).
     """
@@ -66,12 +70,17 @@ def import_bundle(bundle: Path, keys_dir: Path, db_url: str, *, key_passphrase: 
     data = bundle.read_bytes()
     if hashlib.sha256(data).hexdigest() != rep.bundle_sha256:  # the file changed after it was verified
         raise ServiceError("import_changed_file", path=str(bundle))
+    person_keys = read_person_keys(keys_dir, record["package_id"], defn.session_id)
     with archive(db_url, write=True) as s:
         filed = repo.filed_sha256(session=s, session_id=defn.session_id)
         if filed is not None:
-            if filed == rep.bundle_sha256:
-                return ImportResult(rep, False, defn.session_id, passed, len(defn.applicants))
-            raise ServiceError("import_conflict", session=defn.session_id)
+            if filed != rep.bundle_sha256:
+                raise ServiceError("import_conflict", session=defn.session_id)
+            # the same bundle again: changes nothing, except that a session adopted from the first
+            # importer's tables (no sealed bundle kept) now gets it, and its results their person keys
+            repo.complete_adopted(session=s, session_id=defn.session_id, bundle=data,
+                                  person_keys=person_keys)
+            return ImportResult(rep, False, defn.session_id, passed, len(defn.applicants))
         results = []
         for a in defn.applicants:
             d = declared[a.id]
@@ -81,7 +90,7 @@ def import_bundle(bundle: Path, keys_dir: Path, db_url: str, *, key_passphrase: 
                 group_id=a.group_id, group_name=defn.group(a.group_id).name, target_title=a.dossier.target_title,
                 composite=d["composite"], rank=d["rank"], agree=d["agree"], disagree=d["disagree"],
                 abstain=d["abstain"], outcome=d["outcome"], opinion=record["opinions"].get(a.id, ""),
-                reason=fr.get("reason", ""), guidance=fr.get("guidance", "")))
+                reason=fr.get("reason", ""), guidance=fr.get("guidance", ""), person_key=person_keys.get(a.id)))
         repo.file_session(session=s, row=ArchiveSession(
             session_id=defn.session_id, bundle_sha256=rep.bundle_sha256, package_id=record["package_id"],
             committee_name=defn.committee_name, organizing_body=defn.organizing_body, series=defn.series.value,

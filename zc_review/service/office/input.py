@@ -189,6 +189,7 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
         rd.problem("applicants/", "", t("office.too_many_applicants", n=len(names), limit=MAX_APPLICANTS))
         return out, blobs
     total = 0
+    numbers: dict[str, str] = {}
     for name in names:
         rel = f"applicants/{name}/dossier.yaml"
         if rd.kind(PurePosixPath("applicants", name), f"applicants/{name}") != "dir":
@@ -198,6 +199,8 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
             continue
         if raw["id"] != name:
             rd.problem(rel, "id", t("office.id_not_dir_name", name=show(name), value=show(raw["id"])))
+        if "id_number" in raw:
+            _check_id_number(rd, rel, raw["id_number"], numbers)
         atts: list[Attachment] = []
         for i, a in enumerate(raw["dossier"].get("attachments", [])):
             field = f"dossier.attachments[{i}].file"
@@ -239,6 +242,20 @@ def _read_applicants(rd: Reader) -> tuple[list[tuple[str, Applicant]], dict[str,
             group_id=raw["group"], dossier=dossier, flags=tuple(ApplicantFlag(f) for f in raw.get("flags", ())),
         )))
     return out, blobs
+
+
+def _check_id_number(rd: Reader, rel: str, value: str, seen: dict[str, str]) -> None:
+    """An applicant's identity-card number: valid (``person_ids.check_number``) and not another applicant's
+    of the same session (``seen``: number → the file that gave it first)."""
+    from zc_review.service.office.person_ids import check_number
+
+    number, why = check_number(value)
+    if number is None:
+        rd.problem(rel, "id_number", t("office.ric_invalid", value=show(value), why=why))
+    elif number in seen:
+        rd.problem(rel, "id_number", t("office.ric_dup", other=seen[number]))
+    else:
+        seen[number] = rel
 
 
 def _build_rubric(raw: dict[str, Any]) -> Rubric:

@@ -127,6 +127,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     from zc_review.seal.register import IssuedPackage
     from zc_review.service.office import credit
     from zc_review.service.office.input import OfficeInputError, load_office_input
+    from zc_review.service.office.person_ids import file_person_keys, input_numbers
     from zc_review.service.office.register import record_issue
 
     try:
@@ -198,6 +199,9 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
             from zc_review.service.office.pool_archive import file_committee
 
             file_committee(url, before.record, before.draw_record, header.package_id)
+    # the identity-card numbers stay at the office: only their keyed hashes, beside the register (person_ids)
+    numbers = input_numbers(input_dir)
+    file_person_keys(keys_dir, header.package_id, defn.session_id, numbers)
     record_issue(keys_dir, keys, IssuedPackage(
         package_id=header.package_id, session_id=defn.session_id, rehearsal=defn.rehearsal,
         device_cert_sha256=cert_sha256(device_cert), issued_at=header.created.isoformat(), source="pack"))
@@ -213,7 +217,7 @@ def pack(input_dir: Path, out: Path, keys_dir: Path, *, secrets_out: Path | None
     texts = {aid: x.text for aid, x in extracted.texts.items()}
     return PackResult(out, letters_path, secrets_out, header.package_id,
                       [finding_text(f) for f in findings if not f.fatal] + extracted.warnings + notes
-                      + anonymity_warnings(defn, texts, before.regions), defn, extracted.log_path,
+                      + anonymity_warnings(defn, texts, before.regions, numbers), defn, extracted.log_path,
                       conflicts=before.conflicts)
 
 
@@ -270,14 +274,17 @@ def session_title(defn: SessionDefinition) -> str:
 
 
 def anonymity_warnings(defn: SessionDefinition, texts: Mapping[str, str],
-                       regions: Mapping[str, str] | None = None) -> list[str]:
-    """One warning per blind material (work summary, attachment text) naming the applicant, employer or region.
+                       regions: Mapping[str, str] | None = None,
+                       id_numbers: Mapping[str, str] | None = None) -> list[str]:
+    """One warning per blind material (work summary, attachment text) naming the applicant, employer or region,
+    or giving the applicant's identity-card number.
 
     ``texts``: attachment id → its extracted text (``extract.extract_attachments``); ``regions``: applicant
-    id → region from the dossier (市、县、区). Source: 003 五、评审办法; 三(九); RULES.md §0, §4; issue 5 §9.
+    id → region from the dossier (市、县、区); ``id_numbers``: applicant id → identity-card number from the
+    dossier. Source: 003 五、评审办法; 三(九); RULES.md §0, §4; issue 5 §9.
     The room repeats the check for the recorder, on the same shipped text (name and employer).
     """
-    return anonymity_lines(defn, blind_material_findings(defn, texts, regions))
+    return anonymity_lines(defn, blind_material_findings(defn, texts, regions, id_numbers))
 
 
 def trust_add(cert_path: Path, home: Path | None = None) -> str:

@@ -111,6 +111,9 @@ def recover(package: Path, keys_dir: Path, out: Path, *, secrets_out: Path | Non
         from zc_review.service.office.register_checks import DRAW_RECORDS
 
         write_atomic(keys_dir / DRAW_RECORDS / f"{new_header.package_id}.json", old.draw_record, 0o600)
+    from zc_review.service.office.person_ids import copy_person_keys
+
+    copy_person_keys(keys_dir, header.package_id, new_header.package_id)  # and its applicants' person keys
     record_issue(keys_dir, keys, IssuedPackage(
         package_id=new_header.package_id, session_id=defn.session_id, rehearsal=defn.rehearsal,
         device_cert_sha256=cert_sha256(device_cert), issued_at=new_header.created.isoformat(), source="recover"),

@@ -36,6 +36,23 @@ def file_session(*, session: Session, row: ArchiveSession, results: Iterable[Arc
         session.add(r)
 
 
+def complete_adopted(*, session: Session, session_id: str, bundle: bytes, person_keys: dict[str, str]) -> bool:
+    """Give a session adopted from the first importer's tables (no bundle kept) its sealed bundle, and its
+    results without a person key the one in ``person_keys`` (applicant id → key). True when it changed
+    anything; a session that has its bundle is left as it is."""
+    row = session.get(ArchiveSession, session_id)
+    if row is None or row.bundle is not None:
+        return False
+    row.bundle = bundle
+    session.add(row)
+    for r in results_of(session=session, session_id=session_id):
+        if r.person_key is None and r.applicant_id in person_keys:
+            r.person_key = person_keys[r.applicant_id]
+            session.add(r)
+    session.flush()
+    return True
+
+
 def filed_sessions(*, session: Session) -> list[ArchiveSession]:
     """Every filed session, newest meeting first (then by id); the bundle bytes are not loaded."""
     stmt = (select(ArchiveSession).options(defer(ArchiveSession.bundle))  # type: ignore[arg-type]
@@ -51,6 +68,14 @@ def filed_session(*, session: Session, session_id: str, with_bundle: bool = Fals
     return session.exec(stmt).first()
 
 
+def bundle_kept(*, session: Session, session_id: str) -> bool:
+    """Whether the archive keeps the session's sealed bundle (not a session adopted from the first
+    importer's tables that was not imported again); the bytes are not loaded."""
+    stmt = select(ArchiveSession.session_id).where(ArchiveSession.session_id == session_id,
+                                                   col(ArchiveSession.bundle).is_not(None))
+    return session.exec(stmt).first() is not None
+
+
 def results_of(*, session: Session, session_id: str) -> list[ArchiveResult]:
     """The session's results by group, then code."""
     return list(session.exec(select(ArchiveResult).where(ArchiveResult.session_id == session_id)
@@ -62,14 +87,17 @@ def result_of(*, session: Session, session_id: str, applicant_id: str) -> Archiv
     return session.get(ArchiveResult, (session_id, applicant_id))
 
 
-def history(*, session: Session, query: str) -> list[tuple[ArchiveResult, ArchiveSession]]:
-    """Every result whose applicant id, code or name equals ``query`` (spaces around it ignored), with its
+def history(*, session: Session, query: str, person_key: str | None = None
+            ) -> list[tuple[ArchiveResult, ArchiveSession]]:
+    """Every result whose person key equals ``person_key`` (when given: the query was an identity-card
+    number), else whose applicant id, code or name equals ``query`` (spaces around it ignored), with its
     session (bundle not loaded), oldest meeting first."""
     q = query.strip()
+    match = (col(ArchiveResult.person_key) == person_key if person_key is not None else
+             or_(col(ArchiveResult.applicant_id) == q, col(ArchiveResult.code) == q, col(ArchiveResult.name) == q))
     stmt = (select(ArchiveResult, ArchiveSession).options(defer(ArchiveSession.bundle))  # type: ignore[arg-type]
             .join(ArchiveSession, col(ArchiveSession.session_id) == col(ArchiveResult.session_id))
-            .where(or_(col(ArchiveResult.applicant_id) == q, col(ArchiveResult.code) == q,
-                       col(ArchiveResult.name) == q))
+            .where(match)
             .order_by(col(ArchiveSession.scheduled_date), col(ArchiveSession.session_id)))
     return [(r, s) for r, s in session.exec(stmt)]
 

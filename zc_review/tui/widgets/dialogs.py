@@ -275,15 +275,17 @@ class TextPrompt(ModalScreen["str | None"]):
     CSS_PATH = CSS
     BINDINGS = [Binding("escape", "cancel", t("common.back"))]
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, value: str = "") -> None:
+        """``value``: the text the input starts with (a default the user may keep with Enter)."""
         super().__init__()
         self.title_text = title
+        self.value = value
 
     def compose(self) -> ComposeResult:
         """The title and the input."""
         with Vertical():
             yield Static(Text(self.title_text), classes="title")
-            yield Input(id="text-prompt")
+            yield Input(self.value, id="text-prompt")
 
     def on_mount(self) -> None:
         """Focus the input."""

@@ -30,12 +30,15 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,f1,enter", "close", t("tui.help_close"))]
 
-    def __init__(self, title: str, about: str, keys: list[tuple[str, str]], next_step: str) -> None:
+    def __init__(self, title: str, about: str, keys: list[tuple[str, str]], next_step: str,
+                 always: str | None = None) -> None:
+        """``always``: the line of keys that work on every screen (default: the room's, ``tui.help_always``)."""
         super().__init__()
         self.title_text = title
         self.about = about
         self.keys = keys
         self.next_step = next_step
+        self.always = always
 
     def compose(self) -> ComposeResult:
         """The title, then the scrolling body: about, keys, next, everywhere, sources; the footer."""
@@ -54,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(keys if self.keys else Text(t("tui.help_no_keys")), id="help-keys")
                 yield Static(Text(t("tui.help_next")), classes="help-head")
                 yield Static(Text(self.next_step), id="help-next")
-                yield Static(Text(t("tui.help_always")), classes="help-foot")
+                yield Static(Text(self.always or t("tui.help_always")), classes="help-foot")
                 yield Static(Text(t("tui.help_sources")), classes="help-foot")
         yield Footer()
 

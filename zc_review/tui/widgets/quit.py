@@ -28,10 +28,15 @@ class QuitConfirm(ModalScreen[bool]):
     """
     BINDINGS = [Binding("y", "answer(True)", t("tui.quit")), Binding("n,escape", "answer(False)", t("common.cancel"))]
 
+    def __init__(self, question: str | None = None) -> None:
+        """``question``: the text asked (default: the room's, ``tui.quit_question``; the office TUI has its own)."""
+        super().__init__()
+        self.question = question
+
     def compose(self) -> ComposeResult:
         """The question (``#quit-text``) and the buttons 退出 (``#quit-yes``) and 取消 (``#quit-no``)."""
         with Vertical():
-            yield Static(Text(t("tui.quit_question")), id="quit-text")
+            yield Static(Text(self.question or t("tui.quit_question")), id="quit-text")
             with Horizontal():
                 yield Button(t("tui.quit"), id="quit-yes", variant="error")
                 yield Button(t("common.cancel"), id="quit-no", variant="primary")

@@ -3,8 +3,8 @@
 ``archive_pool`` (every imported version of a pool, its canonical JSON), ``archive_credit`` (诚信档案),
 ``archive_committee`` (each official session's signed draw record, for the rotation of later draws).
 
-Revision ID: 0002_pool_credit_committee
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002_pool_credit_committee'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
