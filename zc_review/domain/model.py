@@ -57,6 +57,15 @@ class RecusalBase(StrEnum):
     ATTENDING_MINUS_RECUSED = "attending_minus_recused"
 
 
+class BallotMode(StrEnum):
+    """The medium of the secret ballot: at the laptop (default) or on printed paper ballots counted by two
+    tellers under the supervisor's eye. The seeds require a secret ballot, not its medium: paper is common
+    committee practice, not a seed rule. Source: RULES.md §5 ("Configurable medium")."""
+
+    LAPTOP = "laptop"
+    PAPER = "paper"
+
+
 class Aggregation(StrEnum):
     """How a panel's per-reviewer scores become one score. Source: RULES.md §4."""
 
@@ -262,6 +271,7 @@ class SessionDefinition:
     conflicts: tuple[Conflict, ...] = ()
     rules: RuleSettings = field(default_factory=RuleSettings)
     rehearsal: bool = False
+    ballot_mode: BallotMode = BallotMode.LAPTOP  # RULES.md §5 "Configurable medium"
 
     # -- lookups ---------------------------------------------------------------------------
     def reviewer(self, reviewer_id: str) -> Reviewer:

@@ -14,6 +14,7 @@ from zc_review.i18n import join_list
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext, new_slip_id
 from zc_review.service.room.opening import Opening
+from zc_review.service.room.paper_ballot import is_paper, require_closable
 from zc_review.service.room.permissions import Action, Role
 from zc_review.service.room.scoring import Scoring
 from zc_review.storage import repo
@@ -133,6 +134,8 @@ class Ballot:
 
     def _require_can_vote(self, actor: Actor) -> PollRound:
         self.ctx.require(actor, Action.CAST_BALLOT)
+        if is_paper(self.ctx):  # the ballot is on paper: the tellers key its counts (room.paper)
+            raise ServiceError("ballot_mode_paper")
         self.opening.require_pledged(actor.person_id)
         rnd = self.open_round()
         if rnd is None:
@@ -211,8 +214,12 @@ class Ballot:
             rnd = self.open_round()
             if rnd is None:
                 raise ServiceError("poll_not_open")
-            entitled = {v for a in self.round_applicants(rnd) for v in self.voters_of(a)}
-            missing = entitled - self.voters_done(rnd.round_no)
+            if is_paper(self.ctx):  # the counts both tellers agreed and the supervisor witnessed
+                require_closable(self.ctx, rnd)
+                missing: set[str] = set()
+            else:
+                entitled = {v for a in self.round_applicants(rnd) for v in self.voters_of(a)}
+                missing = entitled - self.voters_done(rnd.round_no)
             if missing and not force:
                 raise ServiceError("voters_missing", count=len(missing))
             with self.ctx.tx() as s:

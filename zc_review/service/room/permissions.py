@@ -46,6 +46,9 @@ class Action(StrEnum):
     SIGN_MINUTES_RECORDER = "sign_minutes_recorder"
     SIGN_MINUTES_PRESIDING = "sign_minutes_presiding"
     EXPORT = "export"
+    PRINT_BALLOTS = "print_ballots"  # paper mode (RULES.md §5 "Configurable medium")
+    KEY_TALLY = "key_tally"
+    WITNESS_TALLY = "witness_tally"
 
 
 # The table: an action is allowed when the actor holds at least one of the listed roles in context.
@@ -71,6 +74,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SIGN_MINUTES_RECORDER: frozenset({Role.RECORDER}),
     Action.SIGN_MINUTES_PRESIDING: frozenset({Role.PRESIDING}),
     Action.EXPORT: frozenset({Role.RECORDER}),
+    Action.PRINT_BALLOTS: frozenset({Role.RECORDER}),
+    Action.KEY_TALLY: frozenset({Role.REVIEWER, Role.RECORDER}),
+    Action.WITNESS_TALLY: frozenset({Role.SUPERVISOR}),
 }
 
 

@@ -101,6 +101,25 @@ def _export(r: ScriptRunner, _a: sc.Export) -> None:
     r.exported = r.service.closing.export_bundle(r.recorder, r.out_dir)
 
 
+def _key_tally_done(room: RoomService, a: sc.KeyTally) -> bool:
+    """A keying is done when the open round's keyings hold one by this teller with exactly these counts, and
+    no later pass needs this teller (resuming replays only what is missing)."""
+    if room.ballot.open_round() is None:
+        return True
+    from zc_review.domain.paper import PaperCount
+    from zc_review.service.room.paper_ballot import keyings_of
+
+    rnd = room.ballot.open_round()
+    assert rnd is not None
+    want = {k: PaperCount.from_dict(v) for k, v in a.counts.items()}
+    return any(k.teller_id == a.teller and dict(k.counts) == want for k in keyings_of(room.ctx, rnd.round_no))
+
+
+def _witness_done(room: RoomService, a: sc.WitnessTally) -> bool:
+    rnd = room.ballot.open_round()
+    return rnd is None or room.paper.witnessed()
+
+
 STEPS: dict[type, Step] = {
     sc.Attendance: Step(_attendance, _attendance_done),
     sc.CloseRollCall: Step(lambda r, a: r.service.opening.close_roll_call(r.recorder),
@@ -134,5 +153,8 @@ STEPS: dict[type, Step] = {
     sc.SignMinutes: Step(lambda r, a: r.service.closing.sign_minutes(r.actor(a.person)), _sign_minutes_done),
     sc.UnlockPerson: Step(_unlock_person, _unlock_person_done),
     sc.Export: Step(_export, _never),
+    sc.PrintBallots: Step(lambda r, a: r.service.paper.print_ballots(r.recorder), _never),
+    sc.KeyTally: Step(lambda r, a: r.service.paper.key_tally(r.actor(a.teller), dict(a.counts)), _key_tally_done),
+    sc.WitnessTally: Step(lambda r, a: r.service.paper.witness(r.actor(a.supervisor)), _witness_done),
 }
 assert set(STEPS) == set(sc.ACTION_TYPES), "every action type has exactly one step"
