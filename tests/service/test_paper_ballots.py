@@ -219,6 +219,7 @@ def test_bad_keying_refused_logged_and_nothing_lost(poll: Any, edit: Any, code: 
     assert err.value.code == code and words in err.value.message
     refused = [e for e in room.record(with_log=True)["log"] if e["action"] == "tally_refused"]
     assert refused[-1]["detail"] == {"round": 1, "code": code} and refused[-1]["actor"] == TELLERS[1]
+    assert refused[-1]["role"] == "recorder"  # S02, the recorder, is the second teller
     state = room.paper.state()  # the first keying is kept; the second teller keys again
     assert state.first == TELLERS[0] and state.pass_no == 1
     assert room.paper.key_tally(runner.actor(TELLERS[1]), good).complete

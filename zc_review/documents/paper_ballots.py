@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Spacer, T
 from ._layout import check_view_glyphs, draw_watermark, numbered_canvas, para, table_style
 from .fonts import FONT, register_fonts
 
-_BOX = "□"
+_ROW = 9 * mm  # a row tall enough to tick a mark cell by hand
 _MARGIN = 16 * mm
 
 
@@ -55,19 +55,20 @@ class PaperBallotsView:
 
 
 def _copy_story(view: PaperBallotsView, form: PaperBallotForm) -> list[Flowable]:
-    title = f"{view.committee_name}<br/>第 {view.round_no} 轮{view.kind}表决票（票样 {form.letter}）"
-    if view.rehearsal:
-        title += "（演练）"
+    title = f"第 {view.round_no} 轮{view.kind}表决票（票样 {form.letter}）" + ("（演练）" if view.rehearsal else "")
     head = ["序号", "申报人代码", "组别", "评议组", "同意", "不同意", "弃权"]
     rows = [[para(h, "cell") for h in head]]
     for i, r in enumerate(form.rows, start=1):
         rows.append([para(str(i), "cell"), para(r.code, "mono"), para(r.group, "cell"), para(r.panel, "cell"),
-                     para(_BOX, "cell"), para(_BOX, "cell"), para(_BOX, "cell")])
-    table = Table(rows, colWidths=[12 * mm, 34 * mm, 38 * mm, 40 * mm, 16 * mm, 18 * mm, 16 * mm], repeatRows=1)
+                     "", "", ""])  # the mark cells: each an empty box to tick
+    table = Table(rows, colWidths=[12 * mm, 36 * mm, 38 * mm, 38 * mm, 16 * mm, 18 * mm, 16 * mm], repeatRows=1,
+                  rowHeights=[None] + [_ROW] * len(form.rows))
     table.setStyle(table_style(("GRID", (0, 0), (-1, -1), 0.4, "#8a8a8a"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-                               ("ALIGN", (4, 1), (-1, -1), "CENTER")))
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("LINEBEFORE", (4, 0), (4, -1), 1.2, colors.black)))
     story: list[Flowable] = [
+        para(view.committee_name, "subtitle"),
         para(title, "title"),
         para("无记名投票：请在每位申报人一行的“同意”“不同意”“弃权”中选一格划“√”；不划或多划按空白计。"
              "本票不写姓名、不作任何记号。", "body"),

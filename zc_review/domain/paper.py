@@ -134,7 +134,8 @@ def tally_state(applicants: Sequence[str], keyings: Iterable[Keying]) -> TallySt
     """
     agreed: dict[str, PaperCount] = {}
     due = tuple(applicants)
-    pass_no, first, tellers = 1, None, ()
+    pass_no, first = 1, None
+    tellers: tuple[str, ...] = ()
     pending: Keying | None = None
     mismatches: dict[str, tuple[PaperCount, PaperCount]] = {}
     for k in keyings:
@@ -304,3 +305,13 @@ def witness_statement(session_id: str, round_no: int, tellers: Sequence[str],
     body = {"session_id": session_id, "round": round_no, "tellers": list(tellers),
             "agreed": {a: c.as_dict() for a, c in agreed.items()}}
     return WITNESS_PREFIX + canonical_json(body).decode("utf-8")
+
+
+def tally_record(keyings: list[Keying], state: TallyState, witness: str | None) -> dict[str, Any]:
+    """The ``tally`` object of a paper round in results.json: keyings in the order keyed, the two tellers, the
+    agreed counts by applicant, the witness's person id (docs/FORMATS.md "Paper rounds")."""
+    return {"keyings": [{"pass": k.pass_no, "teller": k.teller_id,
+                         "counts": {a: c.as_dict() for a, c in k.counts.items()}} for k in keyings],
+            "tellers": list(state.tellers),
+            "agreed": {a: c.as_dict() for a, c in sorted(state.agreed.items())},
+            "witness": witness}

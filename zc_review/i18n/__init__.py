@@ -105,7 +105,6 @@ FAMILIES: dict[str, dict[str, str]] = {
         "panel_vice_leader": "common.role_panel_vice_leader",
         "supervisor": "common.role_supervisor",
         "recorder": "common.role_recorder",
-        "teller": "ballot.role_teller",
     },
     # zc_review.domain.ballot.Choice
     "choice": {

@@ -23,7 +23,7 @@ from typing import Any
 
 from zc_review.domain import paper, rules
 from zc_review.domain.model import BallotMode, StaffRole
-from zc_review.domain.paper import BallotForm, Keying, PaperCount, TallyState
+from zc_review.domain.paper import BallotForm, Keying, PaperCount, TallyState, tally_record
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.permissions import Action, Role
@@ -195,22 +195,26 @@ class PaperBallot:
                 typed = self._check(rnd, teller, counts)
             except ServiceError as exc:
                 with self.ctx.tx(outcome_unchanged=True) as s:
-                    self.ctx.log(s, teller.person_id, "teller", "tally_refused",
+                    self.ctx.log(s, teller.person_id, self._teller_role(teller), "tally_refused",
                                  {"round": rnd.round_no, "code": exc.code})
                 raise
             state = tally_state_of(self.ctx, rnd)
             nth = 1 if state.first is None else 2
             text = paper.keying_statement(self.ctx.defn.session_id, rnd.round_no, state.pass_no, teller.person_id,
                                           typed)
-            self.ctx.sign(teller, kind=KEYING_KIND, subject=f"round-{rnd.round_no}-pass-{state.pass_no}-{nth}",
-                          role="teller", text=text)
+            self.ctx.sign(teller, kind="tally_keying", subject=f"round-{rnd.round_no}-pass-{state.pass_no}-{nth}",
+                          role=self._teller_role(teller), text=text)
             after = tally_state_of(self.ctx, rnd)
             with self.ctx.tx(outcome_unchanged=True) as s:
-                self.ctx.log(s, teller.person_id, "teller", "tally_keyed",
+                self.ctx.log(s, teller.person_id, self._teller_role(teller), "tally_keyed",
                              {"round": rnd.round_no, "pass": state.pass_no, "applicants": len(typed),
                               "mismatches": len(after.mismatches) if nth == 2 else 0,
                               "agreed": len(after.agreed)})
             return after
+
+    def _teller_role(self, teller: Actor) -> str:
+        """The role a teller signs in: reviewer (an attending reviewer) or recorder."""
+        return Role.REVIEWER.value if teller.person_id in self.ctx.attending_ids() else Role.RECORDER.value
 
     def _check(self, rnd: PollRound, teller: Actor, counts: Mapping[str, Any]) -> dict[str, PaperCount]:
         d = self.ctx.defn
@@ -256,7 +260,7 @@ class PaperBallot:
         ids = json.loads(rnd.applicants_json)
         text = paper.witness_statement(self.ctx.defn.session_id, rnd.round_no, state.tellers,
                                        {a: state.agreed[a] for a in ids})
-        self.ctx.sign(supervisor, kind=WITNESS_KIND, subject=f"round-{rnd.round_no}", role="supervisor", text=text)
+        self.ctx.sign(supervisor, kind="tally_witness", subject=f"round-{rnd.round_no}", role="supervisor", text=text)
 
     def witnessed(self) -> bool:
         """True when the open round's agreed counts are witnessed."""
@@ -265,15 +269,10 @@ class PaperBallot:
 
     def round_record(self, rnd: PollRound) -> dict[str, Any]:
         """The record's ``tally`` of a paper round: keyings, tellers, agreed counts, witness (docs/FORMATS.md)."""
-        keyings = keyings_of(self.ctx, rnd.round_no)
-        state = paper.tally_state(json.loads(rnd.applicants_json), keyings)
-        return tally_record(keyings, state, witness_of(self.ctx, rnd.round_no))
+        return round_tally(self.ctx, rnd)
 
 
-def tally_record(keyings: list[Keying], state: TallyState, witness: str | None) -> dict[str, Any]:
-    """The ``tally`` object of a paper round in results.json (docs/FORMATS.md "Paper rounds")."""
-    return {"keyings": [{"pass": k.pass_no, "teller": k.teller_id,
-                         "counts": {a: c.as_dict() for a, c in k.counts.items()}} for k in keyings],
-            "tellers": list(state.tellers),
-            "agreed": {a: c.as_dict() for a, c in sorted(state.agreed.items())},
-            "witness": witness}
+def round_tally(ctx: RoomContext, rnd: PollRound) -> dict[str, Any]:
+    """The ``tally`` object of one paper round of ``ctx``'s session (see ``tally_record``)."""
+    keyings = keyings_of(ctx, rnd.round_no)
+    return tally_record(keyings, paper.tally_state(json.loads(rnd.applicants_json), keyings), witness_of(ctx, rnd.round_no))

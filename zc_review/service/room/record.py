@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from zc_review.domain.model import BallotMode
-from zc_review.domain.paper import Keying, parse_keying_statement, tally_state
+from zc_review.domain.paper import Keying, parse_keying_statement, tally_record, tally_state
 from zc_review.domain.signed_texts import TEXT_KINDS
 from zc_review.storage import repo
 from zc_review.storage.models import PollRound, Signature
@@ -42,8 +42,6 @@ def _paper_signatures(s: Any) -> tuple[list[tuple[int, Keying]], dict[int, str]]
 
 
 def _paper_tally(r: PollRound, keyings: list[Keying], witness: str | None) -> dict[str, Any]:
-    from zc_review.service.room.paper_ballot import tally_record
-
     return tally_record(keyings, tally_state(json.loads(r.applicants_json), keyings), witness)
 
 
