@@ -40,7 +40,7 @@ class TallyScreen(RoomScreen[bool]):
     keying is accepted, False when abandoned (after a ``Confirm``)."""
 
     BINDINGS = [
-        *[Binding(d, f"digit('{d}')", d, show=False) for d in DIGITS],
+        *[Binding(d, f"digit('{d}')", t("ballot.tally_digit"), show=False) for d in DIGITS],
         Binding("space,right,tab", "next_cell", t("ballot.tally_next_cell"), show=False),
         Binding("left", "prev_cell", t("ballot.tally_prev_cell"), show=False),
         Binding("backspace", "erase", t("ballot.tally_erase"), show=False),
