@@ -280,7 +280,12 @@ def test_printed_ballots_are_identical_per_form_and_leave_recusals_out(poll: Any
     assert all(f.copies == 15 for f in forms[1:])
     pdf = room.paper.print_ballots(runner.recorder)
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
-    assert len(pages) == sum(f.copies for f in forms)  # one page per copy here
-    assert all("第 1 页 共 1 页" in p for p in pages)
+    # form A's 33 lines take two pages per copy, the one-applicant forms one: numbered within each copy
+    per = [2] + [1] * (len(forms) - 1)
+    assert len(pages) == sum(f.copies * n for f, n in zip(forms, per, strict=True))
+    assert [p.count("共 2 页") for p in pages[:2]] == [1, 1] and "第 1 页 共 1 页" in pages[-1]
+    copies_a = [tuple(pages[i:i + 2]) for i in range(0, 32, 2)]
+    assert len(set(copies_a)) == 1  # every copy of form A is the same sheet of paper
+    assert len(set(pages[32:47])) == 1  # and every copy of form B
     names = [r.name for r in room.defn.reviewers]
     assert not any(n in p for p in pages for n in names)
