@@ -55,6 +55,11 @@ def test_paper_demo_gives_the_laptop_results(played: tuple[Any, Any]) -> None:
     kinds = [(r["kind"], r.get("medium")) for r in room.record()["rounds"]]
     assert kinds == [("main", "paper"), ("runoff", "paper")]
     assert runner.exported is not None
+    main = room.ballot.tally(1)  # the agreed counts, not the (empty) electronic box
+    assert {a: t.agree for a, t in main.items()} == {a: v["agree"] for a, v in expected["applicants"].items()}
+    runoff = room.record()["rounds"][1]
+    assert {a: c["agree"] for a, c in runoff["tally"]["agreed"].items()} == {
+        a: expected["applicants"][a]["runoff_agree"][0] for a in runoff["applicants"]}
 
 
 def test_office_and_auditor_verify_the_paper_bundle(played: tuple[Any, Any], paper_demo: Packed) -> None:

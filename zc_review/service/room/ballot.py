@@ -10,11 +10,12 @@ from zc_review.domain import rules
 from zc_review.domain.ballot import Choice, Tally, tally_slips
 from zc_review.domain.ballot import box_fingerprint as _box_fingerprint
 from zc_review.domain.model import Applicant
+from zc_review.domain.paper import agreed_tallies
 from zc_review.i18n import join_list
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext, new_slip_id
 from zc_review.service.room.opening import Opening
-from zc_review.service.room.paper_ballot import is_paper, require_closable
+from zc_review.service.room.paper_ballot import is_paper, require_closable, round_tally
 from zc_review.service.room.permissions import Action, Role
 from zc_review.service.room.scoring import Scoring
 from zc_review.storage import repo
@@ -302,6 +303,12 @@ class Ballot:
             rnd = repo.round_by_no(session=s, round_no=round_no)
             if rnd is None or rnd.status != "closed":
                 raise ServiceError("round_not_closed", round=round_no)
+        if is_paper(self.ctx):  # the counts both tellers agreed (domain.paper.agreed_tallies)
+            try:
+                return agreed_tallies(round_tally(self.ctx, rnd)["agreed"], self.round_applicants(rnd))
+            except rules.RuleError as exc:
+                raise ServiceError("ballot_box_corrupt") from exc
+        with self.ctx.read() as s:
             try:
                 return tally_slips([(x.applicant_id, x.choice) for x in self._slips(s, round_no)],
                                    self.round_applicants(rnd))
