@@ -206,7 +206,7 @@ def test_importing_the_verifier_loads_no_ui_and_no_sql() -> None:
 ALLOWED = ("zc_review.domain", "zc_review.seal", "zc_review.i18n", "zc_review.service.errors")
 
 
-VERIFIER = ("verify", "report", "checks", "ballot_checks", "register_checks", "text_checks", "paper_checks")  # the verifier's modules
+VERIFIER = ("verify", "report", "checks", "ballot_checks", "register_checks", "text_checks", "tally_checks")  # the verifier's modules
 
 
 @pytest.mark.parametrize("module", VERIFIER)

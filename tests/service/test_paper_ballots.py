@@ -105,7 +105,7 @@ def _counts(room: Any, agree: dict[str, int], base: dict[str, int] | None = None
     """Every applicant of the open round: ``agree`` of them (default the demo's count), the rest disagree, every
     ballot returned (one per reviewer not recused)."""
     rnd = room.ballot.open_round()
-    eligible = room.paper.eligible(rnd)
+    eligible = room.tally.eligible(rnd)
     out = {}
     for a in room.ballot.round_applicants(rnd):
         n = len(eligible[a])
@@ -119,9 +119,9 @@ def _first_keying(p: Packed) -> dict[str, dict[str, int]]:
 
 
 def _settle(room: Any, runner: ScriptRunner, counts: dict[str, dict[str, int]]) -> None:
-    room.paper.key_tally(runner.actor(TELLERS[0]), counts)
-    room.paper.key_tally(runner.actor(TELLERS[1]), counts)
-    room.paper.witness(runner.actor(SUPERVISOR))
+    room.tally.key_tally(runner.actor(TELLERS[0]), counts)
+    room.tally.key_tally(runner.actor(TELLERS[1]), counts)
+    room.tally.witness(runner.actor(SUPERVISOR))
     room.ballot.close_poll(runner.recorder)
 
 
@@ -163,7 +163,7 @@ def test_returned_over_the_recusal_electorate_refused(poll: Any) -> None:
     counts = _counts(room, {})
     counts["A003"] = {"agree": 16, "disagree": 0, "abstain": 0, "blank": 0, "returned": 16}
     with pytest.raises(ServiceError) as err:
-        room.paper.key_tally(runner.actor(TELLERS[0]), counts)
+        room.tally.key_tally(runner.actor(TELLERS[0]), counts)
     assert err.value.code == "tally_returned_over_eligible"
     assert "回避" in err.value.message and room.defn.applicant("A003").code in err.value.message
 
@@ -173,29 +173,29 @@ def test_mismatch_is_recounted_by_both_tellers_until_they_agree(poll: Any) -> No
     right = _counts(room, {})
     wrong = {**right, "A001": {**right["A001"], "agree": 1, "disagree": right["A001"]["disagree"] - 1},
              "A002": {**right["A002"], "blank": 1, "disagree": right["A002"]["disagree"] - 1}}
-    room.paper.key_tally(runner.actor(TELLERS[0]), right)
-    state = room.paper.key_tally(runner.actor(TELLERS[1]), wrong)
+    room.tally.key_tally(runner.actor(TELLERS[0]), right)
+    state = room.tally.key_tally(runner.actor(TELLERS[1]), wrong)
     assert set(state.mismatches) == {"A001", "A002"} and state.due == ("A001", "A002")
     assert len(state.agreed) == 34 and state.pass_no == 2
     with pytest.raises(ServiceError) as err:  # a third person may not join the re-count
-        room.paper.key_tally(runner.actor("R03"), {a: right[a] for a in ("A001", "A002")})
+        room.tally.key_tally(runner.actor("R03"), {a: right[a] for a in ("A001", "A002")})
     assert err.value.code == "tally_other_teller"
     with pytest.raises(ServiceError) as err:  # an applicant already agreed is not keyed again
-        room.paper.key_tally(runner.actor(TELLERS[1]), {a: right[a] for a in ("A001", "A002", "A003")})
+        room.tally.key_tally(runner.actor(TELLERS[1]), {a: right[a] for a in ("A001", "A002", "A003")})
     assert err.value.code == "tally_already_agreed_applicant"
     with pytest.raises(ServiceError) as err:
-        room.paper.witness(runner.actor(SUPERVISOR))
+        room.tally.witness(runner.actor(SUPERVISOR))
     assert err.value.code == "tally_not_agreed"
-    room.paper.key_tally(runner.actor(TELLERS[1]), {a: right[a] for a in ("A001", "A002")})
-    state = room.paper.key_tally(runner.actor(TELLERS[0]), {a: wrong[a] for a in ("A001",)} | {"A002": right["A002"]})
+    room.tally.key_tally(runner.actor(TELLERS[1]), {a: right[a] for a in ("A001", "A002")})
+    state = room.tally.key_tally(runner.actor(TELLERS[0]), {a: wrong[a] for a in ("A001",)} | {"A002": right["A002"]})
     assert state.due == ("A001",) and state.pass_no == 3  # still differ on A001: a third pass
-    room.paper.key_tally(runner.actor(TELLERS[0]), {"A001": right["A001"]})
-    state = room.paper.key_tally(runner.actor(TELLERS[1]), {"A001": right["A001"]})
+    room.tally.key_tally(runner.actor(TELLERS[0]), {"A001": right["A001"]})
+    state = room.tally.key_tally(runner.actor(TELLERS[1]), {"A001": right["A001"]})
     assert state.complete and {a: c.as_dict() for a, c in state.agreed.items()} == right
     with pytest.raises(ServiceError) as err:
         room.ballot.close_poll(runner.recorder)
     assert err.value.code == "tally_not_witnessed"
-    room.paper.witness(runner.actor(SUPERVISOR))
+    room.tally.witness(runner.actor(SUPERVISOR))
     room.ballot.close_poll(runner.recorder)
     tally = room.record()["rounds"][0]["tally"]
     assert [(k["pass"], k["teller"], len(k["counts"])) for k in tally["keyings"]] == [
@@ -216,32 +216,32 @@ def test_mismatch_is_recounted_by_both_tellers_until_they_agree(poll: Any) -> No
 def test_bad_keying_refused_logged_and_nothing_lost(poll: Any, edit: Any, code: str, words: str) -> None:
     room, runner = poll()
     good = _counts(room, {})
-    room.paper.key_tally(runner.actor(TELLERS[0]), good)
+    room.tally.key_tally(runner.actor(TELLERS[0]), good)
     bad = json.loads(json.dumps(good))
     edit(bad)
     with pytest.raises(ServiceError) as err:
-        room.paper.key_tally(runner.actor(TELLERS[1]), bad)
+        room.tally.key_tally(runner.actor(TELLERS[1]), bad)
     assert err.value.code == code and words in err.value.message
     refused = [e for e in room.record(with_log=True)["log"] if e["action"] == "tally_refused"]
     assert refused[-1]["detail"] == {"round": 1, "code": code} and refused[-1]["actor"] == TELLERS[1]
     assert refused[-1]["role"] == "recorder"  # S02, the recorder, is the second teller
-    state = room.paper.state()  # the first keying is kept; the second teller keys again
+    state = room.tally.state()  # the first keying is kept; the second teller keys again
     assert state.first == TELLERS[0] and state.pass_no == 1
-    assert room.paper.key_tally(runner.actor(TELLERS[1]), good).complete
+    assert room.tally.key_tally(runner.actor(TELLERS[1]), good).complete
 
 
 def test_same_teller_twice_and_the_supervisor_refused(poll: Any) -> None:
     room, runner = poll()
     good = _counts(room, {})
     with pytest.raises(ServiceError) as err:
-        room.paper.key_tally(runner.actor(SUPERVISOR), good)
+        room.tally.key_tally(runner.actor(SUPERVISOR), good)
     assert err.value.code == "not_permitted"  # the supervisor holds no teller's role: they witness
-    room.paper.key_tally(runner.actor(TELLERS[0]), good)
+    room.tally.key_tally(runner.actor(TELLERS[0]), good)
     with pytest.raises(ServiceError) as err:
-        room.paper.key_tally(runner.actor(TELLERS[0]), good)
+        room.tally.key_tally(runner.actor(TELLERS[0]), good)
     assert err.value.code == "tally_same_teller" and "另一位计票人" in err.value.message
     with pytest.raises(ServiceError) as err:
-        room.paper.key_tally(runner.actor("R17"), good)  # absent: holds no reviewer's role
+        room.tally.key_tally(runner.actor("R17"), good)  # absent: holds no reviewer's role
     assert err.value.code == "not_permitted"
 
 
@@ -254,9 +254,9 @@ def test_laptop_ballot_refused_in_paper_mode(poll: Any) -> None:
 
 def test_paper_actions_refused_in_laptop_mode(room_at: Any) -> None:
     room, runner = room_at("ballot")
-    for call in (lambda: room.paper.print_ballots(runner.recorder),
-                 lambda: room.paper.key_tally(runner.actor("R02"), {}),
-                 lambda: room.paper.witness(runner.actor("S01"))):
+    for call in (lambda: room.tally.print_ballots(runner.recorder),
+                 lambda: room.tally.key_tally(runner.actor("R02"), {}),
+                 lambda: room.tally.witness(runner.actor("S01"))):
         with pytest.raises(ServiceError) as err:
             call()
         assert err.value.code == "ballot_mode_laptop" and "本机" in err.value.message
@@ -269,9 +269,9 @@ def test_cap_per_ballot_on_paper(poll: Any) -> None:
     jz = [a.id for a in room.defn.applicants_of_group("G-JZ") if not room.ctx.recused_ids(a.id)]
     assert len(jz) > 4
     with pytest.raises(ServiceError) as err:
-        room.paper.key_tally(runner.actor(TELLERS[0]), _counts(room, dict.fromkeys(jz, 16)))
+        room.tally.key_tally(runner.actor(TELLERS[0]), _counts(room, dict.fromkeys(jz, 16)))
     assert err.value.code == "ballot_agree_limit_paper" and "上限" in err.value.message
-    room.paper.key_tally(runner.actor(TELLERS[0]), _counts(room, dict.fromkeys(jz[:4], 16)))
+    room.tally.key_tally(runner.actor(TELLERS[0]), _counts(room, dict.fromkeys(jz[:4], 16)))
 
 
 def test_printed_ballots_are_identical_per_form_and_leave_recusals_out(poll: Any) -> None:
@@ -279,11 +279,11 @@ def test_printed_ballots_are_identical_per_form_and_leave_recusals_out(poll: Any
     own form (R06, R07, R11 recused), printed once per reviewer who may vote on it; no reviewer's name."""
     room, runner = poll()
     rnd = room.ballot.open_round()
-    forms = room.paper.forms(rnd)
+    forms = room.tally.forms(rnd)
     assert [(f.letter, f.copies) for f in forms][0] == ("A", 16)
     assert sorted(a for f in forms[1:] for a in f.applicant_ids) == ["A003", "A005", "A015"]
     assert all(f.copies == 15 for f in forms[1:])
-    pdf = room.paper.print_ballots(runner.recorder)
+    pdf = room.tally.print_ballots(runner.recorder)
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
     # form A's 33 lines take two pages per copy, the one-applicant forms one: numbered within each copy
     per = [2] + [1] * (len(forms) - 1)

@@ -676,7 +676,7 @@ def paper_base(demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> Base:
 
 def _resign_paper(b: Base, rec: dict[str, Any]) -> None:
     """Every teller's keying and every witness signed again over the record's tally (their own keys)."""
-    from zc_review.domain.paper import PaperCount, keying_statement, witness_statement
+    from zc_review.domain.tally import PaperCount, keying_statement, witness_statement
     from zc_review.seal.statements import sign_statement
 
     sid = rec["session_id"]

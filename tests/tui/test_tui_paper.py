@@ -88,7 +88,7 @@ async def test_tellers_key_a_recount_and_the_witness_closes(room_at: Any, demo_e
         for act in (recount_a, recount_b):
             await _do_key_tally(pilot, app, act, secrets)
         await until(pilot, lambda: on_top(app, BallotScreen), "poll screen")
-        assert room.paper.state().complete
+        assert room.tally.state().complete
         await _do_witness_tally(pilot, app, {"supervisor": "S01"}, secrets)
         await _do_close_poll(pilot, app, {}, secrets)
     assert room.outcome().final

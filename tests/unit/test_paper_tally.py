@@ -12,14 +12,14 @@ import pytest
 from tests.conftest import ROOT
 from zc_review.domain.codec import definition_to_dict
 from zc_review.domain.outcome import compute_outcome, declared_numbers
-from zc_review.domain.paper import (
+from zc_review.domain.rules import RuleError
+from zc_review.domain.tally import (
     Keying,
     PaperCount,
     ballot_forms,
     check_count,
     tally_state,
 )
-from zc_review.domain.rules import RuleError
 from zc_review.service.office.input import load_office_input
 
 

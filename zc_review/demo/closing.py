@@ -288,7 +288,7 @@ async def _do_witness_tally(pilot: Pilot[Any], app: Any, action: dict[str, Any],
     await key(pilot, "w")
     await confirm(pilot)
     await login(pilot, action["supervisor"], secrets.persons[action["supervisor"]])
-    await until(pilot, lambda: app.room.paper.witnessed(), "witness")
+    await until(pilot, lambda: app.room.tally.witnessed(), "witness")
 
 
 async def _do_void_round(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:

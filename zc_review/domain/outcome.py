@@ -14,8 +14,8 @@ from typing import Any
 from zc_review.domain import rules
 from zc_review.domain.ballot import Tally, tally_slips
 from zc_review.domain.model import ScorePart, SessionDefinition
-from zc_review.domain.paper import agreed_tallies
 from zc_review.domain.scoring import ApplicantScore, aggregate_scores
+from zc_review.domain.tally import agreed_tallies
 
 
 @dataclass(frozen=True)

@@ -351,5 +351,5 @@ MESSAGES: dict[str, str] = {
     "office_keys_not_found": "{where}没有组建单位密钥（root-cert.pem）。核验、导入、恢复与登记只能使用签发该评审包时的那套办事机构密钥：请用 --keys 指定保存它的目录（通常在办事机构的加密U盘或保险柜中），例如：{example}。不要为此执行 office keygen：新生成的密钥永远无法核验已有的结果包，也打不开已签发的评审包。",
     "cert_missing": "找不到根证书文件 {path}（{error}）。请检查路径是否正确、U盘是否插好；根证书即组建单位提供的 root-cert.pem（办事机构密钥目录中）。",
     "import_refused_shown": "结果包未通过核验（见上表），已整体拒绝导入，档案库未作任何改动。",
-    "office.check_paper": "纸质选票计票（计票人录入、监票确认）",
+    "office.check_tally": "纸质选票计票（计票人录入、监票确认）",
 }

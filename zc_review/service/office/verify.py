@@ -39,7 +39,6 @@ from zc_review.service.office.checks import (
     STATEMENTS,
     STRUCTURE,
 )
-from zc_review.service.office.paper_checks import PAPER
 from zc_review.service.office.register_checks import DRAW, REGISTER
 from zc_review.service.office.report import (
     DATA_ERRORS,
@@ -51,6 +50,7 @@ from zc_review.service.office.report import (
     VerifyReport,
     device_common_name,
 )
+from zc_review.service.office.tally_checks import TALLY
 from zc_review.service.office.text_checks import DIGEST, TEXTS
 
 __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec", "VerifyReport",
@@ -59,7 +59,7 @@ __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec"
 # The registry, in run order. A failed gate (the file's size, the seal, the record's parsing, the minutes'
 # parsing) ends the run; the ids are stable (tests/service/test_office_checks.py lists them).
 SECTIONS: tuple[Section, ...] = (SIZE, SEAL, STRUCTURE, DEVICE, REGISTER, DRAW, CERTS, STATEMENTS, LOG, BALLOTS,
-                                 PAPER, RECOMPUTE, SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST)
+                                 TALLY, RECOMPUTE, SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST)
 CHECKS: tuple[Spec, ...] = tuple(spec for section in SECTIONS for spec in section.checks)
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in CHECKS)
 

@@ -7,7 +7,7 @@ The use cases live in parts that hold the shared context and never inherit from 
 - ``room.scoring``  blind dossiers, score sheets, panel aggregates (RULES.md §3–4)
 - ``room.panel``    disagreement flags, leader's sheet, discussion order, pass-rate preview (issue 5)
 - ``room.ballot``   poll rounds, the secret ballot, tallies, run-offs, finality (RULES.md §5)
-- ``room.paper``    paper mode: printed ballots, the two tellers' keyed counts, the witness (RULES.md §5)
+- ``room.tally``    paper mode: printed ballots, the two tellers' keyed counts, the witness (RULES.md §5)
 - ``room.closing``  failure reasons, sign-off, the minutes and their signatures, export (RULES.md §5–6)
 - ``room.close``    wiping the working folder after a verified export
 - ``room.views``    read models for the screens (room/views.py): rows, rubrics, ballots, results
@@ -67,7 +67,7 @@ class RoomService:
         self.scoring = Scoring(ctx, self.opening)
         self.panel = Panel(ctx, self.scoring)
         self.ballot = Ballot(ctx, self.opening, self.scoring)
-        self.paper = PaperBallot(ctx, self.ballot)
+        self.tally = PaperBallot(ctx, self.ballot)
         self.closing = Closing(ctx, self.opening, self.scoring, self.ballot, self.panel)
         self.close = Close(ctx, self.closing)
         self.views = Views(ctx, self.scoring, self.ballot, self.closing,

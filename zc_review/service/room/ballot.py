@@ -10,7 +10,7 @@ from zc_review.domain import rules
 from zc_review.domain.ballot import Choice, Tally, tally_slips
 from zc_review.domain.ballot import box_fingerprint as _box_fingerprint
 from zc_review.domain.model import Applicant
-from zc_review.domain.paper import agreed_tallies
+from zc_review.domain.tally import agreed_tallies
 from zc_review.i18n import join_list
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext, new_slip_id
@@ -135,7 +135,7 @@ class Ballot:
 
     def _require_can_vote(self, actor: Actor) -> PollRound:
         self.ctx.require(actor, Action.CAST_BALLOT)
-        if is_paper(self.ctx):  # the ballot is on paper: the tellers key its counts (room.paper)
+        if is_paper(self.ctx):  # the ballot is on paper: the tellers key its counts (room.tally)
             raise ServiceError("ballot_mode_paper")
         self.opening.require_pledged(actor.person_id)
         rnd = self.open_round()
@@ -303,7 +303,7 @@ class Ballot:
             rnd = repo.round_by_no(session=s, round_no=round_no)
             if rnd is None or rnd.status != "closed":
                 raise ServiceError("round_not_closed", round=round_no)
-        if is_paper(self.ctx):  # the counts both tellers agreed (domain.paper.agreed_tallies)
+        if is_paper(self.ctx):  # the counts both tellers agreed (domain.tally.agreed_tallies)
             try:
                 return agreed_tallies(round_tally(self.ctx, rnd)["agreed"], self.round_applicants(rnd))
             except rules.RuleError as exc:

@@ -21,9 +21,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from zc_review.domain import paper, rules
+from zc_review.domain import rules, tally
 from zc_review.domain.model import BallotMode, StaffRole
-from zc_review.domain.paper import BallotForm, Keying, PaperCount, TallyState, tally_record
+from zc_review.domain.tally import BallotForm, Keying, PaperCount, TallyState, tally_record
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.permissions import Action, Role
@@ -46,14 +46,14 @@ def keyings_of(ctx: RoomContext, round_no: int) -> list[Keying]:
     for sg in ctx.signatures(KEYING_KIND):
         if not sg.subject.startswith(prefix):
             continue
-        _sid, _rnd, pass_no, teller, counts = paper.parse_keying_statement(sg.statement.decode("utf-8"))
+        _sid, _rnd, pass_no, teller, counts = tally.parse_keying_statement(sg.statement.decode("utf-8"))
         out.append(Keying(pass_no, teller, counts))
     return out
 
 
 def tally_state_of(ctx: RoomContext, rnd: PollRound) -> TallyState:
-    """Where the keying of ``rnd`` stands (domain.paper.tally_state over its keyings)."""
-    return paper.tally_state(json.loads(rnd.applicants_json), keyings_of(ctx, rnd.round_no))
+    """Where the keying of ``rnd`` stands (domain.tally.tally_state over its keyings)."""
+    return tally.tally_state(json.loads(rnd.applicants_json), keyings_of(ctx, rnd.round_no))
 
 
 def witness_of(ctx: RoomContext, round_no: int) -> str | None:
@@ -75,7 +75,7 @@ def require_closable(ctx: RoomContext, rnd: PollRound) -> None:
 
 
 class PaperBallot:
-    """The paper side of the ballot: forms, printing, keyed counts and the witness (``room.paper``)."""
+    """The paper side of the ballot: forms, printing, keyed counts and the witness (``room.tally``)."""
 
     def __init__(self, ctx: RoomContext, ballot: Any) -> None:
         self.ctx = ctx
@@ -108,16 +108,16 @@ class PaperBallot:
                 for a in json.loads(rnd.applicants_json)}
 
     def forms(self, rnd: PollRound) -> list[BallotForm]:
-        """The round's ballot forms (domain.paper.ballot_forms), applicants in code order."""
+        """The round's ballot forms (domain.tally.ballot_forms), applicants in code order."""
         d = self.ctx.defn
         ids = sorted(json.loads(rnd.applicants_json), key=lambda a: d.applicant(a).code)
-        return paper.ballot_forms(ids, self.eligible(rnd))
+        return tally.ballot_forms(ids, self.eligible(rnd))
 
     def print_ballots(self, actor: Actor) -> bytes:
         """Render the open round's paper ballots (PDF), store and log it; print again freely (same content).
 
         One copy of each form per reviewer entitled to it: no name, no number of the holder; the round, its
-        kind, the form letter and a check code (domain.paper.ballot_check_code) on every page.
+        kind, the form letter and a check code (domain.tally.ballot_check_code) on every page.
         Raises: ServiceError("ballot_mode_laptop"), ("poll_not_open"), ("not_permitted").
         Source: RULES.md §5; issue 14.
         """
@@ -158,7 +158,7 @@ class PaperBallot:
             rows = tuple(PaperBallotRow(d.applicant(a).code, d.group(d.applicant(a).group_id).name,
                                         d.panel(d.applicant(a).panel_id).name) for a in f.applicant_ids)
             forms.append(PaperBallotForm(letter=f.letter, copies=f.copies, rows=rows, notes=tuple(notes),
-                                         check_code=paper.ballot_check_code(d.session_id, self.ctx.package_id,
+                                         check_code=tally.ballot_check_code(d.session_id, self.ctx.package_id,
                                                                             rnd.round_no, f)))
         kind = {"main": "ballot.kind_main", "runoff": "ballot.kind_runoff", "revote": "ballot.kind_revote"}
         return PaperBallotsView(committee_name=d.committee_name, session_id=d.session_id, round_no=rnd.round_no,
@@ -180,7 +180,7 @@ class PaperBallot:
 
         Args: counts: applicant id → PaperCount (or its dict {agree, disagree, abstain, blank, returned}).
         Returns: the new TallyState (``mismatches`` lists what to re-count after a second keying).
-        Raises: ServiceError with the code of domain.paper (``tally_same_teller``, ``tally_other_teller``,
+        Raises: ServiceError with the code of domain.tally (``tally_same_teller``, ``tally_other_teller``,
             ``tally_foreign_applicant``, ``tally_incomplete``, ``tally_exceeds_returned``,
             ``tally_short_of_returned``, ``tally_returned_over_attending``, ``tally_returned_over_eligible``,
             ``tally_not_count``, ``ballot_agree_limit_paper``, ``tally_already_agreed``), ("teller_not_allowed")
@@ -200,7 +200,7 @@ class PaperBallot:
                 raise
             state = tally_state_of(self.ctx, rnd)
             nth = 1 if state.first is None else 2
-            text = paper.keying_statement(self.ctx.defn.session_id, rnd.round_no, state.pass_no, teller.person_id,
+            text = tally.keying_statement(self.ctx.defn.session_id, rnd.round_no, state.pass_no, teller.person_id,
                                           typed)
             self.ctx.sign(teller, kind="tally_keying", subject=f"round-{rnd.round_no}-pass-{state.pass_no}-{nth}",
                           role=self._teller_role(teller), text=text)
@@ -223,14 +223,14 @@ class PaperBallot:
         state = tally_state_of(self.ctx, rnd)
         try:
             typed = {a: c if isinstance(c, PaperCount) else PaperCount.from_dict(c) for a, c in counts.items()}
-            paper.check_next_keying(state, teller.person_id, typed)
+            tally.check_next_keying(state, teller.person_id, typed)
             attending = len(self.ctx.attending_ids())
             eligible = self.eligible(rnd)
             for a in state.due:
-                paper.check_count(d.applicant(a).code, typed[a], attending=attending, eligible=len(eligible[a]))
+                tally.check_count(d.applicant(a).code, typed[a], attending=attending, eligible=len(eligible[a]))
             if d.rules.ballot_agree_limit and rnd.kind in ("main", "revote"):
                 caps = {g.id: rules.pass_cap(g.pass_rate, len(d.applicants_of_group(g.id))) for g in d.groups}
-                paper.check_paper_agree_limit(self.forms(rnd), typed, {a.id: a.group_id for a in d.applicants}, caps)
+                tally.check_paper_agree_limit(self.forms(rnd), typed, {a.id: a.group_id for a in d.applicants}, caps)
         except rules.RuleError as exc:
             params = dict(exc.params)
             if exc.code == "tally_foreign_applicant":
@@ -258,7 +258,7 @@ class PaperBallot:
         if not state.complete:
             raise ServiceError("tally_not_agreed", round=rnd.round_no, count=len(state.due))
         ids = json.loads(rnd.applicants_json)
-        text = paper.witness_statement(self.ctx.defn.session_id, rnd.round_no, state.tellers,
+        text = tally.witness_statement(self.ctx.defn.session_id, rnd.round_no, state.tellers,
                                        {a: state.agreed[a] for a in ids})
         self.ctx.sign(supervisor, kind="tally_witness", subject=f"round-{rnd.round_no}", role="supervisor", text=text)
 
@@ -275,4 +275,4 @@ class PaperBallot:
 def round_tally(ctx: RoomContext, rnd: PollRound) -> dict[str, Any]:
     """The ``tally`` object of one paper round of ``ctx``'s session (see ``tally_record``)."""
     keyings = keyings_of(ctx, rnd.round_no)
-    return tally_record(keyings, paper.tally_state(json.loads(rnd.applicants_json), keyings), witness_of(ctx, rnd.round_no))
+    return tally_record(keyings, tally.tally_state(json.loads(rnd.applicants_json), keyings), witness_of(ctx, rnd.round_no))

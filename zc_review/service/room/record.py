@@ -12,8 +12,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from zc_review.domain.model import BallotMode
-from zc_review.domain.paper import Keying, parse_keying_statement, tally_record, tally_state
 from zc_review.domain.signed_texts import TEXT_KINDS
+from zc_review.domain.tally import Keying, parse_keying_statement, tally_record, tally_state
 from zc_review.storage import repo
 from zc_review.storage.models import PollRound, Signature
 

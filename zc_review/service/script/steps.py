@@ -106,7 +106,7 @@ def _key_tally_done(room: RoomService, a: sc.KeyTally) -> bool:
     no later pass needs this teller (resuming replays only what is missing)."""
     if room.ballot.open_round() is None:
         return True
-    from zc_review.domain.paper import PaperCount
+    from zc_review.domain.tally import PaperCount
     from zc_review.service.room.paper_ballot import keyings_of
 
     rnd = room.ballot.open_round()
@@ -117,7 +117,7 @@ def _key_tally_done(room: RoomService, a: sc.KeyTally) -> bool:
 
 def _witness_done(room: RoomService, a: sc.WitnessTally) -> bool:
     rnd = room.ballot.open_round()
-    return rnd is None or room.paper.witnessed()
+    return rnd is None or room.tally.witnessed()
 
 
 STEPS: dict[type, Step] = {
@@ -153,8 +153,8 @@ STEPS: dict[type, Step] = {
     sc.SignMinutes: Step(lambda r, a: r.service.closing.sign_minutes(r.actor(a.person)), _sign_minutes_done),
     sc.UnlockPerson: Step(_unlock_person, _unlock_person_done),
     sc.Export: Step(_export, _never),
-    sc.PrintBallots: Step(lambda r, a: r.service.paper.print_ballots(r.recorder), _never),
-    sc.KeyTally: Step(lambda r, a: r.service.paper.key_tally(r.actor(a.teller), dict(a.counts)), _key_tally_done),
-    sc.WitnessTally: Step(lambda r, a: r.service.paper.witness(r.actor(a.supervisor)), _witness_done),
+    sc.PrintBallots: Step(lambda r, a: r.service.tally.print_ballots(r.recorder), _never),
+    sc.KeyTally: Step(lambda r, a: r.service.tally.key_tally(r.actor(a.teller), dict(a.counts)), _key_tally_done),
+    sc.WitnessTally: Step(lambda r, a: r.service.tally.witness(r.actor(a.supervisor)), _witness_done),
 }
 assert set(STEPS) == set(sc.ACTION_TYPES), "every action type has exactly one step"

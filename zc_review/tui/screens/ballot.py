@@ -253,7 +253,7 @@ class BallotScreen(RoomScreen[None]):
     def compose(self) -> ComposeResult:
         """The ballot's medium (``#ballot-mode``), the round's status (``#ballot-status``), pending run-offs
         (``#ballot-pending``), the keys."""
-        paper = self.room.paper.active
+        paper = self.room.tally.active
         yield Header()
         yield Static(Text(t("tui.step_ballot")), classes="title")
         yield Static(Text(t("ballot.mode_line_paper" if paper else "ballot.mode_line_laptop")), id="ballot-mode",
@@ -266,7 +266,7 @@ class BallotScreen(RoomScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The keys of the other medium are not offered (paper: no laptop voter, no early close)."""
-        paper = self.room.paper.active
+        paper = self.room.tally.active
         if action in self._PAPER_ONLY and not paper or action in self._LAPTOP_ONLY and paper:
             return False
         return True
@@ -307,7 +307,7 @@ class BallotScreen(RoomScreen[None]):
             closed = [r for r in room.ballot.rounds() if r.status == "closed"]
             if closed:
                 status += "\n" + t("ballot.last_round_closed", round=closed[-1].round_no)
-        elif room.paper.active:
+        elif room.tally.active:
             status, line = tally.paper_status(self)
             if self.printed:
                 status += "\n" + self.printed
@@ -319,7 +319,7 @@ class BallotScreen(RoomScreen[None]):
         outstanding = self.query_one("#ballot-outstanding", Static)
         if rnd is None:
             outstanding.update("")
-        elif room.paper.active:
+        elif room.tally.active:
             outstanding.update(Unbroken(line, style="bold yellow"))
         else:
             due = self.due()
@@ -331,7 +331,7 @@ class BallotScreen(RoomScreen[None]):
     def due(self) -> list[str]:
         """Reviewers entitled in the open round who have not voted yet, in roster order (who, never how)."""
         rnd = self.room.ballot.open_round()
-        if rnd is None or self.room.paper.active:  # on paper nobody votes at the laptop
+        if rnd is None or self.room.tally.active:  # on paper nobody votes at the laptop
             return []
         done = self.room.ballot.voters_done(rnd.round_no)
         return [r for r in self.entitled() if r not in done]
@@ -431,7 +431,7 @@ class BallotScreen(RoomScreen[None]):
         operator = self.operator
         assert operator is not None
         rnd = self.room.ballot.open_round()
-        if rnd is not None and self.room.paper.active:  # the agreed, witnessed counts (screens/tally.py)
+        if rnd is not None and self.room.tally.active:  # the agreed, witnessed counts (screens/tally.py)
             def closed(yes: bool | None) -> None:
                 if yes and self._guard(lambda: self.room.ballot.close_poll(operator)) is not None:
                     self._after_close()

@@ -36,7 +36,7 @@ KIND_KEYS = {"main": "ballot.kind_main", "runoff": "ballot.kind_runoff", "revote
 
 
 class TallyScreen(RoomScreen[bool]):
-    """One teller keys the counts of the applicants due (``room.paper.state().due``). Answers True once the
+    """One teller keys the counts of the applicants due (``room.tally.state().due``). Answers True once the
     keying is accepted, False when abandoned (after a ``Confirm``)."""
 
     BINDINGS = [
@@ -127,7 +127,7 @@ class TallyScreen(RoomScreen[bool]):
                 for i, (a, _) in enumerate(self._due)}
 
     def action_submit(self) -> None:
-        """Enter: key the counts (``room.paper.key_tally``); a refusal is shown and the numbers stay."""
+        """Enter: key the counts (``room.tally.key_tally``); a refusal is shown and the numbers stay."""
         if self._teller is None:
             return
         missing = [code for i, (_, code) in enumerate(self._due)
@@ -136,7 +136,7 @@ class TallyScreen(RoomScreen[bool]):
             self.show_error(t("ballot.tally_missing", codes=codes_line(missing)))
             return
         try:
-            self.room.paper.key_tally(self._teller, self.counts())
+            self.room.tally.key_tally(self._teller, self.counts())
         except ServiceError as exc:
             self.show_error(exc)
             return
@@ -163,14 +163,14 @@ def paper_status(screen: Any) -> tuple[str, str]:
     applicants still due and, after two keyings that differ, which to re-count."""
     room = screen.room
     rnd = room.ballot.open_round()
-    state = room.paper.state()
+    state = room.tally.state()
     codes = {a.id: a.code for a in room.defn.applicants}
     first = t("ballot.paper_first", name=room.person_name(state.first)) if state.first else ""
     status = t("ballot.paper_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, "ballot.kind_main")),
                applicants=len(room.ballot.round_applicants(rnd)), agreed=len(state.agreed), pass_no=state.pass_no,
                first=first)
     if state.complete:
-        line = t("ballot.paper_witnessed") if room.paper.witnessed() else t("ballot.paper_all_agreed")
+        line = t("ballot.paper_witnessed") if room.tally.witnessed() else t("ballot.paper_all_agreed")
     elif state.mismatches and state.first is None:
         line = t("ballot.paper_mismatch", n=len(state.mismatches), codes=codes_line(codes[a] for a in state.mismatches))
     else:
@@ -183,12 +183,12 @@ def print_ballots(screen: Any) -> None:
     operator = screen.operator
     room = screen.room
     try:
-        pdf = room.paper.print_ballots(operator)
+        pdf = room.tally.print_ballots(operator)
     except ServiceError as exc:
         screen.show_error(exc)
         return
     rnd = room.ballot.open_round()
-    forms = room.paper.forms(rnd)
+    forms = room.tally.forms(rnd)
     path = screen.out_dir / f"paper-ballots-round-{rnd.round_no}.pdf"
     try:
         screen.out_dir.mkdir(parents=True, exist_ok=True)
@@ -206,7 +206,7 @@ def key_tally(screen: Any) -> None:
     round's two tellers, never the one who keyed this pass already), then keys the counts."""
     room = screen.room
     try:
-        state = room.paper.state()
+        state = room.tally.state()
     except ServiceError as exc:
         screen.show_error(exc)
         return
@@ -214,7 +214,7 @@ def key_tally(screen: Any) -> None:
         screen.show_error(ServiceError("tally_already_agreed"))
         return
     rnd = room.ballot.open_round()
-    people = [p for p in (state.tellers or room.paper.teller_candidates()) if p != state.first]
+    people = [p for p in (state.tellers or room.tally.teller_candidates()) if p != state.first]
     codes = {a.id: a.code for a in room.defn.applicants}
     due = sorted(((a, codes[a]) for a in state.due), key=lambda x: x[1])
 
@@ -230,7 +230,7 @@ def witness_tally(screen: Any) -> None:
     """``w``: the supervisor confirms the agreed counts (``Confirm``), then their credential."""
     room = screen.room
     try:
-        state = room.paper.state()
+        state = room.tally.state()
     except ServiceError as exc:
         screen.show_error(exc)
         return
@@ -242,7 +242,7 @@ def witness_tally(screen: Any) -> None:
 
     def witnessed(actor: Actor | None) -> None:
         if actor is not None:
-            screen.guard(lambda: room.paper.witness(actor))
+            screen.guard(lambda: room.tally.witness(actor))
             screen.refresh_status()
 
     def answer(yes: bool | None) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from zc_review.domain.model import StaffRole
-from zc_review.domain.paper import (
+from zc_review.domain.rules import RuleError
+from zc_review.domain.tally import (
     Keying,
     PaperCount,
     TallyState,
@@ -21,7 +22,6 @@ from zc_review.domain.paper import (
     tally_state,
     witness_statement,
 )
-from zc_review.domain.rules import RuleError
 from zc_review.service.office.report import Check, Facts, Section, Spec, joined
 
 _VOTABLE = ("closed", "void")
@@ -139,5 +139,5 @@ def _line(f: Facts) -> str:
     return joined([p for _, rule in _RULES for p in rule(f)])
 
 
-PAPER = Section("office.check_paper", tuple(Spec(cid, _check(cid, rule)) for cid, rule in _RULES), _line,
+TALLY = Section("office.check_tally", tuple(Spec(cid, _check(cid, rule)) for cid, rule in _RULES), _line,
                 quiet_ok=True)
