@@ -326,3 +326,15 @@ def demo_bundles(demo: Packed, request: pytest.FixtureRequest,
             shutil.copyfile(path, folder / f"{name}.zcb")
         _to_cache("demo-bundles", folder)
     return out[0], out[1]
+
+
+@pytest.fixture(scope="session")
+def demo_education_laptop(tmp_path_factory: pytest.TempPathFactory, office_keys: Path) -> Packed:
+    """data/demo-education with the laptop ballot (its session.yaml says ``ballot_mode: paper``, issue 14): for
+    the tests of the laptop's secret ballot screens on its 12 applicants. The script is the same; it is played
+    only up to the poll's opening."""
+    src = tmp_path_factory.mktemp("edu-laptop") / "demo-education"
+    shutil.copytree(ROOT / "data/demo-education", src)
+    session = src / "session.yaml"
+    session.write_text(session.read_text("utf-8").replace("ballot_mode: paper", "ballot_mode: laptop"), "utf-8")
+    return _pack(tmp_path_factory.mktemp("pack-edu-laptop"), src, office_keys)

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from zc_review.domain import rules  # noqa: E402
 from zc_review.domain.model import Rubric, ScorePart, SessionDefinition, StaffRole  # noqa: E402
 from zc_review.domain.scoring import aggregate_scores  # noqa: E402
+from zc_review.domain.script import paper_actions  # noqa: E402
 from zc_review.service.office.input import load_office_input  # noqa: E402
 
 GOOD_OPINIONS = ["业绩突出，专业技术能力扎实，答辩思路清晰，建议通过。",
@@ -284,6 +285,10 @@ def main() -> None:
     script = build(edu, absent=["R11"], room_recusal=None, tie_group=None, cap_group=None, seed=2026,
                    paper_sheets=True)
     script = resolve_failure_reasons(script, edu)
+    # the education committee votes on paper (session.yaml ballot_mode: paper, issue 14): the same marks,
+    # counted by two tellers (an attending reviewer and the recorder), one miscount re-counted, witnessed
+    script["actions"] = paper_actions(script["actions"], ("R10", edu.staff_with_role(StaffRole.RECORDER).id),
+                                      edu.staff_with_role(StaffRole.SUPERVISOR).id, recount=True)
     (ROOT / "data/demo-education/script.json").write_text(json.dumps(script, ensure_ascii=False, indent=1) + "\n",
                                                           "utf-8")
 

@@ -384,6 +384,7 @@ _SCHEMA: dict[str, Any] = {
                "flag_distance": (DEC, "15"),
                "paper_sheet_confirmation": (_enum("reviewer", "supervisor"), "reviewer")}, {}),
     "rehearsal": (BOOL, False),
+    "ballot_mode": (_enum("laptop", "paper"), "laptop"),
 }
 
 
@@ -531,6 +532,35 @@ def tally(slips: list[Any], applicants: list[str]) -> dict[str, list[int]]:
     return counts
 
 
+PAPER_FIELDS = ("agree", "disagree", "abstain", "blank", "returned")
+
+
+def paper_count(c: Any) -> list[int]:
+    """FORMATS "Paper rounds": [agree, disagree, abstain, blank, returned], each an int 0–999, summing up."""
+    if not isinstance(c, dict) or set(c) != set(PAPER_FIELDS):
+        raise ValueError("paper count malformed")
+    vals = [c[k] for k in PAPER_FIELDS]
+    if any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 999 for v in vals):
+        raise ValueError("paper count malformed")
+    return vals
+
+
+def round_counts(r: dict[str, Any]) -> dict[str, list[int]]:
+    """Applicant → [agree, disagree, abstain] of a closed round: its slips, or on paper the agreed counts."""
+    if r.get("medium", "laptop") != "paper":
+        return tally(r["slips"], r["applicants"])
+    agreed = r["tally"]["agreed"]
+    if set(agreed) != set(r["applicants"]):
+        raise ValueError("ballot box corrupt")
+    out = {}
+    for a in r["applicants"]:
+        v = paper_count(agreed[a])
+        if sum(v[:4]) != v[4]:
+            raise ValueError("ballot box corrupt")
+        out[a] = v[:3]
+    return out
+
+
 def decide_group(cands: list[tuple[str, int, int, Decimal]], rate: Decimal,
                  runoffs: list[dict[str, int]]) -> tuple[int, dict[str, str], list[str]]:
     """RULES §5: (cap, applicant → outcome, tied applicants still needing a run-off) for one group.
@@ -637,7 +667,7 @@ def recompute(defn: Definition, rec: dict[str, Any]) -> tuple[dict[str, Any], di
     closed = [r for r in rec["rounds"] if r["status"] == "closed"]
     mains = [r for r in closed if r["kind"] in ("main", "revote")]
     main = mains[-1] if mains else None
-    tallies = tally(main["slips"], main["applicants"]) if main is not None else {}
+    tallies = round_counts(main) if main is not None else {}
     base = {}
     for a in defn.applicants:
         n = len(attending)
@@ -649,7 +679,7 @@ def recompute(defn: Definition, rec: dict[str, Any]) -> tuple[dict[str, Any], di
     pending = False
     for g in defn.groups:
         members = [a["id"] for a in defn.applicants if a["group_id"] == g["id"]]
-        runoffs = [{a: c[0] for a, c in tally(r["slips"], r["applicants"]).items()}
+        runoffs = [{a: c[0] for a, c in round_counts(r).items()}
                    for r in closed if r["kind"] == "runoff" and r["group_id"] == g["id"]]
         decided: dict[str, str] = {}
         if main is not None:
@@ -1121,6 +1151,7 @@ class Verifier:
         c("log.chain", self.log_chain)
         c("log.head", lambda: None if self.head == rec.get("log_head") else self.head)
         self.ballots()
+        self.paper()
         ok = c("outcome.recompute", self.recompute)
         c("outcome.declared", lambda: self.declared_diff() if ok else "not recomputed")
         c("signoffs.complete", self.signoffs)
@@ -1315,6 +1346,119 @@ class Verifier:
         c("ballots.ballot_count", rule(count))
         c("ballots.slip_ids", rule(lambda r: [] if len({s[0] for s in r["slips"]}) == len(r["slips"])
                                    else [f"round {r['round_no']} duplicate slip"]))
+
+    # -- paper ballots: FORMATS "Paper rounds"; RULES §5 ("Configurable medium") ------------------------------
+    def paper(self) -> None:
+        rec, c = self.rec, self.check
+        sid = self.defn.session_id
+
+        def rounds() -> list[dict[str, Any]]:
+            return [r for r in rec["rounds"] if r["status"] in ("closed", "void") and r.get("medium", "laptop") == "paper"]
+
+        def attending() -> set[str]:
+            return {r for r, v in rec["attendance"].items() if v}
+
+        def recused(a: str) -> set[str]:
+            return {x["reviewer_id"] for x in rec["recusals"] if x["applicant_id"] == a}
+
+        def each(fn: Callable[[dict[str, Any]], list[str]]) -> Callable[[], str | None]:
+            return lambda: "; ".join([p for r in rounds() for p in fn(r)][:5]) or None
+
+        def medium() -> str | None:
+            mode, out = self.defn.d.get("ballot_mode", "laptop"), []
+            for r in rec["rounds"]:
+                m = r.get("medium", "laptop")
+                if m != mode:
+                    out.append(f"round {r['round_no']} {m}, session {mode}")
+                elif m == "paper" and (r["slips"] or r["voters"]):
+                    out.append(f"round {r['round_no']} paper round with slips or voters")
+            return "; ".join(out[:5]) or None
+
+        def sums(r: dict[str, Any]) -> list[str]:
+            agreed, n, out = r["tally"]["agreed"], r["round_no"], []
+            if set(agreed) != set(r["applicants"]):
+                out.append(f"round {n} counts not for its applicants")
+            for a in [x for x in r["applicants"] if x in agreed]:
+                try:
+                    ag, di, ab, bl, ret = paper_count(agreed[a])
+                except ValueError:
+                    out.append(f"round {n} {a}: tally_not_count")
+                    continue
+                eligible = len(attending() - recused(a))
+                if ret > len(attending()):
+                    out.append(f"round {n} {a}: tally_returned_over_attending")
+                elif ret > eligible:
+                    out.append(f"round {n} {a}: tally_returned_over_eligible")
+                elif ag + di + ab + bl > ret:
+                    out.append(f"round {n} {a}: tally_exceeds_returned")
+                elif ag + di + ab + bl < ret:
+                    out.append(f"round {n} {a}: tally_short_of_returned")
+            return out
+
+        def replay(r: dict[str, Any]) -> tuple[dict[str, list[int]], list[str], list[str]]:
+            """FORMATS "Paper rounds": (agreed, due, tellers) from the keyings; ValueError when out of order."""
+            agreed: dict[str, list[int]] = {}
+            due, tellers, pass_no, first = list(r["applicants"]), [], 1, None
+            for k in r["tally"]["keyings"]:
+                counts = {a: paper_count(v) for a, v in k["counts"].items()}
+                if not due or k["pass"] != pass_no or set(counts) != set(due) or k["teller"] == (first or {}).get("teller") \
+                        or (tellers and k["teller"] not in tellers):
+                    raise ValueError("out of order")
+                if first is None:
+                    first = {"teller": k["teller"], "counts": counts}
+                    continue
+                tellers = tellers or [first["teller"], k["teller"]]
+                differ = [a for a in due if first["counts"][a] != counts[a]]
+                agreed.update({a: counts[a] for a in due if a not in differ})
+                due, pass_no, first = differ, pass_no + 1, None
+            return agreed, due, tellers
+
+        def keyings(r: dict[str, Any]) -> list[str]:
+            n = r["round_no"]
+            allowed = attending() | {s["id"] for s in self.defn.d["staff"] if s["role"] == "recorder"}
+            try:
+                agreed, due, tellers = replay(r)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                return [f"round {n} keyings: out of order"]
+            out = []
+            if due:
+                out.append(f"round {n} not agreed: {len(due)} applicants")
+            fields = ("agree", "disagree", "abstain", "blank", "returned")
+            if {a: dict(zip(fields, v, strict=True)) for a, v in agreed.items()} != r["tally"]["agreed"]:
+                out.append(f"round {n} agreed counts are not the keyings'")
+            if tellers != r["tally"]["tellers"] or len(set(tellers)) != 2:
+                out.append(f"round {n} tellers")
+            if any(t not in allowed for t in tellers):
+                out.append(f"round {n} teller not allowed")
+            return out
+
+        def signed(r: dict[str, Any]) -> list[str]:
+            n, out = r["round_no"], []
+            mine = [s for s in rec["signatures"] if s["kind"] == "tally_keying" and s["subject"].startswith(f"round-{n}-pass-")]
+            if len(mine) != len(r["tally"]["keyings"]):
+                out.append(f"round {n} {len(mine)} signed keyings of {len(r['tally']['keyings'])}")
+            for k in r["tally"]["keyings"]:
+                text = "zc-review tally keying\n" + canonical_json(
+                    {"session_id": sid, "round": n, "pass": k["pass"], "teller": k["teller"], "counts": k["counts"]}).decode()
+                if not any(s["person_id"] == k["teller"] and s["statement"] == text for s in mine):
+                    out.append(f"round {n} pass {k['pass']} keying of {k['teller']} unsigned")
+            return out
+
+        def witness(r: dict[str, Any]) -> list[str]:
+            n = r["round_no"]
+            sup = next(s["id"] for s in self.defn.d["staff"] if s["role"] == "supervisor")
+            text = "zc-review tally witness\n" + canonical_json(
+                {"session_id": sid, "round": n, "tellers": r["tally"]["tellers"], "agreed": r["tally"]["agreed"]}).decode()
+            ws = [s for s in rec["signatures"] if s["kind"] == "tally_witness" and s["subject"] == f"round-{n}"]
+            ok = len(ws) == 1 and ws[0]["person_id"] == sup and ws[0]["role"] == "supervisor" \
+                and ws[0]["statement"] == text and r["tally"]["witness"] == sup
+            return [] if ok else [f"round {n} witness"]
+
+        c("paper.medium", medium)
+        c("paper.tally_sums", each(sums))
+        c("paper.keyings", each(keyings))
+        c("paper.tellers_signed", each(signed))
+        c("paper.witness_signed", each(witness))
 
     # -- the outcome ------------------------------------------------------------------------------------------
     def recompute(self) -> None:

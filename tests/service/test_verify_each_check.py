@@ -327,6 +327,7 @@ class Case:
     failed: list[str] | None = None
     others: dict[str, str] = field(default_factory=dict)
     standalone: bool = True
+    paper: bool = False  # made from the demo held on paper (``paper_base``: issue 14)
 
 
 def _t(key: str, **kw: Any) -> str:
@@ -716,6 +717,88 @@ _NOT_RECOMPUTED: dict[str, Any] = {
                "outcome.final": "not final", "digest.minutes": "not recomputed"},
 }
 
+# -- paper ballots (issue 14): the demo held on paper, its tellers' keyings and the witness signed again --------
+
+@pytest.fixture(scope="module")
+def paper_base(demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> Base:
+    """The demo held on paper (tests/service/test_paper_ballots.py), played and exported once, decrypted."""
+    from tests.conftest import new_room
+    from tests.service.test_paper_ballots import paper_packed
+    from zc_review.seal.bundle import open_bundle
+    from zc_review.seal.pki import load_office_keys
+    from zc_review.service.script import ScriptRunner
+
+    p = paper_packed(demo)
+    room = new_room(p)
+    runner = ScriptRunner(room, p.secrets, tmp_path_factory.mktemp("paper-usb"))
+    runner.run(p.script["actions"])
+    assert runner.exported is not None
+    office = load_office_keys(demo.keys)
+    contents = open_bundle(runner.exported[0].read_bytes(), [office.root_cert], office.age_identity)
+    members = dict(contents.members)
+    return Base(p, members, dict(contents.manifest), json.loads(members["results.json"]),
+                json.loads(members["log.json"]), office)
+
+
+def _resign_paper(b: Base, rec: dict[str, Any]) -> None:
+    """Every teller's keying and every witness signed again over the record's tally (their own keys)."""
+    from zc_review.domain.tally import PaperCount, keying_statement, witness_statement
+    from zc_review.seal.statements import sign_statement
+
+    sid = rec["session_id"]
+    for r in rec["rounds"]:
+        if r.get("medium") != "paper":
+            continue
+        n, keyings = r["round_no"], r["tally"]["keyings"]
+        mine = [s for s in rec["signatures"] if s["kind"] == "tally_keying" and s["subject"].startswith(f"round-{n}-")]
+        for k, sg in zip(keyings, mine, strict=True):
+            sg["statement"] = keying_statement(sid, n, k["pass"], k["teller"],
+                                               {a: PaperCount.from_dict(c) for a, c in k["counts"].items()})
+        for sg in [s for s in rec["signatures"] if s["kind"] == "tally_witness" and s["subject"] == f"round-{n}"]:
+            sg["statement"] = witness_statement(sid, n, r["tally"]["tellers"], {
+                a: PaperCount.from_dict(c) for a, c in r["tally"]["agreed"].items()})
+    for sg in rec["signatures"]:
+        if sg["kind"] in ("tally_keying", "tally_witness"):
+            sg["signature"] = base64.b64encode(sign_statement(b.person_key(sg["person_id"]),
+                                                              sg["statement"].encode())).decode()
+
+
+def _paper_count(rec: dict[str, Any], applicant: str, count: dict[str, int], *, keyings: bool = True) -> None:
+    """Round 1's counts of ``applicant`` set to ``count`` in the agreed counts (and every keying), re-signed."""
+    r = _round(rec, 1)
+    r["tally"]["agreed"][applicant] = dict(count)
+    if keyings:
+        for k in r["tally"]["keyings"]:
+            if applicant in k["counts"]:
+                k["counts"][applicant] = dict(count)
+
+
+def _returned_over_attending(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """A006 (16 of 16 agree): one ballot more returned than reviewers attend, keyed blank by both tellers."""
+    _paper_count(rec, "A006", {"agree": 16, "disagree": 0, "abstain": 0, "blank": 1, "returned": 17})
+    _resign_paper(b, rec)
+
+
+def _agreed_not_keyed(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """A006's agreed counts changed (one agree to disagree), the keyings left as the tellers keyed them; the
+    supervisor's witness signed again over the changed counts."""
+    _paper_count(rec, "A006", {"agree": 15, "disagree": 1, "abstain": 0, "blank": 0, "returned": 16}, keyings=False)
+    _resign_paper(b, rec)
+
+
+def _keying_unsigned(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    last = max(i for i, s in enumerate(rec["signatures"]) if s["kind"] == "tally_keying")
+    del rec["signatures"][last]
+
+
+def _witness_by_chair(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """Round 1's witness signed by the chair R01 (a genuine signature of theirs) instead of the supervisor."""
+    sg = next(s for s in rec["signatures"] if s["kind"] == "tally_witness" and s["subject"] == "round-1")
+    sg["person_id"] = "R01"
+    _round(rec, 1)["tally"]["witness"] = "R01"
+    _resign_paper(b, rec)
+
+
 CASES: dict[str, Case] = {
     "bundle.size": Case(_sparse, lambda b: "file too large", standalone=False),
     "seal.signature": Case(_signature_over_another_manifest,
@@ -775,6 +858,12 @@ CASES: dict[str, Case] = {
     "ballots.ballot_count": Case(_full(_voter_not_on_roll),
                                  lambda b: f"round 2 A001: {len(_round(b.record, 2)['voters'])} ballots"),
     "ballots.slip_ids": Case(_full(_duplicate_slip_id), lambda b: "round 2 duplicate slip"),
+    "paper.medium": Case(_rec(lambda r: r["session"].update(ballot_mode="paper")), lambda b: "round 1 laptop, session paper"),
+    "paper.tally_sums": Case(_full(_returned_over_attending), lambda b: "round 1 A006: tally_returned_over_attending",
+                             paper=True),
+    "paper.keyings": Case(_full(_agreed_not_keyed), lambda b: "round 1 agreed counts are not the keyings'", paper=True),
+    "paper.tellers_signed": Case(_full(_keying_unsigned), lambda b: "round 2 1 signed keyings of 2", paper=True),
+    "paper.witness_signed": Case(_full(_witness_by_chair), lambda b: "round 1 witness", paper=True),
     "outcome.recompute": Case(_rec(lambda r: r["session"]["groups"][0].update(pass_rate="1.5")),
                               lambda b: "pass_rate_range", failed=_NOT_RECOMPUTED["failed"],
                               others=_NOT_RECOMPUTED["others"]),
@@ -881,6 +970,16 @@ def test_supervisor_as_witness_confirms(base: Base, tmp_path: Path, signer: str,
     assert _standalone_failed(made) == failed
 
 
+def test_the_paper_base_passes_every_check(paper_base: Base, tmp_path: Path) -> None:
+    """The same for the demo held on paper (issue 14): both tellers, the re-count and the witness are genuine."""
+    from zc_review.service.office import CHECK_IDS, verify_bundle
+
+    made = build(paper_base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok and [c.id for c in rep.checks] == list(CHECK_IDS), rep.failures()
+    assert _standalone_failed(made) == []
+
+
 def _standalone_failed(made: Made) -> list[str]:
     v = _standalone()
     root, identity, register = v.load_keys(made.keys, None)
@@ -890,10 +989,13 @@ def _standalone_failed(made: Made) -> list[str]:
 
 
 @pytest.mark.parametrize("check_id", list(CASES))
-def test_breaking_one_rule_fails_exactly_its_check(base: Base, tmp_path: Path, check_id: str) -> None:
+def test_breaking_one_rule_fails_exactly_its_check(base: Base, tmp_path: Path, check_id: str,
+                                                   request: pytest.FixtureRequest) -> None:
     from zc_review.service.office import CHECK_IDS, verify_bundle
 
     case = CASES[check_id]
+    if case.paper:
+        base = request.getfixturevalue("paper_base")
     made = case.make(base, tmp_path)
     rep = verify_bundle(made.bundle, made.keys)
     details = {c.id: c.detail for c in rep.checks if not c.ok}

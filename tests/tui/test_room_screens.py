@@ -466,13 +466,13 @@ def test_break_offsets_keep_codes_and_numbers_whole() -> None:
 
 
 # -- keystrokes: what a reviewer presses (the secret's characters counted apart) ---------------------------------
-async def test_keystrokes_to_vote_on_twelve_and_to_score_one(room_at: Any, demo_education: Any) -> None:
+async def test_keystrokes_to_vote_on_twelve_and_to_score_one(room_at: Any, demo_education_laptop: Any) -> None:
     """Measured by playing them: voting on the 12 applicants of data/demo-education takes 17 keys besides the
     secret for the first voter in the list (n, Enter on the picker, Enter after the secret, 12 marks, Enter to
     review, Enter to cast) plus 1 to dismiss the neutral notice; a voter further down types part of their
     id or name instead (3 keys for "R07"). Scoring one applicant: the values' characters, a Tab between
     criteria, Ctrl+T and y."""
-    packed = demo_education
+    packed = demo_education_laptop  # the education demo votes on paper; this measures the laptop's ballot
     room, _ = room_at("open_poll", packed=packed)
     app = make_app(room)
     pressed: list[str] = []

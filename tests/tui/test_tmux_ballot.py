@@ -111,8 +111,8 @@ def choose(pane: Pane, person_id: str, secret: str) -> None:
     pane.keys("Enter")
 
 
-def test_next_voter_sees_nothing_of_the_last_ballot(demo_education: Packed, tmp_path: Path) -> None:
-    p = demo_education
+def test_next_voter_sees_nothing_of_the_last_ballot(demo_education_laptop: Packed, tmp_path: Path) -> None:
+    p = demo_education_laptop
     home, out = tmp_path / "home", tmp_path / "usb"
     env = dict(os.environ, ZC_REVIEW_HOME=str(home), LANG="C.UTF-8", LC_ALL="C.UTF-8")
     prep = subprocess.run([sys.executable, "-c", PREPARE.format(

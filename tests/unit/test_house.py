@@ -43,7 +43,8 @@ VERIFIER = "zc_review.service.office.verify"
 VERIFIER_MAY_LOAD = ("zc_review.domain", "zc_review.seal", "zc_review.i18n", "zc_review.service.errors",
                      "zc_review.service.office.report", "zc_review.service.office.checks",
                      "zc_review.service.office.ballot_checks", "zc_review.service.office.register_checks",
-                     "zc_review.service.office.text_checks", "zc_review.service.office.paper_checks")
+                     "zc_review.service.office.text_checks", "zc_review.service.office.paper_checks",
+                     "zc_review.service.office.tally_checks")
 VERIFIER_PACKAGES = ("zc_review", "zc_review.service", "zc_review.service.office", VERIFIER)
 #: Named exemptions from the Chinese-literal rule: (file, module-level constant) whose value is a tuple or
 #: frozenset of string literals that is input vocabulary the domain's rules normalise, never text shown to

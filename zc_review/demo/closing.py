@@ -27,10 +27,12 @@ from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.export import ExportScreen
 from zc_review.tui.screens.minutes import MinutesScreen
 from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, ResultsScreen, SignOffScreen
+from zc_review.tui.screens.tally import FIELDS, TallyScreen
 from zc_review.tui.widgets import Confirm, CredentialPrompt, Notice, Pick
 
 KINDS = frozenset({"open_poll", "ballot", "close_poll", "open_runoff", "void_round", "failure_reason",
-                   "sign_off", "generate_minutes", "sign_minutes", "export"})
+                   "sign_off", "generate_minutes", "sign_minutes", "export", "print_ballots", "key_tally",
+                   "witness_tally"})
 CHOICE_KEY = {Choice.AGREE.value: "1", Choice.DISAGREE.value: "2", Choice.ABSTAIN.value: "3"}
 STEP_KEY = {"ballot": "7", "results": "8", "minutes": "9", "export": "0"}
 
@@ -253,6 +255,40 @@ async def _do_close_poll(pilot: Pilot[Any], app: Any, action: dict[str, Any], se
         await key(pilot, "c")
         await confirm(pilot)
     await until(pilot, lambda: app.room.ballot.open_round() is None, "close poll")
+
+
+# -- paper ballots (ballot_mode: paper; screens/tally.py) --------------------------------------------------
+async def _do_print_ballots(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    screen = await open_step(pilot, "ballot", BallotScreen)
+    await key(pilot, "p")
+    await until(pilot, lambda: bool(screen.printed), "print ballots")
+
+
+async def _do_key_tally(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    """The teller signs in (``k``), types every count of the applicants due (digits, Space to the next cell),
+    Enter; the grid's rows must be exactly the action's applicants."""
+    await open_step(pilot, "ballot", BallotScreen)
+    teller, counts = action["teller"], action["counts"]
+    await key(pilot, "k")
+    await login(pilot, teller, secrets.persons[teller])
+    await until(pilot, lambda: on_top(app, TallyScreen), "tally grid")
+    grid = app.screen
+    due = [a for a, _ in grid._due]
+    if set(due) != set(counts):
+        raise AutopilotError(f"keying of {teller}: the screen asks for {due}, the script has {sorted(counts)}")
+    keys = [k for a in due for f in FIELDS for k in [*str(counts[a][f]), " "]]
+    await burst(pilot, keys)
+    await until(pilot, lambda: sum(1 for v in grid.values.values() if v) == len(due) * len(FIELDS), "counts typed")
+    await key(pilot, "enter")
+    await until(pilot, lambda: app.screen is not grid, "keying accepted")
+
+
+async def _do_witness_tally(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    await open_step(pilot, "ballot", BallotScreen)
+    await key(pilot, "w")
+    await confirm(pilot)
+    await login(pilot, action["supervisor"], secrets.persons[action["supervisor"]])
+    await until(pilot, lambda: app.room.tally.witnessed(), "witness")
 
 
 async def _do_void_round(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:

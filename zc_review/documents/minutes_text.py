@@ -95,7 +95,8 @@ def explanation_line(name: str, text: str | None) -> str:
 def rule_values(*, has_defence: bool, material_weight: Decimal, defence_weight: Decimal,
                 recusal_counts_attending: bool, trimmed_mean: bool, trimmed_min_scores: int,
                 quorum_required: int, agree_limited: bool, flag_range: Decimal, flag_stdev: Decimal,
-                flag_distance: Decimal, pass_rates: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+                flag_distance: Decimal, pass_rates: Iterable[tuple[str, str]],
+                paper_ballot: bool = False) -> tuple[tuple[str, str], ...]:
     """The rules in force as ``(label, value)`` rows of the minutes, in the order they print.
 
     Args:
@@ -108,13 +109,16 @@ def rule_values(*, has_defence: bool, material_weight: Decimal, defence_weight: 
         agree_limited: a slip may carry no more agree votes than the group's places.
         flag_range, flag_stdev, flag_distance: disagreement thresholds, in points.
         pass_rates: ``(group name, rate as printed, e.g. "30%")`` per group.
+        paper_ballot: the secret ballot was held on paper ballots counted by tellers (``ballot_mode: paper``).
 
-    Source: RULES.md §2 (quorum), §4 (composite, aggregation, disagreement), §5 (2/3, recusal base, cap).
+    Source: RULES.md §2 (quorum), §4 (composite, aggregation, disagreement), §5 (2/3, recusal base, cap, medium).
     """
     composite = (f"材料 {percent_text(material_weight)} + 答辩 {percent_text(defence_weight)}"
                  if has_defence else "综合得分 = 申报材料分（不设答辩）")
     return (
         ("综合得分", composite),
+        ("投票方式", "纸质选票无记名投票，两位计票人分别录入票数、不一致处重新清点，纪检监察人员监票确认"
+         "（评委会通行做法，非文件规定）" if paper_ballot else "本机无记名投票"),
         ("表决通过", "同意票 ≥ 出席评委的三分之二（3×同意 ≥ 2×基数）"),
         ("回避时的基数", "出席评委人数" if recusal_counts_attending else "出席评委人数减回避人数"),
         ("评分汇总方式", f"去掉一个最高分和一个最低分后平均（不少于 {trimmed_min_scores} 个分数时）"

@@ -63,6 +63,13 @@ class PaperConfirmation(StrEnum):
 
     REVIEWER = "reviewer"  # 评审专家本人确认
     SUPERVISOR = "supervisor"  # 纪检监察人员见证确认
+class BallotMode(StrEnum):
+    """The medium of the secret ballot: at the laptop (default) or on printed paper ballots counted by two
+    tellers under the supervisor's eye. The seeds require a secret ballot, not its medium: paper is common
+    committee practice, not a seed rule. Source: RULES.md §5 ("Configurable medium")."""
+
+    LAPTOP = "laptop"
+    PAPER = "paper"
 
 
 class Aggregation(StrEnum):
@@ -272,6 +279,7 @@ class SessionDefinition:
     conflicts: tuple[Conflict, ...] = ()
     rules: RuleSettings = field(default_factory=RuleSettings)
     rehearsal: bool = False
+    ballot_mode: BallotMode = BallotMode.LAPTOP  # RULES.md §5 "Configurable medium"
 
     # -- lookups ---------------------------------------------------------------------------
     def reviewer(self, reviewer_id: str) -> Reviewer:

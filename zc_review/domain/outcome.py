@@ -15,6 +15,7 @@ from zc_review.domain import rules
 from zc_review.domain.ballot import Tally, tally_slips
 from zc_review.domain.model import ScorePart, SessionDefinition
 from zc_review.domain.scoring import ApplicantScore, aggregate_scores
+from zc_review.domain.tally import agreed_tallies
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,18 @@ def latest_submitted(sheets: list[dict[str, Any]]) -> dict[tuple[str, str], dict
     return out
 
 
+def round_tallies(rnd: dict[str, Any]) -> dict[str, Tally]:
+    """Counts per applicant of one closed round of the record: from its slips (laptop ballot) or, for a round
+    held on paper (``"medium": "paper"``), from the counts both tellers agreed (``tally.agreed``).
+
+    Raises: RuleError("ballot_box_corrupt") for a slip or count that does not fit the round.
+    Source: RULES.md §5 (the same counts whatever the medium); docs/FORMATS.md "Rounds".
+    """
+    if rnd.get("medium", "laptop") == "paper":
+        return agreed_tallies(rnd["tally"]["agreed"], rnd["applicants"])
+    return tally_slips([(s[1], s[2]) for s in rnd["slips"]], rnd["applicants"])
+
+
 def compute_outcome(defn: SessionDefinition, record: dict[str, Any]) -> SessionOutcome:
     """Compute every derived number from a raw record.
 
@@ -79,7 +92,8 @@ def compute_outcome(defn: SessionDefinition, record: dict[str, Any]) -> SessionO
         defn: the session definition.
         record: dict with ``attendance`` {reviewer: bool}, ``recusals`` [{reviewer_id, applicant_id}],
             ``sheets`` [{reviewer_id, applicant_id, version, status, values {criterion: str|None}}],
-            ``rounds`` [{round_no, kind, status, applicants, group_id, slots, slips [[id, applicant, choice]]}].
+            ``rounds`` [{round_no, kind, status, applicants, group_id, slots, slips [[id, applicant, choice]]}];
+            a paper round has ``medium`` "paper" and ``tally.agreed`` {applicant: counts} instead of slips.
     Returns: SessionOutcome. Scores use submitted sheets of attending, non-recused panel members;
         the main vote is the last closed non-void round of kind main/revote; run-offs are the closed
         non-void run-off rounds of each group, in order.
@@ -114,7 +128,7 @@ def compute_outcome(defn: SessionDefinition, record: dict[str, Any]) -> SessionO
     main = mains[-1] if mains else None
     tallies: dict[str, Tally] = {}
     if main is not None:
-        tallies = tally_slips([(s[1], s[2]) for s in main["slips"]], main["applicants"])
+        tallies = round_tallies(main)
 
     outcomes: dict[str, ApplicantOutcome] = {}
     groups: dict[str, rules.GroupDecision] = {}
@@ -124,8 +138,7 @@ def compute_outcome(defn: SessionDefinition, record: dict[str, Any]) -> SessionO
     for g in defn.groups:
         members = defn.applicants_of_group(g.id)
         runoff_rounds = [r for r in closed if r["kind"] == "runoff" and r["group_id"] == g.id]
-        runoffs = [{a: t.agree for a, t in tally_slips([(s[1], s[2]) for s in r["slips"]], r["applicants"]).items()}
-                   for r in runoff_rounds]
+        runoffs = [{a: t.agree for a, t in round_tallies(r).items()} for r in runoff_rounds]
         if main is not None:
             cands = [rules.Candidate(a.id, tallies[a.id].agree, bases[a.id],
                                      scores[a.id].composite if scores[a.id] is not None else Decimal(0))  # type: ignore[union-attr]

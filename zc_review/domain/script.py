@@ -217,13 +217,39 @@ class Export:
     kind: ClassVar[str] = "export"
 
 
+@dataclass(frozen=True)
+class PrintBallots:
+    """Paper mode: the recorder prints the open round's paper ballots. Source: RULES.md §5."""
+
+    kind: ClassVar[str] = "print_ballots"
+
+
+@dataclass(frozen=True)
+class KeyTally:
+    """Paper mode: a teller keys the counts of the applicants due (applicant id → {agree, disagree, abstain,
+    blank, returned}). Source: RULES.md §5; issue 14."""
+
+    kind: ClassVar[str] = "key_tally"
+    teller: str
+    counts: Mapping[str, Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class WitnessTally:
+    """Paper mode: the supervisor witnesses (监票) the agreed counts with their credential."""
+
+    kind: ClassVar[str] = "witness_tally"
+    supervisor: str
+
+
 Action = (Attendance | CloseRollCall | Pledge | Recuse | SignRubric | ViewDossier | Scores | Opinion | OpenPoll
           | CastBallot | ClosePoll | OpenRunoff | VoidRound | FailureReason | SignOff | GenerateMinutes
-          | SignMinutes | UnlockPerson | Export | KeySheet | ConfirmSheet)
+          | SignMinutes | UnlockPerson | Export | KeySheet | ConfirmSheet | PrintBallots | KeyTally | WitnessTally)
 
 ACTION_TYPES: tuple[type, ...] = (Attendance, CloseRollCall, Pledge, Recuse, SignRubric, ViewDossier, Scores,
                                   Opinion, OpenPoll, CastBallot, ClosePoll, OpenRunoff, VoidRound, FailureReason,
-                                  SignOff, GenerateMinutes, SignMinutes, UnlockPerson, Export, KeySheet, ConfirmSheet)
+                                  SignOff, GenerateMinutes, SignMinutes, UnlockPerson, Export, KeySheet, ConfirmSheet,
+                                  PrintBallots, KeyTally, WitnessTally)
 BY_KIND: dict[str, type] = {t.kind: t for t in ACTION_TYPES}  # type: ignore[attr-defined]
 
 
@@ -264,6 +290,8 @@ def parse_action(raw: Mapping[str, Any]) -> Action:
                 args[name] = {k: str(v) for k, v in raw.get(name, {}).items()}
         elif cls is ClosePoll:
             args["force"] = bool(raw.get("force", False))
+        elif cls is KeyTally:
+            args["counts"] = {str(a): {k: int(v) for k, v in c.items()} for a, c in raw["counts"].items()}
         elif cls is UnlockPerson:
             first, second = raw["officers"]
             args["officers"] = (str(first), str(second))
@@ -285,10 +313,66 @@ def to_dict(act: Action) -> dict[str, Any]:
         if isinstance(v, tuple):
             v = list(v)
         elif isinstance(v, Mapping):
-            v = {k: (x.value if isinstance(x, Choice) else x) for k, x in v.items()}
+            v = {k: (x.value if isinstance(x, Choice) else dict(x) if isinstance(x, Mapping) else x)
+                 for k, x in v.items()}
         if f.name in ("force", "by") and not v:
             continue
         if f.name in ("second_values", "settle", "check_code") and not v:
             continue
         out[f.name] = v
     return out
+
+
+def paper_actions(actions: Iterable[Mapping[str, Any]], tellers: tuple[str, str], supervisor: str, *,
+                  recount: bool = False) -> list[dict[str, Any]]:
+    """The same session held on paper: each round's laptop ballots (the ``ballot`` actions between a round's
+    opening and its ``close_poll``) become ``print_ballots``, the two tellers' ``key_tally`` of the counts
+    those ballots give, and the supervisor's ``witness_tally``; everything else is kept as it is.
+
+    Args: tellers: (first, second) teller ids; supervisor: the witness; recount: in the first round, the second
+        teller miscounts one applicant (one agree keyed as disagree), so both re-count and key it again.
+    Returns: JSON action objects (docs/SCRIPT.md). Used by tools/make_demo_script.py and the tests.
+    Source: RULES.md §5 ("Configurable medium"); issue 14.
+    """
+    out: list[dict[str, Any]] = []
+    ballots: list[Mapping[str, str]] | None = None
+    first_round = True
+    for act in actions:
+        kind = act["action"]
+        if kind in ("open_poll", "open_runoff"):
+            out.append(dict(act))
+            out.append({"action": "print_ballots"})
+            ballots = []
+            continue
+        if kind == "ballot" and ballots is not None:
+            ballots.append(act["choices"])
+            continue
+        if kind == "close_poll" and ballots is not None:
+            counts = _counts(ballots)
+            out.append({"action": "key_tally", "teller": tellers[0], "counts": counts})
+            if recount and first_round:
+                slip = next(a for a, c in counts.items() if c["agree"] > 0)
+                wrong = {**counts, slip: {**counts[slip], "agree": counts[slip]["agree"] - 1,
+                                          "disagree": counts[slip]["disagree"] + 1}}
+                out.append({"action": "key_tally", "teller": tellers[1], "counts": wrong})
+                out.append({"action": "key_tally", "teller": tellers[0], "counts": {slip: counts[slip]}})
+                out.append({"action": "key_tally", "teller": tellers[1], "counts": {slip: counts[slip]}})
+            else:
+                out.append({"action": "key_tally", "teller": tellers[1], "counts": counts})
+            out.append({"action": "witness_tally", "supervisor": supervisor})
+            out.append({"action": "close_poll"})
+            ballots, first_round = None, False
+            continue
+        out.append(dict(act))
+    return out
+
+
+def _counts(ballots: list[Mapping[str, str]]) -> dict[str, dict[str, int]]:
+    """Applicant → {agree, disagree, abstain, blank, returned} of a round's marked ballots."""
+    counts: dict[str, dict[str, int]] = {}
+    for choices in ballots:
+        for a, c in choices.items():
+            row = counts.setdefault(a, {"agree": 0, "disagree": 0, "abstain": 0, "blank": 0, "returned": 0})
+            row[str(c.value if isinstance(c, Choice) else c)] += 1
+            row["returned"] += 1
+    return dict(sorted(counts.items()))

@@ -144,6 +144,8 @@ FAMILIES: dict[str, dict[str, str]] = {
         "pledge": "common.pledge",
         "rubric": "office.sig_kind_rubric",
         "results": "office.sig_kind_results",
+        "tally_keying": "ballot.sig_kind_keying",
+        "tally_witness": "ballot.sig_kind_witness",
     },
     # zc_review.domain.committee Finding.code (composition checks before packing)
     "finding": {

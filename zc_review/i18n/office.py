@@ -441,4 +441,5 @@ MESSAGES: dict[str, str] = {
     "office.tui_help_always": "任何屏幕：F1 帮助　Ctrl+P 命令面板　Esc 返回上一屏　Ctrl+Q 退出（会再次确认）",
     "office.tui_palette_placeholder": "输入命令名称查找（如：公示、投诉、备案、查询）…",
     "office.anonymity_kind_id_number": "居民身份证号码",
+    "office.check_tally": "纸质选票计票（计票人录入、监票确认）",
 }

@@ -46,6 +46,7 @@ HELP: dict[str, HelpEntry] = {
     "PreviewScreen": HelpEntry("scoring.preview_title", "tui.help_preview_about", "tui.help_preview_next"),
     "BallotScreen": HelpEntry("tui.step_ballot", "tui.help_ballot_about", "tui.help_ballot_next"),
     "VotingScreen": HelpEntry("tui.help_voting_title", "tui.help_voting_about", "tui.help_voting_next"),
+    "TallyScreen": HelpEntry("ballot.key_tally", "ballot.help_tally_about", "ballot.help_tally_next"),
     "ResultsScreen": HelpEntry("tui.step_results", "tui.help_results_about", "tui.help_results_next"),
     "ReasonsScreen": HelpEntry("closing.reasons_title", "tui.help_reasons_about", "tui.help_reasons_next"),
     "SignOffScreen": HelpEntry("closing.signoff_title", "tui.help_signoff_about", "tui.help_signoff_next"),

@@ -20,6 +20,7 @@ from zc_review.domain.model import (
     Applicant,
     ApplicantFlag,
     Attachment,
+    BallotMode,
     CommitteeRole,
     Conflict,
     Criterion,
@@ -142,6 +143,7 @@ def load_office_input(path: Path) -> tuple[SessionDefinition, dict[str, bytes]]:
         ),
         rules=_build_rules(raw_session.get("rules", {})),
         rehearsal=raw_session.get("rehearsal", False),
+        ballot_mode=BallotMode(raw_session.get("ballot_mode", BallotMode.LAPTOP.value)),
     )
     _check_session(rd, defn)
     _check_panels(rd, defn)

@@ -9,7 +9,7 @@ The verification is the registry :data:`SECTIONS` of named checks (:data:`CHECKS
 ``<part>.<property>``: ``bundle`` (the file), ``seal`` (signature, encryption), ``record`` (results.json),
 ``device``, ``register`` (the office's register of issued packages, issue 12 §1), ``draw`` (the signed draw
 record filed at pack, issue 11), ``certs``, ``statements``,
-``log``, ``ballots``, ``outcome``, ``signoffs``, ``texts`` (the authors' signatures of opinions, failure
+``log``, ``ballots``, ``paper`` (the tellers' keyed counts and the witness of paper ballots, issue 14), ``outcome``, ``signoffs``, ``texts`` (the authors' signatures of opinions, failure
 reasons, explanations and returns), ``minutes`` (the PDF signatures), ``digest`` (the record equals what the
 signed minutes print), ``paper`` (the double keying of paper score sheets, issue 14). A section is one line of the printed report (its Chinese name and detail). The verifier (this module,
 ``report``, ``checks``, ``ballot_checks``) imports only domain, seal, i18n and the service error: no SQL,
@@ -51,6 +51,7 @@ from zc_review.service.office.report import (
     VerifyReport,
     device_common_name,
 )
+from zc_review.service.office.tally_checks import TALLY
 from zc_review.service.office.text_checks import DIGEST, TEXTS
 
 __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec", "VerifyReport",
@@ -59,7 +60,7 @@ __all__ = ["CHECKS", "CHECK_IDS", "SECTIONS", "Check", "Line", "Section", "Spec"
 # The registry, in run order. A failed gate (the file's size, the seal, the record's parsing, the minutes'
 # parsing) ends the run; the ids are stable (tests/service/test_office_checks.py lists them).
 SECTIONS: tuple[Section, ...] = (SIZE, SEAL, STRUCTURE, DEVICE, REGISTER, DRAW, CERTS, STATEMENTS, LOG, BALLOTS,
-                                 RECOMPUTE, SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST, PAPER)
+                                 TALLY, RECOMPUTE, SIGNOFFS, FINAL, TEXTS, MINUTES, DIGEST, PAPER)
 CHECKS: tuple[Spec, ...] = tuple(spec for section in SECTIONS for spec in section.checks)
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in CHECKS)
 

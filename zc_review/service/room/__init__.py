@@ -7,6 +7,7 @@ The use cases live in parts that hold the shared context and never inherit from 
 - ``room.scoring``  blind dossiers, score sheets, panel aggregates (RULES.md §3–4)
 - ``room.panel``    disagreement flags, leader's sheet, discussion order, pass-rate preview (issue 5)
 - ``room.ballot``   poll rounds, the secret ballot, tallies, run-offs, finality (RULES.md §5)
+- ``room.tally``    paper mode: printed ballots, the two tellers' keyed counts, the witness (RULES.md §5)
 - ``room.closing``  failure reasons, sign-off, the minutes and their signatures, export (RULES.md §5–6)
 - ``room.close``    wiping the working folder after a verified export
 - ``room.views``    read models for the screens (room/views.py): rows, rubrics, ballots, results
@@ -42,6 +43,7 @@ from zc_review.service.room.context import Actor, RoomContext
 from zc_review.service.room.credentials import Credentials
 from zc_review.service.room.opening import RUBRIC_ROLES, Opening, QuorumStatus
 from zc_review.service.room.panel import Panel, PanelScores
+from zc_review.service.room.paper_ballot import PaperBallot
 from zc_review.service.room.paper_sheets import PaperSheets
 from zc_review.service.room.permissions import Action, Role
 from zc_review.service.room.scoring import DossierView, Scoring, parse_score
@@ -68,6 +70,7 @@ class RoomService:
         self.panel = Panel(ctx, self.scoring)
         self.paper = PaperSheets(ctx, self.opening, self.scoring)
         self.ballot = Ballot(ctx, self.opening, self.scoring)
+        self.tally = PaperBallot(ctx, self.ballot)
         self.closing = Closing(ctx, self.opening, self.scoring, self.ballot, self.panel)
         self.close = Close(ctx, self.closing)
         self.views = Views(ctx, self.scoring, self.ballot, self.closing,

@@ -10,10 +10,12 @@ from zc_review.domain import rules
 from zc_review.domain.ballot import Choice, Tally, tally_slips
 from zc_review.domain.ballot import box_fingerprint as _box_fingerprint
 from zc_review.domain.model import Applicant
+from zc_review.domain.tally import agreed_tallies
 from zc_review.i18n import join_list
 from zc_review.service.errors import ServiceError
 from zc_review.service.room.context import Actor, RoomContext, new_slip_id
 from zc_review.service.room.opening import Opening
+from zc_review.service.room.paper_ballot import is_paper, require_closable, round_tally
 from zc_review.service.room.permissions import Action, Role
 from zc_review.service.room.scoring import Scoring
 from zc_review.storage import repo
@@ -133,6 +135,8 @@ class Ballot:
 
     def _require_can_vote(self, actor: Actor) -> PollRound:
         self.ctx.require(actor, Action.CAST_BALLOT)
+        if is_paper(self.ctx):  # the ballot is on paper: the tellers key its counts (room.tally)
+            raise ServiceError("ballot_mode_paper")
         self.opening.require_pledged(actor.person_id)
         rnd = self.open_round()
         if rnd is None:
@@ -211,8 +215,12 @@ class Ballot:
             rnd = self.open_round()
             if rnd is None:
                 raise ServiceError("poll_not_open")
-            entitled = {v for a in self.round_applicants(rnd) for v in self.voters_of(a)}
-            missing = entitled - self.voters_done(rnd.round_no)
+            if is_paper(self.ctx):  # the counts both tellers agreed and the supervisor witnessed
+                require_closable(self.ctx, rnd)
+                missing: set[str] = set()
+            else:
+                entitled = {v for a in self.round_applicants(rnd) for v in self.voters_of(a)}
+                missing = entitled - self.voters_done(rnd.round_no)
             if missing and not force:
                 raise ServiceError("voters_missing", count=len(missing))
             with self.ctx.tx() as s:
@@ -295,6 +303,12 @@ class Ballot:
             rnd = repo.round_by_no(session=s, round_no=round_no)
             if rnd is None or rnd.status != "closed":
                 raise ServiceError("round_not_closed", round=round_no)
+        if is_paper(self.ctx):  # the counts both tellers agreed (domain.tally.agreed_tallies)
+            try:
+                return agreed_tallies(round_tally(self.ctx, rnd)["agreed"], self.round_applicants(rnd))
+            except rules.RuleError as exc:
+                raise ServiceError("ballot_box_corrupt") from exc
+        with self.ctx.read() as s:
             try:
                 return tally_slips([(x.applicant_id, x.choice) for x in self._slips(s, round_no)],
                                    self.round_applicants(rnd))

@@ -29,9 +29,17 @@ from zc_review.domain import panel as panel_rules
 from zc_review.domain import rules
 from zc_review.domain.codec import percent_text
 from zc_review.domain.digest import flagged_spreads
-from zc_review.domain.model import Aggregation, CommitteeRole, PaperConfirmation, RecusalBase, StaffRole
+from zc_review.domain.model import (
+    Aggregation,
+    BallotMode,
+    CommitteeRole,
+    PaperConfirmation,
+    RecusalBase,
+    StaffRole,
+)
 from zc_review.domain.outcome import SessionOutcome
 from zc_review.i18n import join_list, label_of, t
+from zc_review.service.room.paper_ballot import round_tally
 
 if TYPE_CHECKING:
     from zc_review.service.room.closing import Closing
@@ -118,13 +126,20 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         entitled = {v for a in apps for v in service.ballot.voters_of(a)}
         closed_by = {"presiding": t("common.role_presiding"), "recorder": t("common.role_recorder")}.get(r.closed_by_role, "—")
         note = t("closing.minutes_forced_note") if r.forced else ""
+        cast = len(voters)
+        if d.ballot_mode is BallotMode.PAPER:  # the tellers, the witness, the re-counts; ballots returned
+            paper_tally = round_tally(service.ctx, r)
+            recounts = sum(1 for k in paper_tally["keyings"] if k["pass"] > 1) // 2
+            cast = max((c["returned"] for c in paper_tally["agreed"].values()), default=0)
+            note = t("ballot.minutes_paper_note", tellers=join_list(service.ctx.person_name(x) for x in paper_tally["tellers"]),
+                     witness=service.ctx.person_name(paper_tally["witness"]) if paper_tally["witness"] else "—", passes=recounts)
         if r.status == "void":
             note = t("closing.minutes_void_note", reason=r.void_reason)
         codes = sorted(d.applicant(a).code for a in apps)
         rounds.append(BallotRound(str(r.round_no), ROUND_KINDS.get(r.kind, r.kind),
                                   text.round_applicants(codes),
-                                  str(len(voters)), str(len(entitled)), closed_by, str(r.missing_voters), note))
-        if r.box_sha256:
+                                  str(cast), str(len(entitled)), closed_by, str(r.missing_voters), note))
+        if r.box_sha256 and d.ballot_mode is not BallotMode.PAPER:
             fingerprints.append(text.box_fingerprint(r.round_no, r.box_sha256))
     rule_values = text.rule_values(
         has_defence=any(rb.has_defence for rb in d.rubrics), material_weight=d.rules.material_weight,
@@ -132,7 +147,8 @@ def build_minutes_view(service: Closing, out: SessionOutcome) -> MinutesView:
         trimmed_mean=d.rules.aggregation is not Aggregation.MEAN, trimmed_min_scores=d.rules.trimmed_min_scores,
         quorum_required=q.required, agree_limited=d.rules.ballot_agree_limit, flag_range=d.rules.flag_range,
         flag_stdev=d.rules.flag_stdev, flag_distance=d.rules.flag_distance,
-        pass_rates=[(g.name, percent_text(g.pass_rate)) for g in d.groups])
+        pass_rates=[(g.name, percent_text(g.pass_rate)) for g in d.groups],
+        paper_ballot=d.ballot_mode is BallotMode.PAPER)
     paper = _paper_sheets(service)
     if paper:  # the configurable confirmer of paper score sheets, where it mattered (issue 14)
         by_reviewer = d.rules.paper_sheet_confirmation is PaperConfirmation.REVIEWER

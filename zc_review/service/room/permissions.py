@@ -48,6 +48,9 @@ class Action(StrEnum):
     EXPORT = "export"
     PRINT_PAPER_SHEETS = "print_paper_sheets"  # issue 14: the blank paper score sheets
     KEY_PAPER_SHEET = "key_paper_sheet"  # issue 14: a staff member keys (or settles) a paper score sheet
+    PRINT_BALLOTS = "print_ballots"  # paper mode (RULES.md §5 "Configurable medium")
+    KEY_TALLY = "key_tally"
+    WITNESS_TALLY = "witness_tally"
 
 
 # The table: an action is allowed when the actor holds at least one of the listed roles in context.
@@ -75,6 +78,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT: frozenset({Role.RECORDER}),
     Action.PRINT_PAPER_SHEETS: frozenset({Role.RECORDER}),
     Action.KEY_PAPER_SHEET: frozenset({Role.RECORDER, Role.SUPERVISOR}),
+    Action.PRINT_BALLOTS: frozenset({Role.RECORDER}),
+    Action.KEY_TALLY: frozenset({Role.REVIEWER, Role.RECORDER}),
+    Action.WITNESS_TALLY: frozenset({Role.SUPERVISOR}),
 }
 
 

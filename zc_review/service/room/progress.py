@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from zc_review.i18n import t
+from zc_review.service.room.paper_ballot import is_paper, tally_state_of
 
 if TYPE_CHECKING:
     from zc_review.service.room.views import Views
@@ -81,9 +82,15 @@ def session_progress(views: Views) -> Progress:
     add("opinion", written == applicants, written > 0, t("tui.dash_opinions", done=written, total=applicants))
     rnd = views.ballot.open_round()
     closed = [r for r in views.ballot.rounds() if r.status == "closed"]
-    if rnd is not None:
+    paper_mode = is_paper(ctx)
+    if rnd is not None and paper_mode:  # the tellers' keying: applicants agreed of those on the round
+        ballot_detail = t("ballot.dash_paper_open", round=rnd.round_no, done=len(tally_state_of(ctx, rnd).agreed),
+                          total=len(views.ballot.round_applicants(rnd)))
+    elif rnd is not None:
         ballot_detail = t("tui.dash_round_open", round=rnd.round_no, done=len(views.ballot.voters_done(rnd.round_no)),
                           total=len(views.ballot.entitled_voters()))
+    elif not poll_started and paper_mode:  # shown before the vote (RULES.md §5 "Configurable medium")
+        ballot_detail = t("ballot.dash_paper_mode")
     elif closed and not final:
         ballot_detail = t("tui.dash_round_runoff", rounds=len(closed))
     else:

@@ -11,9 +11,11 @@ import base64
 import json
 from typing import TYPE_CHECKING, Any
 
+from zc_review.domain.model import BallotMode
 from zc_review.domain.signed_texts import TEXT_KINDS
+from zc_review.domain.tally import Keying, parse_keying_statement, tally_record, tally_state
 from zc_review.storage import repo
-from zc_review.storage.models import PaperSheet, Signature
+from zc_review.storage.models import PaperSheet, PollRound, Signature
 
 if TYPE_CHECKING:
     from zc_review.service.room.context import RoomContext
@@ -58,6 +60,19 @@ def paper_entries(ctx: RoomContext) -> list[dict[str, Any]]:
                 del entry["confirmation"][k]
         out.append(entry)
     return out
+def _paper_signatures(s: Any) -> tuple[list[tuple[int, Keying]], dict[int, str]]:
+    """(round, keying) of every teller's signed keying in the order keyed, and round → witness id."""
+    keyings = []
+    for sg in repo.signatures(session=s, kind="tally_keying"):
+        _sid, rnd, pass_no, teller, counts = parse_keying_statement(sg.statement.decode("utf-8"))
+        keyings.append((rnd, Keying(pass_no, teller, counts)))
+    witness = {int(sg.subject.removeprefix("round-")): sg.person_id
+               for sg in repo.signatures(session=s, kind="tally_witness")}
+    return keyings, witness
+
+
+def _paper_tally(r: PollRound, keyings: list[Keying], witness: str | None) -> dict[str, Any]:
+    return tally_record(keyings, tally_state(json.loads(r.applicants_json), keyings), witness)
 
 
 def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
@@ -70,12 +85,14 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
         reasons, flag explanations and returned sheets: domain/signed_texts.py), opinions,
         failure_reasons, certificates, log, flag_explanations, paper_sheets (room/paper_sheets.py).
     """
+    paper_mode = ctx.defn.ballot_mode is BallotMode.PAPER
     with ctx.read() as s:
+        paper_keyings, paper_witness = _paper_signatures(s) if paper_mode else ([], {})
         rounds = []
         for r in repo.rounds(session=s):
             slips = sorted(repo.slips_of_round(session=s, round_no=r.round_no), key=lambda x: x.id)
             voters = sorted(repo.voters_of_round(session=s, round_no=r.round_no))
-            rounds.append({
+            entry = {
                 "round_no": r.round_no, "kind": r.kind, "status": r.status,
                 "applicants": json.loads(r.applicants_json), "group_id": r.group_id, "slots": r.slots,
                 "opened_at": r.opened_at.isoformat(),
@@ -84,7 +101,12 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
                 "void_reason": r.void_reason, "box_sha256": r.box_sha256, "voters": voters,
                 # an open round's box is never exported: no count of an incomplete box
                 "slips": [[x.id, x.applicant_id, x.choice] for x in slips] if r.status != "open" else [],
-            })
+            }
+            if paper_mode:  # the tellers' keyings, the agreed counts and the witness (FORMATS.md "Paper rounds")
+                keyings = [k for k in paper_keyings if k[0] == r.round_no]
+                entry["medium"] = "paper"
+                entry["tally"] = _paper_tally(r, [k[1] for k in keyings], paper_witness.get(r.round_no))
+            rounds.append(entry)
         sheets = [{
             "reviewer_id": sh.reviewer_id, "applicant_id": sh.applicant_id, "version": sh.version,
             "status": sh.status, "rubric_id": sh.rubric_id, "rubric_version": sh.rubric_version,
@@ -97,7 +119,8 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
                    for f in repo.failure_reasons(session=s)}
         opinions = {o.applicant_id: o.text for o in repo.opinions(session=s)}
         explanations = sorted((e.applicant_id, e.reviewer_id, e.text) for e in repo.flag_explanations(session=s))
-        signatures = [sg for kind in ("pledge", "rubric", "results") for sg in repo.signatures(session=s, kind=kind)]
+        signatures = [sg for kind in ("pledge", "rubric", "results", "tally_keying", "tally_witness")
+                      for sg in repo.signatures(session=s, kind=kind)]
         text_signatures = [sg for kind in TEXT_KINDS for sg in repo.signatures(session=s, kind=kind)]
         recusals = repo.recusals(session=s)
         st = repo.session_state(session=s)

@@ -131,6 +131,25 @@ def _export(r: ScriptRunner, _a: sc.Export) -> None:
     r.exported = r.service.closing.export_bundle(r.recorder, r.out_dir)
 
 
+def _key_tally_done(room: RoomService, a: sc.KeyTally) -> bool:
+    """A keying is done when the open round's keyings hold one by this teller with exactly these counts, and
+    no later pass needs this teller (resuming replays only what is missing)."""
+    if room.ballot.open_round() is None:
+        return True
+    from zc_review.domain.tally import PaperCount
+    from zc_review.service.room.paper_ballot import keyings_of
+
+    rnd = room.ballot.open_round()
+    assert rnd is not None
+    want = {k: PaperCount.from_dict(v) for k, v in a.counts.items()}
+    return any(k.teller_id == a.teller and dict(k.counts) == want for k in keyings_of(room.ctx, rnd.round_no))
+
+
+def _witness_done(room: RoomService, a: sc.WitnessTally) -> bool:
+    rnd = room.ballot.open_round()
+    return rnd is None or room.tally.witnessed()
+
+
 STEPS: dict[type, Step] = {
     sc.Attendance: Step(_attendance, _attendance_done),
     sc.CloseRollCall: Step(lambda r, a: r.service.opening.close_roll_call(r.recorder),
@@ -168,5 +187,8 @@ STEPS: dict[type, Step] = {
     sc.ConfirmSheet: Step(lambda r, a: r.service.paper.confirm(r.actor(a.by), _paper_sheet_id(r.service, a.reviewer,
                                                                                                a.applicant)),
                           _confirm_sheet_done),
+    sc.PrintBallots: Step(lambda r, a: r.service.tally.print_ballots(r.recorder), _never),
+    sc.KeyTally: Step(lambda r, a: r.service.tally.key_tally(r.actor(a.teller), dict(a.counts)), _key_tally_done),
+    sc.WitnessTally: Step(lambda r, a: r.service.tally.witness(r.actor(a.supervisor)), _witness_done),
 }
 assert set(STEPS) == set(sc.ACTION_TYPES), "every action type has exactly one step"

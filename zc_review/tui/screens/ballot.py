@@ -24,6 +24,7 @@ from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens import tally
 from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
@@ -232,31 +233,61 @@ class VotedNotice(ModalScreen[None]):
 
 
 class BallotScreen(RoomScreen[None]):
-    """The recorder's poll screen: o 开启投票, r 开启加投, n 下一位评委, c 截止, f 主持人提前截止."""
+    """The recorder's poll screen: o 开启投票, r 开启加投, n 下一位评委, c 截止, f 主持人提前截止; in paper mode
+    (``ballot_mode: paper``) p 打印选票, k 计票人录入, w 监票确认 instead of n and f (screens/tally.py)."""
 
     BINDINGS = [
         Binding("o", "open_poll", t("ballot.open_poll")),
         Binding("r", "open_runoff", t("ballot.open_runoff")),
         Binding("n", "next_voter", t("ballot.next_voter")),
+        Binding("p", "print_ballots", t("ballot.print_ballots")),
+        Binding("k", "key_tally", t("ballot.key_tally")),
+        Binding("w", "witness_tally", t("ballot.witness_tally")),
         Binding("c", "close_poll", t("ballot.close_poll")),
         Binding("f", "force_close", t("ballot.force_close")),
         Binding("escape", "back", t("common.back")),
     ]
+    _PAPER_ONLY = frozenset({"print_ballots", "key_tally", "witness_tally"})
+    _LAPTOP_ONLY = frozenset({"next_voter", "force_close"})
 
     def compose(self) -> ComposeResult:
-        """The round's status (``#ballot-status``), pending run-offs (``#ballot-pending``), the keys."""
+        """The ballot's medium (``#ballot-mode``), the round's status (``#ballot-status``), pending run-offs
+        (``#ballot-pending``), the keys."""
+        paper = self.room.tally.active
         yield Header()
         yield Static(Text(t("tui.step_ballot")), classes="title")
+        yield Static(Text(t("ballot.mode_line_paper" if paper else "ballot.mode_line_laptop")), id="ballot-mode",
+                     classes="hint")
         yield Static(Text(""), id="ballot-status", classes="big")
         yield Message(Text(""), id="ballot-outstanding")
         yield Message(Text(""), id="ballot-pending")
-        yield Static(Text(t("ballot.keys")), classes="hint")
+        yield Static(Text(t("ballot.paper_keys" if paper else "ballot.keys")), classes="hint")
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys of the other medium are not offered (paper: no laptop voter, no early close)."""
+        paper = self.room.tally.active
+        if action in self._PAPER_ONLY and not paper or action in self._LAPTOP_ONLY and paper:
+            return False
+        return True
 
     def on_mount(self) -> None:
         """Draw the status."""
         self._composites: dict[str, Decimal | None] | None = None
+        self.printed = ""
         self.refresh_status()
+
+    def action_print_ballots(self) -> None:
+        """``p``: print the open round's paper ballots (paper mode)."""
+        tally.print_ballots(self)
+
+    def action_key_tally(self) -> None:
+        """``k``: a teller keys the counts (paper mode)."""
+        tally.key_tally(self)
+
+    def action_witness_tally(self) -> None:
+        """``w``: the supervisor witnesses the agreed counts (paper mode)."""
+        tally.witness_tally(self)
 
     def on_screen_resume(self) -> None:
         """Back from a ballot or a dialog: redraw the status."""
@@ -276,6 +307,10 @@ class BallotScreen(RoomScreen[None]):
             closed = [r for r in room.ballot.rounds() if r.status == "closed"]
             if closed:
                 status += "\n" + t("ballot.last_round_closed", round=closed[-1].round_no)
+        elif room.tally.active:
+            status, line = tally.paper_status(self)
+            if self.printed:
+                status += "\n" + self.printed
         else:
             status = t("ballot.round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
                        done=len(room.ballot.voters_done(rnd.round_no)), total=len(self.entitled()),
@@ -284,6 +319,8 @@ class BallotScreen(RoomScreen[None]):
         outstanding = self.query_one("#ballot-outstanding", Static)
         if rnd is None:
             outstanding.update("")
+        elif room.tally.active:
+            outstanding.update(Unbroken(line, style="bold yellow"))
         else:
             due = self.due()
             outstanding.update(Unbroken(
@@ -294,7 +331,7 @@ class BallotScreen(RoomScreen[None]):
     def due(self) -> list[str]:
         """Reviewers entitled in the open round who have not voted yet, in roster order (who, never how)."""
         rnd = self.room.ballot.open_round()
-        if rnd is None:
+        if rnd is None or self.room.tally.active:  # on paper nobody votes at the laptop
             return []
         done = self.room.ballot.voters_done(rnd.round_no)
         return [r for r in self.entitled() if r not in done]
@@ -394,6 +431,13 @@ class BallotScreen(RoomScreen[None]):
         operator = self.operator
         assert operator is not None
         rnd = self.room.ballot.open_round()
+        if rnd is not None and self.room.tally.active:  # the agreed, witnessed counts (screens/tally.py)
+            def closed(yes: bool | None) -> None:
+                if yes and self._guard(lambda: self.room.ballot.close_poll(operator)) is not None:
+                    self._after_close()
+
+            self.app.push_screen(Confirm(t("ballot.paper_close_q", round=rnd.round_no)), closed)
+            return
         if rnd is None or self.due():
             if self._guard(lambda: self.room.ballot.close_poll(operator)) is not None:
                 self._after_close()
