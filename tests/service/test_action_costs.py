@@ -2,11 +2,14 @@
 
 Two synthetic committees (tools/make_scale_data.py: 31 reviewers in 6 panels) of 6 and 18 applicants play
 their whole session through the service. For every action kind the test counts, per action, the SQL
-statements sent to the session database (an SQLAlchemy event) and the outcome computations
-(``compute_outcome`` from the record, RULES.md §4–5). Three times the applicants may cost the actions that
-touch every applicant (closing a poll, the minutes, the export) more statements; every other action must
-cost the same, and the outcome is computed once per state change that reads it, never once per failure
-reason or per sign-off. This counts work, not seconds: it cannot be made flaky by a busy machine.
+statements sent to the session database (an SQLAlchemy event), the table objects built (loaded or made:
+SQLAlchemy's mapper events) and the outcome computations (``compute_outcome`` from the record, RULES.md
+§4–5). Three times the applicants cost every action the same number of statements; they may cost more table
+objects only to the actions that read the whole record (opening and closing a poll, the minutes, the
+export): a ballot's slips, a province's 2,000 per ballot, are written as rows, never built as objects one by
+one (issue 9). The outcome is computed once, by the command that closes the poll, and read afterwards: never
+once per failure reason, sign-off, minutes or export. This counts work, not seconds: it cannot be made flaky
+by a busy machine.
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ import pytest
 
 from tests.conftest import Packed, _pack, new_room
 
-# actions whose one run reads or writes every applicant (a whole-session operation, once per session)
-WHOLE_SESSION = {"close_poll", "generate_minutes", "export", "open_poll", "attendance"}
+# actions whose one run reads the whole record (once per session): they may build more table objects
+WHOLE_SESSION = {"close_poll", "generate_minutes", "export", "open_poll"}
 
 
-def _costs(packed: Packed, tmp: Path) -> tuple[dict[str, int], Counter[str], int]:
-    """(worst SQL statements per action, by kind; outcome computations by kind; total outcome computations)."""
+def _costs(packed: Packed, tmp: Path) -> tuple[dict[str, int], Counter[str], int, dict[str, int]]:
+    """(worst SQL statements per action, by kind; outcome computations by kind; total outcome computations;
+    worst table objects built per action, by kind, and ``results_view``: the results read after the session)."""
     import sqlalchemy
+    from sqlalchemy.orm import Mapper
 
     import zc_review.service.room.context as room_context
     from zc_review.service.script import ScriptRunner
@@ -45,25 +50,40 @@ def _costs(packed: Packed, tmp: Path) -> tuple[dict[str, int], Counter[str], int
         outcomes[0] += 1
         return real(*a, **k)
 
+    objects = [0]
+
+    def on_object(*_a: Any, **_k: Any) -> None:
+        objects[0] += 1
+
     statements: dict[str, int] = defaultdict(int)
+    built: dict[str, int] = defaultdict(int)
     by_kind: Counter[str] = Counter()
     mp = pytest.MonkeyPatch()
     mp.setattr(room_context, "compute_outcome", counted)
     sqlalchemy.event.listen(room.engine, "before_cursor_execute", on_execute)
+    sqlalchemy.event.listen(Mapper, "load", on_object)
+    sqlalchemy.event.listen(Mapper, "init", on_object)
     try:
         for act in packed.script["actions"]:
             for who in ("reviewer", "person", "leader"):  # the one credential check per person, not counted
                 if who in act:
                     runner.actor(act[who])
-            q0, o0 = count[0], outcomes[0]
+            q0, o0, b0 = count[0], outcomes[0], objects[0]
             runner.perform(act)
             statements[act["action"]] = max(statements[act["action"]], count[0] - q0)
+            built[act["action"]] = max(built[act["action"]], objects[0] - b0)
             by_kind[act["action"]] += outcomes[0] - o0
+        q0, o0, b0 = count[0], outcomes[0], objects[0]
+        room.views.results()
+        statements["results_view"], built["results_view"] = count[0] - q0, objects[0] - b0
+        by_kind["results_view"] = outcomes[0] - o0
     finally:
         sqlalchemy.event.remove(room.engine, "before_cursor_execute", on_execute)
+        sqlalchemy.event.remove(Mapper, "load", on_object)
+        sqlalchemy.event.remove(Mapper, "init", on_object)
         mp.undo()
     assert room.closing.last_export() is not None
-    return dict(statements), by_kind, outcomes[0]
+    return dict(statements), by_kind, outcomes[0], dict(built)
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +117,18 @@ def test_the_scale_script_is_the_session_its_docstring_says() -> None:
 def test_statements_per_action_do_not_grow_with_applicants(two_sizes: dict[int, tuple[Any, ...]]) -> None:
     small, large = two_sizes[6][0], two_sizes[18][0]
     assert set(small) == set(large)
-    grew = {k: (small[k], large[k]) for k in small if k not in WHOLE_SESSION and large[k] > small[k]}
+    grew = {k: (small[k], large[k]) for k in small if large[k] > small[k]}
     assert not grew, f"SQL statements per action grew with 3× the applicants: {grew}"
+
+
+def test_table_objects_per_action_do_not_grow_with_applicants(two_sizes: dict[int, tuple[Any, ...]]) -> None:
+    """A ballot of 18 applicants builds as many table objects as one of 6 (its slips go in as rows, not one
+    object each: at 2,000 applicants that was most of a ballot's time, issue 9); so does every other action
+    but the four that read the whole record once per session."""
+    small, large = two_sizes[6][3], two_sizes[18][3]
+    assert set(small) == set(large) and "ballot" in small
+    grew = {k: (small[k], large[k]) for k in small if k not in WHOLE_SESSION and large[k] > small[k]}
+    assert not grew, f"table objects per action grew with 3× the applicants: {grew}"
 
 
 def test_outcome_is_computed_once_per_state_change_not_per_reason_or_sign_off(
@@ -108,7 +138,21 @@ def test_outcome_is_computed_once_per_state_change_not_per_reason_or_sign_off(
     At 6 and at 18 applicants the session computes the outcome the same number of times: once when the
     poll closes, once for the minutes, once for the export (each after a state change), whatever the number
     of failure reasons (3 vs 9) and sign-offs (30)."""
-    (_, by_small, total_small), (_, by_large, total_large) = two_sizes[6], two_sizes[18]
+    (_, by_small, total_small, _b), (_, by_large, total_large, _b2) = two_sizes[6], two_sizes[18]
     for kind in ("failure_reason", "sign_off", "ballot", "scores", "opinion", "pledge", "view_dossier"):
         assert by_large[kind] <= 1 and by_small[kind] <= 1, (kind, by_small[kind], by_large[kind])
     assert total_large == total_small
+
+
+def test_the_close_computes_the_outcome_and_everything_after_reads_it(
+        two_sizes: dict[int, tuple[Any, ...]]) -> None:
+    """Closing the poll computes the outcome once (it decides finality); the minutes, their signatures, the
+    export and the results screen afterwards read that computation (a document, a signature or an export
+    changes no derived number): one computation per session at any size, and the results view costs no SQL."""
+    for n in (6, 18):
+        statements, by_kind, total, _built = two_sizes[n]
+        assert by_kind["close_poll"] == 1, (n, by_kind)
+        for kind in ("generate_minutes", "sign_minutes", "export", "results_view"):
+            assert by_kind[kind] == 0, (n, kind, by_kind[kind])
+        assert total == 1, (n, by_kind)
+        assert statements["results_view"] <= 3, (n, statements["results_view"])

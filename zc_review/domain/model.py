@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 
 class CommitteeRole(StrEnum):
@@ -290,11 +291,32 @@ class SessionDefinition:
         raise KeyError(reviewer_id)
 
     def applicant(self, applicant_id: str) -> Applicant:
-        """The applicant with id ``applicant_id``. Raises: KeyError (the id) when the session has none."""
+        """The applicant with id ``applicant_id`` (the first, should the input hold two). Raises: KeyError (the
+        id) when the session has none. Constant time: a province's committee has thousands (issue 9)."""
+        return self._applicant_index[applicant_id]
+
+    # Indexes of the applicants, built once per definition (the definition is frozen). ``cached_property``
+    # writes the instance's __dict__ directly, so it works on a frozen dataclass and leaves eq/hash alone.
+    @cached_property
+    def _applicant_index(self) -> dict[str, Applicant]:
+        index: dict[str, Applicant] = {}
         for a in self.applicants:
-            if a.id == applicant_id:
-                return a
-        raise KeyError(applicant_id)
+            index.setdefault(a.id, a)
+        return index
+
+    @cached_property
+    def _applicants_by_panel(self) -> dict[str, tuple[Applicant, ...]]:
+        out: dict[str, list[Applicant]] = {}
+        for a in self.applicants:
+            out.setdefault(a.panel_id, []).append(a)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def _applicants_by_group(self) -> dict[str, tuple[Applicant, ...]]:
+        out: dict[str, list[Applicant]] = {}
+        for a in self.applicants:
+            out.setdefault(a.group_id, []).append(a)
+        return {k: tuple(v) for k, v in out.items()}
 
     def panel(self, panel_id: str) -> Panel:
         """The panel with id ``panel_id``. Raises: KeyError (the id) when the session has none."""
@@ -348,9 +370,9 @@ class SessionDefinition:
 
     def applicants_of_panel(self, panel_id: str) -> tuple[Applicant, ...]:
         """The applicants the panel scores, in input order; ``()`` for an unknown id."""
-        return tuple(a for a in self.applicants if a.panel_id == panel_id)
+        return self._applicants_by_panel.get(panel_id, ())
 
     def applicants_of_group(self, group_id: str) -> tuple[Applicant, ...]:
         """The applicants ranked in the group (one pass-rate cap), in input order; ``()`` for an unknown id.
         Source: RULES.md §5."""
-        return tuple(a for a in self.applicants if a.group_id == group_id)
+        return self._applicants_by_group.get(group_id, ())

@@ -110,12 +110,14 @@ class PollRound(SQLModel, table=True):
 class BallotSlip(SQLModel, table=True):
     """One choice for one applicant, cut from a ballot: random id, no reviewer, no time, no order.
 
-    WITHOUT ROWID keeps the rows in the B-tree order of the random ``id``.
+    WITHOUT ROWID keeps the rows in the B-tree order of the random ``id``. No index on ``round_no``: a
+    round's slips are read whole (a scan), and an index is one more B-tree to write on every cast and to
+    rebuild on every scrub (it was the largest part of the VACUUM after each cast at a province's size).
     """
 
     __table_args__ = {"sqlite_with_rowid": False}
     id: str = Field(primary_key=True)  # 32 hex chars from secrets.token_hex(16)
-    round_no: int = Field(index=True)
+    round_no: int
     applicant_id: str
     choice: str  # agree | disagree | abstain
 

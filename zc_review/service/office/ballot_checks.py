@@ -7,6 +7,7 @@ in the order of the rounds, each round's in rule order. Source: RULES.md §5; do
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +36,11 @@ def _casts_logged(f: Facts, rnd: dict[str, Any]) -> list[str]:
 
 
 def _slip_applicants(f: Facts, rnd: dict[str, Any]) -> list[str]:
-    foreign = any(s[1] not in rnd["applicants"] for s in rnd["slips"])
+    try:  # a set: a province's box is 60,000 slips for 2,000 applicants (issue 9)
+        applicants = set(rnd["applicants"])
+        foreign = any(s[1] not in applicants for s in rnd["slips"])
+    except TypeError:  # an unhashable value in a malformed record: compared element by element, as read
+        foreign = any(s[1] not in rnd["applicants"] for s in rnd["slips"])
     return [f"round {rnd['round_no']} foreign slip"] if foreign else []
 
 
@@ -68,8 +73,14 @@ def _voters_attending(f: Facts, rnd: dict[str, Any]) -> list[str]:
 def _ballot_count(f: Facts, rnd: dict[str, Any]) -> list[str]:
     voters = set(rnd["voters"])
     out = []
+    counts: Counter[Any] | None = None
+    if rnd["applicants"]:
+        try:  # one pass over the box, not one per applicant (issue 9)
+            counts = Counter(s[1] for s in rnd["slips"])
+        except TypeError:  # an unhashable value in a malformed record: counted per applicant, as read
+            counts = None
     for a in rnd["applicants"]:
-        cast = sum(1 for s in rnd["slips"] if s[1] == a)
+        cast = counts[a] if counts is not None else sum(1 for s in rnd["slips"] if s[1] == a)
         if cast != len(voters - f.recused.get(a, set())):
             out.append(f"round {rnd['round_no']} {a}: {cast} ballots")
     return out

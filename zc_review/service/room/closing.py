@@ -170,7 +170,7 @@ class Closing:
         from zc_review.service.room.minutes_view import render_minutes_for
 
         pdf = render_minutes_for(self, out)
-        with self.ctx.tx() as s:
+        with self.ctx.tx(outcome_unchanged=True) as s:  # a document: no derived number changes (issue 9)
             repo.put_document(session=s, name="minutes.pdf", content=pdf, stage="unsigned", at=self.ctx.clock())
             self.ctx.log(s, actor.person_id, "recorder", "minutes_generated",
                       {"sha256": hashlib.sha256(pdf).hexdigest()})
@@ -204,7 +204,7 @@ class Closing:
                        signer_label=f"{label} {actor.name}", now=self.ctx.clock(),
                        box=tuple(int(v) for v in box.box) if box else None,  # type: ignore[arg-type]
                        page=box.page_index if box else -1)
-        with self.ctx.tx() as s:
+        with self.ctx.tx(outcome_unchanged=True) as s:  # a signed document: no derived number changes
             repo.put_document(session=s, name="minutes.pdf", content=pdf, stage=next_stage, at=self.ctx.clock())
             self.ctx.log(s, actor.person_id, role.value, "minutes_signed", {"sha256": hashlib.sha256(pdf).hexdigest()})
         return pdf
@@ -273,7 +273,7 @@ class Closing:
                 pass
             raise ServiceError("export_failed", error=os_error_text(exc)) from exc
         fp = bundle_fingerprint(data)
-        with self.ctx.tx() as s:
+        with self.ctx.tx(outcome_unchanged=True) as s:  # the export's row and closing time: no derived number
             st = repo.session_state(session=s)
             assert st is not None
             st.closed_at = st.closed_at or self.ctx.clock()

@@ -90,7 +90,7 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
         paper_keyings, paper_witness = _paper_signatures(s) if paper_mode else ([], {})
         rounds = []
         for r in repo.rounds(session=s):
-            slips = sorted(repo.slips_of_round(session=s, round_no=r.round_no), key=lambda x: x.id)
+            slips = repo.slips_of_round(session=s, round_no=r.round_no) if r.status != "open" else []  # by id
             voters = sorted(repo.voters_of_round(session=s, round_no=r.round_no))
             entry = {
                 "round_no": r.round_no, "kind": r.kind, "status": r.status,
@@ -100,7 +100,7 @@ def build_record(ctx: RoomContext, *, with_log: bool = False) -> dict[str, Any]:
                 "closed_by_role": r.closed_by_role, "forced": r.forced, "missing_voters": r.missing_voters,
                 "void_reason": r.void_reason, "box_sha256": r.box_sha256, "voters": voters,
                 # an open round's box is never exported: no count of an incomplete box
-                "slips": [[x.id, x.applicant_id, x.choice] for x in slips] if r.status != "open" else [],
+                "slips": [list(x) for x in slips],
             }
             if paper_mode:  # the tellers' keyings, the agreed counts and the witness (FORMATS.md "Paper rounds")
                 keyings = [k for k in paper_keyings if k[0] == r.round_no]
