@@ -236,10 +236,10 @@ class BallotScreen(RoomScreen[None]):
 
     BINDINGS = [
         Binding("o", "open_poll", t("ballot.open_poll")),
-        Binding("r", "open_runoff", t("ballot.open_runoff")),
+        Binding("r", "open_runoff", t("ballot.kind_runoff")),
         Binding("n", "next_voter", t("ballot.next_voter")),
         Binding("c", "close_poll", t("ballot.close_poll")),
-        Binding("f", "force_close", t("ballot.force_close")),
+        Binding("f", "force_close", t("ballot.force_close"), show=False),  # rare: F1, the palette, the hint line
         Binding("escape", "back", t("common.back")),
     ]
 

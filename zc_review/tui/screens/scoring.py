@@ -128,8 +128,8 @@ class ScoringScreen(RoomScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", t("scoring.key_save")),
         Binding("ctrl+t", "submit", t("scoring.key_submit")),
-        Binding("d", "dossier", t("common.part_material")),
-        Binding("v", "panel_scores", t("scoring.key_panel")),
+        Binding("d", "dossier", t("tui.key_dossier")),
+        Binding("v", "panel_scores", t("scoring.key_panel"), show=False),  # refused until submitted: F1, palette
         Binding("f2", "switch", t("scoring.key_switch")),
         Binding("escape", "back", t("common.back")),
     ]
