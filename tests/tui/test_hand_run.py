@@ -36,3 +36,70 @@ async def test_a_step_with_nobody_to_act_says_so(room_at: Any, demo: Any, step: 
         await key(pilot, "enter")
         await until(pilot, lambda: on_top(app, DashboardScreen), "back on the dashboard")
         assert app.is_running
+
+
+async def test_every_dialog_fits_80x24(room_at: Any, demo: Any) -> None:
+    """The failure-reason form (100 columns wide), the text prompt (90), the panel's scores (110) lost their
+    right edge at 80 columns, and the person picker with 15 reviewers was taller than 24 rows (the screen
+    scrolled, the count line and the border below the list out of view). Each box now lies inside 80×24."""
+    from textual.containers import Vertical
+
+    from zc_review.tui.screens.panel_view import PanelScoresScreen
+    from zc_review.tui.screens.results import ReasonForm
+    from zc_review.tui.widgets import Pick, TextPrompt
+
+    room, _ = room_at("open_poll")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        reviewer = room.views.scorer_ids()[0]
+        actor = room.authenticate(reviewer, demo.secrets.persons[reviewer])
+        first = room.views.scoring_rows(reviewer)[0].applicant_id
+        people = [(r, f"{r} {room.person_name(r)}") for r in room.views.scorer_ids()]
+        assert len(people) >= 15
+        dialogs = [ReasonForm("申报人 GC-2025-002：未通过原因与努力方向", "超出通过率限额", ""),
+                   TextPrompt("退回 GC-2025-001 的评分表：请写明理由"), Pick("评分：请评审专家选择本人并输入凭证", people),
+                   PanelScoresScreen(actor, room.panel.panel_scores(actor, first))]
+        for dialog in dialogs:
+            await app.push_screen(dialog)
+            await pilot.pause()
+            box = dialog.query_one(Vertical)
+            name = type(dialog).__name__
+            assert box.region.x >= 0 and box.region.right <= SIZE[0], (name, box.region)
+            assert box.region.y >= 0 and box.region.bottom <= SIZE[1], (name, box.region)
+            assert dialog.max_scroll_y == 0, name  # nothing of it below the screen
+            dialog.dismiss(None)
+            await pilot.pause()
+
+
+async def test_signers_and_opinions_whole_at_80x24(room_at: Any, demo: Any) -> None:
+    """The rubric's signer column showed "R02 龙" for R02 龙倩 once signed, and the opinions' column "（未填写"
+    and, once saved, "材料完整，": both were cached at their heading's width on the first frame."""
+    from textual.widgets import DataTable
+
+    from tests.tui.test_room_screens import open_key, rendered_lines
+    from zc_review.demo.closing import login
+    from zc_review.tui.screens.opinion import OpinionScreen
+    from zc_review.tui.screens.rubric import RubricSignScreen
+
+    room, _ = room_at("opinion", nth=1)  # every rubric signed, the first opinion written
+    opinion = room.scoring.opinions()["A001"]
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await open_key(pilot, app, "4", RubricSignScreen)
+        await pilot.pause()
+        sigs = "\n".join(rendered_lines(app.screen.query_one("#rub-sigs", DataTable)))
+        for place in room.views.rubric_signatures(room.views.panels()[0].panel_id):
+            assert f"{place.signer_id} {place.signer_name}" in sigs, sigs
+        await key(pilot, "escape")
+        await open_key(pilot, app, "6", OpinionScreen)
+        await login(pilot, "R02", demo.secrets.persons["R02"])
+        await until(pilot, lambda: on_top(app, OpinionScreen) and app.screen.actor is not None, "opinions")
+        await pilot.pause()
+        table = app.screen.query_one("#op-table", DataTable)
+        lines = rendered_lines(table)
+        assert table.region.right <= SIZE[0]
+        first = next(line for line in lines if "GC-2025-001" in line)
+        assert opinion[:8] in first and "79.54" in first, first
+        assert any("（未填写）" in line for line in lines), lines
