@@ -17,6 +17,14 @@ from zc_review.tui.widgets import Notice
 SIZE = (80, 24)
 
 
+def drawn(widget: Any) -> list[str]:
+    """The lines of ``widget`` as the terminal draws them (wrapped at its width), without padding."""
+    from textual.geometry import Region
+
+    size = widget.size
+    return [strip.text.strip("│ ") for strip in widget.render_lines(Region(0, 0, size.width, size.height))]
+
+
 @pytest.mark.parametrize("step", ["5", "6"])
 async def test_a_step_with_nobody_to_act_says_so(room_at: Any, demo: Any, step: str) -> None:
     """Scoring (or the opinions) before the roll call: nobody may act yet. The app ended with a traceback
@@ -103,3 +111,33 @@ async def test_signers_and_opinions_whole_at_80x24(room_at: Any, demo: Any) -> N
         first = next(line for line in lines if "GC-2025-001" in line)
         assert opinion[:8] in first and "79.54" in first, first
         assert any("（未填写）" in line for line in lines), lines
+
+
+async def test_pledge_and_dossier_lines_are_not_broken_at_a_space(room_at: Any, demo: Any) -> None:
+    """Rich breaks a line of Chinese at its only space: the pledge read "本人⏎崔丽娟（R01）郑重承诺…" and each
+    paper of a dossier "•⏎《题目》…" (the bullet alone on its line)."""
+    from tests.tui.test_room_screens import open_key
+    from zc_review.demo.closing import login
+    from zc_review.tui.screens.dossier import DossierScreen
+    from zc_review.tui.screens.pledge import PledgeScreen
+    from zc_review.tui.screens.scoring import ScoringScreen
+
+    room, _ = room_at("view_dossier")  # pledges and rubrics done, nothing scored
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await open_key(pilot, app, "2", PledgeScreen)
+        await pilot.pause()
+        lines = drawn(app.screen.query_one("#pledge-text"))
+        assert not [line for line in lines if line.strip() == "本人"], lines
+        assert any(line.startswith("本人 ") and "（R" in line for line in lines), lines
+        await key(pilot, "escape")
+        await open_key(pilot, app, "5", ScoringScreen)
+        await login(pilot, "R02", demo.secrets.persons["R02"])
+        await until(pilot, lambda: on_top(app, ScoringScreen) and app.screen.actor is not None, "scoring")
+        await key(pilot, "d")
+        await until(pilot, lambda: on_top(app, DossierScreen), "dossier")
+        await pilot.pause()
+        lines = drawn(app.screen.query_one("#dossier-text"))
+        assert any(line.startswith("• 《") for line in lines), lines
+        assert not [line for line in lines if line.strip() == "•"], lines

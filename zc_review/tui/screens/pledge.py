@@ -31,7 +31,8 @@ class PledgeScreen(RoomScreen[None]):
         """The pledge text (``#pledge-text``), the count and the attending reviewers (``#pledge-table``)."""
         yield Header()
         yield Static(t("opening.pledge_title"), classes="title")
-        yield Static(Text(""), id="pledge-text", classes="statement")
+        # a Message: Rich broke the pledge at its only space, "本人⏎崔丽娟（R01）郑重承诺…" (hand run, 80×24)
+        yield Message(Text(""), id="pledge-text", classes="statement")
         yield Static(Text(""), id="pledge-count", classes="hint")
         yield DataTable(id="pledge-table", cursor_type="row", zebra_stripes=True)
         yield Message(Text(""), id="pledge-outstanding")
@@ -68,7 +69,7 @@ class PledgeScreen(RoomScreen[None]):
     def _refresh(self) -> None:
         rid = self._current_id()
         if rid is not None:
-            self.query_one("#pledge-text", Static).update(Text(self.room.opening.pledge_text(rid)))
+            self.query_one("#pledge-text", Message).update(Unbroken(self.room.opening.pledge_text(rid)))
         if self.room.opening.roll_call_closed():
             n = len(self.room.opening.pledged_ids())
             self.query_one("#pledge-count", Static).update(
