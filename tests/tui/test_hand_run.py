@@ -141,3 +141,58 @@ async def test_pledge_and_dossier_lines_are_not_broken_at_a_space(room_at: Any, 
         lines = drawn(app.screen.query_one("#dossier-text"))
         assert any(line.startswith("• 《") for line in lines), lines
         assert not [line for line in lines if line.strip() == "•"], lines
+
+
+async def test_ctrl_t_after_the_last_criterion_submits_that_row(room_at: Any, demo: Any) -> None:
+    """Typing a row's nine values with Enter after each moves the cursor to the next row; Ctrl+T then asked to
+    submit the next, empty row ("提交 GC-2025-002 的评分？" with every criterion missing). It submits the row
+    just filled, which the confirmation names."""
+    from tests.tui.test_room_screens import open_key
+    from zc_review.demo.closing import burst, login
+    from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
+    from zc_review.tui.widgets import Confirm
+
+    room, _ = room_at("view_dossier")
+    act = next(a for a in demo.script["actions"] if a["action"] == "scores")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await open_key(pilot, app, "5", ScoringScreen)
+        await login(pilot, act["reviewer"], demo.secrets.persons[act["reviewer"]])
+        await until(pilot, lambda: on_top(app, ScoringScreen) and app.screen.actor is not None, "scoring")
+        screen = app.screen
+        grid = screen.query_one(ScoreGrid)
+        assert grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value == act["applicant"]
+        for cid in screen.rubric.grid:
+            await burst(pilot, [*act["values"][cid.criterion_id], "enter"])
+        await pilot.pause()
+        assert grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value != act["applicant"]  # moved on
+        code = room.views.applicant(act["applicant"]).code
+        assert code in str(screen.query_one("#score-msg").render())  # says the row is complete, and how to submit
+        await key(pilot, "ctrl+t")
+        await until(pilot, lambda: on_top(app, Confirm), "confirm")
+        assert app.screen.blocked is None and code in app.screen.question
+        await key(pilot, "y")
+        await until(pilot, lambda: on_top(app, ScoringScreen), "back")
+        assert room.scoring.current_sheet(act["reviewer"], act["applicant"]).status == "submitted"
+
+
+async def test_the_minutes_can_be_read_before_they_are_signed(room_at: Any, demo: Any, tmp_path: Any) -> None:
+    """The minutes screen offered G and S only: the recorder and the presiding officer signed a PDF nobody
+    could open. P writes the stored minutes to the output folder first (a notice before they exist)."""
+    from tests.tui.test_room_screens import open_key
+    from zc_review.tui.screens.minutes import MinutesScreen
+
+    room, _ = room_at("sign_minutes")  # generated, not yet signed
+    out = tmp_path / "usb-copy"
+    app = make_app(room, out_dir=out)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await open_key(pilot, app, "9", MinutesScreen)
+        await pilot.pause()
+        await key(pilot, "p")
+        await pilot.pause()
+        written = out / f"{room.views.session().session_id}-minutes.pdf"
+        assert written.read_bytes() == room.closing.minutes_pdf()
+        assert str(written) in str(app.screen.query_one("#minutes-error").render())
+        assert on_top(app, MinutesScreen)
