@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import Packed, new_room
 from tests.tui.test_room_screens import start
 from zc_review.demo.closing import key, on_top, until
 from zc_review.tui.app import make_app
@@ -196,3 +197,26 @@ async def test_the_minutes_can_be_read_before_they_are_signed(room_at: Any, demo
         assert written.read_bytes() == room.closing.minutes_pdf()
         assert str(written) in str(app.screen.query_one("#minutes-error").render())
         assert on_top(app, MinutesScreen)
+
+
+async def test_the_logins_use_the_letters_words(demo: Packed, tmp_path: Any) -> None:
+    """The letters say 评审包开封凭据 and 登录凭据; the unlock screen asked for a 开启口令 and the recorder's
+    login for a 记录人凭证, which a new recorder could not find on the letter. Both now name the letter's
+    words, whole at 80×24."""
+    from zc_review.documents import letters
+    from zc_review.tui.screens.unlock import UnlockScreen
+
+    letter_words = open(letters.__file__, encoding="utf-8").read()
+    assert "评审包开封凭据" in letter_words and "登录凭据" in letter_words
+    app = make_app(package_path=demo.package, home=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        labels = [w for w in app.screen.query("Label") if "开封凭据" in str(w.render())]
+        assert len(labels) == 2 and all(w.region.right <= SIZE[0] for w in labels)
+    room = new_room(demo)
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        title = str(app.screen.query_one("#cred-title").render())
+        assert "登录凭据" in title and "凭据函" in title

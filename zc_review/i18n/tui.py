@@ -15,7 +15,7 @@ MESSAGES: dict[str, str] = {
     # -- texts --------------------------------------------------------------------------------------------
     "tui.app_title": "zc-review 职称评审会议系统",
     "tui.quit": "退出",
-    "tui.recorder_login": "记录人登录：请输入记录人凭证",
+    "tui.recorder_login": "记录人登录：请输入凭据函上的登录凭据",
     "tui.rehearsal_banner": "演练 · 非正式评审",
     "tui.dash_status": "出席 {attending} / 应到 {size}，法定人数 {required}：{quorum}",
     "tui.step_roll_call": "点名与法定人数",
