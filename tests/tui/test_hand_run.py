@@ -220,3 +220,39 @@ async def test_the_logins_use_the_letters_words(demo: Packed, tmp_path: Any) -> 
         await pilot.pause()
         title = str(app.screen.query_one("#cred-title").render())
         assert "登录凭据" in title and "凭据函" in title
+
+
+async def test_enter_is_in_the_footer_of_the_pledges_and_the_reasons(room_at: Any, demo: Any) -> None:
+    """The pledge and failure-reason screens act on Enter, but their footers showed only F1 and Esc (a new
+    recorder using the footer alone found no way on). Enter is in their footers and does the same."""
+    from textual.widgets._footer import FooterKey
+
+    from tests.tui.test_room_screens import open_key
+    from zc_review.demo.closing import login
+    from zc_review.tui.screens.pledge import PledgeScreen
+    from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, ResultsScreen
+    from zc_review.tui.widgets import CredentialPrompt
+
+    room, _ = room_at("pledge")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await open_key(pilot, app, "2", PledgeScreen)
+        await pilot.pause()
+        keys = {k.key_display: k.description for k in app.screen.query(FooterKey)}
+        assert keys.get("⏎") == "本人签署", keys
+        await key(pilot, "enter")
+        await until(pilot, lambda: on_top(app, CredentialPrompt), "the reviewer's credential")
+    room, _ = room_at("failure_reason")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app, demo.secrets)
+        await open_key(pilot, app, "8", ResultsScreen)
+        await key(pilot, "e")
+        await until(pilot, lambda: on_top(app, ReasonsScreen), "reasons")
+        await pilot.pause()
+        keys = {k.key_display: k.description for k in app.screen.query(FooterKey)}
+        assert keys.get("⏎") == "填写原因", keys
+        await key(pilot, "enter")
+        await login(pilot, "R02", demo.secrets.persons["R02"])
+        await until(pilot, lambda: on_top(app, ReasonForm), "the reason form")

@@ -226,4 +226,6 @@ MESSAGES: dict[str, str] = {
     "tui.cmd_key": "{description}（按键 {keys}）",
     "tui.cmd_key_help": "本屏的按键（底栏未列出，F1 帮助中有）",
     "tui.nobody_due": "“{step}”：目前没有可以进行这一步的人员（尚未点名，或应做的人都已完成）。请先完成前面的步骤（主菜单显示下一步）。",
+    "tui.key_pledge_sign": "本人签署",
+    "tui.key_write_reason": "填写原因",
 }

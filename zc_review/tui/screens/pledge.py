@@ -25,7 +25,9 @@ class PledgeScreen(RoomScreen[None]):
     reviewer's credential, then a confirmation; after a signature the cursor moves to the next still to sign."""
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("escape", "back", t("common.back"))]
+    # Enter in the footer (the table's own Enter is not shown there: the hand run found only Esc in the footer)
+    BINDINGS = [Binding("enter", "select_row", t("tui.key_pledge_sign"), priority=True),
+                Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         """The pledge text (``#pledge-text``), the count and the attending reviewers (``#pledge-table``)."""
@@ -131,6 +133,10 @@ class PledgeScreen(RoomScreen[None]):
         self.query_one(DataTable).update_cell(rid, "signed", self._signed_cell(True))
         self._to_next_unsigned()
         self._refresh()
+
+    def action_select_row(self) -> None:
+        """Enter: the highlighted reviewer signs (as Enter on the table)."""
+        self.query_one(DataTable).action_select_cursor()
 
     def action_back(self) -> None:
         """Escape: back to the dashboard."""

@@ -235,7 +235,13 @@ class ReasonsScreen(RoomScreen[None]):
     every leader. ``clock`` (seconds, monotonic) can be replaced in tests.
     """
 
-    BINDINGS = [Binding("escape", "back", t("common.back"))]
+    # Enter in the footer (the table's own Enter is not shown there: the hand run found only Esc in the footer)
+    BINDINGS = [Binding("enter", "select_row", t("tui.key_write_reason"), priority=True),
+                Binding("escape", "back", t("common.back"))]
+
+    def action_select_row(self) -> None:
+        """Enter: write the highlighted applicant's reason (as Enter on the table)."""
+        self.query_one(DataTable).action_select_cursor()
 
     def __init__(self) -> None:
         super().__init__()
