@@ -202,10 +202,11 @@ def build(defn: SessionDefinition, *, absent: list[str], room_recusal: tuple[str
             cap_failed += [a.id for a in members]
     acts.append({"action": "_failure_reasons", "leaders": {a.id: defn.panel(a.panel_id).leader_id
                                                             for a in defn.applicants}})
+    presiding = defn.chair.id if defn.chair.id in attending else defn.vice_chairs[0].id
+    acts.append({"action": "declare_results", "person": presiding})  # the chair announces, then sign-offs (§5)
     acts += [{"action": "sign_off", "reviewer": r} for r in attending]
     acts.append({"action": "generate_minutes"})
     acts.append({"action": "sign_minutes", "person": recorder})
-    presiding = defn.chair.id if defn.chair.id in attending else defn.vice_chairs[0].id
     acts.append({"action": "sign_minutes", "person": presiding})
     acts.append({"action": "export"})
     del failed, cap_failed

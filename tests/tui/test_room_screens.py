@@ -144,7 +144,7 @@ async def test_results_codes_whole_every_applicant_shown(room_at: Any, demo: Any
 
 # -- item 5: names only once the presiding officer has declared ----------------------------------------------
 async def test_names_only_after_the_presiding_officer_declares(room_at: Any, demo: Any) -> None:
-    room, _ = room_at()  # every round closed: the results are final, not yet declared
+    room, _ = room_at("declare_results")  # every round closed: the results are final, not yet declared
     assert room.closing.results_final()
     names = [a.name for a in room.defn.applicants]
     app = make_app(room)

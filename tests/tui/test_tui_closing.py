@@ -190,3 +190,33 @@ async def test_results_counts_match_tally(room_at: Any, demo: Any) -> None:
         assert "通过名额" in text and "待加投" in text and "并列" in text
         await key(pilot, "b")
         await until(pilot, lambda: on_top(app, BallotScreen), "ballot from results")
+
+
+async def test_the_autopilot_declares_and_names_appear_only_then(room_at: Any, demo: Any) -> None:
+    """The script's ``declare_results`` played through the screens (F, the confirmation, the presiding
+    officer's credential): before it the results screen shows codes only, after it every name (issue 13
+    items 2 and 5; RULES.md §4–§5)."""
+    from tests.tui.test_room_screens import screen_text
+
+    room, _ = room_at("declare_results")
+    assert room.closing.results_final() and not room.closing.results_declared()
+    i, act = action(demo, "declare_results")
+    assert act["person"] == room.presiding_officer_id()
+    assert demo.script["actions"][i + 1]["action"] == "sign_off"  # the chair announces, then the sign-offs
+    first = room.views.results().groups[0]
+    names = {a.name for a in room.defn.applicants_of_group(first.group_id)}
+    app = make_app(room)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await start(pilot, app, demo.secrets)
+        await key(pilot, "8")
+        await until(pilot, lambda: on_top(app, ResultsScreen), "results")
+        await pilot.pause()
+        before = screen_text(app)
+        assert all(r.code in before for r in first.rows) and not [n for n in names if n in before]
+        assert await play(pilot, app, act, demo.secrets)
+        assert room.closing.results_declared()
+        await key(pilot, "8")
+        await until(pilot, lambda: on_top(app, ResultsScreen), "results")
+        await pilot.pause()
+        after = screen_text(app)
+        assert all(r.code in after for r in first.rows) and names and all(n in after for n in names)

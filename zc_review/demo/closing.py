@@ -31,8 +31,8 @@ from zc_review.tui.screens.tally import FIELDS, TallyScreen
 from zc_review.tui.widgets import Confirm, CredentialPrompt, Notice, Pick
 
 KINDS = frozenset({"open_poll", "ballot", "close_poll", "open_runoff", "void_round", "failure_reason",
-                   "sign_off", "generate_minutes", "sign_minutes", "export", "print_ballots", "key_tally",
-                   "witness_tally"})
+                   "declare_results", "sign_off", "generate_minutes", "sign_minutes", "export", "print_ballots",
+                   "key_tally", "witness_tally"})
 CHOICE_KEY = {Choice.AGREE.value: "1", Choice.DISAGREE.value: "2", Choice.ABSTAIN.value: "3"}
 STEP_KEY = {"ballot": "7", "results": "8", "minutes": "9", "export": "0"}
 
@@ -323,6 +323,16 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
         await retype(pilot, form.query_one(field, Input), text)
         await key(pilot, "enter")
     await until(pilot, lambda: action["applicant"] in app.room.closing.failure_reasons(), "write reason")
+
+
+async def _do_declare_results(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    """F on the results screen, the confirmation, the presiding officer's credential; then the names show."""
+    await open_step(pilot, "results", ResultsScreen)
+    await key(pilot, "f")
+    await confirm(pilot)
+    person = action["person"]
+    await login(pilot, person, secrets.persons[person])
+    await until(pilot, lambda: app.room.closing.results_declared() and on_top(app, ResultsScreen), "declare results")
 
 
 async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:

@@ -177,6 +177,17 @@ class FailureReason:
 
 
 @dataclass(frozen=True)
+class DeclareResults:
+    """The presiding officer (``person``: the chair, or the presiding vice-chair) declares the final results to
+    the room with their credential; from then on the room's screens show the applicants' names beside their
+    codes. Allowed once the last round has closed; declaring twice changes nothing. Source: RULES.md §5 (the
+    chair announces the result, then every attending reviewer signs it off); 000 第二十六条(六)."""
+
+    kind: ClassVar[str] = "declare_results"
+    person: str
+
+
+@dataclass(frozen=True)
 class SignOff:
     """An attending reviewer signs off the results."""
 
@@ -244,12 +255,13 @@ class WitnessTally:
 
 Action = (Attendance | CloseRollCall | Pledge | Recuse | SignRubric | ViewDossier | Scores | Opinion | OpenPoll
           | CastBallot | ClosePoll | OpenRunoff | VoidRound | FailureReason | SignOff | GenerateMinutes
-          | SignMinutes | UnlockPerson | Export | KeySheet | ConfirmSheet | PrintBallots | KeyTally | WitnessTally)
+          | SignMinutes | UnlockPerson | Export | KeySheet | ConfirmSheet | PrintBallots | KeyTally | WitnessTally
+          | DeclareResults)
 
 ACTION_TYPES: tuple[type, ...] = (Attendance, CloseRollCall, Pledge, Recuse, SignRubric, ViewDossier, Scores,
                                   Opinion, OpenPoll, CastBallot, ClosePoll, OpenRunoff, VoidRound, FailureReason,
                                   SignOff, GenerateMinutes, SignMinutes, UnlockPerson, Export, KeySheet, ConfirmSheet,
-                                  PrintBallots, KeyTally, WitnessTally)
+                                  PrintBallots, KeyTally, WitnessTally, DeclareResults)
 BY_KIND: dict[str, type] = {t.kind: t for t in ACTION_TYPES}  # type: ignore[attr-defined]
 
 

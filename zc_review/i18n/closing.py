@@ -57,7 +57,7 @@ MESSAGES: dict[str, str] = {
     "closing.signoff_login": "请评委选择本人姓名并输入凭证，签字确认表决结果",
     "closing.minutes_generate": "生成会议记录",
     "closing.minutes_sign": "签署",
-    "closing.minutes_keys": "G 生成会议记录　S 签署（先记录人，后主持人）　Esc 返回",
+    "closing.minutes_keys": "G 生成会议记录　P 另存查阅（签署前可打开或打印）　S 签署（先记录人，后主持人）　Esc 返回",
     "closing.minutes_none": "会议记录：尚未生成",
     "closing.minutes_unsigned": "会议记录：已生成，待记录人签署",
     "closing.minutes_recorder": "会议记录：记录人已签署，待主持人签署",
@@ -89,4 +89,7 @@ MESSAGES: dict[str, str] = {
     "closing.signoff_q": "{name}：签字确认以上表决结果（摘要 {digest}）？签字后不能撤销。",
     "closing.minutes_sign_q": "{who} 签署会议记录？签署后不能撤销。\n{summary}",
     "closing.export_q": "将封存结果包导出到 {path}？导出后结果包封存，会议记录不能再修改。",
+    # -- issue 13 hand run: the minutes read before they are signed ------------------------------------------
+    "closing.minutes_write": "另存查阅",
+    "closing.minutes_written": "会议记录（当前版本）已另存为 {path}：可打开查阅或打印，核对无误后再签署。",
 }

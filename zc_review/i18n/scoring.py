@@ -108,4 +108,6 @@ MESSAGES: dict[str, str] = {
     "scoring.preview_title": "通过率预览（表决前）",
     "scoring.preview_group": "{group}：申报 {n} 人，通过率 {rate}，最多通过 {cap} 人",
     "scoring.preview_key": "通过率预览",
+    # -- issue 13 hand run: a row filled, the cursor on the next one ------------------------------------------
+    "scoring.row_filled": "{code} 各项均已填写：按 Ctrl+T 提交该行（提交后锁定），或继续填写下一行。",
 }

@@ -15,7 +15,7 @@ MESSAGES: dict[str, str] = {
     # -- texts --------------------------------------------------------------------------------------------
     "tui.app_title": "zc-review 职称评审会议系统",
     "tui.quit": "退出",
-    "tui.recorder_login": "记录人登录：请输入记录人凭证",
+    "tui.recorder_login": "记录人登录：请输入凭据函上的登录凭据",
     "tui.rehearsal_banner": "演练 · 非正式评审",
     "tui.dash_status": "出席 {attending} / 应到 {size}，法定人数 {required}：{quorum}",
     "tui.step_roll_call": "点名与法定人数",
@@ -217,4 +217,15 @@ MESSAGES: dict[str, str] = {
     # -- the person picker's keys (help lists them) -------------------------------------------------------
     "tui.pick_previous": "上一位",
     "tui.pick_next": "下一位",
+    # -- issue 13: short footer labels (every footer fits 80 columns; docs/DESIGN.md "Footers at 80×24") ------
+    "tui.key_discussion": "评议顺序",
+    "tui.key_sign_off": "签字",
+    "tui.key_declare": "宣布结果",
+    "tui.key_dossier": "材料",
+    "tui.key_space": "空格",
+    "tui.cmd_key": "{description}（按键 {keys}）",
+    "tui.cmd_key_help": "本屏的按键（底栏未列出，F1 帮助中有）",
+    "tui.nobody_due": "“{step}”：目前没有可以进行这一步的人员（尚未点名，或应做的人都已完成）。请先完成前面的步骤（主菜单显示下一步）。",
+    "tui.key_pledge_sign": "本人签署",
+    "tui.key_write_reason": "填写原因",
 }

@@ -20,8 +20,8 @@ MESSAGES: dict[str, str] = {
     "other_package_in_progress": "本机已有同一会议的另一份文件包正在进行，不能混用。请使用原文件包继续。",
     # -- texts --------------------------------------------------------------------------------------------
     "unlock.title": "打开会议文件包",
-    "unlock.chair_secret": "主任委员开启口令",
-    "unlock.supervisor_secret": "纪检监察人员开启口令",
+    "unlock.chair_secret": "主任委员开启口令（即凭据函上的“评审包开封凭据”）",
+    "unlock.supervisor_secret": "纪检监察人员开启口令（即凭据函上的“评审包开封凭据”）",
     "unlock.open": "核验并打开",
     "unlock.working": "正在核验签名并解密……",
     "unlock.both_needed": "请两位开启人分别输入各自的开启口令。",

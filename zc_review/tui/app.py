@@ -190,6 +190,7 @@ class ZcReviewApp(App[None]):
             for key, label, screen_cls in STEPS:
                 out.append(ShellCommand(t("tui.cmd_goto", step=t(label)), t("tui.cmd_goto_help", step=t(label), number=key),
                                         self._opener(screen_cls)))
+            out += self._hidden_keys(screen)
         out.append(ShellCommand(t("tui.cmd_help"), t("tui.cmd_help_help"), self.action_help))
         for key, theme in THEMES:
             out.append(ShellCommand(t("tui.cmd_theme", theme=t(key)), t("tui.cmd_theme_help"),
@@ -197,6 +198,31 @@ class ZcReviewApp(App[None]):
         out.append(ShellCommand(t("tui.quit"), t("tui.cmd_quit_help"), self.action_quit))
         return out
 
+
+    def _hidden_keys(self, screen: Screen[Any]) -> list[ShellCommand]:
+        """The keys of ``screen`` kept out of its footer so that it fits 80 columns (``show=False``; not the
+        dashboard's step numbers, which the "go to" commands cover, nor the application's keys): one command
+        each, which runs the key's action on the screen (docs/DESIGN.md "Footers at 80×24")."""
+        from zc_review.tui.help import APP_WIDE
+
+        if type(screen).__name__ == "DashboardScreen":
+            return []
+        out: list[ShellCommand] = []
+        seen: set[str] = set()
+        for bindings in screen._bindings.key_to_bindings.values():
+            for b in bindings:
+                if b.show or not b.description or b.action in APP_WIDE or b.action in seen:
+                    continue
+                if self._check_action_state(b.action, screen) is False:
+                    continue
+                seen.add(b.action)
+                out.append(ShellCommand(t("tui.cmd_key", description=b.description, keys=self.get_key_display(b)),
+                                        t("tui.cmd_key_help"), self._runner(screen, b.action)))
+        return out
+
+    @staticmethod
+    def _runner(screen: Screen[Any], action: str) -> Callable[[], object]:
+        return lambda: screen.run_action(action)
 
     def _opener(self, screen_cls: type[Screen[Any]]) -> Callable[[], object]:
         return lambda: self.push_screen(screen_cls())

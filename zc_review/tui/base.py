@@ -69,8 +69,13 @@ class RoomAccess:
     def ask_credential(self, title: str, people: list[tuple[str, str]],
                        callback: Callable[[Actor | None], None]) -> None:
         """Push a ``CredentialPrompt`` for one of ``people`` ((person id, label)); ``callback`` receives the
-        authenticated Actor, or None when the prompt was cancelled."""
+        authenticated Actor, or None when the prompt was cancelled. With nobody in ``people`` (nobody may act
+        now: the roll call not closed, everyone done) a ``Notice`` says so and ``callback`` receives None when
+        it is acknowledged (it used to end the application with a traceback)."""
         screen = cast(Screen[Any], self)
+        if not people:
+            screen.app.push_screen(Notice(t("tui.nobody_due", step=title)), lambda _ok: callback(None))
+            return
         screen.app.push_screen(CredentialPrompt(self.room, title, people), callback)
 
     def guard(self, call: Callable[[], object]) -> bool:
@@ -87,12 +92,23 @@ class RoomAccess:
 #: binding, a priority one, does the work: ``ZcReviewApp.action_help``).
 HELP_BINDING = Binding("f1", "app.help", t("tui.key_help"))
 
+#: The application's keys for every screen, Ctrl+Q (leave, asking first) and F4 (the projector), hidden from
+#: a room screen's footer so that the step's own keys fit at 80 columns (docs/DESIGN.md "Footers at 80×24").
+#: Priority bindings declared on the screen come before the application's in the footer's lookup, so these
+#: are the ones it reads; the keys work as before. F1's "任何屏幕" line and the command palette list them.
+APP_WIDE_HIDDEN = [Binding("ctrl+q", "app.quit", t("tui.quit"), show=False, priority=True),
+                   Binding("f4", "app.projector", t("tui.key_projector"), show=False, priority=True)]
+#: The same keys shown in the footer: the dashboard, the room's hub, shows them.
+APP_WIDE_SHOWN = [Binding("ctrl+q", "app.quit", t("tui.quit"), priority=True),
+                  Binding("f4", "app.projector", t("tui.key_projector"), priority=True)]
+
 
 class RoomScreen(RoomAccess, Screen[ResultT]):
     """A full screen of the room (every one shows the Header, and so the rehearsal banner). F1 opens its help
-    (``zc_review.tui.help``), shown first in the footer."""
+    (``zc_review.tui.help``), shown first in the footer; Ctrl+Q and F4 work but are not in the footer
+    (``APP_WIDE_HIDDEN``)."""
 
-    BINDINGS = [HELP_BINDING]
+    BINDINGS = [HELP_BINDING, *APP_WIDE_HIDDEN]
 
 
 class RoomModal(RoomAccess, ModalScreen[ResultT]):

@@ -83,6 +83,11 @@ def help_for(stack: Sequence[Screen[Any]]) -> tuple[Screen[Any], HelpEntry] | No
     return None
 
 
+#: The application's keys some screens declare too (``zc_review.tui.base.APP_WIDE_HIDDEN``): the help's
+#: "any screen" line names them, so they are not repeated among a screen's keys.
+APP_WIDE = frozenset({"app.quit", "app.projector", "app.help"})
+
+
 def _own_bindings(node: object) -> set[tuple[str, str]]:
     """(action, description) of the bindings that zc-review's classes in ``node``'s MRO declare."""
     own: set[tuple[str, str]] = set()
@@ -112,6 +117,8 @@ def key_lines(app: App[Any], screen: Screen[Any]) -> list[tuple[str, str]]:
     own_of: dict[type, set[tuple[str, str]]] = {}
     for node, binding in found:
         own = own_of.setdefault(type(node), _own_bindings(node))
+        if binding.action in APP_WIDE:  # Ctrl+Q, F4, F1 declared on a screen: the "any screen" line has them
+            continue
         if binding.description and (binding.action, binding.description) in own:
             keys = lines.setdefault(binding.description, [])
             display = app.get_key_display(binding)

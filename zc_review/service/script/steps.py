@@ -176,6 +176,8 @@ STEPS: dict[type, Step] = {
                        lambda room, a: any(x.round_no == a.round and x.status == "void" for x in room.ballot.rounds())),
     sc.FailureReason: Step(lambda r, a: r.service.closing.write_failure_reason(r.actor(a.leader), a.applicant,
                                                                                a.reason, a.guidance), _reason_done),
+    sc.DeclareResults: Step(lambda r, a: r.service.closing.declare_results(r.actor(a.person)),
+                            lambda room, a: room.closing.results_declared()),
     sc.SignOff: Step(lambda r, a: r.service.closing.sign_off_results(r.actor(a.reviewer)),
                      lambda room, a: any(sg.person_id == a.reviewer for sg in room.signatures("results"))),
     sc.GenerateMinutes: Step(lambda r, a: r.service.closing.generate_minutes(r.recorder),

@@ -238,13 +238,13 @@ class BallotScreen(RoomScreen[None]):
 
     BINDINGS = [
         Binding("o", "open_poll", t("ballot.open_poll")),
-        Binding("r", "open_runoff", t("ballot.open_runoff")),
+        Binding("r", "open_runoff", t("ballot.kind_runoff")),
         Binding("n", "next_voter", t("ballot.next_voter")),
         Binding("p", "print_ballots", t("ballot.print_ballots")),
         Binding("k", "key_tally", t("ballot.key_tally")),
         Binding("w", "witness_tally", t("ballot.witness_tally")),
         Binding("c", "close_poll", t("ballot.close_poll")),
-        Binding("f", "force_close", t("ballot.force_close")),
+        Binding("f", "force_close", t("ballot.force_close"), show=False),  # rare: F1, the palette, the hint line
         Binding("escape", "back", t("common.back")),
     ]
     _PAPER_ONLY = frozenset({"print_ballots", "key_tally", "witness_tally"})

@@ -40,7 +40,7 @@ def ask_person(screen: RoomAccess, title: str, people: list[tuple[str, str]],
     ``callback`` receives the authenticated Actor, or None when either step was cancelled. ``note`` is shown
     under the list (e.g. how many are no longer offered). Source: issue 13 item 7.
     """
-    if len(people) <= 1:
+    if len(people) <= 1:  # one person: straight to the credential; nobody: ask_credential says so
         screen.ask_credential(title, people, callback)
         return
     labels = dict(people)

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
 from zc_review.service.room.progress import STEPS as VIEW_STEPS
-from zc_review.tui.base import RoomScreen
+from zc_review.tui.base import APP_WIDE_SHOWN, RoomScreen
 from zc_review.tui.screens.ballot import BallotScreen
 from zc_review.tui.screens.export import ExportScreen
 from zc_review.tui.screens.minutes import MinutesScreen
@@ -56,8 +56,10 @@ class DashboardScreen(RoomScreen[None]):
     materials and posts ``AnonymityFound`` when some name the applicant or employer."""
 
     BINDINGS = [Binding(k, f"open_step('{k}')", t(label), show=False) for k, label, _ in STEPS]
-    BINDINGS += [Binding("o", "discussion", t("tui.dash_discussion")), Binding("u", "lift_lock", t("tui.lift_title"))]
-    BINDINGS += [Binding("k", "paper_keying", t("sheets.tui_open"), show=False)]  # issue 14 (in F1 and the palette)
+    BINDINGS += [Binding("o", "discussion", t("tui.key_discussion"), tooltip=t("tui.dash_discussion")),
+                 Binding("u", "lift_lock", t("tui.lift_title")),
+                 Binding("k", "paper_keying", t("sheets.tui_open"), show=False),  # issue 14 (F1, palette)
+                 *APP_WIDE_SHOWN]  # the hub shows Ctrl+Q and F4 in its footer; the other screens list them in F1
 
     class AnonymityFound(Message):
         """Blind materials name an applicant or employer: ``text`` is the notice to show (issue 5 §9)."""

@@ -23,6 +23,8 @@ from textual.widgets.option_list import Option
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.widgets.dialogs import Message as MessageText
+from zc_review.tui.widgets.dialogs import Unbroken
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor, DossierView
@@ -107,12 +109,13 @@ class DossierScreen(RoomScreen[None]):
         with VerticalScroll(id="dossier-body"):
             # One Static for all sections: a dossier view is opened for every applicant a reviewer
             # scores, and few widgets keep it quick to open and close.
-            yield Static(Text(""), id="dossier-text", classes="section")
+            # Messages: Rich broke "• 《论文题目》…" after the bullet, leaving it alone on its line (hand run)
+            yield MessageText(Text(""), id="dossier-text", classes="section")
             yield Static(t("scoring.dossier_attachments"), classes="section-title")
             yield OptionList(*[Option(inert_text(t("scoring.dossier_attachment", title=a.title or a.filename,
                                                      filename=a.filename)), id=a.id)
                                for a in v.dossier.attachments], id="dossier-attachments")
-            yield Static(Text(""), id="dossier-att-text", classes="section")
+            yield MessageText(Text(""), id="dossier-att-text", classes="section")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -132,8 +135,8 @@ class DossierScreen(RoomScreen[None]):
             att.append(inert(self._att_title(aid)) + "\n", style="bold")
             att.append_text(inert_text(raw, needle))
             att.append("\n\n")
-        self.query_one("#dossier-text", Static).update(body)
-        self.query_one("#dossier-att-text", Static).update(att)
+        self.query_one("#dossier-text", MessageText).update(Unbroken(body))
+        self.query_one("#dossier-att-text", MessageText).update(Unbroken(att))
         if not needle:
             return 0
         pattern = re.compile(re.escape(needle), re.IGNORECASE)

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from zc_review.i18n import t
+from zc_review.service.atomic import write_atomic
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
@@ -27,6 +28,7 @@ class MinutesScreen(RoomScreen[None]):
 
     CSS_PATH = "closing.tcss"
     BINDINGS = [Binding("g", "generate", t("closing.minutes_generate")),
+                Binding("p", "write_copy", t("closing.minutes_write")),
                 Binding("s", "sign", t("closing.minutes_sign")),
                 Binding("escape", "back", t("common.back"))]
 
@@ -115,6 +117,22 @@ class MinutesScreen(RoomScreen[None]):
         self.show_stage()
         self._error(event.message)
         self.show_error(event.message)
+
+    # -- a copy to read before signing -----------------------------------------------------------------
+    def action_write_copy(self) -> None:
+        """``p``: write the stored minutes (as signed so far) to the output folder, so that the signers can read
+        or print them before signing: the hand run found no way to see what one signs. Refused (shown) before
+        the minutes are generated."""
+        try:
+            pdf = self.room.closing.minutes_pdf()
+        except ServiceError as exc:
+            self.show_error(exc)
+            return
+        path = self.out_dir / f"{self.room.views.session().session_id}-minutes.pdf"
+        write_atomic(path, pdf)  # 0600 in a 0700 folder it creates, as the leader's sheets (issue 12 §5)
+        self._error("")
+        self.query_one("#minutes-error", Static).update(Text(t("closing.minutes_written", path=str(path)),
+                                                             style="green"))
 
     # -- sign -------------------------------------------------------------------------------------------
     def action_sign(self) -> None:

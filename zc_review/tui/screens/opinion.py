@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +21,7 @@ from zc_review.tui.widgets import Pick, TextPrompt
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
 
-PREVIEW = 40  # characters of an opinion shown in the list
+PREVIEW = 30  # cells of an opinion shown in the list (the column's fixed width, so that it fits 80 columns)
 
 
 class OpinionScreen(RoomScreen[None]):
@@ -72,20 +73,24 @@ class OpinionScreen(RoomScreen[None]):
         panels = [p for p in room.views.panels() if p.leader_id == actor.person_id]
         table = self.query_one(DataTable)
         sheets = {p.panel_id: room.panel.leader_sheet(p.panel_id) for p in panels}
-        add_fitted_column(table, t("common.col_code"), "code", [r.code for rows in sheets.values() for r in rows])
+        rows = [r for rs in sheets.values() for r in rs]
+        # fixed widths from the first frame: the opinion column cached at its heading's width showed
+        # "（未填写" and, once saved, "材料完整，" (issue 13 hand run, 80×24); the panel, the same on every
+        # row of a leader's sheet, comes last
+        add_fitted_column(table, t("common.col_code"), "code", [r.code for r in rows])
+        add_fitted_column(table, t("common.col_composite"), "composite", [r.composite for r in rows])
+        add_fitted_column(table, t("common.col_rank"), "rank", [r.rank for r in rows])
+        add_fitted_column(table, t("common.col_disagreement"), "flag", ["—", *(r.disagreement or "" for r in rows)])
+        add_fitted_column(table, t("common.opinion"), "opinion", [t("scoring.opinion_none")], minimum=PREVIEW)
         add_fitted_column(table, t("common.col_panel"), "panel", [p.name for p in panels])
-        table.add_column(t("common.opinion"), key="opinion")
-        table.add_column(t("common.col_composite"), key="composite")
-        table.add_column(t("common.col_rank"), key="rank")
-        table.add_column(t("common.col_disagreement"), key="flag")
         if not panels:
             self.query_one("#op-editing", Static).update(Text(t("scoring.opinion_not_leader", name=actor.name), style="red"))
             return
         for p in panels:
             for row in sheets[p.panel_id]:  # the leader's sheet: composite, rank in group, flags
-                table.add_row(Text(row.code), Text(p.name), self._preview(row.opinion), Text(row.composite),
-                              Text(row.rank), Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
-                              key=row.applicant_id)
+                table.add_row(Text(row.code), Text(row.composite), Text(row.rank),
+                              Text(row.disagreement or "—", style="bold red" if row.disagreement else ""),
+                              self._preview(row.opinion), Text(p.name), key=row.applicant_id)
         self.query_one("#op-title", Static).update(Text(t("scoring.opinion_heading", name=actor.name,
                                                           panel=join_list(p.name for p in panels))))
         table.focus()
@@ -95,7 +100,14 @@ class OpinionScreen(RoomScreen[None]):
         if not text:
             return Text(t("scoring.opinion_none"), style="dim")
         flat = text.replace("\n", " ")
-        return inert_text(flat[:PREVIEW] + ("…" if len(flat) > PREVIEW else ""))
+        if cell_len(flat) <= PREVIEW:
+            return inert_text(flat)
+        cut = ""
+        for ch in flat:  # as many characters as fit PREVIEW - 1 cells, then "…"
+            if cell_len(cut + ch) > PREVIEW - 1:
+                break
+            cut += ch
+        return inert_text(cut + "…")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on an applicant: edit its opinion in the text area."""

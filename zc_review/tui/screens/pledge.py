@@ -25,13 +25,16 @@ class PledgeScreen(RoomScreen[None]):
     reviewer's credential, then a confirmation; after a signature the cursor moves to the next still to sign."""
 
     CSS_PATH = "opening.tcss"
-    BINDINGS = [Binding("escape", "back", t("common.back"))]
+    # Enter in the footer (the table's own Enter is not shown there: the hand run found only Esc in the footer)
+    BINDINGS = [Binding("enter", "select_row", t("tui.key_pledge_sign"), priority=True),
+                Binding("escape", "back", t("common.back"))]
 
     def compose(self) -> ComposeResult:
         """The pledge text (``#pledge-text``), the count and the attending reviewers (``#pledge-table``)."""
         yield Header()
         yield Static(t("opening.pledge_title"), classes="title")
-        yield Static(Text(""), id="pledge-text", classes="statement")
+        # a Message: Rich broke the pledge at its only space, "本人⏎崔丽娟（R01）郑重承诺…" (hand run, 80×24)
+        yield Message(Text(""), id="pledge-text", classes="statement")
         yield Static(Text(""), id="pledge-count", classes="hint")
         yield DataTable(id="pledge-table", cursor_type="row", zebra_stripes=True)
         yield Message(Text(""), id="pledge-outstanding")
@@ -68,7 +71,7 @@ class PledgeScreen(RoomScreen[None]):
     def _refresh(self) -> None:
         rid = self._current_id()
         if rid is not None:
-            self.query_one("#pledge-text", Static).update(Text(self.room.opening.pledge_text(rid)))
+            self.query_one("#pledge-text", Message).update(Unbroken(self.room.opening.pledge_text(rid)))
         if self.room.opening.roll_call_closed():
             n = len(self.room.opening.pledged_ids())
             self.query_one("#pledge-count", Static).update(
@@ -130,6 +133,10 @@ class PledgeScreen(RoomScreen[None]):
         self.query_one(DataTable).update_cell(rid, "signed", self._signed_cell(True))
         self._to_next_unsigned()
         self._refresh()
+
+    def action_select_row(self) -> None:
+        """Enter: the highlighted reviewer signs (as Enter on the table)."""
+        self.query_one(DataTable).action_select_cursor()
 
     def action_back(self) -> None:
         """Escape: back to the dashboard."""

@@ -58,13 +58,14 @@ class ResultsScreen(RoomScreen[None]):
 
     CSS_PATH = "closing.tcss"
     BINDINGS = [
-        Binding("b", "ballot", t("closing.goto_ballot")),
+        # footer at 80 columns: the less frequent keys (加投, the preview, PgUp) are in F1 and the palette
+        Binding("b", "ballot", t("closing.goto_ballot"), show=False),
         Binding("e", "reasons", t("common.col_reason")),
-        Binding("s", "sign_off", t("closing.sign_off")),
-        Binding("f", "declare", t("closing.declare_key")),
-        Binding("v", "preview", t("scoring.preview_key")),
+        Binding("s", "sign_off", t("tui.key_sign_off")),
+        Binding("f", "declare", t("tui.key_declare"), tooltip=t("closing.declare_key")),
+        Binding("v", "preview", t("scoring.preview_key"), show=False),
         Binding("pagedown,right,]", "group(1)", t("closing.next_group"), key_display="PgDn", priority=True),
-        Binding("pageup,left,[", "group(-1)", t("closing.prev_group"), key_display="PgUp", priority=True),
+        Binding("pageup,left,[", "group(-1)", t("closing.prev_group"), key_display="PgUp", priority=True, show=False),
         Binding("escape", "back", t("common.back")),
     ]
 
@@ -234,7 +235,13 @@ class ReasonsScreen(RoomScreen[None]):
     every leader. ``clock`` (seconds, monotonic) can be replaced in tests.
     """
 
-    BINDINGS = [Binding("escape", "back", t("common.back"))]
+    # Enter in the footer (the table's own Enter is not shown there: the hand run found only Esc in the footer)
+    BINDINGS = [Binding("enter", "select_row", t("tui.key_write_reason"), priority=True),
+                Binding("escape", "back", t("common.back"))]
+
+    def action_select_row(self) -> None:
+        """Enter: write the highlighted applicant's reason (as Enter on the table)."""
+        self.query_one(DataTable).action_select_cursor()
 
     def __init__(self) -> None:
         super().__init__()

@@ -37,7 +37,7 @@ class RollCallScreen(RoomScreen[None]):
     BINDINGS = [
         Binding("a", "mark(True)", t("opening.rollcall_attending")),
         Binding("x", "mark(False)", t("opening.rollcall_absent")),
-        Binding("space", "toggle_mark", t("opening.rollcall_key_toggle")),
+        Binding("space", "toggle_mark", t("opening.rollcall_key_toggle"), key_display=t("tui.key_space")),
         Binding("c", "close_roll_call", t("opening.rollcall_key_close")),
         Binding("escape", "back", t("common.back")),
     ]

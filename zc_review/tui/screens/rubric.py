@@ -15,7 +15,7 @@ from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Role
 from zc_review.tui.base import RoomScreen
-from zc_review.tui.screens.common import ask_person
+from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm
 
 if TYPE_CHECKING:
@@ -60,10 +60,15 @@ class RubricSignScreen(RoomScreen[None]):
                            ("max", "common.col_max"), ("step", "common.col_step"), ("levels", "common.col_levels")):
             crit.add_column(t(label), key=key)
         sigs = self.query_one("#rub-sigs", DataTable)
-        sigs.add_column(t("common.col_sign_role"), key="role")
-        sigs.add_column(t("common.col_signer"), key="signer")
-        ol = self.query_one(OptionList)
         panels = self.room.views.panels()
+        # fixed widths from every place and every possible signer: the column cached at the width of 未签署
+        # showed "R02 龙" for "R02 龙倩" once signed (issue 13 hand run, 80×24)
+        places = [pl for p in panels for pl in self.room.views.rubric_signatures(p.panel_id)]
+        signers = [label for p in panels for pl in self.room.views.rubric_signatures(p.panel_id)
+                   for _, label in self.candidates(p.panel_id, Role(pl.role))]
+        add_fitted_column(sigs, t("common.col_sign_role"), "role", [pl.role_label for pl in places])
+        add_fitted_column(sigs, t("common.col_signer"), "signer", [t("opening.pledge_unsigned"), *signers])
+        ol = self.query_one(OptionList)
         ol.add_options([Option(Text(p.name), id=p.panel_id) for p in panels])
         ol.highlighted = 0
         ol.focus()

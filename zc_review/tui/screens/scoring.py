@@ -128,8 +128,8 @@ class ScoringScreen(RoomScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", t("scoring.key_save")),
         Binding("ctrl+t", "submit", t("scoring.key_submit")),
-        Binding("d", "dossier", t("common.part_material")),
-        Binding("v", "panel_scores", t("scoring.key_panel")),
+        Binding("d", "dossier", t("tui.key_dossier")),
+        Binding("v", "panel_scores", t("scoring.key_panel"), show=False),  # refused until submitted: F1, palette
         Binding("f2", "switch", t("scoring.key_switch")),
         Binding("escape", "back", t("common.back")),
     ]
@@ -143,6 +143,9 @@ class ScoringScreen(RoomScreen[None]):
         self.bad: dict[str, dict[str, str]] = {}
         self.dirty: set[str] = set()
         self.pending_submit: str | None = None  # the row whose submission awaits its confirmation
+        # the row whose last criterion was just entered (Enter then moves the cursor to the next row): Ctrl+T
+        # on the next row, still untouched, submits this one (the hand run submitted the empty next row)
+        self.filled_row: str | None = None
 
     def compose(self) -> ComposeResult:
         """The heading, the rubric banner, the grid (``#score-grid``), the message and criterion lines."""
@@ -179,6 +182,7 @@ class ScoringScreen(RoomScreen[None]):
                 return
             self.actor, self.rubric = None, None
             self.values, self.bad, self.dirty, self.codes = {}, {}, set(), {}
+            self.filled_row = None
             grid.clear(columns=True)
             grid.locked_rows, grid.editable_columns = set(), []
             for wid in ("#score-banner", "#score-msg", "#score-crit"):
@@ -292,6 +296,10 @@ class ScoringScreen(RoomScreen[None]):
         grid.update_cell(aid, cid, self._cell(aid, cid))
         grid.update_cell(aid, "status", self._status_cell("dirty"))
         self._update_totals(aid)
+        complete = not self.bad[aid] and all(c.criterion_id in self.values[aid] for c in self.rubric.grid)
+        self.filled_row = aid if complete else None
+        if complete:
+            msg.update(Text(t("scoring.row_filled", code=self.codes[aid]), style="green"))
 
     def _refused(self, aid: str) -> None:
         if aid in self.query_one(ScoreGrid).locked_rows:
@@ -353,6 +361,10 @@ class ScoringScreen(RoomScreen[None]):
         aid = self._row_id()
         if aid is None or self.actor is None:
             return
+        filled = self.filled_row
+        if (filled is not None and filled != aid and filled not in grid.locked_rows and not self.values[aid]
+                and aid not in self.dirty):  # Enter after the last criterion moved on to an untouched row
+            aid = filled
         code = self.codes[aid]
         msg = self.query_one("#score-msg", Static)
         if aid in grid.locked_rows:
@@ -384,6 +396,8 @@ class ScoringScreen(RoomScreen[None]):
             return
         grid.locked_rows.add(aid)
         self.dirty.discard(aid)
+        if self.filled_row == aid:
+            self.filled_row = None
         for c in self.rubric.criteria:
             grid.update_cell(aid, c.criterion_id, self._cell(aid, c.criterion_id))
         grid.update_cell(aid, "status", self._status_cell("locked"))
