@@ -52,7 +52,7 @@ def synthetic_room(packed: Any) -> Any:
 async def bench_grid(packed: Any, tmp: Path) -> dict[str, float]:
     from tests.bench.run_bench import _keystrokes
     from zc_review.service.script import ScriptRunner
-    from zc_review.tui import autopilot_opening
+    from zc_review.demo import opening as autopilot_opening
     from zc_review.tui.app import make_app
     from zc_review.tui.screens.scoring import ScoreGrid
 
