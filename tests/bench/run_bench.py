@@ -168,7 +168,7 @@ def bench_demo_screens_vs_service(packed: Any, tmp: Path) -> dict[str, float]:
     """
     from zc_review.demo.autopilot import play_in_tui
     from zc_review.service import RoomService
-    from zc_review.service.office import pack
+    from zc_review.service.office import pack, trust_add
     from zc_review.service.script import ScriptRunner, Secrets
 
     package, secrets_path = tmp / "demo-production.zcp", tmp / "demo-production-secrets.json"
@@ -177,7 +177,7 @@ def bench_demo_screens_vs_service(packed: Any, tmp: Path) -> dict[str, float]:
     out: dict[str, float] = {}
     for mode in ("service", "screens"):
         home = tmp / f"home-{mode}"
-        shutil.copytree(tmp / "home", home, dirs_exist_ok=True)  # the trusted office root, no session yet
+        trust_add(packed.keys / "root-cert.pem", home)  # the trusted office root, no session yet
         w0, c0 = time.perf_counter(), time.process_time()
         if mode == "service":
             room = RoomService.open(package, secrets.chair_opening, secrets.supervisor_opening, home=home)
