@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from time import monotonic
 from typing import Any
 
 from textual import events
@@ -19,6 +18,7 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from zc_review.demo import waiting
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Choice
@@ -54,7 +54,7 @@ async def burst(pilot: Pilot[Any], keys: Iterable[str]) -> None:
             event = events.Key(key, None)
         event.set_sender(pilot.app)
         driver.send_message(event)
-    await pilot.pause(0)
+    await pilot._wait_for_screen()  # the keys processed; no forced refresh (Pilot.pause forces one)
 
 
 async def key(pilot: Pilot[Any], name: str) -> None:
@@ -75,15 +75,17 @@ def on_top(app: Any, screen_cls: type) -> bool:
 
 
 async def until(pilot: Pilot[Any], cond: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    """Wait until ``cond()``; a Notice (a refusal) or the timeout raises AutopilotError."""
-    deadline = monotonic() + timeout
-    while not cond():
+    """Wait until ``cond()``, on the app's own work (``waiting.until``: no sleeps, no forced refresh); a Notice
+    (a refusal) or the timeout raises AutopilotError."""
+    def refused() -> None:
         msg = _notice_text(pilot.app)
         if msg is not None:
             raise AutopilotError(f"{what}: {msg}")
-        if monotonic() > deadline:
-            raise AutopilotError(f"{what}: timeout on {type(pilot.app.screen).__name__}")
-        await pilot.pause(0.01)
+
+    try:
+        await waiting.until(pilot, cond, refused, timeout)
+    except waiting.WaitTimeout:
+        raise AutopilotError(f"{what}: timeout on {type(pilot.app.screen).__name__}") from None
 
 
 async def retype(pilot: Pilot[Any], field: Input, text: str) -> None:

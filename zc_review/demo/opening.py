@@ -16,8 +16,6 @@ screen, the autopilot waits until the screen has processed its messages, or for 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +23,7 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import DataTable, Label, OptionList, TextArea
 
+from zc_review.demo import waiting
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import parse_score
@@ -66,13 +65,12 @@ async def keys(pilot: Any, *names: str) -> None:
 
 
 async def wait_for(pilot: Any, cond: Callable[[], bool], what: str) -> None:
-    """Wait until ``cond()``; a refusal (Notice) on screen raises it as a ServiceError."""
-    deadline = time.monotonic() + TIMEOUT
-    while not cond():
-        _raise_if_refused(pilot.app)
-        if time.monotonic() > deadline:
-            raise ServiceError("tui_timeout", what=what)
-        await asyncio.sleep(0.003)
+    """Wait until ``cond()``, on the app's own work (``waiting.until``: no sleeps); a refusal (Notice) on screen
+    raises it as a ServiceError."""
+    try:
+        await waiting.until(pilot, cond, lambda: _raise_if_refused(pilot.app), TIMEOUT)
+    except waiting.WaitTimeout:
+        raise ServiceError("tui_timeout", what=what) from None
     await _settle(pilot, 1)
 
 
