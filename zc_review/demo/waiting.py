@@ -32,14 +32,19 @@ def _queued(app: Any) -> bool:
 
 
 async def until(pilot: Any, cond: Callable[[], bool], raise_refusal: Callable[[], None], timeout: float) -> None:
-    """Return once ``cond()`` holds; ``raise_refusal()`` is called before each check (it raises when a refusal
-    is on screen). Raises WaitTimeout after ``timeout`` seconds."""
+    """Return once ``cond()`` holds and the app has processed the messages queued so far; ``raise_refusal()`` is
+    called before each check (it raises when a refusal is on screen). Raises WaitTimeout after ``timeout`` s."""
     app = pilot.app
     deadline = monotonic() + timeout
     while True:
         raise_refusal()
         if cond():
-            return
+            # settled too: what the same work set going (a screen pushed, its mount) is processed before the
+            # next key is sent, or that key could reach the screen being replaced
+            await pilot._wait_for_screen(timeout=timeout)
+            if not _queued(app) and cond():
+                return
+            continue
         if monotonic() > deadline:
             raise WaitTimeout
         await pilot._wait_for_screen(timeout=timeout)
