@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 class Columns(Protocol):
     """A table that takes columns as ``DataTable.add_column`` does (a DataTable, the scoring grid)."""
 
-    def add_column(self, label: str | Text, *, key: str, width: int | None = None) -> object: ...
+    def add_column(self, label: str | Text, *, key: str, width: int | None = None) -> object:
+        """Add column ``key`` headed ``label``, ``width`` cells wide (None: as wide as its content)."""
 
 
 def add_fitted_column(table: Columns, label: str | Text, key: str, values: Iterable[str | Text],
