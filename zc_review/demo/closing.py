@@ -33,6 +33,10 @@ KINDS = frozenset({"open_poll", "ballot", "close_poll", "open_runoff", "void_rou
                    "sign_off", "generate_minutes", "sign_minutes", "export"})
 CHOICE_KEY = {Choice.AGREE.value: "1", Choice.DISAGREE.value: "2", Choice.ABSTAIN.value: "3"}
 STEP_KEY = {"ballot": "7", "results": "8", "minutes": "9", "export": "0"}
+#: Screens that stay open after an action of these kinds, for the next one of the same kind, as in the room:
+#: voters come in turn to the ballot screen, reviewers in turn to the sign-off screen (issue 9: screens
+#: built once, not once per voter). The opening autopilot's dispatcher keeps them (``opening._keeps``).
+KEEPS: dict[str, type] = {"ballot": BallotScreen, "sign_off": SignOffScreen}
 
 
 class AutopilotError(RuntimeError):
@@ -179,7 +183,10 @@ async def to_dashboard(pilot: Pilot[Any]) -> None:
 
 
 async def open_step(pilot: Pilot[Any], step: str, screen_cls: type) -> Any:
-    """From the dashboard, open ``step``'s screen by its key and wait until ``screen_cls`` is on top."""
+    """``screen_cls`` when it is on top already (kept from the previous action), else from the dashboard open
+    ``step``'s screen by its key and wait until ``screen_cls`` is on top."""
+    if on_top(pilot.app, screen_cls):
+        return pilot.app.screen
     await to_dashboard(pilot)
     await key(pilot, STEP_KEY[step])
     await until(pilot, lambda: on_top(pilot.app, screen_cls), f"open {screen_cls.__name__}")
@@ -201,7 +208,10 @@ async def play(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any
         return False
     handler = globals()[f"_do_{kind}"]
     await handler(pilot, app, action, secrets)
-    await to_dashboard(pilot)
+    if kind in KEEPS:
+        await until(pilot, lambda: on_top(app, KEEPS[kind]), f"back to {KEEPS[kind].__name__}")
+    else:
+        await to_dashboard(pilot)
     return True
 
 
@@ -292,9 +302,10 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
 
 
 async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    await open_step(pilot, "results", ResultsScreen)
-    await key(pilot, "s")
-    await until(pilot, lambda: on_top(app, SignOffScreen), "sign-off screen")
+    if not on_top(app, SignOffScreen):  # kept open from the previous sign-off
+        await open_step(pilot, "results", ResultsScreen)
+        await key(pilot, "s")
+        await until(pilot, lambda: on_top(app, SignOffScreen), "sign-off screen")
     await key(pilot, "enter")
     reviewer = action["reviewer"]
     await login(pilot, reviewer, secrets.persons[reviewer])

@@ -5,7 +5,8 @@ opinion; it returns False for any other kind. Every call starts by returning to 
 except that a screen stays open while the next action can continue on it: the pledge and rubric
 screens for the next pledge or signature, the scoring screen for the next ``view_dossier`` or
 ``scores`` (handed to another reviewer with F2, who types their own credential), a leader's opinion
-screen for that leader's next opinion. So the dispatcher must call this ``play`` first for every
+screen for that leader's next opinion, the ballot screen for the next voter and the sign-off screen for the
+next reviewer signing (``closing.KEEPS``). So the dispatcher must call this ``play`` first for every
 action (``autopilot.play_actions`` does), and ``finish`` at the end.
 
 Keys are delivered as the terminal delivers them, as ``events.Key`` messages to the app, but in a
@@ -28,11 +29,13 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import parse_score
 from zc_review.service.script import Secrets
+from zc_review.tui.screens.ballot import BallotScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.opinion import OpinionScreen
 from zc_review.tui.screens.pledge import PledgeScreen
 from zc_review.tui.screens.recusal import RecusalScreen
+from zc_review.tui.screens.results import SignOffScreen
 from zc_review.tui.screens.rollcall import RollCallScreen
 from zc_review.tui.screens.rubric import RubricSignScreen
 from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
@@ -186,6 +189,10 @@ def _keeps(action: dict[str, Any]) -> Callable[[Any], bool]:
         return lambda s: isinstance(s, ScoringScreen) and s.actor is not None
     if kind == "pledge":
         return lambda s: isinstance(s, PledgeScreen)
+    if kind in ("ballot", "close_poll", "open_runoff"):  # voters come in turn to the ballot screen (closing.KEEPS)
+        return lambda s: isinstance(s, BallotScreen)
+    if kind == "sign_off":  # reviewers come in turn to the sign-off screen
+        return lambda s: isinstance(s, SignOffScreen)
     if kind == "sign_rubric":
         return lambda s: isinstance(s, RubricSignScreen)
     if kind == "opinion":
