@@ -66,18 +66,6 @@ def bench_startup(packed: Any, tmp: Path) -> dict[str, float]:
     return {"open_to_first_screen_s_median": statistics.median(times), "open_to_first_screen_s_worst": max(times)}
 
 
-async def _keystrokes(pilot: Any, keys: list[str]) -> list[float]:
-    from zc_review.demo.opening import _key_event, _settle
-
-    out = []
-    for k in keys:
-        t0 = time.perf_counter()
-        pilot.app.post_message(_key_event(k))
-        await _settle(pilot, 1)
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
-
-
 async def bench_unlock(packed: Any, tmp: Path) -> dict[str, float]:
     from zc_review.tui.app import make_app
 
@@ -96,6 +84,7 @@ async def bench_unlock(packed: Any, tmp: Path) -> dict[str, float]:
 
 
 async def bench_keys(packed: Any, tmp: Path) -> dict[str, float]:
+    from tests.bench.latency import keystrokes
     from tests.conftest import index_of, new_room
     from zc_review.demo import closing as autopilot_closing
     from zc_review.demo import opening as autopilot_opening
@@ -115,7 +104,7 @@ async def bench_keys(packed: Any, tmp: Path) -> dict[str, float]:
         for _ in range(12):
             seq += ["8", ".", "5", "tab"]
         seq += ["down", "up", "right", "left"] * 6
-        lat = await _keystrokes(pilot, seq)
+        lat = await keystrokes(pilot, seq)
         out["scoring_key_ms_median"] = statistics.median(lat)
         out["scoring_key_ms_worst"] = max(lat)
     room = new_room(packed)
@@ -131,7 +120,7 @@ async def bench_keys(packed: Any, tmp: Path) -> dict[str, float]:
         await autopilot_closing.key(pilot, "n")
         await autopilot_closing.login(pilot, "R01", packed.secrets.persons["R01"])
         await autopilot_closing.until(pilot, lambda: autopilot_closing.on_top(app, VotingScreen), "voting")
-        lat = await _keystrokes(pilot, ["1", "down", "2", "down", "3", "down"] * 10 + ["up"] * 20)
+        lat = await keystrokes(pilot, ["1", "down", "2", "down", "3", "down"] * 10 + ["up"] * 20)
         out["ballot_key_ms_median"] = statistics.median(lat)
         out["ballot_key_ms_worst"] = max(lat)
     return out
@@ -165,29 +154,39 @@ def bench_demo_screens_vs_service(packed: Any, tmp: Path) -> dict[str, float]:
     """The demo script through the screens and through the service, same package, same run (issue 9).
 
     The package is packed here as ``make demo`` packs it: production Argon2id for every person's credential.
+    The screens' run also gives, per action kind, the app's time beyond the service's (``service_time``).
     """
+    from tests.bench.service_time import ActionTimes, ServiceTime
     from zc_review.demo.autopilot import play_in_tui
     from zc_review.service import RoomService
-    from zc_review.service.office import pack
+    from zc_review.service.office import pack, trust_add
     from zc_review.service.script import ScriptRunner, Secrets
 
     package, secrets_path = tmp / "demo-production.zcp", tmp / "demo-production-secrets.json"
     pack(ROOT / "data/demo", package, packed.keys, secrets_out=secrets_path)
     secrets = Secrets.load(secrets_path)
     out: dict[str, float] = {}
+    service_time = ServiceTime().install()  # both runs pay the same wrapping
+    actions = ActionTimes(service_time)
     for mode in ("service", "screens"):
         home = tmp / f"home-{mode}"
-        shutil.copytree(tmp / "home", home, dirs_exist_ok=True)  # the trusted office root, no session yet
+        trust_add(packed.keys / "root-cert.pem", home)  # the trusted office root, no session yet
         w0, c0 = time.perf_counter(), time.process_time()
         if mode == "service":
             room = RoomService.open(package, secrets.chair_opening, secrets.supervisor_opening, home=home)
             ScriptRunner(room, secrets, tmp / f"usb-{mode}").run(packed.script["actions"])
         else:
-            asyncio.run(play_in_tui(package, home, tmp / f"usb-{mode}", packed.script, secrets))
+            asyncio.run(play_in_tui(package, home, tmp / f"usb-{mode}", packed.script, secrets,
+                                    progress=actions.progress))
+            actions.close()
         out[f"demo_{mode}_wall_s"] = time.perf_counter() - w0
         out[f"demo_{mode}_cpu_s"] = time.process_time() - c0
+        out[f"demo_{mode}_in_service_s"] = service_time.total
+        service_time.total = 0.0
+    service_time.uninstall()
     out["demo_screens_over_service_wall"] = out["demo_screens_wall_s"] / out["demo_service_wall_s"]
     out["demo_screens_over_service_cpu"] = out["demo_screens_cpu_s"] / out["demo_service_cpu_s"]
+    out.update(actions.figures("screens_action"))
     return out
 
 

@@ -9,12 +9,11 @@ with the same message.
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from zc_review.demo import closing, opening, paper
+from zc_review.demo import closing, opening, paper, waiting
 from zc_review.service.errors import ServiceError
 from zc_review.service.script import Secrets
 from zc_review.tui.app import make_app
@@ -30,17 +29,17 @@ async def unlock_and_login(pilot: Any, app: Any, secrets: Secrets) -> None:
     await pilot.click("#unlock-supervisor")
     await pilot.press(*secrets.supervisor_opening)
     await pilot.press("enter")
-    deadline = time.monotonic() + 120
-    while app.room is None or not isinstance(app.screen, CredentialPrompt):
-        if time.monotonic() > deadline:
-            raise ServiceError("unlock_failed", diagnostics="autopilot timeout")
-        await pilot.pause(0.05)
+    try:  # on the unlock worker's end and the screens' messages, not on a fixed sleep (waiting.until)
+        await waiting.until(pilot, lambda: app.room is not None and isinstance(app.screen, CredentialPrompt),
+                            lambda: None, 120)
+    except waiting.WaitTimeout:
+        raise ServiceError("unlock_failed", diagnostics="autopilot timeout") from None
     recorder = app.room.views.recorder().person_id
     await pilot.press(*secrets.persons[recorder], "enter")
-    while not isinstance(app.screen, DashboardScreen):
-        if time.monotonic() > deadline:
-            raise ServiceError("credential_wrong", remaining="?")
-        await pilot.pause(0.05)
+    try:
+        await waiting.until(pilot, lambda: isinstance(app.screen, DashboardScreen), lambda: None, 120)
+    except waiting.WaitTimeout:
+        raise ServiceError("credential_wrong", remaining="?") from None
 
 
 async def play_actions(pilot: Any, app: Any, actions: list[dict[str, Any]], secrets: Secrets,

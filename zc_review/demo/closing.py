@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from time import monotonic
 from typing import Any
 
 from textual import events
@@ -19,6 +18,7 @@ from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from zc_review.demo import waiting
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Choice
@@ -35,6 +35,10 @@ KINDS = frozenset({"open_poll", "ballot", "close_poll", "open_runoff", "void_rou
                    "key_tally", "witness_tally"})
 CHOICE_KEY = {Choice.AGREE.value: "1", Choice.DISAGREE.value: "2", Choice.ABSTAIN.value: "3"}
 STEP_KEY = {"ballot": "7", "results": "8", "minutes": "9", "export": "0"}
+#: Screens that stay open after an action of these kinds, for the next one of the same kind, as in the room:
+#: voters come in turn to the ballot screen, reviewers in turn to the sign-off screen (issue 9: screens
+#: built once, not once per voter). The opening autopilot's dispatcher keeps them (``opening._keeps``).
+KEEPS: dict[str, type] = {"ballot": BallotScreen, "sign_off": SignOffScreen}
 
 
 class AutopilotError(RuntimeError):
@@ -56,7 +60,7 @@ async def burst(pilot: Pilot[Any], keys: Iterable[str]) -> None:
             event = events.Key(key, None)
         event.set_sender(pilot.app)
         driver.send_message(event)
-    await pilot.pause(0)
+    await pilot._wait_for_screen()  # the keys processed; no forced refresh (Pilot.pause forces one)
 
 
 async def key(pilot: Pilot[Any], name: str) -> None:
@@ -77,15 +81,17 @@ def on_top(app: Any, screen_cls: type) -> bool:
 
 
 async def until(pilot: Pilot[Any], cond: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    """Wait until ``cond()``; a Notice (a refusal) or the timeout raises AutopilotError."""
-    deadline = monotonic() + timeout
-    while not cond():
+    """Wait until ``cond()``, on the app's own work (``waiting.until``: no sleeps, no forced refresh); a Notice
+    (a refusal) or the timeout raises AutopilotError."""
+    def refused() -> None:
         msg = _notice_text(pilot.app)
         if msg is not None:
             raise AutopilotError(f"{what}: {msg}")
-        if monotonic() > deadline:
-            raise AutopilotError(f"{what}: timeout on {type(pilot.app.screen).__name__}")
-        await pilot.pause(0.01)
+
+    try:
+        await waiting.until(pilot, cond, refused, timeout)
+    except waiting.WaitTimeout:
+        raise AutopilotError(f"{what}: timeout on {type(pilot.app.screen).__name__}") from None
 
 
 async def retype(pilot: Pilot[Any], field: Input, text: str) -> None:
@@ -179,7 +185,10 @@ async def to_dashboard(pilot: Pilot[Any]) -> None:
 
 
 async def open_step(pilot: Pilot[Any], step: str, screen_cls: type) -> Any:
-    """From the dashboard, open ``step``'s screen by its key and wait until ``screen_cls`` is on top."""
+    """``screen_cls`` when it is on top already (kept from the previous action), else from the dashboard open
+    ``step``'s screen by its key and wait until ``screen_cls`` is on top."""
+    if on_top(pilot.app, screen_cls):
+        return pilot.app.screen
     await to_dashboard(pilot)
     await key(pilot, STEP_KEY[step])
     await until(pilot, lambda: on_top(pilot.app, screen_cls), f"open {screen_cls.__name__}")
@@ -201,7 +210,10 @@ async def play(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any
         return False
     handler = globals()[f"_do_{kind}"]
     await handler(pilot, app, action, secrets)
-    await to_dashboard(pilot)
+    if kind in KEEPS:
+        await until(pilot, lambda: on_top(app, KEEPS[kind]), f"back to {KEEPS[kind].__name__}")
+    else:
+        await to_dashboard(pilot)
     return True
 
 
@@ -336,9 +348,10 @@ async def _do_declare_results(pilot: Pilot[Any], app: Any, action: dict[str, Any
 
 
 async def _do_sign_off(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    await open_step(pilot, "results", ResultsScreen)
-    await key(pilot, "s")
-    await until(pilot, lambda: on_top(app, SignOffScreen), "sign-off screen")
+    if not on_top(app, SignOffScreen):  # kept open from the previous sign-off
+        await open_step(pilot, "results", ResultsScreen)
+        await key(pilot, "s")
+        await until(pilot, lambda: on_top(app, SignOffScreen), "sign-off screen")
     await key(pilot, "enter")
     reviewer = action["reviewer"]
     await login(pilot, reviewer, secrets.persons[reviewer])

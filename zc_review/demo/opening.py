@@ -5,7 +5,8 @@ opinion; it returns False for any other kind. Every call starts by returning to 
 except that a screen stays open while the next action can continue on it: the pledge and rubric
 screens for the next pledge or signature, the scoring screen for the next ``view_dossier`` or
 ``scores`` (handed to another reviewer with F2, who types their own credential), a leader's opinion
-screen for that leader's next opinion. So the dispatcher must call this ``play`` first for every
+screen for that leader's next opinion, the ballot screen for the next voter and the sign-off screen for the
+next reviewer signing (``closing.KEEPS``). So the dispatcher must call this ``play`` first for every
 action (``autopilot.play_actions`` does), and ``finish`` at the end.
 
 Keys are delivered as the terminal delivers them, as ``events.Key`` messages to the app, but in a
@@ -16,8 +17,6 @@ screen, the autopilot waits until the screen has processed its messages, or for 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -25,15 +24,18 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import DataTable, Label, OptionList, TextArea
 
+from zc_review.demo import waiting
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import parse_score
 from zc_review.service.script import Secrets
+from zc_review.tui.screens.ballot import BallotScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.opinion import OpinionScreen
 from zc_review.tui.screens.pledge import PledgeScreen
 from zc_review.tui.screens.recusal import RecusalScreen
+from zc_review.tui.screens.results import SignOffScreen
 from zc_review.tui.screens.rollcall import RollCallScreen
 from zc_review.tui.screens.rubric import RubricSignScreen
 from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
@@ -66,13 +68,12 @@ async def keys(pilot: Any, *names: str) -> None:
 
 
 async def wait_for(pilot: Any, cond: Callable[[], bool], what: str) -> None:
-    """Wait until ``cond()``; a refusal (Notice) on screen raises it as a ServiceError."""
-    deadline = time.monotonic() + TIMEOUT
-    while not cond():
-        _raise_if_refused(pilot.app)
-        if time.monotonic() > deadline:
-            raise ServiceError("tui_timeout", what=what)
-        await asyncio.sleep(0.003)
+    """Wait until ``cond()``, on the app's own work (``waiting.until``: no sleeps); a refusal (Notice) on screen
+    raises it as a ServiceError."""
+    try:
+        await waiting.until(pilot, cond, lambda: _raise_if_refused(pilot.app), TIMEOUT)
+    except waiting.WaitTimeout:
+        raise ServiceError("tui_timeout", what=what) from None
     await _settle(pilot, 1)
 
 
@@ -188,6 +189,10 @@ def _keeps(action: dict[str, Any]) -> Callable[[Any], bool]:
         return lambda s: isinstance(s, ScoringScreen) and s.actor is not None
     if kind == "pledge":
         return lambda s: isinstance(s, PledgeScreen)
+    if kind in ("ballot", "close_poll", "open_runoff"):  # voters come in turn to the ballot screen (closing.KEEPS)
+        return lambda s: isinstance(s, BallotScreen)
+    if kind == "sign_off":  # reviewers come in turn to the sign-off screen
+        return lambda s: isinstance(s, SignOffScreen)
     if kind == "sign_rubric":
         return lambda s: isinstance(s, RubricSignScreen)
     if kind == "opinion":

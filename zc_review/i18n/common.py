@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "common.col_reason": "未通过原因",
     "common.confirm": "确认",
     "common.confirm_keys": "按 Y 或 Enter 确认，按 N 或 Esc 取消。",
+    "common.blocked_keys": "按 N 或 Esc 返回。",
     "common.col_mark": "表决",
     "common.col_base": "基数",
     "common.col_state": "填写情况",

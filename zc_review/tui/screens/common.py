@@ -10,11 +10,10 @@ column its width up front, from every value it will hold.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import DataTable
 
 from zc_review.tui.widgets import Pick
 
@@ -23,7 +22,14 @@ if TYPE_CHECKING:
     from zc_review.tui.base import RoomAccess
 
 
-def add_fitted_column(table: DataTable[Any], label: str | Text, key: str, values: Iterable[str | Text],
+class Columns(Protocol):
+    """A table that takes columns as ``DataTable.add_column`` does (a DataTable, the scoring grid)."""
+
+    def add_column(self, label: str | Text, *, key: str, width: int | None = None) -> object:
+        """Add column ``key`` headed ``label``, ``width`` cells wide (None: as wide as its content)."""
+
+
+def add_fitted_column(table: Columns, label: str | Text, key: str, values: Iterable[str | Text],
                       *, minimum: int = 0) -> None:
     """Add column ``key`` to ``table`` with a fixed width: the widest of its label, ``values`` (every value the
     column will show: codes, names, figures) and ``minimum``. Never narrower than a code it holds."""

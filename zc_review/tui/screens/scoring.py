@@ -1,7 +1,7 @@
 """Scoring (量化赋分): a reviewer identifies, then fills a grid of their applicants (by code) × rubric criteria.
 
-Keystrokes touch single cells (``DataTable.update_cell``) and the row's two totals, never the whole
-table. Values are validated live by the service with the rules it applies on saving
+Keystrokes touch single cells and the row's two totals, never the whole table: the grid is a line-API
+widget (``score_grid.GridTable``) that renders each row once and repaints only the rows that changed. Values are validated live by the service with the rules it applies on saving
 (``room.scoring.check_value``), and the row totals are the service's (``room.scoring.part_totals``); an
 invalid value stays red on screen and is never saved.
 """
@@ -12,12 +12,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
@@ -26,6 +27,7 @@ from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.panel_view import PanelScoresScreen
 from zc_review.tui.screens.rubric import fmt_points
+from zc_review.tui.screens.score_grid import GridTable
 from zc_review.tui.widgets import Confirm
 
 if TYPE_CHECKING:
@@ -35,17 +37,17 @@ if TYPE_CHECKING:
 SCORE_CHARS = frozenset("0123456789.-")
 
 
-class ScoreGrid(DataTable[Text]):
-    """A DataTable whose criterion cells are typed into: digits, ``.`` and ``-`` (not applicable).
+class ScoreGrid(GridTable):
+    """A grid whose criterion cells are typed into: digits, ``.`` and ``-`` (not applicable).
 
     Typing, Enter, Tab and Backspace are handled here, in key order, and reported to ``on_edit``;
     the screen validates and renders. ``editable_columns``, ``locked_rows`` and the two callbacks
-    are set by the screen.
+    are set by the screen. The arrows, PageUp/PageDown and Home/End move the cursor (``GridTable.navigate``).
     """
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         # the code column stays in view when the grid scrolls sideways (80 columns)
-        super().__init__(cursor_type="cell", zebra_stripes=True, fixed_columns=1, **kwargs)  # type: ignore[arg-type]
+        super().__init__(fixed_columns=1, zebra_stripes=True, id=id)
         self.editable_columns: list[str] = []
         self.locked_rows: set[str] = set()
         self.buffer: str | None = None
@@ -56,8 +58,7 @@ class ScoreGrid(DataTable[Text]):
         self.on_refused: Callable[[str], None] = lambda row: None
 
     def _keys_here(self) -> tuple[str, str]:
-        key = self.coordinate_to_cell_key(self.cursor_coordinate)
-        return str(key.row_key.value), str(key.column_key.value)
+        return self.key_at(self.cursor_coordinate)
 
     def commit(self) -> None:
         """Report the pending typed text (if any) as final."""
@@ -80,7 +81,7 @@ class ScoreGrid(DataTable[Text]):
 
     def on_key(self, event: events.Key) -> None:
         """Type into the cell: score characters, Backspace, Enter/Tab/Shift+Tab (commit and move),
-        Escape (cancel the typing); other keys commit and pass on."""
+        Escape (cancel the typing); navigation keys commit and move; other keys commit and pass on."""
         if self.row_count == 0:
             return
         row, col = self._keys_here()
@@ -113,7 +114,8 @@ class ScoreGrid(DataTable[Text]):
             self.on_edit(r, c, "\x00", True)  # "\x00": cancel, show the stored value
         else:
             self.commit()
-            return
+            if not self.navigate(event.key):
+                return
         event.prevent_default()
         event.stop()
 
@@ -146,6 +148,8 @@ class ScoringScreen(RoomScreen[None]):
         # the row whose last criterion was just entered (Enter then moves the cursor to the next row): Ctrl+T
         # on the next row, still untouched, submits this one (the hand run submitted the empty next row)
         self.filled_row: str | None = None
+        self._shown: dict[str, object] = {}  # widget id → what it shows (a line is redrawn only when it changes)
+        self._columns_for: tuple[object, ...] | None = None  # what the grid's columns were built for
 
     def compose(self) -> ComposeResult:
         """The heading, the rubric banner, the grid (``#score-grid``), the message and criterion lines."""
@@ -183,10 +187,10 @@ class ScoringScreen(RoomScreen[None]):
             self.actor, self.rubric = None, None
             self.values, self.bad, self.dirty, self.codes = {}, {}, set(), {}
             self.filled_row = None
-            grid.clear(columns=True)
-            grid.locked_rows, grid.editable_columns = set(), []
-            for wid in ("#score-banner", "#score-msg", "#score-crit"):
-                self.query_one(wid, Static).update("")
+            grid.clear()  # the rows go; the columns stay for the next reviewer of the same panel
+            grid.locked_rows = set()
+            for wid in ("score-banner", "score-msg", "score-crit"):
+                self._say(wid, "")
             self._ask_reviewer()
 
         if self.dirty - grid.locked_rows:
@@ -202,21 +206,27 @@ class ScoringScreen(RoomScreen[None]):
         rubric = room.views.reviewer_rubric(actor.person_id)
         assert rubric is not None
         self.rubric = rubric
-        self.query_one("#score-title", Static).update(Text(t("scoring.heading", id=actor.person_id, name=actor.name,
-                                                             panel=rubric.panel_name, rubric=rubric.name)))
+        self._say("score-title", t("scoring.heading", id=actor.person_id, name=actor.name, panel=rubric.panel_name,
+                                   rubric=rubric.name))
         if not room.opening.rubric_in_force(rubric.panel_id):
-            self.query_one("#score-banner", Static).update(Text(t("rubric_not_in_force", panel=rubric.panel_name)))
+            self._say("score-banner", t("rubric_not_in_force", panel=rubric.panel_name))
         grid = self.query_one(ScoreGrid)
         grid.on_edit, grid.on_refused = self._edited, self._refused
         rows = room.views.scoring_rows(actor.person_id)
-        add_fitted_column(grid, t("common.col_code"), "code", [r.code for r in rows])  # never "GC-2" (item 3)
         ordered = rubric.grid
-        for c in ordered:
-            grid.add_column(Text(f"{c.criterion_id}/{fmt_points(c.max_points)}"), key=c.criterion_id)
-        grid.add_column(t("common.col_material"), key="material", width=7)
-        if rubric.has_defence:
-            grid.add_column(t("common.col_defence"), key="defence", width=7)
-        grid.add_column(t("common.col_status"), key="status", width=14)
+        code_width = max([cell_len(t("common.col_code")), *(cell_len(r.code) for r in rows)])
+        shape = (rubric.panel_id, rubric, code_width)
+        if shape != self._columns_for or not grid.columns:  # another panel (or a wider code): new columns
+            grid.clear(columns=True)
+            add_fitted_column(grid, t("common.col_code"), "code", [r.code for r in rows])  # never "GC-2" (item 3)
+            for c in ordered:
+                grid.add_column(Text(f"{c.criterion_id}/{fmt_points(c.max_points)}"), key=c.criterion_id)
+            grid.add_column(t("common.col_material"), key="material", width=7)
+            if rubric.has_defence:
+                grid.add_column(t("common.col_defence"), key="defence", width=7)
+            grid.add_column(t("common.col_status"), key="status", width=14)
+            self._columns_for = shape
+        grid.clear()
         grid.editable_columns = [c.criterion_id for c in ordered]
         for row in rows:
             aid = row.applicant_id
@@ -225,9 +235,40 @@ class ScoringScreen(RoomScreen[None]):
                 grid.locked_rows.add(aid)
             grid.add_row(Text(row.code), *[self._cell(aid, c.criterion_id) for c in ordered], *self._totals(aid),
                          self._status_cell(row.status), key=aid)
+        self._fit_criterion_lines()
         if ordered and grid.row_count:
             grid.cursor_coordinate = Coordinate(0, 1)
         grid.focus()
+
+    def _say(self, wid: str, text: str | Text) -> None:
+        """Show ``text`` in the line ``#wid``. Nothing is redrawn when it shows that already, and the screen is laid
+        out again only when the text needs another number of lines than the widget has (a layout pass of the
+        whole screen cost ~50 ms per cursor move at 150 × 12, issue 9)."""
+        key = text.markup if isinstance(text, Text) else text
+        if self._shown.get(wid) == key:
+            return
+        self._shown[wid] = key
+        content = text if isinstance(text, Text) else Text(text)
+        widget = self.query_one(f"#{wid}", Static)
+        width = widget.content_size.width
+        same_height = width > 0 and len(content.wrap(self.app.console, width)) == widget.content_size.height
+        widget.update(content, layout=not same_height)
+
+    def _fit_criterion_lines(self) -> None:
+        """Give the criterion lines (``#score-crit``) the height of the tallest description of the rubric (at most
+        8 lines, at the current width), so that moving between criteria never lays the screen out again."""
+        info = self.query_one("#score-crit", Static)
+        width = info.content_size.width
+        if self.rubric is None or width <= 0:
+            return
+        texts = [Text(t("scoring.help")), *(Text(self._criterion_text(c.criterion_id)) for c in self.rubric.grid)]
+        tallest = max(len(x.wrap(self.app.console, width)) for x in texts)
+        info.styles.height = min(8, tallest) + info.styles.gutter.height
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the criterion lines to the new width."""
+        self._shown.pop("score-crit", None)
+        self.call_after_refresh(self._fit_criterion_lines)
 
     def _cell(self, aid: str, cid: str) -> Text:
         locked = aid in self.query_one(ScoreGrid).locked_rows
@@ -268,15 +309,14 @@ class ScoringScreen(RoomScreen[None]):
         assert self.rubric is not None
         grid = self.query_one(ScoreGrid)
         self.pending_submit = None
-        msg = self.query_one("#score-msg", Static)
         if text == "\x00":  # typing cancelled
             grid.update_cell(aid, cid, self._cell(aid, cid))
             self._update_totals(aid)
-            msg.update("")
+            self._say("score-msg", "")
             return
         if not final:
             value, error = self._check(aid, cid, text) if text else (None, None)
-            msg.update(Text(error or ""))
+            self._say("score-msg", error or "")
             if error is None and text:
                 self._update_totals(aid, (cid, value))
             return
@@ -291,7 +331,7 @@ class ScoringScreen(RoomScreen[None]):
             else:
                 self.values[aid].pop(cid, None)
                 self.bad[aid][cid] = text
-        msg.update(Text(error or ""))
+        self._say("score-msg", error or "")
         self.dirty.add(aid)
         grid.update_cell(aid, cid, self._cell(aid, cid))
         grid.update_cell(aid, "status", self._status_cell("dirty"))
@@ -303,34 +343,39 @@ class ScoringScreen(RoomScreen[None]):
 
     def _refused(self, aid: str) -> None:
         if aid in self.query_one(ScoreGrid).locked_rows:
-            self.query_one("#score-msg", Static).update(Text(t("sheet_locked", code=self.codes[aid])))
+            self._say("score-msg", t("sheet_locked", code=self.codes[aid]))
 
-    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+    @on(GridTable.CellHighlighted, "#score-grid")
+    def _highlighted(self, event: GridTable.CellHighlighted) -> None:
         """Commit pending typing; show the highlighted criterion's description."""
         grid = self.query_one(ScoreGrid)
         grid.commit()
-        if self.pending_submit is not None and self.pending_submit != str(event.cell_key.row_key.value):
+        if self.pending_submit is not None and self.pending_submit != event.row_key:
             self.pending_submit = None
-            self.query_one("#score-msg", Static).update("")
-        cid = str(event.cell_key.column_key.value)
-        info = self.query_one("#score-crit", Static)
+            self._say("score-msg", "")
+        cid = event.column_key
         if self.rubric is None or cid not in grid.editable_columns:
-            info.update(Text(t("scoring.help")))
+            self._say("score-crit", t("scoring.help"))
             return
+        self._say("score-crit", self._criterion_text(cid))
+
+    def _criterion_text(self, cid: str) -> str:
+        """The criterion's lines: its id, name, part, maximum and step, its description and its levels."""
+        assert self.rubric is not None
         c = self.rubric.criterion(cid)
         head = t("scoring.criterion", id=c.criterion_id, name=c.name, part=c.part_label,
                  max=fmt_points(c.max_points), step=fmt_points(c.step))
         if c.allow_na:
             head += t("scoring.na_allowed")
         lines = [head, c.description, *[f"  {lvl}" for lvl in c.levels]]
-        info.update(Text("\n".join(x for x in lines if x)))
+        return "\n".join(x for x in lines if x)
 
     # -- actions -----------------------------------------------------------------------------------
     def _row_id(self) -> str | None:
         grid = self.query_one(ScoreGrid)
         if grid.row_count == 0:
             return None
-        return str(grid.coordinate_to_cell_key(grid.cursor_coordinate).row_key.value)
+        return grid.key_at(grid.cursor_coordinate)[0]
 
     def action_save(self) -> None:
         """Save every changed, unlocked row as a draft (valid values only)."""
@@ -349,9 +394,9 @@ class ScoringScreen(RoomScreen[None]):
             self.dirty.discard(aid)
             grid.update_cell(aid, "status", self._status_cell("draft"))
         invalid = sum(len(b) for b in self.bad.values())
-        self.query_one("#score-msg", Static).update(
-            Text(t("scoring.saved", n=saved) + (t("scoring.invalid_not_saved", n=invalid) if invalid else ""),
-                 style="yellow" if invalid else "green"))
+        self._say("score-msg",
+                  Text(t("scoring.saved", n=saved) + (t("scoring.invalid_not_saved", n=invalid) if invalid else ""),
+                       style="yellow" if invalid else "green"))
 
     def action_submit(self) -> None:
         """``ctrl+t``: submit the current row after a ``Confirm`` (y or Enter submits, n or Esc goes back to
@@ -366,12 +411,11 @@ class ScoringScreen(RoomScreen[None]):
                 and aid not in self.dirty):  # Enter after the last criterion moved on to an untouched row
             aid = filled
         code = self.codes[aid]
-        msg = self.query_one("#score-msg", Static)
         if aid in grid.locked_rows:
-            msg.update(Text(t("sheet_locked", code=code)))
+            self._say("score-msg", t("sheet_locked", code=code))
             return
         if self.bad[aid]:
-            msg.update(Text(t("scoring.fix_invalid", code=code)))
+            self._say("score-msg", t("scoring.fix_invalid", code=code))
             return
         assert self.rubric is not None
         missing = [f"{c.criterion_id} {c.name}" for c in self.rubric.grid if c.criterion_id not in self.values[aid]]
@@ -401,7 +445,7 @@ class ScoringScreen(RoomScreen[None]):
         for c in self.rubric.criteria:
             grid.update_cell(aid, c.criterion_id, self._cell(aid, c.criterion_id))
         grid.update_cell(aid, "status", self._status_cell("locked"))
-        self.query_one("#score-msg", Static).update(Text(t("scoring.submitted", code=code), style="green"))
+        self._say("score-msg", Text(t("scoring.submitted", code=code), style="green"))
 
     def action_dossier(self) -> None:
         """``d``: the current row's dossier (``DossierScreen``); a refusal is shown."""

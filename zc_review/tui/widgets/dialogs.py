@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import join_list, t
@@ -136,12 +136,15 @@ class Confirm(ModalScreen[bool]):
     """A yes/no question; answers True (yes) or False (no).
 
     Keys: ``y`` or Enter answer yes, ``n`` or Escape answer no. Two looks:
-    - default: the question, a line naming those keys, and the footer;
+    - default: the question and a line naming those keys;
     - ``buttons=True``: the question and two buttons 确定 / 取消 (确定 focused; Enter presses the focused
       button, so Enter on 取消 answers no).
 
     ``blocked``: the reason yes is not possible now (what is missing); then the dialog says so in red
-    instead of the keys, and yes is neither shown in the footer nor accepted (issue 13 item 7).
+    and its key line offers only going back; yes is not accepted (issue 13 item 7).
+
+    No dialog has a ``Footer``: a footer recomposes on every change of the focused widget's bindings (1,684
+    recomposes in one demo run, issue 9), and a dialog's keys are few and fixed, so a static line names them.
     """
 
     CSS_PATH = CSS
@@ -172,8 +175,8 @@ class Confirm(ModalScreen[bool]):
                     yield Button(t("common.cancel"), id="confirm-no")
             else:
                 yield Static(Text(t("common.confirm_keys")), classes="hint")
-        if not self.buttons or self.blocked is not None:
-            yield Footer()
+            if self.blocked is not None:
+                yield Static(Text(t("common.blocked_keys")), classes="hint")
 
     def on_mount(self) -> None:
         """Focus 确定 when there are buttons."""

@@ -1,0 +1,127 @@
+"""Screens that cost what they show (issue 9): what the screens do per key and per hand-over, counted, never timed.
+
+- a dialog has no ``Footer`` (it recomposed on every change of bindings), a static line names its keys;
+- a keystroke on the scoring grid renders only the row it changed (DataTable rendered every visible cell);
+- a reviewer's hand-over on the same panel keeps the grid's columns (it rebuilt the whole grid);
+- the autopilot waits on the app's work: it never calls ``Pilot.pause`` (a fixed sleep and a forced refresh).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.widgets import Footer, Static
+
+from tests.conftest import Packed
+from zc_review.demo import opening
+from zc_review.demo.closing import login, on_top, until
+from zc_review.domain.model import StaffRole
+from zc_review.tui.app import make_app
+from zc_review.tui.screens.dashboard import DashboardScreen
+from zc_review.tui.screens.score_grid import GridTable
+from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
+from zc_review.tui.widgets import Confirm
+
+SIZE = (120, 40)
+
+
+async def _recorder(pilot: Any, app: Any, demo: Packed) -> None:
+    rec = app.room.defn.staff_with_role(StaffRole.RECORDER).id
+    await login(pilot, rec, demo.secrets.persons[rec])
+    await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
+
+
+@pytest.mark.parametrize("blocked", [None, "尚未评分的项目：M1"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_confirm_names_its_keys_without_a_footer(blocked: str | None, size: tuple[int, int]) -> None:
+    answers: list[bool | None] = []
+    app: App[None] = App()
+    async with app.run_test(size=size) as pilot:
+        app.push_screen(Confirm("确认提交 GC-2025-001 的评分？", blocked=blocked), answers.append)
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, Confirm) and not dialog.query(Footer)
+        hints = " ".join(str(s.render()) for s in dialog.query(Static).filter(".hint"))
+        assert ("按 N 或 Esc 返回" in hints) if blocked else ("按 Y 或 Enter 确认" in hints)
+        await pilot.press("y")
+        assert answers == ([] if blocked else [True])
+        if blocked:
+            await pilot.press("n")
+            assert answers == [False]
+
+
+async def test_a_keystroke_renders_only_the_row_it_changes(room_at: Any, demo: Packed,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    room, _ = room_at("view_dossier")
+    rendered: list[int] = []
+    real = GridTable._row_strip
+
+    def counted(self: GridTable, index: int) -> Any:
+        if index not in self._strips:
+            rendered.append(index)
+        return real(self, index)
+
+    monkeypatch.setattr(GridTable, "_row_strip", counted)
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        screen = await opening._open_scoring(pilot, app, "R02", demo.secrets)
+        grid = screen.query_one(ScoreGrid)
+        await pilot.pause()
+        assert grid.row_count > 3 and len(set(rendered)) >= 3  # the first frame drew every visible row
+        for keys, rows in ((["8"], {0}), (["tab"], {0}), (["down"], {0, 1}), (["3"], {1})):
+            rendered.clear()
+            await opening.keys(pilot, *keys)
+            await pilot.pause()
+            assert set(rendered) == rows, keys
+        assert str(grid.get_cell("A001", "material")) == "8"
+
+
+async def test_a_hand_over_on_the_same_panel_keeps_the_grid(room_at: Any, demo: Packed) -> None:
+    room, _ = room_at("view_dossier")
+    assert room.defn.panel_of_reviewer("R02") == room.defn.panel_of_reviewer("R04")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        screen = await opening._open_scoring(pilot, app, "R02", demo.secrets)
+        grid = screen.query_one(ScoreGrid)
+        columns = [id(c) for c in grid.columns]
+        await opening._open_scoring(pilot, app, "R04", demo.secrets)  # F2, R04's credential
+        assert isinstance(app.screen, ScoringScreen) and app.screen is screen
+        assert screen.actor is not None and screen.actor.person_id == "R04"
+        assert [id(c) for c in grid.columns] == columns
+        expected = room.views.scoring_rows("R04")
+        assert [str(grid.get_row_at(i)[0]) for i in range(grid.row_count)] == [r.code for r in expected]
+
+
+async def test_the_autopilot_never_sleeps_nor_forces_a_refresh(room_at: Any, demo: Packed,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.pilot import Pilot
+
+    from zc_review.demo import autopilot
+
+    room, _ = room_at("scores")
+    start = next(i for i, a in enumerate(demo.script["actions"]) if a["action"] == "scores")
+    stop = next(i for i, a in enumerate(demo.script["actions"]) if a["action"] == "ballot") + 2
+    actions = demo.script["actions"][start:start + 3] + demo.script["actions"][stop - 3:stop]
+    assert {a["action"] for a in actions} >= {"scores", "open_poll", "ballot"}
+    room2, _ = room_at("open_poll")  # the closing actions need the scores of the whole script
+    app = make_app(room2)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+
+        async def no_pause(self: Any, delay: float | None = None) -> None:
+            raise AssertionError("Pilot.pause: a fixed sleep and a forced refresh")
+
+        monkeypatch.setattr(Pilot, "pause", no_pause)
+        await autopilot.play_actions(pilot, app, [a for a in actions if a["action"] != "scores"], demo.secrets)
+        assert room2.ballot.open_round() is not None
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.undo()
+        await _recorder(pilot, app, demo)
+        monkeypatch.setattr(Pilot, "pause", no_pause)
+        await autopilot.play_actions(pilot, app, [a for a in actions if a["action"] == "scores"], demo.secrets)
+        assert on_top(app, DashboardScreen)
