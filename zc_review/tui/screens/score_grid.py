@@ -285,6 +285,11 @@ class GridTable(ScrollView, can_focus=True):
         row_key, column_key = self.key_at(new)
         self.post_message(self.CellHighlighted(self, row_key, column_key, new))
 
+    def move_cursor(self, *, row: int | None = None, column: int | None = None) -> None:
+        """Put the cursor on (``row``, ``column``) (DataTable's interface; an omitted one stays), clamped to a cell."""
+        at = self.cursor_coordinate
+        self.cursor_coordinate = Coordinate(at.row if row is None else row, at.column if column is None else column)
+
     def _scroll_into_view(self, at: Coordinate) -> None:
         x = sum(c.width + 2 * PAD for c in self.columns[:at.column])
         region = Region(x, at.row + 1, self.columns[at.column].width + 2 * PAD, 1)

@@ -339,7 +339,7 @@ class ScoringScreen(RoomScreen[None]):
         complete = not self.bad[aid] and all(c.criterion_id in self.values[aid] for c in self.rubric.grid)
         self.filled_row = aid if complete else None
         if complete:
-            msg.update(Text(t("scoring.row_filled", code=self.codes[aid]), style="green"))
+            self._say("score-msg", Text(t("scoring.row_filled", code=self.codes[aid]), style="green"))
 
     def _refused(self, aid: str) -> None:
         if aid in self.query_one(ScoreGrid).locked_rows:
