@@ -10,7 +10,6 @@ import time
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable
 
 from tests.tui.test_room_screens import screen_text, start
 from zc_review.demo.closing import burst, key, login, on_top, until
@@ -18,6 +17,7 @@ from zc_review.domain.model import StaffRole
 from zc_review.tui.app import make_app
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.paper_keying import PaperKeyingScreen
+from zc_review.tui.screens.scoring import ScoreGrid
 from zc_review.tui.widgets import CredentialPrompt, Notice, Pick, TextPrompt
 
 SIZES = [(80, 24), (160, 45)]
@@ -68,9 +68,9 @@ async def _key(c: Counter, app: Any, sheet: Any, values: dict[str, str]) -> Any:
     await c.press(*sheet.check_code, "enter")
     await until(c.pilot, lambda: on_top(app, PaperKeyingScreen) and app.screen.mode == "key", "grid")
     screen = app.screen
-    grid = screen.query_one("#pk-grid", DataTable)
+    grid = screen.query_one("#pk-grid", ScoreGrid)
     assert [str(grid.get_cell(r, "value")) for r in grid.rows] == [""] * 9  # the grid starts empty
-    for c_id in [str(r.value) for r in grid.rows]:
+    for c_id in [str(r) for r in grid.rows]:
         await c.press(*values[c_id], "enter")
     await c.press("ctrl+s")
     await c.pilot.pause()

@@ -71,7 +71,7 @@ async def wait_for(pilot: Any, cond: Callable[[], bool], what: str) -> None:
     """Wait until ``cond()``, on the app's own work (``waiting.until``: no sleeps); a refusal (Notice) on screen
     raises it as a ServiceError."""
     try:
-        await waiting.until(pilot, cond, lambda: _raise_if_refused(pilot.app), TIMEOUT)
+        await waiting.until(pilot, cond, lambda: None if cond() else _raise_if_refused(pilot.app), TIMEOUT)
     except waiting.WaitTimeout:
         raise ServiceError("tui_timeout", what=what) from None
     await _settle(pilot, 1)

@@ -70,7 +70,7 @@ async def _key_once(pilot: Any, app: Any, screen: Any, sheet_id: str, code: str,
     grid = screen.query_one(ScoreGrid)
     burst: list[str] = []
     for row in list(grid.rows):
-        burst += [*values[str(row.value)], "enter"]
+        burst += [*values[str(row)], "enter"]
     await keys(pilot, *burst)
     await keys(pilot, "ctrl+s")
     await _check(pilot)
@@ -97,7 +97,7 @@ async def _key_sheet(pilot: Any, app: Any, action: dict[str, Any], secrets: Secr
         grid = screen.query_one(ScoreGrid)
         burst: list[str] = []
         for row in list(grid.rows):
-            cid = str(row.value)
+            cid = str(row)
             if cid in grid.locked_rows:
                 continue
             await keys(pilot, *(["down"] * (grid.get_row_index(cid) - grid.cursor_row)))
