@@ -27,7 +27,7 @@ def test_results_view_carries_the_cap_and_hides_names_until_final(room_at: Any) 
 
 
 def test_results_view_once_final(room_at: Any, demo: Any) -> None:
-    room, _ = room_at()
+    room, _ = room_at("declare_results")  # the script's declaration is what this test plays by hand
     view = room.views.results()
     out = room.outcome()
     assert view.final and view.voted and not view.declared
