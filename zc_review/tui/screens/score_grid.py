@@ -220,6 +220,14 @@ class GridTable(ScrollView, can_focus=True):
             return 0
         return sum(c.width + 2 * PAD for c in self.columns[-n:])
 
+    def _column_edges(self) -> list[int]:
+        """Where each column ends, in cells from the left of the whole row."""
+        edges, x = [], 0
+        for c in self.columns:
+            x += c.width + 2 * PAD
+            edges.append(x)
+        return edges
+
     def _is_trailing(self, column: int) -> bool:
         return self._trailing_width() > 0 and column >= len(self.columns) - self.trailing_columns
 
@@ -259,7 +267,7 @@ class GridTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the widget: the header (y = 0), else a row, cropped to the visible columns."""
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the vertical scrollbar, which would hide the status
         scroll_x, scroll_y = self.scroll_offset
         fill = self.rich_style
         if y == 0:
@@ -275,7 +283,12 @@ class GridTable(ScrollView, can_focus=True):
         total = strip.cell_length
         middle = width - fixed - trail
         pieces = [strip.crop(0, fixed)] if fixed else []
-        pieces.append(strip.crop(fixed + scroll_x, min(fixed + scroll_x + middle, total - trail)))
+        end = min(fixed + scroll_x + middle, total - trail)
+        squeezed = bool(trail) and total > width
+        if squeezed:  # only whole columns between: a cut "M5/1" would read as another maximum
+            edges = [e for e in self._column_edges() if fixed + scroll_x < e <= end]
+            end = edges[-1] if edges else end
+        pieces.append(strip.crop(fixed + scroll_x, end).extend_cell_length(middle if squeezed else 0, fill))
         if trail:
             pieces.append(strip.crop(total - trail, total))
         strip = Strip.join(pieces) if len(pieces) > 1 else pieces[0]
