@@ -48,6 +48,7 @@ MESSAGES: dict[str, str] = {
     "tui.cred_lift_hint": "凭证被锁定时，按 F2 由两名其他负责人共同解除锁定。",
     # -- the application shell: quit, help, palette, projector, fingerprint (issue 13) ---------------------
     "tui.quit_question": "确定要退出 zc-review 吗？\n已保存的内容不会丢失，重新打开会议文件包并由两位开封人输入凭据后可继续。",
+    "tui.login_required_key": "如何退出",
     "tui.login_required": "记录人须先登录，Esc 不会退出程序。要退出程序，请按 Ctrl+Q 并确认。",
     "tui.key_help": "帮助",
     "tui.key_palette": "命令面板",
@@ -206,6 +207,7 @@ MESSAGES: dict[str, str] = {
     "tui.dash_counts": "已签署 {done} / {total}",
     "tui.dash_roll_call": "已点名 {done} / {total}",
     "tui.dash_recusals": "已登记 {n} 项",
+    "tui.dash_recusals_open": "已登记 {n} 项；开始投票前仍可补登",
     "tui.dash_rubrics": "已生效 {done} / {total} 个评议组",
     "tui.dash_sheets": "已提交评分表 {done} / {total}",
     "tui.dash_opinions": "已写意见 {done} / {total}",

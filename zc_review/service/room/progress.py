@@ -67,12 +67,17 @@ def session_progress(views: Views) -> Progress:
     pledged = len(opening.pledged_ids() & set(attending))
     add("pledge", roll_closed and pledged == len(attending), pledged > 0,
         t("tui.dash_counts", done=pledged, total=len(attending)) if roll_closed else "")
-    add("recusal", poll_started, roll_closed, t("tui.dash_recusals", n=len(ctx.recusals())))
     panels = [p.id for p in ctx.defn.panels]
     in_force = sum(1 for p in panels if opening.rubric_in_force(p))
+    sheets = views.scoring.current_sheets()
+    # Recusals: done once the room has moved on (a rubric in force, a sheet, the poll); a late one can still
+    # be registered until the poll opens, and the line says so (docs/DESIGN.md "The hand run, the rest").
+    recusals = len(ctx.recusals())
+    moved_on = poll_started or in_force > 0 or bool(sheets)
+    add("recusal", moved_on, roll_closed,
+        t("tui.dash_recusals_open" if moved_on and not poll_started else "tui.dash_recusals", n=recusals))
     signed_any = any(ctx.signatures("rubric", p) for p in panels)
     add("rubric", in_force == len(panels), signed_any, t("tui.dash_rubrics", done=in_force, total=len(panels)))
-    sheets = views.scoring.current_sheets()
     expected = [(r, a.id) for r in views.scorer_ids() for a in views.scoring.applicants_for_reviewer(r)]
     submitted = sum(1 for k in expected if (sh := sheets.get(k)) is not None and sh.status == "submitted")
     add("scoring", bool(expected) and submitted == len(expected), bool(sheets),

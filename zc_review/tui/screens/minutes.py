@@ -18,6 +18,8 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.dialogs import Message as MessageText
+from zc_review.tui.widgets.dialogs import Unbroken
 
 STAGE_KEYS = {None: "closing.minutes_none", "unsigned": "closing.minutes_unsigned",
               "recorder": "closing.minutes_recorder", "presiding": "closing.minutes_presiding"}
@@ -63,7 +65,7 @@ class MinutesScreen(RoomScreen[None]):
         yield Header()
         yield Static(Text(t("tui.step_minutes")), classes="title")
         yield Static(Text(""), id="minutes-stage")
-        yield Static(Text(""), id="minutes-summary")
+        yield MessageText(Text(""), id="minutes-summary")
         yield Static(Text(""), id="minutes-error")
         yield Static(Text(t("closing.minutes_keys")), classes="hint")
         yield Footer()
@@ -73,7 +75,7 @@ class MinutesScreen(RoomScreen[None]):
         self.show_stage()
         if self.room.closing.minutes_stage() is not None:
             self.query_one("#minutes-summary", Static).update(
-                Text(self.room.views.minutes_summary(self.room.closing.minutes_pdf())))
+                Unbroken(self.room.views.minutes_summary(self.room.closing.minutes_pdf())))
 
     def show_stage(self, note: str = "") -> None:
         """Show the minutes' stage (none, unsigned, signed by the recorder, by both) and ``note``."""
@@ -108,7 +110,7 @@ class MinutesScreen(RoomScreen[None]):
     def _generated(self, event: Generated) -> None:
         self.busy = False
         self.generated = True
-        self.query_one("#minutes-summary", Static).update(Text(event.summary))
+        self.query_one("#minutes-summary", Static).update(Unbroken(event.summary))
         self.show_stage()
 
     @on(Failed)
@@ -190,7 +192,7 @@ class MinutesScreen(RoomScreen[None]):
     @on(Signed)
     def _signed(self, event: Signed) -> None:
         self.busy = False
-        self.query_one("#minutes-summary", Static).update(Text(event.summary))
+        self.query_one("#minutes-summary", Static).update(Unbroken(event.summary))
         self.show_stage()
 
     def action_back(self) -> None:

@@ -23,6 +23,7 @@ from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.screens.scoring import ScoreGrid
 from zc_review.tui.widgets import Pick, TextPrompt
+from zc_review.tui.widgets.dialogs import Message, Unbroken
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -58,9 +59,9 @@ class PaperKeyingScreen(RoomScreen[None]):
         """Heading, the sheet line, the grid, the status line, the footer."""
         yield Header()
         yield Static(Text(t("sheets.tui_title")), classes="title", id="pk-title")
-        yield Static(Text(""), id="pk-sheet")
+        yield Message(Text(""), id="pk-sheet")
         yield ScoreGrid(id="pk-grid")
-        yield Static(Text(""), id="pk-status", classes="hint")
+        yield Message(Text(""), id="pk-status", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -139,7 +140,7 @@ class PaperKeyingScreen(RoomScreen[None]):
 
     def _sheet_line(self, view: PaperSheetView) -> None:
         s = view.sheet
-        self.query_one("#pk-sheet", Static).update(Text(t(
+        self.query_one("#pk-sheet", Static).update(Unbroken(t(
             "sheets.tui_sheet_line", sheet=s.sheet_id, code=s.applicant_code, reviewer=s.reviewer_id,
             rubric=s.rubric.name, version=s.rubric.version)))
 
@@ -306,7 +307,7 @@ class PaperKeyingScreen(RoomScreen[None]):
         self.app.pop_screen()
 
     def _status(self, text: str, style: str = "") -> None:
-        self.query_one("#pk-status", Static).update(Text(text, style=style))
+        self.query_one("#pk-status", Static).update(Unbroken(text, style=style))
 
 
 class _Person:

@@ -5,7 +5,8 @@ so each keystroke re-rendered every visible cell and repainted the whole table (
 keystroke, a median of 28.5 ms and a worst of 2.1 s at 150 applicants × 12 criteria). Here each row is rendered
 once into a ``Strip`` and kept; changing a cell drops that row's strip and repaints that one line, and moving the
 cursor repaints the two rows it leaves and enters. A frame crops the kept strips to the visible columns (the
-code column stays fixed when the grid scrolls sideways).
+code column stays fixed when the grid scrolls sideways, and so do the trailing columns — the scoring grid's
+totals and status — so a row's total and status are in view at 80 columns).
 
 The table part of the ``DataTable`` interface that the scoring screen, its tests and the autopilot use is kept
 (``add_column``, ``add_row``, ``update_cell``, ``get_cell``, ``get_row_at``, ``rows``, ``row_count``,
@@ -44,7 +45,9 @@ class Column:
 
 
 class GridTable(ScrollView, can_focus=True):
-    """A table of rich ``Text`` cells with a cell cursor, a header row and fixed leading columns.
+    """A table of rich ``Text`` cells with a cell cursor, a header row, fixed leading columns
+    (``fixed_columns``) and fixed trailing columns (``trailing_columns``, drawn at the right edge while the
+    columns between scroll sideways).
 
     Navigation: Up/Down/Left/Right, PageUp/PageDown, Home/End (first/last column), Ctrl+Home/Ctrl+End (first/
     last row), and a mouse click on a cell. Subclasses handle other keys in ``on_key`` before calling
@@ -98,10 +101,11 @@ class GridTable(ScrollView, can_focus=True):
             """The grid the cursor moved in."""
             return self.grid
 
-    def __init__(self, *, fixed_columns: int = 0, zebra_stripes: bool = True, name: str | None = None,
-                 id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, fixed_columns: int = 0, trailing_columns: int = 0, zebra_stripes: bool = True,
+                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.fixed_columns = fixed_columns
+        self.trailing_columns = trailing_columns
         self.zebra_stripes = zebra_stripes
         self.columns: list[Column] = []
         self._column_index: dict[str, int] = {}
@@ -209,6 +213,24 @@ class GridTable(ScrollView, can_focus=True):
     def _fixed_width(self) -> int:
         return sum(c.width + 2 * PAD for c in self.columns[:self.fixed_columns])
 
+    def _trailing_width(self) -> int:
+        """The cells of the trailing columns (0 without them, or when they are all the columns)."""
+        n = self.trailing_columns
+        if n <= 0 or n + self.fixed_columns >= len(self.columns):
+            return 0
+        return sum(c.width + 2 * PAD for c in self.columns[-n:])
+
+    def _column_edges(self) -> list[int]:
+        """Where each column ends, in cells from the left of the whole row."""
+        edges, x = [], 0
+        for c in self.columns:
+            x += c.width + 2 * PAD
+            edges.append(x)
+        return edges
+
+    def _is_trailing(self, column: int) -> bool:
+        return self._trailing_width() > 0 and column >= len(self.columns) - self.trailing_columns
+
     def _render_cells(self, cells: list[Text], base: Style, cursor_at: int | None, fixed: Style | None) -> Strip:
         line = Text(no_wrap=True, end="")
         cursor = self.get_component_rich_style("grid--cursor") if cursor_at is not None else None
@@ -245,7 +267,7 @@ class GridTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the widget: the header (y = 0), else a row, cropped to the visible columns."""
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the vertical scrollbar, which would hide the status
         scroll_x, scroll_y = self.scroll_offset
         fill = self.rich_style
         if y == 0:
@@ -257,11 +279,19 @@ class GridTable(ScrollView, can_focus=True):
                 return Strip.blank(width, self.rich_style)
             strip = self._row_strip(index)
         fixed = min(self._fixed_width(), width)
-        if fixed:
-            rest = strip.crop(fixed + scroll_x, fixed + scroll_x + width - fixed)
-            strip = Strip.join([strip.crop(0, fixed), rest])
-        else:
-            strip = strip.crop(scroll_x, scroll_x + width)
+        trail = min(self._trailing_width(), width - fixed)
+        total = strip.cell_length
+        middle = width - fixed - trail
+        pieces = [strip.crop(0, fixed)] if fixed else []
+        end = min(fixed + scroll_x + middle, total - trail)
+        squeezed = bool(trail) and total > width
+        if squeezed:  # only whole columns between: a cut "M5/1" would read as another maximum
+            edges = [e for e in self._column_edges() if fixed + scroll_x < e <= end]
+            end = edges[-1] if edges else end
+        pieces.append(strip.crop(fixed + scroll_x, end).extend_cell_length(middle if squeezed else 0, fill))
+        if trail:
+            pieces.append(strip.crop(total - trail, total))
+        strip = Strip.join(pieces) if len(pieces) > 1 else pieces[0]
         return strip.extend_cell_length(width, fill)
 
     # -- the cursor -------------------------------------------------------------------------------------
@@ -291,10 +321,15 @@ class GridTable(ScrollView, can_focus=True):
         self.cursor_coordinate = Coordinate(at.row if row is None else row, at.column if column is None else column)
 
     def _scroll_into_view(self, at: Coordinate) -> None:
-        x = sum(c.width + 2 * PAD for c in self.columns[:at.column])
-        region = Region(x, at.row + 1, self.columns[at.column].width + 2 * PAD, 1)
+        if self._is_trailing(at.column):  # always in view: only the row is brought into view
+            x, w = self.scroll_offset.x + self._fixed_width(), 1
+        else:
+            x = sum(c.width + 2 * PAD for c in self.columns[:at.column])
+            w = self.columns[at.column].width + 2 * PAD
+        region = Region(x, at.row + 1, w, 1)
         fixed = self._fixed_width() if at.column >= self.fixed_columns else 0
-        self.scroll_to_region(region, animate=False, spacing=Spacing(1, 0, 0, fixed), force=True, immediate=True)
+        self.scroll_to_region(region, animate=False, spacing=Spacing(1, self._trailing_width(), 0, fixed),
+                              force=True, immediate=True)
 
     def navigate(self, key: str) -> bool:
         """Move the cursor for a navigation key; False for any other key."""
@@ -313,8 +348,15 @@ class GridTable(ScrollView, can_focus=True):
         if event.y < 1 or not self.columns:
             return
         row = event.y - 1 + self.scroll_offset.y
-        fixed = self._fixed_width()
-        x = event.x if event.x < fixed else event.x + self.scroll_offset.x
+        fixed, trail = self._fixed_width(), self._trailing_width()
+        total = sum(c.width + 2 * PAD for c in self.columns)
+        width = self.scrollable_content_region.width
+        if event.x < fixed:
+            x = event.x
+        elif trail and event.x >= min(width, total) - trail:
+            x = total - (min(width, total) - event.x)
+        else:
+            x = event.x + self.scroll_offset.x
         left = 0
         for i, c in enumerate(self.columns):
             left += c.width + 2 * PAD

@@ -225,6 +225,7 @@ class ScoringScreen(RoomScreen[None]):
             if rubric.has_defence:
                 grid.add_column(t("common.col_defence"), key="defence", width=7)
             grid.add_column(t("common.col_status"), key="status", width=14)
+            grid.trailing_columns = 3 if rubric.has_defence else 2  # the totals and status stay in view at 80
             self._columns_for = shape
         grid.clear()
         grid.editable_columns = [c.criterion_id for c in ordered]

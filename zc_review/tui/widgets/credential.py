@@ -17,11 +17,17 @@ from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
-from zc_review.tui.widgets.dialogs import CSS
+from zc_review.tui.widgets.dialogs import CSS, Unbroken
+from zc_review.tui.widgets.dialogs import Message as MessageText
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
     from zc_review.service.room import Actor
+
+
+class MessageLabel(MessageText, Label):
+    """A ``Label`` that shows an ``Unbroken`` message: the room's refusals ("须等待 27 秒后…") wrap at the
+    prompt's width without breaking a number from its measure word or a code (issue 13 item 10)."""
 
 
 class CredentialPrompt(ModalScreen["Actor | None"]):
@@ -45,7 +51,9 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
     CredentialPrompt #cred-note { color: $text-muted; width: 100%; margin-bottom: 1; }
     CredentialPrompt #cred-required { color: $warning; width: 100%; }
     """
-    BINDINGS = [Binding("escape", "cancel", t("common.cancel")), Binding("f2", "lift", t("tui.lift_title"), show=False)]
+    BINDINGS = [Binding("escape", "cancel", t("common.cancel")),
+                Binding("escape", "leave_hint", t("tui.login_required_key")),
+                Binding("f2", "lift", t("tui.lift_title"), show=False)]
 
     class Accepted(Message):
         """The secret was right: ``actor`` is the authenticated person."""
@@ -83,11 +91,11 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
             else:
                 yield Label(Text(self.people[0][1]), id="cred-person")
             yield Input(placeholder=t("common.secret_placeholder"), password=True, id="cred-secret")
-            yield Label("", id="cred-error")
+            yield MessageLabel("", id="cred-error")
             if self.lift is not None:
-                yield Label(Text(t("tui.cred_lift_hint")), id="cred-lift")
+                yield MessageLabel(Unbroken(t("tui.cred_lift_hint")), id="cred-lift")
             if self.required:
-                yield Label("", id="cred-required")
+                yield MessageLabel("", id="cred-required")
 
     def on_mount(self) -> None:
         """Focus the list of people (first highlighted), or the secret when there is one person."""
@@ -128,7 +136,7 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:
-        self.query_one("#cred-error", Label).update(Text(event.message))
+        self.query_one("#cred-error", Label).update(Unbroken(event.message))
 
     def action_lift(self) -> None:
         """F2 (only with ``lift``): lift a lock; the prompt stays underneath and its error line is cleared."""
@@ -136,9 +144,22 @@ class CredentialPrompt(ModalScreen["Actor | None"]):
             self.query_one("#cred-error", Label).update("")
             self.lift()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape cancels, or on a ``required`` prompt says how to leave; F2 only with ``lift``. A key that
+        does nothing here is not active, so F1 and the key lists never offer it (issue 13: 'esc 取消' was
+        listed on the recorder's login, where Esc does not cancel)."""
+        if action == "cancel":
+            return not self.required
+        if action == "leave_hint":
+            return self.required
+        if action == "lift":
+            return self.lift is not None
+        return True
+
     def action_cancel(self) -> None:
-        """Escape: answer None; a ``required`` prompt stays and says how to leave the application."""
-        if self.required:
-            self.query_one("#cred-required", Label).update(Text(t("tui.login_required")))
-            return
+        """Escape (not ``required``): answer None."""
         self.dismiss(None)
+
+    def action_leave_hint(self) -> None:
+        """Escape on a ``required`` prompt: it stays and says how to leave the application."""
+        self.query_one("#cred-required", Label).update(Unbroken(t("tui.login_required")))

@@ -28,11 +28,18 @@ from zc_review.i18n import join_list, t
 
 CSS = Path(__file__).with_name("dialogs.tcss")
 
-#: A token never split across lines: a code or a number ("GC-2025-008", "87.50", "R07", "16/16") with the
-#: punctuation that follows it (the ideographic comma, full-width comma …), so that no line starts with a
-#: comma; or one other character.
+#: A token never split across lines: a code or a number ("GC-2025-008", "87.50", "R07", "16/16", "--pool",
+#: "Ctrl+Q"); one that ends with a digit bound to the word that follows it — its measure word or the name it
+#: labels, up to three Han characters, after at most one space ("27 秒", "2 项", "R07 龙建国", "36人"); with
+#: the punctuation that follows (the ideographic comma, full-width comma …), so that no line starts with a
+#: comma; or one other character
+#: with the punctuation after it. A space between a number and its measure word is where Rich and Textual
+#: break a line ("27⏎秒", "2⏎项不一致"); here it never is.
 _TRAILING = "".join(map(chr, (0x3001, 0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0xFF09, 0xFF01, 0xFF1F))) + ")!?"
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-./:_%]*[" + re.escape(_TRAILING) + r"]?|\s|.", re.DOTALL)
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs (extension A and the unified block)
+_CODE = r"[\-.%]{0,2}[A-Za-z0-9][A-Za-z0-9\-./:_%+]*"
+_TOKEN = re.compile(_CODE + r"(?:(?<=[0-9])[ \u00a0]?[" + _HAN + r"]{1,3})?[" + re.escape(_TRAILING) + r"]?"
+                    + r"|[\-./:_%]{2,}|\s|.[" + re.escape(_TRAILING) + r"]?", re.DOTALL)
 
 
 def break_offsets(text: str, width: int) -> list[int]:
@@ -108,6 +115,11 @@ class Message(Static):
         """Show ``content`` (an ``Unbroken``, a ``Text`` or a str)."""
         self._message = content if isinstance(content, Unbroken) else None
         super().update(content.text if isinstance(content, Unbroken) else content, layout=layout)
+
+    @property
+    def text(self) -> str:
+        """The message's text as given (not wrapped); "" when it shows something else."""
+        return "" if self._message is None else str(self._message)
 
     def render(self) -> Any:
         """The message's lines at the widget's width, or ``Static``'s rendering."""
