@@ -1,6 +1,8 @@
 """Screens that cost what they show (issue 9): what the screens do per key and per hand-over, counted, never timed.
 
 - a dialog has no ``Footer`` (it recomposed on every change of bindings), a static line names its keys;
+- a full screen's footer (``KeyFooter``) is rebuilt only when the keys it shows change (``Footer`` rebuilt
+  itself on every focus change and binding signal, ~15 times per action, almost always with the same keys);
 - a keystroke on the scoring grid renders only the row it changed (DataTable rendered every visible cell);
 - a reviewer's hand-over on the same panel keeps the grid's columns (it rebuilt the whole grid);
 - the autopilot waits on the app's work: it never calls ``Pilot.pause`` (a fixed sleep and a forced refresh).
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from tests.conftest import Packed
 from zc_review.demo import opening
@@ -125,3 +128,43 @@ async def test_the_autopilot_never_sleeps_nor_forces_a_refresh(room_at: Any, dem
         monkeypatch.setattr(Pilot, "pause", no_pause)
         await autopilot.play_actions(pilot, app, [a for a in actions if a["action"] == "scores"], demo.secrets)
         assert on_top(app, DashboardScreen)
+
+
+async def test_a_footer_is_rebuilt_only_when_its_keys_change(room_at: Any, demo: Packed,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the dashboard, the scoring grid (typing, moving, leaving with unsaved rows) and two scoring turns played by the autopilot, every compose of a screen's footer shows keys
+    different from its previous compose: no footer is rebuilt to show the same labels again."""
+    from zc_review.demo import autopilot
+
+    composed: dict[int, list[tuple[Any, ...]]] = {}
+    real = Footer.compose
+
+    def counted(self: Footer) -> Any:
+        keys = []
+        for widget in real(self):
+            if isinstance(widget, FooterKey):
+                keys.append((widget.key, widget.description, widget.action, widget._disabled,
+                             tuple(sorted(widget.classes))))
+            yield widget
+        composed.setdefault(id(self), []).append(tuple(keys))
+
+    monkeypatch.setattr(Footer, "compose", counted)
+    room, _ = room_at("scores")
+    start = next(i for i, a in enumerate(demo.script["actions"]) if a["action"] == "scores")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        await opening._open_scoring(pilot, app, "R02", demo.secrets)
+        for keys in (["8"], ["tab"], ["down"], ["3"], ["up"], ["right"]):
+            await opening.keys(pilot, *keys)
+        await until(pilot, lambda: isinstance(app.screen, ScoringScreen), "scoring")
+        await opening.keys(pilot, "escape")  # unsaved rows: leave anyway
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "confirm")
+        await opening.keys(pilot, "y")
+        await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
+        await autopilot.play_actions(pilot, app, demo.script["actions"][start:start + 2], demo.secrets)
+        assert on_top(app, DashboardScreen)
+    shown = [keys for runs in composed.values() for keys in runs if keys]
+    assert len(shown) >= 3 and any(any("评分" in k[1] or "提交" in k[1] for k in keys) for keys in shown)
+    again = {footer: [a for a, b in zip(runs, runs[1:]) if a == b] for footer, runs in composed.items()}
+    assert {footer: same for footer, same in again.items() if same} == {}, "a footer rebuilt with the same keys"

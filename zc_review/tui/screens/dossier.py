@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import join_list, label_of, t
@@ -25,6 +25,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.widgets.dialogs import Message as MessageText
 from zc_review.tui.widgets.dialogs import Unbroken
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor, DossierView
@@ -116,7 +117,7 @@ class DossierScreen(RoomScreen[None]):
                                                      filename=a.filename)), id=a.id)
                                for a in v.dossier.attachments], id="dossier-attachments")
             yield MessageText(Text(""), id="dossier-att-text", classes="section")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Draw the sections and focus the body (it scrolls)."""

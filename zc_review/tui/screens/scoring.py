@@ -18,7 +18,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
@@ -29,6 +29,7 @@ from zc_review.tui.screens.panel_view import PanelScoresScreen
 from zc_review.tui.screens.rubric import fmt_points
 from zc_review.tui.screens.score_grid import GridTable
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -159,7 +160,7 @@ class ScoringScreen(RoomScreen[None]):
         yield ScoreGrid(id="score-grid")
         yield Static(Text(""), id="score-msg", classes="error")
         yield Static(Text(""), id="score-crit", classes="criterion")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Ask the reviewer's credential."""
