@@ -5,6 +5,7 @@
   itself on every focus change and binding signal, ~15 times per action, almost always with the same keys);
 - a keystroke on the scoring grid renders only the row it changed (DataTable rendered every visible cell);
 - a reviewer's hand-over on the same panel keeps the grid's columns (it rebuilt the whole grid);
+- the scoring screen keeps one dossier screen and shows each dossier in it (it built one per dossier);
 - the autopilot waits on the app's work: it never calls ``Pilot.pause`` (a fixed sleep and a forced refresh).
 """
 
@@ -166,5 +167,53 @@ async def test_a_footer_is_rebuilt_only_when_its_keys_change(room_at: Any, demo:
         assert on_top(app, DashboardScreen)
     shown = [keys for runs in composed.values() for keys in runs if keys]
     assert len(shown) >= 3 and any(any("评分" in k[1] or "提交" in k[1] for k in keys) for keys in shown)
-    again = {footer: [a for a, b in zip(runs, runs[1:]) if a == b] for footer, runs in composed.items()}
+    again = {footer: [a for a, b in zip(runs, runs[1:], strict=False) if a == b]
+             for footer, runs in composed.items()}
     assert {footer: same for footer, same in again.items() if same} == {}, "a footer rebuilt with the same keys"
+
+
+def _plain(widget: Any) -> str:
+    return str(widget.render())
+
+
+async def test_the_dossier_screen_is_built_once_and_shows_each_dossier(room_at: Any, demo: Packed) -> None:
+    """Two dossiers opened from the grid, one searched, then a hand-over and a third: one ``DossierScreen``,
+    each time with the applicant's own heading and sections, an empty search and no hits; leaving the
+    scoring screen removes it."""
+    from zc_review.tui.screens.dossier import DossierScreen, dossier_sections
+
+    room, _ = room_at("view_dossier")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        scoring = await opening._open_scoring(pilot, app, "R02", demo.secrets)
+        grid = scoring.query_one(ScoreGrid)
+        seen: list[DossierScreen] = []
+        for row, search, reviewer in ((0, "学", "R02"), (1, "", "R02"), (2, "", "R04")):
+            scoring = await opening._open_scoring(pilot, app, reviewer, demo.secrets)
+            await opening.move_row(pilot, grid, row)
+            await opening.keys(pilot, "d")
+            await until(pilot, lambda: isinstance(app.screen, DossierScreen), "dossier")
+            dossier = app.screen
+            assert isinstance(dossier, DossierScreen)
+            seen.append(dossier)
+            aid = grid.get_row_at(row)[0]
+            code = str(aid)
+            assert code in _plain(dossier.query_one("#dossier-title"))
+            assert dossier.actor is not None and dossier.actor.person_id == reviewer
+            view = room.scoring.dossier(dossier.actor, dossier.view.applicant_id)
+            assert view.code == code
+            body = "".join(_plain(dossier.query_one("#dossier-text")).split())  # wrapped to the width
+            assert all("".join(raw.split()) in body for _, raw in dossier_sections(view))
+            assert dossier.query_one("#dossier-search").value == ""  # type: ignore[attr-defined]
+            assert _plain(dossier.query_one("#dossier-hits")) == ""
+            assert dossier.focused is dossier.query_one("#dossier-body")
+            if search:
+                await pilot.press("ctrl+f", search)
+                assert "找到" in _plain(dossier.query_one("#dossier-hits"))
+            await opening.keys(pilot, "escape")
+            await until(pilot, lambda s=scoring: app.screen is s, "scoring")
+        assert seen[0] is seen[1] is seen[2]
+        await opening.keys(pilot, "escape")
+        await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
+        assert not seen[0].is_attached and seen[0] not in app._installed_screens.values()

@@ -150,6 +150,7 @@ class ScoringScreen(RoomScreen[None]):
         # on the next row, still untouched, submits this one (the hand run submitted the empty next row)
         self.filled_row: str | None = None
         self._shown: dict[str, object] = {}  # widget id → what it shows (a line is redrawn only when it changes)
+        self._dossier: DossierScreen | None = None  # kept (installed) and reused for each dossier opened
         self._columns_for: tuple[object, ...] | None = None  # what the grid's columns were built for
 
     def compose(self) -> ComposeResult:
@@ -458,7 +459,19 @@ class ScoringScreen(RoomScreen[None]):
         except ServiceError as exc:
             self.show_error(exc)
             return
-        self.app.push_screen(DossierScreen(self.actor, view))
+        if self._dossier is None:
+            self._dossier = DossierScreen(self.actor, view)
+            self.app.install_screen(self._dossier, f"dossier-{id(self)}")
+        else:
+            self._dossier.show(self.actor, view)
+        self.app.push_screen(self._dossier)
+
+    def on_unmount(self) -> None:
+        """The kept dossier screen goes with this screen (when the app ends with it open, the app removes it)."""
+        dossier, self._dossier = self._dossier, None
+        if dossier is not None and dossier not in self.app.screen_stack:
+            self.app.uninstall_screen(dossier)
+            dossier.remove()
 
     def action_panel_scores(self) -> None:
         """The panel's scores for the current row: refused by the service until this sheet is submitted."""
