@@ -6,6 +6,8 @@
 - a keystroke on the scoring grid renders only the row it changed (DataTable rendered every visible cell);
 - a reviewer's hand-over on the same panel keeps the grid's columns (it rebuilt the whole grid);
 - the scoring screen keeps one dossier screen and shows each dossier in it (it built one per dossier);
+- the autopilot writes the failure reasons on one reasons screen, one credential per panel leader (it went
+  back to the dashboard after each reason and built the results, the reasons screen and a login again);
 - the autopilot waits on the app's work: it never calls ``Pilot.pause`` (a fixed sleep and a forced refresh).
 """
 
@@ -26,7 +28,7 @@ from zc_review.tui.app import make_app
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.score_grid import GridTable
 from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
-from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets import Confirm, CredentialPrompt
 
 SIZE = (120, 40)
 
@@ -217,3 +219,37 @@ async def test_the_dossier_screen_is_built_once_and_shows_each_dossier(room_at: 
         await opening.keys(pilot, "escape")
         await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
         assert not seen[0].is_attached and seen[0] not in app._installed_screens.values()
+
+
+async def test_the_failure_reasons_are_written_on_one_reasons_screen(room_at: Any, demo: Packed,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from zc_review.demo import autopilot
+    from zc_review.tui.screens.results import ReasonsScreen, ResultsScreen
+
+    built: list[str] = []
+    for cls in (ResultsScreen, ReasonsScreen, CredentialPrompt):
+        real_init = cls.__init__
+
+        def counted(self: Any, *args: Any, _real: Any = real_init, **kwargs: Any) -> None:
+            built.append(type(self).__name__)
+            _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", counted)
+    room, _ = room_at("failure_reason")
+    actions = demo.script["actions"]
+    start = next(i for i, a in enumerate(actions) if a["action"] == "failure_reason")
+    stop = next(i for i in range(start, len(actions)) if actions[i]["action"] != "failure_reason")
+    reasons = actions[start:stop]
+    leaders = {a["leader"] for a in reasons}
+    assert len(reasons) > len(leaders) >= 2  # several reasons per leader, several panels
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        built.clear()
+        await autopilot.play_actions(pilot, app, reasons, demo.secrets)
+        assert on_top(app, DashboardScreen)
+    written = room.closing.failure_reasons()
+    assert {a["applicant"]: (a["reason"], a["guidance"]) for a in reasons} == \
+        {a: (written[a].reason, written[a].guidance) for a in (r["applicant"] for r in reasons)}
+    assert built.count("ResultsScreen") == 1 and built.count("ReasonsScreen") == 1
+    assert built.count("CredentialPrompt") <= len(leaders)
