@@ -28,6 +28,8 @@ from zc_review.tui.widgets.dialogs import Unbroken
 from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from zc_review.service.room import Actor, DossierView
 
 MATCH_STYLE = "bold black on yellow"
@@ -131,6 +133,26 @@ class DossierScreen(RoomScreen[None]):
         """Draw the sections and focus the body (it scrolls)."""
         self._render_all("")
         self.query_one("#dossier-body").focus()
+
+    @classmethod
+    def push_kept(cls, app: App[object], kept: DossierScreen | None, actor: Actor, view: DossierView,
+                  ) -> DossierScreen:
+        """Push ``kept`` showing ``view`` (``show``), or a new screen, installed so that it outlives its
+        dismissal; returns the screen to keep."""
+        if kept is None:
+            kept = cls(actor, view)
+            app.install_screen(kept, f"dossier-{id(kept)}")
+        else:
+            kept.show(actor, view)
+        app.push_screen(kept)
+        return kept
+
+    @staticmethod
+    def drop_kept(app: App[object], kept: DossierScreen | None) -> None:
+        """Uninstall and remove a kept screen (one still on the stack as the app ends is the app's to remove)."""
+        if kept is not None and kept not in app.screen_stack:
+            app.uninstall_screen(kept)
+            kept.remove()
 
     def show(self, actor: Actor, view: DossierView) -> None:
         """Show ``view`` for ``actor`` in this (already mounted) screen, as a new screen would: the heading,

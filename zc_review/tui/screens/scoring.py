@@ -459,19 +459,11 @@ class ScoringScreen(RoomScreen[None]):
         except ServiceError as exc:
             self.show_error(exc)
             return
-        if self._dossier is None:
-            self._dossier = DossierScreen(self.actor, view)
-            self.app.install_screen(self._dossier, f"dossier-{id(self)}")
-        else:
-            self._dossier.show(self.actor, view)
-        self.app.push_screen(self._dossier)
+        self._dossier = DossierScreen.push_kept(self.app, self._dossier, self.actor, view)
 
     def on_unmount(self) -> None:
-        """The kept dossier screen goes with this screen (when the app ends with it open, the app removes it)."""
-        dossier, self._dossier = self._dossier, None
-        if dossier is not None and dossier not in self.app.screen_stack:
-            self.app.uninstall_screen(dossier)
-            dossier.remove()
+        """The kept dossier screen goes with this screen."""
+        DossierScreen.drop_kept(self.app, self._dossier)
 
     def action_panel_scores(self) -> None:
         """The panel's scores for the current row: refused by the service until this sheet is submitted."""
