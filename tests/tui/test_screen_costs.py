@@ -1,8 +1,13 @@
 """Screens that cost what they show (issue 9): what the screens do per key and per hand-over, counted, never timed.
 
 - a dialog has no ``Footer`` (it recomposed on every change of bindings), a static line names its keys;
+- a full screen's footer (``KeyFooter``) is rebuilt only when the keys it shows change (``Footer`` rebuilt
+  itself on every focus change and binding signal, ~15 times per action, almost always with the same keys);
 - a keystroke on the scoring grid renders only the row it changed (DataTable rendered every visible cell);
 - a reviewer's hand-over on the same panel keeps the grid's columns (it rebuilt the whole grid);
+- the scoring screen keeps one dossier screen and shows each dossier in it (it built one per dossier);
+- the autopilot writes the failure reasons on one reasons screen, one credential per panel leader (it went
+  back to the dashboard after each reason and built the results, the reasons screen and a login again);
 - the autopilot waits on the app's work: it never calls ``Pilot.pause`` (a fixed sleep and a forced refresh).
 """
 
@@ -13,6 +18,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from tests.conftest import Packed
 from zc_review.demo import opening
@@ -22,7 +28,7 @@ from zc_review.tui.app import make_app
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.score_grid import GridTable
 from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
-from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets import Confirm, CredentialPrompt
 
 SIZE = (120, 40)
 
@@ -125,3 +131,125 @@ async def test_the_autopilot_never_sleeps_nor_forces_a_refresh(room_at: Any, dem
         monkeypatch.setattr(Pilot, "pause", no_pause)
         await autopilot.play_actions(pilot, app, [a for a in actions if a["action"] == "scores"], demo.secrets)
         assert on_top(app, DashboardScreen)
+
+
+async def test_a_footer_is_rebuilt_only_when_its_keys_change(room_at: Any, demo: Packed,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the dashboard, the scoring grid (typing, moving, leaving with unsaved rows) and two scoring turns played by the autopilot, every compose of a screen's footer shows keys
+    different from its previous compose: no footer is rebuilt to show the same labels again."""
+    from zc_review.demo import autopilot
+
+    composed: dict[int, list[tuple[Any, ...]]] = {}
+    real = Footer.compose
+
+    def counted(self: Footer) -> Any:
+        keys = []
+        for widget in real(self):
+            if isinstance(widget, FooterKey):
+                keys.append((widget.key, widget.description, widget.action, widget._disabled,
+                             tuple(sorted(widget.classes))))
+            yield widget
+        composed.setdefault(id(self), []).append(tuple(keys))
+
+    monkeypatch.setattr(Footer, "compose", counted)
+    room, _ = room_at("scores")
+    start = next(i for i, a in enumerate(demo.script["actions"]) if a["action"] == "scores")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        await opening._open_scoring(pilot, app, "R02", demo.secrets)
+        for keys in (["8"], ["tab"], ["down"], ["3"], ["up"], ["right"]):
+            await opening.keys(pilot, *keys)
+        await until(pilot, lambda: isinstance(app.screen, ScoringScreen), "scoring")
+        await opening.keys(pilot, "escape")  # unsaved rows: leave anyway
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "confirm")
+        await opening.keys(pilot, "y")
+        await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
+        await autopilot.play_actions(pilot, app, demo.script["actions"][start:start + 2], demo.secrets)
+        assert on_top(app, DashboardScreen)
+    shown = [keys for runs in composed.values() for keys in runs if keys]
+    assert len(shown) >= 3 and any(any("评分" in k[1] or "提交" in k[1] for k in keys) for keys in shown)
+    again = {footer: [a for a, b in zip(runs, runs[1:], strict=False) if a == b]
+             for footer, runs in composed.items()}
+    assert {footer: same for footer, same in again.items() if same} == {}, "a footer rebuilt with the same keys"
+
+
+def _plain(widget: Any) -> str:
+    return str(widget.render())
+
+
+async def test_the_dossier_screen_is_built_once_and_shows_each_dossier(room_at: Any, demo: Packed) -> None:
+    """Two dossiers opened from the grid, one searched, then a hand-over and a third: one ``DossierScreen``,
+    each time with the applicant's own heading and sections, an empty search and no hits; leaving the
+    scoring screen removes it."""
+    from zc_review.tui.screens.dossier import DossierScreen, dossier_sections
+
+    room, _ = room_at("view_dossier")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        scoring = await opening._open_scoring(pilot, app, "R02", demo.secrets)
+        grid = scoring.query_one(ScoreGrid)
+        seen: list[DossierScreen] = []
+        for row, search, reviewer in ((0, "学", "R02"), (1, "", "R02"), (2, "", "R04")):
+            scoring = await opening._open_scoring(pilot, app, reviewer, demo.secrets)
+            await opening.move_row(pilot, grid, row)
+            await opening.keys(pilot, "d")
+            await until(pilot, lambda: isinstance(app.screen, DossierScreen), "dossier")
+            dossier = app.screen
+            assert isinstance(dossier, DossierScreen)
+            seen.append(dossier)
+            aid = grid.get_row_at(row)[0]
+            code = str(aid)
+            assert code in _plain(dossier.query_one("#dossier-title"))
+            assert dossier.actor is not None and dossier.actor.person_id == reviewer
+            view = room.scoring.dossier(dossier.actor, dossier.view.applicant_id)
+            assert view.code == code
+            body = "".join(_plain(dossier.query_one("#dossier-text")).split())  # wrapped to the width
+            assert all("".join(raw.split()) in body for _, raw in dossier_sections(view))
+            assert dossier.query_one("#dossier-search").value == ""  # type: ignore[attr-defined]
+            assert _plain(dossier.query_one("#dossier-hits")) == ""
+            assert dossier.focused is dossier.query_one("#dossier-body")
+            if search:
+                await pilot.press("ctrl+f", search)
+                assert "找到" in _plain(dossier.query_one("#dossier-hits"))
+            await opening.keys(pilot, "escape")
+            await until(pilot, lambda s=scoring: app.screen is s, "scoring")
+        assert seen[0] is seen[1] is seen[2]
+        await opening.keys(pilot, "escape")
+        await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
+        assert not seen[0].is_attached and seen[0] not in app._installed_screens.values()
+
+
+async def test_the_failure_reasons_are_written_on_one_reasons_screen(room_at: Any, demo: Packed,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from zc_review.demo import autopilot
+    from zc_review.tui.screens.results import ReasonsScreen, ResultsScreen
+
+    built: list[str] = []
+    for cls in (ResultsScreen, ReasonsScreen, CredentialPrompt):
+        real_init = cls.__init__
+
+        def counted(self: Any, *args: Any, _real: Any = real_init, **kwargs: Any) -> None:
+            built.append(type(self).__name__)
+            _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", counted)
+    room, _ = room_at("failure_reason")
+    actions = demo.script["actions"]
+    start = next(i for i, a in enumerate(actions) if a["action"] == "failure_reason")
+    stop = next(i for i in range(start, len(actions)) if actions[i]["action"] != "failure_reason")
+    reasons = actions[start:stop]
+    leaders = {a["leader"] for a in reasons}
+    assert len(reasons) > len(leaders) >= 2  # several reasons per leader, several panels
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        built.clear()
+        await autopilot.play_actions(pilot, app, reasons, demo.secrets)
+        assert on_top(app, DashboardScreen)
+    written = room.closing.failure_reasons()
+    assert {a["applicant"]: (a["reason"], a["guidance"]) for a in reasons} == \
+        {a: (written[a].reason, written[a].guidance) for a in (r["applicant"] for r in reasons)}
+    assert built.count("ResultsScreen") == 1 and built.count("ReasonsScreen") == 1
+    assert built.count("CredentialPrompt") <= len(leaders)

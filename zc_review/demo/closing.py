@@ -214,6 +214,8 @@ async def play(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any
     await handler(pilot, app, action, secrets)
     if kind in KEEPS:
         await until(pilot, lambda: on_top(app, KEEPS[kind]), f"back to {KEEPS[kind].__name__}")
+    elif kind == "failure_reason":  # the reasons screen stays open (its next form of the panel may be open)
+        await until(pilot, lambda: on_top(app, ReasonsScreen) or on_top(app, ReasonForm), "back to ReasonsScreen")
     else:
         await to_dashboard(pilot)
     return True
@@ -324,10 +326,32 @@ async def _do_void_round(pilot: Pilot[Any], app: Any, action: dict[str, Any], se
 
 
 # -- results ---------------------------------------------------------------------------------------------
-async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
-    await open_step(pilot, "results", ResultsScreen)
-    await key(pilot, "e")
+async def _kept_reason_form(pilot: Pilot[Any], app: Any, applicant: str) -> ReasonForm | None:
+    """The form the kept reasons screen opened for the next unwritten reason of the panel (its leader still
+    signed in), when it is ``applicant``'s; a form for another applicant is cancelled (Esc)."""
+    if not on_top(app, ReasonForm):
+        return None
+    form, below = app.screen_stack[-1], app.screen_stack[-2]
+    table = below.query_one(DataTable) if isinstance(below, ReasonsScreen) else None
+    if table is not None and below.row_ids[table.cursor_row] == applicant:
+        return form  # type: ignore[no-any-return]
+    await key(pilot, "escape")
     await until(pilot, lambda: on_top(app, ReasonsScreen), "reasons screen")
+    return None
+
+
+async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any], secrets: Any) -> None:
+    """On the reasons screen kept from the previous reason (as the panels' leaders come in turn), else from
+    the results (E): the applicant's row, Enter, the leader's credential unless signed in for this batch,
+    the form's two fields."""
+    form = await _kept_reason_form(pilot, app, action["applicant"])
+    if form is not None:
+        await _write_reason(pilot, app, form, action)
+        return
+    if not on_top(app, ReasonsScreen):
+        await open_step(pilot, "results", ResultsScreen)
+        await key(pilot, "e")
+        await until(pilot, lambda: on_top(app, ReasonsScreen), "reasons screen")
     screen = app.screen
     await until(pilot, lambda: action["applicant"] in screen.row_ids, f"failed applicant {action['applicant']}")
     row = screen.row_ids.index(action["applicant"])
@@ -339,7 +363,10 @@ async def _do_failure_reason(pilot: Pilot[Any], app: Any, action: dict[str, Any]
     if isinstance(app.screen, CredentialPrompt):
         await login(pilot, action["leader"], secrets.persons[action["leader"]])
     await until(pilot, lambda: on_top(app, ReasonForm), "reason form")
-    form = app.screen
+    await _write_reason(pilot, app, app.screen, action)
+
+
+async def _write_reason(pilot: Pilot[Any], app: Any, form: Any, action: dict[str, Any]) -> None:
     for field, text in (("#reason-text", action["reason"]), ("#reason-guidance", action["guidance"])):
         await retype(pilot, form.query_one(field, Input), text)
         await key(pilot, "enter")

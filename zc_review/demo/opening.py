@@ -35,7 +35,7 @@ from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.opinion import OpinionScreen
 from zc_review.tui.screens.pledge import PledgeScreen
 from zc_review.tui.screens.recusal import RecusalScreen
-from zc_review.tui.screens.results import SignOffScreen
+from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, SignOffScreen
 from zc_review.tui.screens.rollcall import RollCallScreen
 from zc_review.tui.screens.rubric import RubricSignScreen
 from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
@@ -193,6 +193,8 @@ def _keeps(action: dict[str, Any]) -> Callable[[Any], bool]:
         return lambda s: isinstance(s, BallotScreen)
     if kind == "sign_off":  # reviewers come in turn to the sign-off screen
         return lambda s: isinstance(s, SignOffScreen)
+    if kind == "failure_reason":  # the panels' leaders come in turn to the reasons screen (its form may be open)
+        return lambda s: isinstance(s, (ReasonsScreen, ReasonForm))
     if kind == "sign_rubric":
         return lambda s: isinstance(s, RubricSignScreen)
     if kind == "opinion":

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from zc_review.i18n import t
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.commands import ShellCommand, ShellCommands, ZcCommandPalette
 from zc_review.tui.help import help_for, key_lines, title_of
 from zc_review.tui.widgets import CredentialPrompt, HelpScreen, QuitConfirm
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # the service (SQLModel, cryptography) loads after the first screen is up
     from zc_review.service import RoomService
@@ -67,7 +68,7 @@ class ZcReviewApp(App[None]):
     def compose(self) -> ComposeResult:
         """The default screen: header and footer (the screens are pushed over it)."""
         yield Header()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the unlock screen, or (a room given, as in tests) go straight to the recorder's login."""

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+from textual.widgets import DataTable, Header, LoadingIndicator, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
@@ -26,6 +26,7 @@ from zc_review.tui.commands import ShellCommand
 from zc_review.tui.office.base import OfficeScreen, failure_text
 from zc_review.tui.office.session import OfficeSessionScreen
 from zc_review.tui.widgets import Confirm, Notice, TextPrompt
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.office.archive import History, SessionLine
@@ -69,7 +70,7 @@ class OfficeSessionsScreen(OfficeScreen):
                     "office.col_series_level", "office.col_imported"):
             table.add_column(t(key))
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the list."""
@@ -250,7 +251,7 @@ class ApplicantScreen(OfficeScreen):
                           ln.name, ln.employer, ln.group_name, ln.composite, ln.votes,
                           Text(ln.outcome, style="green" if ln.passed else "red"), ln.reason or "—", ln.guidance or "—")
         yield table
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Hide an empty warning line; focus the table."""

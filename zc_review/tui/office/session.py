@@ -13,12 +13,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+from textual.widgets import DataTable, Header, LoadingIndicator, Static
 
 from zc_review.i18n import label_of, t
 from zc_review.tui.commands import ShellCommand
 from zc_review.tui.office.base import OfficeScreen, complaint_option, failure_text
 from zc_review.tui.widgets import Confirm, Notice, Pick, TextPrompt
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.office.archive_view import SessionView
@@ -69,7 +70,7 @@ class OfficeSessionScreen(OfficeScreen):
                     "common.col_status", "office.col_handler", "office.col_finding", "office.col_signed"):
             complaints.add_column(t(key))
         yield complaints
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Read the session."""

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
@@ -28,6 +28,7 @@ from zc_review.tui.screens import tally
 from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room.views import BallotItem, PendingRunoff
@@ -76,7 +77,7 @@ class BallotReview(ModalScreen[bool]):
                 yield Message(Unbroken(text, style="bold red"), classes="error", id="review-missing")
             else:
                 yield Static(Text(t("ballot.review_keys")), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def action_cast(self) -> None:
         """Enter or ``y``: cast (answers True), only when every row is marked."""
@@ -123,7 +124,7 @@ class VotingScreen(RoomScreen[bool]):
         yield Static(Text(t("ballot.sheet_help")), classes="hint")
         yield DataTable(id="vote-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="vote-progress", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the table: code, group, panel, composite and an empty mark per applicant."""
@@ -262,7 +263,7 @@ class BallotScreen(RoomScreen[None]):
         yield Message(Text(""), id="ballot-outstanding")
         yield Message(Text(""), id="ballot-pending")
         yield Static(Text(t("ballot.paper_keys" if paper else "ballot.keys")), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The keys of the other medium are not offered (paper: no laptop voter, no early close)."""

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
@@ -27,6 +27,7 @@ from zc_review.tui.screens.results import ResultsScreen
 from zc_review.tui.screens.rollcall import RollCallScreen
 from zc_review.tui.screens.rubric import RubricSignScreen
 from zc_review.tui.screens.scoring import ScoringScreen
+from zc_review.tui.widgets.footer import KeyFooter
 
 # (key, catalogue label, screen class)
 STEPS: list[tuple[str, str, type[Screen[None]]]] = [
@@ -78,7 +79,7 @@ class DashboardScreen(RoomScreen[None]):
         yield Static(Text(""), id="dash-status", classes="hint")
         yield Static(Text(""), id="dash-next", classes="title")
         yield OptionList(id="dash-steps")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the steps, focus them, start the anonymity check."""

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import join_list, label_of, t
@@ -25,8 +25,11 @@ from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.widgets.dialogs import Message as MessageText
 from zc_review.tui.widgets.dialogs import Unbroken
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from zc_review.service.room import Actor, DossierView
 
 MATCH_STYLE = "bold black on yellow"
@@ -78,6 +81,9 @@ class DossierScreen(RoomScreen[None]):
 
     Keys: ctrl+f searches (matches highlighted, counted), Enter on an attachment extracts its text in a
     worker (which posts ``AttachmentLoaded``), Escape goes back and forgets the reviewer.
+
+    The scoring screen keeps one (installed) and shows the next dossier in it with ``show`` rather than
+    building a screen for each applicant a reviewer opens (docs/DESIGN.md "Screen costs (issue 9)").
     """
 
     CSS_PATH = "scoring.tcss"
@@ -86,9 +92,9 @@ class DossierScreen(RoomScreen[None]):
     class AttachmentLoaded(Message):
         """An attachment's extracted text (or the refusal's message) is ready."""
 
-        def __init__(self, attachment_id: str, body: str) -> None:
+        def __init__(self, attachment_id: str, body: str, applicant_id: str = "") -> None:
             super().__init__()
-            self.attachment_id, self.body = attachment_id, body
+            self.attachment_id, self.body, self.applicant_id = attachment_id, body, applicant_id
 
     def __init__(self, actor: Actor, view: DossierView) -> None:
         super().__init__()
@@ -99,11 +105,8 @@ class DossierScreen(RoomScreen[None]):
 
     def compose(self) -> ComposeResult:
         """Heading (code, panel, group, flags), search box, the sections, the attachments."""
-        v = self.view
         yield Header()
-        flags = join_list(label_of("flag", f.value) for f in v.flags) or t("common.none")
-        yield Static(inert_text(t("scoring.dossier_heading", code=v.code, panel=v.panel_name, group=v.group_name,
-                                  flags=flags)), id="dossier-title", classes="title")
+        yield Static(self._heading(), id="dossier-title", classes="title")
         yield Input(placeholder=t("scoring.dossier_search_placeholder"), id="dossier-search")
         yield Static(Text(""), id="dossier-hits", classes="hint")
         with VerticalScroll(id="dossier-body"):
@@ -112,16 +115,64 @@ class DossierScreen(RoomScreen[None]):
             # Messages: Rich broke "• 《论文题目》…" after the bullet, leaving it alone on its line (hand run)
             yield MessageText(Text(""), id="dossier-text", classes="section")
             yield Static(t("scoring.dossier_attachments"), classes="section-title")
-            yield OptionList(*[Option(inert_text(t("scoring.dossier_attachment", title=a.title or a.filename,
-                                                     filename=a.filename)), id=a.id)
-                               for a in v.dossier.attachments], id="dossier-attachments")
+            yield OptionList(*self._options(), id="dossier-attachments")
             yield MessageText(Text(""), id="dossier-att-text", classes="section")
-        yield Footer()
+        yield KeyFooter()
+
+    def _heading(self) -> Text:
+        v = self.view
+        flags = join_list(label_of("flag", f.value) for f in v.flags) or t("common.none")
+        return inert_text(t("scoring.dossier_heading", code=v.code, panel=v.panel_name, group=v.group_name,
+                            flags=flags))
+
+    def _options(self) -> list[Option]:
+        return [Option(inert_text(t("scoring.dossier_attachment", title=a.title or a.filename, filename=a.filename)),
+                       id=a.id) for a in self.view.dossier.attachments]
 
     def on_mount(self) -> None:
         """Draw the sections and focus the body (it scrolls)."""
         self._render_all("")
         self.query_one("#dossier-body").focus()
+
+    @classmethod
+    def push_kept(cls, app: App[object], kept: DossierScreen | None, actor: Actor, view: DossierView,
+                  ) -> DossierScreen:
+        """Push ``kept`` showing ``view`` (``show``), or a new screen, installed so that it outlives its
+        dismissal; returns the screen to keep."""
+        if kept is None:
+            kept = cls(actor, view)
+            app.install_screen(kept, f"dossier-{id(kept)}")
+        else:
+            kept.show(actor, view)
+        app.push_screen(kept)
+        return kept
+
+    @staticmethod
+    def drop_kept(app: App[object], kept: DossierScreen | None) -> None:
+        """Uninstall and remove a kept screen (one still on the stack as the app ends is the app's to remove)."""
+        if kept is not None and kept not in app.screen_stack:
+            app.uninstall_screen(kept)
+            kept.remove()
+
+    def show(self, actor: Actor, view: DossierView) -> None:
+        """Show ``view`` for ``actor`` in this (already mounted) screen, as a new screen would: the heading,
+        the sections, the attachments (none extracted), an empty search, the body scrolled to the top and
+        focused. An extraction still running for the previous dossier is ignored when it ends."""
+        self.actor, self.view = actor, view
+        self.sections = dossier_sections(view)
+        self.attachment_texts = {}
+        self.query_one("#dossier-title", Static).update(self._heading())
+        search = self.query_one("#dossier-search", Input)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self.query_one("#dossier-hits", Static).update(Text(""))
+        attachments = self.query_one("#dossier-attachments", OptionList)
+        attachments.clear_options()
+        attachments.add_options(self._options())
+        self._render_all("")
+        body = self.query_one("#dossier-body", VerticalScroll)
+        body.scroll_home(animate=False)
+        body.focus()
 
     def _render_all(self, query: str) -> int:
         """Redraw the sections (and loaded attachments) with ``query`` highlighted; returns the match count."""
@@ -161,10 +212,12 @@ class DossierScreen(RoomScreen[None]):
             body = self.room.scoring.attachment_text(actor, self.view.applicant_id, attachment_id)
         except ServiceError as exc:
             body = exc.message
-        self.post_message(self.AttachmentLoaded(attachment_id, body))
+        self.post_message(self.AttachmentLoaded(attachment_id, body, self.view.applicant_id))
 
     @on(AttachmentLoaded)
     def _loaded(self, event: AttachmentLoaded) -> None:
+        if event.applicant_id and event.applicant_id != self.view.applicant_id:
+            return  # extracted for the dossier shown before (``show``)
         self.attachment_texts[event.attachment_id] = event.body or t("scoring.dossier_none")
         self.query_one("#dossier-hits", Static).update("")
         self._render_all(self.query_one("#dossier-search", Input).value.strip())

@@ -14,13 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Digits, Footer, Header, Input, Static
+from textual.widgets import Digits, Header, Input, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.footer import KeyFooter
 
 
 class ExportScreen(RoomScreen[None]):
@@ -57,7 +58,7 @@ class ExportScreen(RoomScreen[None]):
         yield Static(Text(t("closing.export_keys")), id="export-status", classes="hint")
         yield Vertical(id="export-fp")
         yield Static(Text(""), id="export-safe")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the folder field."""

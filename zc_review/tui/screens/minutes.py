@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from zc_review.i18n import t
 from zc_review.service.atomic import write_atomic
@@ -20,6 +20,7 @@ from zc_review.tui.base import RoomScreen
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.dialogs import Message as MessageText
 from zc_review.tui.widgets.dialogs import Unbroken
+from zc_review.tui.widgets.footer import KeyFooter
 
 STAGE_KEYS = {None: "closing.minutes_none", "unsigned": "closing.minutes_unsigned",
               "recorder": "closing.minutes_recorder", "presiding": "closing.minutes_presiding"}
@@ -68,7 +69,7 @@ class MinutesScreen(RoomScreen[None]):
         yield MessageText(Text(""), id="minutes-summary")
         yield Static(Text(""), id="minutes-error")
         yield Static(Text(t("closing.minutes_keys")), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the stage and, when minutes exist, their summary."""

@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TextArea
+from textual.widgets import DataTable, Header, Static, TextArea
 
 from zc_review.i18n import join_list, t
 from zc_review.service.atomic import write_atomic
@@ -17,6 +17,7 @@ from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.screens.dossier import inert_text
 from zc_review.tui.widgets import Pick, TextPrompt
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -48,7 +49,7 @@ class OpinionScreen(RoomScreen[None]):
         yield DataTable(id="op-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="op-editing", classes="hint")
         yield TextArea(id="op-text", soft_wrap=True, show_line_numbers=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Ask the credential of an attending panel leader; Escape on it leaves the screen."""

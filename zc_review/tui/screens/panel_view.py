@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
@@ -18,6 +18,7 @@ from zc_review.service.room.views import fmt2
 from zc_review.tui.base import RoomModal, RoomScreen
 from zc_review.tui.screens.common import add_fitted_column
 from zc_review.tui.screens.dossier import inert_text
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor, PanelScores
@@ -135,7 +136,7 @@ class DiscussionScreen(RoomScreen[None]):
         yield DataTable(id="disc-table", cursor_type="row", zebra_stripes=True)
         yield Static(Text(""), id="disc-now", classes="title")
         yield Static(Text(t("scoring.discussion_keys")), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the order with who must step out per applicant; focus the table."""
@@ -188,7 +189,7 @@ class PreviewScreen(RoomScreen[None]):
         with VerticalScroll():
             yield Static(Text(""), id="preview-body")
         yield Static(Text(t("common.keys_back")), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Draw, per group: applicants, pass rate, cap, and the ranking by composite so far."""

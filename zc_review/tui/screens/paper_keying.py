@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
@@ -24,6 +24,7 @@ from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.screens.scoring import ScoreGrid
 from zc_review.tui.widgets import Pick, TextPrompt
 from zc_review.tui.widgets.dialogs import Message, Unbroken
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -62,7 +63,7 @@ class PaperKeyingScreen(RoomScreen[None]):
         yield Message(Text(""), id="pk-sheet")
         yield ScoreGrid(id="pk-grid")
         yield Message(Text(""), id="pk-status", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Ask who keys."""

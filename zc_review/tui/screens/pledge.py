@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
@@ -15,6 +15,7 @@ from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.common import add_fitted_column
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -38,7 +39,7 @@ class PledgeScreen(RoomScreen[None]):
         yield Static(Text(""), id="pledge-count", classes="hint")
         yield DataTable(id="pledge-table", cursor_type="row", zebra_stripes=True)
         yield Message(Text(""), id="pledge-outstanding")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the reviewers, signed or not; warn while the roll call is open."""

@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ItemGrid, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Digits, Footer, Header, Static
+from textual.widgets import Digits, Header, Static
 
 from zc_review.i18n import t
 from zc_review.service.room.shell_views import PROJECTOR_PAGES, ProjectorView
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.widgets.footer import KeyFooter
 
 #: Page → its title's catalogue key (the tabs line).
 PAGE_KEYS = {"roll_call": "tui.step_roll_call", "preview": "scoring.preview_key",
@@ -159,7 +160,7 @@ class ProjectorScreen(RoomScreen[None]):
         yield Static(id="proj-tabs")
         yield VerticalScroll(id="proj-body")
         yield Static(Text(t("tui.proj_keys")), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         """Read the view, show the stage's page, and read again every ``REFRESH_S`` seconds."""

@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.common import add_fitted_column
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -45,7 +46,7 @@ class RecusalScreen(RoomScreen[None]):
                 yield Label(t("opening.recusal_reason"), classes="form-label")
                 yield Input(id="rec-reason", placeholder=t("opening.recusal_reason_placeholder"))
             yield Button(t("opening.recusal_add"), id="rec-add", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the table, focus the reviewer field."""

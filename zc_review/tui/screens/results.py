@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
@@ -25,6 +25,7 @@ from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.screens.panel_view import PreviewScreen
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
+from zc_review.tui.widgets.footer import KeyFooter
 
 DECISION = {
     Outcome.PASSED: ("common.outcome_passed", "bold green"),
@@ -82,7 +83,7 @@ class ResultsScreen(RoomScreen[None]):
                 table.can_focus = False  # read-only: the page scrolls, not the table
                 yield table
         yield Static(Text(t("closing.results_keys")), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Draw the results; focus the page."""
@@ -257,7 +258,7 @@ class ReasonsScreen(RoomScreen[None]):
         yield Message(Text(""), id="reasons-leader", classes="hint")
         yield Message(Text(""), id="reasons-outstanding")
         yield Static(Text(t("closing.reasons_help")), classes="hint", id="reasons-help")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the rows, focus the table."""
@@ -386,7 +387,7 @@ class SignOffScreen(RoomScreen[None]):
         yield Static(Text(""), id="signoff-status", classes="title")
         yield Message(Text(""), id="signoff-missing")
         yield Static(Text(t("closing.signoff_keys")), classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Draw the status."""

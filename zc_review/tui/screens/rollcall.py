@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor, QuorumStatus
@@ -49,7 +50,7 @@ class RollCallScreen(RoomScreen[None]):
         yield Static(Text(""), id="roll-quorum")
         yield Static(Text(""), id="roll-state", classes="hint")
         yield DataTable(id="roll-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the reviewers with their roles, panel and mark; focus the table."""

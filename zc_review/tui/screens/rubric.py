@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import join_list, label_of, t
@@ -17,6 +17,7 @@ from zc_review.service.room import Role
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -50,7 +51,7 @@ class RubricSignScreen(RoomScreen[None]):
                 yield Static(Text(""), id="rub-state")
                 yield DataTable(id="rub-sigs", cursor_type="row")
         yield Static(Text(t("opening.rubric_keys")), id="rub-keys", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the columns and the panels; show the first panel."""

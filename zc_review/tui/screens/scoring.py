@@ -18,7 +18,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
@@ -29,6 +29,7 @@ from zc_review.tui.screens.panel_view import PanelScoresScreen
 from zc_review.tui.screens.rubric import fmt_points
 from zc_review.tui.screens.score_grid import GridTable
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -149,6 +150,7 @@ class ScoringScreen(RoomScreen[None]):
         # on the next row, still untouched, submits this one (the hand run submitted the empty next row)
         self.filled_row: str | None = None
         self._shown: dict[str, object] = {}  # widget id → what it shows (a line is redrawn only when it changes)
+        self._dossier: DossierScreen | None = None  # kept (installed) and reused for each dossier opened
         self._columns_for: tuple[object, ...] | None = None  # what the grid's columns were built for
 
     def compose(self) -> ComposeResult:
@@ -159,7 +161,7 @@ class ScoringScreen(RoomScreen[None]):
         yield ScoreGrid(id="score-grid")
         yield Static(Text(""), id="score-msg", classes="error")
         yield Static(Text(""), id="score-crit", classes="criterion")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Ask the reviewer's credential."""
@@ -458,7 +460,11 @@ class ScoringScreen(RoomScreen[None]):
         except ServiceError as exc:
             self.show_error(exc)
             return
-        self.app.push_screen(DossierScreen(self.actor, view))
+        self._dossier = DossierScreen.push_kept(self.app, self._dossier, self.actor, view)
+
+    def on_unmount(self) -> None:
+        """The kept dossier screen goes with this screen."""
+        DossierScreen.drop_kept(self.app, self._dossier)
 
     def action_panel_scores(self) -> None:
         """The panel's scores for the current row: refused by the service until this sheet is submitted."""

@@ -7,10 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from zc_review.i18n import join_list, t
 from zc_review.tui.base import RoomModal
+from zc_review.tui.widgets.footer import KeyFooter
 
 CSS = """
 {cls} {{ align: center middle; }}
@@ -41,7 +42,7 @@ class FingerprintScreen(RoomModal[None]):
             yield Static(Text(t("tui.fp_sha")), classes="shell-head")
             yield Static(Text(p.package_sha256), id="fp-sha")
             yield Static(Text(t("tui.fp_mismatch")), classes="shell-head")
-        yield Footer()
+        yield KeyFooter()
 
     def action_close(self) -> None:
         """Close."""
@@ -73,7 +74,7 @@ class OutstandingScreen(RoomModal[None]):
             yield Static(Text(t("tui.cmd_outstanding")), classes="title")
             with VerticalScroll():
                 yield Static(body, id="out-body")
-        yield Footer()
+        yield KeyFooter()
 
     def action_close(self) -> None:
         """Close."""

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
@@ -24,6 +24,7 @@ from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.dialogs import codes_line
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -63,7 +64,7 @@ class TallyScreen(RoomScreen[bool]):
         yield Static(Text(t("ballot.tally_help")), classes="hint")
         yield DataTable(id="tally-table", cursor_type="cell", zebra_stripes=True)
         yield Static(Text(""), id="tally-progress", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """The code column and five empty count columns, one row per applicant due; the cursor on the first."""

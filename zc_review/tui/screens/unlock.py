@@ -13,11 +13,12 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, ProgressBar, Static
+from textual.widgets import Button, Header, Input, Label, LoadingIndicator, ProgressBar, Static
 
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.unlock_steps import UNLOCK_STEPS
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
@@ -82,7 +83,7 @@ class UnlockScreen(Screen["RoomService"]):
             yield ProgressBar(total=len(UNLOCK_STEPS), show_eta=False, id="unlock-progress")
             yield Static("", id="unlock-status", classes="hint")
             yield Static("", id="unlock-error", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the chair's field; the progress widgets show only while the package opens."""

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
 from zc_review.service.room.lockout import FIRST_WAIT_S, FREE_MISSES, LOCK_AFTER, MAX_WAIT_S, fmt_wait
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -52,7 +53,7 @@ class UnlockPersonScreen(RoomScreen[None]):
         yield Static(Text(t("tui.lift_pick")), classes="hint")
         yield OptionList(id="lift-people")
         yield Static(Text(""), id="lift-msg")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the list and focus it; with ``person_id`` held, ask the first officer at once."""

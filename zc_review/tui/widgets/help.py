@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from zc_review.i18n import t
+from zc_review.tui.widgets.footer import KeyFooter
 
 
 class HelpScreen(ModalScreen[None]):
@@ -59,7 +60,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text(self.next_step), id="help-next")
                 yield Static(Text(self.always or t("tui.help_always")), classes="help-foot")
                 yield Static(Text(t("tui.help_sources")), classes="help-foot")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Focus the body so the arrows scroll it."""
