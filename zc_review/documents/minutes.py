@@ -282,7 +282,7 @@ def _section_paper(v: MinutesView, w: float) -> list[Flowable]:
     """The scores transcribed from paper score sheets by double keying (issue 14); nothing when there are none."""
     if not v.paper_sheets:
         return []
-    out: list[Flowable] = [para("六（续）、由纸质评分表录入的评分", "h2"),
+    out: list[Flowable] = [para("附：由纸质评分表录入的评分", "h2"),
                            para(f"以下 {len(v.paper_sheets)} 张评分表由评审专家手工填写签字，经两名工作人员分别录入、"
                                 "对照原件核对不一致项后确认计入；纸质原件随会议记录归档。", "small")]
     rows = [(r.applicant_code, r.reviewer_code, r.keyed_by, r.settled, r.confirmed_by) for r in v.paper_sheets]
