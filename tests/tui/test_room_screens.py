@@ -89,7 +89,9 @@ async def test_codes_are_whole_on_the_first_frame_of_every_table(room_at: Any, d
         first = assert_codes_whole(grid, codes)
         assert first and first <= {r.code for r in room.views.scoring_rows(reviewer)}
         await pilot.pause()
-        assert assert_codes_whole(grid, codes) == first
+        # after the first layout the grid may show one row more (the lines under it are laid out once, issue 9);
+        # what it showed first is still shown, whole
+        assert first <= assert_codes_whole(grid, codes)
         # the panel's scores of the first row (every sheet is submitted at this point)
         await key(pilot, "v")
         await until(pilot, lambda: on_top(app, PanelScoresScreen), "panel scores")
