@@ -1072,3 +1072,54 @@ def test_two_submitted_sheets_of_one_version_fail_the_recomputation(base: Base, 
     for other_id, text in _NOT_RECOMPUTED["others"].items():
         assert text in details[other_id], (other_id, details[other_id])
     assert _standalone_failed(made) == rep.failed_ids()
+
+
+# -- the report's lines of the paper checks (issue 14): what the office reads, not only the verdicts -------------
+
+def test_the_paper_base_report_prints_the_tally_line(paper_base: Base, tmp_path: Path) -> None:
+    """In paper mode the tellers' line is printed although it passes, saying how many rounds and keyings were
+    checked (the demo on paper: the main round keyed 4 times with its re-count, the run-off twice)."""
+    from zc_review.service.office import verify_bundle
+
+    made = build(paper_base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    lines = {ln.name: ln for ln in rep.lines}
+    assert len(rep.lines) == 17 and rep.ok, rep.failures()
+    assert lines[_t("office.check_tally")].ok
+    assert lines[_t("office.check_tally")].detail == _t("office.tally_checked", rounds=2, keyings=6)
+
+
+def test_a_broken_paper_round_prints_the_tally_line_with_its_problem(paper_base: Base, tmp_path: Path) -> None:
+    """The same line fails with the problem found, word for word (the witness signed by the chair)."""
+    from zc_review.service.office import verify_bundle
+
+    made = CASES["paper.witness_signed"].make(paper_base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    line = next(ln for ln in rep.lines if ln.name == _t("office.check_tally"))
+    assert not line.ok and line.detail == "round 1 witness"
+
+
+def test_a_laptop_report_leaves_the_tally_line_out_unless_it_fails(base: Base, tmp_path: Path) -> None:
+    """A laptop session's report has no tellers' line while the paper checks pass; a laptop record naming a
+    paper round prints it, failed, with the problem."""
+    from zc_review.service.office import verify_bundle
+
+    made = build(base, tmp_path / "a")
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok and _t("office.check_tally") not in [ln.name for ln in rep.lines]
+    made = CASES["paper.medium"].make(base, tmp_path / "b")
+    rep = verify_bundle(made.bundle, made.keys)
+    line = next(ln for ln in rep.lines if ln.name == _t("office.check_tally"))
+    assert not line.ok and line.detail == "round 1 laptop, session paper; round 2 laptop, session paper"
+
+
+def test_a_record_without_paper_sheets_passes_the_paper_checks(base: Base, tmp_path: Path) -> None:
+    """A record without the ``paper_sheets`` key (as written before issue 14) has no paper sheet to check: the
+    ``paper.*`` checks pass and the line says none were keyed."""
+    from zc_review.service.office import verify_bundle
+
+    made = _rec(lambda r: r.pop("paper_sheets"))(base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok, rep.failures()
+    line = next(ln for ln in rep.lines if ln.name == _t("office.check_paper"))
+    assert line.ok and line.detail == _t("office.paper_count", sheets=0, settled=0)
