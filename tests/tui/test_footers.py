@@ -184,7 +184,7 @@ async def test_the_real_footers_at_80x24(room_at: Any, demo: Any, until_action: 
 
 
 async def test_the_paper_footers_at_80x24(room_at: Any, demo: Any) -> None:
-    """Paper mode (issue 14): the poll screen (p 打印选票, k 计票录入, w 监票确认 instead of the laptop's
+    """Paper mode (issue 14): the poll screen (p 打印选票, k 录入票数, w 监票确认 instead of the laptop's
     keys), a teller's counts screen and the paper sheets' keying screen: each footer whole at 80×24."""
     from tests.service.test_paper_ballots import TELLERS, paper_packed
     from zc_review.domain.model import StaffRole
@@ -205,7 +205,7 @@ async def test_the_paper_footers_at_80x24(room_at: Any, demo: Any) -> None:
         await until(pilot, lambda: on_top(app, BallotScreen), "ballot")
         await pilot.pause()
         shown = assert_footer_whole(app, "ballot (paper)")
-        assert {"打印选票", "计票录入", "监票确认", "截止投票", "返回"} <= set(shown), shown
+        assert {"打印选票", "录入票数", "监票确认", "截止投票", "返回"} <= set(shown), shown
         assert "开启投票" not in shown and "下一位评委" not in shown  # a round is open; the laptop's key
         await key(pilot, "k")
         await login(pilot, TELLERS[0], paper.secrets.persons[TELLERS[0]])

@@ -19,7 +19,13 @@ from zc_review.service.room.closing import Closing
 from zc_review.service.room.context import RoomContext
 from zc_review.service.room.opening import Opening
 from zc_review.service.room.panel import Panel
-from zc_review.service.room.paper_ballot import is_paper, keyings_of, printed_copies, tally_state_of, witness_of
+from zc_review.service.room.paper_ballot import (
+    is_paper,
+    keyings_of,
+    printed_copies,
+    tally_state_of,
+    witness_of,
+)
 from zc_review.storage.models import PollRound
 
 #: The projector's pages, in the order of the session (the keys 1–4 on the projector).

@@ -8,14 +8,13 @@ table, and both are wiped before the screen is popped and pruned; the room then 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
@@ -26,7 +25,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens import tally
-from zc_review.tui.screens.common import add_fitted_column, ask_person
+from zc_review.tui.screens.common import StateFooter, add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 
@@ -233,9 +232,9 @@ class VotedNotice(ModalScreen[None]):
         self.dismiss(None)
 
 
-class BallotScreen(RoomScreen[None]):
+class BallotScreen(StateFooter, RoomScreen[None]):
     """The recorder's poll screen: o 开启投票, r 开启加投, n 下一位评委, c 截止, f 主持人提前截止; in paper mode
-    (``ballot_mode: paper``) p 打印选票, k 计票录入, w 监票确认 instead of n and f (screens/tally.py)."""
+    (``ballot_mode: paper``) p 打印选票, k 录入票数, w 监票确认 instead of n and f (screens/tally.py)."""
 
     BINDINGS = [
         Binding("o", "open_poll", t("ballot.open_poll")),
@@ -253,7 +252,7 @@ class BallotScreen(RoomScreen[None]):
     #: The keys the footer shows in each state of the poll (no round open; a laptop round open; a paper round
     #: open): the others still work, and F1, the hint line and the palette name them. At 80 columns the paper
     #: round's keys and the opening keys do not fit together (docs/DESIGN.md "Footers at 80×24").
-    FOOTER_SETS: dict[str, frozenset[str]] = {
+    FOOTER_SETS = {
         "closed": frozenset({"open_poll", "open_runoff", "back"}),
         "laptop": frozenset({"next_voter", "close_poll", "back"}),
         "paper": frozenset({"print_ballots", "key_tally", "witness_tally", "close_poll", "back"}),
@@ -264,18 +263,6 @@ class BallotScreen(RoomScreen[None]):
         if self.room.ballot.open_round() is None:
             return "closed"
         return "paper" if self.room.tally.active else "laptop"
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Textual's active bindings with this screen's keys outside the state's ``FOOTER_SETS`` not shown
-        (still bound: the key works, the palette offers it)."""
-        shown = self.FOOTER_SETS[self.footer_state()]
-        out = {}
-        for k, ab in super().active_bindings.items():
-            if ab.node is self and ab.binding.show and ab.binding.action not in shown:
-                ab = ab._replace(binding=dataclasses.replace(ab.binding, show=False))
-            out[k] = ab
-        return out
 
     def compose(self) -> ComposeResult:
         """The ballot's medium (``#ballot-mode``), the round's status (``#ballot-status``), pending run-offs
