@@ -1123,3 +1123,62 @@ def test_a_record_without_paper_sheets_passes_the_paper_checks(base: Base, tmp_p
     assert rep.ok, rep.failures()
     line = next(ln for ln in rep.lines if ln.name == _t("office.check_paper"))
     assert line.ok and line.detail == _t("office.paper_count", sheets=0, settled=0)
+
+
+def _confirmation(who: str, role: str, *, supervisor_mode: bool = False,
+                  statement: str | None = None) -> Edit:
+    """The paper sheet of ``paper_edit`` confirmed by ``who`` (their own key) in ``role``; ``statement``
+    replaces the confirmation's statement text (signed as it is)."""
+    def edit(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+        from zc_review.domain import paper
+        from zc_review.seal.statements import sign_statement
+
+        paper_edit()(b, rec, log)
+        if supervisor_mode:
+            rec["session"]["rules"]["paper_sheet_confirmation"] = "supervisor"
+        entry = rec["paper_sheets"][0]
+        text = statement.encode() if statement is not None else paper.confirmation_statement(rec["session_id"], entry)
+        entry["confirmation"].update(person_id=who, role=role, statement=text.decode(), signature=base64.b64encode(
+            sign_statement(b.person_key(who), text)).decode())
+    return edit
+
+
+@pytest.mark.parametrize(("case", "problem"), [
+    ("reviewer_in_another_role", "confirmed by {reviewer}"),
+    ("supervisor_in_the_reviewers_role", "confirmed by S01"),
+    ("statement_not_the_sheets", "statement differs"),
+])
+def test_paper_confirmation_problems_word_for_word(base: Base, tmp_path: Path, case: str, problem: str) -> None:
+    """``paper.confirmations`` names the sheet and what is wrong: the reviewer's own key but in the supervisor's
+    role; in supervisor mode, the supervisor's key but in the reviewer's role (person and role must both be
+    right); a validly signed statement that is not the one rebuilt from the sheet."""
+    from zc_review.service.office import verify_bundle
+
+    sh = next(x for x in base.record["sheets"] if x["status"] == "submitted")
+    edit = {"reviewer_in_another_role": _confirmation(sh["reviewer_id"], "supervisor"),
+            "supervisor_in_the_reviewers_role": _confirmation("S01", "reviewer", supervisor_mode=True),
+            "statement_not_the_sheets": _confirmation(sh["reviewer_id"], "reviewer", statement="zc-review 伪造")}[case]
+    made = build(base, tmp_path, edit)
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.failed_ids() == ["paper.confirmations"], rep.failures()
+    detail = next(c.detail for c in rep.checks if c.id == "paper.confirmations")
+    a = next(x for x in base.record["session"]["applicants"] if x["id"] == sh["applicant_id"])
+    assert detail == f"{a['code']}-{sh['reviewer_id']} " + problem.format(reviewer=sh["reviewer_id"])
+
+
+def test_a_genuine_paper_sheet_report_names_its_confirmer_and_counts(base: Base, tmp_path: Path) -> None:
+    """The report of a bundle with one paper sheet (one cell settled): the paper line counts the sheet and the
+    settled cell, and the signers' list names who confirmed it, in which role."""
+    from zc_review.i18n import label_of
+    from zc_review.service.office import verify_bundle
+
+    made = build(base, tmp_path, paper_edit())
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok, rep.failures()
+    line = next(ln for ln in rep.lines if ln.name == _t("office.check_paper"))
+    assert line.detail == _t("office.paper_count", sheets=1, settled=1)
+    sh = next(x for x in base.record["sheets"] if x["status"] == "submitted")
+    a = next(x for x in base.record["session"]["applicants"] if x["id"] == sh["applicant_id"])
+    reviewer = next(r for r in base.record["session"]["reviewers"] if r["id"] == sh["reviewer_id"])
+    assert _t("sheets.signer_confirmation", sheet=f"{a['code']}-{reviewer['id']}", role=label_of("role", "reviewer"),
+              name=reviewer["name"], person=reviewer["id"]) in rep.signers
