@@ -1182,3 +1182,58 @@ def test_a_genuine_paper_sheet_report_names_its_confirmer_and_counts(base: Base,
     reviewer = next(r for r in base.record["session"]["reviewers"] if r["id"] == sh["reviewer_id"])
     assert _t("sheets.signer_confirmation", sheet=f"{a['code']}-{reviewer['id']}", role=label_of("role", "reviewer"),
               name=reviewer["name"], person=reviewer["id"]) in rep.signers
+
+
+def _drop_last_keying(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """Round 1's last keying (the re-count's second) and its signature removed: one applicant still due."""
+    r = _round(rec, 1)
+    r["tally"]["keyings"].pop()
+    last = max(i for i, s in enumerate(rec["signatures"])
+               if s["kind"] == "tally_keying" and s["subject"].startswith("round-1-"))
+    del rec["signatures"][last]
+
+
+def _keying_not_a_count(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    a = next(iter(_round(rec, 1)["tally"]["keyings"][0]["counts"]))
+    _round(rec, 1)["tally"]["keyings"][0]["counts"][a]["agree"] = -1
+
+
+def _applicant_not_counted(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    agreed = _round(rec, 1)["tally"]["agreed"]
+    del agreed[sorted(agreed)[0]]
+
+
+def _rekeying_statement_changed(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """The statement of the first teller's re-keying (round 1, pass 2) no longer its counts; the teller's pass-1
+    keying is still signed."""
+    sg = next(s for s in rec["signatures"] if s["kind"] == "tally_keying" and s["subject"] == "round-1-pass-2-1")
+    sg["statement"] = sg["statement"].replace('"pass":2', '"pass":3')
+
+
+def _witness_signature_dropped(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """Round 1's witness signature removed, the tally still naming the supervisor as witness."""
+    rec["signatures"] = [s for s in rec["signatures"] if not (s["kind"] == "tally_witness" and s["subject"] == "round-1")]
+
+
+@pytest.mark.parametrize(("edit", "check_id", "problem"), [
+    (_drop_last_keying, "paper.keyings", "round 1 not agreed: 1 applicants"),
+    (_keying_not_a_count, "paper.keyings", "round 1 keyings: tally_not_count"),
+    (lambda b, rec, log: _round(rec, 1).update(voters=["R01"]), "paper.medium",
+     "round 1 paper round with slips or voters"),
+    (_applicant_not_counted, "paper.tally_sums", "round 1 counts not for its applicants"),
+    (_rekeying_statement_changed, "paper.tellers_signed", "round 1 pass 2 keying of R02 unsigned"),  # the first teller
+    (_witness_signature_dropped, "paper.witness_signed", "round 1 witness"),
+], ids=["not_agreed", "not_a_count", "paper_round_with_voters", "applicant_not_counted", "rekeying_unsigned",
+        "witness_unsigned"])
+def test_tally_check_problems_word_for_word(paper_base: Base, tmp_path: Path, edit: Edit, check_id: str,
+                                            problem: str) -> None:
+    """Each ``paper.*`` tally check names the round and what is wrong (beside the cases above: a re-count left
+    half keyed, a count that is not one, a paper round with voters, an applicant without agreed counts, a
+    teller's re-keying unsigned while their first keying is signed, the witness's signature missing while the
+    tally names the supervisor)."""
+    from zc_review.service.office import verify_bundle
+
+    made = build(paper_base, tmp_path, edit)
+    rep = verify_bundle(made.bundle, made.keys)
+    details = {c.id: c.detail for c in rep.checks if not c.ok}
+    assert check_id in details and problem in details[check_id].split("; "), details
