@@ -1210,6 +1210,13 @@ def _rekeying_statement_changed(b: Base, rec: dict[str, Any], log: list[dict[str
     sg["statement"] = sg["statement"].replace('"pass":2', '"pass":3')
 
 
+def _same_teller_twice(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """Round 1's second keying of pass 1 recorded as the first teller's (the replay refuses it: the problem's
+    code, not the replay's, is what the detail names)."""
+    keyings = _round(rec, 1)["tally"]["keyings"]
+    keyings[1]["teller"] = keyings[0]["teller"]
+
+
 def _witness_signature_dropped(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
     """Round 1's witness signature removed, the tally still naming the supervisor as witness."""
     rec["signatures"] = [s for s in rec["signatures"] if not (s["kind"] == "tally_witness" and s["subject"] == "round-1")]
@@ -1223,8 +1230,10 @@ def _witness_signature_dropped(b: Base, rec: dict[str, Any], log: list[dict[str,
     (_applicant_not_counted, "paper.tally_sums", "round 1 counts not for its applicants"),
     (_rekeying_statement_changed, "paper.tellers_signed", "round 1 pass 2 keying of R02 unsigned"),  # the first teller
     (_witness_signature_dropped, "paper.witness_signed", "round 1 witness"),
+    (_same_teller_twice, "paper.keyings", "round 1 keyings: tally_same_teller"),
+    (lambda b, rec, log: _round(rec, 1)["tally"]["tellers"].reverse(), "paper.keyings", "round 1 tellers"),
 ], ids=["not_agreed", "not_a_count", "paper_round_with_voters", "applicant_not_counted", "rekeying_unsigned",
-        "witness_unsigned"])
+        "witness_unsigned", "same_teller_twice", "tellers_in_the_wrong_order"])
 def test_tally_check_problems_word_for_word(paper_base: Base, tmp_path: Path, edit: Edit, check_id: str,
                                             problem: str) -> None:
     """Each ``paper.*`` tally check names the round and what is wrong (beside the cases above: a re-count left
