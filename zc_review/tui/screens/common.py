@@ -9,10 +9,9 @@ column its width up front, from every value it will hold.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-
-import dataclasses
 
 from rich.cells import cell_len
 from rich.text import Text
