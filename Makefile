@@ -58,7 +58,7 @@ crash: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.tui.screenshots --out docs/screenshots $(ARGS)
 
-# Mutation testing: mutmut over the rules, the outcome and the verifier, one worker under nice -n 10; prints
+# Mutation testing: mutmut over the rules, the outcome, the verifier and its paper checks, one worker under nice -n 10; prints
 # killed / non-equivalent mutants per target (≥ 90 %), writes reports/mutate.json (tools/mutate.py, docs/MUTATION.md;
 # ARGS=--sample 05 runs every fifth mutant, ARGS="--keep --survivors" only last run's survivors).
 mutate: $(STAMP)

@@ -1,4 +1,5 @@
-"""``make mutate``: mutation testing of the rules, the outcome from the record and the office's verifier.
+"""``make mutate``: mutation testing of the rules, the outcome from the record, the office's verifier and its
+paper checks (score sheets keyed twice, tellers' counts).
 
 Runs mutmut (configured in pyproject.toml ``[tool.mutmut]``: the files it mutates and the fast tests it runs)
 with one worker under ``nice -n 10``, then scores each target: killed / non-equivalent mutants, in percent.
@@ -15,7 +16,7 @@ Usage: ``python tools/mutate.py [--only TARGET] [--sample DIGITS] [--keep] [--su
   --sample 05   run and score only the mutants whose number ends in 0 or 5 (every fifth of each function);
                 the verifier is sampled so by default (its mutants verify bundles: ~2 h for all of them)
   --full        every mutant of every target, no sample
-  --only NAME   run this target only (rules, outcome, verifier; repeatable)
+  --only NAME   run this target only (rules, outcome, verifier, paper; repeatable)
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ TARGETS: dict[str, dict[str, tuple[str, ...]]] = {  # files, tests, and a defaul
                   " or test_mutants_verify"),
         # each mutant verifies bundles (~4 s under load): all 1,583 take about 2 h, so by default every fifth
         # mutant of each function (the numbers ending in 0 or 5, 282 mutants, ~22 min); --full runs them all
+        "sample": ("05",),
+    },
+    # issue 14: the double keying of paper score sheets and the tellers' keyed counts of paper ballots
+    "paper": {
+        "files": ("zc_review/service/office/paper_checks.py", "zc_review/service/office/tally_checks.py"),
+        # the negative test of each paper.* check (tampered paper bundles) and the unit tests of their rules
+        "tests": ("tests/service/test_verify_each_check.py", "-k", "paper or tally or sheet or witness"),
+        # each mutant verifies tampered paper bundles (the demo played on paper first, ~15 s a session): the
+        # 554 mutants take about an hour here, so by default every fifth of each function; --full runs all
         "sample": ("05",),
     },
 }

@@ -69,6 +69,24 @@ def test_office_and_auditor_verify_the_paper_bundle(played: tuple[Any, Any], pap
     assert rep.ok and out["accepted"], rep.failures()
 
 
+def test_paper_session_report_says_the_tellers_counts_were_checked(played: tuple[Any, Any],
+                                                                   paper_demo: Packed) -> None:
+    """In paper mode the report prints the tally line even when it passes (a laptop report leaves it out):
+    the office sees that the tellers' keyings, sums and the witness were checked, and how many."""
+    from zc_review.i18n import t
+    from zc_review.service.office import verify_bundle
+
+    rep = verify_bundle(played[1].exported[0], paper_demo.keys)
+    lines = {ln.name: ln for ln in rep.lines}
+    assert rep.ok, rep.failures()
+    assert len(rep.lines) == 17  # the laptop report's 16 and this one
+    tally = lines[t("office.check_tally")]
+    rounds = [r for r in played[0].record()["rounds"] if r.get("medium") == "paper"]
+    keyings = sum(len(r["tally"]["keyings"]) for r in rounds)
+    assert tally.ok and tally.detail == t("office.tally_checked", rounds=len(rounds), keyings=keyings)
+    assert (len(rounds), keyings) == (2, 6)  # the main round re-keyed once (recount), the run-off
+
+
 # -- one round keyed by hand: a database with the demo played to its first keying, copied per test ----------------
 
 @pytest.fixture(scope="module")
@@ -294,3 +312,44 @@ def test_printed_ballots_are_identical_per_form_and_leave_recusals_out(poll: Any
     assert len(set(pages[32:47])) == 1  # and every copy of form B
     names = [r.name for r in room.defn.reviewers]
     assert not any(n in p for p in pages for n in names)
+
+
+# -- resuming a script at a teller's re-keying (the same applicants, the same counts as their first keying) -------
+
+def _off_by_one(c: dict[str, int]) -> dict[str, int]:
+    """The same ballots counted with one line moved (agree → abstain, else disagree → abstain, …): adds up."""
+    for src, dst in (("agree", "abstain"), ("disagree", "abstain"), ("abstain", "blank"), ("blank", "abstain")):
+        if c[src] > 0:
+            return {**c, src: c[src] - 1, dst: c[dst] + 1}
+    raise AssertionError(f"no ballot returned: {c}")
+
+
+def test_resume_does_not_skip_a_re_keying_that_repeats_the_tellers_first_counts(
+        poll: Any, paper_demo: Packed, tmp_path: Any) -> None:
+    """The second teller miscounts every applicant, so the first teller re-keys all of them with exactly the
+    counts of their first keying. A run stopped just before that re-keying resumes at it (it was wrongly taken
+    as done: the teller's pass-1 keying has the same applicants and counts), and ends with the laptop results."""
+    room, runner = poll()
+    actions = paper_demo.script["actions"]
+    i0 = _upto(paper_demo, "key_tally")
+    witness = _upto(paper_demo, "witness_tally")  # the main round's keyings are actions[i0:witness]
+    first = dict(actions[i0]["counts"])
+    keyings = [{"action": "key_tally", "teller": TELLERS[0], "counts": first},
+               {"action": "key_tally", "teller": TELLERS[1], "counts": {a: _off_by_one(c) for a, c in first.items()}},
+               {"action": "key_tally", "teller": TELLERS[0], "counts": first},  # the re-keying: same applicants
+               {"action": "key_tally", "teller": TELLERS[1], "counts": first}]
+    assert {a["action"] for a in actions[i0:witness]} == {"key_tally"}
+    script = [*actions[:i0], *keyings, *actions[witness:]]
+    rekey = i0 + 2
+    acks = tmp_path / "acks"
+    acks.write_text("".join(f"{i}\n" for i in range(i0)), "ascii")  # the fixture's room has done actions[:i0]
+    assert runner.run(script[:rekey], acks=acks) == i0  # the power goes just before the re-keying
+    from zc_review.service.script import ScriptRunner
+
+    resumed = ScriptRunner(room, paper_demo.secrets, tmp_path / "usb2")
+    assert resumed.run(script, acks=acks) == rekey  # resumed at the re-keying, not after it
+    rnd = room.record()["rounds"][0]
+    assert [(k["pass"], k["teller"]) for k in rnd["tally"]["keyings"]] == [
+        (1, TELLERS[0]), (1, TELLERS[1]), (2, TELLERS[0]), (2, TELLERS[1])]
+    expected = json.loads((ROOT / "data/demo/expected-results.json").read_text("utf-8"))
+    assert declared_numbers(room.defn, room.outcome()) == expected

@@ -1072,3 +1072,177 @@ def test_two_submitted_sheets_of_one_version_fail_the_recomputation(base: Base, 
     for other_id, text in _NOT_RECOMPUTED["others"].items():
         assert text in details[other_id], (other_id, details[other_id])
     assert _standalone_failed(made) == rep.failed_ids()
+
+
+# -- the report's lines of the paper checks (issue 14): what the office reads, not only the verdicts -------------
+
+def test_the_paper_base_report_prints_the_tally_line(paper_base: Base, tmp_path: Path) -> None:
+    """In paper mode the tellers' line is printed although it passes, saying how many rounds and keyings were
+    checked (the demo on paper: the main round keyed 4 times with its re-count, the run-off twice)."""
+    from zc_review.service.office import verify_bundle
+
+    made = build(paper_base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    lines = {ln.name: ln for ln in rep.lines}
+    assert len(rep.lines) == 17 and rep.ok, rep.failures()
+    assert lines[_t("office.check_tally")].ok
+    assert lines[_t("office.check_tally")].detail == _t("office.tally_checked", rounds=2, keyings=6)
+
+
+def test_a_broken_paper_round_prints_the_tally_line_with_its_problem(paper_base: Base, tmp_path: Path) -> None:
+    """The same line fails with the problem found, word for word (the witness signed by the chair)."""
+    from zc_review.service.office import verify_bundle
+
+    made = CASES["paper.witness_signed"].make(paper_base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    line = next(ln for ln in rep.lines if ln.name == _t("office.check_tally"))
+    assert not line.ok and line.detail == "round 1 witness"
+
+
+def test_a_laptop_report_leaves_the_tally_line_out_unless_it_fails(base: Base, tmp_path: Path) -> None:
+    """A laptop session's report has no tellers' line while the paper checks pass; a laptop record naming a
+    paper round prints it, failed, with the problem."""
+    from zc_review.service.office import verify_bundle
+
+    made = build(base, tmp_path / "a")
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok and _t("office.check_tally") not in [ln.name for ln in rep.lines]
+    made = CASES["paper.medium"].make(base, tmp_path / "b")
+    rep = verify_bundle(made.bundle, made.keys)
+    line = next(ln for ln in rep.lines if ln.name == _t("office.check_tally"))
+    assert not line.ok and line.detail == "round 1 laptop, session paper; round 2 laptop, session paper"
+
+
+def test_a_record_without_paper_sheets_passes_the_paper_checks(base: Base, tmp_path: Path) -> None:
+    """A record without the ``paper_sheets`` key (as written before issue 14) has no paper sheet to check: the
+    ``paper.*`` checks pass and the line says none were keyed."""
+    from zc_review.service.office import verify_bundle
+
+    made = _rec(lambda r: r.pop("paper_sheets"))(base, tmp_path)
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok, rep.failures()
+    line = next(ln for ln in rep.lines if ln.name == _t("office.check_paper"))
+    assert line.ok and line.detail == _t("office.paper_count", sheets=0, settled=0)
+
+
+def _confirmation(who: str, role: str, *, supervisor_mode: bool = False,
+                  statement: str | None = None) -> Edit:
+    """The paper sheet of ``paper_edit`` confirmed by ``who`` (their own key) in ``role``; ``statement``
+    replaces the confirmation's statement text (signed as it is)."""
+    def edit(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+        from zc_review.domain import paper
+        from zc_review.seal.statements import sign_statement
+
+        paper_edit()(b, rec, log)
+        if supervisor_mode:
+            rec["session"]["rules"]["paper_sheet_confirmation"] = "supervisor"
+        entry = rec["paper_sheets"][0]
+        text = statement.encode() if statement is not None else paper.confirmation_statement(rec["session_id"], entry)
+        entry["confirmation"].update(person_id=who, role=role, statement=text.decode(), signature=base64.b64encode(
+            sign_statement(b.person_key(who), text)).decode())
+    return edit
+
+
+@pytest.mark.parametrize(("case", "problem"), [
+    ("reviewer_in_another_role", "confirmed by {reviewer}"),
+    ("supervisor_in_the_reviewers_role", "confirmed by S01"),
+    ("statement_not_the_sheets", "statement differs"),
+])
+def test_paper_confirmation_problems_word_for_word(base: Base, tmp_path: Path, case: str, problem: str) -> None:
+    """``paper.confirmations`` names the sheet and what is wrong: the reviewer's own key but in the supervisor's
+    role; in supervisor mode, the supervisor's key but in the reviewer's role (person and role must both be
+    right); a validly signed statement that is not the one rebuilt from the sheet."""
+    from zc_review.service.office import verify_bundle
+
+    sh = next(x for x in base.record["sheets"] if x["status"] == "submitted")
+    edit = {"reviewer_in_another_role": _confirmation(sh["reviewer_id"], "supervisor"),
+            "supervisor_in_the_reviewers_role": _confirmation("S01", "reviewer", supervisor_mode=True),
+            "statement_not_the_sheets": _confirmation(sh["reviewer_id"], "reviewer", statement="zc-review 伪造")}[case]
+    made = build(base, tmp_path, edit)
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.failed_ids() == ["paper.confirmations"], rep.failures()
+    detail = next(c.detail for c in rep.checks if c.id == "paper.confirmations")
+    a = next(x for x in base.record["session"]["applicants"] if x["id"] == sh["applicant_id"])
+    assert detail == f"{a['code']}-{sh['reviewer_id']} " + problem.format(reviewer=sh["reviewer_id"])
+
+
+def test_a_genuine_paper_sheet_report_names_its_confirmer_and_counts(base: Base, tmp_path: Path) -> None:
+    """The report of a bundle with one paper sheet (one cell settled): the paper line counts the sheet and the
+    settled cell, and the signers' list names who confirmed it, in which role."""
+    from zc_review.i18n import label_of
+    from zc_review.service.office import verify_bundle
+
+    made = build(base, tmp_path, paper_edit())
+    rep = verify_bundle(made.bundle, made.keys)
+    assert rep.ok, rep.failures()
+    line = next(ln for ln in rep.lines if ln.name == _t("office.check_paper"))
+    assert line.detail == _t("office.paper_count", sheets=1, settled=1)
+    sh = next(x for x in base.record["sheets"] if x["status"] == "submitted")
+    a = next(x for x in base.record["session"]["applicants"] if x["id"] == sh["applicant_id"])
+    reviewer = next(r for r in base.record["session"]["reviewers"] if r["id"] == sh["reviewer_id"])
+    assert _t("sheets.signer_confirmation", sheet=f"{a['code']}-{reviewer['id']}", role=label_of("role", "reviewer"),
+              name=reviewer["name"], person=reviewer["id"]) in rep.signers
+
+
+def _drop_last_keying(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """Round 1's last keying (the re-count's second) and its signature removed: one applicant still due."""
+    r = _round(rec, 1)
+    r["tally"]["keyings"].pop()
+    last = max(i for i, s in enumerate(rec["signatures"])
+               if s["kind"] == "tally_keying" and s["subject"].startswith("round-1-"))
+    del rec["signatures"][last]
+
+
+def _keying_not_a_count(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    a = next(iter(_round(rec, 1)["tally"]["keyings"][0]["counts"]))
+    _round(rec, 1)["tally"]["keyings"][0]["counts"][a]["agree"] = -1
+
+
+def _applicant_not_counted(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    agreed = _round(rec, 1)["tally"]["agreed"]
+    del agreed[sorted(agreed)[0]]
+
+
+def _rekeying_statement_changed(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """The statement of the first teller's re-keying (round 1, pass 2) no longer its counts; the teller's pass-1
+    keying is still signed."""
+    sg = next(s for s in rec["signatures"] if s["kind"] == "tally_keying" and s["subject"] == "round-1-pass-2-1")
+    sg["statement"] = sg["statement"].replace('"pass":2', '"pass":3')
+
+
+def _same_teller_twice(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """Round 1's second keying of pass 1 recorded as the first teller's (the replay refuses it: the problem's
+    code, not the replay's, is what the detail names)."""
+    keyings = _round(rec, 1)["tally"]["keyings"]
+    keyings[1]["teller"] = keyings[0]["teller"]
+
+
+def _witness_signature_dropped(b: Base, rec: dict[str, Any], log: list[dict[str, Any]]) -> None:
+    """Round 1's witness signature removed, the tally still naming the supervisor as witness."""
+    rec["signatures"] = [s for s in rec["signatures"] if not (s["kind"] == "tally_witness" and s["subject"] == "round-1")]
+
+
+@pytest.mark.parametrize(("edit", "check_id", "problem"), [
+    (_drop_last_keying, "paper.keyings", "round 1 not agreed: 1 applicants"),
+    (_keying_not_a_count, "paper.keyings", "round 1 keyings: tally_not_count"),
+    (lambda b, rec, log: _round(rec, 1).update(voters=["R01"]), "paper.medium",
+     "round 1 paper round with slips or voters"),
+    (_applicant_not_counted, "paper.tally_sums", "round 1 counts not for its applicants"),
+    (_rekeying_statement_changed, "paper.tellers_signed", "round 1 pass 2 keying of R02 unsigned"),  # the first teller
+    (_witness_signature_dropped, "paper.witness_signed", "round 1 witness"),
+    (_same_teller_twice, "paper.keyings", "round 1 keyings: tally_same_teller"),
+    (lambda b, rec, log: _round(rec, 1)["tally"]["tellers"].reverse(), "paper.keyings", "round 1 tellers"),
+], ids=["not_agreed", "not_a_count", "paper_round_with_voters", "applicant_not_counted", "rekeying_unsigned",
+        "witness_unsigned", "same_teller_twice", "tellers_in_the_wrong_order"])
+def test_tally_check_problems_word_for_word(paper_base: Base, tmp_path: Path, edit: Edit, check_id: str,
+                                            problem: str) -> None:
+    """Each ``paper.*`` tally check names the round and what is wrong (beside the cases above: a re-count left
+    half keyed, a count that is not one, a paper round with voters, an applicant without agreed counts, a
+    teller's re-keying unsigned while their first keying is signed, the witness's signature missing while the
+    tally names the supervisor)."""
+    from zc_review.service.office import verify_bundle
+
+    made = build(paper_base, tmp_path, edit)
+    rep = verify_bundle(made.bundle, made.keys)
+    details = {c.id: c.detail for c in rep.checks if not c.ok}
+    assert check_id in details and problem in details[check_id].split("; "), details

@@ -78,6 +78,17 @@ def worst_footer(app: ZcReviewApp, cls: type[Screen[Any]]) -> list[tuple[str, st
     return [(app.get_key_display(b), b.description) for b in by_action.values()]
 
 
+def worst_footers(app: ZcReviewApp, cls: type[Screen[Any]]) -> list[list[tuple[str, str]]]:
+    """``worst_footer`` of ``cls``, or, for a screen whose footer follows its state (``FOOTER_SETS``: state →
+    the screen's actions shown), one per state: the application's keys and that state's."""
+    keys = worst_footer(app, cls)
+    sets = getattr(cls, "FOOTER_SETS", None)
+    if not sets:
+        return [keys]
+    own = {b.description: b.action for bs in cls._merge_bindings().key_to_bindings.values() for b in bs}
+    return [[(k, d) for k, d in keys if d not in own or own[d] in shown] for shown in sets.values()]
+
+
 def test_every_footer_fits_80_columns_in_its_worst_case() -> None:
     app = ZcReviewApp()
     budget = WIDTH - palette_width(app)
@@ -86,10 +97,10 @@ def test_every_footer_fits_80_columns_in_its_worst_case() -> None:
             "CredentialPrompt", "UnlockScreen"} <= {c.__name__ for c in screens}
     too_wide = {}
     for cls in screens:
-        keys = worst_footer(app, cls)
-        width = sum(footer_key_width(k, d) for k, d in keys)
-        if width > budget:
-            too_wide[cls.__name__] = (width, "  ".join(f"{k} {d}" for k, d in keys))
+        for keys in worst_footers(app, cls):
+            width = sum(footer_key_width(k, d) for k, d in keys)
+            if width > budget:
+                too_wide[cls.__name__] = (width, "  ".join(f"{k} {d}" for k, d in keys))
     assert too_wide == {}, f"footers wider than the {budget} columns left of the palette's key"
 
 
@@ -170,3 +181,50 @@ async def test_the_real_footers_at_80x24(room_at: Any, demo: Any, until_action: 
             assert {"未通过原因", "签字", "宣布结果", "下一组", "返回"} <= set(shown)
             palette = [c.name for c in app.shell_commands()]
             assert any("上一组" in name for name in palette) and any("通过率预览" in name for name in palette)
+
+
+async def test_the_paper_footers_at_80x24(room_at: Any, demo: Any) -> None:
+    """Paper mode (issue 14): the poll screen (p 打印选票, k 录入票数, w 监票确认 instead of the laptop's
+    keys), a teller's counts screen and the paper sheets' keying screen: each footer whole at 80×24."""
+    from tests.service.test_paper_ballots import TELLERS, paper_packed
+    from zc_review.domain.model import StaffRole
+    from zc_review.tui.screens.ballot import BallotScreen
+    from zc_review.tui.screens.dashboard import DashboardScreen
+    from zc_review.tui.screens.paper_keying import PaperKeyingScreen
+    from zc_review.tui.screens.tally import TallyScreen
+    from zc_review.tui.widgets import CredentialPrompt, Pick
+
+    paper = paper_packed(demo)
+    room, _ = room_at("key_tally", packed=paper)
+    app = make_app(room)
+    async with app.run_test(size=(WIDTH, 24)) as pilot:
+        rec = room.defn.staff_with_role(StaffRole.RECORDER).id
+        await login(pilot, rec, paper.secrets.persons[rec])
+        await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
+        await key(pilot, "7")
+        await until(pilot, lambda: on_top(app, BallotScreen), "ballot")
+        await pilot.pause()
+        shown = assert_footer_whole(app, "ballot (paper)")
+        assert {"打印选票", "录入票数", "监票确认", "截止投票", "返回"} <= set(shown), shown
+        assert "开启投票" not in shown and "下一位评委" not in shown  # a round is open; the laptop's key
+        await key(pilot, "k")
+        await login(pilot, TELLERS[0], paper.secrets.persons[TELLERS[0]])
+        await until(pilot, lambda: on_top(app, TallyScreen), "tally")
+        await pilot.pause()
+        assert_footer_whole(app, "tally")
+        while not on_top(app, BallotScreen):
+            await key(pilot, "escape")
+            await pilot.pause()
+            if not on_top(app, BallotScreen) and not on_top(app, TallyScreen):
+                await confirm(pilot)
+        await key(pilot, "escape")
+        await until(pilot, lambda: on_top(app, DashboardScreen), "dashboard")
+        await key(pilot, "k")
+        await until(pilot, lambda: on_top(app, PaperKeyingScreen) or on_top(app, CredentialPrompt)
+                    or on_top(app, Pick), "paper keying")
+        await pilot.pause()
+        while not on_top(app, PaperKeyingScreen):
+            await key(pilot, "escape")
+            await pilot.pause()
+        shown = assert_footer_whole(app, "paper keying")
+        assert "返回" in shown, shown

@@ -405,3 +405,47 @@ def test_the_projector_reads_only_the_room_views() -> None:
     source = (Path(__file__).resolve().parents[2] / "zc_review/tui/screens/projector.py").read_text("utf-8")
     reads = re.findall(r"self\.room\.[a-z_.]+", source)
     assert reads and set(reads) == {"self.room.views.shell.projector"}, reads
+
+
+@pytest.fixture(scope="module")
+def paper_demo(demo: Packed) -> Packed:
+    """The demo held on paper (``ballot_mode: paper``): the tellers key the counts, one applicant re-counted."""
+    from tests.service.test_paper_ballots import paper_packed
+
+    return paper_packed(demo)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_projector_shows_the_paper_rounds_progress(paper_demo: Packed, size: tuple[int, int],
+                                                             tmp_path: Path) -> None:
+    """In paper mode nobody votes at the laptop: the ballot page shows the paper round's steps instead of
+    "voted 0/n" — printed, the first and the second teller keyed, what is to re-count, the witness — and
+    never a count of an applicant nor a choice."""
+    from zc_review.i18n import label_of
+    from zc_review.tui.app import make_app
+
+    def page(until: str, nth: int = 0) -> tuple[str, Any]:
+        return until, _room_until(paper_demo, until, nth, usb=tmp_path / f"usb-{until}-{nth}")
+
+    states = [page("print_ballots"), page("key_tally", 0), page("key_tally", 2), page("key_tally", 3),
+              page("close_poll", 0)]
+    seen = []
+    for _, room in states:
+        app = make_app(room)
+        async with app.run_test(size=size) as pilot:
+            seen.append((await _projector_pages(pilot, app, paper_demo))["ballot"])
+        assert room.views.shell.projector().stage == "ballot"  # the page the projector opens on
+    before, printed, recount, one_keyed, witnessed = seen
+    copies = sum(f.copies for f in states[1][1].tally.forms(states[1][1].ballot.open_round()))
+    assert copies > 0
+    assert "已投" not in "".join(seen) and "纸质选票计票中" in before
+    assert "○ 选票尚未印制" in before and "○ 第一位计票人已录入" in before
+    assert f"✓ 选票已印制 {copies} 张" in printed and "○ 第一位计票人已录入" in printed
+    assert "✓ 第一位计票人已录入" in recount and "✓ 第二位计票人已录入" in recount
+    assert "○ 1 位申报人的两次录入不一致，待重新清点（第 2 遍，两位计票人均待录入）" in recount
+    assert "○ 1 位申报人待重新清点（第 2 遍，一位计票人已录入）" in one_keyed
+    assert "✓ 监票人确认" not in one_keyed and "✓ 监票人确认" in witnessed
+    applicants = len(states[1][1].ballot.round_applicants(states[1][1].ballot.open_round()))
+    assert str(applicants - 1) in recount.splitlines() and str(applicants) in witnessed.splitlines()  # agreed
+    for text in seen:
+        assert not any(label_of("choice", c) in text for c in ("agree", "disagree", "abstain")), text

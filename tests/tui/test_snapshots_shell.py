@@ -70,3 +70,15 @@ def test_projector_roll_call(demo: Packed, snap_compare: Any, size: tuple[int, i
 
     room = _room(demo, "close_roll_call")  # every reviewer marked, the roll call not yet closed
     assert snap_compare(make_app(room), terminal_size=size, run_before=_after_login(demo, "f4"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x45"])
+def test_projector_paper_progress(demo: Packed, snap_compare: Any, size: tuple[int, int]) -> None:
+    """Paper mode (issue 14): the ballots printed, both tellers keyed, one applicant to re-count."""
+    from tests.service.test_paper_ballots import paper_packed
+    from zc_review.tui.app import make_app
+
+    paper = paper_packed(demo)
+    room = _room(paper, "key_tally", 2)
+    assert room.views.shell.projector().ballot.paper is not None
+    assert snap_compare(make_app(room), terminal_size=size, run_before=_after_login(paper, "f4"))

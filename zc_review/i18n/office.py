@@ -442,4 +442,5 @@ MESSAGES: dict[str, str] = {
     "office.tui_palette_placeholder": "输入命令名称查找（如：公示、投诉、备案、查询）…",
     "office.anonymity_kind_id_number": "居民身份证号码",
     "office.check_tally": "纸质选票计票（计票人录入、监票确认）",
+    "office.tally_checked": "{rounds} 轮纸质选票：计票人录入 {keyings} 次，逐轮重放一致、合计相符，计票人与监票人签名核对无误",
 }

@@ -192,11 +192,16 @@ class Spec:
 class Section:
     """One line of the report: the catalogue key of its Chinese name, its checks in order, its detail.
 
-    ``quiet_ok``: the line is printed only when it fails (the size of the file).
+    ``quiet_ok``: the line is printed only when it fails (the size of the file); a function of the facts
+    decides per bundle (the paper ballots' line: printed in paper mode, only on failure in laptop mode).
     """
 
     name_key: str
     checks: tuple[Spec, ...]
     detail: Callable[[Facts], str]
-    quiet_ok: bool = False
+    quiet_ok: bool | Callable[[Facts], bool] = False
+
+    def quiet(self, f: Facts) -> bool:
+        """Whether a passing line is left out of the report for these facts (``quiet_ok``)."""
+        return self.quiet_ok(f) if callable(self.quiet_ok) else self.quiet_ok
 

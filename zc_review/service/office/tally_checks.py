@@ -9,9 +9,10 @@ Source: RULES.md §5 ("Configurable medium"); issue 14.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from zc_review.domain.model import StaffRole
+from zc_review.domain.model import BallotMode, StaffRole
 from zc_review.domain.rules import RuleError
 from zc_review.domain.tally import (
     Keying,
@@ -22,6 +23,7 @@ from zc_review.domain.tally import (
     tally_state,
     witness_statement,
 )
+from zc_review.i18n import t
 from zc_review.service.office.report import Check, Facts, Section, Spec, joined
 
 _VOTABLE = ("closed", "void")
@@ -127,17 +129,25 @@ _RULES = (
 )
 
 
-def _check(check_id: str, rule: Any) -> Any:
-    def run(f: Facts) -> Check:
-        p = rule(f)
-        return Check(check_id, not p, joined(p))
-
-    return run
+def _run_rule(check_id: str, f: Facts) -> Check:
+    """The check ``check_id`` of ``_RULES``: passed when its rule finds no problem, the problems as detail."""
+    p = dict(_RULES)[check_id](f)
+    return Check(check_id, not p, joined(p))
 
 
 def _line(f: Facts) -> str:
-    return joined([p for _, rule in _RULES for p in rule(f)])
+    """The problems found; in a paper session with none, how many paper rounds and keyings were checked."""
+    problems = [p for _, rule in _RULES for p in rule(f)]
+    if problems or f.defn.ballot_mode is not BallotMode.PAPER:
+        return joined(problems)
+    rounds = _paper_rounds(f)
+    return t("office.tally_checked", rounds=len(rounds), keyings=sum(len(r["tally"]["keyings"]) for r in rounds))
 
 
-TALLY = Section("office.check_tally", tuple(Spec(cid, _check(cid, rule)) for cid, rule in _RULES), _line,
-                quiet_ok=True)
+def _laptop(f: Facts) -> bool:
+    """The line is printed for a paper session always, for a laptop session only when it fails."""
+    return f.defn.ballot_mode is not BallotMode.PAPER
+
+
+TALLY = Section("office.check_tally", tuple(Spec(cid, partial(_run_rule, cid)) for cid, _rule in _RULES), _line,
+                quiet_ok=_laptop)

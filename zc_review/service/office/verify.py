@@ -87,7 +87,11 @@ def _run(f: Facts, sections: tuple[Section, ...]) -> bool:
                 break
         f.report.checks += results
         ok = all(c.ok for c in results)
-        if not (ok and section.quiet_ok):
+        try:
+            quiet = ok and section.quiet(f)
+        except DATA_ERRORS:
+            quiet = False
+        if not quiet:
             try:
                 detail = section.detail(f)
             except DATA_ERRORS as exc:

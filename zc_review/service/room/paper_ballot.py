@@ -62,6 +62,15 @@ def witness_of(ctx: RoomContext, round_no: int) -> str | None:
     return sigs[0].person_id if sigs else None
 
 
+def printed_copies(ctx: RoomContext, rnd: PollRound) -> int:
+    """How many paper ballots were printed for ``rnd`` (one copy per entitled reviewer; 0 before printing)."""
+    with ctx.read() as s:
+        doc = repo.document(session=s, name=f"paper-ballots-round-{rnd.round_no}.pdf")
+    if doc is None:
+        return 0
+    return sum(f.copies for f in PaperBallot(ctx, None).forms(rnd))
+
+
 def require_closable(ctx: RoomContext, rnd: PollRound) -> None:
     """A paper round closes only once both tellers agree on every applicant and the supervisor witnessed it.
 

@@ -19,6 +19,14 @@ from zc_review.service.room.closing import Closing
 from zc_review.service.room.context import RoomContext
 from zc_review.service.room.opening import Opening
 from zc_review.service.room.panel import Panel
+from zc_review.service.room.paper_ballot import (
+    is_paper,
+    keyings_of,
+    printed_copies,
+    tally_state_of,
+    witness_of,
+)
+from zc_review.storage.models import PollRound
 
 #: The projector's pages, in the order of the session (the keys 1–4 on the projector).
 PROJECTOR_PAGES = ("roll_call", "preview", "ballot", "results")
@@ -50,11 +58,32 @@ class QuorumFigures:
 
 
 @dataclass(frozen=True)
+class PaperProgress:
+    """The open paper round's progress (``ballot_mode: paper``), counts only: ``printed`` ballots (copies, 0
+    before printing), ``applicants`` on the ballot, ``first_keyed`` / ``second_keyed`` (the first and the
+    second teller keyed the counts of every applicant: pass 1), ``agreed`` applicants whose two keyings
+    agree, ``recount`` applicants the keyings differed on, still to re-count and key again by both tellers
+    (``recount_keyed``: one of them has keyed the re-count), ``pass_no`` the pass being keyed, ``witnessed``
+    by the supervisor (监票). Never a count of an applicant, never a choice. Source: RULES.md §5; issue 14."""
+
+    printed: int
+    applicants: int
+    first_keyed: bool
+    second_keyed: bool
+    agreed: int
+    recount: int
+    recount_keyed: bool
+    pass_no: int
+    witnessed: bool
+
+
+@dataclass(frozen=True)
 class BallotProgress:
     """The poll's progress, counts only: the open round's number and kind (``kind`` "main" | "runoff" |
     "revote"; "" when no round was ever opened), ``is_open``, how many of the entitled voters have voted,
     the applicants on the ballot, and how many rounds are closed. Never who voted, never a choice.
-    Source: RULES.md §5 (无记名投票)."""
+    ``paper``: in paper mode, the open round's printing, keying and witness (``voted`` is then 0: nobody
+    votes at the laptop). Source: RULES.md §5 (无记名投票)."""
 
     round_no: int | None
     kind: str
@@ -63,6 +92,7 @@ class BallotProgress:
     entitled: int
     applicants: int
     closed_rounds: int
+    paper: PaperProgress | None = None
 
 
 @dataclass(frozen=True)
@@ -177,8 +207,19 @@ class ShellViews:
         if rnd is None:
             last = rounds[-1] if rounds else None
             return BallotProgress(last.round_no if last else None, last.kind if last else "", False, 0, 0, 0, closed)
+        applicants = len(self.ballot.round_applicants(rnd))
         return BallotProgress(rnd.round_no, rnd.kind, True, len(self.ballot.voters_done(rnd.round_no)),
-                              len(self.ballot.entitled_voters()), len(self.ballot.round_applicants(rnd)), closed)
+                              len(self.ballot.entitled_voters()), applicants, closed,
+                              self._paper(rnd, applicants) if is_paper(self.ctx) else None)
+
+    def _paper(self, rnd: PollRound, applicants: int) -> PaperProgress:
+        """The open paper round's figures (``PaperProgress``) from its keyings and witness."""
+        keyings = keyings_of(self.ctx, rnd.round_no)
+        state = tally_state_of(self.ctx, rnd)
+        recount = len(state.due) if state.pass_no > 1 else 0
+        return PaperProgress(printed_copies(self.ctx, rnd), applicants, bool(keyings), len(keyings) >= 2,
+                             len(state.agreed), recount, recount > 0 and state.first is not None, state.pass_no,
+                             witness_of(self.ctx, rnd.round_no) is not None)
 
     def preview(self) -> tuple[PreviewGroup, ...]:
         """The pass-rate preview by code (``room.panel.pass_rate_preview``)."""

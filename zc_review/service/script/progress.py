@@ -51,6 +51,6 @@ def resume_point(room: RoomService, actions: Sequence[Action | Mapping[str, Any]
     The action right after the acknowledged ones counts as done when the database already holds its
     effect (it ran; its acknowledgement was lost): it is not performed again.
     """
-    if acked < len(actions) and acked > 0 and action_done(room, actions[acked]):
+    if acked < len(actions) and acked > 0 and action_done(room, actions[acked], actions[:acked]):
         return acked + 1
     return acked

@@ -9,7 +9,7 @@ minutes, exporting) are never "done": doing them again is the safe choice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +25,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Step:
-    """How to perform one kind of action and how to tell it is already recorded."""
+    """How to perform one kind of action and how to tell it is already recorded.
+
+    ``done_after(room, act, before)``, when given, answers exactly knowing the script's actions before
+    ``act`` (resuming: ``before`` are the acknowledged ones); ``done`` answers from the database alone.
+    """
 
     perform: Callable[[ScriptRunner, Any], object]
     done: Callable[[RoomService, Any], bool]
+    done_after: Callable[[RoomService, Any, Sequence[Any]], bool] | None = None
 
 
 def _never(_room: RoomService, _act: Any) -> bool:
@@ -132,17 +137,30 @@ def _export(r: ScriptRunner, _a: sc.Export) -> None:
 
 
 def _key_tally_done(room: RoomService, a: sc.KeyTally) -> bool:
-    """A keying is done when the open round's keyings hold one by this teller with exactly these counts, and
-    no later pass needs this teller (resuming replays only what is missing)."""
-    if room.ballot.open_round() is None:
+    """Without the script's earlier actions: the open round's last keying is this teller's, with exactly these
+    counts (a teller's re-keying can repeat their own earlier counts: ``_key_tally_done_after`` is exact)."""
+    rnd = room.ballot.open_round()
+    if rnd is None:
         return True
     from zc_review.domain.tally import PaperCount
     from zc_review.service.room.paper_ballot import keyings_of
 
-    rnd = room.ballot.open_round()
-    assert rnd is not None
     want = {k: PaperCount.from_dict(v) for k, v in a.counts.items()}
-    return any(k.teller_id == a.teller and dict(k.counts) == want for k in keyings_of(room.ctx, rnd.round_no))
+    keyings = keyings_of(room.ctx, rnd.round_no)
+    return bool(keyings) and keyings[-1].teller_id == a.teller and dict(keyings[-1].counts) == want
+
+
+def _key_tally_done_after(room: RoomService, a: sc.KeyTally, before: Sequence[Any]) -> bool:
+    """Exact: this is the teller's n-th ``key_tally`` of the script (n − 1 in ``before``), and the record holds
+    n keyings signed by them (every round, every pass). A re-keying whose counts equal the teller's keying of
+    the pass before is then told apart from it. Source: issue 14 (a teller re-keys what was re-counted)."""
+    if room.ballot.open_round() is None:
+        return True
+    from zc_review.service.room.paper_ballot import KEYING_KIND
+
+    earlier = sum(1 for b in before if isinstance(b, sc.KeyTally) and b.teller == a.teller)
+    signed = sum(1 for sg in room.ctx.signatures(KEYING_KIND) if sg.person_id == a.teller)
+    return signed > earlier
 
 
 def _witness_done(room: RoomService, a: sc.WitnessTally) -> bool:
@@ -190,7 +208,8 @@ STEPS: dict[type, Step] = {
                                                                                                a.applicant)),
                           _confirm_sheet_done),
     sc.PrintBallots: Step(lambda r, a: r.service.tally.print_ballots(r.recorder), _never),
-    sc.KeyTally: Step(lambda r, a: r.service.tally.key_tally(r.actor(a.teller), dict(a.counts)), _key_tally_done),
+    sc.KeyTally: Step(lambda r, a: r.service.tally.key_tally(r.actor(a.teller), dict(a.counts)), _key_tally_done,
+                      _key_tally_done_after),
     sc.WitnessTally: Step(lambda r, a: r.service.tally.witness(r.actor(a.supervisor)), _witness_done),
 }
 assert set(STEPS) == set(sc.ACTION_TYPES), "every action type has exactly one step"

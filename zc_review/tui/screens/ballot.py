@@ -25,7 +25,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens import tally
-from zc_review.tui.screens.common import add_fitted_column, ask_person
+from zc_review.tui.screens.common import StateFooter, add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
@@ -233,9 +233,9 @@ class VotedNotice(ModalScreen[None]):
         self.dismiss(None)
 
 
-class BallotScreen(RoomScreen[None]):
+class BallotScreen(StateFooter, RoomScreen[None]):
     """The recorder's poll screen: o 开启投票, r 开启加投, n 下一位评委, c 截止, f 主持人提前截止; in paper mode
-    (``ballot_mode: paper``) p 打印选票, k 计票人录入, w 监票确认 instead of n and f (screens/tally.py)."""
+    (``ballot_mode: paper``) p 打印选票, k 录入票数, w 监票确认 instead of n and f (screens/tally.py)."""
 
     BINDINGS = [
         Binding("o", "open_poll", t("ballot.open_poll")),
@@ -250,6 +250,20 @@ class BallotScreen(RoomScreen[None]):
     ]
     _PAPER_ONLY = frozenset({"print_ballots", "key_tally", "witness_tally"})
     _LAPTOP_ONLY = frozenset({"next_voter", "force_close"})
+    #: The keys the footer shows in each state of the poll (no round open; a laptop round open; a paper round
+    #: open): the others still work, and F1, the hint line and the palette name them. At 80 columns the paper
+    #: round's keys and the opening keys do not fit together (docs/DESIGN.md "Footers at 80×24").
+    FOOTER_SETS = {
+        "closed": frozenset({"open_poll", "open_runoff", "back"}),
+        "laptop": frozenset({"next_voter", "close_poll", "back"}),
+        "paper": frozenset({"print_ballots", "key_tally", "witness_tally", "close_poll", "back"}),
+    }
+
+    def footer_state(self) -> str:
+        """"closed" (no round open), "laptop" or "paper" (the open round's medium): which ``FOOTER_SETS``."""
+        if self.room.ballot.open_round() is None:
+            return "closed"
+        return "paper" if self.room.tally.active else "laptop"
 
     def compose(self) -> ComposeResult:
         """The ballot's medium (``#ballot-mode``), the round's status (``#ballot-status``), pending run-offs
@@ -328,6 +342,7 @@ class BallotScreen(RoomScreen[None]):
                 t("ballot.outstanding", n=len(due), names=codes_line(f"{r} {room.person_name(r)}" for r in due))
                 if due else t("ballot.all_voted"), style="bold yellow" if due else "bold green"))
         self.query_one("#ballot-pending", Static).update(Unbroken("\n".join(p.text for p in self.pending())))
+        self.refresh_bindings()  # the footer follows the state (FOOTER_SETS)
 
     def due(self) -> list[str]:
         """Reviewers entitled in the open round who have not voted yet, in roster order (who, never how)."""

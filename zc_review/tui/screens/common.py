@@ -9,11 +9,14 @@ column its width up front, from every value it will hold.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.binding import ActiveBinding
+from textual.screen import Screen
 
 from zc_review.tui.widgets import Pick
 
@@ -59,3 +62,26 @@ def ask_person(screen: RoomAccess, title: str, people: list[tuple[str, str]],
 
     screen_app = screen.app  # type: ignore[attr-defined]
     screen_app.push_screen(Pick(title, people, note=note), chosen)
+
+
+class StateFooter(Screen[Any]):
+    """A screen whose footer shows only the keys of its state: ``FOOTER_SETS`` maps each state to the actions
+    shown, ``footer_state()`` names the state now; the other keys stay bound (F1, the palette list them).
+    Call ``refresh_bindings()`` when the state changes. Source: docs/DESIGN.md "Footers at 80×24"."""
+
+    FOOTER_SETS: dict[str, frozenset[str]] = {}
+
+    def footer_state(self) -> str:
+        """The state now (a key of ``FOOTER_SETS``)."""
+        raise NotImplementedError
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's active bindings, this screen's keys outside the state's set not shown (still bound)."""
+        shown = self.FOOTER_SETS[self.footer_state()]
+        out = {}
+        for k, ab in super().active_bindings.items():
+            if ab.node is self and ab.binding.show and ab.binding.action not in shown:
+                ab = ab._replace(binding=dataclasses.replace(ab.binding, show=False))
+            out[k] = ab
+        return out

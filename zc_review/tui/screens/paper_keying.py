@@ -44,7 +44,7 @@ class PaperKeyingScreen(RoomScreen[None]):
         Binding("n", "pick", t("sheets.key_pick")),
         Binding("c", "confirm", t("common.confirm")),
         Binding("f2", "switch", t("sheets.key_switch")),
-        Binding("p", "print", t("sheets.key_print")),
+        Binding("p", "print", t("sheets.key_print"), show=False),  # once, before keying: F1, the palette
         Binding("escape", "back", t("common.back")),
     ]
 

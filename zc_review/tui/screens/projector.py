@@ -53,9 +53,43 @@ def roll_call_page(view: ProjectorView) -> list[Widget]:
     return out
 
 
+def _step(done: bool, text: str) -> Static:
+    """One step of the paper round: ✓ done (green) or ○ still to do."""
+    return _line(("✓ " if done else "○ ") + text, "bold green" if done else "bold")
+
+
+def paper_ballot_page(view: ProjectorView) -> list[Widget]:
+    """Paper mode: ballots printed, applicants agreed, to re-count in large digits; the steps (printed, first and
+    second teller keyed, the re-count, the witness). Counts only, never an applicant's count nor a choice."""
+    b, p = view.ballot, view.ballot.paper
+    assert p is not None
+    status = t("tui.proj_paper_open", round=b.round_no, kind=t(KIND_KEYS.get(b.kind, "ballot.kind_main")),
+               applicants=b.applicants)
+    out: list[Widget] = [Horizontal(_tile(p.printed, t("tui.proj_paper_printed"), "proj-printed"),
+                                    _tile(p.agreed, t("tui.proj_paper_agreed"), "proj-agreed"),
+                                    _tile(p.recount, t("tui.proj_paper_recount"), "proj-recount"),
+                                    classes="proj-tiles"),
+                         _line(status, "bold reverse", "proj-status"),
+                         _step(p.printed > 0, t("tui.proj_paper_step_printed", n=p.printed) if p.printed
+                               else t("tui.proj_paper_step_not_printed")),
+                         _step(p.first_keyed, t("tui.proj_paper_step_first")),
+                         _step(p.second_keyed, t("tui.proj_paper_step_second"))]
+    if p.recount:
+        key = "tui.proj_paper_step_recount_one" if p.recount_keyed else "tui.proj_paper_step_recount"
+        out.append(_step(False, t(key, n=p.recount, pass_no=p.pass_no)))
+    elif p.second_keyed:
+        out.append(_step(True, t("tui.proj_paper_step_agreed", n=p.agreed)))
+    out.append(_step(p.witnessed, t("tui.proj_paper_step_witness")))
+    out.append(_line(t("tui.proj_paper_secret"), "italic"))
+    return out
+
+
 def ballot_page(view: ProjectorView) -> list[Widget]:
-    """Voted, entitled and remaining in large digits, the round; counts only (RULES.md §5)."""
+    """Voted, entitled and remaining in large digits, the round; counts only (RULES.md §5). A paper round:
+    ``paper_ballot_page``."""
     b = view.ballot
+    if b.is_open and b.paper is not None:
+        return paper_ballot_page(view)
     if b.is_open:
         status = t("tui.proj_poll_open", round=b.round_no, kind=t(KIND_KEYS.get(b.kind, "ballot.kind_main")),
                    applicants=b.applicants)
