@@ -40,10 +40,11 @@ def palette_width(app: ZcReviewApp) -> int:
 
 
 def _all_screens() -> set[type[Screen[Any]]]:
+    import zc_review.tui.office as office
     import zc_review.tui.screens as screens
     import zc_review.tui.widgets as widgets
 
-    for pkg in (screens, widgets):
+    for pkg in (screens, widgets, office):  # every screen, whatever other tests imported before
         for m in pkgutil.iter_modules(pkg.__path__):
             importlib.import_module(f"{pkg.__name__}.{m.name}")
     importlib.import_module("zc_review.tui.commands")
@@ -61,9 +62,12 @@ def worst_footer(app: ZcReviewApp, cls: type[Screen[Any]]) -> list[tuple[str, st
     """(key as displayed, description) of every key the footer of ``cls`` may show, as Textual picks them:
     one per key (a priority binding replaces another; the screen's come before the application's, which a
     modal screen leaves out), shown ones only, one per action (its first key), the palette's key apart."""
+    from zc_review.tui.office.app import OfficeApp
+
     chain = [cls._merge_bindings()]
-    if not issubclass(cls, ModalScreen):
-        chain.append(BindingsMap(ZcReviewApp.BINDINGS))
+    if not issubclass(cls, ModalScreen):  # the application the screen belongs to: the room's or the office's
+        host = OfficeApp if cls.__module__.startswith("zc_review.tui.office") else ZcReviewApp
+        chain.append(BindingsMap(host.BINDINGS))
     chosen: dict[str, Binding] = {}
     for bindings in chain:
         for k, bs in bindings.key_to_bindings.items():

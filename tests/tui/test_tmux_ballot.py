@@ -53,8 +53,15 @@ class Pane:
         self.name = name
 
     def keys(self, *keys: str, literal: bool = False) -> None:
-        """Send keys; the caller then waits for what they change on screen."""
+        """Send keys; the caller then waits for what they change on screen.
+
+        After a bare Escape the terminal parser waits for more bytes of an escape sequence: keys sent within that
+        window are read as part of it (seen in CI: a secret typed right after Esc on the unlock screen was lost).
+        So a trailing Escape is followed by a pause longer than Textual's escape delay (pacing, not a timing test).
+        """
         subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
+        if not literal and keys and keys[-1] in ("Escape", "Esc"):
+            time.sleep(0.4)
 
     def text(self, history: bool = False, escapes: bool = False) -> str:
         """The pane as text (``escapes``: with its colours), ``history``: with the scrollback."""

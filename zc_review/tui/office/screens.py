@@ -46,8 +46,9 @@ class OfficeSessionsScreen(OfficeScreen):
         Binding("enter", "open", t("office.tui_key_open")),
         Binding("i", "import_bundle", t("office.tui_key_import")),
         Binding("a", "applicant", t("office.tui_key_applicant")),
-        Binding("r", "refresh", t("tui.lift_refresh")),
-        Binding("u", "upgrade", t("office.tui_key_upgrade")),
+        # rarer keys, hidden from the footer so it fits 80 columns; F1 and the palette list them
+        Binding("r", "refresh", t("tui.lift_refresh"), show=False),
+        Binding("u", "upgrade", t("office.tui_key_upgrade"), show=False),
     ]
 
     def __init__(self) -> None:

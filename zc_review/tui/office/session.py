@@ -39,9 +39,9 @@ class OfficeSessionScreen(OfficeScreen):
         Binding("escape", "back", t("common.back")),
         Binding("n", "notice", t("office.col_notice")),
         Binding("c", "complaint", t("office.tui_key_complaint")),
-        Binding("h", "handle", t("office.tui_key_handle")),
+        Binding("h", "handle", t("office.tui_key_handle"), show=False),  # F1 and the palette list it (80 columns)
         Binding("f", "conclude", t("office.tui_key_conclude")),
-        Binding("e", "evidence", t("office.tui_key_evidence")),
+        Binding("e", "evidence", t("office.tui_key_evidence"), show=False),
         Binding("b", "filing", t("office.tui_key_filing")),
         Binding("r", "refresh", t("tui.lift_refresh"), show=False),
     ]
