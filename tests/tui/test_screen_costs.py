@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
@@ -29,6 +30,7 @@ from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.score_grid import GridTable
 from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
 from zc_review.tui.widgets import Confirm, CredentialPrompt
+from zc_review.tui.widgets.steady import Steady
 
 SIZE = (120, 40)
 
@@ -253,3 +255,91 @@ async def test_the_failure_reasons_are_written_on_one_reasons_screen(room_at: An
         {a: (written[a].reason, written[a].guidance) for a in (r["applicant"] for r in reasons)}
     assert built.count("ResultsScreen") == 1 and built.count("ReasonsScreen") == 1
     assert built.count("CredentialPrompt") <= len(leaders)
+
+
+class _Beneath(Steady, Screen[None]):
+    """A screen with something to lay out, for the dialogs to be pushed over."""
+
+    def compose(self) -> Any:
+        for i in range(20):
+            yield Static(f"第 {i + 1} 行", id=f"row-{i}")
+
+
+def _count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[int, int]]]:
+    """Every layout pass of a screen from now on: (screen class, size laid out at)."""
+    passes: list[tuple[str, tuple[int, int]]] = []
+    real = Screen._refresh_layout
+
+    def counted(self: Screen[Any], size: Any = None, scroll: bool = False) -> None:
+        real(self, size, scroll)
+        passes.append((type(self).__name__, tuple(self.size)))
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    return passes
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_a_dialog_is_not_laid_out_again_on_its_resize_nor_the_screen_beneath(size: tuple[int, int],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual laid a new dialog out three times and every screen beneath it once more, their size unchanged: on
+    resume, again on the dialog's own first Resize (that one also re-laid out every screen beneath), and once
+    more on the next frame, as the first pass set its widgets' sizes. ``Steady`` (issue 9) removes the two on
+    Resize; the settling pass is Textual's own."""
+    app: App[None] = App()
+    async with app.run_test(size=size) as pilot:
+        await app.push_screen(_Beneath())
+        await pilot.pause()
+        passes = _count_layouts(monkeypatch)
+        answers: list[bool | None] = []
+        await app.push_screen(Confirm("确认提交 GC-2025-001 的评分？"), answers.append)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert [p for p in passes if p[0] == "Confirm"] == [("Confirm", size)] * 2
+        assert [p for p in passes if p[0] == "_Beneath"] == []
+        await pilot.press("y")
+        assert answers == [True]
+
+
+async def test_a_real_resize_still_lays_out_the_dialog_and_the_screens_beneath(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``Steady`` must not lose: the terminal's size changes while a dialog is up; the dialog and the screen
+    beneath are laid out at the new size, and the screen beneath shows its rows at that size once back on top."""
+    app: App[None] = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        beneath = _Beneath()
+        await app.push_screen(beneath)
+        await app.push_screen(Confirm("确认？"))
+        await pilot.pause()
+        passes = _count_layouts(monkeypatch)
+        await pilot.resize_terminal(160, 45)
+        await pilot.pause()
+        await pilot.pause()
+        assert ("Confirm", (160, 45)) in passes and ("_Beneath", (160, 45)) in passes
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is beneath and beneath.size == (160, 45)
+        assert beneath.query_one("#row-0", Static).region.width == 160
+
+
+def test_every_screen_of_the_application_is_steady() -> None:
+    """Each screen class the application defines (room, dialogs, office) has ``Steady`` first among its bases'
+    behaviours, so none pays the extra layout passes (a new screen would be left out silently otherwise)."""
+    import importlib
+    import pkgutil
+
+    import zc_review.tui
+
+    for mod in pkgutil.walk_packages(zc_review.tui.__path__, "zc_review.tui."):
+        importlib.import_module(mod.name)
+    screens: list[type] = []
+    todo: list[type] = [Screen]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("zc_review.tui"):
+                screens.append(sub)
+    assert len(screens) >= 30
+    left_out = sorted(f"{c.__module__}.{c.__qualname__}" for c in screens if not issubclass(c, Steady))
+    assert left_out == []

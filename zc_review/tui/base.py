@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.widgets import CredentialPrompt, Notice
+from zc_review.tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
@@ -103,7 +104,7 @@ APP_WIDE_SHOWN = [Binding("ctrl+q", "app.quit", t("tui.quit"), priority=True),
                   Binding("f4", "app.projector", t("tui.key_projector"), priority=True)]
 
 
-class RoomScreen(RoomAccess, Screen[ResultT]):
+class RoomScreen(Steady, RoomAccess, Screen[ResultT]):
     """A full screen of the room (every one shows the Header, and so the rehearsal banner). F1 opens its help
     (``zc_review.tui.help``), shown first in the footer; Ctrl+Q and F4 work but are not in the footer
     (``APP_WIDE_HIDDEN``)."""
@@ -111,5 +112,5 @@ class RoomScreen(RoomAccess, Screen[ResultT]):
     BINDINGS = [HELP_BINDING, *APP_WIDE_HIDDEN]
 
 
-class RoomModal(RoomAccess, ModalScreen[ResultT]):
+class RoomModal(Steady, RoomAccess, ModalScreen[ResultT]):
     """A modal screen of the room that reads the room itself (dialogs that only ask are in ``widgets``)."""

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import t
+from zc_review.tui.widgets.steady import Steady
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class ShellCommands(Provider):
                 yield Hit(score, matcher.highlight(cmd.name), cmd.run, text=cmd.name, help=cmd.help)
 
 
-class ZcCommandPalette(CommandPalette):
+class ZcCommandPalette(Steady, CommandPalette):
     """Textual's command palette with Chinese key descriptions, placeholder and "no match" line."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -22,6 +22,7 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import HELP_BINDING
 from zc_review.tui.widgets import Notice
+from zc_review.tui.widgets.steady import Steady
 
 T = TypeVar("T")
 
@@ -56,7 +57,7 @@ def failure_text(exc: BaseException) -> str:
     return t("cli.internal_error", path=path)
 
 
-class WorkingScreen(ModalScreen[None]):
+class WorkingScreen(Steady, ModalScreen[None]):
     """Shown while a long action runs in a worker thread: what is being done, a LoadingIndicator and an
     indeterminate ProgressBar (the service does not report steps). It closes itself when the work ends;
     it has no key of its own (Ctrl+Q still asks before leaving)."""
@@ -82,7 +83,7 @@ class WorkingScreen(ModalScreen[None]):
             yield Static(Text(t("office.tui_working_hint")), classes="hint")
 
 
-class OfficeScreen(Screen[None]):
+class OfficeScreen(Steady, Screen[None]):
     """Base of the office's screens: F1 first in the footer, the host's settings, and ``run_job``."""
 
     BINDINGS = [HELP_BINDING]

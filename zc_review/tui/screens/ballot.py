@@ -29,6 +29,7 @@ from zc_review.tui.screens.common import StateFooter, add_fitted_column, ask_per
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
+from zc_review.tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
     from zc_review.service.room.views import BallotItem, PendingRunoff
@@ -39,7 +40,7 @@ MARK_STYLE = {Choice.AGREE: "bold green", Choice.DISAGREE: "bold red", Choice.AB
 T = TypeVar("T")
 
 
-class BallotReview(ModalScreen[bool]):
+class BallotReview(Steady, ModalScreen[bool]):
     """The review step: counts of the reviewer's own marks, then Enter casts, Esc goes back.
 
     With applicants unmarked it never offers to cast (issue 13 item 7): the footer has no "核对投出"/cast key,
@@ -217,7 +218,7 @@ class VotingScreen(RoomScreen[bool]):
             self.show_error(error)
 
 
-class VotedNotice(ModalScreen[None]):
+class VotedNotice(Steady, ModalScreen[None]):
     """The neutral screen between two reviewers: nothing of the last ballot, Enter for the next."""
 
     CSS_PATH = "closing.tcss"

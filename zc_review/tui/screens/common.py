@@ -19,6 +19,7 @@ from textual.binding import ActiveBinding
 from textual.screen import Screen
 
 from zc_review.tui.widgets import Pick
+from zc_review.tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
@@ -64,7 +65,7 @@ def ask_person(screen: RoomAccess, title: str, people: list[tuple[str, str]],
     screen_app.push_screen(Pick(title, people, note=note), chosen)
 
 
-class StateFooter(Screen[Any]):
+class StateFooter(Steady, Screen[Any]):
     """A screen whose footer shows only the keys of its state: ``FOOTER_SETS`` maps each state to the actions
     shown, ``footer_state()`` names the state now; the other keys stay bound (F1, the palette list them).
     Call ``refresh_bindings()`` when the state changes. Source: docs/DESIGN.md "Footers at 80×24"."""

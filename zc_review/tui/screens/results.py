@@ -26,6 +26,7 @@ from zc_review.tui.screens.panel_view import PreviewScreen
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
+from zc_review.tui.widgets.steady import Steady
 
 DECISION = {
     Outcome.PASSED: ("common.outcome_passed", "bold green"),
@@ -186,7 +187,7 @@ class ResultsScreen(RoomScreen[None]):
         self.app.pop_screen()
 
 
-class ReasonForm(ModalScreen[tuple[str, str] | None]):
+class ReasonForm(Steady, ModalScreen[tuple[str, str] | None]):
     """Reason for failure and improvement guidance for one applicant; Enter moves on, then saves."""
 
     CSS_PATH = "closing.tcss"

@@ -19,12 +19,13 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.unlock_steps import UNLOCK_STEPS
 from zc_review.tui.widgets.footer import KeyFooter
+from zc_review.tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
 
 
-class UnlockScreen(Screen["RoomService"]):
+class UnlockScreen(Steady, Screen["RoomService"]):
     """Two password fields (two-person rule); the package is verified and decrypted in a worker, which
     posts ``Opened`` or ``Failed``. Answers (``dismiss``) the opened room service.
 

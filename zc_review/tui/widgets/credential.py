@@ -19,6 +19,7 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.widgets.dialogs import CSS, Unbroken
 from zc_review.tui.widgets.dialogs import Message as MessageText
+from zc_review.tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
     from zc_review.service import RoomService
@@ -30,7 +31,7 @@ class MessageLabel(MessageText, Label):
     prompt's width without breaking a number from its measure word or a code (issue 13 item 10)."""
 
 
-class CredentialPrompt(ModalScreen["Actor | None"]):
+class CredentialPrompt(Steady, ModalScreen["Actor | None"]):
     """Ask one person (chosen from ``people``: (person id, label)) for their credential secret; answers the
     authenticated Actor, or None on Escape.
 

@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import join_list, t
+from zc_review.tui.widgets.steady import Steady
 
 CSS = Path(__file__).with_name("dialogs.tcss")
 
@@ -144,7 +145,7 @@ def codes_line(codes: Iterable[str], limit: int = 40) -> str:
     return join_list(items[:limit]) + t("common.and_more", n=len(items) - limit)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(Steady, ModalScreen[bool]):
     """A yes/no question; answers True (yes) or False (no).
 
     Keys: ``y`` or Enter answer yes, ``n`` or Escape answer no. Two looks:
@@ -206,7 +207,7 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class Pick(ModalScreen["str | None"]):
+class Pick(Steady, ModalScreen["str | None"]):
     """Choose one of ``options`` (id, label) in a list (``#pick-list``); Enter answers the id, Escape None.
 
     Type-to-find: what is typed goes to the find field (``#pick-find``, focused) and the list keeps only the
@@ -284,7 +285,7 @@ class Pick(ModalScreen["str | None"]):
         self.dismiss(None)
 
 
-class TextPrompt(ModalScreen["str | None"]):
+class TextPrompt(Steady, ModalScreen["str | None"]):
     """One line of text under a title (``#text-prompt``); Enter answers the text, Escape None."""
 
     CSS_PATH = CSS
@@ -315,7 +316,7 @@ class TextPrompt(ModalScreen["str | None"]):
         self.dismiss(None)
 
 
-class Notice(ModalScreen[bool]):
+class Notice(Steady, ModalScreen[bool]):
     """A message the room must acknowledge (``message``; a refusal, a warning). Enter on 确定 or Escape
     closes it and answers True."""
 

@@ -12,9 +12,10 @@ from textual.widgets import Static
 
 from zc_review.i18n import t
 from zc_review.tui.widgets.footer import KeyFooter
+from zc_review.tui.widgets.steady import Steady
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Steady, ModalScreen[None]):
     """The help of one screen: its title (``#help-title``), what the step is for with the rule it implements
     (``#help-about``), its keys (``#help-keys``: (key, Chinese description) pairs), what comes next
     (``#help-next``), the keys that work everywhere and where the rules come from. Escape, F1 or Enter

@@ -10,9 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from zc_review.i18n import t
+from zc_review.tui.widgets.steady import Steady
 
 
-class QuitConfirm(ModalScreen[bool]):
+class QuitConfirm(Steady, ModalScreen[bool]):
     """Ask whether to leave zc-review; answers True (leave) or False (stay).
 
     Keys: ``y`` or Enter on 退出 leave; ``n``, Escape or 取消 stay. 退出 is focused, so Ctrl+Q then Enter

@@ -1,0 +1,30 @@
+"""One layout pass per screen shown, not one per screen on the stack (issue 9: "screens that cost what they show").
+
+Textual (8.2) sends a screen a ``Resize`` event the first time its layout places it, and its handler lays the
+screen out again and, with it, every screen beneath: pushing one ``Confirm`` over the scoring screen cost three
+layout passes (the dialog's own, the same one again on its ``Resize``, and the scoring screen's underneath, whose
+size had not changed). In the demo that was 850 of 3,024 layout passes, a quarter of the screens' layout time.
+
+``Steady`` is mixed into every screen of the application (``RoomScreen``, ``RoomModal``, the dialogs, the
+office's screens; ``tests/tui/test_layout_passes.py`` checks that none is left out). A screen then lays itself
+out again on a resize only when the size differs from the one it was laid out at: a real change of the terminal's
+size still re-lays out the top screen and those beneath it, as before; a screen's own widgets still ask for a
+layout as they change (``refresh(layout=True)``), which Textual does on the next frame.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from textual.geometry import Size
+from textual.screen import Screen
+
+
+class Steady:
+    """Mixin for a ``Screen`` (put it before the Screen class): skip the layout pass of a resize that changes
+    nothing. ``_screen_resized`` is Textual's hook for "the application's size is now ``size``"."""
+
+    def _screen_resized(self, size: Size) -> None:
+        screen = cast(Screen[object], self)
+        if size != screen._size:  # the size the screen was last laid out at (Textual's own test on resume)
+            super()._screen_resized(size)  # type: ignore[misc]
