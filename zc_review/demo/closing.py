@@ -60,7 +60,7 @@ async def burst(pilot: Pilot[Any], keys: Iterable[str]) -> None:
             event = events.Key(key, None)
         event.set_sender(pilot.app)
         driver.send_message(event)
-    await pilot._wait_for_screen()  # the keys processed; no forced refresh (Pilot.pause forces one)
+    await waiting.settle(pilot)  # the keys processed; no forced refresh (Pilot.pause forces one)
 
 
 async def key(pilot: Pilot[Any], name: str) -> None:

@@ -53,10 +53,11 @@ def _key_event(key: str) -> events.Key:
     return events.Key(key, {"enter": "\r", "tab": "\t", "space": " ", "backspace": "\x7f"}.get(key))
 
 
-async def _settle(pilot: Any, rounds: int = 3) -> None:
-    """Let the app, the screen and its widgets process what is queued (key → widget → bubbled binding)."""
+async def _settle(pilot: Any, rounds: int = 1) -> None:
+    """Let the app, the screen and its widgets process what is queued and what that sends on (key → widget →
+    bubbled binding; ``waiting.settle`` waits until every queue is empty, so one round is enough)."""
     for _ in range(rounds):
-        await pilot._wait_for_screen()
+        await waiting.settle(pilot)
 
 
 async def keys(pilot: Any, *names: str) -> None:
