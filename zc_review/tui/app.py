@@ -24,8 +24,8 @@ from textual.widgets import Header
 from zc_review.i18n import t
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.commands import ShellCommand, ShellCommands, ZcCommandPalette
-from zc_review.tui.help import help_for, key_lines, title_of
-from zc_review.tui.widgets import CredentialPrompt, HelpScreen, QuitConfirm
+from zc_review.tui.shell_keys import ShellKeys
+from zc_review.tui.widgets import CredentialPrompt
 from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:  # the service (SQLModel, cryptography) loads after the first screen is up
@@ -37,7 +37,7 @@ THEMES = (("tui.theme_dark", "textual-dark"), ("tui.theme_light", "textual-light
           ("tui.theme_contrast", "textual-ansi"))
 
 
-class ZcReviewApp(App[None]):
+class ZcReviewApp(ShellKeys, App[None]):
     """The room's application. Holds the room service once unlocked (``room``), the recorder (the operator,
     logged in after unlock) and the output folder.
 
@@ -121,28 +121,6 @@ class ZcReviewApp(App[None]):
         ask()
 
     # -- leaving -----------------------------------------------------------------------------------------
-    async def action_quit(self) -> None:
-        """Ctrl+Q, Ctrl+C and the palette's 退出: ask (``QuitConfirm``); leave only on a yes."""
-        if isinstance(self.screen, QuitConfirm):
-            return
-        self.push_screen(QuitConfirm(), self._quit_answered)
-
-    def _quit_answered(self, yes: bool | None) -> None:
-        if yes:
-            self.exit()
-
-    # -- help ----------------------------------------------------------------------------------------------
-    def action_help(self) -> None:
-        """F1: the help of the current screen (a dialog's: of the screen beneath it); F1 again closes it."""
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
-            return
-        found = help_for(self.screen_stack)
-        if found is None:
-            return
-        screen, entry = found
-        self.push_screen(HelpScreen(title_of(entry), t(entry.about), key_lines(self, screen), t(entry.next)))
-
     # -- the projector -------------------------------------------------------------------------------------
     def action_projector(self) -> None:
         """F4: the projector view over the current room screen; F4 on the projector goes back."""

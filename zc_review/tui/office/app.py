@@ -15,11 +15,10 @@ from textual.screen import Screen
 from zc_review.i18n import t
 from zc_review.tui.app import THEMES
 from zc_review.tui.commands import ShellCommand, ShellCommands, ZcCommandPalette
-from zc_review.tui.help import help_for, key_lines, title_of
-from zc_review.tui.widgets import HelpScreen, QuitConfirm
+from zc_review.tui.shell_keys import ShellKeys
 
 
-class OfficeApp(App[None]):
+class OfficeApp(ShellKeys, App[None]):
     """The office's application over one archive.
 
     ``url``: the archive's SQLAlchemy URL (SQLite file or PostgreSQL); ``keys_dir``: the office keys (they
@@ -30,6 +29,8 @@ class OfficeApp(App[None]):
 
     CSS_PATH = "office.tcss"
     TITLE = t("office.tui_title")
+    quit_question = t("office.tui_quit_question")
+    help_always = t("office.tui_help_always")
     COMMANDS = {ShellCommands}  # noqa: RUF012 (Textual's ClassVar): no English system commands
     BINDINGS = [
         Binding("ctrl+q", "quit", t("tui.quit"), show=True, priority=True),
@@ -60,28 +61,6 @@ class OfficeApp(App[None]):
         from zc_review.tui.office.screens import OfficeSessionsScreen
 
         self.push_screen(OfficeSessionsScreen())
-
-    async def action_quit(self) -> None:
-        """Ctrl+Q, Ctrl+C and the palette's 退出: ask (``QuitConfirm``); leave only on a yes."""
-        if isinstance(self.screen, QuitConfirm):
-            return
-        self.push_screen(QuitConfirm(t("office.tui_quit_question")), self._quit_answered)
-
-    def _quit_answered(self, yes: bool | None) -> None:
-        if yes:
-            self.exit()
-
-    def action_help(self) -> None:
-        """F1: the help of the current screen (a dialog's: of the screen beneath it); F1 again closes it."""
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss(None)
-            return
-        found = help_for(self.screen_stack)
-        if found is None:
-            return
-        screen, entry = found
-        self.push_screen(HelpScreen(title_of(entry), t(entry.about), key_lines(self, screen), t(entry.next),
-                                    always=t("office.tui_help_always")))
 
     def action_command_palette(self) -> None:
         """Ctrl+P: the Chinese command palette."""
