@@ -149,6 +149,36 @@ def draw_watermark(canv: Canvas, width: float, height: float) -> None:
     canv.restoreState()
 
 
+def draw_page_footer(canv: Canvas, page: tuple[float, float], margin: float, y: float, *, watermark: bool = False,
+                     left: str = "", centre: str = "", right: str = "", right_font: str = FONT,
+                     colour: str | None = "#555555", rule_y: float | None = None) -> None:
+    """The furniture of one page, the same in every document: the rehearsal watermark (``watermark``), then at
+    height ``y`` a line of small type: ``left`` at the left margin, ``centre`` (第 x 页 共 y 页) in the middle,
+    ``right`` (in ``right_font``) at the right margin; ``rule_y``: a thin rule above it at that height.
+
+    Args: page: the page size (points); margin: the left and right margins (points); colour: the type's colour
+    (None: black).
+    """
+    if watermark:
+        draw_watermark(canv, *page)
+    canv.saveState()
+    canv.setFont(FONT, 8)
+    if colour is not None:
+        canv.setFillColor(colors.HexColor(colour))
+    if rule_y is not None:
+        canv.setStrokeColor(colors.HexColor("#bbbbbb"))
+        canv.line(margin, rule_y, page[0] - margin, rule_y)
+    if left:
+        canv.drawString(margin, y, left)
+    if centre:
+        canv.drawCentredString(page[0] / 2, y, centre)
+    if right:
+        if right_font != FONT:
+            canv.setFont(right_font, 8)
+        canv.drawRightString(page[0] - margin, y, right)
+    canv.restoreState()
+
+
 def numbered_canvas(footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     """Return a Canvas class that defers pages so ``footer(canvas, page_no, page_count)`` knows the total.
 

@@ -22,7 +22,7 @@ from reportlab.platypus import (
 
 from ._layout import (
     check_view_glyphs,
-    draw_watermark,
+    draw_page_footer,
     esc,
     numbered_canvas,
     para,
@@ -147,14 +147,8 @@ def render_credential_letters(letters: list[CredentialLetter], reproducible: boo
     flags = [letter.rehearsal for letter in letters]
 
     def furniture(canv: Canvas, number: int, total: int) -> None:
-        if flags[number - 1]:
-            draw_watermark(canv, *A4)
-        canv.saveState()
-        canv.setFont(FONT, 8)
-        canv.setFillColor(colors.HexColor("#666666"))
-        canv.drawCentredString(A4[0] / 2, 10 * mm, f"第 {number} 页 共 {total} 页")
-        canv.drawRightString(A4[0] - _MARGIN, 10 * mm, "凭据函 · 请勿折叠、请勿复印")
-        canv.restoreState()
+        draw_page_footer(canv, A4, _MARGIN, 10 * mm, watermark=flags[number - 1], colour="#666666",
+                         centre=f"第 {number} 页 共 {total} 页", right="凭据函 · 请勿折叠、请勿复印")
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

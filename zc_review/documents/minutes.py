@@ -26,7 +26,7 @@ from ._layout import (
     STYLES,
     StampArea,
     check_view_glyphs,
-    draw_watermark,
+    draw_page_footer,
     esc,
     nowrap_width,
     numbered_canvas,
@@ -397,17 +397,9 @@ def render_minutes_document(view: MinutesView, reproducible: bool = False) -> Re
     def furniture(canv: Canvas, number: int, total: int) -> None:
         if view.minutes_digest:
             _set_catalog(canv, DIGEST_CATALOG_KEY, view.minutes_digest)
-        if view.rehearsal:
-            draw_watermark(canv, *A4)
-        canv.saveState()
-        canv.setFont(FONT, 8)
-        canv.setFillColor(colors.HexColor("#555555"))
-        canv.setStrokeColor(colors.HexColor("#bbbbbb"))
-        canv.line(_MARGIN_X, 14 * mm, A4[0] - _MARGIN_X, 14 * mm)
-        canv.drawString(_MARGIN_X, 10 * mm, f"会议编号：{view.session_id}" + ("（演练）" if view.rehearsal else ""))
-        canv.drawCentredString(A4[0] / 2, 10 * mm, f"第 {number} 页 共 {total} 页")
-        canv.drawRightString(A4[0] - _MARGIN_X, 10 * mm, "会议记录")
-        canv.restoreState()
+        draw_page_footer(canv, A4, _MARGIN_X, 10 * mm, watermark=view.rehearsal, rule_y=14 * mm,
+                         left=f"会议编号：{view.session_id}" + ("（演练）" if view.rehearsal else ""),
+                         centre=f"第 {number} 页 共 {total} 页", right="会议记录")
         pages.append(number)
 
     buffer = io.BytesIO()

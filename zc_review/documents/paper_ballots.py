@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Spacer, Table
 
-from ._layout import check_view_glyphs, draw_watermark, numbered_canvas, para, table_style
+from ._layout import check_view_glyphs, draw_page_footer, numbered_canvas, para, table_style
 from .fonts import FONT, register_fonts
 
 _ROW = 9 * mm  # a row tall enough to tick a mark cell by hand
@@ -94,13 +94,9 @@ def render_paper_ballots(view: PaperBallotsView, reproducible: bool = False) -> 
 
     def furniture(canv: Canvas, number: int, total: int) -> None:
         within, per, form = pages[number - 1] if number <= len(pages) else (number, total, view.forms[-1])
-        if view.rehearsal:
-            draw_watermark(canv, *A4)
-        canv.saveState()
-        canv.setFont(FONT, 8)
-        canv.drawString(_MARGIN, 8 * mm, f"第 {view.round_no} 轮　票样 {form.letter}　校验码 {form.check_code}")
-        canv.drawCentredString(A4[0] / 2, 8 * mm, f"第 {within} 页 共 {per} 页")
-        canv.restoreState()
+        draw_page_footer(canv, A4, _MARGIN, 8 * mm, watermark=view.rehearsal, colour=None,
+                         left=f"第 {view.round_no} 轮　票样 {form.letter}　校验码 {form.check_code}",
+                         centre=f"第 {within} 页 共 {per} 页")
 
     story: list[Flowable] = []
     for f in view.forms:

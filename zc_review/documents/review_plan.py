@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table
 
-from ._layout import check_view_glyphs, numbered_canvas, para, table_style
+from ._layout import check_view_glyphs, draw_page_footer, numbered_canvas, para, table_style
 from .fonts import FONT, register_fonts
 
 
@@ -57,11 +57,8 @@ def render_review_plan(view: ReviewPlanView, reproducible: bool = False) -> byte
     register_fonts()
 
     def furniture(canv: Canvas, number: int, total: int) -> None:
-        canv.saveState()
-        canv.setFont(FONT, 8)
-        canv.drawString(15 * mm, 8 * mm, f"会议编号：{view.session_id}")
-        canv.drawCentredString(A4[0] / 2, 8 * mm, f"第 {number} 页 共 {total} 页")
-        canv.restoreState()
+        draw_page_footer(canv, A4, 15 * mm, 8 * mm, colour=None, left=f"会议编号：{view.session_id}",
+                         centre=f"第 {number} 页 共 {total} 页")
 
     buffer = io.BytesIO()
     title = f"{view.year}年度{view.committee_name}评审实施方案"

@@ -18,7 +18,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from ._layout import STYLES, check_view_glyphs, draw_watermark, esc, numbered_canvas, para, style, table_style
+from ._layout import (
+    STYLES,
+    check_view_glyphs,
+    draw_page_footer,
+    esc,
+    numbered_canvas,
+    para,
+    style,
+    table_style,
+)
 from .fonts import FONT, FONT_MONO, register_fonts
 
 _PAGE = A4
@@ -144,17 +153,9 @@ def render_blank_sheets(view: BlankSheetsView, reproducible: bool = False) -> by
     register_fonts()
 
     def furniture(canv: Canvas, number: int, total: int) -> None:
-        if view.rehearsal:
-            draw_watermark(canv, *_PAGE)
-        canv.saveState()
-        canv.setFont(FONT, 8)
-        canv.setFillColor(colors.HexColor("#555555"))
-        canv.drawString(_MARGIN, 8 * mm, f"会议编号：{view.session_id}")
-        canv.drawCentredString(_PAGE[0] / 2, 8 * mm, f"第 {number} 页 共 {total} 页")
-        sheet = getattr(canv, "_zc_sheet", "")
-        canv.setFont(FONT_MONO, 8)
-        canv.drawRightString(_PAGE[0] - _MARGIN, 8 * mm, f"{sheet}")
-        canv.restoreState()
+        draw_page_footer(canv, _PAGE, _MARGIN, 8 * mm, watermark=view.rehearsal, left=f"会议编号：{view.session_id}",
+                         centre=f"第 {number} 页 共 {total} 页", right=str(getattr(canv, "_zc_sheet", "")),
+                         right_font=FONT_MONO)
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=_PAGE, leftMargin=_MARGIN, rightMargin=_MARGIN, topMargin=_MARGIN,

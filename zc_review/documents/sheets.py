@@ -15,7 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from ._layout import (
     STYLES,
     check_view_glyphs,
-    draw_watermark,
+    draw_page_footer,
     esc,
     nowrap_width,
     numbered_canvas,
@@ -109,15 +109,8 @@ def render_panel_sheet(view: PanelSheetView, reproducible: bool = False) -> byte
     register_fonts()
 
     def furniture(canv: Canvas, number: int, total: int) -> None:
-        if view.rehearsal:
-            draw_watermark(canv, *_PAGE)
-        canv.saveState()
-        canv.setFont(FONT, 8)
-        canv.setFillColor(colors.HexColor("#555555"))
-        canv.drawString(_MARGIN, 7 * mm, f"会议编号：{view.session_id}")
-        canv.drawCentredString(_PAGE[0] / 2, 7 * mm, f"第 {number} 页 共 {total} 页")
-        canv.drawRightString(_PAGE[0] - _MARGIN, 7 * mm, f"{view.panel_name} · 评议组组长用表")
-        canv.restoreState()
+        draw_page_footer(canv, _PAGE, _MARGIN, 7 * mm, watermark=view.rehearsal, left=f"会议编号：{view.session_id}",
+                         centre=f"第 {number} 页 共 {total} 页", right=f"{view.panel_name} · 评议组组长用表")
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
