@@ -326,6 +326,41 @@ async def test_who_is_still_due(demo: Packed) -> None:
         assert "目前没有进行中的投票" in body
 
 
+async def test_who_is_still_due_on_paper_ballots(demo_education: Packed, tmp_path: Path) -> None:
+    """On paper nobody votes at the laptop: the list named every attending reviewer as "not yet voted" for the
+    whole round. It says what the count still needs instead, at each step of the tellers' work (the demo-education
+    script has them all: a first keying, a second that differs on A001, the re-count, the witness)."""
+    from zc_review.service.script import ScriptRunner
+    from zc_review.tui.app import make_app
+    from zc_review.tui.screens.shell import OutstandingScreen
+
+    actions = demo_education.script["actions"]
+    start = index_of(demo_education, "print_ballots") + 1
+    room = _room_until(demo_education, "print_ballots", usb=tmp_path)
+    runner = ScriptRunner(room, demo_education.secrets, tmp_path)
+    n = len(room.ballot.round_applicants(room.ballot.open_round()))
+    expected = [f"待计票人录入 {n} 名申报人的票数", f"第 1 遍：{room.person_name('R10')} 已录入",
+                "第 2 遍：1 名申报人的两遍票数不一致", f"第 2 遍：{room.person_name('R10')} 已录入，待另一名计票人录入 1 名",
+                "票数已由监督人签字确认"]
+    seen = []
+    for i, want in enumerate(expected):
+        view = room.views.shell.outstanding()
+        assert view.poll_open and view.ballots == () and want in view.tally_due, (i, view.tally_due)
+        seen.append(view.tally_due)
+        runner.run(actions[start + i:start + i + 1] if i < 4 else [])
+        if i == 3:  # the second re-keying agrees: the supervisor is due, then witnesses
+            assert "待监督人签字确认" in room.views.shell.outstanding().tally_due
+            runner.run(actions[start + 4:start + 5])
+    app = make_app(room)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _login(pilot, app, demo_education)
+        app.push_screen(OutstandingScreen())
+        await pilot.pause()
+        body = str(app.screen.query_one("#out-body").render())
+        assert "纸质选票计票" in body and seen[-1] in body and "本轮尚未投票" not in body
+        assert not any(room.person_name(r) in body for r in room.attending_ids())  # everyone pledged and is marked
+
+
 # -- the projector (issue 13) ---------------------------------------------------------------------------------
 def _flipped(action: dict[str, Any]) -> dict[str, Any]:
     swap = {"agree": "disagree", "disagree": "abstain", "abstain": "agree"}

@@ -243,4 +243,10 @@ MESSAGES: dict[str, str] = {
     "tui.nobody_due": "“{step}”：目前没有可以进行这一步的人员（尚未点名，或应做的人都已完成）。请先完成前面的步骤（主菜单显示下一步）。",
     "tui.key_pledge_sign": "本人签署",
     "tui.key_write_reason": "填写原因",
+    "tui.out_tally": "纸质选票计票",
+    "tui.out_tally_first": "待计票人录入 {n} 名申报人的票数：两名计票人各录入一遍，尚无人录入。",
+    "tui.out_tally_second": "第 {pass_no} 遍：{first} 已录入，待另一名计票人录入 {n} 名申报人的票数。",
+    "tui.out_tally_recount": "第 {pass_no} 遍：{n} 名申报人的两遍票数不一致，待两名计票人复点选票后各重录一遍。",
+    "tui.out_tally_witness": "两名计票人录入的票数已一致，待监督人签字确认。",
+    "tui.out_tally_witnessed": "票数已由监督人签字确认，可宣布截止投票。",
 }

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from zc_review.domain import rules
 from zc_review.domain.rules import Outcome
+from zc_review.i18n import t
 from zc_review.service.room.ballot import Ballot
 from zc_review.service.room.closing import Closing
 from zc_review.service.room.context import RoomContext
@@ -170,6 +171,10 @@ class OutstandingView:
     sign_offs: tuple[str, ...]
     poll_open: bool
     counted: bool
+    #: Paper ballots (``ballot_mode: paper``): nobody votes at the laptop, so ``ballots`` stays empty and this
+    #: says what the open round's count still needs, in Chinese (the tellers' keyings, the re-count of the
+    #: applicants they differed on, the supervisor's signature); "" in laptop mode or with no round open.
+    tally_due: str = ""
 
 
 def _fmt2(value: Decimal | None) -> str:
@@ -271,9 +276,26 @@ class ShellViews:
         pledges = tuple(name(r) for r in attending if r not in pledged)
         rnd = self.ballot.open_round()
         ballots: tuple[str, ...] = ()
-        if rnd is not None:
+        tally_due = ""
+        if rnd is not None and is_paper(self.ctx):
+            tally_due = self._tally_due(rnd)
+        elif rnd is not None:
             done = self.ballot.voters_done(rnd.round_no)
             ballots = tuple(name(r) for r in self.ballot.entitled_voters() if r not in done)
         counted = self.ctx.outcome().main_round is not None
         sign_offs = tuple(name(r) for r in self.closing.sign_offs_missing()) if counted else ()
-        return OutstandingView(unmarked, pledges, ballots, sign_offs, rnd is not None, counted)
+        return OutstandingView(unmarked, pledges, ballots, sign_offs, rnd is not None, counted, tally_due)
+
+    def _tally_due(self, rnd: PollRound) -> str:
+        """What a paper round's count still needs (``OutstandingView.tally_due``). Source: RULES.md §5 (the
+        count); the two tellers and the supervisor's witness are common practice (docs/DESIGN.md "Paper
+        ballots and tellers")."""
+        state = tally_state_of(self.ctx, rnd)
+        if state.complete:
+            return t("tui.out_tally_witnessed" if witness_of(self.ctx, rnd.round_no) else "tui.out_tally_witness")
+        if state.first is not None:
+            return t("tui.out_tally_second", n=len(state.due), first=self.ctx.person_name(state.first),
+                     pass_no=state.pass_no)
+        if state.pass_no > 1:
+            return t("tui.out_tally_recount", n=len(state.due), pass_no=state.pass_no)
+        return t("tui.out_tally_first", n=len(state.due))

@@ -50,8 +50,8 @@ class FingerprintScreen(RoomModal[None]):
 
 
 class OutstandingScreen(RoomModal[None]):
-    """Who is still due, by name: not yet marked at the roll call, pledges, ballots of the open round, sign-offs
-    of the results (``#out-body``). Escape or Enter closes."""
+    """Who is still due, by name: not yet marked at the roll call, pledges, ballots of the open round (on paper:
+    what its count still needs), sign-offs of the results (``#out-body``). Escape or Enter closes."""
 
     DEFAULT_CSS = CSS.format(cls="OutstandingScreen")
     BINDINGS = [Binding("escape,enter", "close", t("common.back"))]
@@ -63,6 +63,7 @@ class OutstandingScreen(RoomModal[None]):
         body = Text()
         sections = [(t("tui.out_unmarked", n=len(o.unmarked)), join_list(o.unmarked) or none),
                     (t("tui.out_pledges", n=len(o.pledges)), join_list(o.pledges) or none),
+                    (t("tui.out_tally"), o.tally_due) if o.tally_due else
                     (t("tui.out_ballots", n=len(o.ballots)),
                      (join_list(o.ballots) or none) if o.poll_open else t("tui.out_no_poll")),
                     (t("tui.out_sign_offs", n=len(o.sign_offs)),
