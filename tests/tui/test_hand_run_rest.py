@@ -69,6 +69,19 @@ def _filled(text: str) -> str | None:
         return None
 
 
+def test_a_range_of_points_stays_whole_with_its_measure_word() -> None:
+    """The rubric's level descriptors, wrapped under the criteria table at 80 columns, broke a range after its
+    dash ("中：24–⏎27.5 分"): a range is one token with the measure word after it, at every width."""
+    from zc_review.tui.widgets.dialogs import Unbroken
+
+    text = "等级描述：优：34–40 分 / 良：28–33.5 分 / 中：24–27.5 分 / 差：0–23.5 分"
+    for width in range(14, 60):
+        lines = [line.plain for line in Unbroken(text).lines(width)]
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for rng in ("34–40 分", "28–33.5 分", "24–27.5 分", "0–23.5 分"):
+            assert any(rng in line for line in lines), (width, rng, lines)
+
+
 def test_no_catalogue_message_breaks_a_number_or_a_code() -> None:
     """Every catalogue text with a parameter, filled with numbers, codes and waits, wrapped by ``Unbroken`` at
     every width a dialog or a status line has at 80×24 and 160×45 (24–78 cells): no line ends inside a code

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets.data_table import ColumnKey
 
 from zc_review.demo.closing import burst, confirm, key, login, on_top, pick, to_dashboard, until
 from zc_review.domain.model import StaffRole
@@ -172,6 +173,31 @@ async def test_names_only_after_the_presiding_officer_declares(room_at: Any, dem
         top = room.views.results().groups[0].rows[0]
         assert top.name is not None and top.name in shown and "主持人已宣布" in shown
         assert screen is app.screen
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_declared_results_fit_the_terminal_and_no_decision_is_cut(room_at: Any, demo: Any,
+                                                                         size: tuple[int, int]) -> None:
+    """Once names are shown, a group's table was wider than 80 columns and could not scroll sideways: "未达到三分"
+    and "通过（加投" were cut. At 80 the figures' labels fold onto two lines and a run-off's count goes under its
+    decision; every cell is whole and the table fits. At 160 nothing folds."""
+    room, _ = room_at("generate_minutes")  # declared
+    assert room.closing.results_declared()
+    app = make_app(room)
+    async with app.run_test(size=size) as pilot:
+        await start(pilot, app, demo.secrets)
+        screen = await open_key(pilot, app, "8", ResultsScreen)
+        await pilot.pause()
+        for g in room.views.results().groups:
+            table = screen.query_one(f"#tbl-{g.group_id}", DataTable)
+            width = sum(c.get_render_width(table) for c in table.columns.values())
+            assert width <= table.region.width, (g.group_id, width, table.region.width)
+            assert table.header_height == (2 if size[0] == 80 else 1)
+            for r in g.rows:
+                decision = str(table.get_cell(r.applicant_id, "common.col_decision"))
+                column = table.columns[ColumnKey("common.col_decision")]
+                assert all(cell_len(line) <= column.width for line in decision.split("\n")), decision
+                assert r.name is not None and r.name == str(table.get_cell(r.applicant_id, "common.col_name"))
 
 
 # -- item 6: the dashboard shows each step's state and the next step ---------------------------------------

@@ -126,6 +126,39 @@ async def test_recusal_added_by_code(room_at: Any, demo: Packed) -> None:
 
 
 # -- rubric ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_every_level_descriptor_can_be_read_before_signing(room_at: Any, demo: Packed,
+                                                                 size: tuple[int, int]) -> None:
+    """A signer must be able to read the whole rubric. At 80 columns the criteria table cut the level
+    descriptors (等级描述) after "优" and could not be focused or scrolled. Tab reaches the table; ↑↓ go through the
+    criteria and the one under the cursor is shown whole under it, wrapped inside the screen."""
+    from zc_review.demo.opening import keys
+    from zc_review.tui.app import make_app
+    from zc_review.tui.screens.rubric import RubricSignScreen
+    from zc_review.tui.widgets.dialogs import Message
+
+    room, _ = room_at("sign_rubric")
+    rubric = room.views.rubric(room.views.panels()[0].panel_id)
+    app = make_app(room)
+    async with app.run_test(size=size) as pilot:
+        await _login(pilot, app, demo)
+        await pilot.press("4")
+        assert isinstance(app.screen, RubricSignScreen)
+        await keys(pilot, "tab")
+        table = app.screen.query_one("#rub-criteria")
+        assert table.has_focus
+        detail = app.screen.query_one("#rub-levels", Message)
+        for i, c in enumerate(rubric.criteria):
+            if i:
+                await keys(pilot, "down")
+            await pilot.pause()
+            shown = detail.text
+            assert shown.startswith(f"{c.criterion_id} {c.name}") and all(level in shown for level in c.levels)
+            lines = [line.plain for line in detail.render().split("\n")]
+            assert len(lines) <= detail.region.height and detail.region.right <= size[0]
+            assert "".join(lines).replace(" ", "") == shown.replace("\n", "").replace(" ", "")  # nothing cut
+
+
 async def test_rubric_signed_in_role(room_at: Any, demo: Packed) -> None:
     from zc_review.tui.app import make_app
     from zc_review.tui.screens.rubric import RubricSignScreen

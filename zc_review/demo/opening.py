@@ -287,7 +287,9 @@ async def _sign_rubric(pilot: Any, app: Any, action: dict[str, Any], secrets: Se
               else await _open_step(pilot, "4", RubricSignScreen))
     panels = [p.panel_id for p in app.room.views.panels()]
     ol = screen.query_one(OptionList)
-    if not ol.has_focus:
+    for _ in range(3):  # back to the panels: the signatures → the criteria table → the panels
+        if ol.has_focus:
+            break
         await keys(pilot, "shift+tab")
     delta = panels.index(action["panel"]) - (ol.highlighted or 0)
     await keys(pilot, *(["down" if delta > 0 else "up"] * abs(delta)), "enter")

@@ -63,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "opening.pledge_all": "出席评委均已签署诚信承诺书。",
     "opening.pledge_q": "{name} 签署诚信承诺书？签署后不能撤销。",
     "opening.recusal_q": "登记回避：{reviewer} 回避申报人 {code}（{reason}）？登记后不能撤销。",
-    "opening.rubric_keys": "↑↓ 选择评议组，Enter 进入签署栏；↑↓ 选择签署角色，Enter 由本人输入凭证签署；Tab 切换；Esc 返回",
+    "opening.rubric_keys": "↑↓ 选择评议组，Enter 进入签署栏；↑↓ 选择签署角色，Enter 由本人输入凭证签署；Tab 切换（在评分项表中 ↑↓ 逐项看全等级描述）；Esc 返回",
     "opening.rubric_sign_q": "{name} 以“{role}”身份签署{panel}的量化评分标准？签署后不能撤销。",
+    "opening.rubric_levels": "{id} {name}：{description}\n等级描述：{levels}",
 }

@@ -35,10 +35,20 @@ class Columns(Protocol):
 
 def add_fitted_column(table: Columns, label: str | Text, key: str, values: Iterable[str | Text],
                       *, minimum: int = 0) -> None:
-    """Add column ``key`` to ``table`` with a fixed width: the widest of its label, ``values`` (every value the
-    column will show: codes, names, figures) and ``minimum``. Never narrower than a code it holds."""
-    widths = [cell_len(str(label)), minimum, *(cell_len(str(v)) for v in values)]
+    """Add column ``key`` to ``table`` with a fixed width: the widest line of its label and of ``values`` (every
+    value the column will show: codes, names, figures; a label or a value may take two lines) and ``minimum``.
+    Never narrower than a code it holds."""
+    widths = [minimum, *(cell_len(line) for v in (label, *values) for line in str(v).split("\n"))]
     table.add_column(label, key=key, width=max(widths))
+
+
+def two_line(label: str) -> str:
+    """A column label folded onto two lines at its middle ("综合得分" → "综合⏎得分"), for a table with a
+    two-line header (``header_height=2``) that would not fit one line at 80 columns; ≤ 2 characters unchanged."""
+    if len(label) <= 2:
+        return label
+    half = (len(label) + 1) // 2
+    return label[:half] + "\n" + label[half:]
 
 
 def ask_person(screen: RoomAccess, title: str, people: list[tuple[str, str]],

@@ -6,8 +6,10 @@ Source: RULES.md §4–5; 000 第二十六条(六).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,12 +23,15 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, Outcome
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.ballot import BallotScreen
-from zc_review.tui.screens.common import add_fitted_column, ask_person
+from zc_review.tui.screens.common import add_fitted_column, ask_person, two_line
 from zc_review.tui.screens.panel_view import PreviewScreen
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
 from zc_review.tui.widgets.steady import Steady
+
+if TYPE_CHECKING:
+    from zc_review.service.room.views import ResultRow
 
 DECISION = {
     Outcome.PASSED: ("common.outcome_passed", "bold green"),
@@ -38,15 +43,21 @@ COLUMNS = ("common.col_code", "common.col_name", "common.col_composite", "common
            "common.choice_abstain", "common.col_base", "common.col_decision")
 
 
-def decision_text(outcome: Outcome | None, runoff_agree: tuple[int, ...] = ()) -> Text:
-    """The decision's Chinese label in its colour, with the last run-off's agree count; "—" for None."""
+def decision_text(outcome: Outcome | None, runoff_agree: tuple[int, ...] = (), *, fold: bool = False) -> Text:
+    """The decision's Chinese label in its colour, with the last run-off's agree count (``fold``: on a second
+    line); "—" for None."""
     if outcome is None:
         return Text("—")
     key, style = DECISION[outcome]
     text = Text(t(key), style=style)
     if runoff_agree:
-        text.append(t("common.col_runoff", n=runoff_agree[-1]))
+        text.append(("\n" if fold else "") + t("common.col_runoff", n=runoff_agree[-1]))
     return text
+
+
+def _one_line_width(columns: list[str], values: list[list[Text]]) -> int:
+    """The table's width in cells with one-line labels (DataTable pads each column by one cell each side)."""
+    return sum(max(cell_len(t(c)), *(cell_len(str(v)) for v in vs)) + 2 for c, vs in zip(columns, values, strict=True))
 
 
 class ResultsScreen(RoomScreen[None]):
@@ -56,6 +67,8 @@ class ResultsScreen(RoomScreen[None]):
     Every applicant of a group is shown (the tables are as tall as their rows, issue 13 item 4): the page
     scrolls, PageDown / PageUp bring the next / previous group to the top, so at 80×24 it pages group by
     group and at 160×45 a group of 12 is seen whole. Applicants appear by code until declared (RULES.md §4).
+    A table that would be wider than the terminal (80 columns, names shown) folds the figures' labels onto two
+    lines (``two_line``), so that the decision is never cut: the page scrolls down, not sideways.
     """
 
     CSS_PATH = "closing.tcss"
@@ -114,21 +127,35 @@ class ResultsScreen(RoomScreen[None]):
                 Text(t("closing.group_head", group=g.name, cap=g.cap, n=g.applicants)))
             table = self.query_one(f"#tbl-{g.group_id}", DataTable)
             table.clear(columns=True)
-            rows = []
-            for r in g.rows:
-                cells = [Text(r.code, style="bold")]
-                if view.declared:
-                    cells.append(Text(r.name or ""))
-                cells += [Text(str(r.composite) if r.composite is not None else "—", justify="right"),
-                          Text(str(r.rank) if r.rank else "—", justify="right")]
-                cells += [Text(str(n) if r.tally else "—", justify="right") for n in (r.tally or (0, 0, 0))]
-                cells += [Text(str(r.base), justify="right"), decision_text(r.outcome, r.runoff_agree)]
-                rows.append((r.applicant_id, cells))
+            rows = self._rows(view.declared, g.rows, fold=False)
             columns = [c for c in COLUMNS if view.declared or c != "common.col_name"]
+            values = [[cells[i] for _, cells in rows] for i in range(len(columns))]
+            fold = _one_line_width(columns, values) > self.app.size.width - 2  # scroll bar, margin
+            if fold:  # figures under two-line labels, a run-off's count under its decision: nothing cut at 80
+                rows = self._rows(view.declared, g.rows, fold=True)
+                values = [[cells[i] for _, cells in rows] for i in range(len(columns))]
+            table.header_height = 2 if fold else 1
             for i, c in enumerate(columns):
-                add_fitted_column(table, t(c), c, [cells[i] for _, cells in rows])
+                label = two_line(t(c)) if fold and c not in ("common.col_code", "common.col_name",
+                                                             "common.col_decision") else t(c)
+                add_fitted_column(table, label, c, values[i])
             for aid, cells in rows:
-                table.add_row(*cells, key=aid)
+                table.add_row(*cells, key=aid, height=max(len(str(c).split("\n")) for c in cells))
+
+    @staticmethod
+    def _rows(declared: bool, lines: Iterable[ResultRow], *, fold: bool) -> list[tuple[str, list[Text]]]:
+        """(applicant id, cells) per row of a group's table; names only once ``declared``."""
+        rows = []
+        for r in lines:
+            cells = [Text(r.code, style="bold")]
+            if declared:
+                cells.append(Text(r.name or ""))
+            cells += [Text(str(r.composite) if r.composite is not None else "—", justify="right"),
+                      Text(str(r.rank) if r.rank else "—", justify="right")]
+            cells += [Text(str(n) if r.tally else "—", justify="right") for n in (r.tally or (0, 0, 0))]
+            cells += [Text(str(r.base), justify="right"), decision_text(r.outcome, r.runoff_agree, fold=fold)]
+            rows.append((r.applicant_id, cells))
+        return rows
 
     def action_group(self, step: int) -> None:
         """PageDown / PageUp: bring the next / previous group's heading to the top of the page."""

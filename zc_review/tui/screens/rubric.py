@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,10 +18,12 @@ from zc_review.service.room import Role
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.dialogs import Message, Unbroken
 from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from zc_review.service.room import Actor
+    from zc_review.service.room.views import CriterionView
 
 def fmt_points(value: object) -> str:
     """A Decimal without exponent or trailing zeros: Decimal("10.0") → "10", Decimal("0.5") → "0.5"."""
@@ -39,15 +42,21 @@ class RubricSignScreen(RoomScreen[None]):
     CSS_PATH = "opening.tcss"
     BINDINGS = [Binding("escape", "back", t("common.back"))]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._criteria: dict[str, CriterionView] = {}  # the shown panel's, by id
+
     def compose(self) -> ComposeResult:
-        """Panels (``#rub-panels``) on the left; name, criteria, state and signatures on the right."""
+        """Panels (``#rub-panels``) on the left; name, criteria, the highlighted criterion whole (``#rub-levels``),
+        state and signatures on the right."""
         yield Header()
         yield Static(t("opening.rubric_title"), classes="title")
         with Horizontal():
             yield OptionList(id="rub-panels")
             with Vertical(id="rub-right"):
                 yield Static(Text(""), id="rub-name", classes="title")
-                yield DataTable(id="rub-criteria", cursor_type="none", zebra_stripes=True)
+                yield DataTable(id="rub-criteria", cursor_type="row", zebra_stripes=True)
+                yield Message(Text(""), id="rub-levels")
                 yield Static(Text(""), id="rub-state")
                 yield DataTable(id="rub-sigs", cursor_type="row")
         yield Static(Text(t("opening.rubric_keys")), id="rub-keys", classes="hint")
@@ -56,7 +65,8 @@ class RubricSignScreen(RoomScreen[None]):
     def on_mount(self) -> None:
         """Fill the columns and the panels; show the first panel."""
         crit = self.query_one("#rub-criteria", DataTable)
-        crit.can_focus = False  # read-only: Tab goes between the panels and the signatures
+        # read-only, but Tab reaches it: ↑↓ go through the criteria, and the one under the cursor is shown whole
+        # under the table (#rub-levels), its level descriptors (等级描述) wrapped: at 80 columns they do not fit
         for key, label in (("id", "common.col_code"), ("name", "common.col_criterion"), ("part", "common.col_part"),
                            ("max", "common.col_max"), ("step", "common.col_step"), ("levels", "common.col_levels")):
             crit.add_column(t(label), key=key)
@@ -97,10 +107,26 @@ class RubricSignScreen(RoomScreen[None]):
                                                           rubric=rubric.name, version=rubric.version)))
         crit = self.query_one("#rub-criteria", DataTable)
         crit.clear()
+        self._criteria = {c.criterion_id: c for c in rubric.criteria}
         for c in rubric.criteria:
             crit.add_row(Text(c.criterion_id), Text(c.name), Text(c.part_label), Text(fmt_points(c.max_points)),
-                         Text(fmt_points(c.step)), Text(" / ".join(c.levels)))
+                         Text(fmt_points(c.step)), Text(" / ".join(c.levels)), key=c.criterion_id)
+        if rubric.criteria:
+            self._show_levels(rubric.criteria[0].criterion_id)
         self._refresh_sigs(panel_id)
+
+    @on(DataTable.RowHighlighted, "#rub-criteria")
+    def _criterion_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value in self._criteria:
+            self._show_levels(str(event.row_key.value))
+
+    def _show_levels(self, criterion_id: str) -> None:
+        """The criterion under the cursor, whole: its name, what it scores and every level descriptor, wrapped
+        (never a number or a code broken)."""
+        c = self._criteria[criterion_id]
+        self.query_one("#rub-levels", Message).update(Unbroken(t(
+            "opening.rubric_levels", id=c.criterion_id, name=c.name, description=c.description or "—",
+            levels=" / ".join(c.levels) or "—")))
 
     def _refresh_sigs(self, panel_id: str) -> None:
         places = self.room.views.rubric_signatures(panel_id)

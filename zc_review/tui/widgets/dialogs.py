@@ -29,8 +29,8 @@ from zc_review.tui.widgets.steady import Steady
 
 CSS = Path(__file__).with_name("dialogs.tcss")
 
-#: A token never split across lines: a code or a number ("GC-2025-008", "87.50", "R07", "16/16", "--pool",
-#: "Ctrl+Q"); one that ends with a digit bound to the word that follows it — its measure word or the name it
+#: A token never split across lines: a code, a number or a range ("GC-2025-008", "87.50", "R07", "16/16",
+#: "--pool", "Ctrl+Q", "28–33.5"); one that ends with a digit bound to the word that follows it — its measure word or the name it
 #: labels, up to three Han characters, after at most one space ("27 秒", "2 项", "R07 龙建国", "36人"); with
 #: the punctuation that follows (the ideographic comma, full-width comma …), so that no line starts with a
 #: comma; or one other character
@@ -38,7 +38,7 @@ CSS = Path(__file__).with_name("dialogs.tcss")
 #: break a line ("27⏎秒", "2⏎项不一致"); here it never is.
 _TRAILING = "".join(map(chr, (0x3001, 0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0xFF09, 0xFF01, 0xFF1F))) + ")!?"
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs (extension A and the unified block)
-_CODE = r"[\-.%]{0,2}[A-Za-z0-9][A-Za-z0-9\-./:_%+]*"
+_CODE = r"[\-.%]{0,2}[A-Za-z0-9][A-Za-z0-9\-./:_%+\u2013~]*"  # \u2013: a range of points ("28–33.5 分")
 _TOKEN = re.compile(_CODE + r"(?:(?<=[0-9])[ \u00a0]?[" + _HAN + r"]{1,3})?[" + re.escape(_TRAILING) + r"]?"
                     + r"|[\-./:_%]{2,}|\s|.[" + re.escape(_TRAILING) + r"]?", re.DOTALL)
 
