@@ -44,8 +44,9 @@ def add_fitted_column(table: Columns, label: str | Text, key: str, values: Itera
 
 def two_line(label: str) -> str:
     """A column label folded onto two lines at its middle ("综合得分" → "综合⏎得分"), for a table with a
-    two-line header (``header_height=2``) that would not fit one line at 80 columns; ≤ 2 characters unchanged."""
-    if len(label) <= 2:
+    two-line header (``header_height=2``) that would not fit one line at 80 columns; ≤ 3 characters unchanged
+    ("不同意" is not split)."""
+    if len(label) <= 3:
         return label
     half = (len(label) + 1) // 2
     return label[:half] + "\n" + label[half:]
