@@ -1,14 +1,17 @@
 """The whole demo session played through the real screens (Pilot), from unlock to export, as `make demo` does.
 
 This is the suite's one replay of the demo script through the screens (issue 9: no script played twice). It
-carries the assertions of the two partial replays it replaced: every applicant scored when the poll opens,
-the results final, every sign-off and failure reason there, the minutes signed by both, an export to a folder
-that cannot be written refused on screen (no "safe to remove"), then the real export, and the office import.
+carries the assertions of the three partial replays it replaced: at the poll's opening the roll call closed,
+every pledge and panel rubric signed, each of the script's 177 score sheets with the status and values its
+action gave, the 36 opinions as written, every applicant scored, back on the dashboard; then the results
+final, every sign-off and failure reason there, the minutes signed by both, an export to a folder that cannot
+be written refused on screen (no "safe to remove"), then the real export, and the office import.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,27 @@ async def _failed_export_then_retry_possible(pilot: Any, app: Any, tmp_path: Pat
     await to_dashboard(pilot)
 
 
+def _opening_as_the_script_says(app: Any, service: Any, actions: list[dict[str, Any]]) -> None:
+    """The record after the opening and scoring played through the screens matches what the actions say
+    (the assertions of the partial replay ``test_autopilot_opening_some_scores_and_opinions``, which played
+    the first 60 actions and 14 opinions again; here over all 424 actions before the poll)."""
+    from zc_review.tui.screens.dashboard import DashboardScreen
+
+    assert isinstance(app.screen, DashboardScreen)  # play_actions ends on the dashboard
+    assert service.opening.roll_call_closed()
+    assert len(service.opening.pledged_ids()) == 16
+    assert all(service.opening.rubric_in_force(p.id) for p in service.defn.panels)
+    sheets = [a for a in actions if a["action"] == "scores"]
+    assert len(sheets) == 177 and len({(a["reviewer"], a["applicant"]) for a in sheets}) == 177  # one each
+    for a in sheets:
+        sheet = service.scoring.current_sheet(a["reviewer"], a["applicant"])
+        assert sheet.status == ("submitted" if a["submit"] else "draft")
+        assert service.scoring.sheet_values(sheet) == {k: None if v in ("-", "NA") else Decimal(v)
+                                                       for k, v in a["values"].items()}
+    opinions = {a["applicant"]: a["text"] for a in actions if a["action"] == "opinion"}
+    assert len(opinions) == 36 and service.scoring.opinions() == opinions
+
+
 async def test_full_session_through_the_screens(demo: Packed, tmp_path: Path) -> None:
     from zc_review.demo import closing as autopilot_closing
     from zc_review.demo.autopilot import play_actions, unlock_and_login
@@ -57,6 +81,7 @@ async def test_full_session_through_the_screens(demo: Packed, tmp_path: Path) ->
         await unlock_and_login(pilot, app, demo.secrets)
         await play_actions(pilot, app, actions[:poll], demo.secrets)
         service = app.room
+        _opening_as_the_script_says(app, service, actions[:poll])
         assert all(service.scoring.scoring_complete(a.id) for a in service.defn.applicants)
         await play_actions(pilot, app, actions[poll:export], demo.secrets)
         assert service.closing.results_final() and service.closing.minutes_stage() == "presiding"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from typing import Any
 
 import pytest
@@ -300,47 +299,6 @@ async def test_opinion_written(room_at: Any, demo: Packed) -> None:
         await keys(pilot, *"材料完整，符合条件。")
         await pilot.press("ctrl+s")
         assert room.scoring.opinions() == {"A002": "材料完整，符合条件。"}
-
-
-# -- the autopilot ------------------------------------------------------------------------------------------
-async def _autopilot(demo: Packed, actions: list[dict[str, Any]]) -> Any:
-    """Play ``actions`` through the screens; check the record matches what the actions say."""
-    from decimal import Decimal
-
-    from zc_review.demo.opening import finish, play
-    from zc_review.tui.app import make_app
-    from zc_review.tui.screens.dashboard import DashboardScreen
-
-    room = new_room(demo)
-    app = make_app(room)
-    async with app.run_test(size=SIZE) as pilot:
-        await _login(pilot, app, demo)
-        started = time.perf_counter()
-        for act in actions:
-            assert await play(pilot, app, act, demo.secrets)
-        await finish(pilot, app)
-        elapsed = time.perf_counter() - started
-        assert isinstance(app.screen, DashboardScreen)
-    print(f"autopilot: {len(actions)} actions in {elapsed:.1f} s")
-    assert room.opening.roll_call_closed()
-    assert len(room.opening.pledged_ids()) == 16
-    assert all(room.opening.rubric_in_force(p.id) for p in room.defn.panels)
-    for a in actions:
-        if a["action"] == "scores":
-            sheet = room.scoring.current_sheet(a["reviewer"], a["applicant"])
-            assert sheet.status == ("submitted" if a["submit"] else "draft")
-            assert room.scoring.sheet_values(sheet) == {k: None if v in ("-", "NA") else Decimal(v)
-                                                for k, v in a["values"].items()}
-    opinions = {a["applicant"]: a["text"] for a in actions if a["action"] == "opinion"}
-    assert room.scoring.opinions() == opinions
-    return room
-
-
-async def test_autopilot_opening_some_scores_and_opinions(demo: Packed) -> None:
-    """Roll call to rubrics, 13 dossier views and score sheets (several reviewers), 14 opinions (two leaders)."""
-    actions = demo.script["actions"]
-    opinions = [a for a in actions if a["action"] == "opinion"][:14]
-    await _autopilot(demo, [*actions[:60], *opinions])
 
 
 @pytest.mark.slow
