@@ -236,13 +236,14 @@ def demo_education(tmp_path_factory: pytest.TempPathFactory, office_keys: Path) 
     return _pack(tmp_path_factory.mktemp("pack-edu"), ROOT / "data/demo-education", office_keys)
 
 
-def new_room(packed: Packed, path: Path | None = None) -> Any:
+def new_room(packed: Packed, path: Path | None = None, clock: Clock | None = None) -> Any:
     """A fresh RoomService on the packed payload, database in memory (or at ``path``)."""
     from zc_review.service import RoomService
     from zc_review.storage.engine import make_engine
 
     return RoomService.build(payload=packed.payload, package_id=packed.package_id, package_sha256="0" * 64,
-                       engine=make_engine(path), workdir=None if path is None else path.parent, clock=Clock())
+                             engine=make_engine(path), workdir=None if path is None else path.parent,
+                             clock=clock or Clock())
 
 
 def index_of(packed: Packed, action: str, nth: int = 0) -> int:
@@ -251,18 +252,86 @@ def index_of(packed: Packed, action: str, nth: int = 0) -> int:
     return hits[nth]
 
 
+# The script played through the service once per test process (issue 9: no replay of the same script twice).
+# A room "at" an action is a copy of a record played up to it: each stop is played once, on from the nearest
+# stop played before it, and every test gets its own copy in memory. Key: (the packing's fingerprint, stop) →
+# (template room, its clock). A room at a stop after an export is played whole each time (the export's files go
+# to the test's own USB folder).
+_PLAYED: dict[tuple[str, int], tuple[Any, Clock]] = {}
+
+
+def _fingerprint(packed: Packed) -> str:
+    """What a played record depends on: the package id, the session, credentials and keys, the script and
+    the secrets (tests derive packings that keep the package id, e.g. the demo held on paper ballots)."""
+    import dataclasses
+    import hashlib
+
+    p = packed.payload
+    attachments = sorted((k, hashlib.sha256(v).hexdigest()) for k, v in p.attachments.items())
+    body = json.dumps([packed.package_id, p.session, p.credentials, p.device_key_der.hex(), p.supersedes,
+                       (p.ballot_key_der or b"").hex(), attachments, repr(sorted(p.texts.items())),
+                       packed.script, dataclasses.asdict(packed.secrets)],
+                      sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _copy_room(packed: Packed, template: Any, clock: Clock) -> tuple[Any, Clock]:
+    """A new room in memory on a byte-for-byte copy of ``template``'s database (SQLite's backup), its clock
+    going on from the template's, as a laptop's room resumes its database after a restart: the copy's log
+    has one ``session_resumed`` entry more than one sitting's would."""
+    from zc_review.service import RoomService
+    from zc_review.storage.engine import make_engine
+
+    engine = make_engine(None)
+    src, dst = template.engine.raw_connection(), engine.raw_connection()
+    try:
+        src.driver_connection.backup(dst.driver_connection)
+    finally:
+        src.close()
+        dst.close()
+    copy = Clock()
+    copy.now = clock.now
+    room = RoomService.build(payload=packed.payload, package_id=packed.package_id, package_sha256="0" * 64,
+                             engine=engine, workdir=None, clock=copy)
+    return room, copy
+
+
+def played(packed: Packed, stop: int, out_dir: Path) -> tuple[Any, Any]:
+    """(room, runner): a private room in memory with ``packed``'s script played through the service up to
+    (not incl.) action ``stop``, and a runner on it writing to ``out_dir`` (it authenticates each person again
+    on first use). Each stop is played once per test process and copied (see ``_PLAYED``)."""
+    from zc_review.service.script import ScriptRunner
+
+    actions = packed.script["actions"]
+    if any(a["action"] == "export" for a in actions[:stop]):  # files in the USB folder: played whole
+        room = new_room(packed)
+        runner = ScriptRunner(room, packed.secrets, out_dir)
+        runner.run(actions[:stop])
+        return room, runner
+    fp = _fingerprint(packed)
+    key = (fp, stop)
+    if key not in _PLAYED:
+        before = max((s for (f, s) in _PLAYED if f == fp and s <= stop), default=None)
+        if before is None:
+            clock = Clock()
+            template, start = new_room(packed, clock=clock), 0
+        else:
+            (template, clock), start = _copy_room(packed, *_PLAYED[(fp, before)]), before
+        ScriptRunner(template, packed.secrets, out_dir.parent / "template-usb").run(actions[start:stop])
+        _PLAYED[key] = (template, clock)
+    room, _ = _copy_room(packed, *_PLAYED[key])
+    return room, ScriptRunner(room, packed.secrets, out_dir)
+
+
 @pytest.fixture
 def room_at(demo: Packed, tmp_path: Path) -> Callable[..., Any]:
-    """``room_at("open_poll")`` → (room, runner) with the demo script played up to (not incl.) that action."""
-    from zc_review.service.script import ScriptRunner
+    """``room_at("open_poll")`` → (room, runner) with the demo script played up to (not incl.) that action
+    (a copy of the record played once per test process, see ``played``)."""
 
     def make(action: str | None = None, nth: int = 0, packed: Packed | None = None) -> tuple[Any, Any]:
         p = packed or demo
-        room = new_room(p)
-        runner = ScriptRunner(room, p.secrets, tmp_path / "usb")
         stop = len(p.script["actions"]) if action is None else index_of(p, action, nth)
-        runner.run(p.script["actions"][:stop])
-        return room, runner
+        return played(p, stop, tmp_path / "usb")
 
     return make
 

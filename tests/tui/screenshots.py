@@ -115,16 +115,12 @@ def demo_package(tmp: Path) -> Any:
 
 
 def room_until(packed: Any, tmp: Path, until: str | None, nth: int = 0) -> Any:
-    """A fresh room with the demo script played through the service up to (not including) ``until``'s
-    ``nth`` occurrence; ``""`` plays nothing, None the whole script."""
-    from tests.conftest import index_of, new_room
-    from zc_review.service.script import ScriptRunner
+    """A room with the demo script played through the service up to (not including) ``until``'s ``nth``
+    occurrence; ``""`` plays nothing, None the whole script."""
+    from tests.conftest import index_of, played
 
-    room = new_room(packed)
-    actions = packed.script["actions"]
-    stop = len(actions) if until is None else 0 if until == "" else index_of(packed, until, nth)
-    ScriptRunner(room, packed.secrets, tmp / "usb").run(actions[:stop])
-    return room
+    stop = len(packed.script["actions"]) if until is None else 0 if until == "" else index_of(packed, until, nth)
+    return played(packed, stop, tmp / "usb")[0]  # a copy of the record played once per test process
 
 
 async def login(pilot: Any, app: Any, secrets: Any) -> None:

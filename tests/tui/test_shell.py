@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Packed, index_of, new_room
+from tests.conftest import Packed, index_of, new_room, played
 from tests.tui.screenshots import screen_text
 
 SIZES = [(80, 24), (160, 45)]
@@ -22,13 +22,13 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 TEXTUAL_COMMANDS = ("Theme", "Quit", "Keys", "Screenshot", "Maximize", "Minimize")
 
 
-def _room_until(packed: Packed, action: str | None, nth: int = 0, actions: list[dict[str, Any]] | None = None,
+def _room_until(packed: Packed, action: str | None, nth: int = 0, then: list[dict[str, Any]] | None = None,
                 usb: Path | None = None) -> Any:
-    from zc_review.service.script import ScriptRunner
-
-    room = new_room(packed)
-    todo = actions if actions is not None else packed.script["actions"][:index_of(packed, action, nth) if action else 0]
-    ScriptRunner(room, packed.secrets, usb or Path("/nonexistent-usb")).run(todo)
+    """A room with the script played up to ``action``'s ``nth`` occurrence (None: nothing), a copy of the
+    record played once per test process (``tests.conftest.played``), then the actions ``then``."""
+    room, runner = played(packed, index_of(packed, action, nth) if action else 0, usb or Path("/nonexistent-usb"))
+    if then:
+        runner.run(then)
     return room
 
 
@@ -201,7 +201,7 @@ async def test_f1_opens_the_help_of_every_step(demo: Packed) -> None:
     from zc_review.tui.help import help_for, key_lines, title_of
     from zc_review.tui.widgets import HelpScreen, Notice
 
-    app = make_app(_room_until(demo, None, actions=demo.script["actions"][:index_of(demo, "open_poll")]))
+    app = make_app(_room_until(demo, "open_poll"))
     async with app.run_test(size=(80, 24)) as pilot:
         await _login(pilot, app, demo)
         dashboard = app.screen
@@ -400,8 +400,8 @@ async def test_the_projector_never_shows_a_choice(demo: Packed, size: tuple[int,
     start = index_of(demo, "ballot")
     ballots = actions[start:start + 6]
     assert all(a["action"] == "ballot" for a in ballots)
-    rooms = [_room_until(demo, None, actions=actions[:start] + ballots),
-             _room_until(demo, None, actions=actions[:start] + [_flipped(a) for a in ballots])]
+    rooms = [_room_until(demo, "ballot", then=ballots),
+             _room_until(demo, "ballot", then=[_flipped(a) for a in ballots])]
     assert rooms[0].views.shell.projector() == rooms[1].views.shell.projector()
     seen = []
     for room in rooms:

@@ -11,18 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Packed, index_of, new_room
+from tests.conftest import Packed, index_of, played
 
 SIZES = [(80, 24), (160, 45)]
 
 
 def _room(demo: Packed, until: str, nth: int = 0) -> Any:
-    from zc_review.service.script import ScriptRunner
-
-    room = new_room(demo)
-    stop = 0 if until == "" else index_of(demo, until, nth)
-    ScriptRunner(room, demo.secrets, demo.package.parent / "usb").run(demo.script["actions"][:stop])
-    return room
+    """A copy of the record with the script played up to ``until`` (``tests.conftest.played``)."""
+    return played(demo, 0 if until == "" else index_of(demo, until, nth), demo.package.parent / "usb")[0]
 
 
 def _after_login(demo: Packed, *keys: str) -> Callable[[Any], Any]:
