@@ -253,11 +253,13 @@ def index_of(packed: Packed, action: str, nth: int = 0) -> int:
 
 
 # The script played through the service once per test process (issue 9: no replay of the same script twice).
-# A room "at" an action is a copy of a record played up to it: each stop is played once, on from the nearest
-# stop played before it, and every test gets its own copy in memory. Key: (the packing's fingerprint, stop) →
-# (template room, its clock). A room at a stop after an export is played whole each time (the export's files go
-# to the test's own USB folder).
+# A room "at" an action is a copy of a record played up to it. Each stop is played once: on from a copy of the
+# record at the checkpoint before it (every ``_EVERY`` actions, itself played the same way), so what a stop's
+# record holds never depends on which tests ran before; every test gets its own copy in memory. Key: (the
+# packing's fingerprint, stop) → (template room, its clock). A room at a stop after an export is played whole
+# each time (the export's files go to the test's own USB folder).
 _PLAYED: dict[tuple[str, int], tuple[Any, Clock]] = {}
+_EVERY = 100
 
 
 def _fingerprint(packed: Packed) -> str:
@@ -296,10 +298,29 @@ def _copy_room(packed: Packed, template: Any, clock: Clock) -> tuple[Any, Clock]
     return room, copy
 
 
+def _template(packed: Packed, fp: str, stop: int, usb: Path) -> tuple[Any, Clock]:
+    """The record at ``stop`` (see ``_PLAYED``): from nothing below the first checkpoint, else a copy of
+    the record at the checkpoint before ``stop`` and the actions from there."""
+    from zc_review.service.script import ScriptRunner
+
+    key = (fp, stop)
+    if key not in _PLAYED:
+        base = (stop - 1) // _EVERY * _EVERY if stop > 0 else 0
+        if base == 0:
+            clock = Clock()
+            template = new_room(packed, clock=clock)
+        else:
+            template, clock = _copy_room(packed, *_template(packed, fp, base, usb))
+        ScriptRunner(template, packed.secrets, usb).run(packed.script["actions"][base:stop])
+        _PLAYED[key] = (template, clock)
+    return _PLAYED[key]
+
+
 def played(packed: Packed, stop: int, out_dir: Path) -> tuple[Any, Any]:
     """(room, runner): a private room in memory with ``packed``'s script played through the service up to
     (not incl.) action ``stop``, and a runner on it writing to ``out_dir`` (it authenticates each person again
-    on first use). Each stop is played once per test process and copied (see ``_PLAYED``)."""
+    on first use). Each stop is played once per test process and copied (see ``_PLAYED``); the copy's log says
+    the session was resumed (once per checkpoint passed, and once for the copy)."""
     from zc_review.service.script import ScriptRunner
 
     actions = packed.script["actions"]
@@ -308,19 +329,31 @@ def played(packed: Packed, stop: int, out_dir: Path) -> tuple[Any, Any]:
         runner = ScriptRunner(room, packed.secrets, out_dir)
         runner.run(actions[:stop])
         return room, runner
-    fp = _fingerprint(packed)
-    key = (fp, stop)
-    if key not in _PLAYED:
-        before = max((s for (f, s) in _PLAYED if f == fp and s <= stop), default=None)
-        if before is None:
-            clock = Clock()
-            template, start = new_room(packed, clock=clock), 0
-        else:
-            (template, clock), start = _copy_room(packed, *_PLAYED[(fp, before)]), before
-        ScriptRunner(template, packed.secrets, out_dir.parent / "template-usb").run(actions[start:stop])
-        _PLAYED[key] = (template, clock)
-    room, _ = _copy_room(packed, *_PLAYED[key])
+    room, _ = _copy_room(packed, *_template(packed, _fingerprint(packed), stop, out_dir.parent / "template-usb"))
     return room, ScriptRunner(room, packed.secrets, out_dir)
+
+
+def played_file(packed: Packed, stop: int, db: Path) -> Path:
+    """``db``: a session database file holding ``packed``'s script played up to (not incl.) action ``stop``,
+    written by SQLite's backup from the record ``played`` keeps (WAL checkpointed, engine closed): a laptop's
+    ``session.db`` for ``new_room(packed, db)``, which resumes it."""
+    from sqlalchemy import text
+
+    from zc_review.storage.engine import make_engine
+
+    room, _ = played(packed, stop, db.parent / "usb")
+    engine = make_engine(db)
+    src, dst = room.engine.raw_connection(), engine.raw_connection()
+    try:
+        src.driver_connection.backup(dst.driver_connection)
+    finally:
+        src.close()
+        dst.close()
+    with engine.connect() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    engine.dispose()
+    room.engine.dispose()
+    return db
 
 
 @pytest.fixture
@@ -340,19 +373,10 @@ def room_at(demo: Packed, tmp_path: Path) -> Callable[..., Any]:
 def minutes_ready_db(demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A session database file with the demo played up to the minutes signatures (issue 3 tests).
 
-    Played once per run; use ``room_from_db`` to get a private copy (tests may then sign, export, close).
+    Played once per run (``played_file``); use ``room_from_db`` to get a private copy (tests may then sign,
+    export, close).
     """
-    from sqlalchemy import text
-
-    from zc_review.service.script import ScriptRunner
-
-    db = tmp_path_factory.mktemp("minutes-ready") / "session.db"
-    room = new_room(demo, db)
-    ScriptRunner(room, demo.secrets, db.parent / "usb").run(demo.script["actions"][:index_of(demo, "sign_minutes")])
-    with room.engine.connect() as conn:
-        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-    room.engine.dispose()
-    return db
+    return played_file(demo, index_of(demo, "sign_minutes"), tmp_path_factory.mktemp("minutes-ready") / "session.db")
 
 
 def room_from_db(packed: Packed, template: Path, home: Path) -> tuple[Any, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Packed, index_of, new_room
+from tests.conftest import Packed, index_of, new_room, played_file
 from zc_review.domain.ballot import Choice
 from zc_review.service.errors import ServiceError
 from zc_review.service.script import ScriptRunner
@@ -61,11 +61,7 @@ def test_spearman_sees_order() -> None:  # the measure can fail: a preserved ord
 @pytest.fixture(scope="module")
 def poll_template(demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A session database played up to the opening of the poll (scrubbed, WAL empty)."""
-    folder = tmp_path_factory.mktemp("template")
-    room = new_room(demo, folder / "session.db")
-    ScriptRunner(room, demo.secrets, folder / "usb").run(demo.script["actions"][:index_of(demo, "open_poll")])
-    room.engine.dispose()
-    return folder / "session.db"
+    return played_file(demo, index_of(demo, "open_poll"), tmp_path_factory.mktemp("template") / "session.db")
 
 
 def disk_bytes(folder: Path) -> bytes:
