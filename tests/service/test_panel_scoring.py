@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EDUCATION_SCORES, ROOT, Packed, _pack, index_of, new_room
+from tests.conftest import EDUCATION_SCORES, ROOT, Packed, _pack, index_of, new_room, played
 from zc_review.domain import panel as pr
 from zc_review.domain.model import ScorePart
 from zc_review.service.errors import ServiceError
@@ -217,11 +217,8 @@ def test_enterprise_rubric_scores_and_aggregates(room_at: Any) -> None:
 
 def test_education_has_no_defence_anywhere(demo_education: Packed, tmp_path: Path) -> None:
     from zc_review.service.room.minutes_view import build_minutes_view
-    from zc_review.service.script import ScriptRunner
 
-    room = new_room(demo_education)
-    runner = ScriptRunner(room, demo_education.secrets, tmp_path / "usb")
-    runner.run(demo_education.script["actions"][:index_of(demo_education, "generate_minutes")])
+    room, runner = played(demo_education, index_of(demo_education, "generate_minutes"), tmp_path / "usb")
     out = room.outcome()
     assert set(out.applicants) == set(EDUCATION_SCORES)
     for a, o in out.applicants.items():

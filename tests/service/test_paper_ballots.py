@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import ROOT, Packed, new_room
+from tests.conftest import ROOT, Packed, new_room, played_file
 from zc_review.domain.outcome import declared_numbers
 from zc_review.domain.script import paper_actions
 from zc_review.service.errors import ServiceError
@@ -91,15 +91,7 @@ def test_paper_session_report_says_the_tellers_counts_were_checked(played: tuple
 
 @pytest.fixture(scope="module")
 def poll_db(paper_demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from sqlalchemy import text
-
-    db = tmp_path_factory.mktemp("paper-poll") / "session.db"
-    room = new_room(paper_demo, db)
-    ScriptRunner(room, paper_demo.secrets, db.parent / "usb").run(paper_demo.script["actions"][:_upto(paper_demo, "key_tally")])
-    with room.engine.connect() as conn:
-        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-    room.engine.dispose()
-    return db
+    return played_file(paper_demo, _upto(paper_demo, "key_tally"), tmp_path_factory.mktemp("paper-poll") / "session.db")
 
 
 @pytest.fixture

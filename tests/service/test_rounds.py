@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, Packed, index_of, new_room
+from tests.conftest import ROOT, Packed, index_of, played
 from zc_review.domain.outcome import declared_numbers
 from zc_review.service.errors import ServiceError
-from zc_review.service.script import ScriptRunner
 
 REASON = "计票前发现第 3 号评委的选票读卡异常，经主任委员和纪检监察人员确认作废重投"
 
@@ -20,12 +19,10 @@ REASON = "计票前发现第 3 号评委的选票读卡异常，经主任委员�
 @pytest.fixture(scope="module")
 def voided(demo: Packed, tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path, dict[str, str]]:
     """The demo with its main vote voided and held again: (room, bundle, refusals met on the way)."""
-    room = new_room(demo)
     out = tmp_path_factory.mktemp("usb")
-    runner = ScriptRunner(room, demo.secrets, out)
     acts = demo.script["actions"]
     after_main = index_of(demo, "open_runoff")
-    runner.run(acts[:after_main])
+    room, runner = played(demo, after_main, out)  # a copy of the record played once per process
     refusals = {}
     for name, call in (("no supervisor", lambda: room.ballot.void_round(runner.actor("R01"), runner.actor("R02"), 1, REASON)),
                        ("no reason", lambda: room.ballot.void_round(runner.actor("R01"), runner.actor("S01"), 1, "  ")),
