@@ -8,7 +8,6 @@ invalid value stays red on screen and is never saved.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -19,13 +18,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.css.scalar import Unit
 from textual.widgets import Header, Static
 
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
-from zc_review.tui.screens.common import add_fitted_column, ask_person
+from zc_review.tui.screens.common import add_fitted_column, ask_person, show_text
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.panel_view import PanelScoresScreen
 from zc_review.tui.screens.rubric import fmt_points
@@ -39,21 +37,6 @@ if TYPE_CHECKING:
 
 SCORE_CHARS = frozenset("0123456789.-")
 
-
-def _settle_collector() -> None:
-    """Before a reviewer's turn (the screen asks for their credential, the previous reviewer's grid cleared):
-    collect the cyclic garbage now and freeze what survives, so that no full collection of Python's garbage
-    collector falls on a keystroke of the turn.
-
-    A full (generation 2) collection runs when enough new objects have survived since the last one; building a
-    grid of 150 × 12 cells made that come during the first keystrokes, a pause of 117–128 ms in one keystroke
-    (``make bench``, the grid's worst; issue 9). Here it costs 8–25 ms per hand-over in the demo (everything
-    since the previous turn), and a collection during the turn scans only the objects made since. Frozen
-    objects stay alive if they become cyclic garbage later; freezing here, when no dialog or grid of the turn
-    exists yet, keeps that to objects of the screens under it.
-    """
-    gc.collect()
-    gc.freeze()
 
 
 class ScoreGrid(GridTable):
@@ -186,7 +169,6 @@ class ScoringScreen(RoomScreen[None]):
         self._ask_reviewer()
 
     def _ask_reviewer(self) -> None:
-        _settle_collector()
         room = self.room
         people = [(rid, f"{rid} {room.person_name(rid)}") for rid in room.views.scorer_ids()]
         ask_person(self, t("scoring.credential_title"), people, self._identified)
@@ -271,15 +253,7 @@ class ScoringScreen(RoomScreen[None]):
         if self._shown.get(wid) == key:
             return
         self._shown[wid] = key
-        content = text if isinstance(text, Text) else Text(text)
-        widget = self.query_one(f"#{wid}", Static)
-        height = widget.styles.height
-        if height is not None and height.unit == Unit.CELLS:
-            widget.update(content, layout=False)
-            return
-        width = widget.content_size.width
-        same_height = width > 0 and len(content.wrap(self.app.console, width)) == widget.content_size.height
-        widget.update(content, layout=not same_height)
+        show_text(self.query_one(f"#{wid}", Static), text)
 
     def _fit_criterion_lines(self) -> None:
         """Give the criterion lines (``#score-crit``) the height of the tallest description of the rubric (at most
