@@ -38,7 +38,9 @@ STEP_KEY = {"ballot": "7", "results": "8", "minutes": "9", "export": "0"}
 #: Screens that stay open after an action of these kinds, for the next one of the same kind, as in the room:
 #: voters come in turn to the ballot screen, reviewers in turn to the sign-off screen (issue 9: screens
 #: built once, not once per voter). The opening autopilot's dispatcher keeps them (``opening._keeps``).
-KEEPS: dict[str, type] = {"ballot": BallotScreen, "sign_off": SignOffScreen}
+KEEPS: dict[str, type] = {"ballot": BallotScreen, "sign_off": SignOffScreen,
+                          # the results stay open after the declaration: the sign-off is opened from them (s)
+                          "declare_results": ResultsScreen}
 
 
 class AutopilotError(RuntimeError):

@@ -5,8 +5,9 @@ opinion; it returns False for any other kind. Every call starts by returning to 
 except that a screen stays open while the next action can continue on it: the pledge and rubric
 screens for the next pledge or signature, the scoring screen for the next ``view_dossier`` or
 ``scores`` (handed to another reviewer with F2, who types their own credential), a leader's opinion
-screen for that leader's next opinion, the ballot screen for the next voter and the sign-off screen for the
-next reviewer signing (``closing.KEEPS``). So the dispatcher must call this ``play`` first for every
+screen for that leader's next opinion, the ballot screen for the next voter, the sign-off screen for the
+next reviewer signing and the results screen, left for the declaration (Esc from the reasons) and after it
+for the first sign-off (``closing.KEEPS``). So the dispatcher must call this ``play`` first for every
 action (``autopilot.play_actions`` does), and ``finish`` at the end.
 
 Keys are delivered as the terminal delivers them, as ``events.Key`` messages to the app, but in a
@@ -35,7 +36,7 @@ from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.opinion import OpinionScreen
 from zc_review.tui.screens.pledge import PledgeScreen
 from zc_review.tui.screens.recusal import RecusalScreen
-from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, SignOffScreen
+from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, ResultsScreen, SignOffScreen
 from zc_review.tui.screens.rollcall import RollCallScreen
 from zc_review.tui.screens.rubric import RubricSignScreen
 from zc_review.tui.screens.scoring import ScoreGrid, ScoringScreen
@@ -192,8 +193,10 @@ def _keeps(action: dict[str, Any]) -> Callable[[Any], bool]:
         return lambda s: isinstance(s, PledgeScreen)
     if kind in ("ballot", "close_poll", "open_runoff"):  # voters come in turn to the ballot screen (closing.KEEPS)
         return lambda s: isinstance(s, BallotScreen)
-    if kind == "sign_off":  # reviewers come in turn to the sign-off screen
-        return lambda s: isinstance(s, SignOffScreen)
+    if kind == "sign_off":  # reviewers come in turn to the sign-off screen, opened from the results (s)
+        return lambda s: isinstance(s, (SignOffScreen, ResultsScreen))
+    if kind == "declare_results":  # declared on the results screen, back from the reasons screen (Esc)
+        return lambda s: isinstance(s, ResultsScreen)
     if kind == "failure_reason":  # the panels' leaders come in turn to the reasons screen (its form may be open)
         return lambda s: isinstance(s, (ReasonsScreen, ReasonForm))
     if kind == "sign_rubric":

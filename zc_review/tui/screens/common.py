@@ -10,15 +10,19 @@ column its width up front, from every value it will hold.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import ActiveBinding
+from textual.css.scalar import Unit
 from textual.screen import Screen
+from textual.widgets import Static
 
 from zc_review.tui.widgets import Pick
+from zc_review.tui.widgets.dialogs import Unbroken
 from zc_review.tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
@@ -52,6 +56,40 @@ def two_line(label: str) -> str:
     return label[:half] + "\n" + label[half:]
 
 
+def show_text(widget: Static, content: str | Text | Unbroken) -> None:
+    """Show ``content`` in ``widget``, laying the screen out again only when it needs another number of lines
+    than the widget has now, or never when the widget's height is fixed. ``Static.update`` lays the whole
+    screen out by default: one layout pass and one more frame per roll-call mark, per character typed into a
+    field with a hint beside it (issue 9)."""
+    text = Text(content) if isinstance(content, str) else content
+    height = widget.styles.height
+    if height is not None and height.unit == Unit.CELLS:
+        widget.update(text, layout=False)
+        return
+    width = widget.content_size.width
+    if width <= 0:
+        widget.update(text)
+        return
+    lines = text.lines(width) if isinstance(text, Unbroken) else text.wrap(widget.app.console, width)
+    widget.update(text, layout=len(lines) != widget.content_size.height)
+
+
+def settle_collector() -> None:
+    """Before a person's turn at the keyboard (a credential is about to be asked): collect the cyclic garbage
+    now and freeze what survives, so that no full collection of Python's garbage collector falls on a keystroke
+    of the turn.
+
+    A full (generation 2) collection runs when enough new objects have survived since the last one, wherever
+    that happens to be: building the scoring grid of 150 × 12 cells made it come during the first keystrokes,
+    a pause of 117–128 ms in one keystroke (``make bench``), and in the demo 70–160 ms pauses fell inside
+    sign-offs and the declaration (issue 9). Here it costs what was made since the previous turn (8–25 ms in
+    the demo), and a collection during the turn scans only the objects made since. Frozen objects that become
+    cyclic garbage later stay in memory (``gc.freeze``); at this point that is what the screens below hold.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def ask_person(screen: RoomAccess, title: str, people: list[tuple[str, str]],
                callback: Callable[[Actor | None], None], *, note: str = "") -> None:
     """Choose one of ``people`` ((person id, label); only those still due), then ask their credential.
@@ -59,8 +97,10 @@ def ask_person(screen: RoomAccess, title: str, people: list[tuple[str, str]],
     One person goes straight to the credential; several are offered in a ``Pick`` with type-to-find (typing
     part of an id or a name narrows the list, Enter chooses), then that person's credential is asked.
     ``callback`` receives the authenticated Actor, or None when either step was cancelled. ``note`` is shown
-    under the list (e.g. how many are no longer offered). Source: issue 13 item 7.
+    under the list (e.g. how many are no longer offered). The garbage collector is settled first
+    (``settle_collector``). Source: issue 13 item 7.
     """
+    settle_collector()
     if len(people) <= 1:  # one person: straight to the credential; nobody: ask_credential says so
         screen.ask_credential(title, people, callback)
         return

@@ -17,6 +17,7 @@ from zc_review.service.atomic import write_atomic
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor
 from zc_review.tui.base import RoomScreen
+from zc_review.tui.screens.common import settle_collector
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.dialogs import Message as MessageText
 from zc_review.tui.widgets.dialogs import Unbroken
@@ -160,6 +161,7 @@ class MinutesScreen(RoomScreen[None]):
         else:
             self.show_error(ServiceError("minutes_sign_order"))
             return
+        settle_collector()
         self.ask_credential(t("closing.minutes_sign_login"), [(person, label)], self._identified)
 
     def _identified(self, actor: Actor | None) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Header, Input, Label, Static
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
-from zc_review.tui.screens.common import add_fitted_column
+from zc_review.tui.screens.common import add_fitted_column, show_text
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.footer import KeyFooter
 
@@ -77,7 +77,7 @@ class RecusalScreen(RoomScreen[None]):
     def _reviewer_changed(self) -> None:
         rid = self._reviewer_id()
         hint = self.room.person_name(rid) if rid else t("opening.recusal_no_reviewer")
-        self.query_one("#rec-reviewer-hint", Static).update(Text(hint))
+        show_text(self.query_one("#rec-reviewer-hint", Static), Text(hint))
 
     @on(Input.Changed, "#rec-applicant")
     def _applicant_changed(self) -> None:
@@ -86,7 +86,7 @@ class RecusalScreen(RoomScreen[None]):
             hint = t("opening.recusal_no_applicant")
         else:
             hint = self.room.views.applicant(aid).panel_name
-        self.query_one("#rec-applicant-hint", Static).update(Text(hint))
+        show_text(self.query_one("#rec-applicant-hint", Static), Text(hint))
 
     @on(Input.Submitted, "#rec-reviewer")
     def _next1(self) -> None:

@@ -23,7 +23,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, Outcome
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.ballot import BallotScreen
-from zc_review.tui.screens.common import add_fitted_column, ask_person, two_line
+from zc_review.tui.screens.common import add_fitted_column, ask_person, settle_collector, show_text, two_line
 from zc_review.tui.screens.panel_view import PreviewScreen
 from zc_review.tui.widgets import Confirm
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
@@ -99,6 +99,10 @@ class ResultsScreen(RoomScreen[None]):
         yield Static(Text(t("closing.results_keys")), classes="hint")
         yield KeyFooter()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._drawn: dict[str, object] = {}  # widget id → what it shows (drawn again only when that changes)
+
     def on_mount(self) -> None:
         """Draw the results; focus the page."""
         self.group_index = 0
@@ -111,7 +115,11 @@ class ResultsScreen(RoomScreen[None]):
 
     def refresh_results(self) -> None:
         """Redraw the status (declared, final, no vote yet, or the pending run-offs) and every group's table,
-        ranked, its columns as wide as their widest cell (never a cut code); names only once declared."""
+        ranked, its columns as wide as their widest cell (never a cut code); names only once declared.
+
+        What shows already is not drawn again: back from a dialog (the declaration's question and credential,
+        a sign-off) the tables usually hold the same rows, and rebuilding them threw away every table's render
+        cache and laid the screen out again, six times per declaration (issue 9)."""
         view = self.room.views.results()
         if view.declared:
             status = t("closing.results_declared")
@@ -121,13 +129,22 @@ class ResultsScreen(RoomScreen[None]):
             status = t("closing.results_no_vote")
         else:
             status = "\n".join([t("closing.results_pending")] + [p.text for p in view.pending])
-        self.query_one("#results-status", Static).update(Unbroken(status))
+        if self._drawn.get("results-status") != status:
+            self._drawn["results-status"] = status
+            show_text(self.query_one("#results-status", Static), Unbroken(status))
         for g in view.groups:
-            self.query_one(f"#head-{g.group_id}", Static).update(
-                Text(t("closing.group_head", group=g.name, cap=g.cap, n=g.applicants)))
+            head = t("closing.group_head", group=g.name, cap=g.cap, n=g.applicants)
+            if self._drawn.get(f"head-{g.group_id}") != head:
+                self._drawn[f"head-{g.group_id}"] = head
+                show_text(self.query_one(f"#head-{g.group_id}", Static), Text(head))
+            rows = self._rows(view.declared, g.rows, fold=False)
+            shown = (view.declared, self.app.size.width,
+                     tuple((aid, tuple((c.plain, str(c.style), tuple(c.spans)) for c in cells)) for aid, cells in rows))
+            if self._drawn.get(f"tbl-{g.group_id}") == shown:
+                continue
+            self._drawn[f"tbl-{g.group_id}"] = shown
             table = self.query_one(f"#tbl-{g.group_id}", DataTable)
             table.clear(columns=True)
-            rows = self._rows(view.declared, g.rows, fold=False)
             columns = [c for c in COLUMNS if view.declared or c != "common.col_name"]
             values = [[cells[i] for _, cells in rows] for i in range(len(columns))]
             fold = _one_line_width(columns, values) > self.app.size.width - 2  # scroll bar, margin
@@ -183,6 +200,7 @@ class ResultsScreen(RoomScreen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
+                settle_collector()
                 self.ask_credential(t("closing.declare_login"),
                                     [(presiding, f"{t('common.role_presiding')} {room.person_name(presiding)}")],
                                     declared)
@@ -369,6 +387,7 @@ class ReasonsScreen(RoomScreen[None]):
                 self._form(applicant_id, actor)
 
         leader = panel.leader_id
+        settle_collector()
         self.ask_credential(t("closing.reason_login", panel=panel.name),
                             [(leader, f"{t('common.role_panel_leader')} {self.room.person_name(leader)}")], identified)
 

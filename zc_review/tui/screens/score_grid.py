@@ -11,12 +11,14 @@ totals and status — so a row's total and status are in view at 80 columns).
 The table part of the ``DataTable`` interface that the scoring screen, its tests and the autopilot use is kept
 (``add_column``, ``add_row``, ``update_cell``, ``get_cell``, ``get_row_at``, ``rows``, ``row_count``,
 ``get_row_index``, ``get_column_index``, ``cursor_coordinate``, ``cursor_row``, ``cursor_column``, ``clear``),
-and a ``CellHighlighted`` message is posted when the cursor moves to another cell. Source: issue 9 ("a scoring
+and a ``CellHighlighted`` message is posted when the cursor moves to another cell (``on_cursor`` is called
+before it, synchronously, for what must show in the same frame). Source: issue 9 ("a scoring
 grid that repaints the changed cell and the totals only").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -114,6 +116,15 @@ class GridTable(ScrollView, can_focus=True):
         self._row_index: dict[str, int] = {}
         self._strips: dict[int, Strip] = {}  # row index → the whole row rendered (kept until it changes)
         self._header: Strip | None = None
+        # line index (-1: the header) → the line as drawn (cropped to the visible columns), for ``_lines_for``
+        # (width, scroll x, fixed and trailing columns): scrolling up or down by a row redraws every visible line, from here
+        self._lines: dict[int, Strip] = {}
+        self._lines_for: tuple[int, int, int, int] | None = None
+        # Called synchronously when the cursor moves to another cell, before ``CellHighlighted`` is posted: what
+        # the screen shows for the new cell is then ready for the same frame as the cursor. The message reaches
+        # the screen only after that frame was painted, so reacting to it cost a second frame, and up to
+        # 17 ms of waiting for Textual's next frame tick, per cursor move (issue 9: the grid's worst keystroke).
+        self.on_cursor: Callable[[str, str, Coordinate], None] = lambda row_key, column_key, at: None
 
     # -- the table ------------------------------------------------------------------------------------
     @property
@@ -149,8 +160,7 @@ class GridTable(ScrollView, can_focus=True):
         for col, cell in zip(self.columns, cells, strict=True):
             if col.auto and cell.cell_len > col.width:
                 col.width = cell.cell_len
-                self._strips.clear()
-                self._header = None
+                self._forget_strips()
         self._changed_shape()
 
     def clear(self, columns: bool = False) -> None:
@@ -187,21 +197,26 @@ class GridTable(ScrollView, can_focus=True):
         self._repaint_row(self._row_index[row_key])
 
     # -- drawing ----------------------------------------------------------------------------------------
-    def _changed_shape(self) -> None:
+    def _forget_strips(self) -> None:
+        """Render every row, the header and every line again (new widths, columns or styles)."""
         self._strips.clear()
+        self._lines.clear()
         self._header = None
+
+    def _changed_shape(self) -> None:
+        self._forget_strips()
         width = sum(c.width + 2 * PAD for c in self.columns)
         self.virtual_size = Size(width, self.row_count + 1)
         self.refresh()
 
     def _repaint_row(self, index: int) -> None:
         self._strips.pop(index, None)
+        self._lines.pop(index, None)
         self.refresh_line(index + 1)  # line 0 is the header
 
     def notify_style_update(self) -> None:
         """A theme or focus change: render every row again."""
-        self._strips.clear()
-        self._header = None
+        self._forget_strips()
         super().notify_style_update()
 
     def _on_focus(self, event: events.Focus) -> None:
@@ -266,17 +281,30 @@ class GridTable(ScrollView, can_focus=True):
         return self._header
 
     def render_line(self, y: int) -> Strip:
-        """Line ``y`` of the widget: the header (y = 0), else a row, cropped to the visible columns."""
+        """Line ``y`` of the widget: the header (y = 0), else a row, cropped to the visible columns (kept until
+        the row, the width or the sideways scroll changes)."""
         width = self.scrollable_content_region.width  # without the vertical scrollbar, which would hide the status
         scroll_x, scroll_y = self.scroll_offset
+        drawn_for = (width, scroll_x, self.fixed_columns, self.trailing_columns)
+        if self._lines_for != drawn_for:
+            self._lines.clear()
+            self._lines_for = drawn_for
+        index = -1 if y == 0 else y - 1 + scroll_y
+        line = self._lines.get(index)
+        if line is None:
+            if y != 0 and not 0 <= index < self.row_count:
+                return Strip.blank(width, self.rich_style)
+            line = self._lines[index] = self._crop_line(index, width, scroll_x)
+        return line
+
+    def _crop_line(self, index: int, width: int, scroll_x: int) -> Strip:
+        """Row ``index`` (-1: the header) as drawn ``width`` cells wide, scrolled ``scroll_x`` cells sideways: the
+        fixed leading columns, the whole columns that fit between, the trailing columns at the right edge."""
         fill = self.rich_style
-        if y == 0:
+        if index < 0:
             strip = self._header_strip()
             fill = self.rich_style + self.get_component_rich_style("grid--header")  # the header spans the width
         else:
-            index = y - 1 + scroll_y
-            if not 0 <= index < self.row_count:
-                return Strip.blank(width, self.rich_style)
             strip = self._row_strip(index)
         fixed = min(self._fixed_width(), width)
         trail = min(self._trailing_width(), width - fixed)
@@ -313,6 +341,7 @@ class GridTable(ScrollView, can_focus=True):
             return
         self._scroll_into_view(new)
         row_key, column_key = self.key_at(new)
+        self.on_cursor(row_key, column_key, new)
         self.post_message(self.CellHighlighted(self, row_key, column_key, new))
 
     def move_cursor(self, *, row: int | None = None, column: int | None = None) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -23,7 +23,7 @@ from textual.widgets import Header, Static
 from zc_review.i18n import join_list, label_of, t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
-from zc_review.tui.screens.common import add_fitted_column, ask_person
+from zc_review.tui.screens.common import add_fitted_column, ask_person, show_text
 from zc_review.tui.screens.dossier import DossierScreen
 from zc_review.tui.screens.panel_view import PanelScoresScreen
 from zc_review.tui.screens.rubric import fmt_points
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from zc_review.service.room.views import RubricView
 
 SCORE_CHARS = frozenset("0123456789.-")
+
 
 
 class ScoreGrid(GridTable):
@@ -213,7 +214,7 @@ class ScoringScreen(RoomScreen[None]):
         if not room.opening.rubric_in_force(rubric.panel_id):
             self._say("score-banner", t("rubric_not_in_force", panel=rubric.panel_name))
         grid = self.query_one(ScoreGrid)
-        grid.on_edit, grid.on_refused = self._edited, self._refused
+        grid.on_edit, grid.on_refused, grid.on_cursor = self._edited, self._refused, self._cursor_moved
         rows = room.views.scoring_rows(actor.person_id)
         ordered = rubric.grid
         code_width = max([cell_len(t("common.col_code")), *(cell_len(r.code) for r in rows)])
@@ -246,22 +247,22 @@ class ScoringScreen(RoomScreen[None]):
     def _say(self, wid: str, text: str | Text) -> None:
         """Show ``text`` in the line ``#wid``. Nothing is redrawn when it shows that already, and the screen is laid
         out again only when the text needs another number of lines than the widget has (a layout pass of the
-        whole screen cost ~50 ms per cursor move at 150 × 12, issue 9)."""
+        whole screen cost ~50 ms per cursor move at 150 × 12, issue 9), never for a line of fixed height (the
+        criterion lines, ``_fit_criterion_lines``): a layout there is one more frame per cursor move."""
         key = text.markup if isinstance(text, Text) else text
         if self._shown.get(wid) == key:
             return
         self._shown[wid] = key
-        content = text if isinstance(text, Text) else Text(text)
-        widget = self.query_one(f"#{wid}", Static)
-        width = widget.content_size.width
-        same_height = width > 0 and len(content.wrap(self.app.console, width)) == widget.content_size.height
-        widget.update(content, layout=not same_height)
+        show_text(self.query_one(f"#{wid}", Static), text)
 
     def _fit_criterion_lines(self) -> None:
         """Give the criterion lines (``#score-crit``) the height of the tallest description of the rubric (at most
-        8 lines, at the current width), so that moving between criteria never lays the screen out again."""
+        8 lines, at the current width), so that moving between criteria never lays the screen out again. Before the
+        screen's first layout (the first reviewer's turn starts under the credential prompt) the width is the one
+        the lines will have, the screen's less their padding: fitted later, on the first resize, the change of
+        height was one more layout pass and frame while the reviewer starts typing."""
         info = self.query_one("#score-crit", Static)
-        width = info.content_size.width
+        width = info.content_size.width or (self.size.width or self.app.size.width) - info.styles.gutter.width
         if self.rubric is None or width <= 0:
             return
         texts = [Text(t("scoring.help")), *(Text(self._criterion_text(c.criterion_id)) for c in self.rubric.grid)]
@@ -348,15 +349,15 @@ class ScoringScreen(RoomScreen[None]):
         if aid in self.query_one(ScoreGrid).locked_rows:
             self._say("score-msg", t("sheet_locked", code=self.codes[aid]))
 
-    @on(GridTable.CellHighlighted, "#score-grid")
-    def _highlighted(self, event: GridTable.CellHighlighted) -> None:
-        """Commit pending typing; show the highlighted criterion's description."""
+    def _cursor_moved(self, row_key: str, cid: str, at: Coordinate) -> None:
+        """The grid's cursor moved to (``row_key``, ``cid``) (``GridTable.on_cursor``, called in the key's own
+        handling, so that the criterion lines change in the cursor's frame): commit pending typing (a click
+        moves without committing), forget a submission asked for another row, show the criterion's lines."""
         grid = self.query_one(ScoreGrid)
         grid.commit()
-        if self.pending_submit is not None and self.pending_submit != event.row_key:
+        if self.pending_submit is not None and self.pending_submit != row_key:
             self.pending_submit = None
             self._say("score-msg", "")
-        cid = event.column_key
         if self.rubric is None or cid not in grid.editable_columns:
             self._say("score-crit", t("scoring.help"))
             return
