@@ -254,10 +254,11 @@ async def test_the_recusal_forms_hints_ask_for_no_layout(room_at: Any, demo: Pac
         assert asked == []
 
 
-def test_garbage_frozen_at_a_turn_is_collected_within_a_bounded_number_of_turns() -> None:
+def test_garbage_frozen_at_a_turn_is_given_back_in_a_quiet_moment_or_within_a_bounded_number_of_turns() -> None:
     """``settle_collector`` freezes what survives each turn; a frozen object that later becomes cyclic garbage (a
-    removed dialog, a voter's screen) was never collected, ~0.3 MB a turn for the whole day. Every
-    ``THAW_EVERY``-th turn collects the whole heap: such garbage is gone within that many turns."""
+    removed dialog, a voter's screen) was never collected, ~0.3 MB a turn for the whole day. It is given back
+    once nobody has typed for ``QUIET_S`` seconds (the application's timer), or at the latest after
+    ``THAW_AT_LATEST`` turns."""
     import gc
     import weakref
 
@@ -265,13 +266,37 @@ def test_garbage_frozen_at_a_turn_is_collected_within_a_bounded_number_of_turns(
         def __init__(self) -> None:
             self.me = self  # a cycle, as a widget and its parent
 
-    kept = Screenish()
-    ref = weakref.ref(kept)
-    common.settle_collector()  # kept is alive: frozen
-    del kept  # now cyclic garbage inside the permanent generation
-    gc.collect()
-    assert ref() is not None or gc.get_freeze_count() == 0  # frozen garbage survives an ordinary collection
-    for _ in range(getattr(common, "THAW_EVERY", 64)):
+    def frozen_garbage() -> weakref.ref[Screenish]:
+        kept = Screenish()
+        ref = weakref.ref(kept)
+        common.settle_collector()  # kept is alive: frozen
+        del kept  # now cyclic garbage inside the permanent generation
+        gc.collect()
+        assert ref() is not None  # frozen garbage survives an ordinary collection
+        return ref
+
+    quiet = getattr(common, "QUIET_S", 3.0)
+    ref = frozen_garbage()
+    assert not getattr(common, "quiet_moment", lambda s: False)(quiet / 2) and ref() is not None  # typing still
+    assert getattr(common, "quiet_moment", lambda s: False)(quiet) and ref() is None  # a quiet moment
+    ref = frozen_garbage()
+    for _ in range(getattr(common, "THAW_AT_LATEST", 64)):
         common.settle_collector()
-    assert ref() is None
+    assert ref() is None  # nobody ever stopped typing: at the latest
     gc.unfreeze()
+
+
+async def test_the_application_gives_the_frozen_garbage_back_when_nobody_types(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The room's application calls ``quiet_moment`` on a timer with the seconds since the last key."""
+    from zc_review.tui import app as app_module
+
+    seen: list[float] = []
+    monkeypatch.setattr(app_module, "QUIET_S", 0.05)
+    monkeypatch.setattr(app_module, "quiet_moment", lambda idle: seen.append(idle) or False)
+    app = app_module.ZcReviewApp(package_path=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        seen.clear()
+        await pilot.pause(0.3)
+        assert seen and all(0.0 <= s < 5.0 for s in seen) and seen == sorted(seen)  # growing while nobody types

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -24,6 +26,7 @@ from textual.widgets import Header
 from zc_review.i18n import t
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.commands import ShellCommand, ShellCommands, ZcCommandPalette
+from zc_review.tui.screens.common import QUIET_S, quiet_moment
 from zc_review.tui.shell_keys import ShellKeys
 from zc_review.tui.widgets import CredentialPrompt
 from zc_review.tui.widgets.footer import KeyFooter
@@ -70,8 +73,21 @@ class ZcReviewApp(ShellKeys, App[None]):
         yield Header()
         yield KeyFooter()
 
+    async def on_event(self, event: events.Event) -> None:
+        """Every event, as Textual's App; a key or a click is remembered as the last input (``_quiet``)."""
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = monotonic()
+        await super().on_event(event)
+
+    def _quiet(self) -> None:
+        """The application's timer (every ``QUIET_S`` s): nobody typing for that long is the quiet moment in
+        which the garbage frozen at the turns is given back (``screens.common.quiet_moment``)."""
+        quiet_moment(monotonic() - self._last_input)
+
     def on_mount(self) -> None:
         """Show the unlock screen, or (a room given, as in tests) go straight to the recorder's login."""
+        self._last_input = monotonic()
+        self.set_interval(QUIET_S, self._quiet)
         if self.room is None:
             self._show_unlock()
         else:

@@ -86,21 +86,44 @@ def settle_collector() -> None:
     the demo), and a collection during the turn scans only the objects made since.
 
     Frozen objects that become cyclic garbage later (a dialog, a voter's screen, once removed) are never
-    collected while frozen (``gc.freeze``): about 0.3 MB per turn, so a day's room would keep growing. Every
-    ``THAW_EVERY``-th turn therefore unfreezes first, and that turn's collection scans the whole heap (40–60 ms
-    in the demo, before a credential prompt, never on a keystroke): what a day's session holds stays bounded.
+    collected while frozen (``gc.freeze``): about 0.3 MB per turn, so a day's room would keep growing. They are
+    given back in a quiet moment (``quiet_moment``: nobody has typed for ``QUIET_S`` seconds, the application's
+    timer), or at the latest every ``THAW_AT_LATEST``-th turn, before its prompt (``thaw_collector``: the whole
+    heap, about 0.2 s late in a day's session).
     """
-    global _turns
-    _turns += 1
-    if _turns % THAW_EVERY == 0:
-        gc.unfreeze()
+    global _turns_frozen
+    _turns_frozen += 1
+    if _turns_frozen >= THAW_AT_LATEST:
+        thaw_collector()
+        return
     gc.collect()
     gc.freeze()
 
 
-#: How many turns (``settle_collector`` calls) between two whole-heap collections.
-THAW_EVERY = 32
-_turns = 0
+def thaw_collector() -> None:
+    """Unfreeze, collect the whole heap, freeze what survives: the cyclic garbage frozen by ``settle_collector``
+    is given back."""
+    global _turns_frozen
+    _turns_frozen = 0
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+def quiet_moment(idle_s: float) -> bool:
+    """Called by the application's timer with the seconds since the last key or click: after ``QUIET_S`` of
+    quiet, with turns frozen since the last thaw, thaw now (``thaw_collector``) and answer True."""
+    if idle_s < QUIET_S or _turns_frozen == 0:
+        return False
+    thaw_collector()
+    return True
+
+
+#: Seconds without a key or a click after which the frozen garbage is given back (``quiet_moment``).
+QUIET_S = 3.0
+#: At the latest, the turns (``settle_collector`` calls) between two whole-heap collections.
+THAW_AT_LATEST = 128
+_turns_frozen = 0
 
 
 def ask_person(screen: RoomAccess, title: str, people: list[tuple[str, str]],
