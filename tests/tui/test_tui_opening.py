@@ -301,6 +301,49 @@ async def test_opinion_written(room_at: Any, demo: Packed) -> None:
         assert room.scoring.opinions() == {"A002": "材料完整，符合条件。"}
 
 
+async def test_the_next_panel_leader_takes_the_opinion_screen_with_f2(room_at: Any, demo: Packed) -> None:
+    """F2 hands the opinion screen to the next panel leader (it was left and built again for each leader): the
+    last leader is forgotten, an unsaved opinion is not dropped without a question, the next leader types their
+    own credential and sees their own panel's applicants on the same screen."""
+    from zc_review.demo.opening import _open_opinions, confirm, credential, keys, wait_for
+    from zc_review.tui.app import make_app
+    from zc_review.tui.screens.opinion import OpinionScreen
+    from zc_review.tui.widgets import Confirm
+
+    room, _ = room_at("opinion")
+    leaders = {p.leader_id: p.panel_id for p in room.views.panels()}
+    assert {"R02", "R09"} <= set(leaders)
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, demo)
+        screen = await _open_opinions(pilot, app, "R02", demo.secrets)
+        table = screen.query_one("#op-table")
+        r02_rows = set(table.rows)
+        await pilot.press("down", "enter")  # A002, being written
+        await keys(pilot, *"尚未写完")
+        await keys(pilot, "f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, Confirm), "unsaved question")
+        await keys(pilot, "n")  # no: R02 goes on writing
+        await wait_for(pilot, lambda: app.screen is screen, "back to R02")
+        assert screen.actor is not None and screen.actor.person_id == "R02" and screen.editing == "A002"
+        await keys(pilot, "f2")
+        await confirm(pilot)  # yes: the unsaved text is dropped, R02 forgotten
+        assert screen.actor is None
+        await credential(pilot, "R09", demo.secrets)
+        await wait_for(pilot, lambda: screen.actor is not None, "R09 identified")
+        assert app.screen is screen and isinstance(screen, OpinionScreen)
+        assert screen.actor.person_id == "R09" and screen.editing is None
+        r09_rows = set(table.rows)
+        assert r09_rows and not (r09_rows & r02_rows)
+        assert r09_rows == {a.id for a in room.defn.applicants_of_panel(leaders["R09"])}
+        assert len(table.columns) == 6  # one set of columns, not two
+        await keys(pilot, "enter")
+        await keys(pilot, *"材料完整。")
+        await keys(pilot, "ctrl+s")
+        saved = room.scoring.opinions()
+        assert "A002" not in saved and list(saved.values()) == ["材料完整。"]
+
+
 @pytest.mark.slow
 # -- unlock: a package of the old format -------------------------------------------------------------
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])

@@ -201,9 +201,8 @@ def _keeps(action: dict[str, Any]) -> Callable[[Any], bool]:
         return lambda s: isinstance(s, (ReasonsScreen, ReasonForm))
     if kind == "sign_rubric":
         return lambda s: isinstance(s, RubricSignScreen)
-    if kind == "opinion":
-        who = action["leader"]
-        return lambda s: isinstance(s, OpinionScreen) and s.actor is not None and s.actor.person_id == who
+    if kind == "opinion":  # the next panel leader takes over the open screen (F2)
+        return lambda s: isinstance(s, OpinionScreen) and s.actor is not None
     return lambda s: False
 
 
@@ -232,7 +231,7 @@ async def play(pilot: Any, app: Any, action: dict[str, Any], secrets: Secrets) -
         else:
             await _scores(pilot, app, screen, action)
     else:
-        screen = app.screen if keep(app.screen) else await _open_opinions(pilot, app, action["leader"], secrets)
+        screen = await _open_opinions(pilot, app, action["leader"], secrets)
         await _opinion(pilot, app, screen, action)
     return True
 
@@ -379,7 +378,14 @@ async def _scores(pilot: Any, app: Any, screen: Any, action: dict[str, Any]) -> 
 
 
 async def _open_opinions(pilot: Any, app: Any, leader: str, secrets: Secrets) -> Any:
-    await keys(pilot, "6")
+    """The opinion screen with ``leader`` identified: kept, handed over (F2) or opened from the dashboard."""
+    screen = app.screen
+    if isinstance(screen, OpinionScreen) and screen.actor is not None:
+        if screen.actor.person_id == leader:
+            return screen
+        await keys(pilot, "f2")
+    else:
+        await keys(pilot, "6")
     await wait_for(pilot, lambda: _prompt(app) is not None, "CredentialPrompt")
     await credential(pilot, leader, secrets)
     await wait_for(pilot, lambda: isinstance(app.screen, OpinionScreen) and app.screen.actor is not None,

@@ -110,4 +110,6 @@ MESSAGES: dict[str, str] = {
     "scoring.preview_key": "通过率预览",
     # -- issue 13 hand run: a row filled, the cursor on the next one ------------------------------------------
     "scoring.row_filled": "{code} 各项均已填写：按 Ctrl+T 提交该行（提交后锁定），或继续填写下一行。",
+    "scoring.opinion_key_switch": "换组长",
+    "scoring.opinion_unsaved_leave": "正在填写的评议意见尚未保存，交给下一位组长将丢失这些文字。确定交接？",
 }

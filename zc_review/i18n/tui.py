@@ -139,7 +139,7 @@ MESSAGES: dict[str, str] = {
     "tui.help_panel_scores_about": ("本评议组对一位申报人的全部评分、汇总方式与分差提示。分差过大时由相关评委说明理由，分数不会被自动改动。"
                                     "依据：RULES.md §4 汇总与分差复核。"),
     "tui.help_panel_scores_next": "按 Esc 回到评分表。",
-    "tui.help_opinion_about": ("评议组组长登录后，为本组每位申报人填写评议组意见（按编号）；Enter 编辑，Ctrl+S 保存，R 退回评分表，P 打印组长汇总表。"
+    "tui.help_opinion_about": ("评议组组长登录后，为本组每位申报人填写评议组意见（按编号）；Enter 编辑，Ctrl+S 保存，R 退回评分表，P 打印组长汇总表，F2 交给下一位组长（由其本人输入凭证）。"
                                "依据：RULES.md §1 评议组、§6 会议记录载明评议组意见（细则第二十六条(四)、第二十八条）。"),
     "tui.help_opinion_next": "各组意见完成后开始无记名投票（主菜单 7）。离开本屏即退出组长的登录。",
     "tui.help_discussion_about": ("评议顺序：按能减少回避评委进出次数的顺序排列申报人，选中一行即显示此时须离场的评委。P 打开通过率预览。"

@@ -16,7 +16,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens.common import add_fitted_column, ask_person
 from zc_review.tui.screens.dossier import inert_text
-from zc_review.tui.widgets import Pick, TextPrompt
+from zc_review.tui.widgets import Confirm, Pick, TextPrompt
 from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -28,13 +28,15 @@ PREVIEW = 30  # cells of an opinion shown in the list (the column's fixed width,
 class OpinionScreen(RoomScreen[None]):
     """Applicants of the leader's panel by code, with their opinion; Enter edits, ``ctrl+s`` saves.
 
-    Leaving the screen forgets the leader's credential.
+    Leaving the screen forgets the leader's credential; F2 hands the screen to the next panel leader, who types
+    their own credential (the screen is not built again for each leader).
     """
 
     CSS_PATH = "opening.tcss"
     BINDINGS = [Binding("ctrl+s", "save", t("scoring.opinion_key_save")),
                 Binding("r", "return_sheet", t("scoring.opinion_key_return")),
                 Binding("p", "print_sheet", t("scoring.opinion_key_print")),
+                Binding("f2", "switch", t("scoring.opinion_key_switch"), show=False),
                 Binding("escape", "back", t("common.back"))]
 
     def __init__(self) -> None:
@@ -53,13 +55,41 @@ class OpinionScreen(RoomScreen[None]):
 
     def on_mount(self) -> None:
         """Ask the credential of an attending panel leader; Escape on it leaves the screen."""
+        self.query_one(TextArea).disabled = True
+        self._ask_leader()
+
+    def _ask_leader(self) -> None:
         room = self.room
         attending = set(room.attending_ids())
         people = [(p.leader_id, t("scoring.opinion_leader_label", id=p.leader_id, name=room.person_name(p.leader_id),
                                   panel=p.name))
                   for p in room.views.panels() if p.leader_id in attending]
-        self.query_one(TextArea).disabled = True
         ask_person(self, t("scoring.opinion_credential_title"), people, self._identified)
+
+    def action_switch(self) -> None:
+        """F2: the next panel leader takes the laptop on this screen (as the scoring screen's F2): this one is
+        forgotten, an opinion being edited and not saved is dropped after a question, the next leader's
+        credential is asked; Escape on it leaves the screen."""
+        if self.actor is None:
+            return
+        area = self.query_one(TextArea)
+
+        def switch(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            self.actor, self.editing = None, None
+            area.text = ""
+            area.disabled = True
+            self.query_one(DataTable).clear(columns=True)
+            self.query_one("#op-editing", Static).update("")
+            self.query_one("#op-title", Static).update(Text(t("common.opinion")))
+            self._ask_leader()
+
+        unsaved = self.editing is not None and area.text.strip() != self.room.scoring.opinions().get(self.editing, "")
+        if unsaved:
+            self.app.push_screen(Confirm(t("scoring.opinion_unsaved_leave"), buttons=True), switch)
+        else:
+            switch()
 
     def _identified(self, actor: Actor | None) -> None:
         if actor is None:
@@ -73,6 +103,7 @@ class OpinionScreen(RoomScreen[None]):
         room = self.room
         panels = [p for p in room.views.panels() if p.leader_id == actor.person_id]
         table = self.query_one(DataTable)
+        table.clear(columns=True)  # a leader after another (F2): their columns, as wide as their rows
         sheets = {p.panel_id: room.panel.leader_sheet(p.panel_id) for p in panels}
         rows = [r for rs in sheets.values() for r in rs]
         # fixed widths from the first frame: the opinion column cached at its heading's width showed
