@@ -104,11 +104,17 @@ class ActionTimes:
             self._open = None
 
     def figures(self, prefix: str = "action") -> dict[str, float]:
-        """Per kind: count, app ms (wall − service) median and worst, service ms median."""
+        """Per kind: count, app ms (wall − service) median and worst, service ms median; and how many actions
+        took more than 150 ms of app time, the worst eight by kind."""
         kinds: dict[str, list[tuple[float, float]]] = {}
         for kind, wall, svc in self.actions:
             kinds.setdefault(kind, []).append((wall, svc))
         out: dict[str, float] = {}
+        over = [(kind, (w - s) * 1000) for kind, w, s in self.actions if (w - s) * 1000 > 150]
+        out[f"{prefix}_all_n"] = float(len(self.actions))
+        out[f"{prefix}_over_150ms_n"] = float(len(over))  # issue 9's target: every action ≤ 150 ms of app time
+        for i, (kind, ms) in enumerate(sorted(over, key=lambda o: -o[1])[:8]):
+            out[f"{prefix}_over_150ms_{i + 1}_{kind}_ms"] = ms
         for kind, rows in sorted(kinds.items()):
             app = [(w - s) * 1000 for w, s in rows]
             out[f"{prefix}_{kind}_n"] = float(len(rows))
