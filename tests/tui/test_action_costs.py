@@ -17,13 +17,12 @@ from typing import Any
 
 import pytest
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tests.conftest import Packed
-from tests.tui.test_screen_costs import SIZE, _recorder
+from tests.tui.test_screen_costs import SIZE, _count_layouts, _recorder
 from zc_review.demo import autopilot, opening
 from zc_review.demo import closing as closing_pilot
 from zc_review.demo.closing import on_top, until
@@ -39,19 +38,6 @@ from zc_review.tui.widgets import CredentialPrompt
 
 def _plain(widget: Any) -> str:
     return str(widget.render())
-
-
-def _count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every layout pass of a screen from now on (the screen's class name)."""
-    passes: list[str] = []
-    real = Screen._refresh_layout
-
-    def counted(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
-        passes.append(type(self).__name__)
-        real(self, *args, **kwargs)
-
-    monkeypatch.setattr(Screen, "_refresh_layout", counted)
-    return passes
 
 
 async def _painted(pilot: Any) -> None:
