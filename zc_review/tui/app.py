@@ -48,7 +48,11 @@ class ZcReviewApp(ShellKeys, App[None]):
     the command palette, Ctrl+Q (or Ctrl+C outside a text selection) asks before leaving.
     """
 
-    CSS_PATH = "app.tcss"
+    #: Every style sheet of the room's screens, read once at start-up in the order the day first meets them. A
+    #: screen's own ``CSS_PATH`` read on its first push made Textual parse every source again and restyle every
+    #: widget of every open screen (47 ms on the first scoring screen; docs/DESIGN.md "Screen costs").
+    CSS_PATH = ["app.tcss", "screens/opening.tcss", "widgets/dialogs.tcss", "screens/scoring.tcss",  # noqa: RUF012
+                "screens/closing.tcss", "screens/panel.tcss"]
     TITLE = t("tui.app_title")
     COMMANDS = {ShellCommands}  # noqa: RUF012 (Textual's ClassVar): no English system commands
     BINDINGS = [

@@ -27,7 +27,8 @@ class OfficeApp(ShellKeys, App[None]):
     real date); ``rehearsal``: a rehearsal archive (rehearsal bundles may be imported).
     """
 
-    CSS_PATH = "office.tcss"
+    #: The office's sheet and the dialogs' (read at start-up, not on the first dialog: see ZcReviewApp.CSS_PATH).
+    CSS_PATH = ["office.tcss", "../widgets/dialogs.tcss"]  # noqa: RUF012
     TITLE = t("office.tui_title")
     quit_question = t("office.tui_quit_question")
     help_always = t("office.tui_help_always")
