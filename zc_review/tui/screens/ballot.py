@@ -25,7 +25,7 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens import tally
-from zc_review.tui.screens.common import StateFooter, add_fitted_column, ask_person
+from zc_review.tui.screens.common import StateFooter, add_fitted_column, ask_person, show_text
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
@@ -147,8 +147,8 @@ class VotingScreen(RoomScreen[bool]):
         self._show_progress()
 
     def _show_progress(self) -> None:
-        self.query_one("#vote-progress", Static).update(
-            Text(t("ballot.sheet_progress", done=len(self._marks), total=len(self._items))))
+        show_text(self.query_one("#vote-progress", Static),  # a mark lays nothing out (issue 9)
+                  t("ballot.sheet_progress", done=len(self._marks), total=len(self._items)))
 
     def action_mark(self, key: str) -> None:
         """``1``/``2``/``3``: mark the current row 同意/不同意/弃权 and move down."""
@@ -331,18 +331,19 @@ class BallotScreen(StateFooter, RoomScreen[None]):
             status = t("ballot.round_status", round=rnd.round_no, kind=t(KIND_KEYS.get(rnd.kind, rnd.kind)),
                        done=len(room.ballot.voters_done(rnd.round_no)), total=len(self.entitled()),
                        applicants=len(room.ballot.round_applicants(rnd)))
-        self.query_one("#ballot-status", Static).update(Text(status))
+        # show_text: a line that keeps its number of lines lays nothing out (each voter's return redraws these)
+        show_text(self.query_one("#ballot-status", Static), status)
         outstanding = self.query_one("#ballot-outstanding", Static)
         if rnd is None:
-            outstanding.update("")
+            show_text(outstanding, "")
         elif room.tally.active:
-            outstanding.update(Unbroken(line, style="bold yellow"))
+            show_text(outstanding, Unbroken(line, style="bold yellow"))
         else:
             due = self.due()
-            outstanding.update(Unbroken(
+            show_text(outstanding, Unbroken(
                 t("ballot.outstanding", n=len(due), names=codes_line(f"{r} {room.person_name(r)}" for r in due))
                 if due else t("ballot.all_voted"), style="bold yellow" if due else "bold green"))
-        self.query_one("#ballot-pending", Static).update(Unbroken("\n".join(p.text for p in self.pending())))
+        show_text(self.query_one("#ballot-pending", Static), Unbroken("\n".join(p.text for p in self.pending())))
         self.refresh_bindings()  # the footer follows the state (FOOTER_SETS)
 
     def due(self) -> list[str]:
