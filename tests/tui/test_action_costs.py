@@ -8,7 +8,8 @@ call"; "scoring-grid keystroke worst ≤ 100 ms"): counted, never timed.
 - the results are built once for the reasons, the declaration and the sign-off, and their tables are rebuilt
   only when what they show changes (six rebuilds per declaration);
 - a roll-call mark lays nothing out and renders the cells of two rows (it rendered every cell), and a character typed in the recusal form does not lay it out for its
-  hints (each redrew its status lines with a layout pass of the whole screen).
+  hints (each redrew its status lines with a layout pass of the whole screen);
+- a ballot mark and the poll screen's redraw after a voter lay nothing out (one pass per mark).
 """
 
 from __future__ import annotations
@@ -286,3 +287,38 @@ async def test_the_application_gives_the_frozen_garbage_back_when_nobody_types(
         seen.clear()
         await pilot.pause(0.3)
         assert seen and all(0.0 <= s < 5.0 for s in seen) and seen == sorted(seen)  # growing while nobody types
+
+
+async def test_a_ballot_mark_and_a_voters_return_lay_nothing_out(room_at: Any, demo: Packed,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mark (1/2/3) on the voting screen redraws the row and the progress line in place; back on the poll
+    screen after a ballot, its status lines of the same number of lines are redrawn in place too (each
+    ``Static.update`` laid the screen out again: one pass per mark, about 20 ms each for 18 applicants)."""
+    from zc_review.tui.screens.ballot import BallotScreen, VotingScreen
+
+    room, _ = room_at("ballot")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        await opening.keys(pilot, "7")
+        await until(pilot, lambda: on_top(app, BallotScreen), "poll")
+        poll = app.screen
+        voter = poll.due()[0]
+        await opening.keys(pilot, "n")
+        await closing_pilot.login(pilot, voter, demo.secrets.persons[voter])
+        await until(pilot, lambda: on_top(app, VotingScreen), "ballot")
+        voting = app.screen
+        await _painted(pilot)
+        passes = _count_layouts(monkeypatch)
+        for n, mark in enumerate("123123", start=1):
+            await opening.keys(pilot, mark)
+            await _painted(pilot)
+            assert len(voting._marks) == n and f"{n}" in _plain(voting.query_one("#vote-progress"))
+        assert passes == []
+        status = _plain(poll.query_one("#ballot-status"))
+        monkeypatch.undo()
+        passes = _count_layouts(monkeypatch)
+        poll.refresh_status()  # as on every return from a dialog or a ballot
+        await _painted(pilot)
+        assert _plain(poll.query_one("#ballot-status")) == status
+        assert [p for p in passes if p[0] == "BallotScreen"] == []
