@@ -54,13 +54,9 @@ class KeyFooter(Footer):
         yield from super().compose()
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        """The screen's bindings may have changed: check once after the next refresh (as ``Footer`` does).
-
-        Not while another screen is on top (a dialog over the dashboard): the application's keys are checked
-        against the screen on top, so the footer beneath dropped F4 as each dialog opened and showed it again
-        as it closed, two rebuilds per dialog; the screen's resume signals again once it is on top."""
+        """The screen's bindings may have changed: check once after the next refresh (as ``Footer`` does)."""
         self._bindings_ready = True
-        if not screen.app.app_focus or screen is not screen.app.screen:
+        if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen and not self._check_pending:
             self._check_pending = self.call_after_refresh(self._recompose_if_changed)
