@@ -415,3 +415,51 @@ async def test_every_screens_style_sheet_is_read_at_start_up(tmp_path: Any) -> N
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert all(app.stylesheet.has_source(p) for p in named[office])
+
+
+async def test_a_dialog_over_the_dashboard_leaves_its_footer_as_it_is(room_at: Any, demo: Packed,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The application's keys are checked against the screen on top, so under a dialog the dashboard's footer
+    lost F4 投影 (shown on the room's screens only) and got it back when the dialog closed: two rebuilds per
+    dialog over the hub. The footer beneath a dialog is left as it is, and shows F4 after as before; F4 over the
+    dialog opens nothing."""
+    from zc_review.tui.widgets.footer import KeyFooter
+    from zc_review.tui.widgets.quit import QuitConfirm
+
+    room, _ = room_at("attendance")
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _recorder(pilot, app, demo)
+        dashboard = app.screen
+        footer = dashboard.query_one(KeyFooter)
+        await _settled(pilot)
+        assert "f4" in {k.key for k in footer.query(FooterKey)}
+        rebuilt: list[str] = []
+        real = KeyFooter.recompose
+
+        async def counted(self: KeyFooter) -> None:
+            rebuilt.append(type(self.screen).__name__)
+            await real(self)
+
+        monkeypatch.setattr(KeyFooter, "recompose", counted)
+        depth = len(app.screen_stack)
+        for _ in range(3):
+            await opening.keys(pilot, "ctrl+q")  # the quit question, a dialog over the dashboard
+            await until(pilot, lambda: isinstance(app.screen, QuitConfirm), "quit question")
+            await _settled(pilot)
+            await opening.keys(pilot, "f4")  # over a dialog F4 does nothing
+            await _settled(pilot)
+            assert isinstance(app.screen, QuitConfirm) and len(app.screen_stack) == depth + 1
+            await opening.keys(pilot, "n")
+            await until(pilot, lambda: app.screen is dashboard, "dashboard")
+            await _settled(pilot)
+        assert rebuilt == []
+        assert "f4" in {k.key for k in footer.query(FooterKey)}
+
+
+async def _settled(pilot: Any) -> None:
+    """Until the top screen has nothing left to lay out or paint, and the footer's checks after it ran."""
+    from tests.bench.bench_grid import painted
+
+    await painted(pilot)
+    await painted(pilot)

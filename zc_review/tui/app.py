@@ -148,13 +148,18 @@ class ZcReviewApp(ShellKeys, App[None]):
 
         if isinstance(self.screen, ProjectorScreen):
             self.screen.dismiss(None)
-        else:
+        elif isinstance(self.screen, RoomScreen):  # over a dialog F4 does nothing
             self.push_screen(ProjectorScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The projector only over a room screen once the recorder is logged in (elsewhere not in the footer)."""
+        """The projector once the recorder is logged in, from a room screen (elsewhere not in the footer).
+
+        A room screen under a dialog keeps F4 in its footer: Textual checks the application's keys against the
+        screen on top, so asking for a room screen on top made the dashboard's footer drop F4 as each dialog
+        opened and show it again as it closed, two rebuilds per dialog (``action_projector`` does nothing over
+        a dialog)."""
         if action == "projector":
-            return self.operator is not None and isinstance(self.screen, RoomScreen)
+            return self.operator is not None and any(isinstance(s, RoomScreen) for s in self.screen_stack)
         return True
 
     # -- the command palette -------------------------------------------------------------------------------
