@@ -15,7 +15,7 @@ from textual.widgets.data_table import ColumnKey
 from zc_review.demo.closing import burst, confirm, key, login, on_top, pick, to_dashboard, until
 from zc_review.domain.model import StaffRole
 from zc_review.tui.app import make_app
-from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotingScreen
+from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VoteTable, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.panel_view import DiscussionScreen, PanelScoresScreen
 from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, ResultsScreen, SignOffScreen
@@ -47,7 +47,7 @@ def rendered_lines(table: DataTable[Any]) -> list[str]:
     return [table.render_line(y).text for y in range(table.size.height)]
 
 
-def assert_codes_whole(table: DataTable[Any], codes: set[str]) -> set[str]:
+def assert_codes_whole(table: Any, codes: set[str]) -> set[str]:
     """No rendered line of ``table`` holds a cut code; answers the codes seen."""
     seen: set[str] = set()
     for line in rendered_lines(table):
@@ -113,7 +113,7 @@ async def test_codes_are_whole_on_the_first_frame_of_every_table(room_at: Any, d
         await key(pilot, "n")
         await login(pilot, "R04", demo.secrets.persons["R04"])
         await until(pilot, lambda: on_top(app, VotingScreen), "ballot")
-        assert assert_codes_whole(app.screen.query_one(DataTable), codes)
+        assert assert_codes_whole(app.screen.query_one("#vote-table", VoteTable), codes)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -258,7 +258,7 @@ async def test_voters_due_only_type_to_find_outstanding_and_no_cast_key_while_un
         assert all(c in footer for c in unmarked)
         await key(pilot, "enter")  # back, to the first unmarked row
         await until(pilot, lambda: on_top(app, VotingScreen), "back to ballot")
-        assert voting.query_one(DataTable).cursor_row == len(voting._items) - 2
+        assert voting.query_one("#vote-table", VoteTable).cursor_row == len(voting._items) - 2
         await burst(pilot, ["2", "3"])
         await until(pilot, lambda: len(voting._marks) == len(voting._items), "all marked")
         await key(pilot, "enter")

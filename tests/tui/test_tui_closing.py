@@ -11,9 +11,10 @@ from zc_review.demo.closing import burst, key, login, on_top, play, to_dashboard
 from zc_review.domain.model import StaffRole
 from zc_review.i18n import t
 from zc_review.tui.app import make_app
-from zc_review.tui.screens.ballot import BallotScreen, VotedNotice, VotingScreen
+from zc_review.tui.screens.ballot import BallotScreen, VotedNotice, VoteTable, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.results import ResultsScreen
+from zc_review.tui.screens.score_grid import GridTable
 from zc_review.tui.widgets import Confirm, Notice, Pick
 
 SIZE = (120, 40)
@@ -47,6 +48,10 @@ def all_text(app: Any) -> str:
             if isinstance(w, DataTable):
                 parts += [str(c) for c in w.columns.values()]
                 parts += [str(cell) for i in range(w.row_count) for cell in w.get_row_at(i)]
+            elif isinstance(w, GridTable):  # its cells and every row and line it keeps drawn
+                parts += [str(c.label) for c in w.columns]
+                parts += [str(cell) for i in range(w.row_count) for cell in w.get_row_at(i)]
+                parts += [strip.text for strip in (*w._strips.values(), *w._lines.values())]
             elif isinstance(w, Input):
                 parts.append(w.value)
             else:
@@ -85,7 +90,7 @@ async def test_ballot_by_keyboard_leaves_no_trace(room_at: Any, demo: Any) -> No
         assert n == len(room.defn.applicants)
         # first row disagree, second abstain, then move back up and change the first to agree
         await pilot.press("2", "3", "up", "up", "1")
-        table = voting.query_one(DataTable)
+        table = voting.query_one("#vote-table", VoteTable)
         assert str(table.get_cell_at((0, 4))) == "同意" and str(table.get_cell_at((1, 4))) == "弃权"
         await pilot.press("down")
         await burst(pilot, ["2"] * (n - 1))
@@ -126,8 +131,8 @@ async def test_recused_applicant_not_on_ballot(room_at: Any, demo: Any) -> None:
         await reviewer_ballot(pilot, app, demo.secrets, "R07")
         voting = app.screen
         assert isinstance(voting, VotingScreen)
-        codes = {str(c) for i in range(voting.query_one(DataTable).row_count)
-                 for c in voting.query_one(DataTable).get_row_at(i)[:1]}
+        codes = {str(c) for i in range(voting.query_one("#vote-table", VoteTable).row_count)
+                 for c in voting.query_one("#vote-table", VoteTable).get_row_at(i)[:1]}
         assert room.defn.applicant("A005").code not in codes
         assert len(codes) == len(room.defn.applicants) - 1
         # cancelling wipes the marks too

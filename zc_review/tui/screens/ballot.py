@@ -13,12 +13,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 
 from zc_review.i18n import label_of, t
 from zc_review.service.errors import ServiceError
@@ -26,6 +26,7 @@ from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens import tally
 from zc_review.tui.screens.common import StateFooter, add_fitted_column, ask_person, show_text
+from zc_review.tui.screens.score_grid import GridTable
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
@@ -119,17 +120,18 @@ class VotingScreen(RoomScreen[bool]):
         self._codes: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        """The reviewer's name, the help line, the ballot table (``#vote-table``) and the progress."""
+        """The reviewer's name, the help line, the ballot table (``#vote-table``, a ``VoteTable``) and the
+        progress."""
         yield Header()
         yield Static(Text(t("ballot.sheet_of", name=self._actor.name if self._actor else "")), classes="title")
         yield Static(Text(t("ballot.sheet_help")), classes="hint")
-        yield DataTable(id="vote-table", cursor_type="row", zebra_stripes=True)
+        yield VoteTable(id="vote-table", row_cursor=True, zebra_stripes=True)
         yield Static(Text(""), id="vote-progress", classes="hint")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the table: code, group, panel, composite and an empty mark per applicant."""
-        table = self.query_one(DataTable)
+        table = self.query_one(VoteTable)
         comps = {a.applicant_id: ("—" if (c := self._composites.get(a.applicant_id)) is None else str(c))
                  for a in self._rows}
         # every column as wide as its widest cell from the first frame (never a cut code: issue 13 item 3)
@@ -137,7 +139,7 @@ class VotingScreen(RoomScreen[bool]):
         add_fitted_column(table, t("common.col_group"), "group", [a.group_name for a in self._rows])
         add_fitted_column(table, t("common.col_panel"), "panel", [a.panel_name for a in self._rows])
         add_fitted_column(table, t("common.col_composite"), "composite", comps.values())
-        table.add_column(t("common.col_mark"), width=6)  # wide enough for 不同意 (set before any row exists)
+        table.add_column(t("common.col_mark"), key="mark", width=6)  # wide enough for 不同意 (before any row)
         self._codes = {a.applicant_id: a.code for a in self._rows}
         for a in self._rows:
             table.add_row(Text(a.code), Text(a.group_name), Text(a.panel_name),
@@ -153,13 +155,14 @@ class VotingScreen(RoomScreen[bool]):
     def action_mark(self, key: str) -> None:
         """``1``/``2``/``3``: mark the current row 同意/不同意/弃权 and move down."""
         choice = MARK_KEYS[key]
-        table = self.query_one(DataTable)
+        table = self.query_one(VoteTable)
         if not self._items:
             return
         row = table.cursor_row
         applicant_id = self._items[row]
         self._marks[applicant_id] = choice
-        table.update_cell_at(Coordinate(row, 4), Text(label_of("choice", choice.value), style=MARK_STYLE[choice]))
+        # one row drawn again (a DataTable drew every cell of the table again on each mark)
+        table.update_cell(applicant_id, "mark", Text(label_of("choice", choice.value), style=MARK_STYLE[choice]))
         if row + 1 < len(self._items):
             table.move_cursor(row=row + 1)
         self._show_progress()
@@ -174,7 +177,7 @@ class VotingScreen(RoomScreen[bool]):
         if not cast or self._actor is None:
             unmarked = [i for i, a in enumerate(self._items) if a not in self._marks]
             if unmarked:  # back to the first applicant still to mark
-                self.query_one(DataTable).move_cursor(row=unmarked[0])
+                self.query_one(VoteTable).move_cursor(row=unmarked[0])
             return
         room = self.room
         choices = dict(self._marks)
@@ -205,7 +208,7 @@ class VotingScreen(RoomScreen[bool]):
         self._marks.clear()
         del self._marks
         self._marks = {}
-        self.query_one(DataTable).clear(columns=True)
+        self.query_one(VoteTable).clear(columns=True)  # its cells and every row and line it kept drawn
         self.query_one("#vote-progress", Static).update("")
         self._items = []
         self._codes = {}
@@ -216,6 +219,26 @@ class VotingScreen(RoomScreen[bool]):
         self.dismiss(cast)
         if error is not None:
             self.show_error(error)
+
+
+class VoteTable(GridTable):
+    """The ballot's table: a row cursor moved by Up/Down, PageUp/PageDown, Home/End (first/last row) and a click;
+    a mark redraws only its row (``GridTable``). ``get_cell_at`` as DataTable's, for the tests."""
+
+    _ROW_KEYS = {"up": "up", "down": "down", "pageup": "pageup", "pagedown": "pagedown", "home": "ctrl+home",
+                 "end": "ctrl+end", "ctrl+home": "ctrl+home", "ctrl+end": "ctrl+end"}
+
+    def on_key(self, event: events.Key) -> None:
+        """Move the row cursor (never sideways); other keys go on to the screen's bindings."""
+        move = self._ROW_KEYS.get(event.key)
+        if move is not None and self.row_count and self.navigate(move):
+            event.stop()
+            event.prevent_default()
+
+    def get_cell_at(self, coordinate: tuple[int, int]) -> Text:
+        """The cell at (row, column)."""
+        row, column = coordinate
+        return self.get_row_at(row)[column]
 
 
 class VotedNotice(Steady, ModalScreen[None]):

@@ -104,8 +104,11 @@ class GridTable(ScrollView, can_focus=True):
             return self.grid
 
     def __init__(self, *, fixed_columns: int = 0, trailing_columns: int = 0, zebra_stripes: bool = True,
-                 name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+                 row_cursor: bool = False, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        """``row_cursor``: the cursor highlights its whole row (DataTable's ``cursor_type="row"``)."""
         super().__init__(name=name, id=id, classes=classes)
+        self.row_cursor = row_cursor
         self.fixed_columns = fixed_columns
         self.trailing_columns = trailing_columns
         self.zebra_stripes = zebra_stripes
@@ -252,11 +255,12 @@ class GridTable(ScrollView, can_focus=True):
         for i, (col, cell) in enumerate(zip(self.columns, cells, strict=True)):
             piece = cell.copy()
             piece.no_wrap, piece.end = True, ""
-            piece.truncate(col.width, overflow="crop", pad=True)
+            piece.truncate(col.width, overflow="crop")
+            piece.align(cell.justify if cell.justify in ("right", "center") else "left", col.width)  # as DataTable
             piece.pad(PAD)
             if fixed is not None and i < self.fixed_columns:
                 piece.stylize_before(fixed)
-            if i == cursor_at and cursor is not None:
+            if cursor is not None and (i == cursor_at or self.row_cursor):
                 piece.stylize(cursor)
             line.append_text(piece)
         segments = [Segment(s.text, base + s.style if s.style else base) for s in line.render(self.app.console)]
@@ -306,6 +310,12 @@ class GridTable(ScrollView, can_focus=True):
             fill = self.rich_style + self.get_component_rich_style("grid--header")  # the header spans the width
         else:
             strip = self._row_strip(index)
+            if self.row_cursor:  # a row-cursor table's rows (zebra, cursor) span the width, as DataTable's
+                fill = self.rich_style
+                if self.zebra_stripes:
+                    fill += self.get_component_rich_style("grid--odd-row" if index % 2 else "grid--even-row")
+                if index == self.cursor_row:
+                    fill += self.get_component_rich_style("grid--cursor")
         fixed = min(self._fixed_width(), width)
         trail = min(self._trailing_width(), width - fixed)
         total = strip.cell_length
