@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,7 +25,7 @@ from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens import tally
 from zc_review.tui.screens.common import StateFooter, add_fitted_column, ask_person, show_text
-from zc_review.tui.screens.score_grid import GridTable
+from zc_review.tui.screens.score_grid import VoteTable
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
@@ -219,26 +218,6 @@ class VotingScreen(RoomScreen[bool]):
         self.dismiss(cast)
         if error is not None:
             self.show_error(error)
-
-
-class VoteTable(GridTable):
-    """The ballot's table: a row cursor moved by Up/Down, PageUp/PageDown, Home/End (first/last row) and a click;
-    a mark redraws only its row (``GridTable``). ``get_cell_at`` as DataTable's, for the tests."""
-
-    _ROW_KEYS = {"up": "up", "down": "down", "pageup": "pageup", "pagedown": "pagedown", "home": "ctrl+home",
-                 "end": "ctrl+end", "ctrl+home": "ctrl+home", "ctrl+end": "ctrl+end"}
-
-    def on_key(self, event: events.Key) -> None:
-        """Move the row cursor (never sideways); other keys go on to the screen's bindings."""
-        move = self._ROW_KEYS.get(event.key)
-        if move is not None and self.row_count and self.navigate(move):
-            event.stop()
-            event.prevent_default()
-
-    def get_cell_at(self, coordinate: tuple[int, int]) -> Text:
-        """The cell at (row, column)."""
-        row, column = coordinate
-        return self.get_row_at(row)[column]
 
 
 class VotedNotice(Steady, ModalScreen[None]):

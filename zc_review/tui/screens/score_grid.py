@@ -14,6 +14,9 @@ The table part of the ``DataTable`` interface that the scoring screen, its tests
 and a ``CellHighlighted`` message is posted when the cursor moves to another cell (``on_cursor`` is called
 before it, synchronously, for what must show in the same frame). Source: issue 9 ("a scoring
 grid that repaints the changed cell and the totals only").
+
+``VoteTable`` is the ballot's table on the same grid, with a row cursor (``row_cursor``): a mark draws its row and
+the next again, where a ``DataTable`` drew every cell.
 """
 
 from __future__ import annotations
@@ -404,3 +407,23 @@ class GridTable(ScrollView, can_focus=True):
                     self.cursor_coordinate = Coordinate(row, i)
                     self.focus()
                 return
+
+
+class VoteTable(GridTable):
+    """The ballot's table: a row cursor moved by Up/Down, PageUp/PageDown, Home/End (first/last row) and a click;
+    a mark redraws only its row (``GridTable``). ``get_cell_at`` as DataTable's, for the tests."""
+
+    _ROW_KEYS = {"up": "up", "down": "down", "pageup": "pageup", "pagedown": "pagedown", "home": "ctrl+home",
+                 "end": "ctrl+end", "ctrl+home": "ctrl+home", "ctrl+end": "ctrl+end"}
+
+    def on_key(self, event: events.Key) -> None:
+        """Move the row cursor (never sideways); other keys go on to the screen's bindings."""
+        move = self._ROW_KEYS.get(event.key)
+        if move is not None and self.row_count and self.navigate(move):
+            event.stop()
+            event.prevent_default()
+
+    def get_cell_at(self, coordinate: tuple[int, int]) -> Text:
+        """The cell at (row, column)."""
+        row, column = coordinate
+        return self.get_row_at(row)[column]
