@@ -49,8 +49,15 @@ class FrameClock:
 
 
 def _pending_paint(screen: Any) -> bool:
-    return bool(screen._layout_required or screen._scroll_required or screen._repaint_required
-                or screen._dirty_widgets)
+    """The screen has a layout, scroll or repaint to do, or one of its widgets has asked for one that has not
+    reached the screen yet (a widget passes its request on when it is next idle: a layout asked for while the
+    screen was built could land on the first key measured), or work is waiting for the next refresh
+    (``call_after_refresh``: a footer's check of its keys, which may rebuild it)."""
+    if (screen._layout_required or screen._scroll_required or screen._repaint_required or screen._dirty_widgets
+            or screen._callbacks):
+        return True
+    return any(w._layout_required or w._repaint_required or w._scroll_required or w._refresh_styles_required
+               for w in screen.walk_children())
 
 
 async def keystrokes(pilot: Any, keys: list[str], clock: FrameClock | None = None,
