@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tests.conftest import Packed
-from tests.tui.test_screen_costs import SIZE, _count_layouts, _recorder
+from tests.tui.test_screen_costs import SIZE, _count_layouts, _count_row_renders, _recorder
 from zc_review.demo import autopilot, opening
 from zc_review.demo import closing as closing_pilot
 from zc_review.demo.closing import on_top, until
@@ -183,16 +183,21 @@ async def test_the_declaration_shows_the_names_and_the_results_stay_for_the_sign
         assert names == {r.name for r in room.views.results().groups[0].rows}
 
 
+async def _step(pilot: Any, app: Any, demo: Packed, key: str, screen_cls: type) -> Any:
+    """The recorder logged in, the dashboard's ``key``, until ``screen_cls`` is on top and painted: that screen."""
+    await _recorder(pilot, app, demo)
+    await opening.keys(pilot, key)
+    await until(pilot, lambda: on_top(app, screen_cls), screen_cls.__name__)
+    await _painted(pilot)
+    return app.screen
+
+
 async def test_a_roll_call_mark_lays_nothing_out(room_at: Any, demo: Packed,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     room, _ = room_at("attendance")
     app = make_app(room)
     async with app.run_test(size=SIZE) as pilot:
-        await _recorder(pilot, app, demo)
-        await opening.keys(pilot, "1")
-        await until(pilot, lambda: on_top(app, RollCallScreen), "roll call")
-        screen = app.screen
-        await _painted(pilot)
+        screen = await _step(pilot, app, demo, "1", RollCallScreen)
         table = screen.query_one(DataTable)
         columns = len(table.columns)
         passes = _count_layouts(monkeypatch)
@@ -217,11 +222,7 @@ async def test_the_recusal_forms_hints_ask_for_no_layout(room_at: Any, demo: Pac
     room, _ = room_at("recuse")
     app = make_app(room)
     async with app.run_test(size=SIZE) as pilot:
-        await _recorder(pilot, app, demo)
-        await opening.keys(pilot, "3")
-        await until(pilot, lambda: on_top(app, RecusalScreen), "recusal")
-        screen = app.screen
-        await _painted(pilot)
+        screen = await _step(pilot, app, demo, "3", RecusalScreen)
         asked: list[str] = []
         real = Widget.refresh
 
@@ -298,15 +299,11 @@ async def test_a_ballot_mark_and_a_voters_return_lay_nothing_out(room_at: Any, d
     screen after a ballot, its status lines of the same number of lines are redrawn in place too (each
     ``Static.update`` laid the screen out again: one pass per mark, about 20 ms each for 18 applicants)."""
     from zc_review.tui.screens.ballot import BallotScreen, VoteTable, VotingScreen
-    from zc_review.tui.screens.score_grid import GridTable
 
     room, _ = room_at("ballot")
     app = make_app(room)
     async with app.run_test(size=SIZE) as pilot:
-        await _recorder(pilot, app, demo)
-        await opening.keys(pilot, "7")
-        await until(pilot, lambda: on_top(app, BallotScreen), "poll")
-        poll = app.screen
+        poll = await _step(pilot, app, demo, "7", BallotScreen)
         voter = poll.due()[0]
         await opening.keys(pilot, "n")
         await closing_pilot.login(pilot, voter, demo.secrets.persons[voter])
@@ -314,15 +311,7 @@ async def test_a_ballot_mark_and_a_voters_return_lay_nothing_out(room_at: Any, d
         voting = app.screen
         await _painted(pilot)
         table = voting.query_one(VoteTable)
-        rendered: list[int] = []
-        real_row = GridTable._row_strip
-
-        def row_strip(self: GridTable, index: int) -> Strip:
-            if index not in self._strips:
-                rendered.append(index)
-            return real_row(self, index)
-
-        monkeypatch.setattr(GridTable, "_row_strip", row_strip)
+        rendered = _count_row_renders(monkeypatch)
         passes = _count_layouts(monkeypatch)
         for n, mark in enumerate("123123", start=1):
             rendered.clear()

@@ -63,15 +63,7 @@ async def test_confirm_names_its_keys_without_a_footer(blocked: str | None, size
 async def test_a_keystroke_renders_only_the_row_it_changes(room_at: Any, demo: Packed,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     room, _ = room_at("view_dossier")
-    rendered: list[int] = []
-    real = GridTable._row_strip
-
-    def counted(self: GridTable, index: int) -> Any:
-        if index not in self._strips:
-            rendered.append(index)
-        return real(self, index)
-
-    monkeypatch.setattr(GridTable, "_row_strip", counted)
+    rendered = _count_row_renders(monkeypatch)
     app = make_app(room)
     async with app.run_test(size=SIZE) as pilot:
         await _recorder(pilot, app, demo)
@@ -263,6 +255,20 @@ class _Beneath(Steady, Screen[None]):
     def compose(self) -> Any:
         for i in range(20):
             yield Static(f"第 {i + 1} 行", id=f"row-{i}")
+
+
+def _count_row_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every row a ``GridTable`` renders from now on (not a kept one): its index."""
+    rendered: list[int] = []
+    real = GridTable._row_strip
+
+    def counted(self: GridTable, index: int) -> Any:
+        if index not in self._strips:
+            rendered.append(index)
+        return real(self, index)
+
+    monkeypatch.setattr(GridTable, "_row_strip", counted)
+    return rendered
 
 
 def _count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[int, int]]]:
