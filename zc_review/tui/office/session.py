@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, LoadingIndicator, Static
 from zc_review.i18n import label_of, t
 from zc_review.tui.commands import ShellCommand
 from zc_review.tui.office.base import OfficeScreen, complaint_option, failure_text
+from zc_review.tui.screens.common import add_fitted_column
 from zc_review.tui.widgets import Confirm, Notice, Pick, TextPrompt
 from zc_review.tui.widgets.footer import KeyFooter
 
@@ -29,6 +30,11 @@ def _two_lines(fingerprint: str) -> str:
     """The grouped fingerprint as two lines of 8 groups (never a group split at 80 columns)."""
     groups = fingerprint.split()
     return " ".join(groups[:8]) + "\n" + " " * 11 + " ".join(groups[8:])
+
+
+#: The complaints table's columns (catalogue keys), in order.
+COMPLAINT_COLUMNS = ("office.col_complaint_no", "office.col_applicant", "office.col_kind", "office.col_received",
+                     "common.col_status", "office.col_handler", "office.col_finding", "office.col_signed")
 
 
 class OfficeSessionScreen(OfficeScreen):
@@ -65,11 +71,7 @@ class OfficeSessionScreen(OfficeScreen):
             results.add_column(t(key))
         yield results
         yield Static(Text(""), id="session-complaints-head", classes="head")
-        complaints: DataTable[Any] = DataTable(id="session-complaints", cursor_type="row")
-        for key in ("office.col_complaint_no", "office.col_applicant", "office.col_kind", "office.col_received",
-                    "common.col_status", "office.col_handler", "office.col_finding", "office.col_signed"):
-            complaints.add_column(t(key))
-        yield complaints
+        yield DataTable(id="session-complaints", cursor_type="row")  # its columns come with its rows (``show``)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -127,13 +129,21 @@ class OfficeSessionScreen(OfficeScreen):
         self.query_one("#session-complaints-head", Static).update(
             Text(t("office.cli_complaints_title", n=len(v.complaints))))
         complaints = self.query_one("#session-complaints", DataTable)
-        complaints.clear()
+        complaints.clear(columns=True)
+        rows = []
         for c in v.complaints:
             signed = (Text(t("office.signed_yes"), style="green") if c.signed else
                       Text(t("office.signed_no"), style="bold red") if c.signed is False else "—")
-            complaints.add_row(str(c.id), c.applicant, c.kind, c.received_on.isoformat(), c.status, c.handler or "—",
-                               t("office.finding_dated", finding=c.finding, on=c.finding_on.isoformat())
-                               if c.finding_on else "—", signed, key=str(c.id))
+            rows.append((str(c.id), [str(c.id), c.applicant, c.kind, c.received_on.isoformat(), c.status,
+                                     c.handler or "—", t("office.finding_dated", finding=c.finding,
+                                                          on=c.finding_on.isoformat()) if c.finding_on else "—",
+                                     signed]))
+        # every column as wide as its widest cell from the first frame: auto widths drew the header once at the
+        # labels' widths and the rows wider, a race seen as a misaligned header in a snapshot under load
+        for i, key in enumerate(COMPLAINT_COLUMNS):
+            add_fitted_column(complaints, t(key), key, [cells[i] for _, cells in rows])
+        for cid, cells in rows:
+            complaints.add_row(*cells, key=cid)
         complaints.display = bool(v.complaints)
         results.focus()
 
