@@ -20,6 +20,7 @@ from zc_review.tui.commands import ShellCommand
 from zc_review.tui.office.base import OfficeScreen, complaint_option, failure_text
 from zc_review.tui.screens.common import add_fitted_column
 from zc_review.tui.widgets import Confirm, Notice, Pick, TextPrompt
+from zc_review.tui.widgets.autoheight import AutoHeightTable
 from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class OfficeSessionScreen(OfficeScreen):
             results.add_column(t(key))
         yield results
         yield Static(Text(""), id="session-complaints-head", classes="head")
-        yield DataTable(id="session-complaints", cursor_type="row")  # its columns come with its rows (``show``)
+        yield AutoHeightTable(id="session-complaints", cursor_type="row")  # its columns come with its rows (``show``)
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -26,6 +26,7 @@ from zc_review.tui.screens.ballot import BallotScreen
 from zc_review.tui.screens.common import add_fitted_column, ask_person, settle_collector, show_text, two_line
 from zc_review.tui.screens.panel_view import PreviewScreen
 from zc_review.tui.widgets import Confirm
+from zc_review.tui.widgets.autoheight import AutoHeightTable
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
 from zc_review.tui.widgets.steady import Steady
@@ -92,8 +93,8 @@ class ResultsScreen(RoomScreen[None]):
         with VerticalScroll(id="results-body"):
             for g in self.room.views.groups():
                 yield Static(Text(""), id=f"head-{g.group_id}", classes="group-head")
-                table: DataTable[Text] = DataTable(id=f"tbl-{g.group_id}", zebra_stripes=True, cursor_type="none",
-                                                   fixed_columns=1, classes="group-table")
+                table = AutoHeightTable(id=f"tbl-{g.group_id}", zebra_stripes=True, cursor_type="none",
+                                        fixed_columns=1, classes="group-table")
                 table.can_focus = False  # read-only: the page scrolls, not the table
                 yield table
         yield Static(Text(t("closing.results_keys")), classes="hint")
