@@ -18,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -86,9 +87,14 @@ def _start(name: str, p: Packed, home: Path, out: Path, size: tuple[int, int] = 
     """``zc-review open`` on the demo package in a new tmux session (the pane stays when the app ends, so a
     test can tell that it ended)."""
     cmd = f"{ROOT / '.venv/bin/zc-review'} open {p.package} --out {out}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
-                    "-e", f"ZC_REVIEW_HOME={home}", "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", cmd],
-                   check=True, cwd=ROOT)
+    for _try in range(3):  # a tmux server still exiting after its last session was killed refuses a new one
+        started = subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y", str(size[1]),
+                                  "-e", f"ZC_REVIEW_HOME={home}", "-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", cmd],
+                                 capture_output=True, text=True, cwd=ROOT)
+        if started.returncode == 0:
+            break
+        time.sleep(0.5)
+    assert started.returncode == 0, f"tmux new-session {name}: {started.stderr}"
     subprocess.run(["tmux", "set-option", "-t", name, "remain-on-exit", "on"], check=True)
     return Pane(name)
 
@@ -137,7 +143,7 @@ def test_a_locked_recorder_recovers_in_the_terminal(demo: Packed, tmp_path: Path
     name = f"zc-lock-{os.getpid()}"
     try:
         for attempt in range(2):  # a restart does not lift the lock
-            pane = _start(name, p, home, out)
+            pane = _start(f"{name}-{attempt}", p, home, out)
             _unlock(pane, p)
             pane.type_secret(p.secrets.persons[rec])
             pane.keys("Enter")
@@ -150,7 +156,7 @@ def test_a_locked_recorder_recovers_in_the_terminal(demo: Packed, tmp_path: Path
                 pane.wait_for(t("tui.quit"))
                 pane.keys("Enter")  # 退出 is focused
                 pane.wait_until("the app ended", lambda _s, pane=pane: not _alive(pane))  # type: ignore[misc]
-                _kill(name)
+                _kill(pane.name)
         # F2: two other officers lift the lock, from the login
         pane.keys("F2")
         pane.wait_for(t("tui.lift_first", name=rec_name)[-12:])
@@ -167,7 +173,8 @@ def test_a_locked_recorder_recovers_in_the_terminal(demo: Packed, tmp_path: Path
         pane.wait_for(t("tui.step_roll_call"))  # the dashboard: the session goes on
         assert _alive(pane)
     finally:
-        _kill(name)
+        for attempt in range(2):
+            _kill(f"{name}-{attempt}")
 
 
 def test_escape_on_every_login_keeps_the_app(demo: Packed, tmp_path: Path) -> None:
