@@ -89,6 +89,21 @@ async def _voting(pilot: Any, app: Any, secrets: Any) -> None:
     await pilot.pause()
 
 
+async def _voted(pilot: Any, app: Any, secrets: Any) -> None:
+    """A ballot marked through and cast: the neutral notice for the next reviewer."""
+    from zc_review.demo.opening import keys, wait_for
+    from zc_review.tui.screens.ballot import BallotReview, VotedNotice
+
+    await _voting(pilot, app, secrets)
+    voting = app.screen
+    await keys(pilot, *["1"] * (len(voting._items) - len(voting._marks)))
+    await keys(pilot, "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, BallotReview), "review")
+    await keys(pilot, "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, VotedNotice), "voted")
+    await pilot.pause()
+
+
 SHOTS: tuple[Shot, ...] = (
     Shot("dashboard", "", _dashboard),
     Shot("help", "", _drive_keys("f1")),
@@ -96,6 +111,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("palette", "", _palette),
     Shot("scoring", "scores", _scoring, nth=20),
     Shot("voting", "ballot", _voting, nth=8),
+    Shot("voted", "ballot", _voted, nth=8),
     Shot("projector-rollcall", "close_roll_call", _drive_keys("f4")),
     Shot("projector-ballot", "ballot", _drive_keys("f4"), nth=8),
     Shot("projector-preview", "open_poll", _drive_keys("f4", "2")),

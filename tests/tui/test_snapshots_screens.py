@@ -1,6 +1,7 @@
 """Snapshot tests (pytest-textual-snapshot) of the room's screens in the states of issue 13, at 80×24 and
 160×45: the dashboard of a resumed session, the results with a 12-applicant group, the poll screen's
-outstanding voters, the voter picker after typing, the ballot review with applicants unmarked, the scoring
+outstanding voters, the voter picker after typing, the ballot review with applicants unmarked, the neutral
+notice after a ballot, the scoring
 grid on its first frame, the pledge screen's outstanding list.
 
 Update after a deliberate change of a screen: ``pytest tests/tui/test_snapshots_screens.py --snapshot-update``,
@@ -17,7 +18,7 @@ import pytest
 from zc_review.demo.closing import burst, confirm, key, login, on_top, until
 from zc_review.domain.model import StaffRole
 from zc_review.tui.app import make_app
-from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotingScreen
+from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotedNotice, VotingScreen
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.pledge import PledgeScreen
 from zc_review.tui.screens.results import ResultsScreen
@@ -111,6 +112,29 @@ def test_ballot_review_with_applicants_unmarked(snap_compare: Any, room_at: Any,
         await until(pilot, lambda: on_top(pilot.app, BallotReview), "review")
 
     assert snap_compare(make_app(room), terminal_size=size, run_before=session(room, demo.secrets, review))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x45"])
+def test_the_neutral_notice_after_a_ballot(snap_compare: Any, room_at: Any, demo: Any, size: tuple[int, int]) -> None:
+    """The neutral notice once a ballot is cast: nothing of the ballot or of its voter."""
+    room, _ = room_at("open_poll")
+
+    async def cast(pilot: Any) -> None:
+        await step(pilot, "7", BallotScreen)
+        await key(pilot, "o")
+        await confirm(pilot)
+        await key(pilot, "n")
+        await login(pilot, "R04", demo.secrets.persons["R04"])
+        await until(pilot, lambda: on_top(pilot.app, VotingScreen), "ballot")
+        voting = pilot.app.screen
+        await burst(pilot, ["2"] * len(voting._items))
+        await until(pilot, lambda: len(voting._marks) == len(voting._items), "marks")
+        await key(pilot, "enter")
+        await until(pilot, lambda: on_top(pilot.app, BallotReview), "review")
+        await key(pilot, "enter")
+        await until(pilot, lambda: on_top(pilot.app, VotedNotice), "cast")
+
+    assert snap_compare(make_app(room), terminal_size=size, run_before=session(room, demo.secrets, cast))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x45"])
