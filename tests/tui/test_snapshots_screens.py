@@ -57,6 +57,23 @@ async def step(pilot: Any, k: str, screen_cls: type) -> None:
     await until(pilot, lambda: on_top(pilot.app, screen_cls), screen_cls.__name__)
 
 
+async def to_review(pilot: Any, demo: Any, marks: int | None) -> None:
+    """From the dashboard: open the poll, R04 signs in to vote, marks ``marks`` rows 同意 (None: every row),
+    Enter: the review on top."""
+    await step(pilot, "7", BallotScreen)
+    await key(pilot, "o")
+    await confirm(pilot)
+    await key(pilot, "n")
+    await login(pilot, "R04", demo.secrets.persons["R04"])
+    await until(pilot, lambda: on_top(pilot.app, VotingScreen), "ballot")
+    voting = pilot.app.screen
+    n = len(voting._items) if marks is None else marks
+    await burst(pilot, ["1"] * n)
+    await until(pilot, lambda: len(voting._marks) == n, "marks")
+    await key(pilot, "enter")
+    await until(pilot, lambda: on_top(pilot.app, BallotReview), "review")
+
+
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x45"])
 def test_dashboard_resumed_after_the_poll(snap_compare: Any, room_at: Any, demo: Any, size: tuple[int, int]) -> None:
     room, _ = room_at("open_runoff")
@@ -100,16 +117,7 @@ def test_ballot_review_with_applicants_unmarked(snap_compare: Any, room_at: Any,
     room, _ = room_at("open_poll")
 
     async def review(pilot: Any) -> None:
-        await step(pilot, "7", BallotScreen)
-        await key(pilot, "o")
-        await confirm(pilot)
-        await key(pilot, "n")
-        await login(pilot, "R04", demo.secrets.persons["R04"])
-        await until(pilot, lambda: on_top(pilot.app, VotingScreen), "ballot")
-        await burst(pilot, ["1"] * 30)
-        await until(pilot, lambda: len(pilot.app.screen._marks) == 30, "marks")
-        await key(pilot, "enter")
-        await until(pilot, lambda: on_top(pilot.app, BallotReview), "review")
+        await to_review(pilot, demo, 30)
 
     assert snap_compare(make_app(room), terminal_size=size, run_before=session(room, demo.secrets, review))
 
@@ -120,17 +128,7 @@ def test_the_neutral_notice_after_a_ballot(snap_compare: Any, room_at: Any, demo
     room, _ = room_at("open_poll")
 
     async def cast(pilot: Any) -> None:
-        await step(pilot, "7", BallotScreen)
-        await key(pilot, "o")
-        await confirm(pilot)
-        await key(pilot, "n")
-        await login(pilot, "R04", demo.secrets.persons["R04"])
-        await until(pilot, lambda: on_top(pilot.app, VotingScreen), "ballot")
-        voting = pilot.app.screen
-        await burst(pilot, ["2"] * len(voting._items))
-        await until(pilot, lambda: len(voting._marks) == len(voting._items), "marks")
-        await key(pilot, "enter")
-        await until(pilot, lambda: on_top(pilot.app, BallotReview), "review")
+        await to_review(pilot, demo, None)
         await key(pilot, "enter")
         await until(pilot, lambda: on_top(pilot.app, VotedNotice), "cast")
 
