@@ -52,12 +52,13 @@ def _pending_paint(screen: Any) -> bool:
     """The screen has a layout, scroll or repaint to do, or one of its widgets has asked for one that has not
     reached the screen yet (a widget passes its request on when it is next idle: a layout asked for while the
     screen was built could land on the first key measured), or work is waiting for the next refresh
-    (``call_after_refresh``: a footer's check of its keys, which may rebuild it)."""
+    (``call_after_refresh``: a footer's check of its keys, which may rebuild it), or a table has rows whose size
+    it has not reckoned yet (a ``DataTable`` does that when next idle, and may then ask for a layout)."""
     if (screen._layout_required or screen._scroll_required or screen._repaint_required or screen._dirty_widgets
             or screen._callbacks):
         return True
     return any(w._layout_required or w._repaint_required or w._scroll_required or w._refresh_styles_required
-               for w in screen.walk_children())
+               or getattr(w, "_require_update_dimensions", False) for w in screen.walk_children())
 
 
 async def keystrokes(pilot: Any, keys: list[str], clock: FrameClock | None = None,

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from textual.widgets import DataTable, Input, Static
 
+from tests.bench.latency import _pending_paint
 from tests.conftest import ROOT, Packed
 from zc_review.i18n import t
 from zc_review.tui.office import make_office_app
@@ -40,22 +41,13 @@ def filed(demo: Packed, demo_bundles: tuple[Path, Path], archive_url: str) -> st
     return archive_url
 
 
-def _unsettled(screen: Any) -> bool:
-    """The screen still has work to draw: a layout, scroll or repaint asked for and not yet done, or a
-    table's rows added and its size not yet reckoned (a ``DataTable`` sizes itself when next idle)."""
-    from tests.bench.latency import _pending_paint
-
-    return _pending_paint(screen) or any(getattr(w, "_require_update_dimensions", False)
-                                         for w in screen.walk_children(DataTable))
-
-
 async def settle(pilot: Any) -> None:
     """Wait until every worker has finished and the screen has drawn what they posted (at least three
     rounds, then until nothing is left to draw; at most 100 rounds)."""
     for i in range(100):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        if i >= 2 and not _unsettled(pilot.app.screen):
+        if i >= 2 and not _pending_paint(pilot.app.screen):
             return
 
 

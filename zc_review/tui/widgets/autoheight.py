@@ -5,8 +5,8 @@ Textual (8.2) caches a widget's box by a count of its layout requests, and a ``D
 arrival and that reckoning (the rows and another widget's change in one message, as a screen shows what a worker
 read), the table is placed 0 lines high; its later request for a layout, made while the first one is still
 pending, does not count again, so the stale box is kept and the table stays 0 lines high under its heading. Seen
-under load in CI as the office session screen's complaints table missing from a snapshot (one run in three on
-a loaded machine); a reader would have seen "投诉与复查（1 件）" over nothing.
+under load in CI as the office session screen's complaints table missing from a snapshot (3 of 6 openings on a
+loaded machine); a reader would have seen "投诉与复查（1 件）" over nothing.
 """
 
 from __future__ import annotations
