@@ -1,7 +1,8 @@
 """``AutoHeightTable``: a table of ``height: auto`` is as high as its header and rows after the screen was laid
 out between the rows' arrival and the table's reckoning of its size (the race that left the office session
 screen's complaints table 0 lines high in a CI snapshot under load). The race is forced here: the rows are
-added and the screen is laid out in the same callback, before the table is idle."""
+added and the screen is laid out in the same callback, before the table is idle. ``put_rows``: column widths
+fixed when the rows are put in, and no cell read as markup."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
-from zc_review.tui.widgets.autoheight import AutoHeightTable
+from zc_review.tui.widgets.autoheight import AutoHeightTable, put_rows
 
 
 class _Tables(App[None]):
@@ -61,3 +62,55 @@ async def test_a_plain_data_table_shows_the_race() -> None:
     """The same steps with Textual's ``DataTable`` leave it 0 lines high: the reason ``AutoHeightTable``
     exists (when a Textual release fixes it, this test says so, and the subclass can go)."""
     assert await _height_after_fill(DataTable(id="t"), 1) == 0
+
+
+# -- put_rows: a table's column widths reckoned when the rows are put in -----------------------------------------
+_LABELS = ["评审日期", "会议编号", "评委会"]
+_ROWS: list[tuple[list[Any], str]] = [(["2025-11-20", "QC-GC-ZJ-2025", "青川市工程系列中级职称评审委员会"], "s1"),
+                                      (["2024-11-18", "QC-GC-ZJ-2024", "[b]青川[/b]"], "s2")]
+
+
+class _Sessions(App[None]):
+    def compose(self) -> ComposeResult:
+        table: DataTable[Any] = DataTable(id="t")
+        for label in _LABELS:
+            table.add_column(label)
+        yield table
+
+
+async def test_put_rows_fixes_each_columns_width_when_the_rows_are_put_in() -> None:
+    """Right after ``put_rows``, before the table is idle, each column already has its width (its widest
+    heading or cell, in terminal cells: a Han character is 2) and does not wait for the table's own reckoning;
+    every cell is whole on screen; a "[b]" in the data is shown as typed, not read as markup."""
+    import html
+    import re
+
+    app = _Sessions()
+    async with app.run_test(size=(160, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(DataTable)
+        put_rows(table, _LABELS, _ROWS)
+        assert [(c.auto_width, c.width) for c in table.ordered_columns] == [(False, 10), (False, 13), (False, 32)]
+        assert table.row_count == 2 and list(table.rows) == ["s1", "s2"]
+        for _ in range(3):
+            await pilot.pause()
+        text = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+    assert "2025-11-20" in text and "QC-GC-ZJ-2025" in text and "青川市工程系列中级职称评审委员会" in text
+    assert "[b]青川[/b]" in text
+
+
+async def test_a_plain_data_table_reads_markup_in_a_cell() -> None:
+    """A ``str`` cell added the plain way is read as Rich markup ("[b]" disappears): one reason ``put_rows``
+    turns every ``str`` into ``Text``."""
+    import html
+    import re
+
+    app = _Sessions()
+    async with app.run_test(size=(160, 10)) as pilot:
+        table = app.query_one(DataTable)
+        for cells, key in _ROWS:
+            table.add_row(*cells, key=key)
+        for _ in range(3):
+            await pilot.pause()
+        text = html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
+    assert "青川" in text and "[b]" not in text

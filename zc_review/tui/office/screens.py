@@ -26,6 +26,7 @@ from zc_review.tui.commands import ShellCommand
 from zc_review.tui.office.base import OfficeScreen, failure_text
 from zc_review.tui.office.session import OfficeSessionScreen
 from zc_review.tui.widgets import Confirm, Notice, TextPrompt
+from zc_review.tui.widgets.autoheight import put_rows
 from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -66,10 +67,8 @@ class OfficeSessionsScreen(OfficeScreen):
         yield Static(Text(""), id="sessions-status", classes="hint")
         yield LoadingIndicator(id="sessions-loading")
         table: DataTable[Any] = DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
-        for key in ("office.col_date", "office.col_session", "office.col_session_kind", "office.col_notice",
-                    "office.col_applicants", "office.col_passed", "office.col_complaints", "office.col_committee",
-                    "office.col_series_level", "office.col_imported"):
-            table.add_column(t(key))
+        for label in self._labels():
+            table.add_column(label)
         yield table
         yield KeyFooter()
 
@@ -116,16 +115,24 @@ class OfficeSessionsScreen(OfficeScreen):
         status.update(Text(t("office.tui_sessions_hint") if lines else t("office.cli_sessions_none")))
         table = self.query_one("#sessions-table", DataTable)
         table.display = True
-        table.clear()
+        rows: list[tuple[list[str | Text], str]] = []
         for ln in lines:
             kind = Text(t("office.kind_rehearsal") if ln.rehearsal else t("office.kind_official"),
                         style="yellow" if ln.rehearsal else "")
-            table.add_row(ln.scheduled_date.isoformat(), ln.session_id, kind,
+            rows.append(([ln.scheduled_date.isoformat(), ln.session_id, kind,
                           ln.notice + (t("office.filed_mark") if ln.filed else ""), str(ln.applicants),
                           str(ln.passed), str(ln.complaints), ln.committee_name, f"{ln.series} {ln.title_level}",
-                          t("office.imported_by", at=ln.imported_at.strftime("%Y-%m-%d %H:%M"), by=ln.imported_by),
-                          key=ln.session_id)
+                          t("office.imported_by", at=ln.imported_at.strftime("%Y-%m-%d %H:%M"), by=ln.imported_by)],
+                         ln.session_id))
+        put_rows(table, self._labels(), rows)  # widths reckoned now, not when the table is next idle
         table.focus()
+
+    @staticmethod
+    def _labels() -> list[str]:
+        return [t(key) for key in ("office.col_date", "office.col_session", "office.col_session_kind",
+                                   "office.col_notice", "office.col_applicants", "office.col_passed",
+                                   "office.col_complaints", "office.col_committee", "office.col_series_level",
+                                   "office.col_imported")]
 
     def _failed(self, code: str, message: str) -> None:
         self.loading = False
