@@ -227,9 +227,11 @@ def bench_demo_screens_vs_service(packed: Any, tmp: Path) -> dict[str, float]:
             runner.run(packed.script["actions"][FIRST_N:])
         else:
             actions.start()
+            stop_counting = actions.count_keys()
             asyncio.run(play_in_tui(package, home, tmp / f"usb-{mode}", packed.script, secrets,
                                     progress=actions.progress))
             actions.close()
+            stop_counting()
         out[f"demo_{mode}_wall_s"] = time.perf_counter() - w0
         out[f"demo_{mode}_cpu_s"] = time.process_time() - c0
         out[f"demo_{mode}_in_service_s"] = service_time.total

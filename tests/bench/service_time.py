@@ -102,7 +102,10 @@ class ActionTimes:
     def __init__(self, service: ServiceTime) -> None:
         self.service = service
         self.actions: list[tuple[str, float, float, float]] = []
+        self.keys: list[int] = []  # keys pressed during each action (``count_keys``), in step with ``actions``
+        self.pressed = 0
         self._open: tuple[str, float, float, float, float] | None = None
+        self._open_keys = 0
         self._started = time.perf_counter()  # the run's start (``start``; unlock and login precede action 1)
         self._ends: list[float] = []  # seconds from the start to the end of each action
 
@@ -110,10 +113,33 @@ class ActionTimes:
         """The run starts now (before opening the package)."""
         self._started = time.perf_counter()
 
+    def count_keys(self) -> Callable[[], None]:
+        """Count every key event posted to an app from now on (``pressed``); returns the function that stops
+        counting. An action's keys are what a person would press for it: its marks, a secret, a reason typed."""
+        from textual import events
+        from textual.app import App
+
+        original = App.post_message
+
+        def post_message(app: Any, message: Any) -> bool:
+            # once per key: a key no widget handles bubbles up and is posted to the app again, the same event
+            if isinstance(message, events.Key) and not getattr(message, "_zc_counted", False):
+                message._zc_counted = True
+                self.pressed += 1
+            return original(app, message)
+
+        App.post_message = post_message  # type: ignore[method-assign]
+
+        def stop() -> None:
+            App.post_message = original  # type: ignore[method-assign]
+
+        return stop
+
     def progress(self, done: int, total: int, kind: str) -> None:
         """The autopilot starts action ``done`` (of ``total``), of ``kind``."""
         self.close()
         self._open = (kind, time.perf_counter(), self.service.total, time.thread_time(), self.service.main_cpu)
+        self._open_keys = self.pressed
 
     def close(self) -> None:
         """The action in progress (if any) has ended."""
@@ -122,6 +148,7 @@ class ActionTimes:
             now = time.perf_counter()
             app = (time.thread_time() - c0) - (self.service.main_cpu - m0)
             self.actions.append((kind, now - w0, self.service.total - s0, app))
+            self.keys.append(self.pressed - self._open_keys)
             self._ends.append(now - self._started)
             self._open = None
 
@@ -132,11 +159,24 @@ class ActionTimes:
     def figures(self, prefix: str = "action") -> dict[str, float]:
         """Per kind: count; app ms median and worst; service ms median; wall ms median and its ratio to the
         service's (the issue's "1.35 s / 60× / 21× the service"); how many actions took more than 150 ms of app
-        time, and the worst eight by kind."""
+        time, and the worst eight by kind. With ``count_keys``: per kind, the keys pressed (median) and the app
+        time per key (median and worst), and over all actions the worst app time per key: an action's app time
+        grows with what a person types for it (a ballot's 36 marks, a secret, a reason), the time per key does
+        not, and it is what a person waits for after each key."""
         kinds: dict[str, list[tuple[float, float, float]]] = {}
         for kind, wall, svc, app in self.actions:
             kinds.setdefault(kind, []).append((wall, svc, app))
         out: dict[str, float] = {}
+        if len(self.keys) == len(self.actions) and any(self.keys):
+            per_kind: dict[str, list[tuple[int, float]]] = {}
+            for (kind, _, _, app), n in zip(self.actions, self.keys, strict=True):
+                per_kind.setdefault(kind, []).append((n, app * 1000 / max(n, 1)))
+            for kind, rows in sorted(per_kind.items()):
+                out[f"{prefix}_{kind}_keys_median"] = float(statistics.median(n for n, _ in rows))
+                out[f"{prefix}_{kind}_app_ms_per_key_median"] = statistics.median(m for _, m in rows)
+                out[f"{prefix}_{kind}_app_ms_per_key_worst"] = max(m for _, m in rows)
+            out[f"{prefix}_keys_n"] = float(sum(self.keys))
+            out[f"{prefix}_app_ms_per_key_worst"] = max(m for rows in per_kind.values() for _, m in rows)
         over = [(kind, app * 1000) for kind, _, _, app in self.actions if app * 1000 > 150]
         out[f"{prefix}_all_n"] = float(len(self.actions))
         out[f"{prefix}_over_150ms_n"] = float(len(over))  # issue 9's target: every action ≤ 150 ms of app time
