@@ -12,7 +12,8 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Static
 
-from zc_review.tui.widgets.autoheight import AutoHeightTable, put_rows
+from zc_review.tui.screens.common import put_rows
+from zc_review.tui.widgets.autoheight import AutoHeightTable
 
 
 class _Tables(App[None]):

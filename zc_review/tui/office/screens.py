@@ -25,8 +25,8 @@ from zc_review.service.errors import ServiceError
 from zc_review.tui.commands import ShellCommand
 from zc_review.tui.office.base import OfficeScreen, failure_text
 from zc_review.tui.office.session import OfficeSessionScreen
+from zc_review.tui.screens.common import put_rows
 from zc_review.tui.widgets import Confirm, Notice, TextPrompt
-from zc_review.tui.widgets.autoheight import put_rows
 from zc_review.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, LoadingIndicator, Static
 from zc_review.i18n import label_of, t
 from zc_review.tui.commands import ShellCommand
 from zc_review.tui.office.base import OfficeScreen, complaint_option, failure_text
-from zc_review.tui.screens.common import add_fitted_column
+from zc_review.tui.screens.common import add_fitted_column, put_rows
 from zc_review.tui.widgets import Confirm, Notice, Pick, TextPrompt
 from zc_review.tui.widgets.autoheight import AutoHeightTable
 from zc_review.tui.widgets.footer import KeyFooter
@@ -34,6 +34,8 @@ def _two_lines(fingerprint: str) -> str:
 
 
 #: The complaints table's columns (catalogue keys), in order.
+RESULT_COLUMNS = ("common.col_code", "common.col_name", "common.col_decision", "common.col_composite",
+                  "common.col_votes", "common.col_group", "office.anonymity_kind_employer")
 COMPLAINT_COLUMNS = ("office.col_complaint_no", "office.col_applicant", "office.col_kind", "office.col_received",
                      "common.col_status", "office.col_handler", "office.col_finding", "office.col_signed")
 
@@ -67,8 +69,7 @@ class OfficeSessionScreen(OfficeScreen):
         yield LoadingIndicator(id="session-loading")
         yield Static(Text(t("office.notice_section")), classes="head")
         results: DataTable[Any] = DataTable(id="session-results", cursor_type="row", zebra_stripes=True)
-        for key in ("common.col_code", "common.col_name", "common.col_decision", "common.col_composite",
-                    "common.col_votes", "common.col_group", "office.anonymity_kind_employer"):
+        for key in RESULT_COLUMNS:
             results.add_column(t(key))
         yield results
         yield Static(Text(""), id="session-complaints-head", classes="head")
@@ -123,10 +124,9 @@ class OfficeSessionScreen(OfficeScreen):
         notice.remove_class("error")
         notice.update(Text(line, style="bold"))
         results = self.query_one("#session-results", DataTable)
-        results.clear()
-        for r in v.results:
-            results.add_row(r.code, r.name, Text(r.outcome, style="green" if r.passed else "red"), r.composite,
-                            r.votes, r.group_name, r.employer, key=r.applicant_id)
+        put_rows(results, [t(key) for key in RESULT_COLUMNS],  # widths fixed now; names shown as typed
+                 [([r.code, r.name, Text(r.outcome, style="green" if r.passed else "red"), r.composite, r.votes,
+                    r.group_name, r.employer], r.applicant_id) for r in v.results])
         self.query_one("#session-complaints-head", Static).update(
             Text(t("office.cli_complaints_title", n=len(v.complaints))))
         complaints = self.query_one("#session-complaints", DataTable)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.cells import cell_len
@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.binding import ActiveBinding
 from textual.css.scalar import Unit
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from zc_review.tui.widgets import Pick
 from zc_review.tui.widgets.dialogs import Unbroken
@@ -44,6 +44,21 @@ def add_fitted_column(table: Columns, label: str | Text, key: str, values: Itera
     Never narrower than a code it holds."""
     widths = [minimum, *(cell_len(line) for v in (label, *values) for line in str(v).split("\n"))]
     table.add_column(label, key=key, width=max(widths))
+
+
+def put_rows(table: DataTable[Any], labels: Sequence[str], rows: Sequence[tuple[Sequence[str | Text], str]]) -> None:
+    """Replace ``table``'s columns and rows: ``labels`` the headings, ``rows`` (cells, row key) pairs; every
+    column as wide as its widest heading or cell, fixed now (``add_fitted_column``), not when the table is next
+    idle: a full run once snapshotted the office's sessions list with every cell cut to its heading's width
+    ("2025-11-" for "2025-11-20"). A ``str`` cell is shown as plain text (``Text``): a ``DataTable`` reads a
+    ``str`` as Rich markup, so a "[b]" in an office's data would have been taken for bold.
+    """
+    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row, _ in rows]
+    table.clear(columns=True)
+    for i, label in enumerate(labels):
+        add_fitted_column(table, label, f"c{i}", [r[i] for r in cells])
+    for r, (_, key) in zip(cells, rows, strict=True):
+        table.add_row(*r, key=key)
 
 
 def two_line(label: str) -> str:

@@ -6,17 +6,14 @@ arrival and that reckoning (the rows and another widget's change in one message,
 read), the table is placed 0 lines high; its later request for a layout, made while the first one is still
 pending, does not count again, so the stale box is kept and the table stays 0 lines high under its heading. Seen
 under load in CI as the office session screen's complaints table missing from a snapshot (3 of 6 openings on a
-loaded machine); a reader would have seen "投诉与复查（1 件）" over nothing. ``put_rows`` does the same for a
-table's column widths.
+loaded machine); a reader would have seen "投诉与复查（1 件）" over nothing. ``screens.common.put_rows`` is the
+same for a table's column widths.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from rich.cells import cell_len
-from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import DataTable
 
@@ -30,19 +27,3 @@ class AutoHeightTable(DataTable[Any]):
         if old.height != new.height:
             self.call_after_refresh(self.refresh, layout=True)
 
-
-def put_rows(table: DataTable[Any], labels: Sequence[str], rows: Sequence[tuple[Sequence[str | Text], str]]) -> None:
-    """Replace ``table``'s columns and rows: ``labels`` the headings, ``rows`` (cells, row key) pairs; each
-    column is as wide as its widest heading or cell, reckoned here, when the rows are put in.
-
-    A plain ``DataTable`` widens its columns to its cells only when next idle; a screen drawn before that (a
-    worker's rows shown, then a snapshot) shows every cell cut to its heading's width ("2025-11-" for
-    "2025-11-20"), as an office snapshot once did in a full run. A cell given as ``str`` is shown as plain text
-    (``Text``): never read as Rich markup, so a "[b]" in an office's data is shown as typed.
-    """
-    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row, _ in rows]
-    table.clear(columns=True)
-    for i, label in enumerate(labels):
-        table.add_column(label, width=max([cell_len(label), *(r[i].cell_len for r in cells)]))
-    for r, (_, key) in zip(cells, rows, strict=True):
-        table.add_row(*r, key=key)
