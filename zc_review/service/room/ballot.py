@@ -193,7 +193,9 @@ class Ballot:
             slips = [(sid, a, sc) for (sid, a, _c), sc in zip(plain, sealed, strict=True)]
             plain.clear()
             random.SystemRandom().shuffle(slips)
-            with self.ctx.tx() as s:
+            # the outcome reads closed rounds only (an open round's slips and voters are not in it): a cast keeps
+            # it, so a voter's return to the ballot screen does not compute it again (at 2,000 applicants, 0.8 s)
+            with self.ctx.tx(keep=("outcome",)) as s:
                 repo.add_slips(session=s, round_no=rnd.round_no, slips=slips)
                 repo.add_voter(session=s, round_no=rnd.round_no, reviewer_id=actor.person_id)
                 self.ctx.log(s, actor.person_id, "reviewer", "ballot_cast", {"round": rnd.round_no})

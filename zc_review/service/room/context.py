@@ -128,17 +128,22 @@ class RoomContext:
 
     # -- transactions and the log -----------------------------------------------------------
     @contextmanager
-    def tx(self, *, outcome_unchanged: bool = False) -> Iterator[Any]:
+    def tx(self, *, outcome_unchanged: bool = False, keep: tuple[str, ...] = ()) -> Iterator[Any]:
         """One committed transaction under the service lock: the screen acknowledges only after this.
 
         Args: outcome_unchanged: True for a transaction that cannot change any derived number (a log
-            entry of a dossier view, a credential attempt): the memoised outcome is kept.
+            entry of a dossier view, a credential attempt): every memoised value is kept.
+            keep: names of memoised values (``memo``) this transaction cannot change, kept while the others
+            are recomputed on their next read (a ballot cast changes who has voted, never the outcome).
         """
         with self.lock, transaction(self.engine, self.lock) as s:
             yield s
         if not outcome_unchanged:
             with self.lock:
+                kept = {n: hit for n in keep if (hit := self._memo.get(n)) is not None and hit[0] == self.generation}
                 self.generation += 1
+                for n, (_, value) in kept.items():
+                    self._memo[n] = (self.generation, value)
 
     @contextmanager
     def read(self) -> Iterator[Any]:
