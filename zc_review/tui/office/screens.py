@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 
 # -- the sessions filed ---------------------------------------------------------------------------------
 
+#: The sessions list's columns (catalogue keys), in order.
+SESSION_COLUMNS = ("office.col_date", "office.col_session", "office.col_session_kind", "office.col_notice",
+                   "office.col_applicants", "office.col_passed", "office.col_complaints", "office.col_committee",
+                   "office.col_series_level", "office.col_imported")
+
+
 class OfficeSessionsScreen(OfficeScreen):
     """The sessions filed, newest meeting first (``office sessions``); Enter opens one.
 
@@ -67,8 +73,8 @@ class OfficeSessionsScreen(OfficeScreen):
         yield Static(Text(""), id="sessions-status", classes="hint")
         yield LoadingIndicator(id="sessions-loading")
         table: DataTable[Any] = DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
-        for label in self._labels():
-            table.add_column(label)
+        for key in SESSION_COLUMNS:
+            table.add_column(t(key))
         yield table
         yield KeyFooter()
 
@@ -124,15 +130,8 @@ class OfficeSessionsScreen(OfficeScreen):
                           str(ln.passed), str(ln.complaints), ln.committee_name, f"{ln.series} {ln.title_level}",
                           t("office.imported_by", at=ln.imported_at.strftime("%Y-%m-%d %H:%M"), by=ln.imported_by)],
                          ln.session_id))
-        put_rows(table, self._labels(), rows)  # widths reckoned now, not when the table is next idle
+        put_rows(table, [t(key) for key in SESSION_COLUMNS], rows)  # widths reckoned now, not when the table is next idle
         table.focus()
-
-    @staticmethod
-    def _labels() -> list[str]:
-        return [t(key) for key in ("office.col_date", "office.col_session", "office.col_session_kind",
-                                   "office.col_notice", "office.col_applicants", "office.col_passed",
-                                   "office.col_complaints", "office.col_committee", "office.col_series_level",
-                                   "office.col_imported")]
 
     def _failed(self, code: str, message: str) -> None:
         self.loading = False

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, LoadingIndicator, Static
 from zc_review.i18n import label_of, t
 from zc_review.tui.commands import ShellCommand
 from zc_review.tui.office.base import OfficeScreen, complaint_option, failure_text
-from zc_review.tui.screens.common import add_fitted_column, put_rows
+from zc_review.tui.screens.common import put_rows
 from zc_review.tui.widgets import Confirm, Notice, Pick, TextPrompt
 from zc_review.tui.widgets.autoheight import AutoHeightTable
 from zc_review.tui.widgets.footer import KeyFooter
@@ -33,7 +33,7 @@ def _two_lines(fingerprint: str) -> str:
     return " ".join(groups[:8]) + "\n" + " " * 11 + " ".join(groups[8:])
 
 
-#: The complaints table's columns (catalogue keys), in order.
+#: The results table's and the complaints table's columns (catalogue keys), in order.
 RESULT_COLUMNS = ("common.col_code", "common.col_name", "common.col_decision", "common.col_composite",
                   "common.col_votes", "common.col_group", "office.anonymity_kind_employer")
 COMPLAINT_COLUMNS = ("office.col_complaint_no", "office.col_applicant", "office.col_kind", "office.col_received",
@@ -130,21 +130,17 @@ class OfficeSessionScreen(OfficeScreen):
         self.query_one("#session-complaints-head", Static).update(
             Text(t("office.cli_complaints_title", n=len(v.complaints))))
         complaints = self.query_one("#session-complaints", DataTable)
-        complaints.clear(columns=True)
-        rows = []
+        rows: list[tuple[list[str | Text], str]] = []
         for c in v.complaints:
             signed = (Text(t("office.signed_yes"), style="green") if c.signed else
                       Text(t("office.signed_no"), style="bold red") if c.signed is False else "—")
-            rows.append((str(c.id), [str(c.id), c.applicant, c.kind, c.received_on.isoformat(), c.status,
-                                     c.handler or "—", t("office.finding_dated", finding=c.finding,
-                                                          on=c.finding_on.isoformat()) if c.finding_on else "—",
-                                     signed]))
+            finding = (t("office.finding_dated", finding=c.finding, on=c.finding_on.isoformat())
+                       if c.finding_on else "—")
+            rows.append(([str(c.id), c.applicant, c.kind, c.received_on.isoformat(), c.status, c.handler or "—",
+                          finding, signed], str(c.id)))
         # every column as wide as its widest cell from the first frame: auto widths drew the header once at the
         # labels' widths and the rows wider, a race seen as a misaligned header in a snapshot under load
-        for i, key in enumerate(COMPLAINT_COLUMNS):
-            add_fitted_column(complaints, t(key), key, [cells[i] for _, cells in rows])
-        for cid, cells in rows:
-            complaints.add_row(*cells, key=cid)
+        put_rows(complaints, [t(key) for key in COMPLAINT_COLUMNS], rows)
         complaints.display = bool(v.complaints)
         results.focus()
 

@@ -26,4 +26,3 @@ class AutoHeightTable(DataTable[Any]):
         """Its size reckoned: lay the screen out again if the number of lines changed."""
         if old.height != new.height:
             self.call_after_refresh(self.refresh, layout=True)
-
