@@ -118,6 +118,42 @@ def test_entry_during_the_wait_is_refused_unchecked_and_uncounted(demo: Packed, 
     assert actions.count("credential_refused_waiting") == 3 and actions.count("credential_failed") == 4
 
 
+def test_the_room_reads_on_while_a_credential_is_checked(demo: Packed, monkeypatch: Any) -> None:
+    """The key derivation (Argon2id) runs outside the room's lock: while one is checked (in the screens' worker
+    thread), the screens' reads of the room (on the main thread) do not wait for it (issue 9: the app froze
+    for each check, 3.6 s of the demo's ballots). A second entry for the same person waits for the first."""
+    import threading
+
+    import zc_review.service.room.context as context
+
+    room = new_room(demo)
+    real = context.check_credential
+    seen: dict[str, Any] = {}
+
+    def checking(record: Any, secret: str) -> Any:
+        if "second_thread" in seen:  # the second entry's check
+            return real(record, secret)
+        reader = threading.Thread(target=lambda: seen.setdefault("attending", room.attending_ids()))
+        reader.start()
+        reader.join(30)  # a read that waited for the lock would wait for this very check: it never ends
+        seen["read_while_checking"] = not reader.is_alive()
+        second = seen["second_thread"] = threading.Thread(target=lambda: seen.setdefault("second", _miss(room, MEMBER)))
+        second.start()
+        second.join(0.2)  # the same person's second entry must not be checked before this one is counted
+        seen["second_waited"] = second.is_alive()
+        return real(record, secret)
+
+    monkeypatch.setattr(context, "check_credential", checking)
+    with pytest.raises(ServiceError):
+        room.authenticate(MEMBER, WRONG)
+    monkeypatch.setattr(context, "check_credential", real)
+    seen["second_thread"].join(30)
+    assert seen["read_while_checking"] and seen["attending"] == room.attending_ids()
+    assert seen["second_waited"]
+    assert seen["second"].code == "credential_wrong"
+    assert room.credentials.status(MEMBER).misses == 2  # both counted, one after the other
+
+
 def test_a_wait_survives_a_restart(demo: Packed, tmp_path: Path) -> None:
     db = tmp_path / "session.db"
     room = new_room(demo, db)

@@ -87,6 +87,7 @@ class RoomContext:
         self.generation = 0
         self._token = object()
         self._memo: dict[str, tuple[int, Any]] = {}
+        self._entry_locks: dict[str, threading.Lock] = {}
         self._box_key: bytes | None = None
         self._load_cert = load_certificate_pem
         self.credentials = {pid: CredentialRecord.from_dict(rec) for pid, rec in payload.credentials.items()}
@@ -225,43 +226,56 @@ class RoomContext:
         if record is None:
             raise ServiceError("unknown_person", person=person_id)
         name = self.person_name(person_id)
-        with self.tx(outcome_unchanged=True) as s:
-            st = repo.credential_state(session=s, person_id=person_id)
+        with self._entry_lock(person_id):
+            with self.read() as s:
+                st = repo.credential_state(session=s, person_id=person_id)
             now = self.clock()
             wait = lockout.remaining_wait(st.failures, st.last_failure_at, now)
-            if st.locked:
-                self.log(s, person_id, "", "credential_refused_locked", {})
-                repo.put(session=s, row=st)
-                raise_after = self._locked_error(person_id, st.failures)
-            elif wait > 0:
-                self.log(s, person_id, "", "credential_refused_waiting", {"wait_s": wait})
-                raise_after = ServiceError("credential_wait", name=name, failures=st.failures,
-                                           wait=lockout.fmt_wait(wait))
-            else:
-                try:
-                    key = check_credential(record, secret)
-                except SealError:
-                    st.failures += 1
-                    st.last_failure_at = now
-                    st.locked = st.failures >= lockout.LOCK_AFTER
-                    repo.put(session=s, row=st)
-                    wait = lockout.wait_after(st.failures)
-                    self.log(s, person_id, "", "credential_failed",
-                             {"failures": st.failures, "wait_s": wait, "locked": st.locked})
-                    remaining = lockout.LOCK_AFTER - st.failures
+            if st.locked or wait > 0:
+                with self.tx(outcome_unchanged=True) as s:
                     if st.locked:
+                        self.log(s, person_id, "", "credential_refused_locked", {})
                         raise_after = self._locked_error(person_id, st.failures)
-                    elif wait > 0:
-                        raise_after = ServiceError("credential_wrong_wait", failures=st.failures,
-                                                   wait=lockout.fmt_wait(wait), remaining=remaining)
                     else:
-                        raise_after = ServiceError("credential_wrong", remaining=remaining)
-                else:
+                        self.log(s, person_id, "", "credential_refused_waiting", {"wait_s": wait})
+                        raise_after = ServiceError("credential_wait", name=name, failures=st.failures,
+                                                   wait=lockout.fmt_wait(wait))
+                raise raise_after
+            # The derivation (Argon2id, about 0.1 s) runs outside the room's lock, so the screens go on
+            # reading and drawing meanwhile; the entry lock keeps one person's entries one at a time, so no
+            # second entry is checked before the first one's count is written.
+            try:
+                key: Any = check_credential(record, secret)
+            except SealError:
+                key = None
+            with self.tx(outcome_unchanged=True) as s:
+                st = repo.credential_state(session=s, person_id=person_id)  # afresh: a lift may have come between
+                if key is not None:
                     st.failures, st.last_failure_at = 0, None
                     repo.put(session=s, row=st)
                     self.log(s, person_id, "", "credential_ok", {})
                     return Actor(person_id, name, key, self._load_cert(record.cert_pem), self._token)
+                st.failures += 1
+                st.last_failure_at = now
+                st.locked = st.failures >= lockout.LOCK_AFTER
+                repo.put(session=s, row=st)
+                wait = lockout.wait_after(st.failures)
+                self.log(s, person_id, "", "credential_failed",
+                         {"failures": st.failures, "wait_s": wait, "locked": st.locked})
+                remaining = lockout.LOCK_AFTER - st.failures
+                if st.locked:
+                    raise_after = self._locked_error(person_id, st.failures)
+                elif wait > 0:
+                    raise_after = ServiceError("credential_wrong_wait", failures=st.failures,
+                                               wait=lockout.fmt_wait(wait), remaining=remaining)
+                else:
+                    raise_after = ServiceError("credential_wrong", remaining=remaining)
         raise raise_after
+
+    def _entry_lock(self, person_id: str) -> threading.Lock:
+        """The lock that keeps one person's credential entries one at a time (``authenticate``)."""
+        with self.lock:
+            return self._entry_locks.setdefault(person_id, threading.Lock())
 
     def _locked_error(self, person_id: str, failures: int) -> ServiceError:
         """The refusal shown to a locked person: their name, the count, and who lifts the lock."""
