@@ -92,7 +92,7 @@ async def _voting(pilot: Any, app: Any, secrets: Any) -> None:
 async def _voted(pilot: Any, app: Any, secrets: Any) -> None:
     """A ballot marked through and cast: the neutral notice for the next reviewer."""
     from zc_review.demo.opening import keys, wait_for
-    from zc_review.tui.screens.ballot import BallotReview, VotedNotice
+    from zc_review.tui.screens.ballot_review import BallotReview, VotedNotice
 
     await _voting(pilot, app, secrets)
     voting = app.screen

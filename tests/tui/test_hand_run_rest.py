@@ -122,7 +122,7 @@ async def test_the_credential_prompts_wait_keeps_its_seconds_at_80x24(demo: Pack
             wait = t("room.wait_seconds", seconds=seconds)
             for message in (t("credential_wait", name=name, failures=4, wait=wait),
                             t("credential_wrong_wait", failures=4, wait=wait, remaining=1)):
-                prompt.post_message(CredentialPrompt.Refused(message))
+                prompt.post_message(CredentialPrompt.Refused(message, prompt.asked))
                 await pilot.pause()
                 lines = [x for x in drawn(prompt.query_one("#cred-error")) if x]
                 assert "".join(lines).replace(" ", "") == message.replace(" ", "")  # whole, nothing cut

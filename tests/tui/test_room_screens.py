@@ -15,7 +15,8 @@ from textual.widgets.data_table import ColumnKey
 from zc_review.demo.closing import burst, confirm, key, login, on_top, pick, to_dashboard, until
 from zc_review.domain.model import StaffRole
 from zc_review.tui.app import make_app
-from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VoteTable, VotingScreen
+from zc_review.tui.screens.ballot import BallotScreen, VoteTable, VotingScreen
+from zc_review.tui.screens.ballot_review import BallotReview
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.panel_view import DiscussionScreen, PanelScoresScreen
 from zc_review.tui.screens.results import ReasonForm, ReasonsScreen, ResultsScreen, SignOffScreen

@@ -18,7 +18,8 @@ import pytest
 from zc_review.demo.closing import burst, confirm, key, login, on_top, until
 from zc_review.domain.model import StaffRole
 from zc_review.tui.app import make_app
-from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotedNotice, VotingScreen
+from zc_review.tui.screens.ballot import BallotScreen, VotingScreen
+from zc_review.tui.screens.ballot_review import BallotReview, VotedNotice
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.pledge import PledgeScreen
 from zc_review.tui.screens.results import ResultsScreen

@@ -11,7 +11,8 @@ from zc_review.demo.closing import burst, key, login, on_top, play, to_dashboard
 from zc_review.domain.model import StaffRole
 from zc_review.i18n import t
 from zc_review.tui.app import make_app
-from zc_review.tui.screens.ballot import BallotScreen, VotedNotice, VoteTable, VotingScreen
+from zc_review.tui.screens.ballot import BallotScreen, VoteTable, VotingScreen
+from zc_review.tui.screens.ballot_review import VotedNotice
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.results import ResultsScreen
 from zc_review.tui.screens.score_grid import GridTable

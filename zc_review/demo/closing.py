@@ -22,7 +22,8 @@ from zc_review.demo import waiting
 from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.service.room import Choice
-from zc_review.tui.screens.ballot import BallotReview, BallotScreen, VotedNotice, VotingScreen
+from zc_review.tui.screens.ballot import BallotScreen, VotingScreen
+from zc_review.tui.screens.ballot_review import BallotReview, VotedNotice
 from zc_review.tui.screens.dashboard import DashboardScreen
 from zc_review.tui.screens.export import ExportScreen
 from zc_review.tui.screens.minutes import MinutesScreen

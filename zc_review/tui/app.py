@@ -30,6 +30,7 @@ from zc_review.tui.screens.common import QUIET_S, quiet_moment
 from zc_review.tui.shell_keys import ShellKeys
 from zc_review.tui.widgets import CredentialPrompt
 from zc_review.tui.widgets.footer import KeyFooter
+from zc_review.tui.widgets.reshown import KeptDialogs
 
 if TYPE_CHECKING:  # the service (SQLModel, cryptography) loads after the first screen is up
     from zc_review.service import RoomService
@@ -71,11 +72,20 @@ class ZcReviewApp(ShellKeys, App[None]):
         self.home = home
         self.out_dir = out_dir or Path("reports")
         self.operator: Actor | None = None  # the recorder, logged in after unlock
+        self.dialogs = KeptDialogs()  # dialogs built once and shown again (widgets/reshown.py)
 
     def compose(self) -> ComposeResult:
         """The default screen: header and footer (the screens are pushed over it)."""
         yield Header()
         yield KeyFooter()
+
+    def push_screen(self, screen: Any, callback: Any = None, wait_for_dismiss: Any = False,
+                    *, mode: str | None = None) -> Any:
+        """Textual's ``push_screen``; a dialog of a shape shown before is shown again rather than built anew
+        (``widgets.reshown``: the kept one takes over the new one's question)."""
+        if isinstance(screen, Screen):
+            screen = self.dialogs.take(self, screen)
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
 
     async def on_event(self, event: events.Event) -> None:
         """Every event, as Textual's App; a key or a click is remembered as the last input (``_quiet``)."""

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Header, Static
 
 from zc_review.i18n import label_of, t
@@ -24,12 +22,12 @@ from zc_review.service.errors import ServiceError
 from zc_review.service.room import Actor, Choice
 from zc_review.tui.base import RoomScreen
 from zc_review.tui.screens import tally
+from zc_review.tui.screens.ballot_review import BallotReview, VotedNotice
 from zc_review.tui.screens.common import StateFooter, add_fitted_column, ask_person, show_text
 from zc_review.tui.screens.score_grid import VoteTable
 from zc_review.tui.widgets import Confirm, Pick
 from zc_review.tui.widgets.dialogs import Message, Unbroken, codes_line
 from zc_review.tui.widgets.footer import KeyFooter
-from zc_review.tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
     from zc_review.service.room.views import BallotItem, PendingRunoff
@@ -38,60 +36,6 @@ KIND_KEYS = {"main": "ballot.kind_main", "runoff": "ballot.kind_runoff", "revote
 MARK_KEYS = {"1": Choice.AGREE, "2": Choice.DISAGREE, "3": Choice.ABSTAIN}
 MARK_STYLE = {Choice.AGREE: "bold green", Choice.DISAGREE: "bold red", Choice.ABSTAIN: "bold yellow"}
 T = TypeVar("T")
-
-
-class BallotReview(Steady, ModalScreen[bool]):
-    """The review step: counts of the reviewer's own marks, then Enter casts, Esc goes back.
-
-    With applicants unmarked it never offers to cast (issue 13 item 7): the footer has no "核对投出"/cast key,
-    the dialog lists the unmarked codes, and Enter, like Esc, goes back to the ballot (which moves to the first
-    unmarked row).
-    """
-
-    CSS_PATH = "closing.tcss"
-    BINDINGS = [Binding("enter,y", "cast", t("ballot.cast"), priority=True),
-                Binding("enter", "back_missing", t("ballot.review_back_key"), priority=True),
-                Binding("escape,n", "back", t("ballot.back_to_edit"))]
-
-    def __init__(self, counts: dict[Choice, int], unmarked: int | list[str]) -> None:
-        super().__init__()
-        self._text = t("ballot.review", agree=counts[Choice.AGREE], disagree=counts[Choice.DISAGREE],
-                       abstain=counts[Choice.ABSTAIN])
-        self._missing = list(unmarked) if isinstance(unmarked, list) else []
-        self._unmarked = len(unmarked) if isinstance(unmarked, list) else unmarked
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Cast only when every row is marked; Enter goes back (shown as 返回补选) otherwise."""
-        if action == "cast":
-            return not self._unmarked
-        if action == "back_missing":
-            return bool(self._unmarked)
-        return True
-
-    def compose(self) -> ComposeResult:
-        """The counts of the reviewer's own marks, then the keys' hint or, with unmarked rows, what is missing."""
-        with Vertical():
-            yield Static(Text(self._text), classes="title")
-            if self._unmarked:
-                text = (t("ballot.review_missing", count=self._unmarked, codes=codes_line(self._missing))
-                        if self._missing else t("ballot_incomplete", count=self._unmarked))
-                yield Message(Unbroken(text, style="bold red"), classes="error", id="review-missing")
-            else:
-                yield Static(Text(t("ballot.review_keys")), classes="hint")
-        yield KeyFooter()
-
-    def action_cast(self) -> None:
-        """Enter or ``y``: cast (answers True), only when every row is marked."""
-        if not self._unmarked:
-            self.dismiss(True)
-
-    def action_back(self) -> None:
-        """Escape or ``n``: back to the ballot (answers False)."""
-        self.dismiss(False)
-
-    def action_back_missing(self) -> None:
-        """Enter while rows are unmarked: back to the ballot, to the first unmarked row (answers False)."""
-        self.dismiss(False)
 
 
 class VotingScreen(RoomScreen[bool]):
@@ -218,22 +162,6 @@ class VotingScreen(RoomScreen[bool]):
         self.dismiss(cast)
         if error is not None:
             self.show_error(error)
-
-
-class VotedNotice(Steady, ModalScreen[None]):
-    """The neutral screen between two reviewers: nothing of the last ballot, Enter for the next."""
-
-    CSS_PATH = "closing.tcss"
-    BINDINGS = [Binding("enter,escape", "done", t("common.ok"))]
-
-    def compose(self) -> ComposeResult:
-        """The neutral "已投票" line."""
-        with Vertical():
-            yield Static(Text(t("ballot.voted_next")), id="voted-text")
-
-    def action_done(self) -> None:
-        """Enter or Escape: close, for the next reviewer."""
-        self.dismiss(None)
 
 
 class BallotScreen(StateFooter, RoomScreen[None]):

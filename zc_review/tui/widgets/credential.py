@@ -19,6 +19,7 @@ from zc_review.i18n import t
 from zc_review.service.errors import ServiceError
 from zc_review.tui.widgets.dialogs import CSS, Unbroken
 from zc_review.tui.widgets.dialogs import Message as MessageText
+from zc_review.tui.widgets.reshown import Reshown
 from zc_review.tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class MessageLabel(MessageText, Label):
     prompt's width without breaking a number from its measure word or a code (issue 13 item 10)."""
 
 
-class CredentialPrompt(Steady, ModalScreen["Actor | None"]):
+class CredentialPrompt(Reshown, Steady, ModalScreen["Actor | None"]):
     """Ask one person (chosen from ``people``: (person id, label)) for their credential secret; answers the
     authenticated Actor, or None on Escape.
 
@@ -57,18 +58,18 @@ class CredentialPrompt(Steady, ModalScreen["Actor | None"]):
                 Binding("f2", "lift", t("tui.lift_title"), show=False)]
 
     class Accepted(Message):
-        """The secret was right: ``actor`` is the authenticated person."""
+        """The secret was right: ``actor`` is the authenticated person (for the question ``asked``)."""
 
-        def __init__(self, actor: Actor) -> None:
+        def __init__(self, actor: Actor, asked: int = 0) -> None:
             super().__init__()
-            self.actor = actor
+            self.actor, self.asked = actor, asked
 
     class Refused(Message):
-        """The room refused the secret; ``message`` is its Chinese text."""
+        """The room refused the secret; ``message`` is its Chinese text (for the question ``asked``)."""
 
-        def __init__(self, message: str) -> None:
+        def __init__(self, message: str, asked: int = 0) -> None:
             super().__init__()
-            self.message = message
+            self.message, self.asked = message, asked
 
     def __init__(self, room: RoomService, title: str, people: list[tuple[str, str]], *,
                  lift: Callable[[], None] | None = None, required: bool = False, note: str | None = None) -> None:
@@ -80,6 +81,7 @@ class CredentialPrompt(Steady, ModalScreen["Actor | None"]):
         self.title_text = title
         self.people = people
         self.person_id: str | None = people[0][0] if len(people) == 1 else None
+        self.asked = 0  # which question this is: a check's answer for an earlier one is dropped (``reshow``)
 
     def compose(self) -> ComposeResult:
         """The title, the person (or the list of people), the secret field and the error line."""
@@ -106,6 +108,35 @@ class CredentialPrompt(Steady, ModalScreen["Actor | None"]):
         else:
             self.query_one(Input).focus()
 
+    def reshow_shape(self) -> tuple[bool, bool, bool, bool]:
+        """A list of people or one; with a note; with the lift hint; required."""
+        return len(self.people) > 1, self.note is not None, self.lift is not None, self.required
+
+    def reshow(self, fresh: CredentialPrompt) -> None:
+        """Ask ``fresh``'s question (``widgets.reshown``): its title, note and people; the secret field, the
+        error and the leave hint empty; the focus as on a first showing. A check still running for the last
+        question answers that question, which is gone: its answer is dropped (``asked``)."""
+        self.asked += 1
+        self.room, self.lift, self.required, self.note = fresh.room, fresh.lift, fresh.required, fresh.note
+        self.title_text, self.people, self.person_id = fresh.title_text, fresh.people, fresh.person_id
+        self.query_one("#cred-title", Label).update(Text(self.title_text))
+        if self.note is not None:
+            self.query_one("#cred-note", Label).update(Text(self.note))
+        secret = self.query_one("#cred-secret", Input)
+        secret.value = ""
+        self.query_one("#cred-error", Label).update("")
+        if self.required:
+            self.query_one("#cred-required", Label).update("")
+        if len(self.people) > 1:
+            ol = self.query_one("#cred-people", OptionList)
+            ol.clear_options()
+            ol.add_options([Option(Text(label), id=pid) for pid, label in self.people])
+            ol.highlighted = 0
+            self.set_focus(ol)
+        else:
+            self.query_one("#cred-person", Label).update(Text(self.people[0][1]))
+            self.set_focus(secret)
+
     @on(OptionList.OptionSelected, "#cred-people")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.person_id = event.option.id
@@ -120,24 +151,26 @@ class CredentialPrompt(Steady, ModalScreen["Actor | None"]):
             self.person_id = ol.get_option_at_index(ol.highlighted).id
         secret = event.value
         event.input.value = ""
-        self._check(self.person_id or "", secret)
+        self._check(self.person_id or "", secret, self.asked)
 
     @work(thread=True, exclusive=True, group="credential")
-    def _check(self, person_id: str, secret: str) -> None:
+    def _check(self, person_id: str, secret: str, asked: int) -> None:
         try:
             actor = self.room.authenticate(person_id, secret)
         except ServiceError as exc:
-            self.post_message(self.Refused(exc.message))
+            self.post_message(self.Refused(exc.message, asked))
             return
-        self.post_message(self.Accepted(actor))
+        self.post_message(self.Accepted(actor, asked))
 
     @on(Accepted)
     def _accepted(self, event: Accepted) -> None:
-        self.dismiss(event.actor)
+        if event.asked == self.asked:
+            self.dismiss(event.actor)
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:
-        self.query_one("#cred-error", Label).update(Unbroken(event.message))
+        if event.asked == self.asked:
+            self.query_one("#cred-error", Label).update(Unbroken(event.message))
 
     def action_lift(self) -> None:
         """F2 (only with ``lift``): lift a lock; the prompt stays underneath and its error line is cleared."""

@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from zc_review.i18n import join_list, t
+from zc_review.tui.widgets.reshown import Reshown
 from zc_review.tui.widgets.steady import Steady
 
 CSS = Path(__file__).with_name("dialogs.tcss")
@@ -145,7 +146,7 @@ def codes_line(codes: Iterable[str], limit: int = 40) -> str:
     return join_list(items[:limit]) + t("common.and_more", n=len(items) - limit)
 
 
-class Confirm(Steady, ModalScreen[bool]):
+class Confirm(Reshown, Steady, ModalScreen[bool]):
     """A yes/no question; answers True (yes) or False (no).
 
     Keys: ``y`` or Enter answer yes, ``n`` or Escape answer no. Two looks:
@@ -196,6 +197,19 @@ class Confirm(Steady, ModalScreen[bool]):
         if self.buttons and self.blocked is None:
             self.query_one("#confirm-yes", Button).focus()
 
+    def reshow_shape(self) -> tuple[bool, bool]:
+        """Buttons or the key line; with or without what blocks."""
+        return self.buttons, self.blocked is not None
+
+    def reshow(self, fresh: Confirm) -> None:
+        """Ask ``fresh``'s question (``widgets.reshown``)."""
+        self.question, self.blocked = fresh.question, fresh.blocked
+        self.query_one("#confirm-text", Message).update(Unbroken(self.question))
+        if self.blocked is not None:
+            self.query_one("#confirm-blocked", Message).update(Unbroken(self.blocked, style="bold red"))
+        elif self.buttons:
+            self.set_focus(self.query_one("#confirm-yes", Button))
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """确定 answers True, 取消 False."""
         self.dismiss(event.button.id == "confirm-yes")
@@ -207,7 +221,7 @@ class Confirm(Steady, ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class Pick(Steady, ModalScreen["str | None"]):
+class Pick(Reshown, Steady, ModalScreen["str | None"]):
     """Choose one of ``options`` (id, label) in a list (``#pick-list``); Enter answers the id, Escape None.
 
     Type-to-find: what is typed goes to the find field (``#pick-find``, focused) and the list keeps only the
@@ -247,6 +261,26 @@ class Pick(Steady, ModalScreen["str | None"]):
         ol.highlighted = 0
         self.query_one("#pick-find", Input).focus()
         self._count()
+
+    def reshow_shape(self) -> bool:
+        """Compact or not (its class)."""
+        return self.has_class("-compact")
+
+    def reshow(self, fresh: Pick) -> None:
+        """Offer ``fresh``'s options under its title, the find field empty, the first one highlighted
+        (``widgets.reshown``)."""
+        self.title_text, self.options, self.note = fresh.title_text, fresh.options, fresh.note
+        self.shown = [oid for oid, _ in self.options]
+        self.query_one(".title", Static).update(Text(self.title_text))
+        find = self.query_one("#pick-find", Input)
+        with find.prevent(Input.Changed):
+            find.value = ""
+        ol = self.query_one(OptionList)
+        ol.clear_options()
+        ol.add_options([Option(Text(label), id=oid) for oid, label in self.options])
+        ol.highlighted = 0 if self.options else None
+        self._count()
+        self.set_focus(find)
 
     def _count(self) -> None:
         text = t("common.find_count", n=len(self.shown), total=len(self.options))
@@ -316,7 +350,7 @@ class TextPrompt(Steady, ModalScreen["str | None"]):
         self.dismiss(None)
 
 
-class Notice(Steady, ModalScreen[bool]):
+class Notice(Reshown, Steady, ModalScreen[bool]):
     """A message the room must acknowledge (``message``; a refusal, a warning). Enter on 确定 or Escape
     closes it and answers True."""
 
@@ -336,6 +370,12 @@ class Notice(Steady, ModalScreen[bool]):
     def on_mount(self) -> None:
         """Focus 确定."""
         self.query_one(Button).focus()
+
+    def reshow(self, fresh: Notice) -> None:
+        """Say ``fresh``'s message, 确定 focused (``widgets.reshown``)."""
+        self.message = fresh.message
+        self.query_one("#notice-text", Message).update(Unbroken(self.message))
+        self.set_focus(self.query_one(Button))
 
     @on(Button.Pressed, "#notice-ok")
     def action_ok(self) -> None:
