@@ -82,6 +82,23 @@ def test_a_range_of_points_stays_whole_with_its_measure_word() -> None:
             assert any(rng in line for line in lines), (width, rng, lines)
 
 
+def test_a_message_kept_at_one_width_wraps_anew_at_another() -> None:
+    """``Unbroken`` keeps the lines of the last width asked (a layout asks for the height, the drawing for the
+    lines); asked at another width it wraps again, and a caller changing the list it got changes nothing."""
+    from zc_review.tui.widgets.dialogs import Unbroken
+
+    text = "评审材料第 12 项：GC-2025-008 的论文《关于职称评审的若干问题》已核实，" * 4
+    msg = Unbroken(text)
+    at_30 = [line.plain for line in Unbroken(text).lines(30)]
+    at_50 = [line.plain for line in Unbroken(text).lines(50)]
+    assert at_30 != at_50
+    got = msg.lines(30)
+    got.clear()
+    assert [line.plain for line in msg.lines(30)] == at_30
+    assert [line.plain for line in msg.lines(50)] == at_50
+    assert [line.plain for line in msg.lines(30)] == at_30
+
+
 def test_no_catalogue_message_breaks_a_number_or_a_code() -> None:
     """Every catalogue text with a parameter, filled with numbers, codes and waits, wrapped by ``Unbroken`` at
     every width a dialog or a status line has at 80×24 and 160×45 (24–78 cells): no line ends inside a code

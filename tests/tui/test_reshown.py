@@ -53,6 +53,7 @@ async def test_a_kept_credential_prompt_forgets_the_last_person(demo: Packed) ->
         await pilot.press("escape")
         await pilot.pause()
         assert answers == [None]
+        assert first.query_one("#cred-secret").value == ""  # the half secret went with the question
         app.push_screen(CredentialPrompt(room, "第二问", [("R06", "R06 第二人")]), answers.append)
         await pilot.pause()
         second = app.screen

@@ -191,7 +191,8 @@ class CredentialPrompt(Reshown, Steady, ModalScreen["Actor | None"]):
         return True
 
     def action_cancel(self) -> None:
-        """Escape (not ``required``): answer None."""
+        """Escape (not ``required``): answer None; what was typed of a secret goes with the question."""
+        self.query_one("#cred-secret", Input).value = ""
         self.dismiss(None)
 
     def action_leave_hint(self) -> None:

@@ -78,16 +78,21 @@ class Unbroken:
 
     def __init__(self, text: str | Text, style: str = "") -> None:
         self.text = text if isinstance(text, Text) else Text(text, style=style)
+        self._lines: tuple[int, list[Text]] | None = None  # the last width asked and its lines
 
     def lines(self, width: int) -> list[Text]:
-        """The lines at ``width`` cells."""
+        """The lines at ``width`` cells (the last width's are kept: a layout asks for the height, then the
+        drawing for the lines, at one width; a dossier's sections are a few thousand characters)."""
+        if self._lines is not None and self._lines[0] == width:
+            return list(self._lines[1])
         out: list[Text] = []
         for para in self.text.split("\n", allow_blank=True):
             plain = para.plain
             out.extend(para.divide(break_offsets(plain, max(1, width))) if plain else [para])
         for line in out:
             line.rstrip()  # in place: the spaces left at a break
-        return out
+        self._lines = (width, out)
+        return list(out)
 
     def __str__(self) -> str:
         return self.text.plain
