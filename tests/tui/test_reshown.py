@@ -184,3 +184,50 @@ async def test_a_cast_ballots_review_keeps_no_counts(demo: Packed) -> None:
         app.push_screen(BallotReview({Choice.AGREE: 3, Choice.DISAGREE: 0, Choice.ABSTAIN: 0}, 0), answers.append)
         await pilot.pause()
         assert app.screen is review and "3" in _text(review, ".title") and "7" not in _text(review, ".title")
+
+
+async def test_a_dialog_shown_again_is_restyled_only_after_a_theme_change(demo: Packed) -> None:
+    """Textual restyles every widget of a screen each time it is pushed; a kept dialog shown again under the
+    same style sheet keeps its styles (``widgets.steady``), and after a theme is chosen it takes the new one's
+    colours, as a new dialog would."""
+    from textual.css.stylesheet import Stylesheet
+
+    from zc_review.tui.app import make_app
+    from zc_review.tui.widgets import Confirm
+
+    app = make_app(new_room(demo))
+    restyled: list[int] = []
+    real = Stylesheet.update_nodes
+
+    def counting(self: Any, nodes: Any, animate: bool = False) -> None:
+        nodes = list(nodes)
+        restyled.append(sum(1 for n in nodes if isinstance(n, Confirm)))
+        real(self, nodes, animate=animate)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await _logged_in(pilot, demo)
+        Stylesheet.update_nodes = counting  # type: ignore[method-assign]
+        try:
+            for question in ("第一问？", "第二问？"):
+                restyled.clear()
+                app.push_screen(Confirm(question))
+                await pilot.pause()
+                dialog = app.screen
+                first_push = sum(restyled)
+                await pilot.press("n")
+                await pilot.pause()
+            assert first_push == 0  # the second push: the kept dialog, not restyled
+            before = dialog.styles.background
+            app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+            await pilot.pause()
+            restyled.clear()
+            app.push_screen(Confirm("第三问？"))
+            await pilot.pause()
+            assert app.screen is dialog and sum(restyled) == 1  # restyled under the new theme
+            after = dialog.styles.background
+            fresh = Confirm("新的？")
+            app.push_screen(fresh)  # over the kept one: a new dialog, styled from scratch
+            await pilot.pause()
+            assert after == app.screen.styles.background != before
+        finally:
+            Stylesheet.update_nodes = real  # type: ignore[method-assign]

@@ -16,13 +16,32 @@ from __future__ import annotations
 
 from typing import cast
 
+from textual import events
 from textual.geometry import Size
 from textual.screen import Screen
 
 
 class Steady:
     """Mixin for a ``Screen`` (put it before the Screen class): skip the layout pass of a resize that changes
-    nothing. ``_screen_resized`` is Textual's hook for "the application's size is now ``size``"."""
+    nothing, and the restyle of a screen shown again under the styles it was last given.
+
+    ``_screen_resized`` is Textual's hook for "the application's size is now ``size``". ``_on_screen_resume``
+    restyles every widget of a screen each time it is pushed (its ``ScreenResume``): a dialog kept and shown
+    again (``widgets.reshown``), the kept dossier screen. Textual counts its style sheet's changes (a theme
+    chosen: ``App._css_update_count``, which its own screen modes compare with ``Screen._css_update_count``);
+    a screen pushed again while the count is the one it was restyled at keeps its styles; after a change it
+    is restyled as before. A widget's own changes of class or state are styled as they happen, on any
+    screen (Textual's ``update_styles``), not by the resume.
+    """
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual calls each class's handler along the MRO: this one runs before Screen's, which reads the flag
+        screen = cast(Screen[object], self)
+        if event.refresh_styles and screen.is_attached:
+            if screen._css_update_count == screen.app._css_update_count:
+                event.refresh_styles = False  # restyled at this style sheet already
+            else:
+                screen._css_update_count = screen.app._css_update_count
 
     def _screen_resized(self, size: Size) -> None:
         screen = cast(Screen[object], self)
