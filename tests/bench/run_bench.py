@@ -201,8 +201,14 @@ def bench_demo_screens_vs_service(packed: Any, tmp: Path) -> dict[str, float]:
     credential checks, each at the mean cost measured in this run (``demo_same_work_reference_s``), and
     the screens' ratio to it (``demo_screens_over_same_work_wall``); ``demo_screens_app_s`` is the time the
     screens add beyond every service call (wall minus time in the service, checks included).
+
+    The floor (``switch_floor.py``): the screens' pushes and closes counted in the run, times what one push
+    and close of a kept dialog costs a bare Textual app in the same run (``textual_switch_pair_*``), is
+    ``demo_switches_floor_s``; ``demo_floor_over_same_work`` is the ratio the screens could reach if they cost
+    nothing but those switches (issue 9's target is 1.5).
     """
     from tests.bench.service_time import ActionTimes, ServiceTime
+    from tests.bench.switch_floor import SwitchCount, switch_floor
     from zc_review.demo.autopilot import play_in_tui
     from zc_review.service import RoomService
     from zc_review.service.office import pack, trust_add
@@ -228,10 +234,13 @@ def bench_demo_screens_vs_service(packed: Any, tmp: Path) -> dict[str, float]:
         else:
             actions.start()
             stop_counting = actions.count_keys()
+            switches = SwitchCount().install()
             asyncio.run(play_in_tui(package, home, tmp / f"usb-{mode}", packed.script, secrets,
                                     progress=actions.progress))
+            switches.uninstall()
             actions.close()
             stop_counting()
+            out["demo_screens_pushes_n"], out["demo_screens_pops_n"] = float(switches.pushes), float(switches.pops)
         out[f"demo_{mode}_wall_s"] = time.perf_counter() - w0
         out[f"demo_{mode}_cpu_s"] = time.process_time() - c0
         out[f"demo_{mode}_in_service_s"] = service_time.total
@@ -249,6 +258,13 @@ def bench_demo_screens_vs_service(packed: Any, tmp: Path) -> dict[str, float]:
     out["demo_same_work_reference_s"] = out["demo_service_wall_s"] + extra * mean
     out["demo_screens_over_same_work_wall"] = out["demo_screens_wall_s"] / out["demo_same_work_reference_s"]
     out["demo_screens_app_s"] = out["demo_screens_wall_s"] - out["demo_screens_in_service_s"]
+    # Textual's own floor per screen switch, in this run, times the demo's switches (switch_floor.py): the
+    # screens' time beyond the same work cannot be less, whatever the app does on each screen
+    out.update(asyncio.run(switch_floor()))
+    pairs = min(out["demo_screens_pushes_n"], out["demo_screens_pops_n"])
+    out["demo_switches_floor_s"] = pairs * out["textual_switch_pair_kept_ms_median"] / 1000
+    out["demo_floor_over_same_work"] = ((out["demo_same_work_reference_s"] + out["demo_switches_floor_s"])
+                                        / out["demo_same_work_reference_s"])
     out.update(actions.figures("screens_action"))
     # the issue's "first 80 actions" row: from the package to the end of action 80, unlock and login included
     out[f"demo_screens_first_{FIRST_N}_wall_s"] = actions.first_wall_s(FIRST_N)

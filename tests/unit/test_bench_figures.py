@@ -49,3 +49,41 @@ def test_count_keys_counts_the_keys_posted_to_an_app_until_stopped() -> None:
 
     asyncio.run(run())
     assert at.pressed == 3
+
+
+def test_the_switch_count_counts_each_push_and_close_and_goes_away() -> None:
+    """Three dialogs pushed and two closed while counting; after ``uninstall`` Textual's methods are back and
+    nothing more is counted."""
+    from textual.screen import ModalScreen
+
+    from tests.bench.switch_floor import SwitchCount
+
+    original = (App.push_screen, App.pop_screen)
+
+    async def run() -> SwitchCount:
+        count = SwitchCount().install()
+        app: App[None] = App()
+        async with app.run_test(size=(40, 10)) as pilot:
+            for _ in range(3):
+                app.push_screen(ModalScreen())
+                await pilot.pause()
+            for _ in range(2):
+                app.pop_screen()
+                await pilot.pause()
+            count.uninstall()
+            app.pop_screen()
+            await pilot.pause()
+        return count
+
+    count = asyncio.run(run())
+    assert (count.pushes, count.pops) == (3, 2)
+    assert (App.push_screen, App.pop_screen) == original
+
+
+def test_the_switch_floor_gives_both_figures() -> None:
+    """A few pairs of the bare app's push and close, each figure a positive number of milliseconds."""
+    from tests.bench.switch_floor import switch_floor
+
+    f = asyncio.run(switch_floor(n=3, size=(80, 24)))
+    assert set(f) == {"textual_switch_pair_kept_ms_median", "textual_switch_pair_new_ms_median"}
+    assert all(0 < v < 60_000 for v in f.values())

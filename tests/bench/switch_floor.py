@@ -1,0 +1,128 @@
+"""What one screen switch costs in Textual itself, in the same run as the demo (``make bench``; issue 9).
+
+The room's steps are screens: a dossier opened is one pushed and closed, a sheet handed in a ``Confirm``, a
+ballot a voter list, a credential prompt, the ballot, the review and the neutral notice. Each switch lays the
+new top screen out and repaints the terminal, whatever the application does. ``switch_floor`` measures that
+floor in a bare Textual app at the demo's size (120×40): a base screen like the room's (a header, a 40-row
+``DataTable``, a footer) and a dialog like the room's (a title, a line, an ``Input``; opaque, as the room's
+dialogs are: ``Screen { background: $surface; }``). It pushes and closes the dialog ``n`` times, waiting after
+each switch for the frame that shows it (``latency.FrameClock``), and gives the main thread's CPU per pair
+(push + close), for a dialog kept and shown again and for one built anew each time. ``SwitchCount`` counts the
+switches of the demo through the screens (every ``push_screen`` and ``pop_screen`` of the app).
+
+Their product is a lower bound on the screens' time beyond the service: the demo cannot switch screens more
+cheaply than a bare app does. Nothing here asserts a time: the figures go to reports/bench.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+SIZE = (120, 40)
+FRAME_TIMEOUT_S = 5.0
+
+
+async def switch_floor(n: int = 30, size: tuple[int, int] = SIZE) -> dict[str, float]:
+    """Main-thread CPU ms per push + close of a dialog in a bare Textual app: ``kept`` (installed, shown
+    again) and ``new`` (built each time); medians of ``n`` pairs, each switch waited on to its frame."""
+    from textual.app import App, ComposeResult
+    from textual.containers import Vertical
+    from textual.screen import ModalScreen, Screen
+    from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+    from tests.bench.latency import FrameClock
+
+    class Dialog(ModalScreen[None]):
+        def compose(self) -> ComposeResult:
+            with Vertical():
+                yield Label("请评委输入凭据")
+                yield Static("评委 R05")
+                yield Input(password=True)
+
+    class Base(Screen[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("编号", "姓名", "评议组", "状态")
+            for i in range(40):
+                table.add_row(f"GC-2025-{i:03d}", "申报人" * 2, "第一评议组", "未评")
+
+    class Bare(App[None]):
+        CSS = "Screen { background: $surface; } Dialog > Vertical { width: 60; height: auto; }"
+
+        def on_mount(self) -> None:
+            self.push_screen(Base())
+
+    out: dict[str, float] = {}
+    app = Bare()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        clock = FrameClock()
+
+        async def switched(screen: Any) -> None:
+            clock.watch(screen)
+            try:
+                await asyncio.wait_for(clock.frame.wait(), FRAME_TIMEOUT_S)
+            except TimeoutError:
+                pass  # a switch whose frame never came is measured up to here
+
+        kept = Dialog()
+        app.install_screen(kept, "kept")
+        for label in ("kept", "new"):
+            pairs: list[float] = []
+            for i in range(n + 2):  # the first two build and warm what is reused
+                base = app.screen
+                c0 = time.thread_time()
+                clock.frame.clear()
+                dialog = kept if label == "kept" else Dialog()
+                app.push_screen(dialog)
+                await switched(dialog)
+                clock.frame.clear()
+                app.pop_screen()
+                await switched(base)
+                if i >= 2:
+                    pairs.append((time.thread_time() - c0) * 1000)
+            pairs.sort()
+            out[f"textual_switch_pair_{label}_ms_median"] = pairs[len(pairs) // 2]
+    return out
+
+
+class SwitchCount:
+    """Counts the app's screen switches while installed (every ``push_screen`` and ``pop_screen``)."""
+
+    def __init__(self) -> None:
+        self.pushes = 0
+        self.pops = 0
+        self._undo: list[tuple[str, Any]] = []
+
+    def install(self) -> SwitchCount:
+        from textual.app import App
+
+        for name in ("push_screen", "pop_screen"):
+            original = getattr(App, name)
+            self._undo.append((name, original))
+            setattr(App, name, self._counting(name, original))
+        return self
+
+    def _counting(self, name: str, original: Any) -> Any:
+        def counted(app: Any, *args: Any, **kwargs: Any) -> Any:
+            if name == "push_screen":
+                self.pushes += 1
+            else:
+                self.pops += 1
+            return original(app, *args, **kwargs)
+
+        return counted
+
+    def uninstall(self) -> None:
+        from textual.app import App
+
+        for name, original in reversed(self._undo):
+            setattr(App, name, original)
+        self._undo.clear()
