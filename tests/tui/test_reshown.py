@@ -29,21 +29,27 @@ def _text(screen: Any, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
+async def _ask(pilot: Any, room: Any, answers: list[Any], title: str, person: tuple[str, str]) -> Any:
+    """Push a credential prompt for ``person`` (id, label) whose answer goes to ``answers``; the screen shown."""
+    from zc_review.tui.widgets import CredentialPrompt
+
+    pilot.app.push_screen(CredentialPrompt(room, title, [person]), answers.append)
+    await pilot.pause()
+    return pilot.app.screen
+
+
 async def test_a_kept_credential_prompt_forgets_the_last_person(demo: Packed) -> None:
     """A prompt asked again: the new person's name, an empty secret field (the last person had typed half of
     theirs), no error line (the last entry was refused), the secret field focused; the answer goes to the
     new question's callback."""
     from zc_review.tui.app import make_app
-    from zc_review.tui.widgets import CredentialPrompt
 
     room = new_room(demo)
     app = make_app(room)
     answers: list[Any] = []
     async with app.run_test(size=SIZE) as pilot:
         await _logged_in(pilot, demo)
-        app.push_screen(CredentialPrompt(room, "第一问", [("R05", "R05 叶博文")]), answers.append)
-        await pilot.pause()
-        first = app.screen
+        first = await _ask(pilot, room, answers, "第一问", ("R05", "R05 叶博文"))
         await pilot.press(*WRONG, "enter")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -54,9 +60,7 @@ async def test_a_kept_credential_prompt_forgets_the_last_person(demo: Packed) ->
         await pilot.pause()
         assert answers == [None]
         assert first.query_one("#cred-secret").value == ""  # the half secret went with the question
-        app.push_screen(CredentialPrompt(room, "第二问", [("R06", "R06 第二人")]), answers.append)
-        await pilot.pause()
-        second = app.screen
+        second = await _ask(pilot, room, answers, "第二问", ("R06", "R06 第二人"))
         assert second is first  # kept, shown again
         assert second.query_one("#cred-secret").value == ""
         assert _text(second, "#cred-error") == ""
@@ -80,15 +84,11 @@ async def test_a_late_answer_for_the_last_question_is_dropped(demo: Packed) -> N
     answers: list[Any] = []
     async with app.run_test(size=SIZE) as pilot:
         await _logged_in(pilot, demo)
-        app.push_screen(CredentialPrompt(room, "第一问", [("R05", "R05")]), answers.append)
-        await pilot.pause()
-        first = app.screen
+        first = await _ask(pilot, room, answers, "第一问", ("R05", "R05"))
         old = first.asked
         await pilot.press("escape")
         await pilot.pause()
-        app.push_screen(CredentialPrompt(room, "第二问", [("R06", "R06")]), answers.append)
-        await pilot.pause()
-        assert app.screen is first and first.asked != old
+        assert await _ask(pilot, room, answers, "第二问", ("R06", "R06")) is first and first.asked != old
         late = room.authenticate("R05", demo.secrets.persons["R05"])
         first.post_message(CredentialPrompt.Accepted(late, old))
         first.post_message(CredentialPrompt.Refused("旧的拒绝", old))
