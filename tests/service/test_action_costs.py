@@ -189,3 +189,39 @@ def test_a_ballot_cast_keeps_the_outcome(demo: Packed, room_at: Any, monkeypatch
     assert room.views.pending_runoffs() == pending and room.ctx.outcome() is outcome
     assert computed[0] == 0
     assert real(room.ctx.defn, room.ctx.record()) == outcome
+
+
+def test_state_and_signatures_are_read_once_between_writes(demo: Packed, tmp_path: Path) -> None:
+    """The screens read the session's state and signatures for every footer and permission check; between two
+    committed transactions they are read from the database once, and after any commit again, those that
+    keep the memoised numbers too (a signature: ``tx(outcome_unchanged=True)``), so nothing reads a stale row."""
+    import sqlalchemy
+
+    from zc_review.service.script import ScriptRunner, action_done
+
+    room = new_room(demo)
+    selects = [0]
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_a: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects[0] += 1
+
+    sqlalchemy.event.listen(room.engine, "before_cursor_execute", on_execute)
+    for _ in range(5):
+        room.state()
+        room.signatures("pledge")
+        room.opening.pledged_ids()
+    assert selects[0] <= 2  # at most one for the state, one for the pledges (15 before)
+    before = room.opening.pledged_ids()
+    runner = ScriptRunner(room, demo.secrets, tmp_path / "usb")
+    actions = demo.script["actions"]
+    pledge_at = next(i for i, a in enumerate(actions) if a["action"] == "pledge")
+    runner.run(actions[:pledge_at + 1])  # the roll call, then one pledge signed (a transaction keeping the numbers)
+    assert action_done(room, actions[pledge_at])
+    signer = actions[pledge_at]["reviewer"]
+    assert signer not in before and signer in room.opening.pledged_ids()
+    assert room.state().roll_call_closed_at is not None
+    selects[0] = 0
+    room.state()
+    room.opening.pledged_ids()
+    assert selects[0] == 0  # nothing written since: no new read

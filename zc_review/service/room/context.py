@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from zc_review.domain.chain import GENESIS, entry_body, entry_hash
 from zc_review.domain.codec import definition_from_dict
@@ -85,6 +85,8 @@ class RoomContext:
         self.clock = clock
         self.lock = threading.RLock()
         self.generation = 0
+        self.writes = 0  # committed transactions, those that keep the memoised numbers too (``tx``)
+        self._rows: dict[str, tuple[int, Any]] = {}
         self._token = object()
         self._memo: dict[str, tuple[int, Any]] = {}
         self._entry_locks: dict[str, threading.Lock] = {}
@@ -139,6 +141,7 @@ class RoomContext:
         """
         with self.lock, transaction(self.engine, self.lock) as s:
             yield s
+        self.writes += 1  # committed: every row read before may have changed (``memo_rows``)
         if not outcome_unchanged:
             with self.lock:
                 kept = {n: hit for n in keep if (hit := self._memo.get(n)) is not None and hit[0] == self.generation}
@@ -161,6 +164,21 @@ class RoomContext:
             gen = self.generation
             value = compute()
             self._memo[name] = (gen, value)
+            return value
+
+    def memo_rows(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``'s value (rows read from the database), read again after any committed transaction,
+        including those that keep the memoised numbers (``tx(outcome_unchanged=True)``: a signature, the
+        export's closing time, a credential attempt). The screens read the session's state and signatures for
+        every footer and permission check (835 and 1,079 reads in one demo); between two writes once is enough.
+        The value is shared: callers read it and never change it."""
+        with self.lock:
+            hit = self._rows.get(name)
+            if hit is not None and hit[0] == self.writes:
+                return hit[1]
+            writes = self.writes
+            value = compute()
+            self._rows[name] = (writes, value)
             return value
 
     def memo_peek(self, name: str) -> Any:
@@ -191,11 +209,14 @@ class RoomContext:
             return GENESIS if last is None else last.hash
 
     def state(self) -> SessionState:
-        """The session's state row (opened, roll call closed, poll opened, results final, closed)."""
-        with self.read() as s:
-            st = repo.session_state(session=s)
-            assert st is not None
-            return st
+        """The session's state row (opened, roll call closed, poll opened, results final, closed); read again
+        after each write (``memo_rows``): read it, never change it (a command changes its own copy in ``tx``)."""
+        def load() -> SessionState:
+            with self.read() as s:
+                st = repo.session_state(session=s)
+                assert st is not None
+                return st
+        return cast(SessionState, self.memo_rows("state", load))
 
     # -- credentials --------------------------------------------------------------------------
     def person_name(self, person_id: str) -> str:
@@ -385,9 +406,12 @@ class RoomContext:
         return sig
 
     def signatures(self, kind: str, subject: str | None = None) -> list[Signature]:
-        """Signatures of ``kind`` (pledge | rubric | results), optionally of one subject, in signing order."""
-        with self.read() as s:
-            return repo.signatures(session=s, kind=kind, subject=subject)
+        """Signatures of ``kind`` (pledge | rubric | results), optionally of one subject, in signing order
+        (read again after each write: ``memo_rows``)."""
+        def load() -> list[Signature]:
+            with self.read() as s:
+                return repo.signatures(session=s, kind=kind, subject=subject)
+        return list(self.memo_rows(f"signatures:{kind}:{subject}", load))
 
     # -- derived numbers ------------------------------------------------------------------------
     def record(self, *, with_log: bool = False) -> dict[str, Any]:
