@@ -5,7 +5,9 @@ ballot a voter list, a credential prompt, the ballot, the review and the neutral
 new top screen out and repaints the terminal, whatever the application does. ``switch_floor`` measures that
 floor in a bare Textual app at the demo's size (120×40): a base screen like the room's (a header, a 40-row
 ``DataTable``, a footer) and a dialog like the room's (a title, a line, an ``Input``; opaque, as the room's
-dialogs are: ``Screen { background: $surface; }``). It pushes and closes the dialog ``n`` times, waiting after
+dialogs are: ``Screen { background: $surface; }``), both with the room's ``Steady`` (no layout pass for a
+resize that changes nothing, no restyle of a screen shown again under the same style sheet), so that the floor
+is the cheapest switch known here, not Textual's default. It pushes and closes the dialog ``n`` times, waiting after
 each switch for the frame that shows it (``latency.FrameClock``), and gives the main thread's CPU per pair
 (push + close), for a dialog kept and shown again and for one built anew each time; then the CPU per key of
 a secret typed into the dialog's field as a burst, to its frame. ``SwitchCount`` counts the switches of the
@@ -35,15 +37,16 @@ async def switch_floor(n: int = 30, size: tuple[int, int] = SIZE) -> dict[str, f
     from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
     from tests.bench.latency import FrameClock
+    from zc_review.tui.widgets.steady import Steady
 
-    class Dialog(ModalScreen[None]):
+    class Dialog(Steady, ModalScreen[None]):
         def compose(self) -> ComposeResult:
             with Vertical():
                 yield Label("请评委输入凭据")
                 yield Static("评委 R05")
                 yield Input(password=True)
 
-    class Base(Screen[None]):
+    class Base(Steady, Screen[None]):
         def compose(self) -> ComposeResult:
             yield Header()
             yield DataTable()
