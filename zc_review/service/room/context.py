@@ -157,14 +157,7 @@ class RoomContext:
 
     def memo(self, name: str, compute: Callable[[], Any]) -> Any:
         """``compute()``'s value, recomputed only after a transaction that may change it (see ``tx``)."""
-        with self.lock:
-            hit = self._memo.get(name)
-            if hit is not None and hit[0] == self.generation:
-                return hit[1]
-            gen = self.generation
-            value = compute()
-            self._memo[name] = (gen, value)
-            return value
+        return self._kept(self._memo, name, "generation", compute)
 
     def memo_rows(self, name: str, compute: Callable[[], Any]) -> Any:
         """``compute()``'s value (rows read from the database), read again after any committed transaction,
@@ -172,13 +165,18 @@ class RoomContext:
         export's closing time, a credential attempt). The screens read the session's state and signatures for
         every footer and permission check (835 and 1,079 reads in one demo); between two writes once is enough.
         The value is shared: callers read it and never change it."""
+        return self._kept(self._rows, name, "writes", compute)
+
+    def _kept(self, store: dict[str, tuple[int, Any]], name: str, counter: str, compute: Callable[[], Any]) -> Any:
+        """``store``'s value of ``name`` while ``counter`` (``generation`` or ``writes``) has not moved since it
+        was computed; else ``compute()``'s, kept with the count it was computed at."""
         with self.lock:
-            hit = self._rows.get(name)
-            if hit is not None and hit[0] == self.writes:
+            count = getattr(self, counter)
+            hit = store.get(name)
+            if hit is not None and hit[0] == count:
                 return hit[1]
-            writes = self.writes
             value = compute()
-            self._rows[name] = (writes, value)
+            store[name] = (count, value)
             return value
 
     def memo_peek(self, name: str) -> Any:
