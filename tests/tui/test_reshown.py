@@ -8,12 +8,26 @@ line of the last refusal, no counts of the last ballot.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from tests.conftest import Packed, new_room
 
 SIZE = (80, 24)
 WRONG = "AAAA-AAAA-AAAA-AAAA"
+
+
+@asynccontextmanager
+async def _at_the_dashboard(demo: Packed) -> AsyncIterator[tuple[Any, Any, Any]]:
+    """(room, app, pilot): a new room's app at 80×24, the recorder logged in, on the dashboard."""
+    from zc_review.tui.app import make_app
+
+    room = new_room(demo)
+    app = make_app(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await _logged_in(pilot, demo)
+        yield room, app, pilot
 
 
 async def _logged_in(pilot: Any, demo: Packed) -> None:
@@ -42,13 +56,9 @@ async def test_a_kept_credential_prompt_forgets_the_last_person(demo: Packed) ->
     """A prompt asked again: the new person's name, an empty secret field (the last person had typed half of
     theirs), no error line (the last entry was refused), the secret field focused; the answer goes to the
     new question's callback."""
-    from zc_review.tui.app import make_app
 
-    room = new_room(demo)
-    app = make_app(room)
     answers: list[Any] = []
-    async with app.run_test(size=SIZE) as pilot:
-        await _logged_in(pilot, demo)
+    async with _at_the_dashboard(demo) as (room, app, pilot):
         first = await _ask(pilot, room, answers, "第一问", ("R05", "R05 叶博文"))
         await pilot.press(*WRONG, "enter")
         await pilot.app.workers.wait_for_complete()
@@ -76,14 +86,10 @@ async def test_a_kept_credential_prompt_forgets_the_last_person(demo: Packed) ->
 async def test_a_late_answer_for_the_last_question_is_dropped(demo: Packed) -> None:
     """A check still running when its prompt was left answers a question that is gone: shown again for
     someone else, the prompt neither closes on that Actor nor shows that refusal."""
-    from zc_review.tui.app import make_app
     from zc_review.tui.widgets import CredentialPrompt
 
-    room = new_room(demo)
-    app = make_app(room)
     answers: list[Any] = []
-    async with app.run_test(size=SIZE) as pilot:
-        await _logged_in(pilot, demo)
+    async with _at_the_dashboard(demo) as (room, app, pilot):
         first = await _ask(pilot, room, answers, "第一问", ("R05", "R05"))
         old = first.asked
         await pilot.press("escape")
@@ -103,13 +109,10 @@ async def test_a_late_answer_for_the_last_question_is_dropped(demo: Packed) -> N
 async def test_a_kept_confirm_asks_the_new_question_and_answers_its_caller(demo: Packed) -> None:
     """Two questions one after the other: one dialog, the second question's text, each answer to its own
     caller; a question asked over the same kind of question is a dialog of its own (never one shown twice)."""
-    from zc_review.tui.app import make_app
     from zc_review.tui.widgets import Confirm
 
-    app = make_app(new_room(demo))
     answers: list[tuple[str, bool | None]] = []
-    async with app.run_test(size=SIZE) as pilot:
-        await _logged_in(pilot, demo)
+    async with _at_the_dashboard(demo) as (_room, app, pilot):
         app.push_screen(Confirm("第一个问题？"), lambda yes: answers.append(("first", yes)))
         await pilot.pause()
         first = app.screen
@@ -134,13 +137,10 @@ async def test_a_kept_confirm_asks_the_new_question_and_answers_its_caller(demo:
 async def test_a_kept_pick_offers_the_new_options_with_an_empty_find_field(demo: Packed) -> None:
     from textual.widgets import OptionList
 
-    from zc_review.tui.app import make_app
     from zc_review.tui.widgets import Pick
 
-    app = make_app(new_room(demo))
     answers: list[str | None] = []
-    async with app.run_test(size=SIZE) as pilot:
-        await _logged_in(pilot, demo)
+    async with _at_the_dashboard(demo) as (_room, app, pilot):
         app.push_screen(Pick("选一个", [("a", "甲"), ("b", "乙"), ("c", "丙")]), answers.append)
         await pilot.pause()
         first = app.screen
@@ -165,13 +165,10 @@ async def test_a_cast_ballots_review_keeps_no_counts(demo: Packed) -> None:
     """The review shown before a cast is kept for the next voter; once the ballot is cast (or the voter goes
     back) it holds no counts of it, in its data as on its widgets."""
     from zc_review.service.room import Choice
-    from zc_review.tui.app import make_app
     from zc_review.tui.screens.ballot_review import BallotReview
 
-    app = make_app(new_room(demo))
     answers: list[bool | None] = []
-    async with app.run_test(size=SIZE) as pilot:
-        await _logged_in(pilot, demo)
+    async with _at_the_dashboard(demo) as (_room, app, pilot):
         counts = {Choice.AGREE: 7, Choice.DISAGREE: 2, Choice.ABSTAIN: 1}
         app.push_screen(BallotReview(counts, 0), answers.append)
         await pilot.pause()
